@@ -1,0 +1,615 @@
+"""Dated legal parameters: every value with its effective date and its source.
+
+A :class:`Law` is an immutable set of :class:`Parameter` objects.  Each
+parameter holds a history of :class:`DatedValue` entries; each entry says from
+when (and optionally until when) a value is in force, which legal document and
+article sets it, and how sure we are of it (:class:`SourceStatus`).
+
+Law changes are data: nothing in ansinh tests a date with ``if``.  A value may
+also be *linked* to another parameter (:class:`Link`), e.g. the reference level
+equals the base salary (Law 41/2024/QH15, Art. 141 cl. 13) and the voluntary-SI
+income ceiling is 20 × the reference level, so a scenario that changes the base
+salary moves both.
+
+>>> import datetime as dt
+>>> from ansinh.data import default_law
+>>> law = default_law()
+>>> law.value("base_salary", on=dt.date(2025, 1, 1))
+2340000
+>>> law.value("vsi_income_ceiling", on=dt.date(2026, 7, 1))
+50600000
+>>> what_if = law.amend("base_salary", 2_800_000, effective=dt.date(2027, 7, 1),
+...                     source="Kịch bản / scenario")
+>>> what_if.value("vsi_income_ceiling", on=dt.date(2027, 7, 1))
+56000000
+>>> law.value("base_salary", on=dt.date(2027, 7, 1))
+2530000
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import itertools
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+from typing import Any, Final, TypeAlias
+
+import attrs
+
+from ansinh.core.money import to_amount, to_rate
+from ansinh.exceptions import (
+    InvalidValueError,
+    LawDataError,
+    NotInForceError,
+    UnknownParameterError,
+)
+
+__all__ = [
+    "Amendment",
+    "Citation",
+    "DatedValue",
+    "Law",
+    "Link",
+    "ParamKind",
+    "ParamValue",
+    "Parameter",
+    "RateTable",
+    "SourceStatus",
+]
+
+_ONE_DAY: Final = dt.timedelta(days=1)
+
+
+class SourceStatus(enum.StrEnum):
+    """How sure ansinh is of a value (the tags of ``facts.md``)."""
+
+    CONFIRMED = "confirmed"
+    """A retrieved source states it."""
+    CONFIRMED_2ND = "confirmed-2nd"
+    """Only a secondary transcription of the official text was found."""
+    DERIVED = "derived"
+    """Computed from confirmed parameters with a confirmed formula."""
+    UNCONFIRMED = "unconfirmed"
+    """No source was found; shipped so the computation can run, flagged."""
+    SCENARIO = "scenario"
+    """Not law: a what-if value added with :meth:`Law.amend`."""
+
+    @property
+    def is_firm(self) -> bool:
+        """Whether a source states the value (confirmed or confirmed-2nd)."""
+        return self in (SourceStatus.CONFIRMED, SourceStatus.CONFIRMED_2ND)
+
+
+@attrs.frozen
+class Citation:
+    """Where a value comes from: a legal document and the article in it.
+
+    >>> str(Citation("Nghị định 73/2024/NĐ-CP", "Điều 3 khoản 2"))
+    'Nghị định 73/2024/NĐ-CP, Điều 3 khoản 2'
+    """
+
+    document: str
+    """The document number and kind, e.g. ``"Nghị định 159/2025/NĐ-CP"``."""
+    article: str = ""
+    """The article and clause, e.g. ``"Điều 5"``; empty when not identified."""
+    url: str = ""
+    """Where the text (or the source that quotes it) was read."""
+
+    def __str__(self) -> str:
+        return f"{self.document}, {self.article}" if self.article else self.document
+
+
+@attrs.frozen
+class RateTable:
+    """Exact rates keyed by a group or rank, in the order the law lists them.
+
+    >>> t = RateTable((("poor", Fraction(1, 2)), ("other", Fraction(1, 5))))
+    >>> t["poor"], t.get("student"), t.keys()
+    (Fraction(1, 2), None, ('poor', 'other'))
+    """
+
+    entries: tuple[tuple[str, Fraction], ...]
+
+    def get(self, key: str) -> Fraction | None:
+        """The rate for *key*, or ``None``."""
+        for k, v in self.entries:
+            if k == key:
+                return v
+        return None
+
+    def __getitem__(self, key: str) -> Fraction:
+        rate = self.get(key)
+        if rate is None:
+            raise InvalidValueError("key", key, f"one of {', '.join(self.keys())}")
+        return rate
+
+    def __contains__(self, key: object) -> bool:
+        return any(k == key for k, _ in self.entries)
+
+    def __iter__(self) -> Iterator[tuple[str, Fraction]]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def keys(self) -> tuple[str, ...]:
+        """The keys, in the law's order."""
+        return tuple(k for k, _ in self.entries)
+
+    def as_dict(self) -> dict[str, Fraction]:
+        """A new ``dict`` of the rates."""
+        return dict(self.entries)
+
+
+ParamValue: TypeAlias = int | Fraction | RateTable | tuple[int, ...]
+"""A resolved parameter value: an amount or count (``int``), a rate
+(``Fraction``), a table of rates, or a set of allowed month counts."""
+
+
+@attrs.frozen
+class Link:
+    """A value defined as *multiple* × another parameter on the same date."""
+
+    of: str
+    """The parameter this value follows."""
+    multiple: Fraction = Fraction(1)
+    """The factor applied to it."""
+
+
+class ParamKind(enum.StrEnum):
+    """What sort of value a parameter holds."""
+
+    AMOUNT = "amount"
+    """Whole đồng (``int``)."""
+    COUNT = "count"
+    """A whole number such as months, days or an age (``int``)."""
+    RATE = "rate"
+    """An exact rate (``Fraction``)."""
+    RATES = "rates"
+    """A :class:`RateTable`."""
+    MONTHS = "months"
+    """Allowed payment periods in months (``tuple[int, ...]``)."""
+
+
+@attrs.frozen(kw_only=True)
+class DatedValue:
+    """One value of a parameter, in force from *effective* to *until*."""
+
+    effective: dt.date
+    """First day in force."""
+    until: dt.date | None
+    """Last day in force (inclusive); ``None``: until the next value, or open-ended."""
+    value: ParamValue | Link
+    """The value, or a :class:`Link` to another parameter."""
+    citation: Citation
+    """The legal source."""
+    status: SourceStatus
+    """How sure the value is."""
+    note: str = ""
+    """Why, when the status or the citation needs a word."""
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether this entry alone is in force on *day* (ignoring later entries)."""
+        return self.effective <= day and (self.until is None or day <= self.until)
+
+
+@attrs.frozen(kw_only=True)
+class Parameter:
+    """A named legal parameter and its whole history."""
+
+    name: str
+    kind: ParamKind
+    unit: str
+    label_vi: str
+    label_en: str
+    values: tuple[DatedValue, ...]
+
+    def label(self, lang: str = "vi") -> str:
+        """The label in ``"vi"`` or ``"en"``."""
+        return self.label_en if lang == "en" else self.label_vi
+
+
+@attrs.frozen(kw_only=True)
+class Amendment:
+    """A what-if change recorded on a scenario :class:`Law`."""
+
+    name: str
+    value: ParamValue
+    effective: dt.date
+    citation: Citation
+
+
+def _coerce(kind: ParamKind, raw: object, where: str) -> ParamValue:
+    try:
+        if kind in (ParamKind.AMOUNT, ParamKind.COUNT):
+            value = to_amount(raw, where)
+            if value < 0:
+                raise InvalidValueError(where, raw, "a non-negative whole number")
+            return value
+        if kind is ParamKind.RATE:
+            rate = to_rate(raw, where)
+            if rate < 0:
+                raise InvalidValueError(where, raw, "a non-negative rate")
+            return rate
+        if kind is ParamKind.RATES:
+            if isinstance(raw, RateTable):
+                return raw
+            if not isinstance(raw, Mapping) or not raw:
+                raise InvalidValueError(where, raw, "a non-empty table of key = rate")
+            entries = []
+            for key, val in raw.items():
+                rate = to_rate(val, f"{where}.{key}")
+                if not 0 <= rate <= 1:
+                    raise InvalidValueError(f"{where}.{key}", val, "a rate between 0 and 1")
+                entries.append((str(key), rate))
+            return RateTable(tuple(entries))
+        # MONTHS
+        if not isinstance(raw, list | tuple) or not raw:
+            raise InvalidValueError(where, raw, "a non-empty list of month counts")
+        months = tuple(to_amount(m, where) for m in raw)
+        if any(m <= 0 for m in months) or list(months) != sorted(set(months)):
+            raise InvalidValueError(where, raw, "distinct positive month counts in increasing order")
+        return months
+    except InvalidValueError as exc:
+        raise LawDataError(str(exc)) from None
+
+
+_VALUE_KEYS = frozenset(
+    {"effective", "until", "value", "of", "multiple", "document", "article", "url", "status", "note"}
+)
+_PARAM_KEYS = frozenset({"kind", "unit", "label_vi", "label_en", "values"})
+
+
+def _parse_date(raw: object, where: str) -> dt.date:
+    if isinstance(raw, dt.datetime) or not isinstance(raw, dt.date):
+        if isinstance(raw, str):
+            try:
+                return dt.date.fromisoformat(raw)
+            except ValueError:
+                pass
+        raise LawDataError(f"{where}={raw!r} is not allowed: a date (YYYY-MM-DD)")
+    return raw
+
+
+def _parse_value(name: str, kind: ParamKind, i: int, raw: Mapping[str, Any]) -> DatedValue:
+    where = f"{name}.values[{i}]"
+    extra = set(raw) - _VALUE_KEYS
+    if extra:
+        raise LawDataError(f"{where} has unknown keys {sorted(extra)}; allowed: {sorted(_VALUE_KEYS)}")
+    for key in ("effective", "document", "status"):
+        if key not in raw:
+            raise LawDataError(f"{where} is missing {key!r}")
+    try:
+        status = SourceStatus(raw["status"])
+    except ValueError:
+        raise LawDataError(
+            f"{where}.status={raw['status']!r} is not allowed: one of "
+            + ", ".join(s.value for s in SourceStatus)
+        ) from None
+    value: ParamValue | Link
+    if ("value" in raw) == ("of" in raw):
+        raise LawDataError(f"{where} needs exactly one of 'value' or 'of' (a link)")
+    if "of" in raw:
+        if kind not in (ParamKind.AMOUNT, ParamKind.RATE, ParamKind.COUNT):
+            raise LawDataError(f"{where}: only amounts, counts and rates can be linked")
+        value = Link(str(raw["of"]), to_rate(raw.get("multiple", 1), f"{where}.multiple"))
+    else:
+        value = _coerce(kind, raw["value"], f"{where}.value")
+    until = raw.get("until")
+    return DatedValue(
+        effective=_parse_date(raw["effective"], f"{where}.effective"),
+        until=None if until is None else _parse_date(until, f"{where}.until"),
+        value=value,
+        citation=Citation(str(raw["document"]), str(raw.get("article", "")), str(raw.get("url", ""))),
+        status=status,
+        note=str(raw.get("note", "")),
+    )
+
+
+def _check_history(name: str, values: tuple[DatedValue, ...]) -> None:
+    if not values:
+        raise LawDataError(f"parameter {name!r} has no values")
+    for v in values:
+        if v.until is not None and v.until < v.effective:
+            raise LawDataError(f"{name}: value from {v.effective} ends before it starts ({v.until})")
+    for prev, nxt in itertools.pairwise(values):
+        if nxt.effective <= prev.effective:
+            raise LawDataError(
+                f"{name}: overlap — value from {nxt.effective} does not start after "
+                f"the value from {prev.effective}; list values in date order, one per date"
+            )
+        if prev.until is not None:
+            if prev.until >= nxt.effective:
+                raise LawDataError(
+                    f"{name}: overlap — value from {prev.effective} runs until {prev.until}, "
+                    f"but the next value starts {nxt.effective}"
+                )
+            if prev.until + _ONE_DAY != nxt.effective:
+                raise LawDataError(
+                    f"{name}: gap — no value from {prev.until + _ONE_DAY} to {nxt.effective - _ONE_DAY}"
+                )
+
+
+@attrs.frozen(eq=False)
+class Law:
+    """An immutable set of dated legal parameters.
+
+    Build one with :func:`ansinh.default_law` (the shipped data),
+    :meth:`from_mapping`, or :meth:`amend` on an existing law.
+    """
+
+    parameters: tuple[Parameter, ...]
+    """All parameters, in the order of the data file."""
+    name: str = "ansinh"
+    """A label for this set of parameters (the shipped one, or a scenario)."""
+    amendments: tuple[Amendment, ...] = ()
+    """The what-if changes made to the shipped law, in order."""
+    _index: dict[str, tuple[Parameter, tuple[dt.date, ...]]] = attrs.field(
+        init=False, repr=False, alias="_index"
+    )
+    _change_dates: tuple[dt.date, ...] = attrs.field(init=False, repr=False, alias="_change_dates")
+    memo: dict[Any, Any] = attrs.field(init=False, repr=False)
+    """A private cache for derived computations keyed by law period; never part of equality."""
+
+    def __attrs_post_init__(self) -> None:
+        index: dict[str, tuple[Parameter, tuple[dt.date, ...]]] = {}
+        changes: set[dt.date] = set()
+        for p in self.parameters:
+            if p.name in index:
+                raise LawDataError(f"parameter {p.name!r} is defined twice")
+            _check_history(p.name, p.values)
+            index[p.name] = (p, tuple(v.effective for v in p.values))
+            for v in p.values:
+                changes.add(v.effective)
+                if v.until is not None:
+                    changes.add(v.until + _ONE_DAY)
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_change_dates", tuple(sorted(changes)))
+        object.__setattr__(self, "memo", {})
+        self._check_links()
+
+    def _check_links(self) -> None:
+        for p in self.parameters:
+            for v in p.values:
+                if isinstance(v.value, Link):
+                    if v.value.of not in self._index:
+                        raise LawDataError(
+                            f"{p.name}: value from {v.effective} links to unknown parameter {v.value.of!r}"
+                        )
+                    seen = {p.name}
+                    target = v.value.of
+                    day = v.effective
+                    while True:
+                        if target in seen:
+                            raise LawDataError(f"{p.name}: link cycle through {target!r}")
+                        seen.add(target)
+                        try:
+                            entry = self._entry(target, day)
+                        except NotInForceError:
+                            raise LawDataError(
+                                f"{p.name}: value from {v.effective} links to {target!r}, "
+                                f"which has no value on {day}"
+                            ) from None
+                        if not isinstance(entry.value, Link):
+                            break
+                        target = entry.value.of
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Law):
+            return NotImplemented
+        return (self.parameters, self.name, self.amendments) == (
+            other.parameters,
+            other.name,
+            other.amendments,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.amendments, len(self.parameters)))
+
+    # -- building -------------------------------------------------------------
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, name: str = "ansinh") -> Law:
+        """Build a law from the data-file shape (see ``ansinh/data/law.toml``).
+
+        Raises:
+            LawDataError: a value is malformed, a table has a gap or an overlap,
+                a link points nowhere, or a key is unknown.
+        """
+        raw_params = data.get("parameters")
+        if not isinstance(raw_params, Mapping) or not raw_params:
+            raise LawDataError("law data needs a non-empty [parameters] table")
+        params = []
+        for pname, raw in raw_params.items():
+            if not isinstance(raw, Mapping):
+                raise LawDataError(f"parameters.{pname} must be a table")
+            extra = set(raw) - _PARAM_KEYS
+            if extra:
+                raise LawDataError(
+                    f"parameters.{pname} has unknown keys {sorted(extra)}; allowed: {sorted(_PARAM_KEYS)}"
+                )
+            try:
+                kind = ParamKind(str(raw.get("kind")))
+            except ValueError:
+                raise LawDataError(
+                    f"parameters.{pname}.kind={raw.get('kind')!r} is not allowed: one of "
+                    + ", ".join(k.value for k in ParamKind)
+                ) from None
+            raw_values = raw.get("values")
+            if not isinstance(raw_values, list) or not raw_values:
+                raise LawDataError(f"parameters.{pname}.values must be a non-empty list")
+            values = tuple(_parse_value(pname, kind, i, v) for i, v in enumerate(raw_values))
+            params.append(
+                Parameter(
+                    name=pname,
+                    kind=kind,
+                    unit=str(raw.get("unit", "")),
+                    label_vi=str(raw.get("label_vi", pname)),
+                    label_en=str(raw.get("label_en", pname)),
+                    values=values,
+                )
+            )
+        return cls(tuple(params), name=name)
+
+    def amend(
+        self,
+        name: str,
+        value: object,
+        *,
+        effective: dt.date,
+        source: str | Citation,
+    ) -> Law:
+        """Return a new law in which *name* takes *value* from *effective* on.
+
+        Values of *name* that start on or after *effective* are replaced; the
+        value in force the day before ends then.  The new value is tagged
+        :attr:`SourceStatus.SCENARIO`.  The law this is called on is never
+        changed.
+
+        Raises:
+            UnknownParameterError: *name* is not a parameter.
+            LawDataError: *value* does not fit the parameter's kind.
+        """
+        param = self.parameter(name)
+        if not isinstance(effective, dt.date) or isinstance(effective, dt.datetime):
+            raise InvalidValueError("effective", effective, "a datetime.date")
+        coerced = _coerce(param.kind, value, f"{name}.value")
+        citation = source if isinstance(source, Citation) else Citation(str(source))
+        kept = [v for v in param.values if v.effective < effective]
+        if kept and (kept[-1].until is None or kept[-1].until >= effective):
+            kept[-1] = attrs.evolve(kept[-1], until=effective - _ONE_DAY)
+        kept.append(
+            DatedValue(
+                effective=effective,
+                until=None,
+                value=coerced,
+                citation=citation,
+                status=SourceStatus.SCENARIO,
+            )
+        )
+        new_param = attrs.evolve(param, values=tuple(kept))
+        params = tuple(new_param if p.name == name else p for p in self.parameters)
+        amendment = Amendment(name=name, value=coerced, effective=effective, citation=citation)
+        return Law(params, name=f"{self.name} (scenario)", amendments=(*self.amendments, amendment))
+
+    # -- reading --------------------------------------------------------------
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The parameter names, in data-file order."""
+        return tuple(p.name for p in self.parameters)
+
+    def parameter(self, name: str) -> Parameter:
+        """The :class:`Parameter` called *name*.
+
+        Raises:
+            UnknownParameterError: no such parameter.
+        """
+        try:
+            return self._index[name][0]
+        except KeyError:
+            raise UnknownParameterError(name, self.names) from None
+
+    def history(self, name: str) -> tuple[DatedValue, ...]:
+        """Every value *name* has had, oldest first, each with its citation."""
+        return self.parameter(name).values
+
+    def _entry(self, name: str, on: dt.date) -> DatedValue:
+        try:
+            param, dates = self._index[name]
+        except KeyError:
+            raise UnknownParameterError(name, self.names) from None
+        i = bisect_right(dates, on) - 1
+        if i < 0:
+            raise NotInForceError(f"{name} has no value on {on}: its first value is in force from {dates[0]}")
+        entry = param.values[i]
+        if entry.until is not None and on > entry.until:
+            raise NotInForceError(f"{name} has no value on {on}: its last value ended on {entry.until}")
+        return entry
+
+    def lookup(self, name: str, *, on: dt.date) -> DatedValue:
+        """The :class:`DatedValue` of *name* in force *on* a date (with its citation).
+
+        Raises:
+            UnknownParameterError: no such parameter.
+            NotInForceError: no value in force on that date.
+        """
+        if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+            raise InvalidValueError("on", on, "a datetime.date")
+        return self._entry(name, on)
+
+    def value(self, name: str, *, on: dt.date) -> ParamValue:
+        """The value of *name* in force *on* a date, links resolved.
+
+        Raises:
+            UnknownParameterError: no such parameter.
+            NotInForceError: no value in force on that date.
+        """
+        entry = self.lookup(name, on=on)
+        value = entry.value
+        if isinstance(value, Link):
+            base = self.value(value.of, on=on)
+            if isinstance(base, int):
+                product = base * value.multiple
+                if self.parameter(name).kind is not ParamKind.RATE:
+                    if product.denominator != 1:
+                        raise LawDataError(
+                            f"{name} on {on} = {value.multiple} × {value.of} is not a whole number"
+                        )
+                    return int(product)
+                return product
+            if isinstance(base, Fraction):
+                return base * value.multiple
+            raise LawDataError(f"{name} links to {value.of}, which is not a number")
+        return value
+
+    def amount(self, name: str, *, on: dt.date) -> int:
+        """Like :meth:`value` for an amount or count parameter (an ``int``)."""
+        value = self.value(name, on=on)
+        if not isinstance(value, int):
+            raise InvalidValueError("name", name, "an amount or count parameter")
+        return value
+
+    def rate(self, name: str, *, on: dt.date) -> Fraction:
+        """Like :meth:`value` for a rate parameter (a ``Fraction``)."""
+        value = self.value(name, on=on)
+        if not isinstance(value, Fraction):
+            raise InvalidValueError("name", name, "a rate parameter")
+        return value
+
+    def rates(self, name: str, *, on: dt.date) -> RateTable:
+        """Like :meth:`value` for a table of rates."""
+        value = self.value(name, on=on)
+        if not isinstance(value, RateTable):
+            raise InvalidValueError("name", name, "a rate-table parameter")
+        return value
+
+    def months(self, name: str, *, on: dt.date) -> tuple[int, ...]:
+        """Like :meth:`value` for a set of allowed payment periods."""
+        value = self.value(name, on=on)
+        if not isinstance(value, tuple):
+            raise InvalidValueError("name", name, "a payment-months parameter")
+        return value
+
+    @property
+    def change_dates(self) -> tuple[dt.date, ...]:
+        """Every date on which some parameter changes, sorted."""
+        return self._change_dates
+
+    def period(self, on: dt.date) -> int:
+        """An index of the law period containing *on*.
+
+        Two dates with the same period index see exactly the same value of every
+        parameter, so anything computed from the law alone can be cached per
+        period.
+        """
+        return bisect_right(self._change_dates, on)
+
+    def period_bounds(self, on: dt.date) -> tuple[dt.date | None, dt.date | None]:
+        """First and last day of the law period containing *on* (``None``: unbounded)."""
+        i = bisect_right(self._change_dates, on)
+        start = self._change_dates[i - 1] if i > 0 else None
+        end = self._change_dates[i] - _ONE_DAY if i < len(self._change_dates) else None
+        return start, end

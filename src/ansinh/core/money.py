@@ -1,0 +1,184 @@
+"""Whole-đồng amounts, exact rates, the one rounding rule, and formatting.
+
+Money in ansinh is always a plain :class:`int` of đồng.  Rates are
+:class:`fractions.Fraction`.  A ``float`` is refused wherever money or a rate
+enters, because a float cannot hold most decimal rates (``0.045``) exactly.
+
+Rounding happens at one named step, :func:`round_half_up`, applied to the
+*monthly* amount of each line (gross contribution, each support).  The legal
+texts give no explicit rounding rule (``facts.md`` §6, UNCONFIRMED); every
+shipped parameter makes these amounts whole đồng anyway, so the rule only
+matters for what-if scenarios.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from ansinh.exceptions import InvalidAmountError
+
+__all__ = [
+    "ROUNDING_RULE",
+    "Rate",
+    "format_vnd",
+    "format_vnd_short",
+    "round_half_up",
+    "to_amount",
+    "to_rate",
+]
+
+Rate = Fraction
+"""An exact rate, e.g. ``Fraction(9, 200)`` for 4.5 %."""
+
+ROUNDING_RULE = "round half up to the đồng, once, on each monthly amount"
+"""The one rounding rule ansinh applies (see the module docstring)."""
+
+Lang = Literal["vi", "en"]
+
+
+def to_amount(value: object, field: str = "amount") -> int:
+    """Check that *value* is a whole number of đồng and return it as ``int``.
+
+    Args:
+        value: an ``int`` (``bool`` and ``float`` are refused).
+        field: the name used in the error message.
+
+    Raises:
+        InvalidAmountError: *value* is not an ``int``.
+
+    >>> to_amount(1_263_600)
+    1263600
+    >>> to_amount(1.5, "monthly_income")
+    Traceback (most recent call last):
+    ...
+    ansinh.exceptions.InvalidAmountError: monthly_income=1.5 is not allowed: a whole number of đồng as int (floats are never accepted for money)
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidAmountError(
+            field, value, "a whole number of đồng as int (floats are never accepted for money)"
+        )
+    return value
+
+
+def to_rate(value: object, field: str = "rate") -> Fraction:
+    """Convert *value* to an exact :class:`~fractions.Fraction` rate.
+
+    Accepts ``Fraction``, ``int``, ``Decimal`` and decimal strings such as
+    ``"0.045"`` or ``"4.5%"``.  Refuses ``float``.
+
+    Raises:
+        InvalidAmountError: *value* is a float, a bool, or not a number.
+
+    >>> to_rate("4.5%")
+    Fraction(9, 200)
+    >>> to_rate("0.7")
+    Fraction(7, 10)
+    """
+    if isinstance(value, (bool, float)):
+        raise InvalidAmountError(
+            field, value, "an exact rate: Fraction, int, Decimal or a decimal string (never float)"
+        )
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidAmountError(field, value, "a finite rate")
+        return Fraction(value)
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        percent = text.endswith("%")
+        if percent:
+            text = text[:-1]
+        try:
+            dec = Decimal(text.replace(",", "."))
+        except ArithmeticError:
+            raise InvalidAmountError(field, value, "a decimal string such as '0.045' or '4.5%'") from None
+        if not dec.is_finite():
+            raise InvalidAmountError(field, value, "a finite rate")
+        result = Fraction(dec)
+        return result / 100 if percent else result
+    raise InvalidAmountError(
+        field, value, "an exact rate: Fraction, int, Decimal or a decimal string (never float)"
+    )
+
+
+def round_half_up(value: Fraction | int) -> int:
+    """Round an exact amount to the nearest đồng, halves away from zero.
+
+    This is ansinh's single rounding step (:data:`ROUNDING_RULE`).
+
+    >>> round_half_up(Fraction(105300))
+    105300
+    >>> round_half_up(Fraction(1, 2)), round_half_up(Fraction(-1, 2))
+    (1, -1)
+    """
+    if isinstance(value, int):
+        return value
+    num, den = value.numerator, value.denominator
+    if den == 1:
+        return num
+    sign = -1 if num < 0 else 1
+    q, r = divmod(abs(num), den)
+    return sign * (q + (1 if 2 * r >= den else 0))
+
+
+def _group(digits: str, sep: str) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return sep.join(parts)
+
+
+def format_vnd(amount: int, lang: Lang = "vi") -> str:
+    """Format a whole-đồng amount the way a clerk writes it.
+
+    >>> format_vnd(1_263_600)
+    '1.263.600 đ'
+    >>> format_vnd(1_263_600, "en")
+    'VND 1,263,600'
+    >>> format_vnd(-5000)
+    '-5.000 đ'
+    """
+    to_amount(amount)
+    sign = "-" if amount < 0 else ""
+    digits = str(abs(amount))
+    if lang == "en":
+        return f"{sign}VND {_group(digits, ',')}"
+    return f"{sign}{_group(digits, '.')} đ"
+
+
+_SCALES_VI = ((10**9, "tỷ đồng"), (10**6, "triệu đồng"), (10**3, "nghìn đồng"))
+_SCALES_EN = ((10**9, "billion"), (10**6, "million"), (10**3, "thousand"))
+
+
+def format_vnd_short(amount: int, lang: Lang = "vi", digits: int = 2) -> str:
+    """Format a large amount in words, as news reports and summaries do.
+
+    The amount is rounded half up to *digits* decimals of its scale and
+    trailing zeros are dropped.
+
+    >>> format_vnd_short(52_500_000_000)
+    '52,5 tỷ đồng'
+    >>> format_vnd_short(1_612_000_000)
+    '1,61 tỷ đồng'
+    >>> format_vnd_short(79_400_000_000, "en")
+    'VND 79.4 billion'
+    >>> format_vnd_short(590_000_000)
+    '590 triệu đồng'
+    """
+    to_amount(amount)
+    scales = _SCALES_EN if lang == "en" else _SCALES_VI
+    sign = "-" if amount < 0 else ""
+    value = abs(amount)
+    for size, word in scales:
+        if value >= size:
+            scaled = round_half_up(Fraction(value * 10**digits, size))
+            whole, frac = divmod(scaled, 10**digits)
+            frac_text = str(frac).rjust(digits, "0").rstrip("0") if digits else ""
+            whole_text = _group(str(whole), "," if lang == "en" else ".")
+            number = whole_text + (("." if lang == "en" else ",") + frac_text if frac_text else "")
+            return f"{sign}VND {number} {word}" if lang == "en" else f"{sign}{number} {word}"
+    return format_vnd(amount, lang)

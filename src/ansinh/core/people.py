@@ -1,0 +1,240 @@
+"""People: who a gift is for, with their identifiers masked wherever they show.
+
+>>> import datetime as dt
+>>> p = Person(id="HN-001", full_name="Nguyễn Thị Lan", date_of_birth=dt.date(1970, 3, 1),
+...            province="01", categories=frozenset({Category.NEAR_POOR}),
+...            cccd="001170012389")
+>>> p.masked_cccd
+'0011******89'
+>>> "001170012389" in repr(p)
+False
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+
+from ansinh.core.provinces import province as _province
+from ansinh.exceptions import InvalidPersonError
+
+__all__ = ["Category", "Person", "age_on", "mask_id"]
+
+
+class Category(enum.StrEnum):
+    """Circumstances the law or the programme treats differently.
+
+    The value is the stable code used in data files and in the law's rate
+    tables (``bhyt_state_support``, ``vsi_state_support`` …).
+    """
+
+    POOR = "poor"
+    """Member of a poor household (hộ nghèo)."""
+    NEAR_POOR = "near_poor"
+    """Member of a near-poor household (hộ cận nghèo)."""
+    JUST_ESCAPED_POVERTY = "just_escaped_poverty"
+    """Household that has just left (near-)poverty (hộ mới thoát nghèo)."""
+    ETHNIC_MINORITY = "ethnic_minority"
+    """Ethnic minority (người dân tộc thiểu số)."""
+    ETHNIC_MINORITY_DIFFICULT_AREA = "ethnic_minority_difficult_area"
+    """Ethnic minority living where the state pays BHYT in full (vùng có điều kiện KT-XH khó khăn)."""
+    STUDENT = "student"
+    """Pupil or student (học sinh, sinh viên)."""
+    FARM_AVERAGE_INCOME = "farm_average_income"
+    """Farm, forestry, fishery or salt household of average living standard."""
+    ISLAND_RESIDENT = "island_resident"
+    """Resident of an island commune or special zone (xã đảo, đặc khu)."""
+    DISABILITY = "disability"
+    """Person with a disability (người khuyết tật)."""
+    ELDERLY_ALONE = "elderly_alone"
+    """Elderly person living alone (người cao tuổi cô đơn)."""
+    CHILD = "child"
+    """Child in difficult circumstances (trẻ em có hoàn cảnh khó khăn)."""
+    SOCIAL_ALLOWANCE = "social_allowance"
+    """Receives a monthly social-protection allowance (state pays BHYT in full)."""
+    MERITORIOUS = "meritorious"
+    """Person with meritorious services or their relative (state pays BHYT in full)."""
+    FREE_WORKER = "free_worker"
+    """Informal worker without stable income (lao động tự do)."""
+
+    @property
+    def label_vi(self) -> str:
+        """Vietnamese label."""
+        return _LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        """English label."""
+        return _LABELS[self][1]
+
+    def label(self, lang: str = "vi") -> str:
+        """Label in ``"vi"`` or ``"en"``."""
+        return self.label_en if lang == "en" else self.label_vi
+
+
+_LABELS: dict[Category, tuple[str, str]] = {
+    Category.POOR: ("hộ nghèo", "poor household"),
+    Category.NEAR_POOR: ("hộ cận nghèo", "near-poor household"),
+    Category.JUST_ESCAPED_POVERTY: ("hộ mới thoát nghèo", "just escaped poverty"),
+    Category.ETHNIC_MINORITY: ("người dân tộc thiểu số", "ethnic minority"),
+    Category.ETHNIC_MINORITY_DIFFICULT_AREA: (
+        "người dân tộc thiểu số vùng khó khăn",
+        "ethnic minority in a disadvantaged area",
+    ),
+    Category.STUDENT: ("học sinh, sinh viên", "student"),
+    Category.FARM_AVERAGE_INCOME: (
+        "hộ nông, lâm, ngư, diêm nghiệp có mức sống trung bình",
+        "farm household of average living standard",
+    ),
+    Category.ISLAND_RESIDENT: ("cư trú tại xã đảo, đặc khu", "island commune or special zone"),
+    Category.DISABILITY: ("người khuyết tật", "person with a disability"),
+    Category.ELDERLY_ALONE: ("người cao tuổi cô đơn", "elderly person living alone"),
+    Category.CHILD: ("trẻ em có hoàn cảnh khó khăn", "child in difficult circumstances"),
+    Category.SOCIAL_ALLOWANCE: ("hưởng trợ cấp xã hội hằng tháng", "monthly social allowance"),
+    Category.MERITORIOUS: ("người có công với cách mạng", "person with meritorious services"),
+    Category.FREE_WORKER: ("lao động tự do", "informal worker"),
+}
+
+
+def mask_id(value: str | None) -> str | None:
+    """Mask an identifier, keeping the first four and last two characters.
+
+    >>> mask_id("001170012389")
+    '0011******89'
+    >>> mask_id("0123456789")
+    '0123****89'
+    """
+    if value is None:
+        return None
+    if len(value) <= 6:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 6) + value[-2:]
+
+
+def age_on(date_of_birth: dt.date, on: dt.date) -> int:
+    """Whole years of age on a date (a person born on 29 February turns a year older on 1 March).
+
+    >>> age_on(dt.date(2011, 1, 15), dt.date(2026, 1, 15))
+    15
+    >>> age_on(dt.date(2011, 1, 15), dt.date(2026, 1, 14))
+    14
+    """
+    years = on.year - date_of_birth.year
+    if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years
+
+
+def _digits(n: int, field: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    def check(_inst: object, _attr: object, value: Any) -> None:
+        if value is not None and (not isinstance(value, str) or len(value) != n or not value.isdigit()):
+            raise InvalidPersonError(
+                field, mask_id(value) if isinstance(value, str) else value, f"exactly {n} digits, or None"
+            )
+
+    return check
+
+
+def _check_province(_inst: object, _attr: object, value: Any) -> None:
+    _province(value)
+
+
+def _check_text(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidPersonError(attr.name, value, "a non-empty string")
+
+
+def _check_date(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if value is None and attr.name != "date_of_birth":
+        return
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidPersonError(attr.name, value, "a datetime.date")
+
+
+def _to_categories(value: Iterable[Category | str]) -> frozenset[Category]:
+    if isinstance(value, str):
+        raise InvalidPersonError("categories", value, "a set of Category values, not a string")
+    result = set()
+    for item in value:
+        try:
+            result.add(Category(item))
+        except ValueError:
+            raise InvalidPersonError(
+                "categories", item, "one of " + ", ".join(c.value for c in Category)
+            ) from None
+    return frozenset(result)
+
+
+def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidPersonError(attr.name, value, "a whole number >= 0")
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Person:
+    """A person on a reviewed list (người có hoàn cảnh khó khăn).
+
+    Identifiers (``cccd``, ``social_insurance_number``) are validated and are
+    masked in ``repr``; use :attr:`masked_cccd` in anything printed.
+    """
+
+    id: str = attrs.field(validator=_check_text)
+    """The roster's own identifier for this person."""
+    full_name: str = attrs.field(validator=_check_text)
+    """Họ và tên."""
+    date_of_birth: dt.date = attrs.field(validator=_check_date)
+    """Ngày sinh."""
+    province: str = attrs.field(validator=_check_province)
+    """Code of one of the 34 current province-level units (see :mod:`ansinh.core.provinces`)."""
+    categories: frozenset[Category] = attrs.field(factory=frozenset, converter=_to_categories)
+    """Circumstances (poor, near-poor, student …)."""
+    cccd: str | None = attrs.field(default=None, validator=_digits(12, "cccd"))
+    """Số CCCD: 12 digits."""
+    social_insurance_number: str | None = attrs.field(
+        default=None, validator=_digits(10, "social_insurance_number")
+    )
+    """Mã số BHXH: 10 digits."""
+    commune: str = ""
+    """Xã/phường of residence (public lists never show it)."""
+    household_id: str | None = None
+    """Identifies members of one household (same lawful residence)."""
+    vietnamese_citizen: bool = True
+    """Công dân Việt Nam."""
+    difficult_circumstances: bool = False
+    """Set by the review with the commune when no category says it."""
+    compulsory_si: bool = False
+    """Currently in compulsory social insurance (BHXH bắt buộc)."""
+    receives_pension: bool = False
+    """Currently receiving a pension (đang hưởng lương hưu)."""
+    bhyt_valid_until: dt.date | None = attrs.field(default=None, validator=_check_date)
+    """Last day of the person's current or latest health-insurance card; ``None``: never insured."""
+    vsi_supported_months: int = attrs.field(default=0, validator=_non_negative)
+    """Months of voluntary SI already supported by the state (the 120-month cap)."""
+    hospital_stay: tuple[dt.date, dt.date] | None = None
+    """Admission and expected discharge, for Tết gifts to in-patients."""
+
+    @property
+    def masked_cccd(self) -> str | None:
+        """The CCCD as a public list shows it (``0012******89``)."""
+        return mask_id(self.cccd)
+
+    @property
+    def masked_social_insurance_number(self) -> str | None:
+        """The mã số BHXH, masked."""
+        return mask_id(self.social_insurance_number)
+
+    def age_on(self, on: dt.date) -> int:
+        """Whole years of age on a date."""
+        return age_on(self.date_of_birth, on)
+
+    def __repr__(self) -> str:
+        cats = ", ".join(sorted(c.value for c in self.categories))
+        return (
+            f"Person(id={self.id!r}, full_name={self.full_name!r}, "
+            f"born={self.date_of_birth.year}, province={self.province!r}, "
+            f"categories={{{cats}}}, cccd={self.masked_cccd!r})"
+        )

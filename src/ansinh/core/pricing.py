@@ -1,0 +1,589 @@
+"""Pricing a gift exactly as the law prices it, with every line cited.
+
+``price(product, person, on=...)`` returns a :class:`Quote`: the gross
+contribution for the whole period, the state's share, the province's share
+(from :class:`LocalSupport` programmes passed in), and what remains — the
+amount a donor pays (``payable``, "hỗ trợ khác" in the collection software).
+
+The computation, for a date *d* (every parameter read from the law on *d*):
+
+Health card (thẻ BHYT)
+    The monthly contribution is ``bhyt_rate × base_salary``.  A person in a
+    state-supported group (``bhyt_state_support`` / ``bhyt_fully_state_paid``;
+    the group with the highest state share if several apply — the law's order
+    lists them so) gets that share and no household reduction.  Anyone else
+    pays as a household member: the first member in full, later members the
+    ``bhyt_household_factors`` share.
+
+Voluntary social-insurance book (sổ BHXH tự nguyện)
+    The monthly contribution is ``vsi_rate × monthly_income`` (the income
+    defaults to the floor and must lie between floor and ceiling on the
+    50,000 step).  The state pays ``rate × vsi_rate × floor`` — the highest
+    single group's rate in ``vsi_state_support`` — for at most
+    ``vsi_support_max_months`` months per person, counting
+    :attr:`Person.vsi_supported_months` already used.
+
+Rounding (:data:`~ansinh.core.money.ROUNDING_RULE`): each monthly amount is
+rounded half up to the đồng once; the period amount is monthly × months.
+Prepaid periods are not re-priced when the law changes during them
+(``facts.md`` §3), so the whole period is priced by the law on the purchase
+date.
+
+>>> import datetime as dt
+>>> q = price(HealthCard(months=12, household_rank=2), on=dt.date(2025, 1, 1))
+>>> q.gross, q.state_support, q.payable, q.monthly_gross
+(884520, 0, 884520, 73710)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+
+from ansinh.core.law import Citation, Law, RateTable, SourceStatus
+from ansinh.core.money import format_vnd, round_half_up
+from ansinh.core.people import Category, Person
+from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.exceptions import InvalidProductError, InvalidValueError
+
+__all__ = [
+    "GIFT_GROUP",
+    "HOUSEHOLD_GROUP",
+    "OTHER_GROUP",
+    "LocalSupport",
+    "Quote",
+    "QuoteLine",
+    "price",
+]
+
+OTHER_GROUP = "other"
+"""Group key of voluntary-SI participants in no specific group (Decree 159 Art. 5)."""
+HOUSEHOLD_GROUP = "household"
+"""Group key of health-card buyers paying as household members, without state support."""
+GIFT_GROUP = "gift"
+"""Group key of a Tết gift (no contribution group)."""
+
+_MEMO_LIMIT = 50_000
+
+
+def _pct(rate: Fraction) -> str:
+    text = f"{float(rate * 100):.4f}".rstrip("0").rstrip(".")  # display only, never money
+    return text.replace(".", ",") + "%"
+
+
+@attrs.frozen(kw_only=True)
+class QuoteLine:
+    """One cited line of a quote.
+
+    ``value`` is đồng (``int``) for money lines, a ``Fraction`` for rates, and
+    a count for ``months`` lines; ``unit`` says which.
+    """
+
+    code: str
+    """Stable code: ``base_salary``, ``monthly_gross``, ``gross``, ``state_support`` …"""
+    label_vi: str
+    label_en: str
+    value: int | Fraction
+    unit: str
+    """``"VND"``, ``"VND/month"``, ``"rate"`` or ``"months"``."""
+    formula: str = ""
+    """How the value was computed, with the numbers used."""
+    citation: Citation | None = None
+    """The legal source, where the line rests on one."""
+    status: SourceStatus | None = None
+    """How sure the source is."""
+
+    def label(self, lang: str = "vi") -> str:
+        """The label in ``"vi"`` or ``"en"``."""
+        return self.label_en if lang == "en" else self.label_vi
+
+    def value_text(self, lang: Literal["vi", "en"] = "vi") -> str:
+        """The value formatted for a clerk."""
+        if self.unit == "rate":
+            assert isinstance(self.value, Fraction)
+            return _pct(self.value)
+        if self.unit == "months":
+            return f"{self.value} {'tháng' if lang == 'vi' else 'months'}"
+        assert isinstance(self.value, int)
+        suffix = ("/tháng" if lang == "vi" else "/month") if self.unit == "VND/month" else ""
+        return format_vnd(self.value, lang) + suffix
+
+
+@attrs.frozen(kw_only=True)
+class LocalSupport:
+    """A province's budget top-up on top of state support (ngân sách địa phương hỗ trợ).
+
+    The rate for a person is the highest rate among their groups (category
+    codes, plus ``"other"`` for everyone), applied to the same base as the
+    state's share: ``vsi_rate × floor`` for a book, the monthly contribution
+    for a card.  State plus local support never exceed the contribution; the
+    local share is cut to fit.  For a book it is paid for the same months as
+    the state's support (an assumption: the provincial texts found do not say).
+    """
+
+    code: str
+    """Stable identifier, e.g. ``"hanoi-vsi-2026"``."""
+    province: str
+    """Code of the current province-level unit."""
+    product: ProductKind
+    effective: dt.date
+    until: dt.date | None
+    rates: RateTable
+    citation: Citation
+    status: SourceStatus
+    label_vi: str
+    label_en: str
+
+    def applies(self, province: str, product: ProductKind, on: dt.date) -> bool:
+        """Whether this programme covers *province*, *product* on *on*."""
+        return (
+            self.province == province
+            and self.product is product
+            and self.effective <= on
+            and (self.until is None or on <= self.until)
+        )
+
+    def rate_for(self, groups: Iterable[str]) -> tuple[str, Fraction] | None:
+        """The (group, rate) with the highest rate among *groups*, or ``None``."""
+        best: tuple[str, Fraction] | None = None
+        for key in groups:
+            rate = self.rates.get(key)
+            if rate is not None and (best is None or rate > best[1]):
+                best = (key, rate)
+        return best
+
+
+@attrs.frozen(kw_only=True)
+class Quote:
+    """The price of one product for one person on one date, line by line.
+
+    All amounts are whole đồng.  ``payable = gross - state_support -
+    local_support`` always holds, and so does the same identity per month.
+    """
+
+    product: Product
+    on: dt.date
+    """The purchase date whose law priced the whole period."""
+    person_id: str | None
+    province: str | None
+    group: str
+    """The contribution group used: a category code, ``"other"``, ``"household"`` or ``"gift"``."""
+    months: int
+    supported_months: int
+    """Months of the period that get state (and local) support."""
+    gross: int
+    state_support: int
+    local_support: int
+    payable: int
+    monthly_gross: int
+    monthly_state_support: int
+    monthly_local_support: int
+    monthly_payable: int
+    lines: tuple[QuoteLine, ...]
+    law_name: str = "ansinh"
+    """Which law priced it (``"… (scenario)"`` for what-if laws)."""
+
+    def line(self, code: str) -> QuoteLine:
+        """The first line with *code*.
+
+        Raises:
+            InvalidValueError: no line has that code.
+        """
+        for line in self.lines:
+            if line.code == code:
+                return line
+        raise InvalidValueError("code", code, "one of " + ", ".join(ln.code for ln in self.lines))
+
+    def explain(self, lang: Literal["vi", "en"] = "vi") -> str:
+        """A text a clerk can read and print, one cited line per step."""
+        vi = lang != "en"
+        kind = self.product.kind
+        head = (
+            f"Báo giá {kind.label_vi} — ngày {self.on:%d/%m/%Y}"
+            if vi
+            else f"Quote for a {kind.label_en} — on {self.on.isoformat()}"
+        )
+        if self.law_name != "ansinh":
+            head += f" [{self.law_name}]"
+        out = [head]
+        for ln in self.lines:
+            text = f"  {ln.label(lang)}: {ln.value_text('vi' if vi else 'en')}"
+            if ln.formula:
+                text += f"  ({ln.formula})"
+            if ln.citation is not None:
+                text += f"  [{ln.citation}]"
+            if ln.status is not None and not ln.status.is_firm:
+                text += f"  <{ln.status.value}>"
+            out.append(text)
+        return "\n".join(out)
+
+
+# -- computation ------------------------------------------------------------
+
+
+def _line(
+    law: Law,
+    name: str,
+    on: dt.date,
+    value: int | Fraction,
+    unit: str,
+    formula: str = "",
+) -> QuoteLine:
+    param = law.parameter(name)
+    entry = law.lookup(name, on=on)
+    return QuoteLine(
+        code=name,
+        label_vi=param.label_vi,
+        label_en=param.label_en,
+        value=value,
+        unit=unit,
+        formula=formula,
+        citation=entry.citation,
+        status=entry.status,
+    )
+
+
+def _money(code: str, vi: str, en: str, value: int, formula: str, unit: str = "VND") -> QuoteLine:
+    return QuoteLine(code=code, label_vi=vi, label_en=en, value=value, unit=unit, formula=formula)
+
+
+def _check_months(law: Law, name: str, product: HealthCard | SocialBook, on: dt.date) -> None:
+    allowed = law.months(name, on=on)
+    if product.months not in allowed:
+        entry = law.lookup(name, on=on)
+        raise InvalidProductError(
+            "months",
+            product.months,
+            f"one of {', '.join(map(str, allowed))} on {on.isoformat()} ({entry.citation})",
+        )
+
+
+@attrs.frozen
+class _Priced:
+    group: str
+    supported: int
+    gross_m: int
+    state_m: int
+    local_m: int
+    lines: tuple[QuoteLine, ...]
+
+
+def _local(
+    supports: Sequence[LocalSupport], groups: Iterable[str], base: int, room: int
+) -> tuple[int, list[QuoteLine]]:
+    """Monthly local support from the applicable programmes, capped at *room*."""
+    total = 0
+    lines = []
+    group_keys = tuple(groups)
+    for sup in supports:
+        hit = sup.rate_for(group_keys)
+        if hit is None:
+            continue
+        key, rate = hit
+        amount = min(round_half_up(rate * base), room - total)
+        if amount <= 0:
+            continue
+        total += amount
+        lines.append(
+            QuoteLine(
+                code="monthly_local_support",
+                label_vi=f"Ngân sách địa phương hỗ trợ/tháng — {sup.label_vi}",
+                label_en=f"Local budget support per month — {sup.label_en}",
+                value=amount,
+                unit="VND/month",
+                formula=f"{_pct(rate)} × {format_vnd(base)} ({key})",
+                citation=sup.citation,
+                status=sup.status,
+            )
+        )
+    return total, lines
+
+
+def _price_card(
+    card: HealthCard, categories: frozenset[Category], law: Law, on: dt.date, supports: Sequence[LocalSupport]
+) -> _Priced:
+    _check_months(law, "bhyt_payment_months", card, on)
+    base = law.amount("base_salary", on=on)
+    rate = law.rate("bhyt_rate", on=on)
+    first = rate * base
+    lines = [
+        _line(law, "base_salary", on, base, "VND/month"),
+        _line(law, "bhyt_rate", on, rate, "rate"),
+    ]
+    best: tuple[str, Fraction, str] | None = None
+    for table_name in ("bhyt_state_support", "bhyt_fully_state_paid"):
+        table = law.rates(table_name, on=on)
+        for key, share in table:
+            if key in categories and (best is None or share > best[1]):
+                best = (key, share, table_name)
+    if best is None:
+        group = HOUSEHOLD_GROUP
+        factors = law.rates("bhyt_household_factors", on=on)
+        ranks = factors.keys()
+        rank_key = str(card.household_rank) if str(card.household_rank) in ranks else ranks[-1]
+        factor = factors[rank_key]
+        gross_m = round_half_up(first * factor)
+        lines.append(
+            _line(law, "bhyt_household_factors", on, factor, "rate", f"người thứ {card.household_rank}")
+        )
+        formula = f"{_pct(rate)} × {format_vnd(base)} × {_pct(factor)}"
+        state_m = 0
+        share = Fraction(0)
+    else:
+        group, share, table_name = best
+        gross_m = round_half_up(first)
+        formula = f"{_pct(rate)} × {format_vnd(base)}"
+        state_m = round_half_up(gross_m * share)
+    lines.append(
+        _money("monthly_gross", "Mức đóng/tháng", "Contribution per month", gross_m, formula, "VND/month")
+    )
+    if best is not None:
+        entry = law.lookup(best[2], on=on)
+        lines.append(
+            QuoteLine(
+                code="monthly_state_support",
+                label_vi=f"Ngân sách nhà nước hỗ trợ/tháng ({Category(group).label_vi})",
+                label_en=f"State support per month ({Category(group).label_en})",
+                value=state_m,
+                unit="VND/month",
+                formula=f"{_pct(share)} × {format_vnd(gross_m)}",
+                citation=entry.citation,
+                status=entry.status,
+            )
+        )
+    groups = (*sorted(c.value for c in categories), OTHER_GROUP)
+    local_m, local_lines = _local(supports, groups, gross_m, gross_m - state_m)
+    lines.extend(local_lines)
+    return _Priced(group, card.months, gross_m, state_m, local_m, tuple(lines))
+
+
+def _price_book(
+    book: SocialBook,
+    categories: frozenset[Category],
+    used_months: int,
+    law: Law,
+    on: dt.date,
+    supports: Sequence[LocalSupport],
+) -> _Priced:
+    _check_months(law, "vsi_payment_months", book, on)
+    floor = law.amount("vsi_income_floor", on=on)
+    ceiling = law.amount("vsi_income_ceiling", on=on)
+    step = law.amount("vsi_income_step", on=on)
+    income = floor if book.monthly_income is None else book.monthly_income
+    if not floor <= income <= ceiling or (income - floor) % step:
+        raise InvalidProductError(
+            "monthly_income",
+            income,
+            f"from {floor:,} to {ceiling:,} đồng in steps of {step:,} above {floor:,} on {on.isoformat()} "
+            f"({law.lookup('vsi_income_floor', on=on).citation}; {law.lookup('vsi_income_ceiling', on=on).citation})",
+        )
+    rate = law.rate("vsi_rate", on=on)
+    gross_m = round_half_up(rate * income)
+    lines = [
+        _line(law, "vsi_income_floor", on, floor, "VND/month"),
+        _line(law, "vsi_rate", on, rate, "rate"),
+        _money(
+            "monthly_income",
+            "Thu nhập tháng làm căn cứ đóng",
+            "Chosen monthly income",
+            income,
+            "mức tối thiểu" if book.monthly_income is None else "người tham gia chọn",
+            "VND/month",
+        ),
+        _money(
+            "monthly_gross",
+            "Mức đóng/tháng",
+            "Contribution per month",
+            gross_m,
+            f"{_pct(rate)} × {format_vnd(income)}",
+            "VND/month",
+        ),
+    ]
+    table = law.rates("vsi_state_support", on=on)
+    keys = {c.value for c in categories} | {OTHER_GROUP}
+    group, share = OTHER_GROUP, Fraction(0)
+    for key, r in table:
+        if key in keys and r > share:
+            group, share = key, r
+    support_base = round_half_up(rate * floor)
+    state_m = round_half_up(share * rate * floor)
+    cap = law.amount("vsi_support_max_months", on=on)
+    supported = max(0, min(book.months, cap - used_months))
+    label_group = Category(group).label_vi if group != OTHER_GROUP else "đối tượng khác"
+    label_group_en = Category(group).label_en if group != OTHER_GROUP else "others"
+    entry = law.lookup("vsi_state_support", on=on)
+    lines.append(
+        QuoteLine(
+            code="monthly_state_support",
+            label_vi=f"Ngân sách nhà nước hỗ trợ/tháng ({label_group})",
+            label_en=f"State support per month ({label_group_en})",
+            value=state_m,
+            unit="VND/month",
+            formula=f"{_pct(share)} × {_pct(rate)} × {format_vnd(floor)}",
+            citation=entry.citation,
+            status=entry.status,
+        )
+    )
+    lines.append(
+        _line(
+            law,
+            "vsi_support_max_months",
+            on,
+            supported,
+            "months",
+            f"min({book.months}, {cap} − {used_months} đã hỗ trợ)",
+        )
+    )
+    groups = (*sorted(c.value for c in categories), OTHER_GROUP)
+    local_m, local_lines = _local(supports, groups, support_base, gross_m - state_m)
+    lines.extend(local_lines)
+    return _Priced(group, supported, gross_m, state_m, local_m, tuple(lines))
+
+
+def _totals(p: _Priced, months: int) -> tuple[int, int, int, int, tuple[QuoteLine, ...]]:
+    gross = p.gross_m * months
+    state = p.state_m * p.supported
+    local = p.local_m * p.supported
+    payable = gross - state - local
+    lines = (
+        *p.lines,
+        _money("gross", "Tổng mức đóng", "Total contribution", gross, f"{format_vnd(p.gross_m)} × {months}"),
+        _money(
+            "state_support",
+            "Ngân sách nhà nước hỗ trợ",
+            "State support",
+            state,
+            f"{format_vnd(p.state_m)} × {p.supported}",
+        ),
+        _money(
+            "local_support",
+            "Ngân sách địa phương hỗ trợ",
+            "Local budget support",
+            local,
+            f"{format_vnd(p.local_m)} × {p.supported}",
+        ),
+        _money(
+            "payable",
+            "Số tiền nhà tài trợ đóng",
+            "Payable by the donor",
+            payable,
+            "tổng − NSNN − NSĐP",
+        ),
+    )
+    return gross, state, local, payable, lines
+
+
+def price(
+    product: Product,
+    person: Person | None = None,
+    *,
+    on: dt.date,
+    law: Law | None = None,
+    local_supports: Sequence[LocalSupport] = (),
+) -> Quote:
+    """Price *product* for *person* on the purchase date *on*.
+
+    Args:
+        product: a :class:`~ansinh.HealthCard`, :class:`~ansinh.SocialBook` or
+            :class:`~ansinh.TetGift`.
+        person: who receives it; ``None`` prices it for a general participant
+            (no supported group, first household member's rank as given).
+        on: the purchase date; the law in force that day prices the whole period.
+        law: the parameters to use (default: :func:`ansinh.default_law`).
+        local_supports: provincial top-ups to consider; those that apply to
+            the person's province, the product and the date are used.
+
+    Returns:
+        A :class:`Quote`.
+
+    Raises:
+        InvalidProductError: the product does not fit the law of that date
+            (a period not allowed, an income out of range or off the step).
+        NotInForceError: the law has no value for that date.
+        InvalidValueError: an argument is of the wrong type.
+    """
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise InvalidValueError("on", on, "a datetime.date")
+    if law is None:
+        from ansinh.data import default_law
+
+        law = default_law()
+    if person is not None and not isinstance(person, Person):
+        raise InvalidValueError("person", person, "an ansinh.Person or None")
+    categories = person.categories if person is not None else frozenset()
+    used = person.vsi_supported_months if person is not None else 0
+    province = person.province if person is not None else None
+    kind = getattr(product, "kind", None)
+    if not isinstance(kind, ProductKind):
+        raise InvalidValueError("product", product, "a HealthCard, SocialBook or TetGift")
+    applicable = (
+        tuple(s for s in local_supports if s.applies(province, kind, on)) if province is not None else ()
+    )
+    if isinstance(product, TetGift):
+        value = product.value
+        gift_line = _money("gross", "Giá trị suất quà", "Gift value", value, "do chương trình quy định")
+        payable_line = _money("payable", "Số tiền nhà tài trợ đóng", "Payable by the donor", value, "")
+        return Quote(
+            product=product,
+            on=on,
+            person_id=person.id if person is not None else None,
+            province=province,
+            group=GIFT_GROUP,
+            months=0,
+            supported_months=0,
+            gross=value,
+            state_support=0,
+            local_support=0,
+            payable=value,
+            monthly_gross=value,
+            monthly_state_support=0,
+            monthly_local_support=0,
+            monthly_payable=value,
+            lines=(gift_line, payable_line),
+            law_name=law.name,
+        )
+    used_key = min(used, 10_000)
+    key = (
+        law.period(on),
+        product,
+        categories,
+        used_key if kind is ProductKind.SOCIAL_BOOK else 0,
+        applicable,
+    )
+    memo = law.memo
+    hit = memo.get(key)
+    if hit is None:
+        if isinstance(product, HealthCard):
+            priced = _price_card(product, categories, law, on, applicable)
+        elif isinstance(product, SocialBook):
+            priced = _price_book(product, categories, used, law, on, applicable)
+        else:  # pragma: no cover - guarded by the kind check above
+            raise InvalidValueError("product", product, "a HealthCard, SocialBook or TetGift")
+        hit = (priced, _totals(priced, product.months))
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = hit
+    priced, (gross, state, local, payable, lines) = hit
+    return Quote(
+        product=product,
+        on=on,
+        person_id=person.id if person is not None else None,
+        province=province,
+        group=priced.group,
+        months=product.months,
+        supported_months=priced.supported,
+        gross=gross,
+        state_support=state,
+        local_support=local,
+        payable=payable,
+        monthly_gross=priced.gross_m,
+        monthly_state_support=priced.state_m,
+        monthly_local_support=priced.local_m,
+        monthly_payable=priced.gross_m - priced.state_m - priced.local_m,
+        lines=lines,
+        law_name=law.name,
+    )

@@ -1,0 +1,145 @@
+"""What a sponsor can give: a health card, a voluntary-SI book, a Tết gift.
+
+Products only say *what* is given; the law on the purchase date says what it
+costs (:func:`ansinh.price`).  Limits that depend on the date (allowed payment
+periods, the income range of a book) are therefore checked when pricing, with
+the law of that date; limits that never depend on it are checked here.
+
+>>> HealthCard(months=12, household_rank=2)
+HealthCard(months=12, household_rank=2)
+>>> SocialBook(months=12, monthly_income=1_500_000).kind
+<ProductKind.SOCIAL_BOOK: 'social_book'>
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
+import attrs
+
+from ansinh.exceptions import InvalidProductError
+
+__all__ = ["MAX_MONTHS", "HealthCard", "Product", "ProductKind", "SocialBook", "TetGift"]
+
+MAX_MONTHS = 60
+"""No product is paid for more than 60 months at once (the 5-year cap on voluntary-SI lump sums)."""
+
+
+class ProductKind(enum.StrEnum):
+    """The kinds of gift."""
+
+    HEALTH_CARD = "health_card"
+    """Thẻ BHYT (hộ gia đình or a supported group)."""
+    SOCIAL_BOOK = "social_book"
+    """Sổ BHXH tự nguyện: voluntary social-insurance contributions."""
+    TET_GIFT = "tet_gift"
+    """Suất quà Tết for an insured in-patient."""
+
+    @property
+    def label_vi(self) -> str:
+        """Vietnamese name."""
+        return {"health_card": "thẻ BHYT", "social_book": "sổ BHXH tự nguyện", "tet_gift": "suất quà Tết"}[
+            self.value
+        ]
+
+    @property
+    def label_en(self) -> str:
+        """English name."""
+        return {
+            "health_card": "health-insurance card",
+            "social_book": "voluntary social-insurance book",
+            "tet_gift": "Tết gift",
+        }[self.value]
+
+
+def _whole(low: int, high: int | None) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < low
+            or (high is not None and value > high)
+        ):
+            allowed = f"a whole number from {low} to {high}" if high else f"a whole number >= {low}"
+            raise InvalidProductError(attr.name, value, allowed)
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class HealthCard:
+    """A health-insurance card (thẻ BHYT) paid for *months* months.
+
+    Args:
+        months: the payment period; the law of the purchase date decides which
+            periods are allowed (3, 6 or 12 months for households under Decrees
+            146/2018 and 188/2025 — parameter ``bhyt_payment_months``).
+        household_rank: position of the person among household members joining
+            in the same fiscal year (1 = first; 5 stands for fifth and later).
+            Only households paying without state support get the reduction.
+    """
+
+    months: int = attrs.field(validator=_whole(1, MAX_MONTHS))
+    household_rank: int = attrs.field(default=1, validator=_whole(1, None))
+
+    @property
+    def kind(self) -> ProductKind:
+        """Always :attr:`ProductKind.HEALTH_CARD`."""
+        return ProductKind.HEALTH_CARD
+
+
+def _income(_inst: object, _attr: object, value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+        raise InvalidProductError(
+            "monthly_income",
+            value,
+            "None (the legal minimum) or a positive whole number of đồng (never float)",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class SocialBook:
+    """Voluntary social-insurance contributions (sổ BHXH tự nguyện) for *months* months.
+
+    Args:
+        months: the payment period; allowed periods come from the law of the
+            purchase date (1, 3, 6 or 12 — parameter ``vsi_payment_months``).
+        monthly_income: the chosen income the 22 % applies to; ``None`` means
+            the legal minimum (the rural poverty line).  It must lie between the
+            floor and the ceiling on the 50,000-đồng step; that is checked when
+            pricing, because the range changes with the date.
+    """
+
+    months: int = attrs.field(validator=_whole(1, MAX_MONTHS))
+    monthly_income: int | None = attrs.field(default=None, validator=_income)
+
+    @property
+    def kind(self) -> ProductKind:
+        """Always :attr:`ProductKind.SOCIAL_BOOK`."""
+        return ProductKind.SOCIAL_BOOK
+
+
+@attrs.frozen(kw_only=True)
+class TetGift:
+    """A Tết gift package for an insured in-patient, of a fixed value in đồng.
+
+    There is no legal price: the campaign sets the value.
+    """
+
+    value: int = attrs.field(validator=_whole(1, None))
+
+    @property
+    def kind(self) -> ProductKind:
+        """Always :attr:`ProductKind.TET_GIFT`."""
+        return ProductKind.TET_GIFT
+
+    @property
+    def months(self) -> int:
+        """A gift covers no period: 0."""
+        return 0
+
+
+Product: TypeAlias = HealthCard | SocialBook | TetGift
+"""Any product ansinh can price."""

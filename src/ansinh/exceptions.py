@@ -1,0 +1,132 @@
+"""Every error ansinh raises on purpose.
+
+All of them derive from :class:`AnsinhError`, so ``except ansinh.AnsinhError``
+catches everything the library reports about bad input or broken data.  The
+leaves also subclass the natural built-in (``ValueError``, ``LookupError``), so
+code that already catches those keeps working.
+
+Messages always say which field, which value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "AnsinhError",
+    "InvalidAmountError",
+    "InvalidPersonError",
+    "InvalidProductError",
+    "InvalidValueError",
+    "InvariantViolation",
+    "LawDataError",
+    "LedgerError",
+    "NotInForceError",
+    "PluginError",
+    "RosterError",
+    "SerializationError",
+    "UnknownParameterError",
+]
+
+
+class AnsinhError(Exception):
+    """Base class of every error raised by ansinh."""
+
+
+class InvalidValueError(AnsinhError, ValueError):
+    """A value given to ansinh is not allowed.
+
+    Attributes:
+        field: the name of the field or argument.
+        value: the value that was given.
+        allowed: a human description of what is allowed.
+    """
+
+    def __init__(self, field: str, value: Any, allowed: str) -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{field}={value!r} is not allowed: {allowed}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, self.value, self.allowed))
+
+
+class InvalidAmountError(InvalidValueError):
+    """A money amount or a rate is malformed (a float, a fraction of a đồng, negative …)."""
+
+
+class InvalidProductError(InvalidValueError):
+    """A product (card, book, gift) cannot exist or cannot be priced as given."""
+
+
+class InvalidPersonError(InvalidValueError):
+    """A person's data is malformed (bad CCCD, unknown province …)."""
+
+
+class LawDataError(AnsinhError, ValueError):
+    """The legal parameter data is inconsistent (a gap, an overlap, a bad value …)."""
+
+
+class UnknownParameterError(AnsinhError, LookupError):
+    """A legal parameter name that the law does not define."""
+
+    def __init__(self, name: str, known: tuple[str, ...]) -> None:
+        self.name = name
+        self.known = known
+        super().__init__(
+            f"parameter={name!r} is not defined by this law; known parameters: " + ", ".join(known)
+        )
+
+    def __str__(self) -> str:  # LookupError would otherwise repr() the message
+        return str(self.args[0])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.name, self.known))
+
+
+class NotInForceError(AnsinhError, LookupError):
+    """No value of a legal parameter is in force on the requested date."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class RosterError(AnsinhError, ValueError):
+    """A roster file cannot be read at all (not merely some bad rows)."""
+
+
+class LedgerError(AnsinhError):
+    """A ledger or store cannot be used (corrupt file, wrong campaign …)."""
+
+
+class InvariantViolation(LedgerError, ValueError):
+    """An event was rejected because it would break a ledger invariant.
+
+    The ledger is left exactly as it was before the event was offered.
+    """
+
+
+class PluginError(AnsinhError):
+    """A plugin raised, returned a wrong type, or contradicted the law.
+
+    Attributes:
+        plugin: the name the plugin is registered under.
+        hook: the hook that was being called.
+    """
+
+    def __init__(self, plugin: str, hook: str, problem: str) -> None:
+        self.plugin = plugin
+        self.hook = hook
+        self.problem = problem
+        super().__init__(f"plugin {plugin!r} failed in hook {hook!r}: {problem}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.plugin, self.hook, self.problem))
+
+
+class SerializationError(AnsinhError, ValueError):
+    """A document cannot be converted to or from ansinh's types.
+
+    The message names the path of every bad field.
+    """

@@ -1,0 +1,1 @@
+"""Edges: reading rosters, writing report files."""

@@ -1,0 +1,1 @@
+"""Built-in plugins, registered like any third-party plugin."""
