@@ -77,9 +77,23 @@ class SourceStatus(enum.StrEnum):
     """Not law: a what-if value added with :meth:`Law.amend`."""
 
     @property
+    def weakness(self) -> int:
+        """0 for confirmed up to 4 for scenario: how far the value is from a stated source."""
+        return _WEAKNESS[self]
+
+    @property
     def is_firm(self) -> bool:
         """Whether a source states the value (confirmed or confirmed-2nd)."""
         return self in (SourceStatus.CONFIRMED, SourceStatus.CONFIRMED_2ND)
+
+
+_WEAKNESS = {
+    SourceStatus.CONFIRMED: 0,
+    SourceStatus.CONFIRMED_2ND: 1,
+    SourceStatus.DERIVED: 2,
+    SourceStatus.UNCONFIRMED: 3,
+    SourceStatus.SCENARIO: 4,
+}
 
 
 @attrs.frozen
@@ -110,7 +124,27 @@ class RateTable:
     (Fraction(1, 2), None, ('poor', 'other'))
     """
 
-    entries: tuple[tuple[str, Fraction], ...]
+    entries: tuple[tuple[str, Fraction], ...] = attrs.field()
+
+    @entries.validator
+    def _check(self, _attr: object, value: Any) -> None:
+        ok = isinstance(value, tuple) and all(
+            isinstance(e, tuple)
+            and len(e) == 2
+            and isinstance(e[0], str)
+            and isinstance(e[1], Fraction)
+            and 0 <= e[1] <= 1
+            for e in value
+        )
+        if not ok:
+            raise InvalidValueError(
+                "entries",
+                value,
+                "a tuple of (key, Fraction rate between 0 and 1) pairs; floats are never accepted",
+            )
+        keys = [e[0] for e in value]
+        if len(set(keys)) != len(keys):
+            raise InvalidValueError("entries", value, "distinct keys")
 
     def get(self, key: str) -> Fraction | None:
         """The rate for *key*, or ``None``."""
@@ -539,6 +573,28 @@ class Law:
         if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
             raise InvalidValueError("on", on, "a datetime.date")
         return self._entry(name, on)
+
+    def sources(self, name: str, *, on: dt.date) -> tuple[DatedValue, ...]:
+        """The entry of *name* in force on a date, then the entries its links follow.
+
+        For a plain value this is one entry; for the income floor (a link to
+        the rural poverty line) it is the floor's entry and the poverty line's.
+        """
+        chain = [self.lookup(name, on=on)]
+        while isinstance(chain[-1].value, Link):
+            chain.append(self._entry(chain[-1].value.of, on))
+        return tuple(chain)
+
+    def status(self, name: str, *, on: dt.date) -> SourceStatus:
+        """The weakest status along :meth:`sources`: a value is only as sure as what it follows."""
+        return max((e.status for e in self.sources(name, on=on)), key=lambda s: s.weakness)
+
+    def citation(self, name: str, *, on: dt.date) -> Citation:
+        """The citation of *name* on a date, joined with those its links follow."""
+        chain = self.sources(name, on=on)
+        if len(chain) == 1:
+            return chain[0].citation
+        return Citation("; ".join(str(e.citation) for e in chain), "", chain[0].citation.url)
 
     def value(self, name: str, *, on: dt.date) -> ParamValue:
         """The value of *name* in force *on* a date, links resolved.

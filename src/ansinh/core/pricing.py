@@ -234,7 +234,6 @@ def _line(
     formula: str = "",
 ) -> QuoteLine:
     param = law.parameter(name)
-    entry = law.lookup(name, on=on)
     return QuoteLine(
         code=name,
         label_vi=param.label_vi,
@@ -242,8 +241,8 @@ def _line(
         value=value,
         unit=unit,
         formula=formula,
-        citation=entry.citation,
-        status=entry.status,
+        citation=law.citation(name, on=on),
+        status=law.status(name, on=on),
     )
 
 
@@ -379,7 +378,7 @@ def _price_book(
             "monthly_income",
             income,
             f"from {floor:,} to {ceiling:,} đồng in steps of {step:,} above {floor:,} on {on.isoformat()} "
-            f"({law.lookup('vsi_income_floor', on=on).citation}; {law.lookup('vsi_income_ceiling', on=on).citation})",
+            f"({law.citation('vsi_income_floor', on=on)}; {law.citation('vsi_income_ceiling', on=on)})",
         )
     rate = law.rate("vsi_rate", on=on)
     gross_m = round_half_up(rate * income)
@@ -428,14 +427,17 @@ def _price_book(
             status=entry.status,
         )
     )
+    cap_entry = law.lookup("vsi_support_max_months", on=on)
     lines.append(
-        _line(
-            law,
-            "vsi_support_max_months",
-            on,
-            supported,
-            "months",
-            f"min({book.months}, {cap} − {used_months} đã hỗ trợ)",
+        QuoteLine(
+            code="supported_months",
+            label_vi="Số tháng được hỗ trợ",
+            label_en="Months with state support",
+            value=supported,
+            unit="months",
+            formula=f"min({book.months}, {cap} − {used_months})",
+            citation=cap_entry.citation,
+            status=cap_entry.status,
         )
     )
     groups = (*sorted(c.value for c in categories), OTHER_GROUP)
