@@ -214,8 +214,23 @@ class Person:
     """Last day of the person's current or latest health-insurance card; ``None``: never insured."""
     vsi_supported_months: int = attrs.field(default=0, validator=_non_negative)
     """Months of voluntary SI already supported by the state (the 120-month cap)."""
-    hospital_stay: tuple[dt.date, dt.date] | None = None
+    hospital_stay: tuple[dt.date, dt.date] | None = attrs.field(default=None)
     """Admission and expected discharge, for Tết gifts to in-patients."""
+
+    @hospital_stay.validator
+    def _check_stay(self, _attr: object, value: Any) -> None:
+        if value is None:
+            return
+        ok = (
+            isinstance(value, tuple)
+            and len(value) == 2
+            and all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in value)
+            and value[0] <= value[1]
+        )
+        if not ok:
+            raise InvalidPersonError(
+                "hospital_stay", value, "None or (admission date, discharge date) with admission first"
+            )
 
     @property
     def masked_cccd(self) -> str | None:
