@@ -14,6 +14,7 @@ from typing import Any
 
 __all__ = [
     "AnsinhError",
+    "CampaignFileError",
     "InvalidAmountError",
     "InvalidPersonError",
     "InvalidProductError",
@@ -22,6 +23,7 @@ __all__ = [
     "LawDataError",
     "LedgerError",
     "NotInForceError",
+    "OutputFileError",
     "PluginError",
     "RosterError",
     "SerializationError",
@@ -94,6 +96,17 @@ class NotInForceError(AnsinhError, LookupError):
 
 class RosterError(AnsinhError, ValueError):
     """A roster file cannot be read at all (not merely some bad rows)."""
+
+
+class CampaignFileError(InvalidValueError):
+    """A campaign folder (campaign.toml, sponsors.csv, pledges.csv) cannot be read as given."""
+
+
+class OutputFileError(AnsinhError, OSError):
+    """A result file (report, roster, public list, export) cannot be written.
+
+    The target file is left as it was; no partial file remains.
+    """
 
 
 class LedgerError(AnsinhError):

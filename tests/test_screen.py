@@ -1,0 +1,139 @@
+"""screen(): every person checked, sorted by priority; the bulk result is the scalar result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ansinh.core.campaign import Campaign
+from ansinh.core.eligibility import FunctionRule, Reason, check, ranking_key, screen
+from ansinh.core.people import Category, Person
+from ansinh.core.products import HealthCard, SocialBook
+from ansinh.core.provinces import provinces
+from ansinh.exceptions import InvalidValueError
+from ansinh.io.roster import load_roster
+
+D = dt.date
+ON = D(2026, 1, 10)
+CARD = HealthCard(months=12)
+SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "rosters" / "danh-sach-mau.csv"
+CAMPAIGN = Campaign(code="HY", name="Hưng Yên 2026", province="33", start=D(2025, 10, 1), end=D(2026, 3, 31))
+
+
+def person(i: int, **kw: Any) -> Person:
+    base: dict[str, Any] = {
+        "id": f"P{i:03d}",
+        "full_name": f"Người {i}",
+        "date_of_birth": D(1960 + i % 40, 1 + i % 12, 1 + i % 28),
+        "province": "33",
+        "categories": frozenset({Category.NEAR_POOR}),
+    }
+    base.update(kw)
+    return Person(**base)
+
+
+def test_screen_splits_and_sorts() -> None:
+    people = [
+        person(1),
+        person(2, categories={Category.POOR}),  # state-paid: ineligible
+        person(3, categories={Category.NEAR_POOR, Category.DISABILITY}),
+        person(4, province="01"),  # outside the campaign's province
+    ]
+    s = screen(people, CARD, on=ON, campaign=CAMPAIGN)
+    assert [d.person.id for d in s.eligible] == ["P003", "P001"]
+    assert {d.person.id for d in s.ineligible} == {"P002", "P004"}
+    assert len(s) == 4
+    assert s.decisions == s.eligible + s.ineligible
+    assert dict(s.reason_counts())["STATE_PAID_IN_FULL"] == 1
+    assert dict(s.reason_counts())["OUTSIDE_CAMPAIGN_PROVINCE"] == 1
+    assert s.on == ON
+    assert s.product == CARD
+
+
+def test_screen_accepts_a_roster() -> None:
+    roster = load_roster(SAMPLE)
+    s = screen(roster, CARD, on=ON)
+    assert len(s) == len(roster.people)
+    assert all(a.priority.score >= b.priority.score for a, b in zip(s.eligible, s.eligible[1:], strict=False))
+    codes = dict(s.reason_counts())
+    assert codes["STATE_PAID_IN_FULL"] >= 1  # the poor household and the difficult-area ethnic minority
+    assert codes["NOT_IN_DIFFICULT_CIRCUMSTANCES"] >= 1
+
+
+def test_screen_with_extra_priority_and_rules() -> None:
+    people = [person(1), person(2, commune="Xã A"), person(3)]
+
+    def bonus(p: Person) -> tuple[tuple[str, int], ...]:
+        return (("COMMUNE_A", 100),) if p.commune == "Xã A" else ()
+
+    s = screen(people, CARD, on=ON, extra_priority=bonus)
+    assert s.eligible[0].person.id == "P002"
+    assert s.eligible[0].priority.parts[-1] == ("COMMUNE_A", 100)
+
+    rule = FunctionRule(
+        "ONLY_COMMUNE_A",
+        lambda ctx: None if ctx.person.commune == "Xã A" else Reason("ONLY_COMMUNE_A", True, "Xã A.", "A."),
+    )
+    s2 = screen(people, CARD, on=ON, rules=(rule,))
+    assert [d.person.id for d in s2.eligible] == ["P002"]
+
+
+def test_screen_bad_input() -> None:
+    with pytest.raises(InvalidValueError):
+        screen([person(1), "P2"], CARD, on=ON)  # type: ignore[list-item]
+    with pytest.raises(InvalidValueError):
+        screen(5, CARD, on=ON)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError):
+        screen([person(1)], CARD, on=ON, extra_priority=lambda p: (("X", "1"),))  # type: ignore[arg-type, return-value]
+    with pytest.raises(InvalidValueError):
+        screen([person(1)], CARD, on=ON, extra_priority=5)  # type: ignore[arg-type]
+
+
+def test_empty_screen() -> None:
+    s = screen([], SocialBook(months=12), on=ON)
+    assert len(s) == 0
+    assert s.reason_counts() == ()
+
+
+CODES = tuple(p.code for p in provinces())
+
+
+@st.composite
+def crowds(draw: st.DrawFn) -> list[Person]:
+    n = draw(st.integers(0, 25))
+    out = []
+    for i in range(n):
+        out.append(
+            person(
+                i,
+                date_of_birth=draw(st.dates(D(1930, 1, 1), D(2025, 12, 31))),
+                province=draw(st.sampled_from(CODES)),
+                categories=draw(st.frozensets(st.sampled_from(list(Category)), max_size=3)),
+                difficult_circumstances=draw(st.booleans()),
+                bhyt_valid_until=draw(st.none() | st.dates(D(2024, 1, 1), D(2028, 1, 1))),
+                compulsory_si=draw(st.booleans()),
+            )
+        )
+    return out
+
+
+@settings(max_examples=40)
+@given(people=crowds(), book=st.booleans(), provincial=st.booleans())
+def test_bulk_is_the_scalar_result(people: list[Person], book: bool, provincial: bool) -> None:
+    product = SocialBook(months=12) if book else CARD
+    campaign = CAMPAIGN if provincial else None
+    s = screen(people, product, on=ON, campaign=campaign)
+    assert len(s) == len(people)
+    by_id = {d.person.id: d for d in s.decisions}
+    for p in people:
+        assert by_id[p.id] == check(p, product, on=ON, campaign=campaign)
+    for group in (s.eligible, s.ineligible):
+        keys = [ranking_key(d) for d in group]
+        assert keys == sorted(keys)
+    assert all(d.eligible for d in s.eligible)
+    assert not any(d.eligible for d in s.ineligible)
