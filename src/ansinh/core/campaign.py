@@ -18,33 +18,47 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
-from ansinh.core.products import ProductKind
+from ansinh.core.dates import add_months
+from ansinh.core.people import Category, Person
+from ansinh.core.pricing import Quote
+from ansinh.core.products import Product, ProductKind
 from ansinh.core.provinces import province as _province
 from ansinh.exceptions import InvalidValueError
 
 __all__ = [
+    "Beneficiary",
     "Campaign",
     "Earmark",
     "EarmarkKind",
+    "Funding",
+    "Gift",
+    "GiftStatus",
     "Instalment",
     "Pledge",
     "Sponsor",
     "SponsorKind",
+    "earmark_matches",
+    "month_index",
 ]
 
 
 def _text(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value or value.isspace():
         raise InvalidValueError(attr.name, value, "a non-empty string")
 
 
 def _opt_province(_inst: object, _attr: object, value: Any) -> None:
     if value is not None:
         _province(value)
+
+
+def _req_province(_inst: object, _attr: object, value: Any) -> None:
+    _province(value)
 
 
 def _date(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
@@ -101,6 +115,27 @@ class SponsorKind(enum.StrEnum):
     """The social-security sector's own staff (công chức, viên chức ngành BHXH)."""
     COMMUNE = "commune"
     """A commune government engaged directly."""
+
+    @property
+    def label_vi(self) -> str:
+        """Vietnamese label."""
+        return _SPONSOR_LABELS[self.value][0]
+
+    @property
+    def label_en(self) -> str:
+        """English label."""
+        return _SPONSOR_LABELS[self.value][1]
+
+
+_SPONSOR_LABELS = {
+    "enterprise": ("doanh nghiệp", "enterprise"),
+    "bank": ("ngân hàng", "bank"),
+    "organisation": ("tổ chức, đoàn thể", "organisation"),
+    "religious": ("tổ chức tôn giáo", "religious body"),
+    "individual": ("cá nhân, nhà hảo tâm", "individual"),
+    "sector_staff": ("công chức, viên chức ngành BHXH", "social-security staff"),
+    "commune": ("chính quyền cấp xã", "commune government"),
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -189,3 +224,245 @@ class Pledge:
     def units_of(self, kind: ProductKind) -> int:
         """How many gifts of *kind* the pledge names."""
         return sum(n for k, n in self.units if k is kind)
+
+
+# -- gifts ------------------------------------------------------------------
+
+
+class GiftStatus(enum.StrEnum):
+    """Where a gift is in its life: allocated → paid → delivered, or cancelled / refunded."""
+
+    ALLOCATED = "allocated"
+    """Matched to a person and a pledge; the pledge's budget is committed."""
+    PAID = "paid"
+    """Bought: the contribution was paid to the social-security office from money received."""
+    DELIVERED = "delivered"
+    """Handed over to the person (trao tặng); final."""
+    CANCELLED = "cancelled"
+    """Withdrawn before payment; the pledge's budget is free again."""
+    REFUNDED = "refunded"
+    """Paid, then refunded to the pledge; the budget and the money are free again."""
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the gift still holds budget and covers its months."""
+        return self in (GiftStatus.ALLOCATED, GiftStatus.PAID, GiftStatus.DELIVERED)
+
+    @property
+    def label_vi(self) -> str:
+        """Vietnamese label."""
+        return {
+            "allocated": "đã phân bổ",
+            "paid": "đã đóng tiền",
+            "delivered": "đã trao tặng",
+            "cancelled": "đã hủy",
+            "refunded": "đã hoàn trả",
+        }[self.value]
+
+
+class Funding(enum.StrEnum):
+    """Which part of a pledge pays a gift."""
+
+    UNITS = "units"
+    """One of the units the pledge names ("10 thẻ BHYT")."""
+    MONEY = "money"
+    """The pledge's money, by the gift's price."""
+
+
+def _categories(value: Any) -> frozenset[Category]:
+    if type(value) is frozenset:
+        for v in value:
+            if type(v) is not Category:
+                break
+        else:
+            return value
+    if isinstance(value, str):
+        raise InvalidValueError("categories", value, "a set of Category values, not a string")
+    try:
+        return frozenset(Category(v) for v in value)
+    except (ValueError, TypeError):
+        raise InvalidValueError(
+            "categories", value, "Category values: " + ", ".join(c.value for c in Category)
+        ) from None
+
+
+def _texts(value: Any) -> frozenset[str]:
+    if not value:
+        return frozenset()
+    if isinstance(value, str):
+        raise InvalidValueError("affiliations", value, "a set of strings, not a string")
+    result = frozenset(value)
+    if not all(isinstance(v, str) and v.strip() for v in result):
+        raise InvalidValueError("affiliations", value, "non-empty strings")
+    return result
+
+
+def _funding(value: Any) -> Funding:
+    return value if type(value) is Funding else Funding(value)
+
+
+def _gift_status(value: Any) -> GiftStatus:
+    return value if type(value) is GiftStatus else GiftStatus(value)
+
+
+_STAND_IN_BIRTH = dt.date(1900, 1, 1)
+
+
+@attrs.frozen(kw_only=True)
+class Beneficiary:
+    """What the ledger keeps about the person a gift is for (never names or identity numbers).
+
+    It holds exactly what pricing and earmarks read: the province, the
+    categories, the voluntary-SI months already supported, and the
+    affiliations that earmarks name (an enterprise whose workers' relatives a
+    pledge is for, a congregation, a commune).
+
+    >>> b = Beneficiary(person_id="HP-007", province="31", categories={Category.NEAR_POOR})
+    >>> b.pricing_person().categories == b.categories
+    True
+    """
+
+    person_id: str = attrs.field(validator=_text)
+    province: str = attrs.field(validator=_req_province)
+    categories: frozenset[Category] = attrs.field(factory=frozenset, converter=_categories)
+    vsi_supported_months: int = attrs.field(default=0, validator=_non_negative_int)
+    affiliations: frozenset[str] = attrs.field(factory=frozenset, converter=_texts)
+    """Earmark targets the person belongs to (enterprise ids, congregations, communes)."""
+
+    @classmethod
+    def from_person(cls, person: Person, affiliations: Iterable[str] = ()) -> Beneficiary:
+        """The ledger's view of *person*, with the earmark targets they belong to."""
+        return cls(
+            person_id=person.id,
+            province=person.province,
+            categories=person.categories,
+            vsi_supported_months=person.vsi_supported_months,
+            affiliations=frozenset(affiliations),
+        )
+
+    def pricing_person(self) -> Person:
+        """A stand-in :class:`~ansinh.Person` carrying only what :func:`~ansinh.price` reads.
+
+        The name is the person id and the birth date a placeholder: pricing
+        never reads them.
+        """
+        return Person(
+            id=self.person_id,
+            full_name=self.person_id,
+            date_of_birth=_STAND_IN_BIRTH,
+            province=self.province,
+            categories=self.categories,
+            vsi_supported_months=self.vsi_supported_months,
+        )
+
+
+def earmark_matches(earmark: Earmark | None, beneficiary: Beneficiary) -> bool:
+    """Whether a pledge with *earmark* may pay for *beneficiary*.
+
+    A category earmark needs the category; any other earmark needs its target
+    among the beneficiary's affiliations.
+
+    >>> b = Beneficiary(person_id="x", province="33", affiliations={"ENT-01"})
+    >>> earmark_matches(Earmark(kind="workers_relatives", target="ENT-01"), b)
+    True
+    >>> earmark_matches(Earmark(kind="category", target="student"), b)
+    False
+    """
+    if earmark is None:
+        return True
+    if earmark.kind is EarmarkKind.CATEGORY:
+        return earmark.target in {c.value for c in beneficiary.categories}
+    return earmark.target in beneficiary.affiliations
+
+
+def month_index(day: dt.date) -> int:
+    """Months since year 0 (``year × 12 + month − 1``): coverage is counted in whole months.
+
+    >>> month_index(dt.date(2026, 2, 15)) - month_index(dt.date(2025, 2, 1))
+    12
+    """
+    return day.year * 12 + day.month - 1
+
+
+@attrs.frozen(kw_only=True)
+class Gift:
+    """One gift: a product for one person, priced on its purchase date, paid by one pledge.
+
+    ``quote`` is the law's price on the purchase date (``quote.on``) for this
+    person; :attr:`amount` (``quote.payable``) is what the pledge pays.  A card
+    or book covers ``product.months`` whole months from ``covers_from``.
+    ``reason`` says why this person and which pledge pays.
+    """
+
+    id: str = attrs.field(validator=_text)
+    pledge_id: str = attrs.field(validator=_text)
+    beneficiary: Beneficiary
+    product: Product
+    quote: Quote
+    funding: Funding = attrs.field(converter=_funding)
+    covers_from: dt.date | None = None
+    """First day covered (cards and books); ``None`` for a Tết gift."""
+    priority: int = 0
+    """The priority score that ranked the person."""
+    reason: str = ""
+    """Why this person, and which pledge pays (a sentence a clerk can read)."""
+    status: GiftStatus = attrs.field(default=GiftStatus.ALLOCATED, converter=_gift_status)
+
+    def __attrs_post_init__(self) -> None:
+        quote = self.quote
+        if not isinstance(quote, Quote) or (
+            quote.product is not self.product and quote.product != self.product
+        ):
+            raise InvalidValueError("quote", quote, f"a Quote of the gift's product {self.product!r}")
+        if not isinstance(self.beneficiary, Beneficiary):
+            raise InvalidValueError("beneficiary", self.beneficiary, "a Beneficiary")
+        if quote.person_id != self.beneficiary.person_id:
+            raise InvalidValueError(
+                "quote", quote.person_id, f"a quote priced for person {self.beneficiary.person_id!r}"
+            )
+        if self.product.months > 0:
+            if type(self.covers_from) is not dt.date:
+                raise InvalidValueError("covers_from", self.covers_from, "a datetime.date")
+        elif self.covers_from is not None:
+            raise InvalidValueError("covers_from", self.covers_from, "None for a product covering no months")
+
+    @property
+    def person_id(self) -> str:
+        """Who receives it."""
+        return self.beneficiary.person_id
+
+    @property
+    def province(self) -> str:
+        """The province of the person who receives it."""
+        return self.beneficiary.province
+
+    @property
+    def kind(self) -> ProductKind:
+        """The product kind."""
+        return self.product.kind
+
+    @property
+    def amount(self) -> int:
+        """What the pledge pays, in đồng (``quote.payable``)."""
+        return self.quote.payable
+
+    @property
+    def purchased_on(self) -> dt.date:
+        """The purchase date whose law priced the gift."""
+        return self.quote.on
+
+    @property
+    def months(self) -> range:
+        """The months covered, as :func:`month_index` values (empty for a Tết gift)."""
+        if self.covers_from is None:
+            return range(0)
+        start = month_index(self.covers_from)
+        return range(start, start + self.product.months)
+
+    @property
+    def valid_until(self) -> dt.date | None:
+        """Last day covered; ``None`` for a Tết gift."""
+        if self.covers_from is None:
+            return None
+
+        return add_months(self.covers_from, self.product.months) - dt.timedelta(days=1)

@@ -1,0 +1,726 @@
+"""The campaign ledger: an append-only list of events and the invariants they keep.
+
+A campaign lives in its events — a pledge registered, amended or withdrawn,
+money received, a gift allocated, paid, delivered, cancelled or refunded.
+:class:`Ledger` checks every event against the state the earlier events built
+and refuses (:class:`~ansinh.exceptions.InvariantViolation`) any event that
+would break an invariant; a refused event changes nothing.  The invariants:
+
+* no pledge commits more than it holds: units of each kind, and money by the
+  gifts' prices; no pledge pays out more money than it has received;
+* no person holds two active cards covering the same month, nor two active
+  books for the same month, nor two active Tết gifts in one campaign;
+* a gift id is allocated once: a delivered (or any) gift cannot be
+  re-allocated; only an allocated gift can be paid or cancelled, only a paid
+  one delivered or refunded, and a delivered gift is final;
+* a gift's quote is the law's price of its product for its person on its
+  purchase date (the ledger prices it again and compares), and the purchase
+  date lies within the campaign;
+* gifts go where the pledge and the campaign allow (province, earmark).
+
+Replaying the same events always gives the same :class:`LedgerState`
+(:func:`replay`).  An event id is used once: offering the same event again is
+a no-op, offering a *different* event under a used id is refused.
+
+>>> import datetime as dt
+>>> from ansinh.core.campaign import Campaign, Pledge, Sponsor
+>>> c = Campaign(code="BN2026", name="Xuân Bính Ngọ 2026",
+...              start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31))
+>>> ledger = Ledger(c)
+>>> s = Sponsor(id="S1", name="Công ty A", kind="enterprise")
+>>> ledger.append(PledgeRegistered(event_id="e1", on=dt.date(2025, 11, 1), sponsor=s,
+...                                pledge=Pledge(id="P1", sponsor_id="S1", money=5_000_000)))
+True
+>>> ledger.append(MoneyReceived(event_id="e2", on=dt.date(2025, 11, 5), pledge_id="P1",
+...                             amount=5_000_000))
+True
+>>> ledger.state.pledge("P1").received
+5000000
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar, TypeAlias
+
+import attrs
+
+from ansinh.core.campaign import (
+    Campaign,
+    Funding,
+    Gift,
+    GiftStatus,
+    Pledge,
+    Sponsor,
+    earmark_matches,
+)
+from ansinh.core.law import Law
+from ansinh.core.pricing import LocalSupport, price
+from ansinh.core.products import ProductKind
+from ansinh.exceptions import AnsinhError, InvalidValueError, InvariantViolation
+
+__all__ = [
+    "Event",
+    "GiftAllocated",
+    "GiftCancelled",
+    "GiftDelivered",
+    "GiftPaid",
+    "GiftRefunded",
+    "Ledger",
+    "LedgerState",
+    "MoneyReceived",
+    "PledgeAmended",
+    "PledgeBalance",
+    "PledgeRegistered",
+    "PledgeWithdrawn",
+    "replay",
+]
+
+
+def _text(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value or value.isspace():
+        raise InvalidValueError(attr.name, value, "a non-empty string")
+
+
+def _date(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidValueError(attr.name, value, "a datetime.date")
+
+
+def _positive_amount(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidValueError(attr.name, value, "a whole number of đồng > 0 (never float)")
+
+
+def _instance_of(cls: type) -> Any:
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, cls):
+            raise InvalidValueError(attr.name, value, f"a {cls.__name__}")
+
+    return check
+
+
+# -- events -----------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PledgeRegistered:
+    """A sponsor registers a pledge (đăng ký tài trợ)."""
+
+    type: ClassVar[str] = "pledge_registered"
+    event_id: str = attrs.field(validator=_text)
+    on: dt.date = attrs.field(validator=_date)
+    sponsor: Sponsor = attrs.field(validator=_instance_of(Sponsor))
+    pledge: Pledge = attrs.field(validator=_instance_of(Pledge))
+
+
+@attrs.frozen(kw_only=True)
+class PledgeAmended:
+    """A registered pledge changes (more or fewer units or money, other months …)."""
+
+    type: ClassVar[str] = "pledge_amended"
+    event_id: str = attrs.field(validator=_text)
+    on: dt.date = attrs.field(validator=_date)
+    pledge: Pledge = attrs.field(validator=_instance_of(Pledge))
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class PledgeWithdrawn:
+    """A sponsor withdraws a pledge that pays for no active gift."""
+
+    type: ClassVar[str] = "pledge_withdrawn"
+    event_id: str = attrs.field(validator=_text)
+    on: dt.date = attrs.field(validator=_date)
+    pledge_id: str = attrs.field(validator=_text)
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class MoneyReceived:
+    """Money for a pledge arrives (an instalment, or the whole)."""
+
+    type: ClassVar[str] = "money_received"
+    event_id: str = attrs.field(validator=_text)
+    on: dt.date = attrs.field(validator=_date)
+    pledge_id: str = attrs.field(validator=_text)
+    amount: int = attrs.field(validator=_positive_amount)
+
+
+@attrs.frozen(kw_only=True)
+class GiftAllocated:
+    """A gift is matched to a person and the pledge that pays it."""
+
+    type: ClassVar[str] = "gift_allocated"
+    event_id: str = attrs.field(validator=_text)
+    on: dt.date = attrs.field(validator=_date)
+    gift: Gift = attrs.field(validator=_instance_of(Gift))
+
+
+@attrs.frozen(kw_only=True)
+class GiftPaid:
+    """The gift is bought: its price is paid from the pledge's money received."""
+
+    type: ClassVar[str] = "gift_paid"
+    event_id: str = attrs.field(validator=_text)
+    on: dt.date = attrs.field(validator=_date)
+    gift_id: str = attrs.field(validator=_text)
+
+
+@attrs.frozen(kw_only=True)
+class GiftDelivered:
+    """The gift is handed over (trao tặng)."""
+
+    type: ClassVar[str] = "gift_delivered"
+    event_id: str = attrs.field(validator=_text)
+    on: dt.date = attrs.field(validator=_date)
+    gift_id: str = attrs.field(validator=_text)
+
+
+@attrs.frozen(kw_only=True)
+class GiftCancelled:
+    """An allocated, unpaid gift is cancelled; its budget is free again."""
+
+    type: ClassVar[str] = "gift_cancelled"
+    event_id: str = attrs.field(validator=_text)
+    on: dt.date = attrs.field(validator=_date)
+    gift_id: str = attrs.field(validator=_text)
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class GiftRefunded:
+    """A paid, undelivered gift is refunded to its pledge; budget and money are free again."""
+
+    type: ClassVar[str] = "gift_refunded"
+    event_id: str = attrs.field(validator=_text)
+    on: dt.date = attrs.field(validator=_date)
+    gift_id: str = attrs.field(validator=_text)
+    note: str = ""
+
+
+Event: TypeAlias = (
+    PledgeRegistered
+    | PledgeAmended
+    | PledgeWithdrawn
+    | MoneyReceived
+    | GiftAllocated
+    | GiftPaid
+    | GiftDelivered
+    | GiftCancelled
+    | GiftRefunded
+)
+"""Any ledger event."""
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    PledgeRegistered,
+    PledgeAmended,
+    PledgeWithdrawn,
+    MoneyReceived,
+    GiftAllocated,
+    GiftPaid,
+    GiftDelivered,
+    GiftCancelled,
+    GiftRefunded,
+)
+"""Every event class, in the order the module defines them."""
+
+
+# -- state ------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class PledgeBalance:
+    """A pledge and what it has received, committed and paid so far."""
+
+    pledge: Pledge
+    sponsor: Sponsor
+    registered_on: dt.date
+    withdrawn: bool = False
+    received: int = 0
+    """Money received, đồng."""
+    committed: int = 0
+    """Money committed to active gifts the pledge's money pays."""
+    spent: int = 0
+    """Money paid out for gifts (paid or delivered, not refunded)."""
+    units_used: tuple[tuple[ProductKind, int], ...] = ()
+    """Units committed to active gifts, by kind."""
+
+    @property
+    def money_left(self) -> int:
+        """Pledged money not yet committed."""
+        return self.pledge.money - self.committed
+
+    @property
+    def cash_left(self) -> int:
+        """Money received and not yet paid out: the leftover, never lost."""
+        return self.received - self.spent
+
+    def units_committed(self, kind: ProductKind) -> int:
+        """Units of *kind* committed to active gifts."""
+        return sum(n for k, n in self.units_used if k is kind)
+
+    def units_left(self, kind: ProductKind) -> int:
+        """Units of *kind* not yet committed."""
+        return self.pledge.units_of(kind) - self.units_committed(kind)
+
+
+@attrs.frozen(kw_only=True)
+class LedgerState:
+    """The state the events built: every pledge's balance and every gift's latest status.
+
+    Two states are equal when the same events built them (:func:`replay`).
+    """
+
+    campaign: Campaign
+    pledges: tuple[PledgeBalance, ...]
+    """By pledge id."""
+    gifts: tuple[Gift, ...]
+    """By gift id, each with its latest status."""
+    event_count: int
+    _pledge_index: dict[str, PledgeBalance] = attrs.field(init=False, eq=False, repr=False)
+    _gift_index: dict[str, Gift] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_pledge_index", {b.pledge.id: b for b in self.pledges})
+        object.__setattr__(self, "_gift_index", {g.id: g for g in self.gifts})
+
+    def pledge(self, pledge_id: str) -> PledgeBalance:
+        """The balance of one pledge.
+
+        Raises:
+            InvalidValueError: no pledge has that id.
+        """
+        try:
+            return self._pledge_index[pledge_id]
+        except KeyError:
+            raise InvalidValueError("pledge_id", pledge_id, "the id of a registered pledge") from None
+
+    def gift(self, gift_id: str) -> Gift:
+        """One gift, with its latest status.
+
+        Raises:
+            InvalidValueError: no gift has that id.
+        """
+        try:
+            return self._gift_index[gift_id]
+        except KeyError:
+            raise InvalidValueError("gift_id", gift_id, "the id of an allocated gift") from None
+
+    def has_gift(self, gift_id: str) -> bool:
+        """Whether a gift with this id was ever allocated."""
+        return gift_id in self._gift_index
+
+    @property
+    def sponsors(self) -> tuple[Sponsor, ...]:
+        """Every sponsor, by id."""
+        seen = {b.sponsor.id: b.sponsor for b in self.pledges}
+        return tuple(seen[k] for k in sorted(seen))
+
+    @property
+    def active_gifts(self) -> tuple[Gift, ...]:
+        """Gifts allocated, paid or delivered."""
+        return tuple(g for g in self.gifts if g.status.is_active)
+
+
+# -- the ledger ---------------------------------------------------------------
+
+
+@attrs.define
+class _Book:
+    pledge: Pledge
+    sponsor: Sponsor
+    registered_on: dt.date
+    withdrawn: bool = False
+    received: int = 0
+    committed: int = 0
+    spent: int = 0
+    units_used: dict[ProductKind, int] = attrs.field(factory=dict)
+    active_gifts: int = 0
+
+    def freeze(self) -> PledgeBalance:
+        return PledgeBalance(
+            pledge=self.pledge,
+            sponsor=self.sponsor,
+            registered_on=self.registered_on,
+            withdrawn=self.withdrawn,
+            received=self.received,
+            committed=self.committed,
+            spent=self.spent,
+            units_used=tuple((k, n) for k, n in sorted(self.units_used.items()) if n),
+        )
+
+
+def _refuse(event: Event, problem: str) -> InvariantViolation:
+    return InvariantViolation(f"event {event.event_id!r} ({event.type}) refused: {problem}")
+
+
+class Ledger:
+    """The events of one campaign, checked one by one as they are appended.
+
+    Args:
+        campaign: the campaign the events belong to.
+        law: the law that prices gifts (default: :func:`ansinh.default_law`).
+        local_supports: provincial top-ups pricing considers.
+        events: events to append at once (each is checked).
+
+    Raises:
+        InvariantViolation: one of *events* breaks an invariant.
+    """
+
+    def __init__(
+        self,
+        campaign: Campaign,
+        *,
+        law: Law | None = None,
+        local_supports: Sequence[LocalSupport] = (),
+        events: Iterable[Event] = (),
+    ) -> None:
+        if not isinstance(campaign, Campaign):
+            raise InvalidValueError("campaign", campaign, "an ansinh Campaign")
+        if law is None:
+            from ansinh.data import default_law
+
+            law = default_law()
+        self._campaign = campaign
+        self._law = law
+        self._local_supports = tuple(local_supports)
+        self._events: list[Event] = []
+        self._by_id: dict[str, Event] = {}
+        self._books: dict[str, _Book] = {}
+        self._sponsors: dict[str, Sponsor] = {}
+        self._gifts: dict[str, Gift] = {}
+        # (person id, product kind) -> {gift id: covered month range}, active gifts only
+        self._coverage: dict[tuple[str, ProductKind], dict[str, range]] = {}
+        self.extend(events)
+
+    @property
+    def campaign(self) -> Campaign:
+        """The campaign."""
+        return self._campaign
+
+    @property
+    def law(self) -> Law:
+        """The law that prices gifts."""
+        return self._law
+
+    @property
+    def local_supports(self) -> tuple[LocalSupport, ...]:
+        """Provincial top-ups pricing considers."""
+        return self._local_supports
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every accepted event, in order."""
+        return tuple(self._events)
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._by_id
+
+    @property
+    def state(self) -> LedgerState:
+        """A frozen snapshot of the current state."""
+        return LedgerState(
+            campaign=self._campaign,
+            pledges=tuple(self._books[k].freeze() for k in sorted(self._books)),
+            gifts=tuple(self._gifts[k] for k in sorted(self._gifts)),
+            event_count=len(self._events),
+        )
+
+    def is_duplicate(self, event: Event) -> bool:
+        """Whether *event* was already appended (same id, same content).
+
+        Raises:
+            InvariantViolation: the id was used for a different event.
+        """
+        seen = self._by_id.get(event.event_id)
+        if seen is None:
+            return False
+        if seen != event:
+            raise _refuse(event, "this event id was already used for a different event")
+        return True
+
+    def check(self, event: Event) -> None:
+        """Check *event* against the current state without appending it.
+
+        Raises:
+            InvariantViolation: it would break an invariant (a duplicate of an
+                appended event passes).
+        """
+        if self.is_duplicate(event):
+            return
+        self._check(event)
+
+    def append(self, event: Event) -> bool:
+        """Check and append *event*.
+
+        Returns:
+            ``True`` if appended, ``False`` if the same event was already there.
+
+        Raises:
+            InvariantViolation: the event would break an invariant; nothing changed.
+        """
+        if self.is_duplicate(event):
+            return False
+        self._check(event)
+        self._apply(event)
+        self._events.append(event)
+        self._by_id[event.event_id] = event
+        return True
+
+    def extend(self, events: Iterable[Event]) -> int:
+        """Append events in order; returns how many were new.
+
+        Raises:
+            InvariantViolation: an event breaks an invariant; the earlier ones stay appended.
+        """
+        return sum(1 for e in events if self.append(e))
+
+    # -- checks ----------------------------------------------------------------
+
+    def _book(self, event: Event, pledge_id: str) -> _Book:
+        book = self._books.get(pledge_id)
+        if book is None:
+            raise _refuse(event, f"pledge {pledge_id!r} is not registered")
+        return book
+
+    def _gift(self, event: Event, gift_id: str, *allowed: GiftStatus) -> Gift:
+        gift = self._gifts.get(gift_id)
+        if gift is None:
+            raise _refuse(event, f"gift {gift_id!r} was never allocated")
+        if gift.status not in allowed:
+            raise _refuse(
+                event,
+                f"gift {gift_id!r} is {gift.status.value}; allowed only when "
+                + " or ".join(s.value for s in allowed),
+            )
+        return gift
+
+    def _check_scope(self, event: Event, pledge: Pledge) -> None:
+        scope = self._campaign.province
+        if scope is not None and pledge.province not in (None, scope):
+            raise _refuse(
+                event, f"pledge province {pledge.province!r} is outside the campaign's province {scope!r}"
+            )
+
+    def _check(self, event: Event) -> None:
+        if isinstance(event, PledgeRegistered):
+            self._check_registered(event)
+        elif isinstance(event, PledgeAmended):
+            self._check_amended(event)
+        elif isinstance(event, PledgeWithdrawn):
+            book = self._book(event, event.pledge_id)
+            if book.withdrawn:
+                raise _refuse(event, "the pledge is already withdrawn")
+            if book.active_gifts:
+                raise _refuse(
+                    event, f"the pledge still pays {book.active_gifts} active gift(s); cancel them first"
+                )
+        elif isinstance(event, MoneyReceived):
+            book = self._book(event, event.pledge_id)
+            if book.withdrawn:
+                raise _refuse(event, "the pledge is withdrawn")
+        elif isinstance(event, GiftAllocated):
+            self._check_allocated(event)
+        elif isinstance(event, GiftPaid):
+            gift = self._gift(event, event.gift_id, GiftStatus.ALLOCATED)
+            book = self._books[gift.pledge_id]
+            if book.spent + gift.amount > book.received:
+                raise _refuse(
+                    event,
+                    f"pledge {gift.pledge_id!r} has received {book.received} đồng and paid "
+                    f"{book.spent}; it cannot pay {gift.amount} more",
+                )
+        elif isinstance(event, GiftDelivered):
+            self._gift(event, event.gift_id, GiftStatus.PAID)
+        elif isinstance(event, GiftCancelled):
+            self._gift(event, event.gift_id, GiftStatus.ALLOCATED)
+        elif isinstance(event, GiftRefunded):
+            self._gift(event, event.gift_id, GiftStatus.PAID)
+        else:
+            raise InvalidValueError("event", event, "one of the ledger event types")
+
+    def _check_registered(self, event: PledgeRegistered) -> None:
+        pledge, sponsor = event.pledge, event.sponsor
+        if pledge.id in self._books:
+            raise _refuse(event, f"pledge {pledge.id!r} is already registered")
+        if pledge.sponsor_id != sponsor.id:
+            raise _refuse(event, f"pledge sponsor_id {pledge.sponsor_id!r} is not the sponsor {sponsor.id!r}")
+        known = self._sponsors.get(sponsor.id)
+        if known is not None and known != sponsor:
+            raise _refuse(event, f"sponsor {sponsor.id!r} was registered with other details")
+        self._check_scope(event, pledge)
+
+    def _check_amended(self, event: PledgeAmended) -> None:
+        new = event.pledge
+        book = self._book(event, new.id)
+        if book.withdrawn:
+            raise _refuse(event, "the pledge is withdrawn")
+        if new.sponsor_id != book.pledge.sponsor_id:
+            raise _refuse(event, "an amendment cannot change the sponsor")
+        self._check_scope(event, new)
+        if new.money < book.committed:
+            raise _refuse(event, f"money {new.money} is below the {book.committed} đồng already committed")
+        for kind, used in book.units_used.items():
+            if new.units_of(kind) < used:
+                raise _refuse(event, f"{new.units_of(kind)} {kind.value} units is below the {used} committed")
+        if book.active_gifts and (new.province, new.earmark) != (book.pledge.province, book.pledge.earmark):
+            raise _refuse(event, "province and earmark cannot change while the pledge pays active gifts")
+        if book.active_gifts and (new.card_months, new.book_months) != (
+            book.pledge.card_months,
+            book.pledge.book_months,
+        ):
+            raise _refuse(event, "card and book months cannot change while the pledge pays active gifts")
+
+    def _check_allocated(self, event: GiftAllocated) -> None:
+        gift = event.gift
+        if gift.id in self._gifts:
+            raise _refuse(
+                event, f"gift {gift.id!r} was already allocated ({self._gifts[gift.id].status.value})"
+            )
+        if gift.status is not GiftStatus.ALLOCATED:
+            raise _refuse(event, f"a new gift must be {GiftStatus.ALLOCATED.value}, not {gift.status.value}")
+        book = self._book(event, gift.pledge_id)
+        pledge = book.pledge
+        if book.withdrawn:
+            raise _refuse(event, f"pledge {pledge.id!r} is withdrawn")
+        c = self._campaign
+        if event.on != gift.purchased_on:
+            raise _refuse(event, f"the event date {event.on} is not the purchase date {gift.purchased_on}")
+        if not c.start <= gift.purchased_on <= c.end:
+            raise _refuse(
+                event, f"purchase date {gift.purchased_on} is outside the campaign ({c.start} to {c.end})"
+            )
+        if c.province is not None and gift.province != c.province:
+            raise _refuse(event, f"province {gift.province!r} is outside the campaign's {c.province!r}")
+        if pledge.province is not None and gift.province != pledge.province:
+            raise _refuse(event, f"pledge {pledge.id!r} pays only in province {pledge.province!r}")
+        if not earmark_matches(pledge.earmark, gift.beneficiary):
+            assert pledge.earmark is not None
+            raise _refuse(
+                event,
+                f"pledge {pledge.id!r} is earmarked for {pledge.earmark.kind.value}={pledge.earmark.target!r}",
+            )
+        months = {ProductKind.HEALTH_CARD: pledge.card_months, ProductKind.SOCIAL_BOOK: pledge.book_months}
+        expected = months.get(gift.kind)
+        if expected is not None and gift.product.months != expected:
+            raise _refuse(event, f"pledge {pledge.id!r} buys {expected}-month {gift.kind.value}s")
+        if gift.funding is Funding.UNITS:
+            used = book.units_used.get(gift.kind, 0)
+            if used + 1 > pledge.units_of(gift.kind):
+                raise _refuse(
+                    event,
+                    f"pledge {pledge.id!r} holds {pledge.units_of(gift.kind)} {gift.kind.value} units, "
+                    f"all committed",
+                )
+        elif book.committed + gift.amount > pledge.money:
+            raise _refuse(
+                event,
+                f"pledge {pledge.id!r} holds {pledge.money} đồng with {book.committed} committed; "
+                f"it cannot commit {gift.amount} more",
+            )
+        self._check_price(event, gift)
+        held = self._coverage.get((gift.person_id, gift.kind), {})
+        if gift.kind is ProductKind.TET_GIFT and held:
+            raise _refuse(
+                event,
+                f"person {gift.person_id!r} already holds Tết gift {next(iter(held))!r} in this campaign",
+            )
+        months_range = gift.months
+        for other_id, other in held.items():
+            if (
+                months_range
+                and other
+                and max(months_range.start, other.start) < min(months_range.stop, other.stop)
+            ):
+                raise _refuse(
+                    event,
+                    f"person {gift.person_id!r} already holds gift {other_id!r}, a {gift.kind.value} "
+                    f"covering some of the same months",
+                )
+
+    def _check_price(self, event: GiftAllocated, gift: Gift) -> None:
+        try:
+            quote = price(
+                gift.product,
+                gift.beneficiary.pricing_person(),
+                on=gift.purchased_on,
+                law=self._law,
+                local_supports=self._local_supports,
+            )
+        except AnsinhError as exc:
+            raise _refuse(event, f"the gift cannot be priced on {gift.purchased_on}: {exc}") from None
+        if quote != gift.quote:
+            raise _refuse(
+                event,
+                f"the quote (payable {gift.quote.payable}) is not the law's price on "
+                f"{gift.purchased_on} (payable {quote.payable})",
+            )
+
+    # -- applying --------------------------------------------------------------
+
+    def _release(self, gift: Gift) -> None:
+        book = self._books[gift.pledge_id]
+        if gift.funding is Funding.UNITS:
+            book.units_used[gift.kind] -= 1
+        else:
+            book.committed -= gift.amount
+        book.active_gifts -= 1
+        held = self._coverage.get((gift.person_id, gift.kind))
+        if held is not None:
+            held.pop(gift.id, None)
+
+    def _apply(self, event: Event) -> None:
+        if isinstance(event, PledgeRegistered):
+            self._sponsors[event.sponsor.id] = event.sponsor
+            self._books[event.pledge.id] = _Book(event.pledge, event.sponsor, event.on)
+        elif isinstance(event, PledgeAmended):
+            self._books[event.pledge.id].pledge = event.pledge
+        elif isinstance(event, PledgeWithdrawn):
+            self._books[event.pledge_id].withdrawn = True
+        elif isinstance(event, MoneyReceived):
+            self._books[event.pledge_id].received += event.amount
+        elif isinstance(event, GiftAllocated):
+            gift = event.gift
+            book = self._books[gift.pledge_id]
+            if gift.funding is Funding.UNITS:
+                book.units_used[gift.kind] = book.units_used.get(gift.kind, 0) + 1
+            else:
+                book.committed += gift.amount
+            book.active_gifts += 1
+            self._gifts[gift.id] = gift
+            self._coverage.setdefault((gift.person_id, gift.kind), {})[gift.id] = gift.months
+        else:
+            gift = self._gifts[event.gift_id]
+            if isinstance(event, GiftPaid):
+                self._books[gift.pledge_id].spent += gift.amount
+                status = GiftStatus.PAID
+            elif isinstance(event, GiftDelivered):
+                status = GiftStatus.DELIVERED
+            elif isinstance(event, GiftCancelled):
+                self._release(gift)
+                status = GiftStatus.CANCELLED
+            else:
+                self._release(gift)
+                self._books[gift.pledge_id].spent -= gift.amount
+                status = GiftStatus.REFUNDED
+            self._gifts[gift.id] = attrs.evolve(gift, status=status)
+
+
+def replay(
+    campaign: Campaign,
+    events: Iterable[Event],
+    *,
+    law: Law | None = None,
+    local_supports: Sequence[LocalSupport] = (),
+) -> LedgerState:
+    """The state *events* build for *campaign*, checking every invariant on the way.
+
+    Raises:
+        InvariantViolation: an event breaks an invariant.
+    """
+    return Ledger(campaign, law=law, local_supports=local_supports, events=events).state

@@ -1,0 +1,522 @@
+"""Campaign results from the ledger alone: totals, breakdowns, the renewal list, a summary.
+
+:func:`report` reads a :class:`~ansinh.core.ledger.LedgerState` and returns a
+:class:`CampaignReport`: money pledged, received, committed and paid out;
+gifts and their value by province, product, sponsor kind, sourcing strategy,
+purchase year and pledge; people covered and the cost per person; what is
+left; and the gifts that expire soon (the renewal list).  Its
+:meth:`~CampaignReport.summary_vi` writes the sentence a yearly report
+carries ("… trao tặng 1.896 thẻ BHYT và 143 sổ BHXH … tổng giá trị hơn 1,61 tỷ
+đồng").
+
+Counted gifts are the active ones (allocated, paid or delivered); cancelled
+and refunded gifts count nowhere.  "Trao tặng" (handed over) counts delivered
+gifts only.
+
+>>> import datetime as dt
+>>> from ansinh.core.campaign import Campaign
+>>> from ansinh.core.ledger import Ledger
+>>> c = Campaign(code="BN2026", name="Xuân Bính Ngọ 2026",
+...              start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31))
+>>> r = report(Ledger(c).state, on=dt.date(2026, 1, 31))
+>>> r.people_covered, r.value
+(0, 0)
+>>> about_vnd(1_612_000_000), about_vnd(599_996_000), about_vnd(52_500_000_000)
+('hơn 1,61 tỷ đồng', 'gần 600 triệu đồng', '52,5 tỷ đồng')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from fractions import Fraction
+from typing import Any, Final, Literal
+
+import attrs
+
+from ansinh.core.campaign import Campaign, Gift, GiftStatus
+from ansinh.core.ledger import LedgerState
+from ansinh.core.money import format_vnd, format_vnd_short, round_half_up
+from ansinh.core.products import ProductKind
+from ansinh.core.provinces import province as _province
+from ansinh.exceptions import InvalidValueError
+
+__all__ = [
+    "DIMENSIONS",
+    "CampaignReport",
+    "RenewalItem",
+    "ReportRow",
+    "about_vnd",
+    "format_count",
+    "report",
+]
+
+DIMENSIONS: Final = ("province", "product", "sponsor_kind", "strategy", "year", "pledge")
+"""The breakdowns a report has, in this order."""
+
+_DIMENSION_LABELS: Final = {
+    "province": ("Tỉnh, thành phố", "Province"),
+    "product": ("Loại quà", "Product"),
+    "sponsor_kind": ("Loại nhà tài trợ", "Sponsor kind"),
+    "strategy": ("Cách huy động", "Sourcing strategy"),
+    "year": ("Năm mua", "Purchase year"),
+    "pledge": ("Khoản tài trợ", "Pledge"),
+}
+
+_SHORT_VI: Final = {
+    ProductKind.HEALTH_CARD: "thẻ BHYT",
+    ProductKind.SOCIAL_BOOK: "sổ BHXH",
+    ProductKind.TET_GIFT: "suất quà Tết",
+}
+_SHORT_EN: Final = {
+    ProductKind.HEALTH_CARD: ("health-insurance card", "health-insurance cards"),
+    ProductKind.SOCIAL_BOOK: ("social-insurance book", "social-insurance books"),
+    ProductKind.TET_GIFT: ("Tết gift", "Tết gifts"),
+}
+
+DIRECT_STRATEGY: Final = ""
+"""The strategy key of pledges registered directly (no sourcing strategy)."""
+
+
+def format_count(n: int, lang: Literal["vi", "en"] = "vi") -> str:
+    """A count with thousands separators, as a report writes it.
+
+    >>> format_count(185055), format_count(185055, "en")
+    ('185.055', '185,055')
+    """
+    text = f"{n:,}"
+    return text if lang == "en" else text.replace(",", ".")
+
+
+def about_vnd(amount: int, lang: Literal["vi", "en"] = "vi") -> str:
+    """A large amount in words, prefixed "hơn" / "gần" when the short form rounds it down / up.
+
+    >>> about_vnd(22_051_000_000, "en")
+    'over VND 22.05 billion'
+    >>> about_vnd(590_000_000)
+    '590 triệu đồng'
+    """
+    text = format_vnd_short(amount, lang)
+    value = abs(amount)
+    for size in (10**9, 10**6, 10**3):
+        if value >= size:
+            exact = Fraction(value * 100, size)
+            shown = round_half_up(exact)
+            if shown == exact:
+                return text
+            if shown < exact:
+                return ("over " if lang == "en" else "hơn ") + text
+            return ("nearly " if lang == "en" else "gần ") + text
+    return text
+
+
+@attrs.frozen(kw_only=True)
+class ReportRow:
+    """One line of a breakdown: gifts, value and people for one key of one dimension."""
+
+    dimension: str
+    """One of :data:`DIMENSIONS`."""
+    key: str
+    """The stable key (province code, product kind, sponsor kind, strategy, year, pledge id)."""
+    label: str
+    """What a reader sees (province name, product name …)."""
+    health_cards: int = 0
+    social_books: int = 0
+    tet_gifts: int = 0
+    value: int = 0
+    """What the pledges pay for these gifts, đồng."""
+    people: int = 0
+    """Distinct people these gifts go to."""
+    pledged: int = 0
+    """Money pledged (sponsor-kind, strategy and pledge rows only)."""
+    received: int = 0
+    """Money received (sponsor-kind, strategy and pledge rows only)."""
+    spent: int = 0
+    """Money paid out for gifts (sponsor-kind, strategy and pledge rows only)."""
+
+    @property
+    def gifts(self) -> int:
+        """All gifts of the row."""
+        return self.health_cards + self.social_books + self.tet_gifts
+
+    def as_dict(self) -> dict[str, Any]:
+        """The row as a plain dict (what CSV files hold)."""
+        return {
+            "dimension": self.dimension,
+            "key": self.key,
+            "label": self.label,
+            "health_cards": self.health_cards,
+            "social_books": self.social_books,
+            "tet_gifts": self.tet_gifts,
+            "gifts": self.gifts,
+            "value": self.value,
+            "people": self.people,
+            "pledged": self.pledged,
+            "received": self.received,
+            "spent": self.spent,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class RenewalItem:
+    """A card or book that ends soon: someone to offer a renewal to."""
+
+    gift_id: str
+    person_id: str
+    province: str
+    kind: ProductKind
+    valid_until: dt.date
+    days_left: int
+    pledge_id: str
+
+
+@attrs.frozen(kw_only=True)
+class CampaignReport:
+    """A campaign's results on a date, computed from the ledger alone (see :func:`report`)."""
+
+    campaign: Campaign
+    on: dt.date
+    """The date of the report (for the renewal list)."""
+    sponsors: int
+    pledges: int
+    """Pledges not withdrawn."""
+    pledged_money: int
+    pledged_units: tuple[tuple[ProductKind, int], ...]
+    received: int
+    committed: int
+    """Money committed to active gifts paid by pledges' money."""
+    spent: int
+    """Money paid out for gifts."""
+    leftover: int
+    """Money received and not paid out (never lost: it stays with its pledge)."""
+    uncommitted: int
+    """Pledged money no active gift uses yet."""
+    gifts: tuple[tuple[ProductKind, int], ...]
+    """Active gifts by kind."""
+    delivered: tuple[tuple[ProductKind, int], ...]
+    """Delivered gifts by kind."""
+    by_status: tuple[tuple[GiftStatus, int], ...]
+    value: int
+    """Value of the active gifts (what the pledges pay), đồng."""
+    delivered_value: int
+    people_covered: int
+    """Distinct people holding an active gift."""
+    provinces: tuple[str, ...]
+    """Codes of the provinces gifts go to."""
+    rows: tuple[ReportRow, ...]
+    """Every breakdown, in :data:`DIMENSIONS` order."""
+    expiring: tuple[RenewalItem, ...]
+    """Cards and books ending within the renewal window, soonest first."""
+    renewal_days: int
+
+    @property
+    def cost_per_person(self) -> int:
+        """Average value per person covered (round half up), 0 when no one is."""
+        return round_half_up(Fraction(self.value, self.people_covered)) if self.people_covered else 0
+
+    def count(self, kind: ProductKind, *, delivered: bool = False) -> int:
+        """Active (or delivered) gifts of *kind*."""
+        return sum(n for k, n in (self.delivered if delivered else self.gifts) if k is kind)
+
+    def rows_for(self, dimension: str) -> tuple[ReportRow, ...]:
+        """The rows of one breakdown.
+
+        Raises:
+            InvalidValueError: not one of :data:`DIMENSIONS`.
+        """
+        if dimension not in DIMENSIONS:
+            raise InvalidValueError("dimension", dimension, "one of " + ", ".join(DIMENSIONS))
+        return tuple(r for r in self.rows if r.dimension == dimension)
+
+    def totals(self) -> dict[str, int]:
+        """The headline figures as a plain dict."""
+        return {
+            "sponsors": self.sponsors,
+            "pledges": self.pledges,
+            "pledged_money": self.pledged_money,
+            "received": self.received,
+            "committed": self.committed,
+            "spent": self.spent,
+            "leftover": self.leftover,
+            "uncommitted": self.uncommitted,
+            "health_cards": self.count(ProductKind.HEALTH_CARD),
+            "social_books": self.count(ProductKind.SOCIAL_BOOK),
+            "tet_gifts": self.count(ProductKind.TET_GIFT),
+            "value": self.value,
+            "delivered_value": self.delivered_value,
+            "people_covered": self.people_covered,
+            "cost_per_person": self.cost_per_person,
+            "provinces": len(self.provinces),
+            "expiring_soon": len(self.expiring),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """Everything as plain data: campaign, totals, rows, renewal list."""
+        return {
+            "campaign": {"code": self.campaign.code, "name": self.campaign.name},
+            "on": self.on.isoformat(),
+            "totals": self.totals(),
+            "rows": [r.as_dict() for r in self.rows],
+            "expiring": [
+                {
+                    "gift_id": x.gift_id,
+                    "person_id": x.person_id,
+                    "province": x.province,
+                    "kind": x.kind.value,
+                    "valid_until": x.valid_until.isoformat(),
+                    "days_left": x.days_left,
+                    "pledge_id": x.pledge_id,
+                }
+                for x in self.expiring
+            ],
+        }
+
+    def _kinds_text(
+        self, counts: tuple[tuple[ProductKind, int], ...], lang: Literal["vi", "en"], *, money: int = 0
+    ) -> str:
+        parts = []
+        for kind in ProductKind:
+            n = sum(c for k, c in counts if k is kind)
+            if n:
+                if lang == "en":
+                    one, many = _SHORT_EN[kind]
+                    parts.append(f"{format_count(n, 'en')} {one if n == 1 else many}")
+                else:
+                    parts.append(f"{format_count(n)} {_SHORT_VI[kind]}")
+        if money:
+            parts.append(about_vnd(money, lang))
+        joiner = " and " if lang == "en" else " và "
+        if len(parts) <= 1:
+            return "".join(parts)
+        return ", ".join(parts[:-1]) + joiner + parts[-1]
+
+    def summary_vi(self) -> str:
+        """The result in one Vietnamese paragraph, in the style of BHXH Việt Nam's reports."""
+        c = self.campaign
+        head = f"Chương trình “{c.name}”"
+        if c.plan_reference:
+            head += f" ({c.plan_reference})"
+        out = [head + f": {format_count(self.sponsors)} đơn vị, doanh nghiệp và cá nhân đăng ký tài trợ"]
+        pledged = self._kinds_text(self.pledged_units, "vi", money=self.pledged_money)
+        if pledged:
+            out[0] += " " + pledged
+        out[0] += f"; đã tiếp nhận {about_vnd(self.received)}." if self.received else "."
+        delivered = sum(n for _, n in self.delivered)
+        given = sum(n for _, n in self.gifts)
+        where = f" tại {len(self.provinces)} tỉnh, thành phố" if len(self.provinces) > 1 else ""
+        if delivered:
+            out.append(
+                f"Từ nguồn kinh phí này đã trao tặng {self._kinds_text(self.delivered, 'vi')} "
+                f"cho người dân có hoàn cảnh khó khăn{where}, tổng giá trị {about_vnd(self.delivered_value)}."
+            )
+            if given > delivered:
+                out.append(f"Còn {format_count(given - delivered)} suất đã phân bổ đang chờ trao tặng.")
+        elif given:
+            out.append(
+                f"Đã phân bổ {self._kinds_text(self.gifts, 'vi')} cho "
+                f"{format_count(self.people_covered)} người có hoàn cảnh khó khăn{where}, "
+                f"tổng giá trị {about_vnd(self.value)}."
+            )
+        else:
+            out.append("Chưa có suất quà nào được phân bổ.")
+        if self.people_covered:
+            out.append(
+                f"Bình quân {format_vnd(self.cost_per_person)} cho mỗi người được hỗ trợ "
+                f"({format_count(self.people_covered)} người)."
+            )
+        if self.leftover > 0:
+            out.append(
+                f"Số tiền đã nhận chưa sử dụng: {format_vnd(self.leftover)}, được giữ lại theo từng khoản tài trợ."
+            )
+        if self.expiring:
+            out.append(
+                f"{format_count(len(self.expiring))} thẻ, sổ sẽ hết hạn trong {self.renewal_days} ngày tới, "
+                f"cần vận động gia hạn."
+            )
+        return " ".join(out)
+
+    def summary_en(self) -> str:
+        """The same summary in English."""
+        c = self.campaign
+        text = f"Campaign “{c.name}”: {format_count(self.sponsors, 'en')} sponsors pledged"
+        pledged = self._kinds_text(self.pledged_units, "en", money=self.pledged_money)
+        text += (" " + pledged) if pledged else " nothing"
+        text += f"; {about_vnd(self.received, 'en')} received." if self.received else "."
+        if self.gifts:
+            text += (
+                f" {self._kinds_text(self.gifts, 'en')} for {format_count(self.people_covered, 'en')} "
+                f"people in {len(self.provinces)} province(s), worth {about_vnd(self.value, 'en')}"
+                f" ({self._kinds_text(self.delivered, 'en') or 'none'} delivered)."
+            )
+        if self.leftover > 0:
+            text += f" {format_vnd(self.leftover, 'en')} received is not yet spent."
+        return text
+
+
+def _province_label(code: str) -> str:
+    try:
+        return _province(code).name
+    except InvalidValueError:
+        return code
+
+
+def _rows(
+    dimension: str,
+    gifts: Iterable[Gift],
+    key_of: Callable[[Gift], str],
+    label_of: Callable[[str], str],
+    money: dict[str, tuple[int, int, int]] | None = None,
+) -> list[ReportRow]:
+    counts: dict[str, dict[ProductKind, int]] = {}
+    values: dict[str, int] = {}
+    people: dict[str, set[str]] = {}
+    for g in gifts:
+        key = key_of(g)
+        by_kind = counts.setdefault(key, {})
+        by_kind[g.kind] = by_kind.get(g.kind, 0) + 1
+        values[key] = values.get(key, 0) + g.amount
+        people.setdefault(key, set()).add(g.person_id)
+    keys = set(counts) | set(money or {})
+    rows = []
+    for key in sorted(keys):
+        by_kind = counts.get(key, {})
+        pledged, received, spent = (money or {}).get(key, (0, 0, 0))
+        rows.append(
+            ReportRow(
+                dimension=dimension,
+                key=key,
+                label=label_of(key),
+                health_cards=by_kind.get(ProductKind.HEALTH_CARD, 0),
+                social_books=by_kind.get(ProductKind.SOCIAL_BOOK, 0),
+                tet_gifts=by_kind.get(ProductKind.TET_GIFT, 0),
+                value=values.get(key, 0),
+                people=len(people.get(key, ())),
+                pledged=pledged,
+                received=received,
+                spent=spent,
+            )
+        )
+    return rows
+
+
+def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> CampaignReport:
+    """The campaign's results on *on*, from the ledger state alone.
+
+    Args:
+        state: the ledger's state.
+        on: the report date; the renewal list holds cards and books whose last
+            covered day falls from *on* to *on* + *renewal_days*.
+        renewal_days: the renewal window, in days.
+
+    Raises:
+        InvalidValueError: a bad argument.
+    """
+    if not isinstance(state, LedgerState):
+        raise InvalidValueError("state", state, "a LedgerState (ledger.state)")
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise InvalidValueError("on", on, "a datetime.date")
+    if isinstance(renewal_days, bool) or not isinstance(renewal_days, int) or renewal_days < 0:
+        raise InvalidValueError("renewal_days", renewal_days, "a whole number of days >= 0")
+    balances = [b for b in state.pledges if not b.withdrawn]
+    pledge_of = {b.pledge.id: b for b in state.pledges}
+    active = [g for g in state.gifts if g.status.is_active]
+    delivered = [g for g in active if g.status is GiftStatus.DELIVERED]
+
+    def kinds(gifts: Iterable[Gift]) -> tuple[tuple[ProductKind, int], ...]:
+        counts: dict[ProductKind, int] = {}
+        for g in gifts:
+            counts[g.kind] = counts.get(g.kind, 0) + 1
+        return tuple((k, counts[k]) for k in ProductKind if k in counts)
+
+    units: dict[ProductKind, int] = {}
+    for b in balances:
+        for kind, n in b.pledge.units:
+            units[kind] = units.get(kind, 0) + n
+    status_counts: dict[GiftStatus, int] = {}
+    for g in state.gifts:
+        status_counts[g.status] = status_counts.get(g.status, 0) + 1
+
+    def money_by(key_of: Callable[[Any], str]) -> dict[str, tuple[int, int, int]]:
+        out: dict[str, tuple[int, int, int]] = {}
+        for b in balances:
+            key = key_of(b)
+            p, r, s = out.get(key, (0, 0, 0))
+            out[key] = (p + b.pledge.money, r + b.received, s + b.spent)
+        return out
+
+    rows: list[ReportRow] = []
+    rows += _rows("province", active, lambda g: g.province, _province_label)
+    rows += _rows("product", active, lambda g: g.kind.value, lambda k: ProductKind(k).label_vi)
+    rows += _rows(
+        "sponsor_kind",
+        active,
+        lambda g: pledge_of[g.pledge_id].sponsor.kind.value,
+        lambda k: _sponsor_label(k),
+        money_by(lambda b: b.sponsor.kind.value),
+    )
+    rows += _rows(
+        "strategy",
+        active,
+        lambda g: pledge_of[g.pledge_id].pledge.strategy,
+        lambda k: k or "vận động trực tiếp",
+        money_by(lambda b: b.pledge.strategy),
+    )
+    rows += _rows("year", active, lambda g: str(g.purchased_on.year), str)
+    rows += _rows(
+        "pledge",
+        active,
+        lambda g: g.pledge_id,
+        lambda k: f"{k} — {pledge_of[k].sponsor.name}",
+        money_by(lambda b: b.pledge.id),
+    )
+    horizon = on + dt.timedelta(days=renewal_days)
+    expiring = []
+    for g in active:
+        until = g.valid_until
+        if until is not None and on <= until <= horizon:
+            expiring.append(
+                RenewalItem(
+                    gift_id=g.id,
+                    person_id=g.person_id,
+                    province=g.province,
+                    kind=g.kind,
+                    valid_until=until,
+                    days_left=(until - on).days,
+                    pledge_id=g.pledge_id,
+                )
+            )
+    expiring.sort(key=lambda x: (x.valid_until, x.person_id, x.gift_id))
+    received = sum(b.received for b in state.pledges)
+    spent = sum(b.spent for b in state.pledges)
+    return CampaignReport(
+        campaign=state.campaign,
+        on=on,
+        sponsors=len({b.sponsor.id for b in balances}),
+        pledges=len(balances),
+        pledged_money=sum(b.pledge.money for b in balances),
+        pledged_units=tuple((k, units[k]) for k in ProductKind if units.get(k)),
+        received=received,
+        committed=sum(b.committed for b in state.pledges),
+        spent=spent,
+        leftover=received - spent,
+        uncommitted=sum(b.money_left for b in balances),
+        gifts=kinds(active),
+        delivered=kinds(delivered),
+        by_status=tuple((s, status_counts[s]) for s in GiftStatus if s in status_counts),
+        value=sum(g.amount for g in active),
+        delivered_value=sum(g.amount for g in delivered),
+        people_covered=len({g.person_id for g in active}),
+        provinces=tuple(sorted({g.province for g in active})),
+        rows=tuple(rows),
+        expiring=tuple(expiring),
+        renewal_days=renewal_days,
+    )
+
+
+def _sponsor_label(kind: str) -> str:
+    from ansinh.core.campaign import SponsorKind
+
+    try:
+        return SponsorKind(kind).label_vi
+    except ValueError:
+        return kind

@@ -1,0 +1,308 @@
+"""Writing a campaign report to files: CSV, Markdown, HTML, and a chart when matplotlib is there.
+
+:func:`write_report` writes, into one folder:
+
+``report.csv``
+    every breakdown row (:meth:`~ansinh.core.reporting.ReportRow.as_dict`);
+    UTF-8 with a byte-order mark so Excel shows the accents.
+``totals.csv``
+    the headline figures, one per line.
+``renewals.csv``
+    the renewal list: cards and books ending soon.
+``summary.txt``
+    the Vietnamese summary paragraph, then the English one.
+``report.md`` and ``report.html``
+    the summary, the totals and each breakdown as tables, and the chart.
+``chart.png``
+    gift value by province — only when matplotlib is installed
+    (``pip install 'ansinh[chart]'``); the other files never need it.
+
+Every file is written through a temporary file and renamed, so a reader never
+sees half a report.  Only ids (never names or identity numbers) appear.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+from pathlib import Path
+
+import attrs
+
+from ansinh.core.money import format_vnd
+from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow, format_count
+from ansinh.exceptions import AnsinhError
+from ansinh.io.files import write_atomic
+
+__all__ = ["ReportFiles", "render_html", "render_markdown", "write_chart", "write_report"]
+
+_DIMENSION_TITLES = {
+    "province": "Theo tỉnh, thành phố",
+    "product": "Theo loại quà",
+    "sponsor_kind": "Theo loại nhà tài trợ",
+    "strategy": "Theo cách huy động",
+    "year": "Theo năm mua",
+    "pledge": "Theo khoản tài trợ",
+}
+
+_TOTAL_LABELS = {
+    "sponsors": "Nhà tài trợ",
+    "pledges": "Khoản tài trợ",
+    "pledged_money": "Số tiền đăng ký (đ)",
+    "received": "Số tiền đã nhận (đ)",
+    "committed": "Số tiền đã phân bổ (đ)",
+    "spent": "Số tiền đã chi mua (đ)",
+    "leftover": "Đã nhận chưa sử dụng (đ)",
+    "uncommitted": "Đăng ký chưa phân bổ (đ)",
+    "health_cards": "Thẻ BHYT",
+    "social_books": "Sổ BHXH",
+    "tet_gifts": "Suất quà Tết",
+    "value": "Tổng giá trị (đ)",
+    "delivered_value": "Giá trị đã trao (đ)",
+    "people_covered": "Số người được hỗ trợ",
+    "cost_per_person": "Bình quân mỗi người (đ)",
+    "provinces": "Số tỉnh, thành phố",
+    "expiring_soon": "Sắp hết hạn (cần gia hạn)",
+}
+
+_ROW_COLUMNS = (
+    ("label", ""),
+    ("health_cards", "Thẻ BHYT"),
+    ("social_books", "Sổ BHXH"),
+    ("tet_gifts", "Quà Tết"),
+    ("value", "Giá trị"),
+    ("people", "Số người"),
+    ("pledged", "Đăng ký"),
+    ("received", "Đã nhận"),
+    ("spent", "Đã chi"),
+)
+_MONEY_COLUMNS = frozenset({"value", "pledged", "received", "spent"})
+
+
+@attrs.frozen(kw_only=True)
+class ReportFiles:
+    """The files :func:`write_report` wrote."""
+
+    folder: Path
+    csv: Path
+    totals: Path
+    renewals: Path
+    summary: Path
+    markdown: Path
+    html: Path
+    chart: Path | None
+    """``None`` when matplotlib is not installed."""
+
+    @property
+    def all(self) -> tuple[Path, ...]:
+        """Every file written."""
+        files = (self.csv, self.totals, self.renewals, self.summary, self.markdown, self.html)
+        return (*files, self.chart) if self.chart is not None else files
+
+
+def _csv_text(header: list[str], rows: list[list[object]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def _cell(row: ReportRow, key: str) -> str:
+    value = row.as_dict()[key]
+    if key in _MONEY_COLUMNS:
+        return format_vnd(value) if value else "—"
+    if isinstance(value, int):
+        return format_count(value) if value else "—"
+    return str(value)
+
+
+def _columns(rows: tuple[ReportRow, ...]) -> list[tuple[str, str]]:
+    """The columns worth showing: the label, then any column with a non-zero value."""
+    return [(k, t) for k, t in _ROW_COLUMNS if k == "label" or any(r.as_dict()[k] for r in rows)]
+
+
+def _totals_rows(report: CampaignReport) -> list[tuple[str, str]]:
+    out = []
+    for key, value in report.totals().items():
+        label = _TOTAL_LABELS.get(key, key)
+        out.append((label, format_vnd(value) if label.endswith("(đ)") else format_count(value)))
+    return out
+
+
+def render_markdown(report: CampaignReport, *, chart: str | None = None) -> str:
+    """The report as Markdown (GitHub tables); *chart* is the image file name to show, if any."""
+    c = report.campaign
+    lines = [f"# {c.name}", ""]
+    if c.plan_reference:
+        lines += [f"*{c.plan_reference}* — báo cáo ngày {report.on:%d/%m/%Y}", ""]
+    lines += [report.summary_vi(), "", "## Tổng hợp", "", "| Chỉ tiêu | Giá trị |", "|---|---:|"]
+    lines += [f"| {label} | {value} |" for label, value in _totals_rows(report)]
+    if chart:
+        lines += ["", f"![Giá trị quà tặng theo tỉnh, thành phố]({chart})"]
+    for dim in DIMENSIONS:
+        rows = report.rows_for(dim)
+        if not rows:
+            continue
+        cols = _columns(rows)
+        lines += ["", f"## {_DIMENSION_TITLES[dim]}", ""]
+        lines.append("| " + " | ".join(t or "" for _, t in cols) + " |")
+        lines.append("|" + "|".join("---" if k == "label" else "---:" for k, _ in cols) + "|")
+        for r in rows:
+            lines.append("| " + " | ".join(_cell(r, k).replace("|", "\\|") for k, _ in cols) + " |")
+    lines += ["", f"## Sắp hết hạn trong {report.renewal_days} ngày ({len(report.expiring)})", ""]
+    if report.expiring:
+        lines += ["| Mã người | Tỉnh | Loại | Hết hạn | Còn (ngày) |", "|---|---|---|---|---:|"]
+        for x in report.expiring:
+            lines.append(
+                f"| {x.person_id} | {x.province} | {x.kind.label_vi} | {x.valid_until:%d/%m/%Y} | {x.days_left} |"
+            )
+    else:
+        lines.append("Không có.")
+    lines += ["", "---", "", report.summary_en(), ""]
+    return "\n".join(lines)
+
+
+def render_html(report: CampaignReport, *, chart: str | None = None) -> str:
+    """The report as a self-contained HTML page; *chart* is the image file name to show, if any."""
+    e = html.escape
+    c = report.campaign
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="vi"><head><meta charset="utf-8">',
+        f"<title>{e(c.name)}</title>",
+        "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}"
+        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em}"
+        "td.n{text-align:right}th{background:#eef}</style>",
+        "</head><body>",
+        f"<h1>{e(c.name)}</h1>",
+    ]
+    if c.plan_reference:
+        parts.append(f"<p><em>{e(c.plan_reference)}</em> — báo cáo ngày {report.on:%d/%m/%Y}</p>")
+    parts.append(f"<p>{e(report.summary_vi())}</p>")
+    parts.append("<h2>Tổng hợp</h2><table>")
+    parts += [f'<tr><th>{e(k)}</th><td class="n">{e(v)}</td></tr>' for k, v in _totals_rows(report)]
+    parts.append("</table>")
+    if chart:
+        parts.append(f'<p><img src="{e(chart)}" alt="Giá trị quà tặng theo tỉnh, thành phố"></p>')
+    for dim in DIMENSIONS:
+        rows = report.rows_for(dim)
+        if not rows:
+            continue
+        cols = _columns(rows)
+        parts.append(f"<h2>{e(_DIMENSION_TITLES[dim])}</h2><table><tr>")
+        parts += [f"<th>{e(t)}</th>" for _, t in cols]
+        parts.append("</tr>")
+        for r in rows:
+            cells = "".join(
+                f"<td>{e(_cell(r, k))}</td>" if k == "label" else f'<td class="n">{e(_cell(r, k))}</td>'
+                for k, _ in cols
+            )
+            parts.append(f"<tr>{cells}</tr>")
+        parts.append("</table>")
+    parts.append(f"<h2>Sắp hết hạn trong {report.renewal_days} ngày ({len(report.expiring)})</h2>")
+    if report.expiring:
+        parts.append(
+            "<table><tr><th>Mã người</th><th>Tỉnh</th><th>Loại</th><th>Hết hạn</th><th>Còn (ngày)</th></tr>"
+        )
+        for x in report.expiring:
+            parts.append(
+                f"<tr><td>{e(x.person_id)}</td><td>{e(x.province)}</td><td>{e(x.kind.label_vi)}</td>"
+                f'<td>{x.valid_until:%d/%m/%Y}</td><td class="n">{x.days_left}</td></tr>'
+            )
+        parts.append("</table>")
+    else:
+        parts.append("<p>Không có.</p>")
+    parts.append(f'<hr><p lang="en">{e(report.summary_en())}</p></body></html>')
+    return "\n".join(parts) + "\n"
+
+
+def write_chart(report: CampaignReport, path: str | os.PathLike[str]) -> Path | None:
+    """Draw gift value by province as a PNG bar chart; ``None`` if matplotlib is not installed.
+
+    Uses matplotlib's object API (no ``pyplot``, no global state).
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        return None
+    rows = sorted(report.rows_for("province"), key=lambda r: (-r.value, r.key))
+    target = Path(path)
+    fig = Figure(figsize=(8, 0.4 * max(len(rows), 3) + 1.2), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    labels = [r.label for r in rows][::-1]
+    values = [r.value / 1_000_000 for r in rows][::-1]  # display only, in millions
+    ax.barh(labels, values, color="#2a6ebb")
+    ax.set_xlabel("triệu đồng")
+    ax.set_title("Giá trị quà tặng theo tỉnh, thành phố")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    write_atomic(target, buf.getvalue())
+    return target
+
+
+def write_report(
+    report: CampaignReport, folder: str | os.PathLike[str], *, chart: bool = True
+) -> ReportFiles:
+    """Write the report files into *folder* (created if missing); see the module docstring.
+
+    Args:
+        report: the report.
+        folder: where to write.
+        chart: draw ``chart.png`` when matplotlib is installed.
+
+    Raises:
+        RosterError: a file cannot be written (nothing half-written is left).
+    """
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AnsinhError(f"{out}: cannot create the report folder ({exc})") from None
+    rows = [r.as_dict() for r in report.rows]
+    header = list(rows[0]) if rows else list(ReportRow(dimension="", key="", label="").as_dict())
+    csv_path = write_atomic(out / "report.csv", _csv_text(header, [list(r.values()) for r in rows]), bom=True)
+    totals = write_atomic(
+        out / "totals.csv",
+        _csv_text(["figure", "value"], [[k, v] for k, v in report.totals().items()]),
+        bom=True,
+    )
+    renewals = write_atomic(
+        out / "renewals.csv",
+        _csv_text(
+            ["gift_id", "person_id", "province", "kind", "valid_until", "days_left", "pledge_id"],
+            [
+                [
+                    x.gift_id,
+                    x.person_id,
+                    x.province,
+                    x.kind.value,
+                    x.valid_until.isoformat(),
+                    x.days_left,
+                    x.pledge_id,
+                ]
+                for x in report.expiring
+            ],
+        ),
+        bom=True,
+    )
+    summary = write_atomic(out / "summary.txt", report.summary_vi() + "\n\n" + report.summary_en() + "\n")
+    chart_path = write_chart(report, out / "chart.png") if chart else None
+    name = chart_path.name if chart_path is not None else None
+    markdown = write_atomic(out / "report.md", render_markdown(report, chart=name))
+    page = write_atomic(out / "report.html", render_html(report, chart=name))
+    return ReportFiles(
+        folder=out,
+        csv=csv_path,
+        totals=totals,
+        renewals=renewals,
+        summary=summary,
+        markdown=markdown,
+        html=page,
+        chart=chart_path,
+    )

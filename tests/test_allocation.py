@@ -1,0 +1,297 @@
+"""Allocation: budgets, earmarks, determinism, and no one left while a pledge could pay."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ansinh.core.allocation import Allocation, Candidate, allocate
+from ansinh.core.campaign import Campaign, Earmark, Funding, Pledge, Sponsor, earmark_matches
+from ansinh.core.eligibility import Priority
+from ansinh.core.ledger import Ledger, LedgerState, PledgeRegistered
+from ansinh.core.people import Category, Person
+from ansinh.core.pricing import price
+from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.exceptions import InvalidValueError
+
+CAMPAIGN = Campaign(
+    code="BN2026",
+    name="Xuân Bính Ngọ 2026",
+    start=dt.date(2025, 10, 23),
+    end=dt.date(2026, 3, 31),
+    tet_dates=(dt.date(2026, 2, 16), dt.date(2026, 2, 22)),
+)
+ON = dt.date(2026, 1, 5)
+CARD = HealthCard(months=12)
+BOOK = SocialBook(months=12)
+PROVINCES = ("31", "33", "19")
+CATEGORY_SETS: tuple[frozenset[Category], ...] = (
+    frozenset({Category.NEAR_POOR}),
+    frozenset({Category.STUDENT}),
+    frozenset({Category.FARM_AVERAGE_INCOME}),
+    frozenset(),
+)
+TARGETS = ("DN-1", "TG-1")
+PRODUCTS: tuple[Product, ...] = (CARD, CARD, BOOK)
+
+
+def person(i: int, province: str = "31", categories: frozenset[Category] = CATEGORY_SETS[0]) -> Person:
+    return Person(
+        id=f"X{i:03d}",
+        full_name="Nguyễn Văn An",
+        date_of_birth=dt.date(1960 + i % 40, 1, 1),
+        province=province,
+        categories=categories,
+    )
+
+
+def state_of(*pledges: Pledge) -> LedgerState:
+    sponsor = Sponsor(id="S1", name="Công ty A", kind="enterprise")
+    return Ledger(
+        CAMPAIGN,
+        events=[PledgeRegistered(event_id=f"reg:{p.id}", on=ON, sponsor=sponsor, pledge=p) for p in pledges],
+    ).state
+
+
+def test_money_buys_by_priority_and_passes_over_who_it_cannot_afford() -> None:
+    dear = person(1, categories=frozenset())  # household card: 1,263,600
+    cheap = person(2)  # near-poor: 379,080
+    cands = [
+        Candidate(person=dear, product=CARD, priority=Priority.of((("A", 50),))),
+        Candidate(person=cheap, product=CARD, priority=Priority.of((("A", 10),))),
+    ]
+    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_000_000)), cands, on=ON)
+    assert [g.person_id for g in result.gifts] == ["X002"]
+    assert result.leftovers[0].money_left == 1_000_000 - 379_080
+    assert dict(result.unserved)[ProductKind.HEALTH_CARD] == 1
+    richer = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_700_000)), cands, on=ON)
+    assert [g.person_id for g in richer.gifts] == ["X001", "X002"]
+
+
+def test_units_before_money_and_the_reason_names_the_pledge() -> None:
+    people = [person(i) for i in range(4)]
+    cands = [
+        Candidate(person=p, product=CARD, priority=Priority.of((("NEAR_POOR", 30 - i),)))
+        for i, p in enumerate(people)
+    ]
+    state = state_of(
+        Pledge(id="P-money", sponsor_id="S1", money=379_080),
+        Pledge(id="P-units", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 2),)),
+    )
+    result = allocate(state, cands, on=ON)
+    by_person = {g.person_id: g for g in result.gifts}
+    assert by_person["X000"].pledge_id == "P-units"
+    assert by_person["X000"].funding is Funding.UNITS
+    assert by_person["X002"].pledge_id == "P-money"
+    assert "P-money" in by_person["X002"].reason
+    assert "ưu tiên 28 (NEAR_POOR +28)" in by_person["X002"].reason
+    assert by_person["X000"].quote == price(CARD, people[0], on=ON)
+
+
+def test_months_follow_the_pledge_and_valid_from_the_decision() -> None:
+    p = person(1)
+    cands = [Candidate(person=p, product=CARD, valid_from=dt.date(2026, 2, 4))]
+    result = allocate(
+        state_of(Pledge(id="P1", sponsor_id="S1", money=5_000_000, card_months=6)), cands, on=ON
+    )
+    (g,) = result.gifts
+    assert g.product == HealthCard(months=6)
+    assert g.covers_from == dt.date(2026, 2, 4)
+    assert g.valid_until == dt.date(2026, 8, 3)
+
+
+def test_a_person_holding_a_card_for_those_months_is_skipped() -> None:
+    p, q = person(1), person(2)
+    cands = [
+        Candidate(person=p, product=CARD, priority=Priority.of((("A", 9),))),
+        Candidate(person=q, product=CARD),
+    ]
+    ledger = Ledger(
+        CAMPAIGN,
+        events=[
+            PledgeRegistered(
+                event_id="reg",
+                on=ON,
+                sponsor=Sponsor(id="S1", name="A", kind="bank"),
+                pledge=Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 1),)),
+            )
+        ],
+    )
+    first = allocate(ledger.state, cands, on=ON)
+    ledger.extend(first.events())
+    ledger.append(
+        PledgeRegistered(
+            event_id="reg2",
+            on=ON,
+            sponsor=Sponsor(id="S1", name="A", kind="bank"),
+            pledge=Pledge(id="P2", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 1),)),
+        )
+    )
+    second = allocate(ledger.state, cands, on=ON)
+    assert [g.person_id for g in first.gifts] == ["X001"]
+    assert [(g.person_id, g.pledge_id) for g in second.gifts] == [("X002", "P2")]
+    ledger.extend(second.events())
+    assert allocate(ledger.state, cands, on=ON).gifts == ()
+
+
+def test_tet_gifts_and_books_use_their_own_candidates() -> None:
+    p = person(1)
+    cands = [Candidate(person=p, product=TetGift(value=500_000)), Candidate(person=p, product=BOOK)]
+    state = state_of(
+        Pledge(id="P1", sponsor_id="S1", units=((ProductKind.TET_GIFT, 2), (ProductKind.SOCIAL_BOOK, 1)))
+    )
+    result = allocate(state, cands, on=ON)
+    assert sorted((g.kind, g.amount) for g in result.gifts) == [
+        (ProductKind.SOCIAL_BOOK, 12 * (330_000 - 132_000)),
+        (ProductKind.TET_GIFT, 500_000),
+    ]
+    assert result.leftovers[0].units_left == ((ProductKind.TET_GIFT, 1),)
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(InvalidValueError, match="state"):
+        allocate("state", [], on=ON)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="on"):
+        allocate(state_of(), [], on="2026-01-05")  # type: ignore[arg-type]
+
+
+# -- properties -----------------------------------------------------------------
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[LedgerState, list[Candidate], dict[str, frozenset[str]]]:
+    n = draw(st.integers(0, 18))
+    people = [
+        person(i, draw(st.sampled_from(PROVINCES)), draw(st.sampled_from(CATEGORY_SETS))) for i in range(n)
+    ]
+    cands = [
+        Candidate(
+            person=p,
+            product=draw(st.sampled_from(PRODUCTS)),
+            priority=Priority.of((("SCORE", draw(st.integers(0, 5))),)),
+        )
+        for p in people
+    ]
+    affiliations = {
+        p.id: frozenset(draw(st.sets(st.sampled_from(TARGETS), max_size=2)))
+        for p in people
+        if draw(st.booleans())
+    }
+    pledges = []
+    for j in range(draw(st.integers(1, 6))):
+        cards = draw(st.integers(0, 3))
+        books = draw(st.integers(0, 2))
+        money = draw(st.sampled_from([0, 300_000, 700_000, 1_300_000, 2_500_000]))
+        if not (cards or books or money):
+            money = 1_000_000
+        earmark = draw(
+            st.sampled_from(
+                [
+                    None,
+                    None,
+                    Earmark(kind="workers_relatives", target="DN-1"),
+                    Earmark(kind="members", target="TG-1"),
+                    Earmark(kind="category", target="student"),
+                ]
+            )
+        )
+        units = tuple(
+            (k, c) for k, c in ((ProductKind.HEALTH_CARD, cards), (ProductKind.SOCIAL_BOOK, books)) if c
+        )
+        pledges.append(
+            Pledge(
+                id=f"P{j}",
+                sponsor_id="S1",
+                units=units,
+                money=money,
+                province=draw(st.sampled_from([None, *PROVINCES])),
+                earmark=earmark,
+                card_months=draw(st.sampled_from([6, 12])),
+            )
+        )
+    return state_of(*pledges), cands, affiliations
+
+
+def _run(scenario: tuple[LedgerState, list[Candidate], dict[str, frozenset[str]]]) -> Allocation:
+    state, cands, affiliations = scenario
+    return allocate(state, cands, on=ON, affiliations=affiliations)
+
+
+@given(scenarios())
+def test_budgets_are_never_exceeded_and_the_ledger_accepts_every_gift(
+    scenario: tuple[LedgerState, list[Candidate], dict[str, frozenset[str]]],
+) -> None:
+    state = scenario[0]
+    result = _run(scenario)
+    ledger = Ledger(CAMPAIGN, events=[])
+    for b in state.pledges:
+        ledger.append(
+            PledgeRegistered(event_id=f"reg:{b.pledge.id}", on=ON, sponsor=b.sponsor, pledge=b.pledge)
+        )
+    ledger.extend(result.events())  # the ledger re-checks every invariant and price
+    left = {x.pledge_id: x for x in result.leftovers}
+    for b in ledger.state.pledges:
+        p = b.pledge
+        assert b.committed <= p.money
+        money_left = left[p.id].money_left if p.id in left else 0
+        assert b.committed + money_left == p.money  # leftover reported, never lost
+        for kind in ProductKind:
+            units_left = dict(left[p.id].units_left).get(kind, 0) if p.id in left else 0
+            assert b.units_committed(kind) + units_left == p.units_of(kind)
+
+
+@given(scenarios())
+def test_earmarks_and_provinces_are_always_honoured(
+    scenario: tuple[LedgerState, list[Candidate], dict[str, frozenset[str]]],
+) -> None:
+    state, _, affiliations = scenario
+    for g in _run(scenario).gifts:
+        pledge = state.pledge(g.pledge_id).pledge
+        assert pledge.province in (None, g.province)
+        assert earmark_matches(pledge.earmark, g.beneficiary)
+        if pledge.earmark is not None and pledge.earmark.kind.value in ("workers_relatives", "members"):
+            assert pledge.earmark.target in affiliations.get(g.person_id, ())
+        assert g.pledge_id in g.reason
+
+
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_allocation_is_deterministic_whatever_the_order(
+    scenario: tuple[LedgerState, list[Candidate], dict[str, frozenset[str]]], rnd: random.Random
+) -> None:
+    state, cands, affiliations = scenario
+    shuffled = list(cands)
+    rnd.shuffle(shuffled)
+    assert allocate(state, shuffled, on=ON, affiliations=affiliations) == _run(scenario)
+
+
+@given(scenarios())
+def test_no_eligible_candidate_is_left_while_a_pledge_that_could_pay_has_enough(
+    scenario: tuple[LedgerState, list[Candidate], dict[str, frozenset[str]]],
+) -> None:
+    state, cands, affiliations = scenario
+    result = _run(scenario)
+    served = {(g.person_id, g.kind) for g in result.gifts}
+    left = {x.pledge_id: x for x in result.leftovers}
+    for c in cands:
+        kind = c.product.kind
+        if (c.person.id, kind) in served:
+            continue
+        for b in state.pledges:
+            pledge = b.pledge
+            if pledge.province not in (None, c.person.province):
+                continue
+            links = affiliations.get(c.person.id, frozenset())
+            if pledge.earmark is not None and not (
+                pledge.earmark.target in links
+                or pledge.earmark.target in {x.value for x in c.person.categories}
+            ):
+                continue
+            leftover = left.get(pledge.id)
+            assert leftover is None or dict(leftover.units_left).get(kind, 0) == 0, (c.person.id, pledge.id)
+            if kind is ProductKind.HEALTH_CARD and leftover is not None:
+                cost = price(HealthCard(months=pledge.card_months), c.person, on=ON).payable
+                assert leftover.money_left < cost, (c.person.id, pledge.id)
