@@ -1,20 +1,112 @@
-"""The public entry points that combine the core with installed plugins.
+"""The public entry points that combine the core with province plugins.
 
 The core (:mod:`ansinh.core`) takes what plugins contribute as plain
-arguments; this module gathers those contributions and passes them in.
+arguments; this module gathers those contributions from a
+:class:`~ansinh.plugin_manager.PluginHost` and passes them in:
+
+* :func:`price` — the top-ups of the person's province;
+* :func:`check` and :func:`screen` — local rules, and priority parts;
+* :func:`allocate` — the whole table of top-ups, and who belongs to an
+  enterprise or congregation named by an earmark;
+* :func:`run_campaign` — all of these, plus the plugins' own parameters.
+
+Every function takes ``plugins=``:
+
+* ``None`` (the default): the installed plugins — a host built by
+  :func:`default_plugins` on first use (never at import) and then reused;
+* ``False``: no plugins at all (not even the built-ins);
+* a :class:`~ansinh.plugin_manager.PluginHost` (e.g. from
+  :func:`ansinh.testing.plugin_host`) or a ``pluggy.PluginManager`` for the
+  project ``ansinh``.
+
+A plugin that fails raises :class:`~ansinh.exceptions.PluginError` before
+anything is computed, so nothing is left half done.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+import pluggy
 
 from ansinh.core import pricing
+from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.people import Person
-from ansinh.core.pricing import Quote
-from ansinh.core.products import Product
+from ansinh.core.pricing import LocalSupport, Quote
+from ansinh.core.products import Product, ProductKind
+from ansinh.exceptions import InvalidValueError
+from ansinh.plugin_manager import PluginHost
 
-__all__ = ["price"]
+if TYPE_CHECKING:
+    import os
+
+    from ansinh.core.allocation import Allocation, CandidateLike
+    from ansinh.core.eligibility import CheckContext, Decision, Reason, Rule, Screening
+    from ansinh.core.ledger import LedgerState
+    from ansinh.runner import CampaignRun, Progress
+
+__all__ = [
+    "affiliations_from_plugins",
+    "allocate",
+    "check",
+    "default_plugins",
+    "local_supports_for",
+    "price",
+    "resolve_plugins",
+    "run_campaign",
+    "screen",
+]
+
+
+@functools.cache
+def default_plugins() -> PluginHost:
+    """The installed plugins: a host built on first use, then reused.
+
+    Call ``default_plugins.cache_clear()`` after installing a plugin in a
+    running interpreter.
+
+    Raises:
+        PluginError: an installed plugin cannot be loaded.
+    """
+    from ansinh.plugin_manager import get_plugin_manager
+
+    return get_plugin_manager()
+
+
+def resolve_plugins(plugins: PluginHost | pluggy.PluginManager | bool | None) -> PluginHost | None:
+    """The host that ``plugins=`` stands for, or ``None`` for "no plugins".
+
+    Raises:
+        InvalidValueError: *plugins* is not one of the accepted values.
+    """
+    if plugins is None or plugins is True:
+        return default_plugins()
+    if plugins is False:
+        return None
+    if isinstance(plugins, PluginHost):
+        return plugins
+    if isinstance(plugins, pluggy.PluginManager):
+        return PluginHost(plugins)
+    raise InvalidValueError(
+        "plugins", plugins, "None (installed plugins), False (none), a PluginHost or a pluggy.PluginManager"
+    )
+
+
+def local_supports_for(
+    product: Product, person: Person | None, *, on: dt.date, plugins: PluginHost | None
+) -> tuple[LocalSupport, ...]:
+    """The top-ups the plugins offer for *person*'s province, *product* and *on* (``()`` without a person)."""
+    if plugins is None or not isinstance(person, Person):
+        return ()
+    kind = getattr(product, "kind", None)
+    if not isinstance(kind, ProductKind) or not isinstance(on, dt.date):
+        return ()  # the core reports the bad argument
+    return plugins.local_supports(province=person.province, product=kind, on=on)
 
 
 def price(
@@ -23,16 +115,252 @@ def price(
     *,
     on: dt.date,
     law: Law | None = None,
-    plugins: object = None,
+    plugins: PluginHost | pluggy.PluginManager | bool | None = None,
 ) -> Quote:
-    """Price *product* for *person* on the purchase date *on*.
+    """Price *product* for *person* on the purchase date *on*, with provincial top-ups.
 
-    See :func:`ansinh.core.pricing.price` for the computation.  ``plugins``
-    chooses which province plugins contribute local support.
+    See :func:`ansinh.core.pricing.price` for the computation; the plugins
+    contribute the top-ups of the person's province
+    (:func:`~ansinh.hookspecs.ansinh_local_support`).
+
+    Args:
+        product: a :class:`~ansinh.HealthCard`, :class:`~ansinh.SocialBook` or
+            :class:`~ansinh.TetGift`.
+        person: who receives it; ``None`` prices it for a general participant.
+        on: the purchase date.
+        law: the parameters to use (default: the shipped law).
+        plugins: which plugins contribute (see the module docstring).
+
+    Raises:
+        PluginError: a plugin failed.
+        InvalidProductError: the product does not fit the law of that date.
 
     >>> import datetime as dt, ansinh
     >>> q = ansinh.price(ansinh.SocialBook(months=12), on=dt.date(2026, 1, 1))
     >>> q.gross, q.state_support, q.payable
     (3960000, 792000, 3168000)
+    >>> from ansinh.testing import sample_person
+    >>> q = ansinh.price(ansinh.SocialBook(months=1), sample_person(province="01"), on=dt.date(2026, 3, 1))
+    >>> q.gross, q.state_support, q.local_support, q.payable
+    (330000, 66000, 33000, 231000)
     """
-    return pricing.price(product, person, on=on, law=law)
+    host = resolve_plugins(plugins)
+    supports = local_supports_for(product, person, on=on, plugins=host)
+    return pricing.price(product, person, on=on, law=law, local_supports=supports)
+
+
+def check(
+    person: Person,
+    product: Product,
+    *,
+    on: dt.date,
+    campaign: Campaign | None = None,
+    law: Law | None = None,
+    plugins: PluginHost | pluggy.PluginManager | bool | None = None,
+) -> Decision:
+    """Decide whether *product* can be given to *person* on *on*, with the plugins' local rules.
+
+    See :func:`ansinh.core.eligibility.check`; the plugins contribute extra
+    rules (:func:`~ansinh.hookspecs.ansinh_eligibility_rules`).
+
+    Raises:
+        PluginError: a plugin, or one of its rules, failed.
+        InvalidValueError: an argument has the wrong type.
+
+    >>> import datetime as dt, ansinh
+    >>> from ansinh.testing import sample_person
+    >>> from ansinh.api import check
+    >>> check(sample_person(), ansinh.SocialBook(months=12), on=dt.date(2026, 1, 1)).eligible
+    True
+    """
+    from ansinh.core import eligibility
+
+    host = resolve_plugins(plugins)
+    rules = host.eligibility_rules(product) if host is not None and _is_product(product) else ()
+    return eligibility.check(person, product, on=on, campaign=campaign, law=law, rules=rules)
+
+
+def screen(
+    people: Iterable[Person],
+    product: Product,
+    *,
+    on: dt.date,
+    campaign: Campaign | None = None,
+    law: Law | None = None,
+    plugins: PluginHost | pluggy.PluginManager | bool | None = None,
+) -> Screening:
+    """Check every person and rank them, with the plugins' rules and priority parts.
+
+    See :func:`ansinh.core.eligibility.screen`; the plugins contribute extra
+    rules and priority parts (:func:`~ansinh.hookspecs.ansinh_priority`).
+
+    Raises:
+        PluginError: a plugin failed (no screening is returned).
+        InvalidValueError: an argument has the wrong type.
+    """
+    from ansinh.core import eligibility
+
+    host = resolve_plugins(plugins)
+    if host is None or not _is_product(product):
+        return eligibility.screen(people, product, on=on, campaign=campaign, law=law)
+    if not isinstance(campaign, Campaign | None):
+        raise InvalidValueError("campaign", campaign, "an ansinh Campaign or None")
+    return eligibility.screen(
+        people,
+        product,
+        on=on,
+        campaign=campaign,
+        law=law,
+        rules=host.eligibility_rules(product),
+        extra_priority=host.priority_function(campaign),
+    )
+
+
+def affiliations_from_plugins(
+    state: LedgerState, candidates: Iterable[CandidateLike], *, plugins: PluginHost | None
+) -> dict[str, tuple[str, ...]]:
+    """Person id → the earmark targets the plugins say the person belongs to.
+
+    Asks :func:`~ansinh.hookspecs.ansinh_earmark_matches` about every
+    earmark of kind "workers' relatives" or "members" among the pledges of
+    *state* and every candidate; only the province knows who those people are.
+
+    Raises:
+        PluginError: a plugin failed.
+    """
+    from ansinh.core.campaign import EarmarkKind
+
+    if plugins is None:
+        return {}
+    kinds = (EarmarkKind.WORKERS_RELATIVES, EarmarkKind.MEMBERS)
+    earmarks = {
+        b.pledge.earmark
+        for b in state.pledges
+        if b.pledge.earmark is not None and b.pledge.earmark.kind in kinds
+    }
+    out: dict[str, tuple[str, ...]] = {}
+    for candidate in candidates:
+        person = candidate.person
+        targets = tuple(sorted({e.target for e in earmarks if plugins.earmark_matches(e, person) is True}))
+        if targets:
+            out[person.id] = tuple(sorted({*out.get(person.id, ()), *targets}))
+    return out
+
+
+def allocate(
+    state: LedgerState,
+    candidates: Iterable[CandidateLike],
+    *,
+    on: dt.date,
+    law: Law | None = None,
+    affiliations: Mapping[str, Iterable[str]] | None = None,
+    money_buys: ProductKind = ProductKind.HEALTH_CARD,
+    plugins: PluginHost | pluggy.PluginManager | bool | None = None,
+) -> Allocation:
+    """Match pledges to candidates, with the plugins' top-ups and earmark knowledge.
+
+    See :func:`ansinh.core.allocation.allocate`.  The plugins contribute the
+    whole table of provincial top-ups (gifts are priced with them) and, through
+    :func:`~ansinh.hookspecs.ansinh_earmark_matches`, who belongs to which
+    enterprise or congregation; *affiliations* given here are added to theirs.
+
+    Raises:
+        PluginError: a plugin failed (nothing is allocated).
+        InvalidValueError: an argument has the wrong type.
+    """
+    from ansinh.core import allocation
+
+    host = resolve_plugins(plugins)
+    people = tuple(candidates)
+    supports = host.all_local_supports() if host is not None else ()
+    merged: dict[str, tuple[str, ...]] = {}
+    if hasattr(state, "pledges"):
+        merged = affiliations_from_plugins(state, people, plugins=host)
+    for person_id, targets in (affiliations or {}).items():
+        merged[person_id] = tuple(sorted({*merged.get(person_id, ()), *targets}))
+    return allocation.allocate(
+        state,
+        people,
+        on=on,
+        law=law,
+        local_supports=supports,
+        affiliations=merged,
+        money_buys=money_buys,
+    )
+
+
+@attrs.frozen
+class _KindRule:
+    """A plugin rule that applies to one kind of gift only (the runner screens several kinds)."""
+
+    kind: ProductKind
+    rule: Rule
+
+    @property
+    def code(self) -> str:
+        """The wrapped rule's code."""
+        return self.rule.code
+
+    def evaluate(self, ctx: CheckContext) -> Reason | None:
+        """The wrapped rule's reason for gifts of :attr:`kind`; ``None`` for other gifts."""
+        return self.rule.evaluate(ctx) if ctx.product.kind is self.kind else None
+
+
+def _campaign_of(folder: str | os.PathLike[str]) -> Campaign | None:
+    """The campaign of *folder*, for the priority hook; ``None`` if it cannot be read (the runner says why)."""
+    from pathlib import Path
+
+    from ansinh.exceptions import AnsinhError
+    from ansinh.io.campaign_files import read_campaign_toml
+
+    try:
+        return read_campaign_toml(Path(folder) / "campaign.toml")[0]
+    except (AnsinhError, OSError, ValueError):
+        return None
+
+
+def run_campaign(
+    folder: str | os.PathLike[str],
+    *,
+    out: str | os.PathLike[str] | None = None,
+    law: Law | None = None,
+    plugins: PluginHost | pluggy.PluginManager | bool | None = None,
+    progress: Progress | None = None,
+) -> CampaignRun:
+    """Run the campaign in *folder* end to end, with the plugins' contributions.
+
+    See ``ansinh.runner.run_campaign``.  Before anything is read or
+    written, the plugins are asked for their parameters (added to *law*),
+    the whole table of provincial top-ups and their eligibility rules for
+    each kind of gift; their priority parts are asked for while screening,
+    which also comes before the ledger is touched.  A failing plugin
+    therefore leaves the output folder as it was.
+
+    Raises:
+        PluginError: a plugin failed.
+        InvalidValueError, RosterError, InvariantViolation, LedgerError: as
+            ``ansinh.runner.run_campaign``.
+    """
+    from ansinh import runner
+
+    host = resolve_plugins(plugins)
+    if host is None:
+        return runner.run_campaign(folder, out=out, law=law, progress=progress)
+    law = host.law_with_parameters(law)
+    supports = host.all_local_supports()
+    rules: list[Rule] = [
+        _KindRule(kind, rule) for kind in ProductKind for rule in host.eligibility_rules(kind)
+    ]
+    return runner.run_campaign(
+        folder,
+        out=out,
+        law=law,
+        local_supports=supports,
+        rules=tuple(rules),
+        extra_priority=host.priority_function(_campaign_of(folder)),
+        progress=progress,
+    )
+
+
+def _is_product(product: object) -> bool:
+    return isinstance(getattr(product, "kind", None), ProductKind)

@@ -1,0 +1,651 @@
+"""Finding, loading and calling plugins, with a typed facade.
+
+:func:`get_plugin_manager` builds a :class:`PluginHost`: a pluggy
+``PluginManager`` for the project ``ansinh`` with the hookspecs of
+:mod:`ansinh.hookspecs`, the built-in plugins (registered exactly like
+third-party ones; their hooks are ``trylast`` so a province overrides them),
+the plugins installed under the entry-point group ``ansinh``, and
+``check_pending()``.  Nothing is loaded when ``ansinh`` is imported.
+
+The host calls each hook through one typed method, so no ``Any`` from
+``pm.hook`` reaches the domain.  Every result is checked; a plugin that
+raises or returns the wrong type is reported as
+:class:`~ansinh.exceptions.PluginError` naming the plugin and the hook, and
+the method returns nothing, so whatever was being computed stays unchanged.
+
+Implementations are called one by one, in pluggy's order (``tryfirst``
+first, then the most recently registered, ``trylast`` last), so that a
+failure can be pinned on the plugin that caused it.  Hook wrappers are
+therefore not supported on ``ansinh`` hooks.
+
+>>> host = get_plugin_manager(load_entrypoints=False)
+>>> [p.name for p in host.plugins()]
+['ansinh.sourcing', 'ansinh.local_support']
+>>> import datetime as dt
+>>> from ansinh.core.products import ProductKind
+>>> [s.code for s in host.local_supports(province="01", product=ProductKind.SOCIAL_BOOK,
+...                                      on=dt.date(2026, 3, 1))]
+['hanoi-vsi-2026']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import types
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Final, TypeGuard, cast, final
+
+import attrs
+import pluggy
+
+from ansinh import hookspecs
+from ansinh.core.campaign import Campaign, Earmark
+from ansinh.core.law import Law, Parameter
+from ansinh.core.people import Person
+from ansinh.core.pricing import LocalSupport
+from ansinh.core.products import Product, ProductKind
+from ansinh.exceptions import AnsinhError, InvalidValueError, LawDataError, PluginError
+from ansinh.hookspecs import PROJECT_NAME, SourcingStrategy
+
+if TYPE_CHECKING:
+    from ansinh.core.eligibility import CheckContext, Reason, Rule
+
+__all__ = ["BUILTIN_PLUGINS", "PluginHost", "PluginInfo", "get_plugin_manager"]
+
+BUILTIN_PLUGINS: Final = ("ansinh.sourcing", "ansinh.local_support")
+"""Names the built-in plugins are registered under (block them with ``blocked=``)."""
+
+
+def _builtin_plugins() -> tuple[tuple[str, object], ...]:
+    # Imported here, not at module level: building a manager is the only time
+    # the built-ins are needed, and ansinh must not load plugins on import.
+    from ansinh.plugins import local_support, sourcing
+
+    return (("ansinh.sourcing", sourcing), ("ansinh.local_support", local_support))
+
+
+@attrs.frozen
+class PluginInfo:
+    """One registered plugin, as ``ansinh plugins`` lists it."""
+
+    name: str
+    """The name it is registered under (the entry-point name for installed plugins)."""
+    distribution: str | None
+    """The installed distribution it came from, e.g. ``"ansinh-hung-yen"``; ``None`` if registered directly."""
+    version: str | None
+    """That distribution's version."""
+    hooks: tuple[str, ...]
+    """The hooks it implements, sorted."""
+    builtin: bool = False
+    """Whether it ships with ansinh."""
+
+    def describe(self) -> str:
+        """One line: name, origin and hooks."""
+        if self.builtin:
+            origin = "built-in"
+        elif self.distribution is None:
+            origin = "registered directly"
+        else:
+            origin = f"{self.distribution} {self.version or ''}".strip()
+        return f"{self.name} ({origin}): {', '.join(self.hooks) or 'no hooks'}"
+
+
+def _is_rule(value: object) -> bool:
+    return isinstance(getattr(value, "code", None), str) and callable(getattr(value, "evaluate", None))
+
+
+def _is_strategy(value: object) -> TypeGuard[type[SourcingStrategy]]:
+    return (
+        isinstance(value, type)
+        and isinstance(getattr(value, "name", None), str)
+        and callable(getattr(value, "from_mapping", None))
+        and callable(getattr(value, "source", None))
+    )
+
+
+def _is_part(value: object) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], int)
+        and not isinstance(value[1], bool)
+    )
+
+
+def _kind_of(product: object) -> ProductKind:
+    if isinstance(product, ProductKind):
+        return product
+    kind = getattr(product, "kind", None)
+    if isinstance(kind, ProductKind):
+        return kind
+    raise InvalidValueError("product", product, "a ProductKind or a HealthCard, SocialBook or TetGift")
+
+
+def _check_date(on: object) -> dt.date:
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise InvalidValueError("on", on, "a datetime.date")
+    return on
+
+
+_DAY: Final = dt.timedelta(days=1)
+
+
+def _uncovered(piece: LocalSupport, earlier: LocalSupport) -> list[LocalSupport]:
+    """The parts of *piece*'s dates that *earlier* does not cover."""
+    end, other_end = piece.until, earlier.until
+    if (end is not None and end < earlier.effective) or (
+        other_end is not None and other_end < piece.effective
+    ):
+        return [piece]
+    out = []
+    if piece.effective < earlier.effective:
+        out.append(attrs.evolve(piece, until=earlier.effective - _DAY))
+    if other_end is not None and (end is None or end > other_end):
+        out.append(attrs.evolve(piece, effective=other_end + _DAY))
+    return out
+
+
+@attrs.frozen
+class _PluginRule:
+    """A plugin's rule, with its failures reported as :class:`PluginError` naming the plugin."""
+
+    plugin: str
+    rule: Rule
+
+    @property
+    def code(self) -> str:
+        """The wrapped rule's code."""
+        return self.rule.code
+
+    def evaluate(self, ctx: CheckContext) -> Reason | None:
+        """Evaluate the wrapped rule, checking what it returns."""
+        from ansinh.core.eligibility import Reason
+
+        try:
+            reason = self.rule.evaluate(ctx)
+        except Exception as exc:
+            raise PluginError(
+                self.plugin,
+                "ansinh_eligibility_rules",
+                f"rule {self.code!r} raised {type(exc).__name__}: {exc}",
+            ) from exc
+        if reason is not None and not isinstance(reason, Reason):
+            raise PluginError(
+                self.plugin,
+                "ansinh_eligibility_rules",
+                f"rule {self.code!r} returned {reason!r}; expected a Reason or None",
+            )
+        return reason
+
+
+@final
+class PluginHost:
+    """A typed facade over a pluggy ``PluginManager`` for the ``ansinh`` hooks.
+
+    Build one with :func:`get_plugin_manager`; :mod:`ansinh.testing` builds
+    one holding only the plugins under test.  Each hook has one method here;
+    each checks what every plugin returned.
+
+    Args:
+        manager: a ``pluggy.PluginManager`` for the project ``ansinh`` that
+            already has the hookspecs; ``None`` makes an empty one.
+
+    Raises:
+        InvalidValueError: *manager* is not an ansinh plugin manager.
+    """
+
+    __slots__ = ("_builtins", "_pm", "_table_cache")
+
+    def __init__(self, manager: pluggy.PluginManager | None = None) -> None:
+        if manager is None:
+            manager = pluggy.PluginManager(PROJECT_NAME)
+            manager.add_hookspecs(hookspecs)
+        elif not isinstance(manager, pluggy.PluginManager) or manager.project_name != PROJECT_NAME:
+            raise InvalidValueError(
+                "manager", manager, f"a pluggy.PluginManager for the project {PROJECT_NAME!r}"
+            )
+        elif not hasattr(manager.hook, "ansinh_local_support"):
+            manager.add_hookspecs(hookspecs)
+        self._pm: Final = manager
+        self._builtins: set[str] = set()
+        self._table_cache: tuple[frozenset[int], tuple[LocalSupport, ...]] | None = None
+
+    def __repr__(self) -> str:
+        names = ", ".join(p.name for p in self.plugins())
+        return f"PluginHost([{names}])"
+
+    @property
+    def manager(self) -> pluggy.PluginManager:
+        """The underlying pluggy ``PluginManager`` (for advanced use)."""
+        return self._pm
+
+    # -- registration ---------------------------------------------------------
+
+    def register(self, plugin: object, name: str | None = None, *, builtin: bool = False) -> str:
+        """Register *plugin* (a module or an object with hook functions) and return its name.
+
+        Without *name*, a module is registered under its ``__name__`` and an
+        object under its class name (``Class-2``, ``Class-3`` … if taken).
+
+        Raises:
+            PluginError: a hook function does not match its specification, an
+                ``ansinh_*`` function is not a known hook, or the name is taken.
+        """
+        if name is None and not isinstance(plugin, types.ModuleType):
+            # pluggy would name an object by its id(); its class name reads better in errors and lists
+            base = type(plugin).__qualname__
+            name, n = base, 2
+            while self._pm.get_plugin(name) is not None:
+                name, n = f"{base}-{n}", n + 1
+        label = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        try:
+            registered = self._pm.register(plugin, name=name)
+        except (ValueError, pluggy.PluginValidationError) as exc:
+            raise PluginError(label, "register", str(exc)) from None
+        if registered is None:
+            raise PluginError(label, "register", "the name is blocked")
+        try:
+            self._pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            self._pm.unregister(plugin)
+            raise PluginError(registered, "check_pending", str(exc)) from None
+        if builtin:
+            self._builtins.add(registered)
+        return registered
+
+    def unregister(self, name: str) -> None:
+        """Remove the plugin registered as *name* (nothing if there is none)."""
+        plugin = self._pm.get_plugin(name)
+        if plugin is not None:
+            self._pm.unregister(plugin)
+        self._builtins.discard(name)
+
+    def is_registered(self, name: str) -> bool:
+        """Whether a plugin is registered under *name*."""
+        return self._pm.get_plugin(name) is not None
+
+    def plugins(self) -> tuple[PluginInfo, ...]:
+        """Every registered plugin with its distribution and the hooks it implements."""
+        dists: dict[int, importlib.metadata.Distribution] = {
+            id(plugin): dist for plugin, dist in self._pm.list_plugin_distributions()
+        }
+        out = []
+        for name, plugin in self._pm.list_name_plugin():
+            if plugin is None:  # a blocked name
+                continue
+            callers = self._pm.get_hookcallers(plugin) or []
+            dist = dists.get(id(plugin))
+            out.append(
+                PluginInfo(
+                    name=name,
+                    distribution=None if dist is None else dist.metadata["Name"],
+                    version=None if dist is None else dist.version,
+                    hooks=tuple(sorted(c.name for c in callers)),
+                    builtin=name in self._builtins,
+                )
+            )
+        return tuple(out)
+
+    def describe(self) -> str:
+        """The plugin list as text, one plugin per line (what ``ansinh plugins`` prints)."""
+        return "\n".join(p.describe() for p in self.plugins()) or "no plugins"
+
+    # -- calling ----------------------------------------------------------------
+
+    def _call(
+        self, hook: str, check: Callable[[object], bool], expected: str, /, **kwargs: object
+    ) -> list[tuple[str, tuple[object, ...]]]:
+        """Call every implementation of *hook*; return (plugin, checked items) in call order."""
+        caller: pluggy.HookCaller = getattr(self._pm.hook, hook)
+        out: list[tuple[str, tuple[object, ...]]] = []
+        for impl in reversed(caller.get_hookimpls()):
+            name = impl.plugin_name
+            if impl.wrapper or impl.hookwrapper:
+                raise PluginError(name, hook, "hook wrappers are not supported on ansinh hooks")
+            try:
+                result = impl.function(*(kwargs[arg] for arg in impl.argnames))
+                if result is None:
+                    continue
+                if isinstance(result, str | bytes | Mapping) or not isinstance(result, Iterable):
+                    raise PluginError(
+                        name, hook, f"returned {result!r}; expected an iterable of {expected} or None"
+                    )
+                items = tuple(result)
+            except PluginError:
+                raise
+            except Exception as exc:
+                raise PluginError(name, hook, f"raised {type(exc).__name__}: {exc}") from exc
+            for item in items:
+                if not check(item):
+                    raise PluginError(name, hook, f"returned {item!r}; expected {expected}")
+            out.append((name, items))
+        return out
+
+    @staticmethod
+    def _flatten(results: list[tuple[str, tuple[object, ...]]], key: Callable[[object], str]) -> list[object]:
+        seen: set[str] = set()
+        flat: list[object] = []
+        for _name, items in results:
+            for item in items:
+                k = key(item)
+                if k not in seen:  # the first in call order wins: a province overrides a built-in
+                    seen.add(k)
+                    flat.append(item)
+        return flat
+
+    def _supports(
+        self, province: str | None, kind: ProductKind | None, on: dt.date | None
+    ) -> list[LocalSupport]:
+        results = self._call(
+            "ansinh_local_support",
+            lambda s: isinstance(s, LocalSupport),
+            "LocalSupport",
+            province=province,
+            product=kind,
+            on=on,
+        )
+        return [s for _name, items in results for s in items if isinstance(s, LocalSupport)]
+
+    def local_supports(
+        self, *, product: ProductKind | Product, on: dt.date, province: str | None = None
+    ) -> tuple[LocalSupport, ...]:
+        """Provincial top-ups that apply to *product* on *on* (in *province*, or in any province).
+
+        A programme (the same ``code``, province and product) offered by
+        several plugins is taken from the first one called that covers the
+        date, so a province can correct a built-in entry.  The result is
+        exactly what :meth:`all_local_supports` gives for that day.
+
+        Raises:
+            PluginError: a plugin raised or returned something other than
+                :class:`~ansinh.LocalSupport`.
+        """
+        kind = _kind_of(product)
+        day = _check_date(on)
+        # The hook contract lets a plugin be asked once for its whole dated table,
+        # so the table is built once per set of registered plugins and filtered here:
+        # pricing a roster must not call every plugin for every person.
+        return tuple(
+            s
+            for s in self._local_table()
+            if s.applies(province if province is not None else s.province, kind, day)
+        )
+
+    def _local_table(self) -> tuple[LocalSupport, ...]:
+        registered = frozenset(map(id, self._pm.get_plugins()))
+        cached = self._table_cache
+        if cached is not None and cached[0] == registered:
+            return cached[1]
+        table = self.all_local_supports()
+        self._table_cache = (registered, table)
+        return table
+
+    def all_local_supports(self) -> tuple[LocalSupport, ...]:
+        """Every provincial top-up the plugins know, for every province, product and date.
+
+        This is the whole dated table a bulk pricer needs; pass it as
+        ``local_supports=`` to :func:`ansinh.core.pricing.price`, which keeps
+        those that apply.  Where a plugin called earlier offers the same
+        programme (``code``, province and product) for some dates, a later
+        one's entry is cut to the dates not covered, so on every day the
+        table gives exactly what :meth:`local_supports` gives.
+
+        Raises:
+            PluginError: a plugin raised or returned something other than
+                :class:`~ansinh.LocalSupport`.
+        """
+        accepted: list[LocalSupport] = []
+        for s in self._supports(None, None, None):
+            pieces = [s]
+            for a in accepted:
+                if (a.code, a.province, a.product) == (s.code, s.province, s.product):
+                    pieces = [q for p in pieces for q in _uncovered(p, a)]
+            accepted.extend(pieces)
+        return tuple(accepted)
+
+    def eligibility_rules(self, product: ProductKind | Product) -> tuple[Rule, ...]:
+        """Local eligibility rules for *product* (a kind or a product), in call order.
+
+        Each rule is wrapped so that, when it later raises or returns
+        something other than a :class:`~ansinh.core.eligibility.Reason` or
+        ``None``, the error is a :class:`PluginError` naming its plugin.  A
+        rule ``code`` offered twice is taken from the plugin called first.
+
+        Raises:
+            PluginError: a plugin raised or returned something without a
+                ``code`` and an ``evaluate`` method.
+        """
+        kind = _kind_of(product)
+        results = self._call(
+            "ansinh_eligibility_rules",
+            _is_rule,
+            "a rule (an object with code: str and evaluate(ctx))",
+            product=kind,
+        )
+        seen: set[str] = set()
+        rules: list[Rule] = []
+        for name, items in results:
+            for item in items:
+                rule = cast("Rule", item)
+                if rule.code not in seen:
+                    seen.add(rule.code)
+                    rules.append(_PluginRule(plugin=name, rule=rule))
+        return tuple(rules)
+
+    def priority_parts(self, person: Person, campaign: Campaign | None = None) -> tuple[tuple[str, int], ...]:
+        """Named priority parts ``(code, points)`` the plugins add for *person*.
+
+        Raises:
+            PluginError: a plugin raised or returned something other than
+                ``(str, int)`` pairs.
+        """
+        if not isinstance(person, Person):
+            raise InvalidValueError("person", person, "an ansinh.Person")
+        results = self._call(
+            "ansinh_priority",
+            _is_part,
+            "(code: str, points: int) pairs",
+            candidate=person,
+            campaign=campaign,
+        )
+        parts: list[tuple[str, int]] = []
+        for _name, items in results:
+            for item in items:
+                assert isinstance(item, tuple)
+                parts.append((str(item[0]), int(item[1])))
+        return tuple(parts)
+
+    def priority_function(
+        self, campaign: Campaign | None = None
+    ) -> Callable[[Person], tuple[tuple[str, int], ...]]:
+        """:meth:`priority_parts` bound to *campaign*, as a function of the person."""
+
+        def parts(person: Person) -> tuple[tuple[str, int], ...]:
+            return self.priority_parts(person, campaign)
+
+        return parts
+
+    def parameters(self, law: Law | None = None) -> tuple[Parameter, ...]:
+        """Extra dated parameters the plugins contribute, checked against *law*.
+
+        A parameter the law already has with exactly the same history is
+        left out; one with a different history, one offered by two plugins,
+        or one whose history is inconsistent is a :class:`PluginError`.
+
+        Args:
+            law: the law to check against (default: :func:`ansinh.default_law`).
+
+        Raises:
+            PluginError: a plugin raised, returned something other than a
+                :class:`~ansinh.Parameter`, or contradicted the law.
+        """
+        if law is None:
+            from ansinh.data import default_law
+
+            law = default_law()
+        results = self._call("ansinh_parameters", lambda p: isinstance(p, Parameter), "Parameter")
+        known = set(law.names)
+        extra: dict[str, tuple[str, Parameter]] = {}
+        for name, items in results:
+            for item in items:
+                assert isinstance(item, Parameter)
+                if item.name in known:
+                    if law.parameter(item.name) != item:
+                        raise PluginError(
+                            name,
+                            "ansinh_parameters",
+                            f"parameter {item.name!r} conflicts with the law's; a plugin may add "
+                            "parameters, never change one",
+                        )
+                    continue
+                if item.name in extra:
+                    other = extra[item.name][0]
+                    if extra[item.name][1] != item:
+                        raise PluginError(
+                            name,
+                            "ansinh_parameters",
+                            f"parameter {item.name!r} is also contributed, differently, by {other!r}",
+                        )
+                    continue
+                try:
+                    Law((*law.parameters, item), name=law.name)
+                except (LawDataError, AnsinhError) as exc:
+                    raise PluginError(name, "ansinh_parameters", str(exc)) from None
+                extra[item.name] = (name, item)
+        return tuple(p for _name, p in extra.values())
+
+    def law_with_parameters(self, law: Law | None = None) -> Law:
+        """*law* plus the plugins' parameters (the same object when they add none).
+
+        Raises:
+            PluginError: as :meth:`parameters`.
+        """
+        if law is None:
+            from ansinh.data import default_law
+
+            law = default_law()
+        extra = self.parameters(law)
+        if not extra:
+            return law
+        return Law((*law.parameters, *extra), name=law.name, amendments=law.amendments)
+
+    def sourcing_strategies(self) -> tuple[type[SourcingStrategy], ...]:
+        """Every sourcing strategy class offered, one per name (the first in call order wins).
+
+        Raises:
+            PluginError: a plugin raised or returned something that is not a
+                strategy class (``name``, ``from_mapping`` and ``source``).
+        """
+        results = self._call(
+            "ansinh_sourcing_strategies",
+            _is_strategy,
+            "a SourcingStrategy class (name, from_mapping, source)",
+        )
+        return tuple(
+            s for s in self._flatten(results, lambda s: str(getattr(s, "name", ""))) if _is_strategy(s)
+        )
+
+    def sourcing_strategy(self, name: str) -> type[SourcingStrategy]:
+        """The strategy class called *name*.
+
+        Raises:
+            InvalidValueError: no plugin offers a strategy of that name.
+            PluginError: as :meth:`sourcing_strategies`.
+        """
+        strategies = self.sourcing_strategies()
+        for strategy in strategies:
+            if strategy.name == name:
+                return strategy
+        raise InvalidValueError("strategy", name, "one of " + ", ".join(s.name for s in strategies))
+
+    def earmark_matches(self, earmark: Earmark, person: Person) -> bool | None:
+        """Whether *person* may be paid for by a pledge with *earmark*; ``None`` if no plugin knows.
+
+        The first plugin that answers ``True`` or ``False`` decides.
+
+        Raises:
+            PluginError: a plugin raised or answered something other than a bool or None.
+        """
+        hook = "ansinh_earmark_matches"
+        caller: pluggy.HookCaller = self._pm.hook.ansinh_earmark_matches
+        kwargs: dict[str, object] = {"earmark": earmark, "person": person}
+        for impl in reversed(caller.get_hookimpls()):
+            if impl.wrapper or impl.hookwrapper:
+                raise PluginError(impl.plugin_name, hook, "hook wrappers are not supported on ansinh hooks")
+            try:
+                answer = impl.function(*(kwargs[arg] for arg in impl.argnames))
+            except Exception as exc:
+                raise PluginError(impl.plugin_name, hook, f"raised {type(exc).__name__}: {exc}") from exc
+            if answer is None:
+                continue
+            if not isinstance(answer, bool):
+                raise PluginError(
+                    impl.plugin_name, hook, f"returned {answer!r}; expected True, False or None"
+                )
+            return answer
+        return None
+
+
+def _load_entrypoints(host: PluginHost) -> None:
+    pm = host.manager
+    try:
+        pm.load_setuptools_entrypoints(PROJECT_NAME)
+    except Exception as exc:
+        raise PluginError(_failing_entrypoint(pm), "load", f"{type(exc).__name__}: {exc}") from exc
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(pm.get_name(exc.plugin) or repr(exc.plugin), "check_pending", str(exc)) from None
+
+
+def _failing_entrypoint(pm: pluggy.PluginManager) -> str:
+    """The name of the first installed entry point that is not registered (the one that failed)."""
+    for ep in importlib.metadata.entry_points(group=PROJECT_NAME):
+        if pm.get_plugin(ep.name) is None and not pm.is_blocked(ep.name):
+            return ep.name
+    return "<entry point>"  # pragma: no cover - the failure happened in register
+
+
+def get_plugin_manager(
+    *, load_entrypoints: bool = True, blocked: Iterable[str] = (), builtins: bool = True
+) -> PluginHost:
+    """Build a plugin host: hookspecs, built-ins, installed plugins, then ``check_pending()``.
+
+    Args:
+        load_entrypoints: load the plugins installed under the entry-point
+            group ``ansinh``.
+        blocked: plugin names never to register — entry-point names, or
+            :data:`BUILTIN_PLUGINS` names such as ``"ansinh.local_support"``.
+        builtins: register the built-in plugins (their hooks are ``trylast``).
+
+    Returns:
+        A new :class:`PluginHost`; every call builds a fresh one.
+
+    Raises:
+        PluginError: an installed plugin cannot be imported or does not
+            match the hook specifications.
+        InvalidValueError: *blocked* is not a collection of names.
+
+    >>> host = get_plugin_manager(load_entrypoints=False, blocked=["ansinh.local_support"])
+    >>> host.is_registered("ansinh.local_support"), host.is_registered("ansinh.sourcing")
+    (False, True)
+    """
+    if isinstance(blocked, str):
+        raise InvalidValueError("blocked", blocked, "a collection of plugin names, not one string")
+    names = tuple(blocked)
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise InvalidValueError("blocked", name, "plugin names (non-empty strings)")
+    host = PluginHost()
+    for name in names:
+        host.manager.set_blocked(name)
+    if builtins:
+        for name, plugin in _builtin_plugins():
+            if not host.manager.is_blocked(name):
+                host.register(plugin, name, builtin=True)
+    if load_entrypoints:
+        _load_entrypoints(host)
+    host.manager.check_pending()
+    return host

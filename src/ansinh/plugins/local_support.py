@@ -1,0 +1,250 @@
+"""Provincial budget top-ups as a data-driven plugin (registered as ``ansinh.local_support``).
+
+The top-ups the project's sources confirm (``facts.md`` §4) ship in
+``ansinh/data/local_support.toml``, each with its dates, rates by group,
+citation and status:
+
+* Hà Nội, from 2026-01-01: +50% poor, +60% near-poor, +10% others on
+  voluntary SI (the resolution's number is not known, so it is flagged
+  unconfirmed);
+* Khánh Hòa, 2026–2030: +30% poor and island communes, +25% near-poor,
+  +15% ethnic minority, +10% others on voluntary SI;
+* TP Hồ Chí Minh: 100% of the health-insurance contribution for poor and
+  near-poor people under the city's standard (for a near-poor card, the share
+  the state leaves).
+
+The module's hook is ``trylast``: a province plugin returning a programme
+with the same ``code`` replaces the shipped one.  A province can ship its own
+table the same way with :class:`LocalSupportTable`.
+
+>>> import datetime as dt
+>>> from ansinh.core.products import ProductKind
+>>> [s.code for s in select(shipped_local_supports(), "56", ProductKind.SOCIAL_BOOK, dt.date(2027, 5, 1))]
+['khanhhoa-vsi-2026-2030']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tomllib
+from collections.abc import Iterable, Mapping
+from typing import Any, Self
+
+import attrs
+
+from ansinh.core.law import Citation, RateTable, SourceStatus
+from ansinh.core.money import to_rate
+from ansinh.core.pricing import LocalSupport
+from ansinh.core.products import ProductKind
+from ansinh.core.provinces import province as _province
+from ansinh.exceptions import AnsinhError, InvalidValueError, LawDataError
+from ansinh.hookspecs import hookimpl
+
+__all__ = [
+    "LocalSupportTable",
+    "ansinh_local_support",
+    "parse_local_supports",
+    "select",
+    "shipped_local_supports",
+]
+
+_REQUIRED = (
+    "code",
+    "province",
+    "product",
+    "effective",
+    "rates",
+    "document",
+    "status",
+    "label_vi",
+    "label_en",
+)
+_KEYS = frozenset((*_REQUIRED, "until", "article", "url", "note"))
+
+
+def _date(raw: object, where: str) -> dt.date:
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise LawDataError(f"{where}={raw!r} is not allowed: a date (YYYY-MM-DD)")
+
+
+def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise LawDataError(f"{where}.{key}={value!r} is not allowed: a non-empty string")
+    return value
+
+
+def _one(raw: object, where: str) -> LocalSupport:
+    if not isinstance(raw, Mapping):
+        raise LawDataError(f"{where} must be a table")
+    unknown = sorted(set(raw) - _KEYS)
+    if unknown:
+        raise LawDataError(f"{where} has unknown keys {unknown}; allowed: {sorted(_KEYS)}")
+    missing = [k for k in _REQUIRED if k not in raw]
+    if missing:
+        raise LawDataError(f"{where} is missing {missing[0]!r}")
+    try:
+        product = ProductKind(raw["product"])
+    except ValueError:
+        raise LawDataError(
+            f"{where}.product={raw['product']!r} is not allowed: one of "
+            + ", ".join(k.value for k in ProductKind)
+        ) from None
+    try:
+        status = SourceStatus(raw["status"])
+    except ValueError:
+        raise LawDataError(
+            f"{where}.status={raw['status']!r} is not allowed: one of "
+            + ", ".join(s.value for s in SourceStatus)
+        ) from None
+    rates_raw = raw["rates"]
+    if not isinstance(rates_raw, Mapping) or not rates_raw:
+        raise LawDataError(f"{where}.rates must be a non-empty table of group = rate")
+    entries = []
+    for key, value in rates_raw.items():
+        try:
+            rate = to_rate(value, f"{where}.rates.{key}")
+        except InvalidValueError as exc:
+            raise LawDataError(str(exc)) from None
+        if not 0 <= rate <= 1:
+            raise LawDataError(f"{where}.rates.{key}={value!r} is not allowed: a rate between 0 and 1")
+        entries.append((str(key), rate))
+    province = _text(raw, "province", where)
+    try:
+        _province(province)
+    except AnsinhError as exc:
+        raise LawDataError(f"{where}: {exc}") from None
+    effective = _date(raw["effective"], f"{where}.effective")
+    until = None if raw.get("until") is None else _date(raw["until"], f"{where}.until")
+    if until is not None and until < effective:
+        raise LawDataError(f"{where}.until={until} is not allowed: on or after effective ({effective})")
+    return LocalSupport(
+        code=_text(raw, "code", where),
+        province=province,
+        product=product,
+        effective=effective,
+        until=until,
+        rates=RateTable(tuple(entries)),
+        citation=Citation(
+            _text(raw, "document", where),
+            _text(raw, "article", where, required=False),
+            _text(raw, "url", where, required=False),
+        ),
+        status=status,
+        label_vi=_text(raw, "label_vi", where),
+        label_en=_text(raw, "label_en", where),
+    )
+
+
+def parse_local_supports(data: Mapping[str, object]) -> tuple[LocalSupport, ...]:
+    """Read ``[[support]]`` tables (the shape of ``local_support.toml``) into :class:`~ansinh.LocalSupport`.
+
+    Raises:
+        LawDataError: a table is malformed, names an unknown province, or two
+            tables share a ``code``.
+
+    >>> parse_local_supports({"support": [{
+    ...     "code": "x", "province": "33", "product": "social_book", "effective": "2026-01-01",
+    ...     "rates": {"poor": "0.1"}, "document": "Nghị quyết …", "status": "scenario",
+    ...     "label_vi": "Thử", "label_en": "Test"}]})[0].rates["poor"]
+    Fraction(1, 10)
+    """
+    raw = data.get("support", [])
+    if not isinstance(raw, list):
+        raise LawDataError("support must be a list of tables ([[support]])")
+    supports = tuple(_one(item, f"support[{i}]") for i, item in enumerate(raw))
+    codes = [s.code for s in supports]
+    for code in codes:
+        if codes.count(code) > 1:
+            raise LawDataError(f"support code {code!r} is used twice; codes must be unique")
+    return supports
+
+
+@functools.cache
+def shipped_local_supports() -> tuple[LocalSupport, ...]:
+    """The top-ups shipped in ``ansinh/data/local_support.toml`` (read on first use, then cached)."""
+    from ansinh.data import read_text
+
+    return parse_local_supports(tomllib.loads(read_text("local_support.toml")))
+
+
+def select(
+    supports: Iterable[LocalSupport],
+    province: str | None,
+    product: ProductKind | None,
+    on: dt.date | None,
+) -> tuple[LocalSupport, ...]:
+    """The *supports* matching the filter; ``None`` in an argument matches anything."""
+    return tuple(
+        s
+        for s in supports
+        if (province is None or s.province == province)
+        and (product is None or s.product is product)
+        and (on is None or (s.effective <= on and (s.until is None or on <= s.until)))
+    )
+
+
+@hookimpl(trylast=True)
+def ansinh_local_support(
+    province: str | None, product: ProductKind | None, on: dt.date | None
+) -> tuple[LocalSupport, ...]:
+    """Serve the shipped top-ups (``trylast``: a province's entry with the same code wins)."""
+    return select(shipped_local_supports(), province, product, on)
+
+
+@attrs.frozen
+class LocalSupportTable:
+    """A plugin serving a fixed table of top-ups: how a province ships its own.
+
+    >>> import datetime as dt, tomllib
+    >>> from ansinh.testing import plugin_host
+    >>> table = LocalSupportTable.from_toml('''
+    ... [[support]]
+    ... code = "hy-vsi-2027"
+    ... province = "33"
+    ... product = "social_book"
+    ... effective = 2027-01-01
+    ... rates = { poor = "0.2" }
+    ... document = "Nghị quyết HĐND tỉnh Hưng Yên (giả định)"
+    ... status = "scenario"
+    ... label_vi = "Hưng Yên hỗ trợ thêm"
+    ... label_en = "Hưng Yên top-up"
+    ... ''')
+    >>> host = plugin_host(table)
+    >>> [s.code for s in host.all_local_supports()]
+    ['hy-vsi-2027']
+    """
+
+    supports: tuple[LocalSupport, ...] = attrs.field()
+
+    @supports.validator
+    def _check(self, _attr: object, value: object) -> None:
+        if not isinstance(value, tuple) or not all(isinstance(s, LocalSupport) for s in value):
+            raise InvalidValueError("supports", value, "a tuple of LocalSupport")
+
+    @classmethod
+    def from_toml(cls, text: str) -> Self:
+        """Build from TOML text with ``[[support]]`` tables (see :func:`parse_local_supports`).
+
+        Raises:
+            LawDataError: the text is not TOML or a table is malformed.
+        """
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise LawDataError(f"local support data is not valid TOML: {exc}") from None
+        return cls(parse_local_supports(data))
+
+    @hookimpl
+    def ansinh_local_support(
+        self, province: str | None, product: ProductKind | None, on: dt.date | None
+    ) -> tuple[LocalSupport, ...]:
+        """Serve this table's top-ups matching the filter."""
+        return select(self.supports, province, product, on)

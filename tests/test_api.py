@@ -1,0 +1,354 @@
+"""The public functions gather plugin contributions and pass them to the core."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import attrs
+import pluggy
+import pytest
+
+from ansinh import api, hookspecs
+from ansinh.core.allocation import Candidate
+from ansinh.core.campaign import Campaign, Earmark, EarmarkKind, Pledge, Sponsor
+from ansinh.core.eligibility import CheckContext, FunctionRule, Reason, Rule
+from ansinh.core.ledger import Ledger, LedgerState, PledgeRegistered
+from ansinh.core.people import Category, Person
+from ansinh.core.pricing import LocalSupport
+from ansinh.core.products import HealthCard, ProductKind, SocialBook
+from ansinh.data import default_law
+from ansinh.exceptions import InvalidValueError, PluginError
+from ansinh.hookspecs import hookimpl
+from ansinh.plugins import local_support
+from ansinh.testing import plugin_host, sample_campaign, sample_people, sample_person
+
+ON = dt.date(2026, 3, 1)
+BOOK = SocialBook(months=1)
+
+
+def _over_70(ctx: CheckContext) -> Reason | None:
+    if ctx.age >= 70:
+        return Reason("HY_OVER_70", True, "Từ 70 tuổi: đã có thẻ BHYT do ngân sách.", "70 or over.")
+    return None
+
+
+class _LocalRules:
+    @hookimpl
+    def ansinh_eligibility_rules(self, product: ProductKind) -> tuple[Rule, ...]:
+        return (FunctionRule("HY_OVER_70", _over_70),) if product is ProductKind.HEALTH_CARD else ()
+
+
+class _Flood:
+    @hookimpl
+    def ansinh_priority(self, candidate: Person, campaign: Campaign | None) -> tuple[tuple[str, int], ...]:
+        return (("hy.flood", 100),) if Category.ETHNIC_MINORITY in candidate.categories else ()
+
+
+class _BrokenRule:
+    def __init__(self, result: object) -> None:
+        self.result = result
+
+    @hookimpl
+    def ansinh_eligibility_rules(self) -> tuple[Rule, ...]:
+        def evaluate(ctx: CheckContext) -> Reason | None:
+            if isinstance(self.result, Exception):
+                raise self.result
+            return self.result  # type: ignore[return-value]
+
+        return (FunctionRule("BROKEN", evaluate),)
+
+
+class _BrokenSupport:
+    @hookimpl
+    def ansinh_local_support(self) -> list[object]:
+        return ["Hà Nội +10%"]
+
+
+class _BrokenPriority:
+    @hookimpl
+    def ansinh_priority(self) -> object:
+        return 5
+
+
+# -- choosing plugins -----------------------------------------------------------------------
+
+
+def test_default_plugins_are_the_installed_ones_built_once() -> None:
+    first = api.default_plugins()
+    assert api.default_plugins() is first
+    assert first.is_registered("ansinh.local_support")
+    q = api.price(BOOK, sample_person(province="01"), on=ON)
+    assert (q.local_support, q.payable) == (33_000, 231_000)
+    assert api.resolve_plugins(None) is first
+
+
+def test_plugins_false_means_none() -> None:
+    assert api.resolve_plugins(False) is None
+    q = api.price(BOOK, sample_person(province="01"), on=ON, plugins=False)
+    assert (q.local_support, q.payable) == (0, 264_000)
+
+
+def test_an_empty_host_means_none() -> None:
+    assert api.price(BOOK, sample_person(province="01"), on=ON, plugins=plugin_host()).local_support == 0
+
+
+def test_a_pluggy_manager_is_accepted() -> None:
+    pm = pluggy.PluginManager("ansinh")
+    pm.add_hookspecs(hookspecs)
+    pm.register(local_support)
+    assert api.price(BOOK, sample_person(province="01"), on=ON, plugins=pm).local_support == 33_000
+
+
+@pytest.mark.parametrize("bad", ["ansinh", 1, object()])
+def test_other_plugin_values_are_refused(bad: object) -> None:
+    with pytest.raises(InvalidValueError, match="plugins"):
+        api.price(BOOK, on=ON, plugins=bad)  # type: ignore[arg-type]
+
+
+def test_bad_product_is_reported_by_the_core() -> None:
+    with pytest.raises(InvalidValueError, match="product"):
+        api.price("card", sample_person(), on=ON)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="product"):
+        api.check(sample_person(), "card", on=ON)  # type: ignore[arg-type]
+
+
+# -- check and screen ----------------------------------------------------------------------
+
+
+def test_check_uses_plugin_rules() -> None:
+    host = plugin_host(_LocalRules())
+    old = sample_person(date_of_birth=dt.date(1950, 1, 1))
+    decision = api.check(old, HealthCard(months=12), on=ON, plugins=host)
+    assert not decision.eligible
+    assert "HY_OVER_70" in decision.codes
+    assert api.check(old, HealthCard(months=12), on=ON, plugins=False).eligible
+    assert "HY_OVER_70" not in api.check(old, BOOK, on=ON, plugins=host).codes
+
+
+def test_screen_uses_plugin_rules_and_priority() -> None:
+    host = plugin_host(_LocalRules(), _Flood())
+    people = (
+        *sample_people(province="33"),
+        sample_person(id="old", province="33", date_of_birth=dt.date(1950, 1, 1)),
+    )
+    result = api.screen(people, HealthCard(months=12), on=ON, campaign=sample_campaign(), plugins=host)
+    assert result.eligible[0].person.id == "33-ethnic"
+    assert ("hy.flood", 100) in result.eligible[0].priority.parts
+    assert [d.person.id for d in result.ineligible if "HY_OVER_70" in d.codes] == ["old"]
+    plain = api.screen(people, HealthCard(months=12), on=ON, plugins=False)
+    assert all(("hy.flood", 100) not in d.priority.parts for d in plain.eligible)
+
+
+def test_screen_checks_campaign() -> None:
+    with pytest.raises(InvalidValueError, match="campaign"):
+        api.screen(sample_people(), BOOK, on=ON, campaign="BN2026", plugins=plugin_host())  # type: ignore[arg-type]
+
+
+# -- faulty plugins leave everything unchanged ----------------------------------------------
+
+
+def test_faulty_local_support_raises_before_pricing() -> None:
+    host = plugin_host(local_support)
+    host.register(_BrokenSupport(), "broken")
+    law = default_law()
+    memo_before = dict(law.memo)
+    with pytest.raises(PluginError, match="LocalSupport") as info:
+        api.price(BOOK, sample_person(province="01"), on=ON, plugins=host)
+    assert (info.value.plugin, info.value.hook) == ("broken", "ansinh_local_support")
+    assert law.memo == memo_before
+    host.unregister("broken")
+    assert api.price(BOOK, sample_person(province="01"), on=ON, plugins=host).local_support == 33_000
+
+
+@pytest.mark.parametrize(
+    ("result", "message"),
+    [(RuntimeError("no roster"), "RuntimeError: no roster"), ("ok", "expected a Reason")],
+)
+def test_faulty_rule_is_named(result: object, message: str) -> None:
+    host = plugin_host()
+    host.register(_BrokenRule(result), "broken")
+    with pytest.raises(PluginError, match=message) as info:
+        api.check(sample_person(), BOOK, on=ON, plugins=host)
+    assert (info.value.plugin, info.value.hook) == ("broken", "ansinh_eligibility_rules")
+
+
+def test_faulty_priority_leaves_the_people_unchanged() -> None:
+    host = plugin_host()
+    host.register(_BrokenPriority(), "broken")
+    people = list(sample_people())
+    copy = [attrs.evolve(p) for p in people]
+    with pytest.raises(PluginError, match="iterable") as info:
+        api.screen(people, BOOK, on=ON, plugins=host)
+    assert info.value.hook == "ansinh_priority"
+    assert people == copy
+
+
+def test_local_supports_for_without_person_or_kind() -> None:
+    host = plugin_host(local_support)
+    assert api.local_supports_for(BOOK, None, on=ON, plugins=host) == ()
+    assert api.local_supports_for(BOOK, sample_person(), on=ON, plugins=None) == ()
+    supports = api.local_supports_for(BOOK, sample_person(province="01"), on=ON, plugins=host)
+    assert [s.code for s in supports] == ["hanoi-vsi-2026"]
+    assert all(isinstance(s, LocalSupport) for s in supports)
+
+
+# -- allocation ------------------------------------------------------------------------------
+
+
+class _Relatives:
+    """Knows that person ``33-poor`` is a relative of a worker of DN01."""
+
+    @hookimpl
+    def ansinh_earmark_matches(self, earmark: Earmark, person: Person) -> bool | None:
+        if earmark.kind is not EarmarkKind.WORKERS_RELATIVES or earmark.target != "DN01":
+            return None
+        return person.id == "33-poor"
+
+
+def _drive_ledger() -> LedgerState:
+    ledger = Ledger(sample_campaign())
+    pledge = Pledge(
+        id="P1",
+        sponsor_id="DN01",
+        units=((ProductKind.HEALTH_CARD, 1),),
+        earmark=Earmark(kind=EarmarkKind.WORKERS_RELATIVES, target="DN01"),
+    )
+    ledger.append(
+        PledgeRegistered(
+            event_id="e1",
+            on=dt.date(2025, 11, 1),
+            sponsor=Sponsor(id="DN01", name="Công ty May", kind="enterprise"),
+            pledge=pledge,
+        )
+    )
+    return ledger.state
+
+
+def test_allocate_uses_plugin_earmark_knowledge_and_top_ups() -> None:
+    state = _drive_ledger()
+    people = sample_people(province="33")
+    candidates = [Candidate(person=p, product=HealthCard(months=12)) for p in people]
+    host = plugin_host(_Relatives(), local_support)
+    assert api.affiliations_from_plugins(state, candidates, plugins=host) == {"33-poor": ("DN01",)}
+    result = api.allocate(state, candidates, on=dt.date(2026, 1, 5), plugins=host)
+    assert [g.person_id for g in result.gifts] == ["33-poor"]
+    without = api.allocate(state, candidates, on=dt.date(2026, 1, 5), plugins=False)
+    assert without.gifts == ()
+    assert [lo.pledge_id for lo in without.leftovers] == ["P1"]
+    given = api.allocate(
+        state, candidates, on=dt.date(2026, 1, 5), plugins=False, affiliations={"33-farm": ["DN01"]}
+    )
+    assert [g.person_id for g in given.gifts] == ["33-farm"]
+
+
+def test_allocate_faulty_earmark_plugin_allocates_nothing() -> None:
+    state = _drive_ledger()
+    candidates = [Candidate(person=p, product=HealthCard(months=12)) for p in sample_people(province="33")]
+    host = plugin_host()
+    host.register(_BrokenEarmark(), "broken")
+    with pytest.raises(PluginError) as info:
+        api.allocate(state, candidates, on=dt.date(2026, 1, 5), plugins=host)
+    assert (info.value.plugin, info.value.hook) == ("broken", "ansinh_earmark_matches")
+    assert state.pledge("P1").units_left(ProductKind.HEALTH_CARD) == 1
+
+
+class _BrokenEarmark:
+    @hookimpl
+    def ansinh_earmark_matches(self) -> object:
+        return "maybe"
+
+
+# -- running a campaign folder ------------------------------------------------------------------
+
+_FILES = {
+    "campaign.toml": """
+[campaign]
+code = "T2026"
+name = "Thử nghiệm Hà Nội 2026"
+start = 2025-10-23
+end = 2026-03-31
+province = "01"
+
+[run]
+purchase_date = 2026-03-01
+money_buys = "social_book"
+book_months = 12
+""",
+    "sponsors.csv": "id,name,kind,province\nS1,Ngân hàng A,bank,01\n",
+    "pledges.csv": (
+        "id,sponsor id,money,province,registered on,received,received on\n"
+        "P1,S1,5544000,01,2025-11-01,5544000,2025-11-02\n"
+    ),
+    "roster.csv": (
+        "Mã,Họ và tên,Ngày sinh,Tỉnh,Xã/phường,Đối tượng,Hoàn cảnh khó khăn\n"
+        "01-001,Nguyễn Văn An,20/09/1970,TP Hà Nội,Phường Ba Đình,,x\n"
+        "01-002,Trần Thị Bình,26/02/1983,TP Hà Nội,Xã Sóc Sơn,,x\n"
+        "01-003,Lê Văn Cường,07/02/1960,TP Hà Nội,Xã Ba Vì,,x\n"
+    ),
+}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A small Hà Nội campaign: 5,544,000 đồng to buy 12-month books."""
+    root = tmp_path / "campaign"
+    root.mkdir()
+    for name, text in _FILES.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+class _NotBaVi:
+    seen: list[Campaign | None]
+
+    def __init__(self) -> None:
+        self.seen = []
+
+    @hookimpl
+    def ansinh_eligibility_rules(self, product: ProductKind) -> tuple[Rule, ...]:
+        def rule(ctx: CheckContext) -> Reason | None:
+            if ctx.person.commune == "Xã Ba Vì":
+                return Reason("T_NOT_BA_VI", True, "Không thuộc đợt này.", "Not in this round.")
+            return None
+
+        return (FunctionRule("T_NOT_BA_VI", rule),) if product is ProductKind.SOCIAL_BOOK else ()
+
+    @hookimpl
+    def ansinh_priority(self, candidate: Person, campaign: Campaign | None) -> tuple[tuple[str, int], ...]:
+        self.seen.append(campaign)
+        return (("t.young", 50),) if candidate.id == "01-002" else ()
+
+
+def test_run_campaign_with_top_ups(folder: Path) -> None:
+    with_top_up = api.run_campaign(folder, out=folder / "a", plugins=plugin_host(local_support))
+    assert [(g.person_id, g.amount) for g in with_top_up.allocation.gifts] == [
+        ("01-003", 2_772_000),
+        ("01-001", 2_772_000),
+    ]
+    without = api.run_campaign(folder, out=folder / "b", plugins=False)
+    assert [(g.person_id, g.amount) for g in without.allocation.gifts] == [("01-003", 3_168_000)]
+
+
+def test_run_campaign_with_rules_and_priority(folder: Path) -> None:
+    plugin = _NotBaVi()
+    steps: list[str] = []
+    run = api.run_campaign(
+        folder,
+        out=folder / "out",
+        plugins=plugin_host(plugin, local_support),
+        progress=lambda step, done, total: steps.append(step),
+    )
+    assert [g.person_id for g in run.allocation.gifts] == ["01-002", "01-001"]
+    assert run.screened == ((ProductKind.SOCIAL_BOOK, 2, 1),)
+    assert {c.code if c else None for c in plugin.seen} == {"T2026"}
+    assert "screen" in steps
+
+
+def test_run_campaign_faulty_plugin_writes_nothing(folder: Path) -> None:
+    host = plugin_host(local_support)
+    host.register(_BrokenPriority(), "broken")
+    with pytest.raises(PluginError) as info:
+        api.run_campaign(folder, out=folder / "out", plugins=host)
+    assert (info.value.plugin, info.value.hook) == ("broken", "ansinh_priority")
+    assert not (folder / "out").exists()
