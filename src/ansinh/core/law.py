@@ -96,7 +96,7 @@ _WEAKNESS = {
 }
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Citation:
     """Where a value comes from: a legal document and the article in it.
 
@@ -115,7 +115,7 @@ class Citation:
         return f"{self.document}, {self.article}" if self.article else self.document
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class RateTable:
     """Exact rates keyed by a group or rank, in the order the law lists them.
 

@@ -113,7 +113,7 @@ class QuoteLine:
         return format_vnd(self.value, lang) + suffix
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class LocalSupport:
     """A province's budget top-up on top of state support (ngân sách địa phương hỗ trợ).
 
@@ -548,12 +548,11 @@ def price(
             lines=(gift_line, payable_line),
             law_name=law.name,
         )
-    used_key = min(used, 10_000)
     key = (
         law.period(on),
         product,
         categories,
-        used_key if kind is ProductKind.SOCIAL_BOOK else 0,
+        used if kind is ProductKind.SOCIAL_BOOK else 0,
         applicable,
     )
     memo = law.memo

@@ -68,7 +68,7 @@ def _whole(low: int, high: int | None) -> Callable[[Any, attrs.Attribute[Any], A
     return check
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class HealthCard:
     """A health-insurance card (thẻ BHYT) paid for *months* months.
 
@@ -99,7 +99,7 @@ def _income(_inst: object, _attr: object, value: Any) -> None:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class SocialBook:
     """Voluntary social-insurance contributions (sổ BHXH tự nguyện) for *months* months.
 
@@ -121,7 +121,7 @@ class SocialBook:
         return ProductKind.SOCIAL_BOOK
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class TetGift:
     """A Tết gift package for an insured in-patient, of a fixed value in đồng.
 
