@@ -127,7 +127,7 @@ def test_state_support_stops_after_120_months(used: int, months: int) -> None:
         categories={ansinh.Category.POOR},
         vsi_supported_months=used,
     )
-    q = ansinh.price(ansinh.SocialBook(months=months), p, on=dt.date(2026, 1, 1))
+    q = pricing.price(ansinh.SocialBook(months=months), p, on=dt.date(2026, 1, 1))
     supported = max(0, min(months, 120 - used))
     assert q.supported_months == supported
     assert q.state_support == 165_000 * supported
