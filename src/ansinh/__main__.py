@@ -1,0 +1,8 @@
+"""``python -m ansinh``: the same as the ``ansinh`` command."""
+
+from __future__ import annotations
+
+from ansinh.cli import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())
