@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import subprocess
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -48,6 +50,8 @@ NOT_VALUES: dict[type[Any], str] = {
     eligibility.CheckContext: "what a rule sees during one check (holds the law); never stored",
     eligibility.FunctionRule: "wraps a Python function",
     eligibility.BuiltinRule: "wraps a Python function",
+    ansinh.CampaignRun: "the result of one command-line run: file paths written",
+    ansinh.Roster: "a roster file as read, with its rejected rows (io layer); see people()",
 }
 
 
@@ -279,6 +283,25 @@ def test_setup_hook_registers_from_type() -> None:
         assert isinstance(sponsor.kind, campaign.SponsorKind)
 
     check()
+
+
+def test_setup_hook_covers_the_registry_and_ledgers() -> None:
+    assert set(ast._HOOK_TYPES) == {*ast.STRATEGIES, Ledger}
+    assert len(ast._HOOK_TYPES) == len(set(ast._HOOK_TYPES))
+
+
+def test_importing_the_strategies_before_hypothesis_works() -> None:
+    # The entry point makes Hypothesis call the hook while this module is being imported.
+    code = (
+        "import ansinh.strategies, ansinh\n"
+        "from hypothesis import given, settings, strategies as st\n"
+        "@settings(max_examples=5)\n"
+        "@given(st.from_type(ansinh.Person))\n"
+        "def t(p): assert p.province\n"
+        "t()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
 
 
 def test_setup_hook_registers_nothing_but_ansinh_types() -> None:

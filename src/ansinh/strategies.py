@@ -39,8 +39,6 @@ from fractions import Fraction
 from typing import Any, Final, TypeVar
 
 import attrs
-from hypothesis import strategies as st
-from hypothesis.strategies import SearchStrategy
 
 from ansinh.core.allocation import Allocation, Candidate, Leftover, allocate
 from ansinh.core.campaign import (
@@ -90,6 +88,91 @@ from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, T
 from ansinh.core.provinces import provinces as _all_provinces
 from ansinh.core.reporting import DIMENSIONS, CampaignReport, RenewalItem, ReportRow, report
 from ansinh.exceptions import InvalidValueError, InvariantViolation
+from ansinh.hookspecs import SourcingResult
+
+# The Hypothesis entry point names _hypothesis_setup_hook in this module, and
+# importing Hypothesis runs the entry points.  So when this module is imported
+# first, Hypothesis calls the hook while the module is still half-built: the
+# hook and the types it registers are therefore defined *before* Hypothesis is
+# imported, and each type's strategy is looked up only when it is first used.
+_HOOK_TYPES: Final[tuple[type[Any], ...]] = (
+    *EVENT_TYPES,
+    Allocation,
+    Amendment,
+    Beneficiary,
+    CampaignReport,
+    Candidate,
+    Decision,
+    Funding,
+    Gift,
+    GiftStatus,
+    LedgerState,
+    Leftover,
+    PledgeBalance,
+    Priority,
+    Reason,
+    RenewalItem,
+    ReportRow,
+    Screening,
+    SourcingResult,
+    Campaign,
+    Category,
+    Citation,
+    DatedValue,
+    Earmark,
+    EarmarkKind,
+    HealthCard,
+    Instalment,
+    Law,
+    Ledger,
+    Link,
+    LocalSupport,
+    ParamKind,
+    Parameter,
+    Person,
+    Pledge,
+    ProductKind,
+    Quote,
+    QuoteLine,
+    RateTable,
+    SocialBook,
+    SourceStatus,
+    Sponsor,
+    SponsorKind,
+    TetGift,
+)
+
+
+def _hypothesis_setup_hook() -> None:
+    """Register ansinh's strategies with Hypothesis, for ansinh's own types only.
+
+    Called by Hypothesis through the ``hypothesis`` entry point; calling it
+    again is harmless.  Each type gets its strategy from :data:`STRATEGIES`
+    (a :class:`~ansinh.core.ledger.Ledger` from :func:`ledgers`), built only
+    when ``st.from_type`` first asks for it, so importing Hypothesis reads no
+    ansinh data.
+
+    >>> from hypothesis import given
+    >>> import ansinh
+    >>> _hypothesis_setup_hook()
+    >>> @given(st.from_type(ansinh.Person))
+    ... def test_province_is_current(person):
+    ...     assert person.province in {p.code for p in _all_provinces()}
+    >>> test_province_is_current()
+    """
+    from hypothesis.strategies import register_type_strategy
+
+    for cl in _HOOK_TYPES:
+        register_type_strategy(cl, _resolve)
+
+
+def _resolve(cl: type[T]) -> SearchStrategy[T]:
+    strategy: SearchStrategy[T] = _factory_for(cl)()
+    return strategy
+
+
+from hypothesis import strategies as st  # noqa: E402 - after the hook: see above
+from hypothesis.strategies import SearchStrategy  # noqa: E402
 
 __all__ = [
     "STRATEGIES",
@@ -130,6 +213,7 @@ __all__ = [
     "reports",
     "screenings",
     "social_books",
+    "sourcing_results",
     "sponsors",
     "tet_gifts",
 ]
@@ -998,6 +1082,29 @@ def pledge_balances() -> SearchStrategy[PledgeBalance]:
     return ledger_states().filter(lambda s: bool(s.pledges)).flatmap(lambda s: st.sampled_from(s.pledges))
 
 
+@st.composite
+def _sourcing_results(draw: st.DrawFn) -> SourcingResult:
+    givers = draw(st.lists(sponsors(), max_size=3, unique_by=lambda sp: sp.id))
+    return SourcingResult(
+        strategy=draw(st.sampled_from(("workplace_drive", "sales_channel", "commune_engagement"))),
+        sponsors=tuple(givers),
+        pledges=tuple(draw(pledges(sponsor_id=sp.id)) for sp in givers),
+        assumptions=tuple(
+            draw(
+                st.lists(
+                    st.sampled_from(("60% của 1.200 công nhân góp 50.000 đồng", "1 thẻ / 10 tấn hàng")),
+                    max_size=2,
+                )
+            )
+        ),
+    )
+
+
+def sourcing_results() -> SearchStrategy[SourcingResult]:
+    """What a province's sourcing strategy produces: sponsors, one pledge each, assumptions."""
+    return _sourcing_results()
+
+
 # -- allocation ------------------------------------------------------------------------------------
 
 
@@ -1120,6 +1227,7 @@ _REGISTRY: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     Priority: priorities,
     Reason: reasons,
     Screening: screenings,
+    SourcingResult: sourcing_results,
     Campaign: campaigns,
     Category: categories,
     Citation: citations,
@@ -1150,28 +1258,5 @@ STRATEGIES: Final[Mapping[type[Any], Callable[[], SearchStrategy[Any]]]] = types
 """Each of ansinh's public types and the function whose strategy (called with no arguments) produces it."""
 
 
-def _hypothesis_setup_hook() -> None:
-    """Register :data:`STRATEGIES` (and :func:`ledgers`) with Hypothesis, for ansinh's own types only.
-
-    Called by Hypothesis through the ``hypothesis`` entry point; calling it
-    again is harmless.  Each strategy is built only when ``st.from_type``
-    first asks for it, so importing Hypothesis reads no ansinh data.
-
-    >>> from hypothesis import given
-    >>> import ansinh
-    >>> _hypothesis_setup_hook()
-    >>> @given(st.from_type(ansinh.Person))
-    ... def test_province_is_current(person):
-    ...     assert person.province in {p.code for p in _all_provinces()}
-    >>> test_province_is_current()
-    """
-    registry: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {**_REGISTRY, Ledger: ledgers}
-    for cl, factory in registry.items():
-        st.register_type_strategy(cl, _on_demand(factory))
-
-
-def _on_demand(factory: Callable[[], SearchStrategy[T]]) -> Callable[[type[T]], SearchStrategy[T]]:
-    def resolve(_cl: type[T]) -> SearchStrategy[T]:
-        return factory()
-
-    return resolve
+def _factory_for(cl: type[Any]) -> Callable[[], SearchStrategy[Any]]:
+    return ledgers if cl is Ledger else _REGISTRY[cl]
