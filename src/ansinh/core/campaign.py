@@ -28,6 +28,10 @@ from ansinh.core.people import Category, Person
 from ansinh.core.pricing import Quote
 from ansinh.core.products import Product, ProductKind
 from ansinh.core.provinces import province as _province
+from ansinh.core.validators import date as _date
+from ansinh.core.validators import non_empty_text as _text
+from ansinh.core.validators import non_negative_int as _non_negative_int
+from ansinh.core.validators import optional_province as _opt_province
 from ansinh.exceptions import InvalidValueError
 
 __all__ = [
@@ -47,28 +51,8 @@ __all__ = [
 ]
 
 
-def _text(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value or value.isspace():
-        raise InvalidValueError(attr.name, value, "a non-empty string")
-
-
-def _opt_province(_inst: object, _attr: object, value: Any) -> None:
-    if value is not None:
-        _province(value)
-
-
 def _req_province(_inst: object, _attr: object, value: Any) -> None:
     _province(value)
-
-
-def _date(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValueError(attr.name, value, "a datetime.date")
-
-
-def _non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidValueError(attr.name, value, "a whole number >= 0 (money in whole đồng, never float)")
 
 
 @attrs.frozen(kw_only=True)

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar, TypeAlias
+from typing import ClassVar, TypeAlias
 
 import attrs
 
@@ -58,6 +58,10 @@ from ansinh.core.campaign import (
 from ansinh.core.law import Law
 from ansinh.core.pricing import LocalSupport, price
 from ansinh.core.products import ProductKind
+from ansinh.core.validators import date as _date
+from ansinh.core.validators import instance_of as _instance_of
+from ansinh.core.validators import non_empty_text as _text
+from ansinh.core.validators import positive_amount as _positive_amount
 from ansinh.exceptions import AnsinhError, InvalidValueError, InvariantViolation
 
 __all__ = [
@@ -76,29 +80,6 @@ __all__ = [
     "PledgeWithdrawn",
     "replay",
 ]
-
-
-def _text(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value or value.isspace():
-        raise InvalidValueError(attr.name, value, "a non-empty string")
-
-
-def _date(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValueError(attr.name, value, "a datetime.date")
-
-
-def _positive_amount(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidValueError(attr.name, value, "a whole number of đồng > 0 (never float)")
-
-
-def _instance_of(cls: type) -> Any:
-    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, cls):
-            raise InvalidValueError(attr.name, value, f"a {cls.__name__}")
-
-    return check
 
 
 # -- events -----------------------------------------------------------------

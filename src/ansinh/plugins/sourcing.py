@@ -49,7 +49,8 @@ from ansinh.core.campaign import Campaign, Earmark, EarmarkKind, Pledge, Sponsor
 from ansinh.core.money import format_vnd, to_rate
 from ansinh.core.people import Category
 from ansinh.core.products import ProductKind
-from ansinh.core.provinces import province as _province
+from ansinh.core.validators import non_empty_text as _text
+from ansinh.core.validators import optional_province as _opt_province
 from ansinh.exceptions import InvalidValueError
 from ansinh.hookspecs import SourcingResult, SourcingStrategy, hookimpl
 
@@ -77,11 +78,6 @@ _R = TypeVar("_R", bound=attrs.AttrsInstance)
 # -- validation helpers -----------------------------------------------------------
 
 
-def _text(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(attr.name, value, "a non-empty string")
-
-
 def _count(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidValueError(attr.name, value, "a whole number >= 0 (đồng or people; never float)")
@@ -104,11 +100,6 @@ def _match(value: object) -> Fraction:
 
 def _contribution_share(value: object) -> Fraction:
     return _to_share(value, "contribution_share")
-
-
-def _opt_province(_inst: object, _attr: object, value: Any) -> None:
-    if value is not None:
-        _province(value)
 
 
 def _months(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:

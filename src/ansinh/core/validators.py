@@ -1,0 +1,61 @@
+"""attrs validators shared by the domain classes; each error names the field, the value and what is allowed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from ansinh.core.provinces import province as _province
+from ansinh.exceptions import InvalidValueError
+
+__all__ = [
+    "date",
+    "instance_of",
+    "non_empty_text",
+    "non_negative_int",
+    "optional_province",
+    "positive_amount",
+]
+
+
+def non_empty_text(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    """A string with something other than white space in it."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValueError(attr.name, value, "a non-empty string")
+
+
+def date(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    """A :class:`datetime.date` (a ``datetime`` is refused: ansinh's dates have no time)."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidValueError(attr.name, value, "a datetime.date")
+
+
+def non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    """A whole number >= 0 (đồng or a count); ``bool`` and ``float`` are refused."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidValueError(attr.name, value, "a whole number >= 0 (money in whole đồng, never float)")
+
+
+def positive_amount(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    """A whole number of đồng > 0; ``bool`` and ``float`` are refused."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidValueError(attr.name, value, "a whole number of đồng > 0 (never float)")
+
+
+def optional_province(_inst: object, _attr: object, value: Any) -> None:
+    """``None`` or one of the 34 current province codes."""
+    if value is not None:
+        _province(value)
+
+
+def instance_of(cls: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """A validator accepting only instances of *cls*."""
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, cls):
+            raise InvalidValueError(attr.name, value, f"a {cls.__name__}")
+
+    return check
