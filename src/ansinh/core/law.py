@@ -307,6 +307,16 @@ def _parse_date(raw: object, where: str) -> dt.date:
     return raw
 
 
+def _parse_status(raw: object, where: str) -> SourceStatus:
+    """A :class:`SourceStatus` from its data-file text (shared with other data loaders)."""
+    try:
+        return SourceStatus(str(raw))
+    except ValueError:
+        raise LawDataError(
+            f"{where}={raw!r} is not allowed: one of " + ", ".join(s.value for s in SourceStatus)
+        ) from None
+
+
 def _parse_value(name: str, kind: ParamKind, i: int, raw: Mapping[str, Any]) -> DatedValue:
     where = f"{name}.values[{i}]"
     extra = set(raw) - _VALUE_KEYS
@@ -315,13 +325,7 @@ def _parse_value(name: str, kind: ParamKind, i: int, raw: Mapping[str, Any]) -> 
     for key in ("effective", "document", "status"):
         if key not in raw:
             raise LawDataError(f"{where} is missing {key!r}")
-    try:
-        status = SourceStatus(raw["status"])
-    except ValueError:
-        raise LawDataError(
-            f"{where}.status={raw['status']!r} is not allowed: one of "
-            + ", ".join(s.value for s in SourceStatus)
-        ) from None
+    status = _parse_status(raw["status"], f"{where}.status")
     value: ParamValue | Link
     if ("value" in raw) == ("of" in raw):
         raise LawDataError(f"{where} needs exactly one of 'value' or 'of' (a link)")

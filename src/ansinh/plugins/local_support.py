@@ -33,7 +33,8 @@ from typing import Any, Self
 
 import attrs
 
-from ansinh.core.law import Citation, RateTable, SourceStatus
+from ansinh.core.law import Citation, RateTable, _parse_status
+from ansinh.core.law import _parse_date as _date
 from ansinh.core.money import to_rate
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
@@ -63,17 +64,6 @@ _REQUIRED = (
 _KEYS = frozenset((*_REQUIRED, "until", "article", "url", "note"))
 
 
-def _date(raw: object, where: str) -> dt.date:
-    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
-        return raw
-    if isinstance(raw, str):
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise LawDataError(f"{where}={raw!r} is not allowed: a date (YYYY-MM-DD)")
-
-
 def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
     value = raw.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()):
@@ -97,13 +87,7 @@ def _one(raw: object, where: str) -> LocalSupport:
             f"{where}.product={raw['product']!r} is not allowed: one of "
             + ", ".join(k.value for k in ProductKind)
         ) from None
-    try:
-        status = SourceStatus(raw["status"])
-    except ValueError:
-        raise LawDataError(
-            f"{where}.status={raw['status']!r} is not allowed: one of "
-            + ", ".join(s.value for s in SourceStatus)
-        ) from None
+    status = _parse_status(raw["status"], f"{where}.status")
     rates_raw = raw["rates"]
     if not isinstance(rates_raw, Mapping) or not rates_raw:
         raise LawDataError(f"{where}.rates must be a non-empty table of group = rate")
