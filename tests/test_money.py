@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ansinh.core.money import format_vnd, format_vnd_short, round_half_up, to_amount, to_rate
+from ansinh.core.money import format_percent, format_vnd, format_vnd_short, round_half_up, to_amount, to_rate
 from ansinh.exceptions import InvalidAmountError
 
 
@@ -101,3 +101,16 @@ def test_format_rejects_floats() -> None:
 def test_format_vnd_round_trips(amount: int) -> None:
     assert int(format_vnd(amount).removesuffix(" đ").replace(".", "")) == amount
     assert int(format_vnd(amount, "en").removeprefix("VND ").replace(",", "")) == amount
+
+
+@given(st.integers(min_value=0, max_value=10**8), st.integers(min_value=0, max_value=4))
+def test_format_percent_is_exact_for_decimal_rates(units: int, scale: int) -> None:
+    rate = Fraction(units, 10 ** (scale + 2))  # at most `scale` decimals as a percentage
+    assert to_rate(format_percent(rate, "en")) == rate
+    assert to_rate(format_percent(rate)) == rate
+
+
+def test_format_percent_rounds_other_rates() -> None:
+    assert format_percent(Fraction(2, 3)) == "66,6667%"
+    assert format_percent(Fraction(2, 3), "en", digits=1) == "66.7%"
+    assert format_percent(Fraction(0)) == "0%"

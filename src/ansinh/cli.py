@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, TextIO
 
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import DatedValue, Law, Link, Parameter, ParamKind, ParamValue, RateTable, SourceStatus
-from ansinh.core.money import format_vnd
+from ansinh.core.money import format_percent, format_vnd
 from ansinh.core.people import Category, Person, mask_id
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift
 from ansinh.core.provinces import find_province, province
@@ -259,15 +259,8 @@ def _print_json(data: Any, out: TextIO) -> None:
 
 
 def _pct(rate: Fraction, lang: Lang = "vi") -> str:
-    """An exact percentage: ``4,5%`` (vi) or ``4.5%`` (en); a fraction when no decimal is exact."""
-    whole = rate * 100
-    for digits in range(7):
-        scaled = whole * 10**digits
-        if scaled.denominator == 1:
-            head, tail = divmod(scaled.numerator, 10**digits)
-            text = f"{head}{',' if lang == 'vi' else '.'}{tail:0{digits}d}" if digits else str(head)
-            return text + "%"
-    return f"{whole}%"
+    """An exact percentage: ``4,5%`` (vi) or ``4.5%`` (en)."""
+    return format_percent(rate, lang, digits=6)
 
 
 def _value_text(param: Parameter, value: ParamValue | Link, lang: Lang) -> str:

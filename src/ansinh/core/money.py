@@ -182,3 +182,22 @@ def format_vnd_short(amount: int, lang: Lang = "vi", digits: int = 2) -> str:
             number = whole_text + (("." if lang == "en" else ",") + frac_text if frac_text else "")
             return f"{sign}VND {number} {word}" if lang == "en" else f"{sign}{number} {word}"
     return format_vnd(amount, lang)
+
+
+def format_percent(rate: Fraction | int, lang: Lang = "vi", digits: int = 4) -> str:
+    """Format an exact rate as a percentage without ever going through ``float``.
+
+    The value is exact when it has at most *digits* decimals, otherwise it is
+    rounded half up to *digits* decimals; trailing zeros are dropped.
+
+    >>> format_percent(Fraction(9, 200)), format_percent(Fraction(9, 200), "en")
+    ('4,5%', '4.5%')
+    >>> format_percent(Fraction(1, 3)), format_percent(Fraction(7, 10))
+    ('33,3333%', '70%')
+    """
+    scaled = round_half_up(Fraction(rate) * 100 * 10**digits)
+    sign = "-" if scaled < 0 else ""
+    head, tail = divmod(abs(scaled), 10**digits)
+    tail_text = str(tail).rjust(digits, "0").rstrip("0") if digits else ""
+    mark = "," if lang == "vi" else "."
+    return f"{sign}{head}{mark + tail_text if tail_text else ''}%"

@@ -45,7 +45,7 @@ from typing import Literal
 import attrs
 
 from ansinh.core.law import Citation, Law, RateTable, SourceStatus
-from ansinh.core.money import format_vnd, round_half_up
+from ansinh.core.money import format_percent, format_vnd, round_half_up
 from ansinh.core.people import Category, Person
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.exceptions import InvalidProductError, InvalidValueError
@@ -71,8 +71,7 @@ _MEMO_LIMIT = 50_000
 
 
 def _pct(rate: Fraction) -> str:
-    text = f"{float(rate * 100):.4f}".rstrip("0").rstrip(".")  # display only, never money
-    return text.replace(".", ",") + "%"
+    return format_percent(rate)
 
 
 @attrs.frozen(kw_only=True)

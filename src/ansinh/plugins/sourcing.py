@@ -46,7 +46,7 @@ from typing import Any, ClassVar, Self, TypeVar
 import attrs
 
 from ansinh.core.campaign import Campaign, Earmark, EarmarkKind, Pledge, Sponsor, SponsorKind
-from ansinh.core.money import format_vnd, to_rate
+from ansinh.core.money import format_percent, format_vnd, to_rate
 from ansinh.core.people import Category
 from ansinh.core.products import ProductKind
 from ansinh.core.validators import non_empty_text as _text
@@ -153,7 +153,7 @@ def _opt_text(data: Mapping[str, object], key: str) -> str | None:
 
 
 def _pct(rate: Fraction) -> str:
-    return f"{float(rate * 100):g}%"  # display only, never money
+    return format_percent(rate, "en")
 
 
 def _vnd(amount: int) -> str:
