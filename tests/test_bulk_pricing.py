@@ -17,7 +17,7 @@ pa = pytest.importorskip("pyarrow")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from ansinh.bulk import make_plan, price_table  # noqa: E402
+from ansinh.bulk import _kernel, make_plan, price_table  # noqa: E402
 from ansinh.bulk import pricing as pricing_module  # noqa: E402
 from ansinh.core.law import Citation, Law, RateTable, SourceStatus  # noqa: E402
 from ansinh.core.people import Category, Person  # noqa: E402
@@ -43,6 +43,10 @@ def _scenario() -> Law:
 
 
 LAWS = (default_law(), _scenario())
+
+# the compiled card loop is tested wherever Numba is installed (CI installs ansinh[fast])
+HAS_NUMBA = _kernel.card_kernel() is not None
+ENGINES = ("numpy", "numba") if HAS_NUMBA else ("numpy",)
 
 _CATS = [c.value for c in Category]
 
@@ -175,12 +179,14 @@ def _table(people: list[dict[str, Any]], list_form: bool) -> Any:
     sups=st.lists(supports, max_size=4),
     law_index=st.sampled_from([0, 0, 1]),
     list_form=st.booleans(),
+    engine=st.sampled_from(ENGINES),
 )
 def test_bulk_equals_scalar(
-    people: list[dict[str, Any]], sups: list[LocalSupport], law_index: int, list_form: bool
+    people: list[dict[str, Any]], sups: list[LocalSupport], law_index: int, list_form: bool, engine: str
 ) -> None:
     law = LAWS[law_index]
-    result = price_table(_table(people, list_form), law=law, local_supports=sups, plugins=False)
+    table = _table(people, list_form)
+    result = price_table(table, law=law, local_supports=sups, plugins=False, engine=engine)
     assert result.num_rows == len(people)
     for i, row in enumerate(people):
         want = _scalar(row, law, sups)
@@ -249,8 +255,54 @@ def test_threads_give_the_same_table(people: list[dict[str, Any]], sups: list[Lo
     table = _table(people, False)
     plan = make_plan(local_supports=sups, plugins=False)
     one = price_table(table, plan=plan)
-    many = pricing_module.price_batches(table, plan, batch_rows=4, threads=3)
-    assert many.equals(one)
+    for engine in ENGINES:
+        many = pricing_module.price_batches(table, plan, batch_rows=4, threads=3, engine=engine)
+        assert many.equals(one), engine
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    people=st.lists(rows, min_size=1, max_size=40),
+    sups=st.lists(supports, max_size=3),
+    list_form=st.booleans(),
+    chunk=st.integers(1, 7),
+)
+def test_every_card_path_gives_the_same_table(
+    people: list[dict[str, Any]], sups: list[LocalSupport], list_form: bool, chunk: int
+) -> None:
+    """Raw-code tables (numpy in chunks, or the compiled loop), class tables, and key-by-key agree."""
+    table = _table(people, list_form)
+    results = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pricing_module, "_CHUNK", chunk)
+        for engine in ENGINES:
+            results[engine] = price_table(table, local_supports=sups, plugins=False, engine=engine)
+        mp.setattr(pricing_module, "_RAW_LIMIT", 0)
+        results["class tables"] = price_table(table, local_supports=sups, plugins=False)
+        mp.setattr(pricing_module, "_DENSE_LIMIT", 0)
+        results["key by key"] = price_table(table, local_supports=sups, plugins=False)
+    want = results.pop("numpy")
+    for name, got in results.items():
+        assert got.equals(want), name
+
+
+def test_engine_is_checked() -> None:
+    t = {"date": pa.array([dt.date(2025, 1, 1)]), "product": ["health_card"], "months": [12]}
+    with pytest.raises(InvalidValueError, match="engine"):
+        price_table(t, engine="gpu", plugins=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_kernel, "card_kernel", lambda: None)
+        with pytest.raises(InvalidValueError, match=r"ansinh\[fast\]"):
+            price_table(t, engine="numba", plugins=False)
+        # "auto" falls back to numpy without Numba
+        assert price_table(t, engine="auto", plugins=False).column("payable").to_pylist() == [1_263_600]
+
+
+def test_auto_engine_uses_the_compiled_loop_only_for_large_tables() -> None:
+    kernel = _kernel.card_kernel()
+    assert pricing_module._engine("auto", 10) is None
+    assert pricing_module._engine("auto", pricing_module._JIT_MIN_ROWS) is kernel
+    assert pricing_module._engine("numpy", 10**9) is None
 
 
 def test_threads_must_be_positive() -> None:
@@ -432,6 +484,7 @@ def test_sparse_tables_and_far_dates_agree(
     everything = [*sups, far]
     table = _table(people, True)
     with monkeypatch_module.context() as mp:
+        mp.setattr(pricing_module, "_RAW_LIMIT", 0)
         mp.setattr(pricing_module, "_DENSE_LIMIT", 0)
         result = price_table(table, local_supports=everything, plugins=False)
     for i, row in enumerate(people):

@@ -30,6 +30,7 @@ __all__ = [
     "RANK",
     "USED",
     "Encoded",
+    "dict_codes",
     "encode",
     "encode_persons",
     "int_column",
@@ -422,13 +423,24 @@ def int_column(
     return values, nulls
 
 
-def dict_indices(arr: pa.Array, missing: int) -> Intp:
-    """Dictionary indices of a batch column as intp, with nulls mapped to *missing*."""
+def dict_codes(arr: pa.Array, missing: int) -> npt.NDArray[np.integer[Any]]:
+    """Dictionary indices of a batch column in their own integer type, nulls mapped to *missing*.
+
+    No copy when the column has no nulls (the indices are read in place).
+    """
     idx = arr.indices
     if arr.null_count:
+        if missing > np.iinfo(idx.type.to_pandas_dtype()).max:
+            idx = idx.cast(pa.int64())
         idx = idx.fill_null(missing)
-    out: Intp = idx.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+    out: npt.NDArray[np.integer[Any]] = idx.to_numpy(zero_copy_only=False)
     if arr.null_count and arr.indices.null_count != arr.null_count:
         # nulls in the dictionary itself
         out = np.where(arr.is_null().to_numpy(zero_copy_only=False), missing, out)
+    return out
+
+
+def dict_indices(arr: pa.Array, missing: int) -> Intp:
+    """Dictionary indices of a batch column as intp, with nulls mapped to *missing*."""
+    out: Intp = dict_codes(arr, missing).astype(np.intp, copy=False)
     return out

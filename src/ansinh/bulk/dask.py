@@ -56,9 +56,9 @@ def _with(pdf: Any, result: pa.Table, names: Sequence[str]) -> Any:
     return pd.concat([base, _new_columns(result, names, pdf.index)], axis=1)
 
 
-def _price_partition(pdf: Any, plan: PricingPlan) -> Any:
+def _price_partition(pdf: Any, plan: PricingPlan, engine: str = "auto") -> Any:
     table = pa.Table.from_pandas(pdf, preserve_index=False)
-    return _with(pdf, price_batches(table, plan), OUTPUT_COLUMNS)
+    return _with(pdf, price_batches(table, plan, engine=engine), OUTPUT_COLUMNS)
 
 
 def price_dask(
@@ -68,13 +68,15 @@ def price_dask(
     local_supports: Sequence[LocalSupport] = (),
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
     plan: PricingPlan | None = None,
+    engine: str = "auto",
 ) -> Any:
     """Price every row of a Dask DataFrame, lazily, partition by partition.
 
     Args:
         frame: a ``dask.dataframe.DataFrame`` with the columns of
             :func:`~ansinh.bulk.price_table` (e.g. from ``dd.read_parquet``).
-        law, local_supports, plugins, plan: as for :func:`~ansinh.bulk.price_table`.
+        law, local_supports, plugins, plan, engine: as for :func:`~ansinh.bulk.price_table`
+            (with ``"numba"``, every worker needs the ``ansinh[fast]`` extra).
 
     Returns:
         A Dask DataFrame: the input columns plus ``gross``,
@@ -88,9 +90,9 @@ def price_dask(
         raise InvalidValueError("frame", type(frame).__name__, "a dask.dataframe.DataFrame")
     if plan is None:
         plan = make_plan(law, local_supports, plugins)
-    meta = _price_partition(frame._meta, plan)
+    meta = _price_partition(frame._meta, plan, engine)
     shared = delayed(plan, pure=True)
-    return frame.map_partitions(_price_partition, shared, meta=meta)
+    return frame.map_partitions(_price_partition, shared, engine, meta=meta)
 
 
 def screen_dask(

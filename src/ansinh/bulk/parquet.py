@@ -179,6 +179,7 @@ def price_parquet(
     row_supports: RowSupports | None = None,
     plan: PricingPlan | None = None,
     batch_rows: int = _DEFAULT_BATCH,
+    engine: str = "auto",
 ) -> BulkSummary:
     """Price a Parquet dataset (file, directory or list of files) into one Parquet file.
 
@@ -191,7 +192,7 @@ def price_parquet(
     Args:
         source: the input: a path, a list of paths or a ``pyarrow.dataset.Dataset``.
         destination: the output file (replaced atomically when complete).
-        law, local_supports, plugins, row_supports, plan: as for
+        law, local_supports, plugins, row_supports, plan, engine: as for
             :func:`~ansinh.bulk.price_table`.
         batch_rows: rows per batch.
 
@@ -209,7 +210,7 @@ def price_parquet(
     for result in stream_parquet(
         source,
         destination,
-        lambda t: price_batches(t, plan, row_supports=row_supports),
+        lambda t: price_batches(t, plan, row_supports=row_supports, engine=engine),
         batch_rows=batch_rows,
     ):
         counts["rows"] += result.num_rows

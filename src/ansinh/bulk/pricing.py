@@ -27,7 +27,7 @@ import pluggy
 import pyarrow as pa
 
 from ansinh.api import resolve_plugins
-from ansinh.bulk import _law_tables
+from ansinh.bulk import _kernel, _law_tables
 from ansinh.bulk._input import (
     CATEGORIES,
     DATE,
@@ -39,6 +39,7 @@ from ansinh.bulk._input import (
     USED,
     Encoded,
     category_items,
+    dict_codes,
     dict_indices,
     encode,
     int_column,
@@ -62,6 +63,7 @@ from ansinh.exceptions import AnsinhError, InvalidValueError
 from ansinh.plugin_manager import PluginHost
 
 __all__ = [
+    "ENGINES",
     "GROUP_NAMES",
     "OUTPUT_COLUMNS",
     "RowSupports",
@@ -84,8 +86,11 @@ GROUP_NAMES: Final = _law_tables.GROUP_NAMES
 OUTPUT_COLUMNS: Final = ("gross", "state_support", "local_support", "payable", "group", "error")
 """Columns :func:`price_table` appends (an input column of the same name is replaced)."""
 
-_BATCH_ROWS: Final = 1 << 16
+_BATCH_ROWS: Final = 1 << 18
 _DENSE_LIMIT: Final = 1 << 20
+_RAW_LIMIT: Final = 1 << 20
+_CHUNK: Final = 1 << 14
+"""Rows the fast card path works on at a time (its temporaries stay in the CPU cache)."""
 _SAFE: Final = 1 << 55
 _GROUP_TYPE: Final = pa.dictionary(pa.int8(), pa.string())
 _DOB: Final = dt.date(1970, 1, 1)
@@ -167,6 +172,34 @@ def _mul_round(num: npt.NDArray[Any], den: npt.NDArray[Any], x: I64) -> I64 | No
 
 
 @attrs.frozen(eq=False)
+class _RawTables:
+    """Card entries indexed directly by a row's raw codes: the fast path.
+
+    The key of a row is ``segment(date) * s_seg + category code * s_cat +
+    province code * s_prov + clip(rank) * s_rank + min(months, cap)``, where
+    the category and province codes are the columns' own dictionary indices
+    (or category classes for a list column).  Building it needs no lookup
+    other than the date's; the entries map each raw combination to its class
+    and repeat the class-space entries, so the answers are the same numbers.
+    """
+
+    entries: tuple[I64, I64, I64, I64, npt.NDArray[np.int8]]
+    day_lo: int
+    day_off: Intp
+    n_cat: int
+    n_prov: int
+    n_rank: int
+    n_month: int
+
+    @property
+    def strides(self) -> tuple[int, int, int]:
+        """Strides of the category code, the province code and the rank (months: 1)."""
+        s_rank = self.n_month
+        s_prov = self.n_rank * s_rank
+        return self.n_prov * s_prov, s_prov, s_rank
+
+
+@attrs.frozen(eq=False)
 class _Tables:
     """Lookup arrays for one (plan, encoded table) pair."""
 
@@ -200,6 +233,8 @@ class _Tables:
     bgroup: Intp
     # dense card tables (None: sparse)
     dense: tuple[I64, I64, I64, I64, npt.NDArray[np.int8]] | None
+    # card entries indexed by the table's raw codes (None: too large; see _raw_tables)
+    raw: _RawTables | None = None
     # key offsets, premultiplied by their strides
     day_lo: int = 0
     day_off: Intp | None = None
@@ -411,6 +446,47 @@ def _build_tables(plan: PricingPlan, enc: Encoded) -> _Tables:
         cat_off=None if enc.cat_map is None else enc.cat_map * sc,
         prov_off=None if enc.prov_map is None else enc.prov_map * sp,
         rank_off=np.arange(nr, dtype=np.intp) * sr,
+        raw=_raw_tables(plan, enc, tables, mvalues, month_code),
+    )
+
+
+def _provinces_matter(enc: Encoded, npv: int) -> bool:
+    """Whether a row's province can change its price (a programme names it, or it is not a province)."""
+    return enc.prov_map is not None and (npv > 2 or enc.has_invalid_province)
+
+
+def _raw_tables(
+    plan: PricingPlan, enc: Encoded, t: _Tables, mvalues: Sequence[int], month_code: Intp
+) -> _RawTables | None:
+    """Card entries over every (segment, raw category, raw province, rank, months) combination."""
+    if enc.cat_map is not None:
+        cat_map: Intp = enc.cat_map
+    elif enc.cat_rows is not None:
+        cat_map = np.arange(t.nc, dtype=np.intp)
+    else:
+        cat_map = np.zeros(1, dtype=np.intp)
+    prov_map = enc.prov_map if enc.prov_map is not None and _provinces_matter(enc, t.npv) else None
+    if prov_map is None:
+        prov_map = np.zeros(1, dtype=np.intp)
+    # months above the largest count any segment allows are all "not allowed" (code 0)
+    n_month = (max(mvalues) if mvalues else 0) + 2
+    month_map = month_code[:n_month]
+    dims = (t.ns, len(cat_map), len(prov_map), t.nr, n_month)
+    if int(np.prod(dims)) > _RAW_LIMIT:
+        return None
+    s, c, p, r, m = np.indices(dims, dtype=np.intp).reshape(5, -1)
+    entries = t.card_entries(s, cat_map[c], prov_map[p], r, month_map[m])
+    daytab = plan.day_table(int(np.prod(dims[1:])))
+    if daytab is None:
+        return None
+    return _RawTables(
+        entries=entries,
+        day_lo=daytab[0],
+        day_off=daytab[1],
+        n_cat=len(cat_map),
+        n_prov=len(prov_map),
+        n_rank=t.nr,
+        n_month=n_month,
     )
 
 
@@ -446,63 +522,158 @@ class _Out:
     group: npt.NDArray[np.int8]
 
 
+def _pool_array(n: int, dtype: type[np.integer[Any]]) -> Any:
+    """An uninitialised numpy array in Arrow's memory pool (the output columns' future home).
+
+    Arrow's allocator keeps freed memory for reuse, where numpy's large
+    allocations come fresh from the operating system and fault in page by
+    page: for a million rows that alone cost a third of the pricing time.
+    """
+    return np.frombuffer(pa.allocate_buffer(n * np.dtype(dtype).itemsize), dtype=dtype)
+
+
 def _col(batch: pa.RecordBatch, name: str) -> pa.Array | None:
     idx = batch.schema.get_field_index(name)
     return None if idx < 0 else batch.column(idx)
 
 
-def _price_batch(
-    batch: pa.RecordBatch, offset: int, plan: PricingPlan, enc: Encoded, t: _Tables, out: _Out
-) -> Intp:
-    """Price one batch into ``out[offset:offset+len]``; return the rows left to the scalar path."""
-    n = batch.num_rows
-    sl = slice(offset, offset + n)
-    gross, state, local, payable, group = (
-        out.gross[sl],
-        out.state[sl],
-        out.local[sl],
-        out.payable[sl],
-        out.group[sl],
-    )
+def _cards_raw(
+    batch: pa.RecordBatch,
+    days: npt.NDArray[np.int32],
+    months: I64,
+    cls_rows: Intp | None,
+    raw: _RawTables,
+    no_local: bool,
+    out: _Out,
+    sl: slice,
+    kernel: Callable[..., int] | None,
+) -> bool:
+    """Card figures of every row from the raw-code table: one date lookup, arithmetic, four gathers.
+
+    Returns whether some row could not be priced here (its gross is -1).
+
+    With a compiled *kernel* (see :mod:`ansinh.bulk._kernel`) that is one loop
+    over the rows; otherwise the batch is worked through with numpy in chunks
+    of :data:`_CHUNK` rows so that the temporaries stay in the CPU cache.
+    """
+    n = len(days)
+    s_cat, s_prov, s_rank = raw.strides
+    cats: npt.NDArray[np.integer[Any]] | None = cls_rows
+    if cats is None and raw.n_cat > 1:
+        cat_arr = _col(batch, CATEGORIES)
+        assert cat_arr is not None
+        cats = dict_codes(cat_arr, raw.n_cat - 1)
+    provs = None
+    if raw.n_prov > 1:
+        prov_arr = _col(batch, PROVINCE)
+        assert prov_arr is not None
+        provs = dict_codes(prov_arr, raw.n_prov - 1)
+    rank_arr = _col(batch, RANK)
+    ranks = None if rank_arr is None else int_column(rank_arr, n, 1)[0]
+    tg, ts, tl, tp, tgr = raw.entries
+    if kernel is not None:
+        none = np.zeros(0, dtype=np.int8)
+        failed = kernel(
+            days,
+            raw.day_lo,
+            raw.day_off,
+            none if cats is None else cats,
+            s_cat,
+            none if provs is None else provs,
+            s_prov,
+            np.zeros(0, dtype=np.int64) if ranks is None else ranks,
+            raw.n_rank,
+            s_rank,
+            months,
+            raw.n_month,
+            tg,
+            ts,
+            tl,
+            tp,
+            tgr,
+            no_local,
+            out.gross[sl],
+            out.state[sl],
+            out.local[sl],
+            out.payable[sl],
+            out.group[sl],
+        )
+        return failed > 0
+    # months as unsigned: negative counts become huge and land on the last ("not allowed") code
+    umonths = months.view(np.uint64)
+    size = max(1, min(n, _CHUNK))
+    suspect = False
+    key_buf = np.empty(size, dtype=np.intp)
+    tmp_buf = np.empty(size, dtype=np.intp)
+    for lo in range(0, n, size):
+        hi = min(lo + size, n)
+        key, a = key_buf[: hi - lo], tmp_buf[: hi - lo]
+        np.subtract(days[lo:hi], raw.day_lo, out=a, dtype=np.intp, casting="unsafe")
+        np.take(raw.day_off, a, out=key, mode="clip")
+        if cats is not None:
+            np.multiply(cats[lo:hi], s_cat, out=a, dtype=np.intp, casting="unsafe")
+            key += a
+        if provs is not None:
+            np.multiply(provs[lo:hi], s_prov, out=a, dtype=np.intp, casting="unsafe")
+            key += a
+        if ranks is not None:
+            np.maximum(ranks[lo:hi], 0, out=a)
+            np.minimum(a, raw.n_rank - 1, out=a)
+            a *= s_rank
+            key += a
+        else:
+            key += s_rank
+        np.minimum(umonths[lo:hi], raw.n_month - 1, out=a.view(np.uint64))
+        key += a
+        rows = slice(sl.start + lo, sl.start + hi)
+        gross, state, payable = out.gross[rows], out.state[rows], out.payable[rows]
+        np.take(tg, key, out=gross, mode="clip")
+        np.take(ts, key, out=state, mode="clip")
+        if no_local:  # the local column is already zero
+            np.subtract(gross, state, out=payable)
+        else:
+            np.take(tl, key, out=out.local[rows], mode="clip")
+            np.take(tp, key, out=payable, mode="clip")
+        np.take(tgr, key, out=out.group[rows], mode="clip")
+        suspect = suspect or bool(gross.min() < 0)
+    return suspect
+
+
+def _cards_by_class(
+    batch: pa.RecordBatch,
+    days: npt.NDArray[np.int32],
+    months: I64,
+    cls_rows: Intp | None,
+    plan: PricingPlan,
+    enc: Encoded,
+    t: _Tables,
+    out: _Out,
+    sl: slice,
+) -> bool:
+    """Card figures keyed by (segment, class, province class, rank, month code): for large code spaces.
+
+    Returns whether some row could not be priced here (its gross is -1).
+    """
+    n = len(days)
     ss, sc, sp, sr = t.strides
     key = np.empty(n, dtype=np.intp)
     a = np.empty(n, dtype=np.intp)
-
-    date_arr = batch.column(batch.schema.get_field_index(DATE))
-    days_arr = date_arr.view(pa.int32())
-    date_nulls = None
-    if date_arr.null_count:
-        date_nulls = date_arr.is_null().to_numpy(zero_copy_only=False)
-        days_arr = days_arr.fill_null(0)
-    days = days_arr.to_numpy(zero_copy_only=False)
     if t.day_off is not None:
         np.subtract(days, t.day_lo, out=a, dtype=np.intp, casting="unsafe")
         np.take(t.day_off, a, out=key, mode="clip")
     else:
         np.multiply(plan.segments_of_days(days), ss, out=key)
-
     cat_arr = _col(batch, CATEGORIES)
-    if enc.cat_rows is not None:
-        np.multiply(enc.cat_rows[sl], sc, out=a)
+    if cls_rows is not None:
+        np.multiply(cls_rows, sc, out=a)
         key += a
-        cls_rows: Intp | None = enc.cat_rows[sl]
     elif t.cat_off is not None and cat_arr is not None:
-        idx = dict_indices(cat_arr, len(t.cat_off) - 1)
-        np.take(t.cat_off, idx, out=a, mode="clip")
+        np.take(t.cat_off, dict_codes(cat_arr, len(t.cat_off) - 1), out=a, mode="clip")
         key += a
-        cls_rows = None
-    else:
-        cls_rows = None
-        idx = None
-
     prov_arr = _col(batch, PROVINCE)
-    pidx = None
-    if enc.prov_map is not None and prov_arr is not None and (t.npv > 2 or enc.has_invalid_province):
-        assert t.prov_off is not None
-        pidx = dict_indices(prov_arr, len(t.prov_off) - 1)
-        np.take(t.prov_off, pidx, out=a, mode="clip")
+    if t.prov_off is not None and prov_arr is not None and _provinces_matter(enc, t.npv):
+        np.take(t.prov_off, dict_codes(prov_arr, len(t.prov_off) - 1), out=a, mode="clip")
         key += a
-
     rank_arr = _col(batch, RANK)
     if rank_arr is not None:
         rank, _ = int_column(rank_arr, n, 1)
@@ -511,11 +682,15 @@ def _price_batch(
         key += a
     else:
         key += sr
-
-    months, months_nulls = int_column(batch.column(batch.schema.get_field_index(MONTHS)), n, 0)
     np.take(t.month_code, months, out=a, mode="clip")
     key += a
-
+    gross, state, local, payable, group = (
+        out.gross[sl],
+        out.state[sl],
+        out.local[sl],
+        out.payable[sl],
+        out.group[sl],
+    )
     if t.dense is not None:
         tg, ts, tl, tp, tgr = t.dense
         np.take(tg, key, out=gross, mode="clip")
@@ -538,10 +713,47 @@ def _price_batch(
         np.take(el, inv, out=local)
         np.take(ep, inv, out=payable)
         np.take(egr, inv, out=group)
+    return bool(gross.min(initial=0) < 0)
+
+
+def _price_batch(
+    batch: pa.RecordBatch,
+    offset: int,
+    plan: PricingPlan,
+    enc: Encoded,
+    t: _Tables,
+    out: _Out,
+    kernel: Callable[..., int] | None = None,
+) -> Intp:
+    """Price one batch into ``out[offset:offset+len]``; return the rows left to the scalar path."""
+    n = batch.num_rows
+    sl = slice(offset, offset + n)
+    gross, state, local, payable, group = (
+        out.gross[sl],
+        out.state[sl],
+        out.local[sl],
+        out.payable[sl],
+        out.group[sl],
+    )
+    date_arr = batch.column(batch.schema.get_field_index(DATE))
+    days_arr = date_arr.view(pa.int32())
+    date_nulls = None
+    if date_arr.null_count:
+        date_nulls = date_arr.is_null().to_numpy(zero_copy_only=False)
+        days_arr = days_arr.fill_null(0)
+    days = days_arr.to_numpy(zero_copy_only=False)
+    months, months_nulls = int_column(batch.column(batch.schema.get_field_index(MONTHS)), n, 0)
+    cls_rows = None if enc.cat_rows is None else enc.cat_rows[sl]
+    # "suspect": some row may have been left to the scalar path (marked by gross = -1)
+    if t.raw is not None:
+        suspect = _cards_raw(batch, days, months, cls_rows, t.raw, t.no_local, out, sl, kernel)
+    else:
+        suspect = _cards_by_class(batch, days, months, cls_rows, plan, enc, t, out, sl)
 
     # products other than cards
     prod_arr = batch.column(batch.schema.get_field_index(PRODUCT))
     if prod_arr.null_count or (enc.kind_map[:-1] != 0).any():
+        suspect = True
         kind = enc.kind_map.take(dict_indices(prod_arr, len(enc.kind_map) - 1), mode="clip")
         books = np.flatnonzero(kind == 1)
         if books.size:
@@ -551,12 +763,15 @@ def _price_batch(
     if used_arr is not None:
         used, _ = int_column(used_arr, n, 0)
         if used.min(initial=0) < 0:
+            suspect = True
             gross[used < 0] = -1
     if date_nulls is not None:
+        suspect = True
         gross[date_nulls] = -1
     if months_nulls is not None:
+        suspect = True
         gross[months_nulls] = -1
-    if gross.min(initial=0) < 0:
+    if suspect:
         return np.flatnonzero(gross < 0) + offset
     return np.zeros(0, dtype=np.intp)
 
@@ -678,22 +893,28 @@ def price_batches(
     row_supports: RowSupports | None = None,
     batch_rows: int = _BATCH_ROWS,
     threads: int = 1,
+    engine: str = "auto",
 ) -> pa.Table:
     """Price an Arrow table with a prepared *plan* (see :func:`price_table`)."""
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise InvalidValueError("threads", threads, "a whole number of threads >= 1")
+    if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or batch_rows < 1:
+        raise InvalidValueError("batch_rows", batch_rows, "a whole number of rows >= 1")
+    kernel = _engine(engine, table.num_rows)
     if row_supports is not None and not callable(row_supports):
         raise InvalidValueError("row_supports", row_supports, "None or a callable (row) -> LocalSupports")
     enc = encode(table, frozenset(s.province for s in plan.local_supports))
     t = _cached_tables(plan, enc)
     data = enc.table
     n = data.num_rows
+    # no programme applies: the local column stays zero (calloc'd pages cost nothing until read)
+    local = np.zeros(n, dtype=np.int64) if t.no_local else _pool_array(n, np.int64)
     out = _Out(
-        gross=np.empty(n, dtype=np.int64),
-        state=np.empty(n, dtype=np.int64),
-        local=np.zeros(n, dtype=np.int64) if t.no_local else np.empty(n, dtype=np.int64),
-        payable=np.empty(n, dtype=np.int64),
-        group=np.empty(n, dtype=np.int8),
+        gross=_pool_array(n, np.int64),
+        state=_pool_array(n, np.int64),
+        local=local,
+        payable=_pool_array(n, np.int64),
+        group=_pool_array(n, np.int8),
     )
     jobs = []
     offset = 0
@@ -705,9 +926,9 @@ def price_batches(
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            slow = list(pool.map(lambda job: _price_batch(job[0], job[1], plan, enc, t, out), jobs))
+            slow = list(pool.map(lambda job: _price_batch(job[0], job[1], plan, enc, t, out, kernel), jobs))
     else:
-        slow = [_price_batch(batch, off, plan, enc, t, out) for batch, off in jobs]
+        slow = [_price_batch(batch, off, plan, enc, t, out, kernel) for batch, off in jobs]
     errors: dict[int, str] = {}
     memo: dict[tuple[Any, ...], tuple[int, int, int, int, str] | str] = {}
     rows = np.concatenate(slow) if slow else np.zeros(0, dtype=np.intp)
@@ -743,6 +964,27 @@ def price_batches(
     return _assemble(table, out, errors)
 
 
+ENGINES: Final = ("auto", "numpy", "numba")
+"""Values of ``engine=``: see :func:`price_table`."""
+_JIT_MIN_ROWS: Final = 1 << 16
+
+
+def _engine(engine: object, rows: int) -> Callable[..., int] | None:
+    """The compiled card loop to use, or ``None`` for the numpy passes."""
+    if engine not in ENGINES:
+        raise InvalidValueError("engine", engine, "'auto', 'numpy' or 'numba'")
+    if engine == "numpy":
+        return None
+    kernel = _kernel.card_kernel()
+    if engine == "numba":
+        if kernel is None:
+            raise InvalidValueError(
+                "engine", engine, "'auto' or 'numpy': Numba is not installed (ansinh[fast])"
+            )
+        return kernel
+    return kernel if rows >= _JIT_MIN_ROWS else None
+
+
 _INPUT_NAMES: Final = frozenset({DATE, PRODUCT, MONTHS, RANK, CATEGORIES, PROVINCE, INCOME, USED})
 
 
@@ -762,8 +1004,9 @@ def _assemble(table: pa.Table, out: _Out, errors: Mapping[int, str]) -> pa.Table
         "state_support": pa.array(out.state, mask=mask),
         "local_support": pa.array(out.local, mask=mask),
         "payable": pa.array(out.payable, mask=mask),
+        # every code comes from GROUP_CODE, so Arrow's index check is skipped
         "group": pa.DictionaryArray.from_arrays(
-            pa.array(out.group, mask=mask), pa.array(GROUP_NAMES, pa.string())
+            pa.array(out.group, mask=mask), pa.array(GROUP_NAMES, pa.string()), safe=False
         ),
     }
     if errors:
@@ -789,6 +1032,7 @@ def price_table(
     row_supports: RowSupports | None = None,
     plan: PricingPlan | None = None,
     threads: int = 1,
+    engine: str = "auto",
 ) -> pa.Table:
     """Price every row of a roster exactly as :func:`ansinh.core.pricing.price` would.
 
@@ -816,6 +1060,12 @@ def price_table(
         threads: price batches on this many threads (numpy and Arrow release
             the GIL); 1 by default, since Dask and other engines parallelise
             on their own.
+        engine: how health cards are looked up: ``"numpy"`` (whole-column
+            numpy passes), ``"numba"`` (one compiled loop; needs the
+            ``ansinh[fast]`` extra) or ``"auto"`` (the default: Numba when it
+            is installed and the table has at least 65,536 rows, so that
+            small tables never wait for a first compilation).  All three give
+            identical results.
 
     Returns:
         The input table plus ``gross``, ``state_support``, ``local_support``,
@@ -841,4 +1091,4 @@ def price_table(
         raise InvalidValueError("plan", plan, "alone, without law=, local_supports= or plugins=")
     elif not isinstance(plan, PricingPlan):
         raise InvalidValueError("plan", plan, "a plan from ansinh.bulk.make_plan")
-    return price_batches(to_table(table), plan, row_supports=row_supports, threads=threads)
+    return price_batches(to_table(table), plan, row_supports=row_supports, threads=threads, engine=engine)
