@@ -8,7 +8,8 @@ The rule: health cards bought on each person's own date (2023-01-01 to
 2026-07-01), household ranks 1–5, about 15 % near-poor (70 % state support,
 no household reduction), payment periods of 3, 6 or 12 months.
 
-Printed per size: persons/s of ``price_table`` and of a hand-written numpy
+Printed per size: persons/s of ``price_table`` with each card engine (NumPy,
+and Numba when ``ansinh[fast]`` is installed) and of a hand-written numpy
 baseline of the same rule timed in the same run (best of several runs, wall
 clock and CPU time of this process), whether both agree to the đồng, the
 peak memory of ``price_table`` (numpy allocations traced by tracemalloc plus
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import tempfile
 import time
 import tracemalloc
@@ -128,24 +130,40 @@ def rate(n: int, seconds: float) -> str:
     return f"{n / seconds / 1e6:8.1f} M persons/s"
 
 
+def engines() -> list[str]:
+    """The card engines to time: NumPy always, Numba when ``ansinh[fast]`` is installed."""
+    from ansinh.bulk import _kernel
+
+    return ["numpy", "numba"] if _kernel.card_kernel() is not None else ["numpy"]
+
+
 def run_size(n: int) -> None:
     table = roster(n)
     plan = make_plan(plugins=False)  # the national rule alone, without provincial top-ups
     repeat = 7 if n <= 10**6 else 3
     price_cols = table.select(["date", "product", "months", "household_rank", "categories", "province"])
-    wall, cpu, result = best_of(lambda: price_table(price_cols, plan=plan), repeat)
-    twall, _tcpu, _ = best_of(lambda: price_table(price_cols, plan=plan, threads=2), repeat)
-    bwall, bcpu, (g, _s, p) = best_of(lambda: numpy_baseline(price_cols), repeat)
-    same = np.array_equal(result.column("payable").fill_null(-1).to_numpy(), np.where(g < 0, -1, p))
-    mem = peak_memory(lambda: price_table(price_cols, plan=plan))
     print(f"n = {n:,}")
-    print(f"  price_table     wall {rate(n, wall)}   cpu {rate(n, cpu)}")
-    print(f"  price_table, 2 threads, wall {rate(n, twall)}")
+    results = {}
+    for engine in engines():
+        price_table(price_cols.slice(0, 1000), plan=plan, engine=engine)  # compile / load outside the timing
+        wall, cpu, results[engine] = best_of(
+            functools.partial(price_table, price_cols, plan=plan, engine=engine), repeat
+        )
+        print(f"  price_table, engine={engine:5s}  wall {rate(n, wall)}   cpu {rate(n, cpu)}")
+    last = engines()[-1]
+    twall, _tcpu, _ = best_of(lambda: price_table(price_cols, plan=plan, threads=2, engine=last), repeat)
+    print(f"  price_table, engine={last}, 2 threads, wall {rate(n, twall)}")
+    bwall, bcpu, (g, _s, p) = best_of(lambda: numpy_baseline(price_cols), repeat)
+    want = np.where(g < 0, -1, p)
+    same = all(np.array_equal(r.column("payable").fill_null(-1).to_numpy(), want) for r in results.values())
     print(f"  numpy baseline  wall {rate(n, bwall)}   cpu {rate(n, bcpu)}   same results: {same}")
     size = price_cols.nbytes
-    print(
-        f"  peak memory of price_table {mem / 2**20:8.1f} MiB = {mem / size:.2f} × input table ({size / 2**20:.1f} MiB)"
-    )
+    for engine in engines():
+        mem = peak_memory(functools.partial(price_table, price_cols, plan=plan, engine=engine))
+        print(
+            f"  peak memory of price_table, engine={engine:5s} {mem / 2**20:8.1f} MiB = "
+            f"{mem / size:.2f} × input table ({size / 2**20:.1f} MiB)"
+        )
     splan = make_screen_plan(HealthCard(months=12), on=dt.date(2026, 1, 10))
     screen_cols = table.select(["date_of_birth", "province", "categories", "bhyt_valid_until"])
     swall, scpu, _ = best_of(
