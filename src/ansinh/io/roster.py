@@ -57,11 +57,11 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import attrs
 
-from ansinh.core.people import Category, Person, mask_id
+from ansinh.core.people import Category, Person, _trusted_person, mask_id
 from ansinh.core.provinces import current_code_for_former, find_province, provinces
 from ansinh.exceptions import AnsinhError, InvalidValueError, RosterError
 from ansinh.io.files import write_atomic
@@ -379,27 +379,84 @@ def _shown(column: str, value: str) -> str:
 # ---------------------------------------------------------------- loading ---
 
 
-_OPTIONAL_TEXT: Final = ("commune", "household_id")
-_FLAGS: Final = ("difficult_circumstances", "compulsory_si", "receives_pension", "vietnamese_citizen")
+_NO_CATEGORIES: Final[frozenset[Category]] = frozenset()
+# The fields a row is read for, in the order of _Builder.plan.
+_PLAN: Final = (
+    "id",
+    "full_name",
+    "date_of_birth",
+    "province",
+    "former_province",
+    "cccd",
+    "social_insurance_number",
+    "categories",
+    "difficult_circumstances",
+    "compulsory_si",
+    "receives_pension",
+    "vietnamese_citizen",
+    "nationality",
+    "commune",
+    "household_id",
+    "bhyt_valid_until",
+    "vsi_supported_months",
+    "hospital_admission",
+    "hospital_discharge",
+)
 
 
-@attrs.define
 class _Builder:
-    source: str
-    fields: dict[str, int]
-    headers: list[str]
-    people: list[Person] = attrs.Factory(list)
-    rows: list[int] = attrs.Factory(list)
-    rejected: list[RejectedRow] = attrs.Factory(list)
-    ids: dict[str, int] = attrs.Factory(dict)
-    seen: dict[tuple[str, str], list[tuple[int, str]]] = attrs.Factory(dict)
-    dates: dict[str, dt.date] = attrs.Factory(dict)
-    # field -> cell index; a missing field points at a blank cell appended to every row
-    at: dict[str, int] = attrs.Factory(dict)
+    """The state of one load: accepted people, problems, identifiers seen, parsed cells.
 
-    def __attrs_post_init__(self) -> None:
-        width = len(self.headers)
-        self.at = {f: self.fields.get(f, width) for f in HEADERS}
+    A file repeats the same few dates, provinces, category lists and yes/no
+    values thousands of times, so each distinct cell is parsed once per load
+    (the dictionaries below); a cell that cannot be read is parsed again each
+    time, which only costs on rows that are rejected anyway.  Every value is
+    checked here as :class:`Person` would check it, so accepted people are
+    built without checking them a second time (``_trusted_person``; a
+    province code outside the current ones, which the shipped data never
+    gives, goes through ``Person`` instead).
+    """
+
+    __slots__ = (
+        "bools",
+        "categories",
+        "dates",
+        "fields",
+        "formers",
+        "headers",
+        "ids",
+        "people",
+        "plan",
+        "provinces",
+        "rejected",
+        "repeated",
+        "rows",
+        "seen",
+        "source",
+        "width",
+    )
+
+    def __init__(self, source: str, fields: dict[str, int], headers: list[str]) -> None:
+        self.source = source
+        self.fields = fields
+        self.headers = headers
+        self.width = len(headers)
+        # cell index of each field of _PLAN, None when the file has no such column
+        self.plan: tuple[int | None, ...] = tuple(fields.get(f) for f in _PLAN)
+        self.people: list[Person] = []
+        self.rows: list[int] = []
+        self.rejected: list[RejectedRow] = []
+        self.ids: dict[str, int] = {}
+        # identifier field -> identifier -> index in self.people of the first person carrying it;
+        # and, for identifiers carried more than once, the indices of all (plain ints rather than
+        # a list of (row, id) per identifier: 200,000 fewer objects for the garbage collector)
+        self.seen: dict[str, dict[str, int]] = {f: {} for f in _IDENTIFIERS}
+        self.repeated: dict[str, dict[str, list[int]]] = {f: {} for f in _IDENTIFIERS}
+        self.dates: dict[str, dt.date] = {}
+        self.provinces: dict[str, str] = {}
+        self.formers: dict[str, str] = {}
+        self.categories: dict[str, tuple[frozenset[Category], bool]] = {}
+        self.bools: dict[str, bool] = {}
 
     def date(self, cell: str) -> dt.date:
         hit = self.dates.get(cell)
@@ -412,93 +469,177 @@ class _Builder:
         column = self.headers[i] if i is not None else field
         errors.append(RejectedRow(row, column, _shown(field, value), reason))
 
+    def flag(self, errors: list[RejectedRow], row: int, field: str, cell: str) -> bool | None:
+        value = cell.strip()
+        if not value:
+            return None
+        hit = self.bools.get(value)
+        if hit is None:
+            try:
+                hit = self.bools[value] = _parse_bool(value)
+            except _CellError as e:
+                self.fail(errors, row, field, value, str(e))
+        return hit
+
+    def digits(self, errors: list[RejectedRow], row: int, field: str, cell: str, n: int) -> str | None:
+        value = cell.strip()
+        if not value:
+            return None
+        if len(value) == n and value.isascii() and value.isdigit():
+            return value
+        try:
+            return _parse_digits(value, n)
+        except _CellError as e:
+            self.fail(errors, row, field, value, str(e))
+            return None
+
     def add(self, row: int, cells: Sequence[str]) -> None:
         errors: list[RejectedRow] = []
-        kwargs: dict[str, Any] = {}
-        width = len(self.headers)
-        at = self.at
-
+        width = self.width
         n = len(cells)
-        if n > width and any(c.strip() for c in cells[width:]):
-            errors.append(RejectedRow(row, "", f"{n} cells", f"more cells than the {width} headers"))
-        raw = [c.strip() for c in cells[:width]]
-        if n < width:
-            raw.extend([""] * (width - n))
-        raw.append("")
+        if n != width:
+            if n > width and any(c.strip() for c in cells[width:]):
+                errors.append(RejectedRow(row, "", f"{n} cells", f"more cells than the {width} headers"))
+            if n < width:
+                cells = [*cells, *([""] * (width - n))]
+        (
+            i_id,
+            i_name,
+            i_dob,
+            i_province,
+            i_former,
+            i_cccd,
+            i_si,
+            i_categories,
+            i_difficult,
+            i_compulsory,
+            i_pension,
+            i_citizen,
+            i_nationality,
+            i_commune,
+            i_household,
+            i_until,
+            i_months,
+            i_admitted,
+            i_discharged,
+        ) = self.plan
 
-        name = raw[at["full_name"]]
+        name = cells[i_name].strip() if i_name is not None else ""
         if not name:
             self.fail(errors, row, "full_name", name, "required: the person's full name")
-        kwargs["full_name"] = name
-        dob = raw[at["date_of_birth"]]
-        if dob == "":
-            self.fail(errors, row, "date_of_birth", dob, "required: a date dd/mm/yyyy or yyyy-mm-dd")
+        dob_cell = cells[i_dob].strip() if i_dob is not None else ""
+        dob: dt.date | None = None
+        if dob_cell == "":
+            self.fail(errors, row, "date_of_birth", dob_cell, "required: a date dd/mm/yyyy or yyyy-mm-dd")
         else:
-            try:
-                kwargs["date_of_birth"] = self.date(dob)
-            except _CellError as e:
-                self.fail(errors, row, "date_of_birth", dob, str(e))
-        prov, prov_field = (raw[at["province"]]), "province"
+            dob = self.dates.get(dob_cell)
+            if dob is None:
+                try:
+                    dob = self.dates[dob_cell] = _parse_date(dob_cell)
+                except _CellError as e:
+                    self.fail(errors, row, "date_of_birth", dob_cell, str(e))
+
+        prov = cells[i_province].strip() if i_province is not None else ""
+        former = False
         if not prov:
-            prov, prov_field = (raw[at["former_province"]]), "former_province"
+            prov = cells[i_former].strip() if i_former is not None else ""
+            former = True
+        province: str | None = None
         if not prov:
-            self.fail(
-                errors,
-                row,
-                "province" if "province" in self.fields else prov_field,
-                prov,
-                "required: a province",
-            )
+            field = "province" if i_province is not None else "former_province"
+            self.fail(errors, row, field, prov, "required: a province")
         else:
-            try:
-                kwargs["province"] = _province_value(prov, prov_field == "former_province")
-            except _CellError as e:
-                self.fail(errors, row, prov_field, prov, str(e))
-        for field, digits in (("cccd", 12), ("social_insurance_number", 10)):
-            value = raw[at[field]]
-            if value:
+            cache = self.formers if former else self.provinces
+            province = cache.get(prov)
+            if province is None:
                 try:
-                    kwargs[field] = _parse_digits(value, digits)
+                    province = cache[prov] = _province_value(prov, former)
                 except _CellError as e:
-                    self.fail(errors, row, field, value, str(e))
-        cats = raw[at["categories"]]
-        difficult = False
-        if cats:
-            try:
-                kwargs["categories"], difficult = _parse_categories(cats)
-            except _CellError as e:
-                self.fail(errors, row, "categories", cats, str(e))
-        for field in _FLAGS:
-            value = raw[at[field]]
+                    self.fail(errors, row, "former_province" if former else "province", prov, str(e))
+
+        # identifiers are unique, so not memoised: the common case (exactly the digits) is inlined
+        cccd: str | None = None
+        if i_cccd is not None:
+            value = cells[i_cccd].strip()
             if value:
+                if len(value) == 12 and value.isascii() and value.isdigit():
+                    cccd = value
+                else:
+                    cccd = self.digits(errors, row, "cccd", value, 12)
+        si: str | None = None
+        if i_si is not None:
+            value = cells[i_si].strip()
+            if value:
+                if len(value) == 10 and value.isascii() and value.isdigit():
+                    si = value
+                else:
+                    si = self.digits(errors, row, "social_insurance_number", value, 10)
+
+        categories = _NO_CATEGORIES
+        difficult_category = False
+        if i_categories is not None:
+            text = cells[i_categories].strip()
+            if text:
+                parsed = self.categories.get(text)
+                if parsed is None:
+                    try:
+                        parsed = self.categories[text] = _parse_categories(text)
+                    except _CellError as e:
+                        self.fail(errors, row, "categories", text, str(e))
+                if parsed is not None:
+                    categories, difficult_category = parsed
+
+        difficult: bool | None = None
+        if i_difficult is not None:
+            value = cells[i_difficult].strip()
+            if value:
+                difficult = self.bools.get(value)
+                if difficult is None:
+                    difficult = self.flag(errors, row, "difficult_circumstances", value)
+        compulsory = (
+            self.flag(errors, row, "compulsory_si", cells[i_compulsory]) if i_compulsory is not None else None
+        )
+        pension = (
+            self.flag(errors, row, "receives_pension", cells[i_pension]) if i_pension is not None else None
+        )
+        citizen = (
+            self.flag(errors, row, "vietnamese_citizen", cells[i_citizen]) if i_citizen is not None else None
+        )
+        if difficult_category:
+            difficult = True
+        if i_nationality is not None:
+            nationality = cells[i_nationality].strip()
+            if nationality and citizen is None:
+                citizen = _key(nationality) in _VN
+
+        commune = cells[i_commune].strip() if i_commune is not None else ""
+        household = (cells[i_household].strip() or None) if i_household is not None else None
+
+        until: dt.date | None = None
+        if i_until is not None:
+            until_cell = cells[i_until].strip()
+            if until_cell != "":
+                until = self.dates.get(until_cell)
+                if until is None:
+                    try:
+                        until = self.dates[until_cell] = _parse_date(until_cell)
+                    except _CellError as e:
+                        self.fail(errors, row, "bhyt_valid_until", until_cell, str(e))
+
+        months = 0
+        if i_months is not None:
+            months_cell = cells[i_months].strip()
+            if months_cell:
                 try:
-                    kwargs[field] = _parse_bool(value)
+                    months = _parse_count(months_cell)
                 except _CellError as e:
-                    self.fail(errors, row, field, value, str(e))
-        if difficult:
-            kwargs["difficult_circumstances"] = True
-        nationality = raw[at["nationality"]]
-        if nationality and "vietnamese_citizen" not in kwargs:
-            kwargs["vietnamese_citizen"] = _key(nationality) in _VN
-        for field in _OPTIONAL_TEXT:
-            value = raw[at[field]]
-            if value:
-                kwargs[field] = value
-        until = raw[at["bhyt_valid_until"]]
-        if until != "":
-            try:
-                kwargs["bhyt_valid_until"] = self.date(until)
-            except _CellError as e:
-                self.fail(errors, row, "bhyt_valid_until", until, str(e))
-        months = raw[at["vsi_supported_months"]]
-        if months:
-            try:
-                kwargs["vsi_supported_months"] = _parse_count(months)
-            except _CellError as e:
-                self.fail(errors, row, "vsi_supported_months", months, str(e))
-        admitted, discharged = raw[at["hospital_admission"]], raw[at["hospital_discharge"]]
+                    self.fail(errors, row, "vsi_supported_months", months_cell, str(e))
+
+        stay: tuple[dt.date, dt.date] | None = None
+        admitted = cells[i_admitted].strip() if i_admitted is not None else ""
+        discharged = cells[i_discharged].strip() if i_discharged is not None else ""
         if admitted != "" or discharged != "":
-            stay: list[dt.date] = []
+            days: list[dt.date] = []
             for field, raw_day in (("hospital_admission", admitted), ("hospital_discharge", discharged)):
                 if raw_day == "":
                     self.fail(
@@ -510,39 +651,100 @@ class _Builder:
                     )
                     continue
                 try:
-                    stay.append(self.date(raw_day))
+                    days.append(self.date(raw_day))
                 except _CellError as e:
                     self.fail(errors, row, field, raw_day, str(e))
-            if len(stay) == 2:
-                if stay[1] < stay[0]:
+            if len(days) == 2:
+                if days[1] < days[0]:
                     self.fail(errors, row, "hospital_discharge", discharged, "before the admission date")
                 else:
-                    kwargs["hospital_stay"] = (stay[0], stay[1])
-        pid = (raw[at["id"]]) or f"row-{row}"
+                    stay = (days[0], days[1])
+
+        pid = (cells[i_id].strip() if i_id is not None else "") or f"row-{row}"
         if pid in self.ids:
             self.fail(errors, row, "id", pid, f"the same id as row {self.ids[pid]}")
-        kwargs["id"] = pid
-        if not errors:
-            try:
-                person = Person(**kwargs)
-            except InvalidValueError as e:
-                self.fail(errors, row, e.field, _shown(e.field, str(e.value)), e.allowed)
-        if errors:
+        if errors or dob is None or province is None:
             self.rejected.extend(errors)
             return
+        if province in _CURRENT_CODES:
+            person = _trusted_person(
+                pid,
+                name,
+                dob,
+                province,
+                categories,
+                cccd,
+                si,
+                commune,
+                household,
+                True if citizen is None else citizen,
+                bool(difficult),
+                bool(compulsory),
+                bool(pension),
+                until,
+                months,
+                stay,
+            )
+        else:  # never with the shipped data: Person's own check then names the problem
+            try:
+                person = Person(
+                    id=pid,
+                    full_name=name,
+                    date_of_birth=dob,
+                    province=province,
+                    categories=categories,
+                    cccd=cccd,
+                    social_insurance_number=si,
+                    commune=commune,
+                    household_id=household,
+                    vietnamese_citizen=True if citizen is None else citizen,
+                    difficult_circumstances=bool(difficult),
+                    compulsory_si=bool(compulsory),
+                    receives_pension=bool(pension),
+                    bhyt_valid_until=until,
+                    vsi_supported_months=months,
+                    hospital_stay=stay,
+                )
+            except InvalidValueError as e:
+                self.fail(errors, row, e.field, _shown(e.field, str(e.value)), e.allowed)
+                self.rejected.extend(errors)
+                return
         self.ids[pid] = row
+        index = len(self.people)
         self.people.append(person)
         self.rows.append(row)
-        for field in _IDENTIFIERS:
-            ident: str | None = kwargs.get(field)
-            if ident is not None:
-                self.seen.setdefault((field, ident), []).append((row, pid))
+        if cccd is not None:
+            first = self.seen["cccd"].setdefault(cccd, index)
+            if first != index:
+                self.again("cccd", cccd, first, index)
+        if si is not None:
+            first = self.seen["social_insurance_number"].setdefault(si, index)
+            if first != index:
+                self.again("social_insurance_number", si, first, index)
+
+    def again(self, field: str, ident: str, first: int, index: int) -> None:
+        """Note that the person at *index* carries the identifier of the one at *first*."""
+        indices = self.repeated[field].get(ident)
+        if indices is None:
+            self.repeated[field][ident] = [first, index]
+        else:
+            indices.append(index)
 
     def roster(self, ignored: tuple[str, ...]) -> Roster:
+        # Ordered by the first row, then as _IDENTIFIERS iterates.
+        found = sorted(
+            (self.rows[indices[0]], n, field, value, indices)
+            for n, field in enumerate(_IDENTIFIERS)
+            for value, indices in self.repeated[field].items()
+        )
         dups = tuple(
-            Duplicate(field, mask_id(value) or "", tuple(r for r, _ in hits), tuple(i for _, i in hits))
-            for (field, value), hits in sorted(self.seen.items(), key=lambda kv: kv[1][0][0])
-            if len(hits) > 1
+            Duplicate(
+                field,
+                mask_id(value) or "",
+                tuple(self.rows[i] for i in indices),
+                tuple(self.people[i].id for i in indices),
+            )
+            for _, _, field, value, indices in found
         )
         return Roster(
             source=self.source,
@@ -605,7 +807,7 @@ def _parse_rows(rows: Iterable[Sequence[str]], source: str) -> Roster:
     builder: _Builder | None = None
     ignored: tuple[str, ...] = ()
     for number, cells in enumerate(rows, start=1):
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():  # a blank row (same as: no cell with a non-space)
             continue
         if builder is None:
             fields, names, ignored = _header_fields(source, cells)
