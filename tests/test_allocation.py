@@ -5,16 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import ansinh.core.allocation as _allocation_internals
 from ansinh.core.allocation import Allocation, Candidate, allocate
-from ansinh.core.campaign import Campaign, Earmark, Funding, Pledge, Sponsor, earmark_matches
+from ansinh.core.campaign import (
+    Beneficiary,
+    Campaign,
+    Earmark,
+    Funding,
+    Gift,
+    Pledge,
+    Sponsor,
+    earmark_matches,
+)
 from ansinh.core.eligibility import Priority
-from ansinh.core.ledger import Ledger, LedgerState, PledgeRegistered
+from ansinh.core.ledger import GiftCancelled, Ledger, LedgerState, PledgeRegistered
 from ansinh.core.people import Category, Person
-from ansinh.core.pricing import price
+from ansinh.core.pricing import Quote, price
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.exceptions import InvalidValueError
 
@@ -295,3 +306,127 @@ def test_no_eligible_candidate_is_left_while_a_pledge_that_could_pay_has_enough(
             if kind is ProductKind.HEALTH_CARD and leftover is not None:
                 cost = price(HealthCard(months=pledge.card_months), c.person, on=ON).payable
                 assert leftover.money_left < cost, (c.person.id, pledge.id)
+
+
+# -- the fast paths build the same objects the constructors would ------------------
+
+
+def _rebuilt(gift: Gift) -> Gift:
+    """The gift made again through the public constructors, from its field values."""
+    b = gift.beneficiary
+    beneficiary = Beneficiary(
+        person_id=b.person_id,
+        province=b.province,
+        categories=b.categories,
+        vsi_supported_months=b.vsi_supported_months,
+        affiliations=b.affiliations,
+    )
+    quote = Quote(**{f.name: getattr(gift.quote, f.name) for f in attrs.fields(Quote)})
+    fields = {f.name: getattr(gift, f.name) for f in attrs.fields(Gift)}
+    return Gift(**{**fields, "beneficiary": beneficiary, "quote": quote})
+
+
+def test_the_fast_construction_path_is_in_use() -> None:
+    # if Gift, Beneficiary or Quote gain a field, allocation falls back to the
+    # constructors (correct, but slow): this says so
+    assert _allocation_internals._TRUSTED.ok
+
+
+@given(scenarios())
+def test_gifts_equal_what_the_constructors_build(
+    scenario: tuple[LedgerState, list[Candidate], dict[str, frozenset[str]]],
+) -> None:
+    state, cands, _ = scenario
+    result = _run(scenario)
+    persons = {c.person.id: c.person for c in cands}
+    for g in result.gifts:
+        again = _rebuilt(g)
+        assert again == g
+        assert repr(again) == repr(g)
+        assert hash(again) == hash(g)
+        assert g.quote == price(g.product, persons[g.person_id], on=ON)
+        assert g.amount == g.quote.payable
+        assert g.id == f"{g.pledge_id}:{g.person_id}:{g.kind.value}"
+        assert state.pledge(g.pledge_id).pledge.province in (None, g.province)
+
+
+@given(st.lists(st.integers(-(10**20), 10**20), min_size=1, max_size=12))
+def test_any_whole_score_ranks_highest_first(scores: list[int]) -> None:
+    cands = [
+        Candidate(person=person(i), product=CARD, priority=Priority.of((("S", s),)))
+        for i, s in enumerate(scores)
+    ]
+    state = state_of(Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, len(scores)),)))
+    result = allocate(state, list(reversed(cands)), on=ON)
+    expected = sorted(cands, key=lambda c: (-c.priority.score, c.person.date_of_birth, c.person.id))
+    assert [g.person_id for g in result.gifts] == [c.person.id for c in expected]
+    assert [g.priority for g in result.gifts] == sorted(scores, reverse=True)
+
+
+def test_a_person_listed_twice_counts_once_with_the_best_entry() -> None:
+    p = person(1)
+    cands = [
+        Candidate(person=p, product=CARD, priority=Priority.of((("A", 1),))),
+        Candidate(person=p, product=CARD, priority=Priority.of((("A", 7),))),
+        Candidate(person=person(2), product=CARD, priority=Priority.of((("A", 3),))),
+    ]
+    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=5_000_000)), cands, on=ON)
+    assert [(g.person_id, g.priority) for g in result.gifts] == [("X001", 7), ("X002", 3)]
+    assert result.unserved == ((ProductKind.HEALTH_CARD, 0),)
+
+
+def test_a_second_gift_from_the_same_pledge_gets_a_new_id() -> None:
+    cands = [Candidate(person=person(1), product=CARD)]
+    ledger = Ledger(CAMPAIGN)
+    ledger.append(
+        PledgeRegistered(
+            event_id="reg",
+            on=ON,
+            sponsor=Sponsor(id="S1", name="A", kind="bank"),
+            pledge=Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 2),)),
+        )
+    )
+    first = allocate(ledger.state, cands, on=ON)
+    ledger.extend(first.events())
+    ledger.append(GiftCancelled(event_id="cancel", on=ON, gift_id=first.gifts[0].id))
+    second = allocate(ledger.state, cands, on=ON)
+    assert [g.id for g in first.gifts] == ["P1:X001:health_card"]
+    assert [g.id for g in second.gifts] == ["P1:X001:health_card:2"]
+    ledger.extend(second.events())  # the ledger accepts it
+
+
+def test_bad_values_met_while_giving_raise_the_constructors_errors() -> None:
+    state = state_of(Pledge(id="P1", sponsor_id="S1", money=5_000_000))
+    late = Candidate(person=person(1), product=CARD, valid_from=dt.datetime(2026, 2, 1, 8, 0))
+    with pytest.raises(InvalidValueError, match="covers_from"):
+        allocate(state, [late], on=ON)
+    with pytest.raises(InvalidValueError, match="affiliations"):
+        allocate(state, [Candidate(person=person(1), product=CARD)], on=ON, affiliations={"X001": [" "]})
+    # a bad value for someone who gets no gift is never looked at
+    poor = Candidate(person=person(2), product=CARD, priority=Priority.of((("A", 9),)))
+    result = allocate(
+        state_of(Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 1),))),
+        [poor, late],
+        on=ON,
+        affiliations={"X001": [" "]},
+    )
+    assert [g.person_id for g in result.gifts] == ["X002"]
+
+
+@pytest.mark.parametrize(
+    ("late", "unaffiliated", "error"),
+    [("X001", "X002", "covers_from"), ("X002", "X001", "affiliations"), ("X001", "X001", "affiliations")],
+)
+def test_of_two_bad_values_the_first_gift_s_is_reported(late: str, unaffiliated: str, error: str) -> None:
+    cands = [
+        Candidate(
+            person=person(i),
+            product=CARD,
+            priority=Priority.of((("A", 10 - i),)),
+            valid_from=dt.datetime(2026, 2, 1, 8, 0) if f"X{i:03d}" == late else None,
+        )
+        for i in (1, 2)
+    ]
+    state = state_of(Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 2),)))
+    with pytest.raises(InvalidValueError, match=error):
+        allocate(state, cands, on=ON, affiliations={unaffiliated: ["ok", ""]})

@@ -57,8 +57,12 @@ pledges (``benchmarks/bench_allocation.py`` measures a national campaign).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+import types
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import compress, repeat
+from operator import attrgetter, floordiv, is_, is_not, or_, truth
+from typing import Any, Protocol, TypeVar, cast
 
 import attrs
 
@@ -68,6 +72,7 @@ from ansinh.core.campaign import (
     EarmarkKind,
     Funding,
     Gift,
+    GiftStatus,
     Pledge,
     earmark_matches,
     month_index,
@@ -164,44 +169,193 @@ class Allocation:
 
 
 # -- internals -----------------------------------------------------------------
+#
+# A national campaign means hundreds of thousands of candidates and gifts, so
+# the work is organised for CPython:
+# - _Allocator.rank reads the candidates column by column (lists of persons,
+#   scores, int keys) with loops run by C (comprehensions, map), ranks them
+#   with two stable sorts on plain ints and strings, and groups the rank
+#   positions by price class and province once;
+# - matching (spend_units / spend_money / give) only records each gift as a row
+#   of plain values (_Rows);
+# - _Rows.build then makes the Gift, Quote and Beneficiary objects field by
+#   field with map over the slots' setters, without re-running validators on
+#   values that already passed them (Person's, Pledge's, price()'s) - the
+#   "trusted path" (_Trusted).  Values that could fail (a candidate's
+#   valid_from, the affiliations given) are checked first, and the real
+#   constructors raise their usual error for the first bad gift.
 
 
-@attrs.define(slots=True)
-class _Tier:
-    payable: int
-    members: list[int]
-    head: int = 0
+def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    """A function setting field *name* on an instance of the frozen attrs class *cls*."""
+    slot = cls.__dict__.get(name)
+    if isinstance(slot, types.MemberDescriptorType):
+        return slot.__set__  # the slot itself: what attrs' own __init__ ends up calling
+    return lambda obj, value: object.__setattr__(obj, name, value)  # pragma: no cover - dict classes
 
 
-@attrs.define(slots=True)
+class _Trusted:
+    """The slot setters that build Gift, Beneficiary and Quote objects from already-validated values.
+
+    They set the fields as the classes' own ``__init__`` would, without
+    re-running validators, converters and checks whose outcome is known: they
+    are only used where the values are exactly what the validators would
+    accept (anything else goes through the real constructor, which raises the
+    usual error).  If a class gains a field this module does not know, or is
+    no longer slotted, :attr:`ok` is false and the real constructors are used.
+    """
+
+    GIFT = (
+        "id",
+        "pledge_id",
+        "beneficiary",
+        "product",
+        "quote",
+        "funding",
+        "covers_from",
+        "priority",
+        "reason",
+        "status",
+    )
+    BENEFICIARY = ("person_id", "province", "categories", "vsi_supported_months", "affiliations")
+
+    def __init__(self) -> None:
+        self.ok = (
+            tuple(f.name for f in attrs.fields(Gift)) == self.GIFT
+            and tuple(f.name for f in attrs.fields(Beneficiary)) == self.BENEFICIARY
+            and all(_plain_attrs(cls) for cls in (Gift, Beneficiary, Quote))
+        )
+        self.gift = tuple(_setter(Gift, name) for name in self.GIFT)
+        self.beneficiary = tuple(_setter(Beneficiary, name) for name in self.BENEFICIARY)
+        self.quote_fields = tuple(
+            (f.name, _setter(Quote, f.name))
+            for f in attrs.fields(Quote)
+            if f.name not in ("person_id", "province")
+        )
+        self.quote_person_id = _setter(Quote, "person_id")
+        self.quote_province = _setter(Quote, "province")
+
+
+def _plain_attrs(cls: type) -> bool:
+    """Whether instances of *cls* hold nothing but their fields (no cached hash, no post-init state)."""
+    slots = cls.__dict__.get("__slots__")
+    return slots is not None and set(slots) <= {f.name for f in attrs.fields(cls)} | {"__weakref__"}
+
+
+_TRUSTED = _Trusted()
+_K = TypeVar("_K")
+_new = object.__new__
+_NO_AFFILIATIONS: frozenset[str] = frozenset()
+
+
 class _Pool:
-    label_vi: str
-    order: Sequence[int]
-    head: int = 0
-    tiers: list[_Tier] | None = None
+    """The candidates a group of equal pledges may pay for, best first, and how far they are used.
+
+    Candidates are named by rank position in their :class:`_Kind` (0 is the best).
+    """
+
+    __slots__ = ("cursor", "head", "heads", "label_vi", "members", "order", "payables", "templates")
+
+    def __init__(self, label_vi: str, order: Sequence[int]) -> None:
+        self.label_vi = label_vi
+        self.order = order
+        self.head = 0
+        # priced pools: one tier per price, cheapest first; each tier's candidates
+        # best first; heads[t] indexes tier t's best unserved candidate, whose
+        # position is cursor[t] (_END when the tier is used up)
+        self.payables: list[int] = []
+        self.members: list[Sequence[int]] = []
+        self.heads: list[int] = []
+        self.cursor: list[int] = []
+        self.templates: list[Quote] = []
 
 
-@attrs.define(slots=True)
+_END = 1 << 62
+"""Stands for "no candidate left" among rank positions."""
+
+
 class _Kind:
-    """The candidates for one kind of gift, best first, in parallel lists."""
+    """The candidates for one kind of gift, by rank position (0 is the best)."""
 
-    objects: list[CandidateLike]
-    persons: list[Person]
-    scores: list[int]
-    classes: list[int]
-    """Price class of each candidate (same product, categories, supported months, province)."""
-    served: bytearray
-    by_province: dict[str, list[int]]
-    by_class: dict[int, list[int]]
-    by_province_class: dict[tuple[str, int], list[int]]
-    by_affiliation: dict[str, list[int]] | None = None
-    by_category: dict[tuple[str | None, str], list[int]] | None = None
+    __slots__ = (
+        "by_affiliation",
+        "by_category",
+        "by_class",
+        "by_province",
+        "by_province_class",
+        "classes",
+        "codes",
+        "groups",
+        "held",
+        "order",
+        "served",
+    )
+
+    def __init__(self, order: list[int], groups: list[int], codes: list[str]) -> None:
+        self.order = order
+        """Rank position -> candidate index (into the allocator's columns)."""
+        self.groups = groups
+        """By rank position: ``class × len(codes) + province`` (index into *codes*)."""
+        self.codes = codes
+        width = len(codes)
+        self.classes = list(map(floordiv, groups, repeat(width)))
+        """Price class, by rank position (same product, categories, supported months, province)."""
+        self.served = bytearray(len(order))
+        # the positions of each (class, province), in rank order
+        lists: dict[int, list[int]] = {k: [] for k in dict.fromkeys(groups)}
+        for pos, group in enumerate(groups):
+            lists[group].append(pos)
+        self.by_province_class = {(codes[k % width], k // width): m for k, m in lists.items()}
+        self.by_province: dict[str, list[int]] | None = None
+        self.by_class: dict[int, list[int]] | None = None
+        self.by_affiliation: dict[str, list[int]] | None = None
+        self.by_category: dict[tuple[str | None, str], list[int]] = {}
+        self.held: dict[str, list[range]] = {}
+        """Months already covered by an active gift of this kind, by person id."""
+
+    def province_members(self, province: str) -> list[int]:
+        if self.by_province is None:
+            self.by_province = _merged(((prov, m) for (prov, _), m in self.by_province_class.items()))
+        return self.by_province.get(province, [])
+
+    def class_members(self) -> list[list[int]]:
+        if self.by_class is None:
+            self.by_class = _merged(((cls, m) for (_, cls), m in self.by_province_class.items()))
+        return list(self.by_class.values())
 
 
-_SCORE_LIMIT = 10**12
-"""Scores strictly inside ±this are ranked by a single integer key (else by a tuple)."""
-_DAYS = 4_000_000
-"""More than ``date.max.toordinal()``."""
+def _set_each(setter: Callable[[Any, Any], object], objects: Iterable[Any], values: Iterable[Any]) -> None:
+    """``setter(obj, value)`` for each object and its value (one field of many new objects)."""
+    for obj, value in zip(objects, values, strict=True):
+        setter(obj, value)
+
+
+def _merged(groups: Iterable[tuple[_K, list[int]]]) -> dict[_K, list[int]]:
+    """The position lists of equal keys joined, each in increasing order."""
+    out: dict[_K, list[int]] = {}
+    for key, members in groups:
+        found = out.get(key)
+        if found is None:
+            out[key] = list(members)
+        else:
+            found.extend(members)
+    for members in out.values():
+        members.sort()  # a few ascending runs: a merge, not a full sort
+    return out
+
+
+_VSI_OF = attrgetter("vsi_supported_months")
+_PROVINCE = attrgetter("province")
+_CATEGORIES = attrgetter("categories")
+_COMMUNE = attrgetter("commune")
+_ID_PREFIX = attrgetter("id_prefix")
+_ID_SUFFIX = attrgetter("id_suffix")
+_PLEDGE_ID = attrgetter("pledge_id")
+_FUNDING = attrgetter("funding")
+_PRODUCT = attrgetter("product")
+_BIRTH_OF = attrgetter("date_of_birth")
+_VSI_MONTHS = 10_001
+"""Supported months above 10,000 price the same (a book is never that long)."""
 
 _KIND_OF: dict[type, ProductKind] = {
     HealthCard: ProductKind.HEALTH_CARD,
@@ -220,32 +374,6 @@ def _earmark_text(e: Earmark) -> str:
     return e.label or f"{e.kind.value}: {e.target}"
 
 
-def _for_person(template: Quote, person: Person) -> Quote:
-    """The same quote for another person of the same price class (no re-pricing)."""
-    if template.person_id == person.id and template.province == person.province:
-        return template
-    t = template
-    return Quote(
-        product=t.product,
-        on=t.on,
-        person_id=person.id,
-        province=person.province,
-        group=t.group,
-        months=t.months,
-        supported_months=t.supported_months,
-        gross=t.gross,
-        state_support=t.state_support,
-        local_support=t.local_support,
-        payable=t.payable,
-        monthly_gross=t.monthly_gross,
-        monthly_state_support=t.monthly_state_support,
-        monthly_local_support=t.monthly_local_support,
-        monthly_payable=t.monthly_payable,
-        lines=t.lines,
-        law_name=t.law_name,
-    )
-
-
 def _months_of(kind: ProductKind, pledge: Pledge) -> int:
     if kind is ProductKind.HEALTH_CARD:
         return pledge.card_months
@@ -260,6 +388,157 @@ def _with_months(product: Product, months: int) -> Product:
     if isinstance(product, SocialBook) and product.months != months:
         return SocialBook(months=months, monthly_income=product.monthly_income)
     return product
+
+
+def _check_candidates(candidates: Iterable[CandidateLike], scope: str | None) -> None:
+    """Raise for the first candidate (in the order given) that has a bad person or score."""
+    for c in candidates:
+        person = c.person
+        if not isinstance(person, Person):
+            raise InvalidValueError("candidate.person", person, "an ansinh Person")
+        if scope is not None and person.province != scope:
+            continue
+        score = c.priority.score
+        if isinstance(score, bool) or not isinstance(score, int):
+            raise InvalidValueError("candidate.priority.score", score, "a whole number")
+
+
+class _Context:
+    """What every gift paid by one pledge from one pool shares."""
+
+    __slots__ = ("covers", "funding", "held", "id_prefix", "id_suffix", "months", "pledge_id")
+
+    def __init__(
+        self, table: _Kind, kind: ProductKind, pledge: Pledge, funding: Funding, on: dt.date
+    ) -> None:
+        self.funding = funding
+        self.pledge_id = pledge.id
+        self.months = _months_of(kind, pledge)
+        self.covers = None if self.months == 0 else on
+        """The first day covered unless the candidate says otherwise (``None``: no months)."""
+        self.held = table.held
+        self.id_prefix = f"{pledge.id}:"
+        self.id_suffix = f":{kind.value}"
+
+
+class _Rows:
+    """The gifts made so far, as columns: built into Gift objects at the end, field by field.
+
+    Setting one field of every gift in a loop run by C (``map`` over the
+    slots' setters) is about twice as fast as building the gifts one by one.
+    """
+
+    __slots__ = ("contexts", "covers", "flat", "person_ids", "persons", "reasons", "scores", "templates")
+
+    WIDTH = 7
+    """Values per gift in :attr:`flat`."""
+
+    def __init__(self) -> None:
+        self.flat: list[Any] = []
+        """Per gift: person id, person, score, reason, first day covered, template quote, context."""
+        self.person_ids: list[str] = []
+        self.persons: list[Person] = []
+        self.scores: list[int] = []
+        self.reasons: list[str] = []
+        self.covers: list[dt.date | None] = []
+        self.templates: list[Quote] = []
+        """The quote of each gift's price class (another person's, or this one's)."""
+        self.contexts: list[_Context] = []
+
+    def split(self) -> None:
+        """Fill the columns from :attr:`flat`."""
+        flat, w = self.flat, self.WIDTH
+        self.person_ids = cast("list[str]", flat[0::w])
+        self.persons = cast("list[Person]", flat[1::w])
+        self.scores = cast("list[int]", flat[2::w])
+        self.reasons = cast("list[str]", flat[3::w])
+        self.covers = cast("list[dt.date | None]", flat[4::w])
+        self.templates = cast("list[Quote]", flat[5::w])
+        self.contexts = cast("list[_Context]", flat[6::w])
+
+    def first_bad_cover(self) -> int:
+        """The first row whose first day covered Gift refuses (the row count if none)."""
+        distinct = dict(zip(map(id, self.templates), self.templates, strict=True))
+        months = {k: t.product.months > 0 for k, t in distinct.items()}
+        types = set(map(type, self.covers))
+        if types <= {dt.date} and all(months.values()):
+            return len(self.covers)
+        for k, (covers, template) in enumerate(zip(self.covers, self.templates, strict=True)):
+            if (type(covers) is not dt.date) if months[id(template)] else (covers is not None):
+                return k
+        return len(self.covers)
+
+    def build(self, taken: set[str], run: _Allocator) -> list[Gift]:
+        """The gifts, in the order made; *taken* holds gift ids already in the ledger.
+
+        A row Gift or Beneficiary would refuse raises their error, for the
+        first such row, as building the gifts one by one would.
+        """
+        self.split()
+        n = len(self.person_ids)
+        ids = [
+            _ID_PREFIX(ctx) + person_id + _ID_SUFFIX(ctx)
+            for ctx, person_id in zip(self.contexts, self.person_ids, strict=True)
+        ]
+        if taken:
+            for k, gift_id in enumerate(ids):
+                m = 2
+                while ids[k] in taken:
+                    ids[k] = f"{gift_id}:{m}"
+                    m += 1
+        provinces = list(map(_PROVINCE, self.persons))
+        bad = self.first_bad_cover()
+        beneficiaries = run.beneficiaries_for(self.person_ids, self.persons, provinces, bad)
+        rows = zip(
+            ids,
+            self.contexts,
+            beneficiaries,
+            self.templates,
+            self.person_ids,
+            provinces,
+            self.covers,
+            self.scores,
+            self.reasons,
+            strict=True,
+        )
+        if bad < n or not _TRUSTED.ok or not {type(t) for t in self.templates} <= {Quote}:
+            return [
+                Gift(
+                    id=gift_id,
+                    pledge_id=ctx.pledge_id,
+                    beneficiary=beneficiary,
+                    product=template.product,
+                    quote=run.quote_for(template, person_id, province),
+                    funding=ctx.funding,
+                    covers_from=covers,
+                    priority=score,
+                    reason=reason,
+                )
+                for gift_id, ctx, beneficiary, template, person_id, province, covers, score, reason in rows
+            ]
+        # every value below passed the validators it meets (Person's, Pledge's,
+        # price()'s) or was checked above: set the fields, check nothing again
+        quotes = list(map(_new, repeat(Quote, n)))
+        for name, set_field in _TRUSTED.quote_fields:
+            _set_each(set_field, quotes, map(attrgetter(name), self.templates))
+        _set_each(_TRUSTED.quote_person_id, quotes, self.person_ids)
+        _set_each(_TRUSTED.quote_province, quotes, provinces)
+        gifts = list(map(_new, repeat(Gift, n)))
+        columns: tuple[Iterable[Any], ...] = (
+            ids,
+            map(_PLEDGE_ID, self.contexts),
+            beneficiaries,
+            map(_PRODUCT, self.templates),
+            quotes,
+            map(_FUNDING, self.contexts),
+            self.covers,
+            self.scores,
+            self.reasons,
+            repeat(GiftStatus.ALLOCATED, n),
+        )
+        for set_field, values in zip(_TRUSTED.gift, columns, strict=True):
+            _set_each(set_field, gifts, values)
+        return gifts
 
 
 class _Allocator:
@@ -278,130 +557,217 @@ class _Allocator:
         self.law = law
         self.local_supports = tuple(local_supports)
         self.affiliations = affiliations
-        scope = state.campaign.province
-        # Without provincial top-ups the province cannot change a price, so it
-        # stays out of the price class and national pools have few tiers.
-        by_province = bool(self.local_supports)
-        class_ids: dict[tuple[Any, ...], int] = {}
         self.class_reps: list[tuple[Product, Person]] = []
-        # Per kind, parallel lists: ranking key, score, person, price class, candidate.
-        cols: dict[
-            ProductKind, tuple[list[int], list[int], list[Person], list[int], list[CandidateLike]]
-        ] = {}
-        plain_keys = True
-        for c in candidates:
-            person = c.person
-            if not isinstance(person, Person):
-                raise InvalidValueError("candidate.person", person, "an ansinh Person")
-            if scope is not None and person.province != scope:
-                continue
-            score = c.priority.score
-            if isinstance(score, bool) or not isinstance(score, int):
-                raise InvalidValueError("candidate.priority.score", score, "a whole number")
-            product = c.product
-            kind = _KIND_OF.get(type(product)) or product.kind
-            key = (
-                id(product),  # products are held by the candidates, so their ids are stable here
-                person.categories,
-                min(person.vsi_supported_months, 10_000) if kind is ProductKind.SOCIAL_BOOK else 0,
-                person.province if by_province else None,
-            )
-            cls = class_ids.get(key)
-            if cls is None:
-                cls = class_ids[key] = len(self.class_reps)
-                self.class_reps.append((product, person))
-            col = cols.get(kind)
-            if col is None:
-                col = cols[kind] = ([], [], [], [], [])
-            if -_SCORE_LIMIT < score < _SCORE_LIMIT:
-                # one int for (-score, date of birth): with the id, sorts as ranking_key
-                col[0].append((_SCORE_LIMIT - score) * _DAYS + person.date_of_birth.toordinal())
-            else:
-                plain_keys = False
-                col[0].append(0)
-            col[1].append(score)
-            col[2].append(person)
-            col[3].append(cls)
-            col[4].append(c)
         self.kinds: dict[ProductKind, _Kind] = {}
-        for kind, (keys, all_scores, all_persons, all_classes, all_objects) in cols.items():
-            if plain_keys:
-                # Two stable sorts on plain ints and strings (no tuple per candidate
-                # for the garbage collector to walk): by id, then by the int key.
-                ids = [p.id for p in all_persons]
-                order = sorted(range(len(keys)), key=ids.__getitem__)
-                order.sort(key=keys.__getitem__)
-            else:
-                order = sorted(
-                    range(len(keys)),
-                    key=lambda i: (-all_scores[i], all_persons[i].date_of_birth, all_persons[i].id),
-                )
-            pids = [all_persons[i].id for i in order]
-            if len(set(pids)) != len(pids):
-                # the same person twice for one kind: the best-ranked entry counts
-                seen: set[str] = set()
-                keep = []
-                for i, pid in zip(order, pids, strict=True):
-                    if pid not in seen:
-                        seen.add(pid)
-                        keep.append(i)
-                order = keep
-            objects = [all_objects[i] for i in order]
-            persons = [all_persons[i] for i in order]
-            scores = [all_scores[i] for i in order]
-            classes = [all_classes[i] for i in order]
-            groups: dict[str, list[int]] = {}
-            by_class: dict[int, list[int]] = {}
-            by_pc: dict[tuple[str, int], list[int]] = {}
-            for i, pc in enumerate(zip([p.province for p in persons], classes, strict=True)):
-                members = by_pc.get(pc)
-                if members is None:
-                    members = by_pc[pc] = []
-                    groups.setdefault(pc[0], [])
-                    by_class.setdefault(pc[1], [])
-                members.append(i)
-            for (prov, cls), members in by_pc.items():
-                groups[prov].extend(members)
-                by_class[cls].extend(members)
-            for members in (*groups.values(), *by_class.values()):
-                members.sort()
-            self.kinds[kind] = _Kind(
-                objects=objects,
-                persons=persons,
-                scores=scores,
-                classes=classes,
-                served=bytearray(len(objects)),
-                by_province=groups,
-                by_class=by_class,
-                by_province_class=by_pc,
-            )
-        self.held: dict[tuple[str, ProductKind], list[range]] = {}
+        # the candidates in scope, in the order given (a candidate index names one)
+        self.objects: list[CandidateLike] = []
+        self.persons: list[Person] = []
+        self.ids: list[str] = []
+        self.scores: list[int] = []
+        self.targets: list[Iterable[str] | None] | None = None
+        """Each candidate's earmark targets (``affiliations``), once an earmark needs them."""
+        self.rank(list(candidates), state.campaign.province)
         self.gift_ids = {g.id for g in state.gifts}
         for g in state.gifts:
-            if g.status.is_active:
-                self.held.setdefault((g.person_id, g.kind), []).append(g.months)
+            table = self.kinds.get(g.kind)
+            if g.status.is_active and table is not None:
+                table.held.setdefault(g.person_id, []).append(g.months)
         self.pools: dict[tuple[Any, ...], _Pool] = {}
         self.quotes: dict[tuple[int, int], Quote | None] = {}
         self.beneficiaries: dict[str, Beneficiary] = {}
         self.texts: dict[Any, str] = {}
-        self.gifts: list[Gift] = []
+        self.rows = _Rows()
+
+    def rank(self, objects: list[CandidateLike], scope: str | None) -> None:
+        """Fill :attr:`kinds`: the candidates per kind, best first, with their price classes.
+
+        Works column by column (lists of persons, scores, keys) in the order
+        given, so that most loops run in C and read memory in order; a
+        candidate listed twice for a kind keeps its best-ranked entry.
+        """
+        persons = [c.person for c in objects]
+        if persons and set(map(type, persons)) != {Person}:
+            _check_candidates(objects, scope)  # raises for the first bad one; subclasses pass
+        if scope is not None:
+            inside = [p.province == scope for p in persons]
+            if not all(inside):
+                objects = list(compress(objects, inside))
+                persons = list(compress(persons, inside))
+        if not objects:
+            return
+        scores = [c.priority.score for c in objects]
+        if set(map(type, scores)) != {int}:
+            _check_candidates(objects, None)  # raises for the first bad score; int subclasses pass
+        self.objects, self.persons, self.scores = objects, persons, scores
+        products = [c.product for c in objects]
+        product_ids = list(map(id, products))
+
+        # Price classes: same product (by value), categories, supported months
+        # (books only) and, with provincial top-ups, province.  A candidate's
+        # class comes from one int key built from small per-value indices.
+        distinct = dict(zip(product_ids, products, strict=True))
+        kind_of: dict[int, ProductKind] = {}
+        product_index: dict[int, int] = {}
+        by_value: dict[Any, int] = {}
+        for pid, product in distinct.items():
+            kind_of[pid] = _KIND_OF.get(type(product)) or product.kind
+            try:
+                product_index[pid] = by_value.setdefault(product, len(by_value))
+            except TypeError:  # an unhashable product: only the same object prices the same
+                product_index[pid] = by_value.setdefault(pid, len(by_value))
+        categories = [p.categories for p in persons]
+        category_index = {c: n for n, c in enumerate(dict.fromkeys(categories))}
+        n_categories = len(category_index)
+        keys = [
+            product_index[pid] * n_categories + category_index[cats]
+            for pid, cats in zip(product_ids, categories, strict=True)
+        ]
+        books = {pid for pid, kind in kind_of.items() if kind is ProductKind.SOCIAL_BOOK}
+        if books:
+            # a book's price also depends on the months already supported: only
+            # book candidates get that in their key (above every other key)
+            shift = max(keys) + 1
+            for i in compress(range(len(keys)), map(books.__contains__, product_ids)):
+                keys[i] += shift * (1 + min(persons[i].vsi_supported_months, _VSI_MONTHS - 1))
+        provinces = [p.province for p in persons]
+        codes = list(dict.fromkeys(provinces))
+        width = len(codes)
+        province_codes = list(map({c: n for n, c in enumerate(codes)}.__getitem__, provinces))
+        if self.local_supports:
+            # without provincial top-ups the province cannot change a price, so it
+            # stays out of the class and national pools have few tiers
+            keys = [key * width + code for key, code in zip(keys, province_codes, strict=True)]
+        n = len(keys)
+        first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))  # key -> first index
+        class_of: dict[int, int] = {}
+        for key, i in first.items():
+            class_of[key] = len(self.class_reps)
+            self.class_reps.append((products[i], persons[i]))
+        # one int per candidate for (price class, province)
+        groups = [class_of[key] * width + code for key, code in zip(keys, province_codes, strict=True)]
+
+        # Ranking: score (highest first), date of birth (oldest first), person id,
+        # as ranking_key; ties keep the order given.  Two stable sorts on plain
+        # ints and strings (no tuple per candidate for the garbage collector):
+        # by id, then by one int for (score, date of birth).
+        self.ids = ids = [p.id for p in persons]
+        days = list(map(dt.date.toordinal, map(_BIRTH_OF, persons)))
+        span = max(days) - min(days) + 1
+        top = max(scores)
+        ranks = [(top - score) * span + day for score, day in zip(scores, days, strict=True)]
+        kinds = list(map(kind_of.__getitem__, product_ids))
+        used = list(dict.fromkeys(kinds))
+        for kind in used:
+            mine: Sequence[int] = range(n)
+            kind_ids = ids
+            if len(used) > 1:
+                mine = list(compress(range(n), map(is_, kinds, repeat(kind))))
+                kind_ids = list(map(ids.__getitem__, mine))
+            order = sorted(mine, key=ids.__getitem__)
+            order.sort(key=ranks.__getitem__)
+            if len(set(kind_ids)) != len(kind_ids):
+                # the same person twice for one kind: the best-ranked entry counts
+                seen: set[str] = set()
+                keep = []
+                for i in order:
+                    if ids[i] not in seen:
+                        seen.add(ids[i])
+                        keep.append(i)
+                order = keep
+            self.kinds[kind] = _Kind(order, list(map(groups.__getitem__, order)), codes)
 
     # -- matching ------------------------------------------------------------
 
     def beneficiary(self, person: Person) -> Beneficiary:
         b = self.beneficiaries.get(person.id)
         if b is None:
-            affs = frozenset(self.affiliations.get(person.id, ()))
+            targets = self.affiliations.get(person.id)
+            affs = _NO_AFFILIATIONS if targets is None else frozenset(targets)
             if person.commune:
                 affs |= {person.commune, normalise_name(person.commune)}
-            b = self.beneficiaries[person.id] = Beneficiary(
-                person_id=person.id,
-                province=person.province,
-                categories=person.categories,
-                vsi_supported_months=person.vsi_supported_months,
-                affiliations=affs,
-            )
+            if (
+                _TRUSTED.ok
+                and type(person.categories) is frozenset
+                and (not affs or all(isinstance(a, str) and a.strip() for a in affs))
+            ):
+                # the person's fields passed Person's validators, which are Beneficiary's
+                b = _new(Beneficiary)
+                set_id, set_province, set_categories, set_vsi, set_affs = _TRUSTED.beneficiary
+                set_id(b, person.id)
+                set_province(b, person.province)
+                set_categories(b, person.categories)
+                set_vsi(b, person.vsi_supported_months)
+                set_affs(b, affs or _NO_AFFILIATIONS)
+            else:
+                b = Beneficiary(
+                    person_id=person.id,
+                    province=person.province,
+                    categories=person.categories,
+                    vsi_supported_months=person.vsi_supported_months,
+                    affiliations=affs,
+                )
+            self.beneficiaries[person.id] = b
         return b
+
+    def beneficiaries_for(
+        self, person_ids: list[str], persons: list[Person], provinces: list[str], limit: int
+    ) -> list[Beneficiary]:
+        """The beneficiary of each row (one per person id, made at its first row).
+
+        Raises Beneficiary's error for the first row up to *limit* whose
+        person it refuses (bad affiliations).
+        """
+        cache = self.beneficiaries
+        found = list(map(cache.get, person_ids))
+        missing = list(compress(range(len(found)), map(is_, found, repeat(None))))
+        if not missing:
+            return cast("list[Beneficiary]", found)
+        # the first row of each person id still without a beneficiary, in the
+        # order the persons lie in memory (reading them is then much faster)
+        first = dict(zip(map(person_ids.__getitem__, reversed(missing)), reversed(missing), strict=True))
+        addresses = list(map(id, persons))
+        firsts = sorted(first.values(), key=addresses.__getitem__)
+        people = list(map(persons.__getitem__, firsts))
+        targets = list(map(self.affiliations.get, map(person_ids.__getitem__, firsts)))
+        affiliations: list[frozenset[str]] = [_NO_AFFILIATIONS] * len(firsts)
+        trusted = _TRUSTED.ok and set(map(type, map(_CATEGORIES, people))) <= {frozenset}
+        refused = []
+        for k in compress(
+            range(len(firsts)),
+            map(or_, map(is_not, targets, repeat(None)), map(truth, map(_COMMUNE, people))),
+        ):
+            affs = _NO_AFFILIATIONS if targets[k] is None else frozenset(targets[k] or ())
+            commune = people[k].commune
+            if commune:
+                affs |= {commune, normalise_name(commune)}
+            if affs and not all(isinstance(a, str) and a.strip() for a in affs):
+                refused.append((firsts[k], k))
+            affiliations[k] = affs
+        if refused:
+            row, k = min(refused)
+            if row <= limit:
+                self.beneficiary(people[k])  # Beneficiary refuses them, and says why
+            trusted = False  # the real constructor for the rest
+        if trusted:
+            made = list(map(_new, repeat(Beneficiary, len(firsts))))
+            set_id, set_province, set_categories, set_vsi, set_affs = _TRUSTED.beneficiary
+            firsts_ids = list(map(person_ids.__getitem__, firsts))
+            _set_each(set_id, made, firsts_ids)
+            _set_each(set_province, made, map(provinces.__getitem__, firsts))
+            _set_each(set_categories, made, map(_CATEGORIES, people))
+            _set_each(set_vsi, made, map(_VSI_OF, people))
+            _set_each(set_affs, made, affiliations)
+            cache.update(zip(firsts_ids, made, strict=True))
+            return list(map(cache.__getitem__, person_ids))
+        else:
+            for row, person in zip(firsts, people, strict=True):
+                if row <= limit:
+                    self.beneficiary(person)
+        # rows after *limit* may have none: the caller raises at row *limit*
+        return cast(
+            "list[Beneficiary]",
+            [cache.get(pid) if b is None else b for pid, b in zip(person_ids, found, strict=True)],
+        )
 
     def quote(self, cls: int, months: int) -> Quote | None:
         key = (cls, months)
@@ -420,101 +786,124 @@ class _Allocator:
             self.quotes[key] = q
         return self.quotes[key]
 
+    def quote_for(self, template: Quote, person_id: str, province: str) -> Quote:
+        """The same quote for another person of the same price class (no re-pricing)."""
+        if template.person_id == person_id and template.province == province:
+            return template
+        return attrs.evolve(template, person_id=person_id, province=province)
+
     def base_order(self, table: _Kind, pledge: Pledge) -> Sequence[int]:
-        """Indices of the candidates *pledge* may pay for, best first."""
-        persons = table.persons
+        """Rank positions of the candidates *pledge* may pay for, best first."""
         prov = pledge.province
         earmark = pledge.earmark
-        base: Sequence[int] = table.by_province.get(prov, []) if prov is not None else range(len(persons))
+        base: Sequence[int] = table.province_members(prov) if prov is not None else range(len(table.order))
         if earmark is None:
             return base
         if earmark.kind is EarmarkKind.CATEGORY:
-            if table.by_category is None:
-                by_category: dict[tuple[str | None, str], list[int]] = {}
-                for i, person in enumerate(persons):
-                    for cat in person.categories:
-                        by_category.setdefault((None, cat.value), []).append(i)
-                        by_category.setdefault((person.province, cat.value), []).append(i)
-                table.by_category = by_category
-            return table.by_category.get((prov, earmark.target), [])
+            found = table.by_category.get((prov, earmark.target))
+            if found is None:
+                # the price classes hold the categories: test each class once
+                wanted = {
+                    cls
+                    for cls, (_, person) in enumerate(self.class_reps)
+                    if earmark.target in {c.value for c in person.categories}
+                }
+                classes = table.classes
+                found = list(compress(base, map(wanted.__contains__, map(classes.__getitem__, base))))
+                table.by_category[(prov, earmark.target)] = found
+            return found
         if earmark.kind is EarmarkKind.COMMUNE:
-            return [i for i in base if earmark_matches(earmark, self.beneficiary(persons[i]))]
+            persons = self.persons
+            order = table.order
+            return [i for i in base if earmark_matches(earmark, self.beneficiary(persons[order[i]]))]
         if table.by_affiliation is None:
+            if self.targets is None:
+                self.targets = list(map(self.affiliations.get, self.ids))
+            targets = self.targets
+            have = set(compress(range(len(targets)), targets))  # candidates with earmark targets
+            order = table.order
             index: dict[str, list[int]] = {}
-            for i, person in enumerate(persons):
-                for target in self.affiliations.get(person.id, ()):
-                    index.setdefault(target, []).append(i)
+            for pos in compress(range(len(order)), map(have.__contains__, order)):
+                for target in targets[order[pos]] or ():
+                    members = index.get(target)
+                    if members is None:
+                        index[target] = [pos]
+                    else:
+                        members.append(pos)
             table.by_affiliation = index
         found = table.by_affiliation.get(earmark.target, [])
-        return [i for i in found if prov is None or persons[i].province == prov]
+        if prov is None:
+            return found
+        groups, width = table.groups, len(table.codes)
+        code = table.codes.index(prov) if prov in table.codes else -1
+        return [pos for pos in found if groups[pos] % width == code]
 
-    def tiers(self, table: _Kind, pledge: Pledge, months: int, order: Sequence[int]) -> list[_Tier]:
-        """The pool's candidates split by price, cheapest tier first; each tier best first."""
+    def price_tiers(self, pool: _Pool, table: _Kind, pledge: Pledge, months: int) -> None:
+        """Split the pool's candidates by price, cheapest tier first; each tier best first."""
         groups: list[list[int]]
         if pledge.earmark is None and pledge.province is None:
-            groups = list(table.by_class.values())
+            groups = table.class_members()
         elif pledge.earmark is None:
-            assert pledge.province is not None
             groups = [m for (prov, _), m in table.by_province_class.items() if prov == pledge.province]
         else:
             split: dict[int, list[int]] = {}
             classes = table.classes
-            for i in order:
+            for i in pool.order:
                 split.setdefault(classes[i], []).append(i)
             groups = list(split.values())
         tiers = []
         for members in groups:
             q = self.quote(table.classes[members[0]], months)
             if q is not None:  # the product does not fit the law of that date: no one can get it
-                tiers.append(_Tier(q.payable, members))
-        tiers.sort(key=lambda t: (t.payable, t.members[0]))
-        return tiers
+                tiers.append((q.payable, members[0], members, q))
+        tiers.sort(key=lambda t: (t[0], t[1]))
+        pool.payables = [t[0] for t in tiers]
+        pool.members = [t[2] for t in tiers]
+        pool.templates = [t[3] for t in tiers]
+        pool.heads = [0] * len(tiers)
+        pool.cursor = [m[0] for m in pool.members]
 
-    def pool(self, kind: ProductKind, pledge: Pledge, priced: bool) -> _Pool:
+    def pool(self, table: _Kind, kind: ProductKind, pledge: Pledge, priced: bool) -> _Pool:
         months = _months_of(kind, pledge)
         key = (kind, months, pledge.province, pledge.earmark, priced)
         pool = self.pools.get(key)
         if pool is not None:
             return pool
-        table = self.kinds[kind]
         order = self.base_order(table, pledge)
         where = f"tỉnh {pledge.province}" if pledge.province else "toàn quốc"
         label = where + (f", dành cho {_earmark_text(pledge.earmark)}" if pledge.earmark else "")
         pool = _Pool(label, order)
         if priced:
-            pool.tiers = self.tiers(table, pledge, months, order)
+            self.price_tiers(pool, table, pledge, months)
         self.pools[key] = pool
         return pool
 
-    def give(
-        self, table: _Kind, i: int, kind: ProductKind, balance: PledgeBalance, funding: Funding, pool: _Pool
-    ) -> Gift | None:
-        pledge = balance.pledge
-        months = _months_of(kind, pledge)
-        template = self.quote(table.classes[i], months)
-        if template is None:
-            return None
-        person = table.persons[i]
-        obj = table.objects[i]
-        valid_from = getattr(obj, "valid_from", None)
-        covers = None if months == 0 else (valid_from or self.on)
-        held = self.held.get((person.id, kind))
-        if held:
-            if covers is None:
-                table.served[i] = 1  # one Tết gift per person and campaign
-                return None
-            start = month_index(covers)
-            stop = start + months
-            if any(max(start, r.start) < min(stop, r.stop) for r in held):
-                table.served[i] = 1  # already holds a gift of this kind for these months
-                return None
-        quote = _for_person(template, person)
-        gift_id = f"{pledge.id}:{person.id}:{kind.value}"
-        n = 2
-        while gift_id in self.gift_ids:
-            gift_id = f"{pledge.id}:{person.id}:{kind.value}:{n}"
-            n += 1
-        score = table.scores[i]
+    def pays_text(self, balance: PledgeBalance, pool: _Pool, pays: str) -> str:
+        return (
+            f"; người xếp hạng cao nhất còn lại ({pool.label_vi}); "
+            f"do khoản tài trợ {balance.pledge.id} của {balance.sponsor.name} chi trả: {pays}"
+        )
+
+    def give(self, table: _Kind, pos: int, template: Quote, ctx: _Context, why_pledge: str) -> bool:
+        """Give the candidate at *pos* a gift priced as *template*, unless they hold one for those months."""
+        i = table.order[pos]
+        obj = self.objects[i]
+        covers = ctx.covers
+        if covers is not None:
+            covers = getattr(obj, "valid_from", None) or covers
+        person_id = self.ids[i]
+        if ctx.held:
+            held = ctx.held.get(person_id)
+            if held:
+                if covers is None:
+                    table.served[pos] = 1  # one Tết gift per person and campaign
+                    return False
+                start = month_index(covers)
+                stop = start + ctx.months
+                if any(max(start, r.start) < min(stop, r.stop) for r in held):
+                    table.served[pos] = 1  # already holds a gift of this kind for these months
+                    return False
+        score = self.scores[i]
         parts = getattr(obj.priority, "parts", ())
         why = self.texts.get((score, parts))
         if why is None:
@@ -522,31 +911,10 @@ class _Allocator:
             if parts:
                 why += " (" + ", ".join(f"{name} {value:+d}" for name, value in parts) + ")"
             self.texts[(score, parts)] = why
-        key = (pledge.id, kind, funding, quote.payable, pool.label_vi)
-        why_pledge = self.texts.get(key)
-        if why_pledge is None:
-            if funding is Funding.UNITS:
-                pays = f"1 trong {pledge.units_of(kind)} {kind.label_vi} đăng ký"
-            else:
-                pays = f"tiền tài trợ, {format_vnd(quote.payable)}"
-            why_pledge = self.texts[key] = (
-                f"; người xếp hạng cao nhất còn lại ({pool.label_vi}); "
-                f"do khoản tài trợ {pledge.id} của {balance.sponsor.name} chi trả: {pays}"
-            )
-        gift = Gift(
-            id=gift_id,
-            pledge_id=pledge.id,
-            beneficiary=self.beneficiary(person),
-            product=quote.product,
-            quote=quote,
-            funding=funding,
-            covers_from=covers,
-            priority=score,
-            reason=why + why_pledge,
-        )
-        table.served[i] = 1
-        self.gifts.append(gift)
-        return gift
+        # one call per gift (the tuple is freed at once); _Rows.split makes the columns
+        self.rows.flat.extend((person_id, self.persons[i], score, why + why_pledge, covers, template, ctx))
+        table.served[pos] = 1
+        return True
 
     # -- phases --------------------------------------------------------------
 
@@ -554,48 +922,75 @@ class _Allocator:
         table = self.kinds.get(kind)
         if table is None:
             return count
-        pool = self.pool(kind, balance.pledge, priced=False)
+        pledge = balance.pledge
+        months = _months_of(kind, pledge)
+        pool = self.pool(table, kind, pledge, priced=False)
+        ctx = _Context(table, kind, pledge, Funding.UNITS, self.on)
+        why_pledge = self.pays_text(balance, pool, f"1 trong {pledge.units_of(kind)} {kind.label_vi} đăng ký")
         served = table.served
+        classes = table.classes
         order = pool.order
+        end = len(order)
+        head = pool.head
         while count > 0:
-            while pool.head < len(order) and served[order[pool.head]]:
-                pool.head += 1
-            if pool.head >= len(order):
+            while head < end and served[order[head]]:
+                head += 1
+            if head >= end:
                 break
-            if self.give(table, order[pool.head], kind, balance, Funding.UNITS, pool) is not None:
+            pos = order[head]
+            template = self.quote(classes[pos], months)
+            if template is not None and self.give(table, pos, template, ctx, why_pledge):
                 count -= 1
             else:
-                pool.head += 1  # holds a gift already, or cannot be priced: skip it
+                head += 1  # holds a gift already, or cannot be priced: skip it
+        pool.head = head
         return count
 
     def spend_money(self, balance: PledgeBalance, kind: ProductKind, money: int) -> int:
         table = self.kinds.get(kind)
         if table is None:
             return money
-        pool = self.pool(kind, balance.pledge, priced=True)
-        assert pool.tiers is not None
+        pledge = balance.pledge
+        pool = self.pool(table, kind, pledge, priced=True)
+        ctx = _Context(table, kind, pledge, Funding.MONEY, self.on)
         served = table.served
+        payables, tiers, heads, cursor = pool.payables, pool.members, pool.heads, pool.cursor
+        # other pools may have served a tier's head since: move each head on
+        for t, members in enumerate(tiers):
+            h = heads[t]
+            if cursor[t] != _END and served[members[h]]:
+                end = len(members)
+                while h < end and served[members[h]]:
+                    h += 1
+                heads[t] = h
+                cursor[t] = members[h] if h < end else _END
+        why_pledge: dict[int, str] = {}
         while True:
-            best: _Tier | None = None
-            best_i = -1
-            for tier in pool.tiers:
-                if tier.payable > money:
-                    break
-                members = tier.members
-                while tier.head < len(members) and served[members[tier.head]]:
-                    tier.head += 1
-                if tier.head < len(members):
-                    i = members[tier.head]
-                    # indices follow the ranking: the smaller index is the better candidate
-                    if best is None or i < best_i:
-                        best, best_i = tier, i
-            if best is None:
+            # the best-ranked candidate the money left can pay for: tiers are by
+            # price, so the affordable ones come first, and the best candidate
+            # is the smallest head position among them
+            affordable = bisect_right(payables, money)
+            if not affordable:
                 return money
-            gift = self.give(table, best_i, kind, balance, Funding.MONEY, pool)
-            if gift is None:
-                best.head += 1
-            else:
-                money -= gift.amount
+            pos = min(cursor[:affordable])
+            if pos == _END:
+                return money
+            t = cursor.index(pos)
+            payable = payables[t]
+            text = why_pledge.get(payable)
+            if text is None:
+                text = why_pledge[payable] = self.pays_text(
+                    balance, pool, f"tiền tài trợ, {format_vnd(payable)}"
+                )
+            if self.give(table, pos, pool.templates[t], ctx, text):
+                money -= payable
+            members = tiers[t]
+            h = heads[t] + 1  # served now, or holds a gift for those months: skip it
+            end = len(members)
+            while h < end and served[members[h]]:
+                h += 1
+            heads[t] = h
+            cursor[t] = members[h] if h < end else _END
 
 
 def allocate(
@@ -684,4 +1079,6 @@ def allocate(
             )
         )
     unserved = tuple((kind, run.kinds[kind].served.count(0)) for kind in sorted(run.kinds))
-    return Allocation(on=on, gifts=tuple(run.gifts), leftovers=tuple(leftovers), unserved=unserved)
+    return Allocation(
+        on=on, gifts=tuple(run.rows.build(run.gift_ids, run)), leftovers=tuple(leftovers), unserved=unserved
+    )
