@@ -1147,14 +1147,38 @@ def _decide_health(run: _Run, person: Person, extra_priority: PriorityParts) -> 
     meets each value many times: the rules run once per value, through the
     same functions :func:`_decide` calls, and their results are combined here.
     """
-    on = run.on
-    dob = person.date_of_birth
-    age = on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))  # = age_on(), inlined
+    age, (state, not_difficult, cats_fact, difficult_fact, priorities), by_age, by_province = _common_parts(
+        run, person
+    )
+    child, age_fact, age_class = by_age
+    outside, province_fact = by_province
     until = person.bhyt_valid_until
     by_until = run.by_until.get(until)
     if by_until is None:
         by_until = run.by_until[until] = _until_part(run, person, age)
     insured, start, alone, valid_from, uninsured, card_facts = by_until
+    if insured is None and state is None and child is None and outside is None and not_difficult is None:
+        reasons = alone
+    else:
+        reasons = tuple([r for r in (insured, state, child, outside, not_difficult, start) if r is not None])
+    return _fast_decision(
+        run,
+        person,
+        age,
+        reasons,
+        valid_from,
+        priorities,
+        2 * age_class + uninsured,
+        extra_priority,
+        (age_fact, province_fact, cats_fact, difficult_fact, run.campaign_pair, *card_facts),
+    )
+
+
+def _common_parts(run: _Run, person: Person) -> tuple[int, _CategoriesPart, _AgePart, _ProvincePart]:
+    """The person's age and the parts every fast path reads: categories with the review flag, age, province."""
+    on = run.on
+    dob = person.date_of_birth
+    age = on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))  # = age_on(), inlined
     cats = person.categories
     by_flag = run.by_categories.get(cats)
     if by_flag is None:
@@ -1163,43 +1187,43 @@ def _decide_health(run: _Run, person: Person, extra_priority: PriorityParts) -> 
     by_cats = by_flag[flag]
     if by_cats is None:
         by_cats = by_flag[flag] = _categories_part(run, person, age)
-    state, not_difficult, cats_fact, difficult_fact, priorities = by_cats
     by_age = run.by_age.get(age)
     if by_age is None:
         by_age = run.by_age[age] = _age_part(run, person, age)
-    child, age_fact, age_class = by_age
     by_province = run.by_province.get(person.province)
     if by_province is None:
         by_province = run.by_province[person.province] = (
             _in_province(run, person, age),
             ("province", person.province),
         )
-    outside, province_fact = by_province
-    if insured is None and state is None and child is None and outside is None and not_difficult is None:
-        reasons = alone
-    else:
-        reasons = tuple([r for r in (insured, state, child, outside, not_difficult, start) if r is not None])
+    return age, by_cats, by_age, by_province
+
+
+def _fast_decision(
+    run: _Run,
+    person: Person,
+    age: int,
+    reasons: tuple[Reason, ...],
+    valid_from: dt.date | None,
+    priorities: list[Priority | None],
+    slot: int,
+    extra_priority: PriorityParts,
+    facts: tuple[tuple[str, str], ...],
+) -> Decision:
+    """The Decision of a fast path; the priority is shared per (categories, age class, insured) *slot*."""
     eligible = True
     for r in reasons:
         if r.blocking:
             eligible = False
             break
     if extra_priority:
-        prio = _priority(person, age, on, extra_priority, run.priorities)
+        prio = _priority(person, age, run.on, extra_priority, run.priorities)
     else:
-        slot = 2 * age_class + uninsured
         hit = priorities[slot]
-        prio = priorities[slot] = hit if hit is not None else _priority(person, age, on, (), run.priorities)
-    return _new_decision(
-        person,
-        run.product,
-        on,
-        eligible,
-        reasons,
-        valid_from,
-        prio,
-        (age_fact, province_fact, cats_fact, difficult_fact, run.campaign_pair, *card_facts),
-    )
+        prio = priorities[slot] = (
+            hit if hit is not None else _priority(person, age, run.on, (), run.priorities)
+        )
+    return _new_decision(person, run.product, run.on, eligible, reasons, valid_from, prio, facts)
 
 
 # Decision has no validators or converters, so its attrs __init__ only sets the fields; setting
@@ -1304,9 +1328,11 @@ def _decide_book(run: _Run, person: Person, extra_priority: PriorityParts) -> De
     The parts: citizen, compulsory SI and pension flags; age; categories with
     the review flag; province.
     """
-    on = run.on
-    dob = person.date_of_birth
-    age = on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))  # = age_on(), inlined
+    age, (_, not_difficult, cats_fact, difficult_fact, priorities), by_age, by_province = _common_parts(
+        run, person
+    )
+    under_age, age_fact, age_class = by_age
+    outside, province_fact = by_province
     slot = (
         (4 if person.vietnamese_citizen else 0)
         + (2 if person.compulsory_si else 0)
@@ -1316,26 +1342,6 @@ def _decide_book(run: _Run, person: Person, extra_priority: PriorityParts) -> De
     if by_flags is None:
         by_flags = run.by_flags[slot] = _flags_part(run, person, age)
     not_citizen, compulsory, pension, flag_facts = by_flags
-    cats = person.categories
-    by_flag = run.by_categories.get(cats)
-    if by_flag is None:
-        by_flag = run.by_categories[cats] = [None, None]
-    flag = 1 if person.difficult_circumstances else 0
-    by_cats = by_flag[flag]
-    if by_cats is None:
-        by_cats = by_flag[flag] = _categories_part(run, person, age)
-    _, not_difficult, cats_fact, difficult_fact, priorities = by_cats
-    by_age = run.by_age.get(age)
-    if by_age is None:
-        by_age = run.by_age[age] = _age_part(run, person, age)
-    under_age, age_fact, age_class = by_age
-    by_province = run.by_province.get(person.province)
-    if by_province is None:
-        by_province = run.by_province[person.province] = (
-            _in_province(run, person, age),
-            ("province", person.province),
-        )
-    outside, province_fact = by_province
     if (
         not_citizen is None
         and under_age is None
@@ -1353,26 +1359,16 @@ def _decide_book(run: _Run, person: Person, extra_priority: PriorityParts) -> De
                 if r is not None
             ]
         )
-    eligible = True
-    for r in reasons:
-        if r.blocking:
-            eligible = False
-            break
-    if extra_priority:
-        prio = _priority(person, age, on, extra_priority, run.priorities)
-    else:
-        until = person.bhyt_valid_until
-        slot = 2 * age_class + (until is None or until < on)
-        hit = priorities[slot]
-        prio = priorities[slot] = hit if hit is not None else _priority(person, age, on, (), run.priorities)
-    return _new_decision(
+    until = person.bhyt_valid_until
+    return _fast_decision(
+        run,
         person,
-        run.product,
-        on,
-        eligible,
+        age,
         reasons,
         None,
-        prio,
+        priorities,
+        2 * age_class + (until is None or until < run.on),
+        extra_priority,
         (age_fact, province_fact, cats_fact, difficult_fact, run.campaign_pair, *flag_facts),
     )
 
