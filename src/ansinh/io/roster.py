@@ -557,23 +557,9 @@ class _Builder:
                 except _CellError as e:
                     self.fail(errors, row, "former_province" if former else "province", prov, str(e))
 
-        # identifiers are unique, so not memoised: the common case (exactly the digits) is inlined
-        cccd: str | None = None
-        if i_cccd is not None:
-            value = cells[i_cccd].strip()
-            if value:
-                if len(value) == 12 and value.isascii() and value.isdigit():
-                    cccd = value
-                else:
-                    cccd = self.digits(errors, row, "cccd", value, 12)
-        si: str | None = None
-        if i_si is not None:
-            value = cells[i_si].strip()
-            if value:
-                if len(value) == 10 and value.isascii() and value.isdigit():
-                    si = value
-                else:
-                    si = self.digits(errors, row, "social_insurance_number", value, 10)
+        # identifiers are unique, so not memoised
+        cccd = None if i_cccd is None else self.digits(errors, row, "cccd", cells[i_cccd], 12)
+        si = None if i_si is None else self.digits(errors, row, "social_insurance_number", cells[i_si], 10)
 
         categories = _NO_CATEGORIES
         difficult_category = False
