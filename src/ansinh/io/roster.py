@@ -55,9 +55,9 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, Literal, TypeVar
 
 import attrs
 
@@ -335,6 +335,16 @@ def _province_value(cell: str, former: bool) -> str:
         raise _CellError("unknown province: not a current or former province name or code") from None
 
 
+def _current_province(cell: str) -> str:
+    return _province_value(cell, False)
+
+
+def _former_province(cell: str) -> str:
+    return _province_value(cell, True)
+
+
+_T = TypeVar("_T")
+
 _PROVINCE_ALIASES: Final = {"hcm": "79", "tp hcm": "79", "tphcm": "79", "sai gon": "79", "hn": "01"}
 
 
@@ -458,10 +468,22 @@ class _Builder:
         self.categories: dict[str, tuple[frozenset[Category], bool]] = {}
         self.bools: dict[str, bool] = {}
 
-    def date(self, cell: str) -> dt.date:
-        hit = self.dates.get(cell)
+    def parsed(
+        self,
+        cache: dict[str, _T],
+        parse: Callable[[str], _T],
+        errors: list[RejectedRow],
+        row: int,
+        field: str,
+        value: str,
+    ) -> _T | None:
+        """``parse(value)``, once per distinct value in a load; ``None`` (and a problem) if it fails."""
+        hit = cache.get(value)
         if hit is None:
-            hit = self.dates[cell] = _parse_date(cell)
+            try:
+                hit = cache[value] = parse(value)
+            except _CellError as e:
+                self.fail(errors, row, field, value, str(e))
         return hit
 
     def fail(self, errors: list[RejectedRow], row: int, field: str, value: str, reason: str) -> None:
@@ -473,13 +495,7 @@ class _Builder:
         value = cell.strip()
         if not value:
             return None
-        hit = self.bools.get(value)
-        if hit is None:
-            try:
-                hit = self.bools[value] = _parse_bool(value)
-            except _CellError as e:
-                self.fail(errors, row, field, value, str(e))
-        return hit
+        return self.parsed(self.bools, _parse_bool, errors, row, field, value)
 
     def digits(self, errors: list[RejectedRow], row: int, field: str, cell: str, n: int) -> str | None:
         value = cell.strip()
@@ -532,12 +548,7 @@ class _Builder:
         if dob_cell == "":
             self.fail(errors, row, "date_of_birth", dob_cell, "required: a date dd/mm/yyyy or yyyy-mm-dd")
         else:
-            dob = self.dates.get(dob_cell)
-            if dob is None:
-                try:
-                    dob = self.dates[dob_cell] = _parse_date(dob_cell)
-                except _CellError as e:
-                    self.fail(errors, row, "date_of_birth", dob_cell, str(e))
+            dob = self.parsed(self.dates, _parse_date, errors, row, "date_of_birth", dob_cell)
 
         prov = cells[i_province].strip() if i_province is not None else ""
         former = False
@@ -548,14 +559,10 @@ class _Builder:
         if not prov:
             field = "province" if i_province is not None else "former_province"
             self.fail(errors, row, field, prov, "required: a province")
+        elif former:
+            province = self.parsed(self.formers, _former_province, errors, row, "former_province", prov)
         else:
-            cache = self.formers if former else self.provinces
-            province = cache.get(prov)
-            if province is None:
-                try:
-                    province = cache[prov] = _province_value(prov, former)
-                except _CellError as e:
-                    self.fail(errors, row, "former_province" if former else "province", prov, str(e))
+            province = self.parsed(self.provinces, _current_province, errors, row, "province", prov)
 
         # identifiers are unique, so not memoised
         cccd = None if i_cccd is None else self.digits(errors, row, "cccd", cells[i_cccd], 12)
@@ -566,12 +573,7 @@ class _Builder:
         if i_categories is not None:
             text = cells[i_categories].strip()
             if text:
-                parsed = self.categories.get(text)
-                if parsed is None:
-                    try:
-                        parsed = self.categories[text] = _parse_categories(text)
-                    except _CellError as e:
-                        self.fail(errors, row, "categories", text, str(e))
+                parsed = self.parsed(self.categories, _parse_categories, errors, row, "categories", text)
                 if parsed is not None:
                     categories, difficult_category = parsed
 
@@ -605,12 +607,7 @@ class _Builder:
         if i_until is not None:
             until_cell = cells[i_until].strip()
             if until_cell != "":
-                until = self.dates.get(until_cell)
-                if until is None:
-                    try:
-                        until = self.dates[until_cell] = _parse_date(until_cell)
-                    except _CellError as e:
-                        self.fail(errors, row, "bhyt_valid_until", until_cell, str(e))
+                until = self.parsed(self.dates, _parse_date, errors, row, "bhyt_valid_until", until_cell)
 
         months = 0
         if i_months is not None:
@@ -636,10 +633,9 @@ class _Builder:
                         "both admission and discharge dates are needed for a hospital stay",
                     )
                     continue
-                try:
-                    days.append(self.date(raw_day))
-                except _CellError as e:
-                    self.fail(errors, row, field, raw_day, str(e))
+                day = self.parsed(self.dates, _parse_date, errors, row, field, raw_day)
+                if day is not None:
+                    days.append(day)
             if len(days) == 2:
                 if days[1] < days[0]:
                     self.fail(errors, row, "hospital_discharge", discharged, "before the admission date")
