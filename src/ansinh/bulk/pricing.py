@@ -521,6 +521,10 @@ class _Out:
     payable: I64
     group: npt.NDArray[np.int8]
 
+    def rows(self, sl: slice) -> tuple[I64, I64, I64, I64, npt.NDArray[np.int8]]:
+        """Views of the five output columns over the rows *sl*."""
+        return self.gross[sl], self.state[sl], self.local[sl], self.payable[sl], self.group[sl]
+
 
 def _pool_array(n: int, dtype: type[np.integer[Any]]) -> Any:
     """An uninitialised numpy array in Arrow's memory pool (the output columns' future home).
@@ -684,13 +688,7 @@ def _cards_by_class(
         key += sr
     np.take(t.month_code, months, out=a, mode="clip")
     key += a
-    gross, state, local, payable, group = (
-        out.gross[sl],
-        out.state[sl],
-        out.local[sl],
-        out.payable[sl],
-        out.group[sl],
-    )
+    gross, state, local, payable, group = out.rows(sl)
     if t.dense is not None:
         tg, ts, tl, tp, tgr = t.dense
         np.take(tg, key, out=gross, mode="clip")
@@ -728,13 +726,7 @@ def _price_batch(
     """Price one batch into ``out[offset:offset+len]``; return the rows left to the scalar path."""
     n = batch.num_rows
     sl = slice(offset, offset + n)
-    gross, state, local, payable, group = (
-        out.gross[sl],
-        out.state[sl],
-        out.local[sl],
-        out.payable[sl],
-        out.group[sl],
-    )
+    gross, state, local, payable, group = out.rows(sl)
     date_arr = batch.column(batch.schema.get_field_index(DATE))
     days_arr = date_arr.view(pa.int32())
     date_nulls = None
