@@ -26,12 +26,13 @@ import attrs
 from ansinh.core.dates import add_months
 from ansinh.core.people import Category, Person
 from ansinh.core.pricing import Quote
-from ansinh.core.products import Product, ProductKind
+from ansinh.core.products import MAX_MONTHS, Product, ProductKind
 from ansinh.core.provinces import province as _province
 from ansinh.core.validators import date as _date
 from ansinh.core.validators import non_empty_text as _text
 from ansinh.core.validators import non_negative_int as _non_negative_int
 from ansinh.core.validators import optional_province as _opt_province
+from ansinh.core.validators import whole_number as _whole_number
 from ansinh.exceptions import InvalidValueError
 
 __all__ = [
@@ -183,10 +184,10 @@ class Pledge:
     earmark: Earmark | None = None
     strategy: str = ""
     """The sourcing strategy the pledge came from (plugin strategy name), if any."""
-    card_months: int = 12
-    """Months of each card this pledge buys (3, 6 or 12)."""
-    book_months: int = 12
-    """Months of each book this pledge buys."""
+    card_months: int = attrs.field(default=12, validator=_whole_number(1, MAX_MONTHS))
+    """Months of each card this pledge buys (the law of the purchase date allows 3, 6 or 12)."""
+    book_months: int = attrs.field(default=12, validator=_whole_number(1, MAX_MONTHS))
+    """Months of each book this pledge buys (the law of the purchase date allows 1, 3, 6 or 12)."""
     instalments: tuple[Instalment, ...] = ()
 
     def __attrs_post_init__(self) -> None:

@@ -19,6 +19,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from ansinh.core.validators import whole_number
 from ansinh.exceptions import InvalidProductError
 
 __all__ = ["MAX_MONTHS", "HealthCard", "Product", "ProductKind", "SocialBook", "TetGift"]
@@ -55,17 +56,7 @@ class ProductKind(enum.StrEnum):
 
 
 def _whole(low: int, high: int | None) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or value < low
-            or (high is not None and value > high)
-        ):
-            allowed = f"a whole number from {low} to {high}" if high else f"a whole number >= {low}"
-            raise InvalidProductError(attr.name, value, allowed)
-
-    return check
+    return whole_number(low, high, InvalidProductError)
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)

@@ -18,6 +18,7 @@ __all__ = [
     "non_negative_int",
     "optional_province",
     "positive_amount",
+    "whole_number",
 ]
 
 
@@ -37,6 +38,30 @@ def non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> N
     """A whole number >= 0 (đồng or a count); ``bool`` and ``float`` are refused."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidValueError(attr.name, value, "a whole number >= 0 (money in whole đồng, never float)")
+
+
+def whole_number(
+    low: int, high: int | None = None, error: type[InvalidValueError] = InvalidValueError
+) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """A validator accepting whole numbers from *low* to *high* (no upper bound if ``None``).
+
+    ``bool`` and ``float`` are refused; the error raised is *error* (an
+    :class:`~ansinh.exceptions.InvalidValueError` subclass).
+    """
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < low
+            or (high is not None and value > high)
+        ):
+            allowed = (
+                f"a whole number from {low} to {high}" if high is not None else f"a whole number >= {low}"
+            )
+            raise error(attr.name, value, allowed)
+
+    return check
 
 
 def positive_amount(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
