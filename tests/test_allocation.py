@@ -430,3 +430,36 @@ def test_of_two_bad_values_the_first_gift_s_is_reported(late: str, unaffiliated:
     state = state_of(Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 2),)))
     with pytest.raises(InvalidValueError, match=error):
         allocate(state, cands, on=ON, affiliations={unaffiliated: ["ok", ""]})
+
+
+@pytest.mark.parametrize("months", [0, 61, True, 1.5, "12"])
+def test_pledge_months_must_be_whole_and_in_range(months: object) -> None:
+    for field in ("card_months", "book_months"):
+        with pytest.raises(InvalidValueError, match=field):
+            Pledge(id="P1", sponsor_id="S1", money=1_000_000, **{field: months})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("funding", ["units", "money"])
+def test_a_period_the_law_does_not_allow_is_the_leftover_reason(funding: str) -> None:
+    pledge = (
+        Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 2),), card_months=7)
+        if funding == "units"
+        else Pledge(id="P1", sponsor_id="S1", money=10_000_000, card_months=7)
+    )
+    ledger = Ledger(CAMPAIGN)
+    ledger.append(
+        PledgeRegistered(
+            event_id="reg", on=ON, sponsor=Sponsor(id="S1", name="A", kind="bank"), pledge=pledge
+        )
+    )
+    result = allocate(ledger.state, [Candidate(person=person(i), product=CARD) for i in range(3)], on=ON)
+    assert result.gifts == ()
+    (left,) = result.leftovers
+    assert "does not allow a 7-month health-insurance card (only 3, 6, 12 months)" in left.reason_en
+    assert "không cho phép thẻ BHYT 7 tháng (chỉ 3, 6, 12 tháng)" in left.reason_vi
+    assert "no matching eligible candidate" not in left.reason_en
+
+
+def test_allocate_refuses_a_law_of_the_wrong_type() -> None:
+    with pytest.raises(InvalidValueError, match="law"):
+        allocate(Ledger(CAMPAIGN).state, [], on=ON, law="2026")  # type: ignore[arg-type]

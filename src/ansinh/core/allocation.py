@@ -62,7 +62,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import attrgetter, floordiv, is_, is_not, or_, truth
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Final, Protocol, TypeVar, cast
 
 import attrs
 
@@ -380,6 +380,32 @@ def _months_of(kind: ProductKind, pledge: Pledge) -> int:
     if kind is ProductKind.SOCIAL_BOOK:
         return pledge.book_months
     return 0
+
+
+_PAYMENT_MONTHS: Final = {
+    ProductKind.HEALTH_CARD: "bhyt_payment_months",
+    ProductKind.SOCIAL_BOOK: "vsi_payment_months",
+}
+
+
+def _period_refused(law: Law, kind: ProductKind, pledge: Pledge, on: dt.date) -> tuple[str, str] | None:
+    """Why *pledge* cannot buy *kind* at all on *on* (the law does not allow its period), or ``None``."""
+    name = _PAYMENT_MONTHS.get(kind)
+    if name is None:
+        return None
+    months = _months_of(kind, pledge)
+    try:
+        allowed = law.months(name, on=on)
+    except AnsinhError:
+        return None  # no payment periods in force that day: pricing refuses every gift alike
+    if months in allowed:
+        return None
+    listed = ", ".join(map(str, allowed))
+    return (
+        f"luật ngày {on.day:02d}/{on.month:02d}/{on.year} không cho phép {kind.label_vi} {months} tháng "
+        f"(chỉ {listed} tháng)",
+        f"the law of {on.isoformat()} does not allow a {months}-month {kind.label_en} (only {listed} months)",
+    )
 
 
 def _with_months(product: Product, months: int) -> Product:
@@ -1027,6 +1053,12 @@ def allocate(
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise InvalidValueError("on", on, "a datetime.date")
     money_buys = ProductKind(money_buys)
+    if law is None:
+        from ansinh.data import default_law
+
+        law = default_law()
+    elif not isinstance(law, Law):
+        raise InvalidValueError("law", law, "an ansinh.Law or None")
     run = _Allocator(
         state,
         candidates,
@@ -1062,10 +1094,18 @@ def allocate(
         if not units and money <= 0:
             continue
         vi, en = [], []
-        if units:
+        refused = [
+            text
+            for kind in dict.fromkeys([*(k for k, _ in units), *([money_buys] if money > 0 else [])])
+            if (text := _period_refused(law, kind, b.pledge, on)) is not None
+        ]
+        for text_vi, text_en in refused:
+            vi.append(text_vi)
+            en.append(text_en)
+        if units and not refused:
             vi.append("không còn người đủ điều kiện phù hợp để nhận số đơn vị còn lại")
             en.append("no matching eligible candidate left for the remaining units")
-        if money > 0:
+        if money > 0 and not refused:
             vi.append(f"số tiền còn lại {format_vnd(money)} không đủ mua thêm suất nào cho người phù hợp")
             en.append(f"the {format_vnd(money, 'en')} left buys no gift for any matching candidate")
         leftovers.append(
