@@ -276,7 +276,10 @@ def _texts(value: Any) -> frozenset[str]:
         return frozenset()
     if isinstance(value, str):
         raise InvalidValueError("affiliations", value, "a set of strings, not a string")
-    result = frozenset(value)
+    try:
+        result = frozenset(value)
+    except TypeError:
+        raise InvalidValueError("affiliations", value, "a set of non-empty strings") from None
     if not all(isinstance(v, str) and v.strip() for v in result):
         raise InvalidValueError("affiliations", value, "non-empty strings")
     return result
