@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import attrs
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ansinh.core.allocation as _allocation_internals
-from ansinh.core.allocation import Allocation, Candidate, allocate
+from ansinh.core.allocation import Allocation, Candidate, Gifts, allocate
 from ansinh.core.campaign import (
     Beneficiary,
     Campaign,
@@ -463,3 +465,99 @@ def test_a_period_the_law_does_not_allow_is_the_leftover_reason(funding: str) ->
 def test_allocate_refuses_a_law_of_the_wrong_type() -> None:
     with pytest.raises(InvalidValueError, match="law"):
         allocate(Ledger(CAMPAIGN).state, [], on=ON, law="2026")  # type: ignore[arg-type]
+
+
+# -- Gifts: decided in allocate(), built when first read -----------------------------
+
+
+def _columns(gifts: Gifts) -> tuple[object, ...]:
+    return (len(gifts), gifts.amounts, gifts.total, gifts.person_ids, gifts.pledge_ids, gifts.kinds)
+
+
+@given(scenarios())
+def test_the_columns_read_before_building_equal_the_built_gifts(
+    scenario: tuple[LedgerState, list[Candidate], dict[str, frozenset[str]]],
+) -> None:
+    result = _run(scenario)
+    before = _columns(result.gifts)  # read from the plan: nothing built yet
+    gifts = tuple(result.gifts)
+    assert before == (
+        len(gifts),
+        tuple(g.amount for g in gifts),
+        sum(g.amount for g in gifts),
+        tuple(g.person_id for g in gifts),
+        tuple(g.pledge_id for g in gifts),
+        tuple(g.kind for g in gifts),
+    )
+    assert _columns(result.gifts) == before  # and read again from the built gifts
+    assert _columns(Gifts(gifts)) == before
+
+
+def _is_built(gifts: Gifts) -> bool:
+    return gifts._plan is None
+
+
+def test_gifts_are_built_once_and_behave_as_a_tuple() -> None:
+    cands = [Candidate(person=person(i), product=CARD) for i in range(5)]
+    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_200_000)), cands, on=ON)
+    gifts = result.gifts
+    assert not _is_built(gifts)  # decided and checked, not built yet
+    first = gifts[0]
+    assert _is_built(gifts)
+    assert gifts[0] is first
+    assert next(iter(gifts)) is first
+    built = tuple(gifts)
+    assert len(built) == 3
+    assert gifts[-1] is built[-1]
+    assert gifts[1:] == built[1:]
+    assert gifts == built
+    assert gifts == Gifts(built)
+    assert gifts != list(built)
+    assert hash(gifts) == hash(built) == hash(Gifts(built))
+    assert first in gifts
+    assert gifts.index(built[2]) == 2
+    assert gifts.count(first) == 1
+    assert repr(gifts) == f"Gifts({built!r})"
+    assert pickle.loads(pickle.dumps(result)) == result
+    again = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_200_000)), cands, on=ON)
+    assert again == result
+    assert hash(again) == hash(result)
+    assert Allocation(on=ON, gifts=list(built), leftovers=(), unserved=()).gifts == built
+
+
+def test_threads_reading_a_new_allocation_see_equal_gifts() -> None:
+    cands = [Candidate(person=person(i), product=CARD) for i in range(200)]
+    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=60_000_000)), cands, on=ON)
+    with ThreadPoolExecutor(4) as pool:
+        seen = list(pool.map(lambda _: tuple(result.gifts), range(8)))
+    assert all(s == seen[0] for s in seen)
+    assert len(seen[0]) == 158
+
+
+def test_gifts_refuse_what_is_not_a_gift() -> None:
+    with pytest.raises(InvalidValueError, match=r"gifts\[1\]"):
+        Gifts([_run_one().gifts[0], "P1:X001:health_card"])  # type: ignore[list-item]
+    with pytest.raises(InvalidValueError, match=r"gifts\[0\]"):
+        Allocation(on=ON, gifts=[None], leftovers=(), unserved=())  # type: ignore[list-item]
+
+
+def _run_one() -> Allocation:
+    return allocate(
+        state_of(Pledge(id="P1", sponsor_id="S1", money=1_000_000)),
+        [Candidate(person=person(1), product=CARD)],
+        on=ON,
+    )
+
+
+@pytest.mark.parametrize("targets", ["DN-1", 7, [None], ["DN-1", " "]])
+def test_affiliations_that_are_not_a_collection_of_names_are_refused(targets: object) -> None:
+    # a string is not a set of names (it would otherwise match its letters)
+    state = state_of(Pledge(id="P1", sponsor_id="S1", money=1_000_000))
+    with pytest.raises(InvalidValueError, match="affiliations"):
+        allocate(state, [Candidate(person=person(1), product=CARD)], on=ON, affiliations={"X001": targets})  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize("affiliations", [7, "DN-1", [""]])
+def test_beneficiary_refuses_affiliations_that_are_not_names(affiliations: object) -> None:
+    with pytest.raises(InvalidValueError, match="affiliations"):
+        Beneficiary(person_id="X001", province="31", affiliations=affiliations)

@@ -31,6 +31,12 @@ with provincial top-ups — province), and candidates are grouped by class, so
 the work grows with the number of candidates and gifts, not with candidates ×
 pledges (``benchmarks/bench_allocation.py`` measures a national campaign).
 
+Every gift is decided, priced and checked before :func:`allocate` returns;
+the :class:`~ansinh.core.campaign.Gift` objects themselves are built when
+:attr:`Allocation.gifts` (a :class:`Gifts` sequence) is first read, so a
+summary of a large allocation (``len(result.gifts)``,
+``result.gifts.total``) costs no objects per gift.
+
 >>> import datetime as dt
 >>> from ansinh.core.campaign import Campaign, Pledge, Sponsor
 >>> from ansinh.core.ledger import Ledger, PledgeRegistered
@@ -52,6 +58,8 @@ pledges (``benchmarks/bench_allocation.py`` measures a national campaign).
 [('HP-0', 379080), ('HP-1', 379080)]
 >>> result.leftovers[0].money_left
 241840
+>>> len(result.gifts), result.gifts.total, result.gifts.pledge_ids
+(2, 758160, ('P1', 'P1'))
 """
 
 from __future__ import annotations
@@ -59,10 +67,11 @@ from __future__ import annotations
 import datetime as dt
 import types
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import compress, repeat
-from operator import attrgetter, floordiv, is_, is_not, or_, truth
-from typing import Any, Final, Protocol, TypeVar, cast
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, compress, repeat
+from operator import add, attrgetter, floordiv, is_, is_not, or_, truth
+from typing import Any, Final, Protocol, TypeVar, cast, overload
 
 import attrs
 
@@ -91,6 +100,7 @@ __all__ = [
     "Allocation",
     "Candidate",
     "CandidateLike",
+    "Gifts",
     "Leftover",
     "allocate",
 ]
@@ -140,6 +150,123 @@ class Leftover:
     reason_en: str
 
 
+class Gifts(Sequence[Gift]):
+    """The gifts of an :class:`Allocation`, in allocation order: a read-only sequence of :class:`Gift`.
+
+    :func:`allocate` decides every gift — who, which product, which pledge
+    pays, at what price — and checks every value, but builds the
+    :class:`~ansinh.core.campaign.Gift` objects only when they are first read
+    (by index, iteration, :meth:`Allocation.events` …), all at once; a
+    national campaign's 100,000s of gifts are then not built just to be
+    counted.  ``len()`` and the columns :attr:`amounts`, :attr:`person_ids`,
+    :attr:`pledge_ids`, :attr:`kinds` and :attr:`total` never build them.
+
+    Compares equal to another ``Gifts`` or a tuple holding equal gifts, is
+    hashable and pickles as its gifts.  ``Gifts(iterable)`` wraps gifts made
+    elsewhere.
+
+    >>> Gifts() == ()
+    True
+    """
+
+    __slots__ = ("_gifts", "_plan")
+
+    def __init__(self, gifts: Iterable[Gift] = ()) -> None:
+        items = tuple(gifts)
+        for k, gift in enumerate(items):
+            if not isinstance(gift, Gift):
+                raise InvalidValueError(f"gifts[{k}]", gift, "a Gift")
+        self._gifts: tuple[Gift, ...] | None = items
+        self._plan: _Plan | None = None
+
+    @classmethod
+    def _planned(cls, plan: _Plan) -> Gifts:
+        new = cls.__new__(cls)
+        new._gifts = None
+        new._plan = plan
+        return new
+
+    def _built(self) -> tuple[Gift, ...]:
+        gifts = self._gifts
+        if gifts is None:
+            plan = self._plan
+            if plan is None:  # another thread built them meanwhile
+                return cast("tuple[Gift, ...]", self._gifts)
+            gifts = self._gifts = tuple(plan.build())
+            self._plan = None  # frees the candidates' columns
+        return gifts
+
+    def __len__(self) -> int:
+        plan = self._plan
+        return len(self._built()) if plan is None else len(plan.candidates)
+
+    @overload
+    def __getitem__(self, index: int) -> Gift: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Gift, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Gift | tuple[Gift, ...]:
+        return self._built()[index]
+
+    def __iter__(self) -> Iterator[Gift]:
+        return iter(self._built())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._built()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Gifts):
+            return self._built() == other._built()
+        if isinstance(other, tuple):
+            return self._built() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._built())
+
+    def __repr__(self) -> str:
+        return f"Gifts({self._built()!r})"
+
+    def __reduce__(self) -> tuple[type[Gifts], tuple[tuple[Gift, ...]]]:
+        return (Gifts, (self._built(),))
+
+    def _column(
+        self, of_plan: Callable[[_Plan], Iterable[_T]], of_gift: Callable[[Gift], _T]
+    ) -> tuple[_T, ...]:
+        plan = self._plan
+        return tuple(map(of_gift, self._built())) if plan is None else tuple(of_plan(plan))
+
+    @property
+    def amounts(self) -> tuple[int, ...]:
+        """What each gift costs its pledge, in đồng (``gift.amount``)."""
+        return self._column(lambda p: map(_PAYABLE, p.templates), _AMOUNT)
+
+    @property
+    def total(self) -> int:
+        """What all the gifts cost, in đồng."""
+        return sum(self.amounts)
+
+    @property
+    def person_ids(self) -> tuple[str, ...]:
+        """Who receives each gift (``gift.person_id``)."""
+        return self._column(lambda p: map(p.ids.__getitem__, p.candidates), _PERSON_ID)
+
+    @property
+    def pledge_ids(self) -> tuple[str, ...]:
+        """Which pledge pays each gift (``gift.pledge_id``)."""
+        return self._column(lambda p: map(_PLEDGE_ID, p.contexts), _PLEDGE_ID)
+
+    @property
+    def kinds(self) -> tuple[ProductKind, ...]:
+        """The kind of each gift (``gift.kind``)."""
+        return self._column(lambda p: (t.product.kind for t in p.templates), _GIFT_KIND)
+
+
+def _gifts(value: Iterable[Gift]) -> Gifts:
+    return value if isinstance(value, Gifts) else Gifts(value)
+
+
 @attrs.frozen(kw_only=True)
 class Allocation:
     """The gifts :func:`allocate` proposes, and what is left.
@@ -149,8 +276,8 @@ class Allocation:
 
     on: dt.date
     """The purchase date every gift is priced on."""
-    gifts: tuple[Gift, ...]
-    """In allocation order."""
+    gifts: Gifts = attrs.field(converter=_gifts)
+    """In allocation order (any iterable of gifts given is kept as :class:`Gifts`)."""
     leftovers: tuple[Leftover, ...]
     """Every pledge that still holds units or money, by pledge id."""
     unserved: tuple[tuple[ProductKind, int], ...]
@@ -176,14 +303,16 @@ class Allocation:
 #   scores, int keys) with loops run by C (comprehensions, map), ranks them
 #   with two stable sorts on plain ints and strings, and groups the rank
 #   positions by price class and province once;
-# - matching (spend_units / spend_money / give) only records each gift as a row
-#   of plain values (_Rows);
-# - _Rows.build then makes the Gift, Quote and Beneficiary objects field by
-#   field with map over the slots' setters, without re-running validators on
-#   values that already passed them (Person's, Pledge's, price()'s) - the
-#   "trusted path" (_Trusted).  Values that could fail (a candidate's
-#   valid_from, the affiliations given) are checked first, and the real
-#   constructors raise their usual error for the first bad gift.
+# - matching (spend_units / spend_money) only appends each gift to the plan's
+#   columns (_Plan: candidate index, template quote, context), and _Plan.check
+#   looks at the values Gift and Beneficiary could refuse (a candidate's
+#   valid_from, the affiliations given, a commune) before allocate returns;
+# - _Plan.build makes the Gift, Quote and Beneficiary objects when the
+#   allocation's Gifts are first read, field by field with loops over the
+#   slots' setters, without re-running validators on values that already
+#   passed them (Person's, Pledge's, price()'s) - the "trusted path"
+#   (_Trusted).  If a value could fail, the real constructors are used, and
+#   raise their usual error for the first bad gift.
 
 
 def _setter(cls: type, name: str) -> Callable[[Any, Any], None]:
@@ -244,6 +373,7 @@ def _plain_attrs(cls: type) -> bool:
 
 _TRUSTED = _Trusted()
 _K = TypeVar("_K")
+_T = TypeVar("_T")
 _new = object.__new__
 _NO_AFFILIATIONS: frozenset[str] = frozenset()
 
@@ -348,9 +478,14 @@ _VSI_OF = attrgetter("vsi_supported_months")
 _PROVINCE = attrgetter("province")
 _CATEGORIES = attrgetter("categories")
 _COMMUNE = attrgetter("commune")
+_COVERS = attrgetter("covers")
 _ID_PREFIX = attrgetter("id_prefix")
 _ID_SUFFIX = attrgetter("id_suffix")
 _PLEDGE_ID = attrgetter("pledge_id")
+_PAYABLE = attrgetter("payable")
+_AMOUNT = attrgetter("amount")
+_PERSON_ID = attrgetter("person_id")
+_GIFT_KIND = attrgetter("kind")
 _FUNDING = attrgetter("funding")
 _PRODUCT = attrgetter("product")
 _BIRTH_OF = attrgetter("date_of_birth")
@@ -432,58 +567,173 @@ def _check_candidates(candidates: Iterable[CandidateLike], scope: str | None) ->
 class _Context:
     """What every gift paid by one pledge from one pool shares."""
 
-    __slots__ = ("covers", "funding", "held", "id_prefix", "id_suffix", "months", "pledge_id")
+    __slots__ = (
+        "balance",
+        "covers",
+        "funding",
+        "held",
+        "id_prefix",
+        "id_suffix",
+        "kind",
+        "label_vi",
+        "months",
+        "pays",
+        "pledge_id",
+    )
 
     def __init__(
-        self, table: _Kind, kind: ProductKind, pledge: Pledge, funding: Funding, on: dt.date
+        self,
+        table: _Kind,
+        kind: ProductKind,
+        balance: PledgeBalance,
+        pool: _Pool,
+        funding: Funding,
+        on: dt.date,
     ) -> None:
+        pledge = balance.pledge
+        self.balance = balance
+        self.kind = kind
         self.funding = funding
         self.pledge_id = pledge.id
+        self.label_vi = pool.label_vi
         self.months = _months_of(kind, pledge)
         self.covers = None if self.months == 0 else on
         """The first day covered unless the candidate says otherwise (``None``: no months)."""
         self.held = table.held
         self.id_prefix = f"{pledge.id}:"
         self.id_suffix = f":{kind.value}"
+        self.pays: dict[int, str] = {}
+
+    def pays_text(self, payable: int) -> str:
+        """The end of a gift's reason: from which pool, and which pledge pays (*payable* đồng)."""
+        text = self.pays.get(payable)
+        if text is None:
+            pledge = self.balance.pledge
+            what = (
+                f"1 trong {pledge.units_of(self.kind)} {self.kind.label_vi} đăng ký"
+                if self.funding is Funding.UNITS
+                else f"tiền tài trợ, {format_vnd(payable)}"
+            )
+            text = self.pays[payable] = (
+                f"; người xếp hạng cao nhất còn lại ({self.label_vi}); "
+                f"do khoản tài trợ {pledge.id} của {self.balance.sponsor.name} chi trả: {what}"
+            )
+        return text
 
 
-class _Rows:
-    """The gifts made so far, as columns: built into Gift objects at the end, field by field.
+def _texts_ok(collections: Iterable[Iterable[str]]) -> bool:
+    """Whether every collection holds only non-empty strings (and none is itself a string)."""
+    collections = list(collections)
+    if any(map(isinstance, collections, repeat(str))):
+        return False
+    try:
+        texts = list(chain.from_iterable(collections))
+    except TypeError:  # not a collection
+        return False
+    return all(map(isinstance, texts, repeat(str))) and all(map(str.strip, texts))
 
-    Setting one field of every gift in a loop run by C (``map`` over the
-    slots' setters) is about twice as fast as building the gifts one by one.
+
+def _quote_for(template: Quote, person_id: str, province: str) -> Quote:
+    """The same quote for another person of the same price class (no re-pricing)."""
+    if template.person_id == person_id and template.province == province:
+        return template
+    return attrs.evolve(template, person_id=person_id, province=province)
+
+
+class _Plan:
+    """Every gift :func:`allocate` decided, as columns of plain values; :meth:`build` makes the Gift objects.
+
+    Matching appends one entry per gift to :attr:`candidates`,
+    :attr:`templates` and :attr:`contexts`.  Everything else a Gift holds
+    (its id, beneficiary, reason, first day covered) follows from those and
+    the candidates' columns, so building the 100,000s of Gift, Quote and
+    Beneficiary objects waits until someone reads them (:class:`Gifts`).
     """
 
-    __slots__ = ("contexts", "covers", "flat", "person_ids", "persons", "reasons", "scores", "templates")
+    __slots__ = (
+        "affiliations",
+        "affiliations_ok",
+        "beneficiaries",
+        "candidates",
+        "communes",
+        "contexts",
+        "covers",
+        "dated",
+        "ids",
+        "objects",
+        "persons",
+        "scores",
+        "taken",
+        "templates",
+        "texts",
+    )
 
-    WIDTH = 7
-    """Values per gift in :attr:`flat`."""
-
-    def __init__(self) -> None:
-        self.flat: list[Any] = []
-        """Per gift: person id, person, score, reason, first day covered, template quote, context."""
-        self.person_ids: list[str] = []
-        self.persons: list[Person] = []
-        self.scores: list[int] = []
-        self.reasons: list[str] = []
-        self.covers: list[dt.date | None] = []
+    def __init__(
+        self,
+        objects: list[CandidateLike],
+        persons: list[Person],
+        ids: list[str],
+        scores: list[int],
+        affiliations: Mapping[str, Iterable[str]],
+        taken: set[str],
+    ) -> None:
+        # the candidates' columns, by candidate index
+        self.objects = objects
+        self.persons = persons
+        self.ids = ids
+        self.scores = scores
+        self.dated = set(map(getattr, objects, repeat("valid_from"), repeat(None))) != {None}
+        """Whether some candidate says when their gift could start covering (``valid_from``)."""
+        self.communes = set(map(_COMMUNE, persons))
+        self.affiliations_ok = _texts_ok(affiliations.values())
+        """Whether every entry of ``affiliations`` is one Beneficiary accepts."""
+        self.affiliations = affiliations
+        self.taken = taken
+        """Gift ids already in the ledger."""
+        # one entry per gift, in allocation order
+        self.candidates: list[int] = []
+        """The candidate index of each gift's person."""
         self.templates: list[Quote] = []
         """The quote of each gift's price class (another person's, or this one's)."""
         self.contexts: list[_Context] = []
+        self.covers: list[dt.date | None] = []
+        """Each gift's first day covered (filled by :meth:`check`)."""
+        self.beneficiaries: dict[str, Beneficiary] = {}
+        self.texts: dict[Any, str] = {}
 
-    def split(self) -> None:
-        """Fill the columns from :attr:`flat`."""
-        flat, w = self.flat, self.WIDTH
-        self.person_ids = cast("list[str]", flat[0::w])
-        self.persons = cast("list[Person]", flat[1::w])
-        self.scores = cast("list[int]", flat[2::w])
-        self.reasons = cast("list[str]", flat[3::w])
-        self.covers = cast("list[dt.date | None]", flat[4::w])
-        self.templates = cast("list[Quote]", flat[5::w])
-        self.contexts = cast("list[_Context]", flat[6::w])
+    def check(self) -> bool:
+        """Fill :attr:`covers`; whether every gift's values are ones Gift and Beneficiary accept.
+
+        When not, :meth:`build` raises their error for the first bad gift, as
+        :func:`allocate` must (a bad value found when the gifts are read
+        would be found too late).  Values only some candidates could have
+        wrong (a ``valid_from``, affiliations, a commune) are looked at gift
+        by gift only if some candidate has them wrong.
+        """
+        cands = self.candidates
+        if self.dated:
+            gifted = map(self.objects.__getitem__, cands)
+            valid_from = map(getattr, gifted, repeat("valid_from"), repeat(None))
+            self.covers = [
+                None if ctx.covers is None else (v or ctx.covers)
+                for ctx, v in zip(self.contexts, valid_from, strict=True)
+            ]
+            if self.first_bad_cover() < len(self.covers):
+                return False
+        else:
+            self.covers = list(map(_COVERS, self.contexts))
+        affiliations = self.affiliations
+        if not self.affiliations_ok:
+            person_ids = map(self.ids.__getitem__, cands)
+            if not _texts_ok([t for t in map(affiliations.get, person_ids) if t is not None]):
+                return False
+        if not _texts_ok([[c, normalise_name(c)] for c in self.communes if c]):
+            gifted_communes = set(map(_COMMUNE, map(self.persons.__getitem__, cands)))
+            return _texts_ok([[c, normalise_name(c)] for c in gifted_communes if c])
+        return True
 
     def first_bad_cover(self) -> int:
-        """The first row whose first day covered Gift refuses (the row count if none)."""
+        """The first gift whose first day covered Gift refuses (the gift count if none)."""
         distinct = dict(zip(map(id, self.templates), self.templates, strict=True))
         months = {k: t.product.months > 0 for k, t in distinct.items()}
         types = set(map(type, self.covers))
@@ -494,37 +744,60 @@ class _Rows:
                 return k
         return len(self.covers)
 
-    def build(self, taken: set[str], run: _Allocator) -> list[Gift]:
-        """The gifts, in the order made; *taken* holds gift ids already in the ledger.
+    def why(self, i: int) -> str:
+        """The start of a gift's reason: candidate *i*'s priority, in words."""
+        score = self.scores[i]
+        parts = getattr(self.objects[i].priority, "parts", ())
+        key = (score, parts)
+        text = self.texts.get(key)
+        if text is None:
+            text = f"ưu tiên {score}"
+            if parts:
+                text += " (" + ", ".join(f"{name} {value:+d}" for name, value in parts) + ")"
+            self.texts[key] = text
+        return text
 
-        A row Gift or Beneficiary would refuse raises their error, for the
-        first such row, as building the gifts one by one would.
+    def build(self) -> list[Gift]:
+        """The gifts, in the order made.
+
+        A gift Gift or Beneficiary would refuse raises their error, for the
+        first such gift, as building the gifts one by one would.
         """
-        self.split()
-        n = len(self.person_ids)
+        cands = self.candidates
+        n = len(cands)
+        person_ids = list(map(self.ids.__getitem__, cands))
+        persons = list(map(self.persons.__getitem__, cands))
+        scores = list(map(self.scores.__getitem__, cands))
+        reasons = list(
+            map(
+                add,
+                map(self.why, cands),
+                map(_Context.pays_text, self.contexts, map(_PAYABLE, self.templates)),
+            )
+        )
         ids = [
             _ID_PREFIX(ctx) + person_id + _ID_SUFFIX(ctx)
-            for ctx, person_id in zip(self.contexts, self.person_ids, strict=True)
+            for ctx, person_id in zip(self.contexts, person_ids, strict=True)
         ]
-        if taken:
+        if self.taken:
             for k, gift_id in enumerate(ids):
                 m = 2
-                while ids[k] in taken:
+                while ids[k] in self.taken:
                     ids[k] = f"{gift_id}:{m}"
                     m += 1
-        provinces = list(map(_PROVINCE, self.persons))
+        provinces = list(map(_PROVINCE, persons))
         bad = self.first_bad_cover()
-        beneficiaries = run.beneficiaries_for(self.person_ids, self.persons, provinces, bad)
+        beneficiaries = self.beneficiaries_for(person_ids, persons, provinces, bad)
         rows = zip(
             ids,
             self.contexts,
             beneficiaries,
             self.templates,
-            self.person_ids,
+            person_ids,
             provinces,
             self.covers,
-            self.scores,
-            self.reasons,
+            scores,
+            reasons,
             strict=True,
         )
         if bad < n or not _TRUSTED.ok or not {type(t) for t in self.templates} <= {Quote}:
@@ -534,7 +807,7 @@ class _Rows:
                     pledge_id=ctx.pledge_id,
                     beneficiary=beneficiary,
                     product=template.product,
-                    quote=run.quote_for(template, person_id, province),
+                    quote=_quote_for(template, person_id, province),
                     funding=ctx.funding,
                     covers_from=covers,
                     priority=score,
@@ -547,7 +820,7 @@ class _Rows:
         quotes = list(map(_new, repeat(Quote, n)))
         for name, set_field in _TRUSTED.quote_fields:
             _set_each(set_field, quotes, map(attrgetter(name), self.templates))
-        _set_each(_TRUSTED.quote_person_id, quotes, self.person_ids)
+        _set_each(_TRUSTED.quote_person_id, quotes, person_ids)
         _set_each(_TRUSTED.quote_province, quotes, provinces)
         gifts = list(map(_new, repeat(Gift, n)))
         columns: tuple[Iterable[Any], ...] = (
@@ -558,13 +831,112 @@ class _Rows:
             quotes,
             map(_FUNDING, self.contexts),
             self.covers,
-            self.scores,
-            self.reasons,
+            scores,
+            reasons,
             repeat(GiftStatus.ALLOCATED, n),
         )
         for set_field, values in zip(_TRUSTED.gift, columns, strict=True):
             _set_each(set_field, gifts, values)
         return gifts
+
+    def beneficiary(self, person: Person) -> Beneficiary:
+        b = self.beneficiaries.get(person.id)
+        if b is None:
+            targets = self.affiliations.get(person.id)
+            if targets is not None and not _texts_ok([targets]):
+                raise InvalidValueError(
+                    f"affiliations[{person.id!r}]", targets, "a collection of non-empty strings"
+                )
+            affs = _NO_AFFILIATIONS if targets is None else frozenset(targets)
+            if person.commune:
+                affs |= {person.commune, normalise_name(person.commune)}
+            if (
+                _TRUSTED.ok
+                and type(person.categories) is frozenset
+                and (not affs or all(isinstance(a, str) and a.strip() for a in affs))
+            ):
+                # the person's fields passed Person's validators, which are Beneficiary's
+                b = _new(Beneficiary)
+                set_id, set_province, set_categories, set_vsi, set_affs = _TRUSTED.beneficiary
+                set_id(b, person.id)
+                set_province(b, person.province)
+                set_categories(b, person.categories)
+                set_vsi(b, person.vsi_supported_months)
+                set_affs(b, affs or _NO_AFFILIATIONS)
+            else:
+                b = Beneficiary(
+                    person_id=person.id,
+                    province=person.province,
+                    categories=person.categories,
+                    vsi_supported_months=person.vsi_supported_months,
+                    affiliations=affs,
+                )
+            self.beneficiaries[person.id] = b
+        return b
+
+    def beneficiaries_for(
+        self, person_ids: list[str], persons: list[Person], provinces: list[str], limit: int
+    ) -> list[Beneficiary]:
+        """The beneficiary of each row (one per person id, made at its first row).
+
+        Raises Beneficiary's error for the first row up to *limit* whose
+        person it refuses (bad affiliations).
+        """
+        cache = self.beneficiaries
+        found = list(map(cache.get, person_ids))
+        missing = list(compress(range(len(found)), map(is_, found, repeat(None))))
+        if not missing:
+            return cast("list[Beneficiary]", found)
+        # the first row of each person id still without a beneficiary, in the
+        # order the persons lie in memory (reading them is then much faster)
+        first = dict(zip(map(person_ids.__getitem__, reversed(missing)), reversed(missing), strict=True))
+        addresses = list(map(id, persons))
+        firsts = sorted(first.values(), key=addresses.__getitem__)
+        people = list(map(persons.__getitem__, firsts))
+        targets = list(map(self.affiliations.get, map(person_ids.__getitem__, firsts)))
+        affiliations: list[frozenset[str]] = [_NO_AFFILIATIONS] * len(firsts)
+        trusted = _TRUSTED.ok and set(map(type, map(_CATEGORIES, people))) <= {frozenset}
+        refused = []
+        for k in compress(
+            range(len(firsts)),
+            map(or_, map(is_not, targets, repeat(None)), map(truth, map(_COMMUNE, people))),
+        ):
+            given = targets[k]
+            if given is not None and not _texts_ok([given]):
+                refused.append((firsts[k], k))
+                continue
+            affs = _NO_AFFILIATIONS if given is None else frozenset(given)
+            commune = people[k].commune
+            if commune:
+                affs |= {commune, normalise_name(commune)}
+            if affs and not all(isinstance(a, str) and a.strip() for a in affs):
+                refused.append((firsts[k], k))
+            affiliations[k] = affs
+        if refused:
+            row, k = min(refused)
+            if row <= limit:
+                self.beneficiary(people[k])  # Beneficiary refuses them, and says why
+            trusted = False  # the real constructor for the rest
+        if trusted:
+            made = list(map(_new, repeat(Beneficiary, len(firsts))))
+            set_id, set_province, set_categories, set_vsi, set_affs = _TRUSTED.beneficiary
+            firsts_ids = list(map(person_ids.__getitem__, firsts))
+            _set_each(set_id, made, firsts_ids)
+            _set_each(set_province, made, map(provinces.__getitem__, firsts))
+            _set_each(set_categories, made, map(_CATEGORIES, people))
+            _set_each(set_vsi, made, map(_VSI_OF, people))
+            _set_each(set_affs, made, affiliations)
+            cache.update(zip(firsts_ids, made, strict=True))
+            return list(map(cache.__getitem__, person_ids))
+        else:
+            for row, person in zip(firsts, people, strict=True):
+                if row <= limit:
+                    self.beneficiary(person)
+        # rows after *limit* may have none: the caller raises at row *limit*
+        return cast(
+            "list[Beneficiary]",
+            [cache.get(pid) if b is None else b for pid, b in zip(person_ids, found, strict=True)],
+        )
 
 
 class _Allocator:
@@ -590,19 +962,19 @@ class _Allocator:
         self.persons: list[Person] = []
         self.ids: list[str] = []
         self.scores: list[int] = []
-        self.targets: list[Iterable[str] | None] | None = None
-        """Each candidate's earmark targets (``affiliations``), once an earmark needs them."""
+        self.affiliated: list[int] | None = None
+        """The candidates ``affiliations`` names, once an earmark needs them."""
         self.rank(list(candidates), state.campaign.province)
-        self.gift_ids = {g.id for g in state.gifts}
         for g in state.gifts:
             table = self.kinds.get(g.kind)
             if g.status.is_active and table is not None:
                 table.held.setdefault(g.person_id, []).append(g.months)
         self.pools: dict[tuple[Any, ...], _Pool] = {}
-        self.quotes: dict[tuple[int, int], Quote | None] = {}
-        self.beneficiaries: dict[str, Beneficiary] = {}
-        self.texts: dict[Any, str] = {}
-        self.rows = _Rows()
+        self.quotes: dict[int, dict[int, Quote | None]] = {}
+        """Months -> price class -> its quote (``None``: the law of the day cannot price it)."""
+        self.plan = _Plan(
+            self.objects, self.persons, self.ids, self.scores, affiliations, {g.id for g in state.gifts}
+        )
 
     def rank(self, objects: list[CandidateLike], scope: str | None) -> None:
         """Fill :attr:`kinds`: the candidates per kind, best first, with their price classes.
@@ -704,100 +1076,10 @@ class _Allocator:
 
     # -- matching ------------------------------------------------------------
 
-    def beneficiary(self, person: Person) -> Beneficiary:
-        b = self.beneficiaries.get(person.id)
-        if b is None:
-            targets = self.affiliations.get(person.id)
-            affs = _NO_AFFILIATIONS if targets is None else frozenset(targets)
-            if person.commune:
-                affs |= {person.commune, normalise_name(person.commune)}
-            if (
-                _TRUSTED.ok
-                and type(person.categories) is frozenset
-                and (not affs or all(isinstance(a, str) and a.strip() for a in affs))
-            ):
-                # the person's fields passed Person's validators, which are Beneficiary's
-                b = _new(Beneficiary)
-                set_id, set_province, set_categories, set_vsi, set_affs = _TRUSTED.beneficiary
-                set_id(b, person.id)
-                set_province(b, person.province)
-                set_categories(b, person.categories)
-                set_vsi(b, person.vsi_supported_months)
-                set_affs(b, affs or _NO_AFFILIATIONS)
-            else:
-                b = Beneficiary(
-                    person_id=person.id,
-                    province=person.province,
-                    categories=person.categories,
-                    vsi_supported_months=person.vsi_supported_months,
-                    affiliations=affs,
-                )
-            self.beneficiaries[person.id] = b
-        return b
-
-    def beneficiaries_for(
-        self, person_ids: list[str], persons: list[Person], provinces: list[str], limit: int
-    ) -> list[Beneficiary]:
-        """The beneficiary of each row (one per person id, made at its first row).
-
-        Raises Beneficiary's error for the first row up to *limit* whose
-        person it refuses (bad affiliations).
-        """
-        cache = self.beneficiaries
-        found = list(map(cache.get, person_ids))
-        missing = list(compress(range(len(found)), map(is_, found, repeat(None))))
-        if not missing:
-            return cast("list[Beneficiary]", found)
-        # the first row of each person id still without a beneficiary, in the
-        # order the persons lie in memory (reading them is then much faster)
-        first = dict(zip(map(person_ids.__getitem__, reversed(missing)), reversed(missing), strict=True))
-        addresses = list(map(id, persons))
-        firsts = sorted(first.values(), key=addresses.__getitem__)
-        people = list(map(persons.__getitem__, firsts))
-        targets = list(map(self.affiliations.get, map(person_ids.__getitem__, firsts)))
-        affiliations: list[frozenset[str]] = [_NO_AFFILIATIONS] * len(firsts)
-        trusted = _TRUSTED.ok and set(map(type, map(_CATEGORIES, people))) <= {frozenset}
-        refused = []
-        for k in compress(
-            range(len(firsts)),
-            map(or_, map(is_not, targets, repeat(None)), map(truth, map(_COMMUNE, people))),
-        ):
-            affs = _NO_AFFILIATIONS if targets[k] is None else frozenset(targets[k] or ())
-            commune = people[k].commune
-            if commune:
-                affs |= {commune, normalise_name(commune)}
-            if affs and not all(isinstance(a, str) and a.strip() for a in affs):
-                refused.append((firsts[k], k))
-            affiliations[k] = affs
-        if refused:
-            row, k = min(refused)
-            if row <= limit:
-                self.beneficiary(people[k])  # Beneficiary refuses them, and says why
-            trusted = False  # the real constructor for the rest
-        if trusted:
-            made = list(map(_new, repeat(Beneficiary, len(firsts))))
-            set_id, set_province, set_categories, set_vsi, set_affs = _TRUSTED.beneficiary
-            firsts_ids = list(map(person_ids.__getitem__, firsts))
-            _set_each(set_id, made, firsts_ids)
-            _set_each(set_province, made, map(provinces.__getitem__, firsts))
-            _set_each(set_categories, made, map(_CATEGORIES, people))
-            _set_each(set_vsi, made, map(_VSI_OF, people))
-            _set_each(set_affs, made, affiliations)
-            cache.update(zip(firsts_ids, made, strict=True))
-            return list(map(cache.__getitem__, person_ids))
-        else:
-            for row, person in zip(firsts, people, strict=True):
-                if row <= limit:
-                    self.beneficiary(person)
-        # rows after *limit* may have none: the caller raises at row *limit*
-        return cast(
-            "list[Beneficiary]",
-            [cache.get(pid) if b is None else b for pid, b in zip(person_ids, found, strict=True)],
-        )
-
     def quote(self, cls: int, months: int) -> Quote | None:
-        key = (cls, months)
-        if key not in self.quotes:
+        """The quote of price class *cls* for *months* (``None``: the law of that date cannot price it)."""
+        quotes = self.quotes.setdefault(months, {})
+        if cls not in quotes:
             product, person = self.class_reps[cls]
             try:
                 q: Quote | None = price(
@@ -809,14 +1091,8 @@ class _Allocator:
                 )
             except AnsinhError:
                 q = None  # the product does not fit the law of that date: no pledge can buy it
-            self.quotes[key] = q
-        return self.quotes[key]
-
-    def quote_for(self, template: Quote, person_id: str, province: str) -> Quote:
-        """The same quote for another person of the same price class (no re-pricing)."""
-        if template.person_id == person_id and template.province == province:
-            return template
-        return attrs.evolve(template, person_id=person_id, province=province)
+            quotes[cls] = q
+        return quotes[cls]
 
     def base_order(self, table: _Kind, pledge: Pledge) -> Sequence[int]:
         """Rank positions of the candidates *pledge* may pay for, best first."""
@@ -841,16 +1117,24 @@ class _Allocator:
         if earmark.kind is EarmarkKind.COMMUNE:
             persons = self.persons
             order = table.order
-            return [i for i in base if earmark_matches(earmark, self.beneficiary(persons[order[i]]))]
+            return [i for i in base if earmark_matches(earmark, self.plan.beneficiary(persons[order[i]]))]
         if table.by_affiliation is None:
-            if self.targets is None:
-                self.targets = list(map(self.affiliations.get, self.ids))
-            targets = self.targets
-            have = set(compress(range(len(targets)), targets))  # candidates with earmark targets
-            order = table.order
+            affiliations = self.affiliations
+            if self.affiliated is None:
+                # the candidates with earmark targets: usually a few of them
+                self.affiliated = list(
+                    compress(range(len(self.ids)), map(affiliations.__contains__, self.ids))
+                )
+            ids, order = self.ids, table.order
+            position = [-1] * len(ids)  # candidate index -> rank position in this table
+            deque(map(position.__setitem__, order, range(len(order))), maxlen=0)
+            all_ok = self.plan.affiliations_ok
             index: dict[str, list[int]] = {}
-            for pos in compress(range(len(order)), map(have.__contains__, order)):
-                for target in targets[order[pos]] or ():
+            for pos in sorted(filter((-1).__lt__, map(position.__getitem__, self.affiliated))):
+                targets = affiliations[ids[order[pos]]]
+                if not (all_ok or _texts_ok([targets])):
+                    continue  # refused when they get a gift; they match no earmark
+                for target in targets:
                     members = index.get(target)
                     if members is None:
                         index[target] = [pos]
@@ -904,45 +1188,30 @@ class _Allocator:
         self.pools[key] = pool
         return pool
 
-    def pays_text(self, balance: PledgeBalance, pool: _Pool, pays: str) -> str:
-        return (
-            f"; người xếp hạng cao nhất còn lại ({pool.label_vi}); "
-            f"do khoản tài trợ {balance.pledge.id} của {balance.sponsor.name} chi trả: {pays}"
-        )
+    def holds(self, table: _Kind, pos: int, ctx: _Context) -> bool:
+        """Whether the candidate at *pos* holds a gift of this kind for the months *ctx* would cover.
 
-    def give(self, table: _Kind, pos: int, template: Quote, ctx: _Context, why_pledge: str) -> bool:
-        """Give the candidate at *pos* a gift priced as *template*, unless they hold one for those months."""
+        If so they are marked served: no pool gives them this kind again.
+        """
         i = table.order[pos]
-        obj = self.objects[i]
+        held = ctx.held.get(self.ids[i])
+        if not held:
+            return False
         covers = ctx.covers
         if covers is not None:
-            covers = getattr(obj, "valid_from", None) or covers
-        person_id = self.ids[i]
-        if ctx.held:
-            held = ctx.held.get(person_id)
-            if held:
-                if covers is None:
-                    table.served[pos] = 1  # one Tết gift per person and campaign
-                    return False
-                start = month_index(covers)
-                stop = start + ctx.months
-                if any(max(start, r.start) < min(stop, r.stop) for r in held):
-                    table.served[pos] = 1  # already holds a gift of this kind for these months
-                    return False
-        score = self.scores[i]
-        parts = getattr(obj.priority, "parts", ())
-        why = self.texts.get((score, parts))
-        if why is None:
-            why = f"ưu tiên {score}"
-            if parts:
-                why += " (" + ", ".join(f"{name} {value:+d}" for name, value in parts) + ")"
-            self.texts[(score, parts)] = why
-        # one call per gift (the tuple is freed at once); _Rows.split makes the columns
-        self.rows.flat.extend((person_id, self.persons[i], score, why + why_pledge, covers, template, ctx))
+            covers = getattr(self.objects[i], "valid_from", None) or covers
+            start = month_index(covers)
+            stop = start + ctx.months
+            if not any(max(start, r.start) < min(stop, r.stop) for r in held):
+                return False
+        # one Tết gift per person and campaign; or the months are covered already
         table.served[pos] = 1
         return True
 
     # -- phases --------------------------------------------------------------
+    #
+    # Each gift is one entry in the plan's columns (candidate index, template
+    # quote, context); the loops below only find the next candidate.
 
     def spend_units(self, balance: PledgeBalance, kind: ProductKind, count: int) -> int:
         table = self.kinds.get(kind)
@@ -951,26 +1220,29 @@ class _Allocator:
         pledge = balance.pledge
         months = _months_of(kind, pledge)
         pool = self.pool(table, kind, pledge, priced=False)
-        ctx = _Context(table, kind, pledge, Funding.UNITS, self.on)
-        why_pledge = self.pays_text(balance, pool, f"1 trong {pledge.units_of(kind)} {kind.label_vi} đăng ký")
-        served = table.served
-        classes = table.classes
-        order = pool.order
-        end = len(order)
-        head = pool.head
-        while count > 0:
-            while head < end and served[order[head]]:
-                head += 1
-            if head >= end:
-                break
+        ctx = _Context(table, kind, balance, pool, Funding.UNITS, self.on)
+        served, classes, order, candidates = table.served, table.classes, pool.order, table.order
+        quotes = self.quotes.setdefault(months, {})
+        held = ctx.held
+        picked, templates = self.plan.candidates, self.plan.templates
+        given = 0
+        head, end = pool.head, len(order)
+        while given < count and head < end:
             pos = order[head]
-            template = self.quote(classes[pos], months)
-            if template is not None and self.give(table, pos, template, ctx, why_pledge):
-                count -= 1
-            else:
-                head += 1  # holds a gift already, or cannot be priced: skip it
+            head += 1
+            if served[pos]:
+                continue
+            cls = classes[pos]
+            template = quotes[cls] if cls in quotes else self.quote(cls, months)
+            if template is None or (held and self.holds(table, pos, ctx)):
+                continue  # cannot be priced, or holds a gift for those months: skip them
+            served[pos] = 1
+            picked.append(candidates[pos])
+            templates.append(template)
+            given += 1
         pool.head = head
-        return count
+        self.plan.contexts.extend(repeat(ctx, given))
+        return count - given
 
     def spend_money(self, balance: PledgeBalance, kind: ProductKind, money: int) -> int:
         table = self.kinds.get(kind)
@@ -978,9 +1250,12 @@ class _Allocator:
             return money
         pledge = balance.pledge
         pool = self.pool(table, kind, pledge, priced=True)
-        ctx = _Context(table, kind, pledge, Funding.MONEY, self.on)
-        served = table.served
+        ctx = _Context(table, kind, balance, pool, Funding.MONEY, self.on)
+        served, candidates = table.served, table.order
         payables, tiers, heads, cursor = pool.payables, pool.members, pool.heads, pool.cursor
+        held = ctx.held
+        picked, templates = self.plan.candidates, self.plan.templates
+        given = 0
         # other pools may have served a tier's head since: move each head on
         for t, members in enumerate(tiers):
             h = heads[t]
@@ -990,26 +1265,23 @@ class _Allocator:
                     h += 1
                 heads[t] = h
                 cursor[t] = members[h] if h < end else _END
-        why_pledge: dict[int, str] = {}
         while True:
             # the best-ranked candidate the money left can pay for: tiers are by
             # price, so the affordable ones come first, and the best candidate
             # is the smallest head position among them
             affordable = bisect_right(payables, money)
             if not affordable:
-                return money
+                break
             pos = min(cursor[:affordable])
             if pos == _END:
-                return money
+                break
             t = cursor.index(pos)
-            payable = payables[t]
-            text = why_pledge.get(payable)
-            if text is None:
-                text = why_pledge[payable] = self.pays_text(
-                    balance, pool, f"tiền tài trợ, {format_vnd(payable)}"
-                )
-            if self.give(table, pos, pool.templates[t], ctx, text):
-                money -= payable
+            if not (held and self.holds(table, pos, ctx)):
+                served[pos] = 1
+                picked.append(candidates[pos])
+                templates.append(pool.templates[t])
+                given += 1
+                money -= payables[t]
             members = tiers[t]
             h = heads[t] + 1  # served now, or holds a gift for those months: skip it
             end = len(members)
@@ -1017,6 +1289,8 @@ class _Allocator:
                 h += 1
             heads[t] = h
             cursor[t] = members[h] if h < end else _END
+        self.plan.contexts.extend(repeat(ctx, given))
+        return money
 
 
 def allocate(
@@ -1119,6 +1393,7 @@ def allocate(
             )
         )
     unserved = tuple((kind, run.kinds[kind].served.count(0)) for kind in sorted(run.kinds))
-    return Allocation(
-        on=on, gifts=tuple(run.rows.build(run.gift_ids, run)), leftovers=tuple(leftovers), unserved=unserved
-    )
+    plan = run.plan
+    # a value Gift or Beneficiary refuses raises now, not when the gifts are read
+    gifts = Gifts._planned(plan) if plan.check() else Gifts(plan.build())
+    return Allocation(on=on, gifts=gifts, leftovers=tuple(leftovers), unserved=unserved)
