@@ -561,3 +561,28 @@ def test_affiliations_that_are_not_a_collection_of_names_are_refused(targets: ob
 def test_beneficiary_refuses_affiliations_that_are_not_names(affiliations: object) -> None:
     with pytest.raises(InvalidValueError, match="affiliations"):
         Beneficiary(person_id="X001", province="31", affiliations=affiliations)
+
+
+def test_changing_the_inputs_after_allocate_does_not_change_the_gifts() -> None:
+    @attrs.define
+    class Mutable:  # a caller's own candidate type, changed after allocate
+        person: Person
+        product: Product
+        priority: Priority
+
+    cands = [Mutable(person(i), CARD, Priority.of((("A", 5 - i),))) for i in range(3)]
+    affiliations = {"X000": ["DN-1"]}
+    state = state_of(
+        Pledge(
+            id="P1",
+            sponsor_id="S1",
+            money=5_000_000,
+            earmark=Earmark(kind="workers_relatives", target="DN-1"),
+        )
+    )
+    result = allocate(state, cands, on=ON, affiliations=affiliations)
+    cands[0].priority = Priority.of((("B", 9),))
+    affiliations["X000"].append("DN-2")
+    (gift,) = result.gifts
+    assert gift.reason.startswith("ưu tiên 5 (A +5)")
+    assert gift.beneficiary.affiliations == frozenset({"DN-1"})

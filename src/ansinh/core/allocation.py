@@ -479,6 +479,7 @@ _PROVINCE = attrgetter("province")
 _CATEGORIES = attrgetter("categories")
 _COMMUNE = attrgetter("commune")
 _COVERS = attrgetter("covers")
+_PRIORITY = attrgetter("priority")
 _ID_PREFIX = attrgetter("id_prefix")
 _ID_SUFFIX = attrgetter("id_suffix")
 _PLEDGE_ID = attrgetter("pledge_id")
@@ -633,6 +634,17 @@ def _texts_ok(collections: Iterable[Iterable[str]]) -> bool:
     return all(map(isinstance, texts, repeat(str))) and all(map(str.strip, texts))
 
 
+def _kept(affiliations: Mapping[str, Iterable[str]]) -> dict[str, Iterable[str]]:
+    """A copy of *affiliations* that later changes to the caller's mapping (or its sets) do not reach."""
+    kept: dict[str, Iterable[str]] = {}
+    for person_id, targets in affiliations.items():
+        try:
+            kept[person_id] = targets if isinstance(targets, str) else tuple(targets)
+        except TypeError:  # not a collection: refused if that person gets a gift
+            kept[person_id] = targets
+    return kept
+
+
 def _quote_for(template: Quote, person_id: str, province: str) -> Quote:
     """The same quote for another person of the same price class (no re-pricing)."""
     if template.person_id == person_id and template.province == province:
@@ -660,7 +672,7 @@ class _Plan:
         "covers",
         "dated",
         "ids",
-        "objects",
+        "parts",
         "persons",
         "scores",
         "taken",
@@ -678,7 +690,6 @@ class _Plan:
         taken: set[str],
     ) -> None:
         # the candidates' columns, by candidate index
-        self.objects = objects
         self.persons = persons
         self.ids = ids
         self.scores = scores
@@ -698,21 +709,26 @@ class _Plan:
         self.contexts: list[_Context] = []
         self.covers: list[dt.date | None] = []
         """Each gift's first day covered (filled by :meth:`check`)."""
+        self.parts: list[tuple[tuple[str, int], ...]] = []
+        """The parts of each gift's priority score (filled by :meth:`check`)."""
         self.beneficiaries: dict[str, Beneficiary] = {}
         self.texts: dict[Any, str] = {}
 
-    def check(self) -> bool:
-        """Fill :attr:`covers`; whether every gift's values are ones Gift and Beneficiary accept.
+    def check(self, objects: Sequence[CandidateLike]) -> bool:
+        """Whether Gift and Beneficiary accept every gift; fills :attr:`covers` and :attr:`parts`.
 
-        When not, :meth:`build` raises their error for the first bad gift, as
+        *objects* are the candidates, by candidate index.  When not, :meth:`build` raises their error for the first bad gift, as
         :func:`allocate` must (a bad value found when the gifts are read
         would be found too late).  Values only some candidates could have
         wrong (a ``valid_from``, affiliations, a commune) are looked at gift
         by gift only if some candidate has them wrong.
         """
         cands = self.candidates
+        gifted = list(map(objects.__getitem__, cands))
+        # read now what the gifts will say of a candidate's priority: the
+        # candidates may be changed before the gifts are read
+        self.parts = list(map(getattr, map(_PRIORITY, gifted), repeat("parts"), repeat(())))
         if self.dated:
-            gifted = map(self.objects.__getitem__, cands)
             valid_from = map(getattr, gifted, repeat("valid_from"), repeat(None))
             self.covers = [
                 None if ctx.covers is None else (v or ctx.covers)
@@ -744,10 +760,8 @@ class _Plan:
                 return k
         return len(self.covers)
 
-    def why(self, i: int) -> str:
-        """The start of a gift's reason: candidate *i*'s priority, in words."""
-        score = self.scores[i]
-        parts = getattr(self.objects[i].priority, "parts", ())
+    def why(self, score: int, parts: tuple[tuple[str, int], ...]) -> str:
+        """The start of a gift's reason: the priority *score* and its *parts*, in words."""
         key = (score, parts)
         text = self.texts.get(key)
         if text is None:
@@ -771,7 +785,7 @@ class _Plan:
         reasons = list(
             map(
                 add,
-                map(self.why, cands),
+                map(self.why, scores, self.parts),
                 map(_Context.pays_text, self.contexts, map(_PAYABLE, self.templates)),
             )
         )
@@ -1339,7 +1353,7 @@ def allocate(
         on=on,
         law=law,
         local_supports=local_supports,
-        affiliations=affiliations or {},
+        affiliations=_kept(affiliations or {}),
     )
     balances = sorted((b for b in state.pledges if not b.withdrawn), key=_pledge_rank)
     units_left: dict[str, dict[ProductKind, int]] = {}
@@ -1395,5 +1409,5 @@ def allocate(
     unserved = tuple((kind, run.kinds[kind].served.count(0)) for kind in sorted(run.kinds))
     plan = run.plan
     # a value Gift or Beneficiary refuses raises now, not when the gifts are read
-    gifts = Gifts._planned(plan) if plan.check() else Gifts(plan.build())
+    gifts = Gifts._planned(plan) if plan.check(run.objects) else Gifts(plan.build())
     return Allocation(on=on, gifts=gifts, leftovers=tuple(leftovers), unserved=unserved)
