@@ -897,16 +897,16 @@ class _Plan:
         person it refuses (bad affiliations).
         """
         cache = self.beneficiaries
-        found = list(map(cache.get, person_ids))
-        missing = list(compress(range(len(found)), map(is_, found, repeat(None))))
-        if not missing:
-            return cast("list[Beneficiary]", found)
-        # the first row of each person id still without a beneficiary, in the
-        # order the persons lie in memory (reading them is then much faster)
-        first = dict(zip(map(person_ids.__getitem__, reversed(missing)), reversed(missing), strict=True))
-        addresses = list(map(id, persons))
-        firsts = sorted(first.values(), key=addresses.__getitem__)
-        people = list(map(persons.__getitem__, firsts))
+        n = len(person_ids)
+        # the first row of each person id still without a beneficiary
+        first = dict(zip(reversed(person_ids), range(n - 1, -1, -1), strict=True))
+        for person_id in cache.keys() & first.keys():
+            del first[person_id]
+        if not first:
+            return list(map(cache.__getitem__, person_ids))
+        every_row = len(first) == n  # each row a new person
+        firsts: Sequence[int] = range(n) if every_row else sorted(first.values())
+        people = persons if every_row else list(map(persons.__getitem__, firsts))
         targets = list(map(self.affiliations.get, map(person_ids.__getitem__, firsts)))
         affiliations: list[frozenset[str]] = [_NO_AFFILIATIONS] * len(firsts)
         trusted = _TRUSTED.ok and set(map(type, map(_CATEGORIES, people))) <= {frozenset}
@@ -941,16 +941,13 @@ class _Plan:
             _set_each(set_vsi, made, map(_VSI_OF, people))
             _set_each(set_affs, made, affiliations)
             cache.update(zip(firsts_ids, made, strict=True))
-            return list(map(cache.__getitem__, person_ids))
+            return made if every_row else list(map(cache.__getitem__, person_ids))
         else:
             for row, person in zip(firsts, people, strict=True):
                 if row <= limit:
                     self.beneficiary(person)
         # rows after *limit* may have none: the caller raises at row *limit*
-        return cast(
-            "list[Beneficiary]",
-            [cache.get(pid) if b is None else b for pid, b in zip(person_ids, found, strict=True)],
-        )
+        return cast("list[Beneficiary]", list(map(cache.get, person_ids)))
 
 
 class _Allocator:
