@@ -67,10 +67,10 @@ from __future__ import annotations
 import datetime as dt
 import types
 from bisect import bisect_right
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, compress, repeat
-from operator import add, attrgetter, floordiv, is_, is_not, or_, truth
+from itertools import chain, compress, islice, repeat
+from operator import add, attrgetter, eq, is_not, or_, truth
 from typing import Any, Final, Protocol, TypeVar, cast, overload
 
 import attrs
@@ -409,6 +409,7 @@ class _Kind:
 
     __slots__ = (
         "by_affiliation",
+        "by_affiliation_in",
         "by_category",
         "by_class",
         "by_province",
@@ -428,17 +429,21 @@ class _Kind:
         """By rank position: ``class × len(codes) + province`` (index into *codes*)."""
         self.codes = codes
         width = len(codes)
-        self.classes = list(map(floordiv, groups, repeat(width)))
-        """Price class, by rank position (same product, categories, supported months, province)."""
         self.served = bytearray(len(order))
-        # the positions of each (class, province), in rank order
-        lists: dict[int, list[int]] = {k: [] for k in dict.fromkeys(groups)}
-        for pos, group in enumerate(groups):
-            lists[group].append(pos)
+        # the positions of each (class, province), in rank order: one pass that
+        # appends each position to its group's list (made when the group first
+        # appears, so the groups keep the order of their best candidates)
+        lists: defaultdict[int, list[int]] = defaultdict(list)
+        deque(map(list.append, map(lists.__getitem__, groups), range(len(groups))), maxlen=0)
+        class_of = {group: group // width for group in lists}
+        self.classes = list(map(class_of.__getitem__, groups))
+        """Price class, by rank position (same product, categories, supported months, province)."""
         self.by_province_class = {(codes[k % width], k // width): m for k, m in lists.items()}
         self.by_province: dict[str, list[int]] | None = None
         self.by_class: dict[int, list[int]] | None = None
         self.by_affiliation: dict[str, list[int]] | None = None
+        self.by_affiliation_in: dict[tuple[str, str], list[int]] = {}
+        """By (earmark target, province): the positions of :attr:`by_affiliation` in that province."""
         self.by_category: dict[tuple[str | None, str], list[int]] = {}
         self.held: dict[str, list[range]] = {}
         """Months already covered by an active gift of this kind, by person id."""
@@ -1024,6 +1029,18 @@ class _Allocator:
                 product_index[pid] = by_value.setdefault(product, len(by_value))
             except TypeError:  # an unhashable product: only the same object prices the same
                 product_index[pid] = by_value.setdefault(pid, len(by_value))
+        n = len(objects)
+        # the kinds in the order they first appear among the candidates (the
+        # products are in that order too)
+        used = list(dict.fromkeys(kind_of.values()))
+        members: dict[ProductKind, Sequence[int]] = {used[0]: range(n)}
+        if len(used) > 1:
+            # each kind's candidate indices, from one pass over the candidates:
+            # append every index to the list of its product's kind
+            lists: dict[ProductKind, list[int]] = {kind: [] for kind in used}
+            list_of = {pid: lists[kind] for pid, kind in kind_of.items()}
+            deque(map(list.append, map(list_of.__getitem__, product_ids), range(n)), maxlen=0)
+            members = dict(lists)
         categories = [p.categories for p in persons]
         category_index = {c: n for n, c in enumerate(dict.fromkeys(categories))}
         n_categories = len(category_index)
@@ -1031,12 +1048,12 @@ class _Allocator:
             product_index[pid] * n_categories + category_index[cats]
             for pid, cats in zip(product_ids, categories, strict=True)
         ]
-        books = {pid for pid, kind in kind_of.items() if kind is ProductKind.SOCIAL_BOOK}
+        books = members.get(ProductKind.SOCIAL_BOOK)
         if books:
             # a book's price also depends on the months already supported: only
             # book candidates get that in their key (above every other key)
             shift = max(keys) + 1
-            for i in compress(range(len(keys)), map(books.__contains__, product_ids)):
+            for i in books:
                 keys[i] += shift * (1 + min(persons[i].vsi_supported_months, _VSI_MONTHS - 1))
         provinces = [p.province for p in persons]
         codes = list(dict.fromkeys(provinces))
@@ -1046,14 +1063,18 @@ class _Allocator:
             # without provincial top-ups the province cannot change a price, so it
             # stays out of the class and national pools have few tiers
             keys = [key * width + code for key, code in zip(keys, province_codes, strict=True)]
-        n = len(keys)
         first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))  # key -> first index
         class_of: dict[int, int] = {}
         for key, i in first.items():
             class_of[key] = len(self.class_reps)
             self.class_reps.append((products[i], persons[i]))
-        # one int per candidate for (price class, province)
+        # one int per candidate for (price class, province); every candidate of
+        # a group holds the same int object, so that the passes over the groups
+        # in rank order (here and in _Kind) read a few objects that stay in the
+        # cache, not one object per candidate scattered over memory
         groups = [class_of[key] * width + code for key, code in zip(keys, province_codes, strict=True)]
+        shared: dict[int, int] = {}
+        groups = list(map(shared.setdefault, groups, groups))
 
         # Ranking: score (highest first), date of birth (oldest first), person id,
         # as ranking_key; ties keep the order given.  Two stable sorts on plain
@@ -1064,17 +1085,15 @@ class _Allocator:
         span = max(days) - min(days) + 1
         top = max(scores)
         ranks = [(top - score) * span + day for score, day in zip(scores, days, strict=True)]
-        kinds = list(map(kind_of.__getitem__, product_ids))
-        used = list(dict.fromkeys(kinds))
         for kind in used:
-            mine: Sequence[int] = range(n)
-            kind_ids = ids
-            if len(used) > 1:
-                mine = list(compress(range(n), map(is_, kinds, repeat(kind))))
-                kind_ids = list(map(ids.__getitem__, mine))
+            mine = members[kind]
             order = sorted(mine, key=ids.__getitem__)
+            # a person listed twice for this kind has entries side by side in
+            # id order: comparing neighbours is cheaper than a set of all ids
+            by_id = list(map(ids.__getitem__, order))
+            duplicated = any(map(eq, by_id, islice(by_id, 1, None)))
             order.sort(key=ranks.__getitem__)
-            if len(set(kind_ids)) != len(kind_ids):
+            if duplicated:
                 # the same person twice for one kind: the best-ranked entry counts
                 seen: set[str] = set()
                 keep = []
@@ -1121,8 +1140,13 @@ class _Allocator:
                     for cls, (_, person) in enumerate(self.class_reps)
                     if earmark.target in {c.value for c in person.categories}
                 }
-                classes = table.classes
-                found = list(compress(base, map(wanted.__contains__, map(classes.__getitem__, base))))
+                # join the lists of the wanted classes (in the pledge's province)
+                # instead of testing every candidate the pledge may pay for
+                found = []
+                for (province, cls), positions in table.by_province_class.items():
+                    if cls in wanted and (prov is None or province == prov):
+                        found.extend(positions)
+                found.sort()  # a few ascending runs: a merge, not a full sort
                 table.by_category[(prov, earmark.target)] = found
             return found
         if earmark.kind is EarmarkKind.COMMUNE:
@@ -1137,12 +1161,19 @@ class _Allocator:
                     compress(range(len(self.ids)), map(affiliations.__contains__, self.ids))
                 )
             ids, order = self.ids, table.order
-            position = [-1] * len(ids)  # candidate index -> rank position in this table
-            deque(map(position.__setitem__, order, range(len(order))), maxlen=0)
+            # each affiliated candidate's targets, by candidate index, then read
+            # in rank order: one pass over the table gives the positions in
+            # increasing order, with no inverse permutation of every candidate
+            # to build and sort
+            targets_of: list[Iterable[str] | None] = [None] * len(ids)
+            affiliated = self.affiliated
+            given = map(affiliations.__getitem__, map(ids.__getitem__, affiliated))
+            deque(map(targets_of.__setitem__, affiliated, given), maxlen=0)  # targets_of[i] = given
+            by_position = list(map(targets_of.__getitem__, order))
             all_ok = self.plan.affiliations_ok
             index: dict[str, list[int]] = {}
-            for pos in sorted(filter((-1).__lt__, map(position.__getitem__, self.affiliated))):
-                targets = affiliations[ids[order[pos]]]
+            for pos in compress(range(len(by_position)), map(is_not, by_position, repeat(None))):
+                targets = cast("Iterable[str]", by_position[pos])
                 if not (all_ok or _texts_ok([targets])):
                     continue  # refused when they get a gift; they match no earmark
                 for target in targets:
@@ -1155,9 +1186,15 @@ class _Allocator:
         found = table.by_affiliation.get(earmark.target, [])
         if prov is None:
             return found
-        groups, width = table.groups, len(table.codes)
-        code = table.codes.index(prov) if prov in table.codes else -1
-        return [pos for pos in found if groups[pos] % width == code]
+        # pledges of the same province and target share this (one pool per
+        # product months and funding): filter once
+        in_province = table.by_affiliation_in.get((earmark.target, prov))
+        if in_province is None:
+            groups, width = table.groups, len(table.codes)
+            code = table.codes.index(prov) if prov in table.codes else -1
+            in_province = [pos for pos in found if groups[pos] % width == code]
+            table.by_affiliation_in[(earmark.target, prov)] = in_province
+        return in_province
 
     def price_tiers(self, pool: _Pool, table: _Kind, pledge: Pledge, months: int) -> None:
         """Split the pool's candidates by price, cheapest tier first; each tier best first."""
@@ -1373,29 +1410,47 @@ def allocate(
             money = run.spend_money(b, money_buys, money)
         money_left[b.pledge.id] = money
     leftovers = []
+    # why a pledge cannot buy a kind at all depends only on the kind and the
+    # months it pays for (the law and the date are the same for every pledge):
+    # thousands of leftovers share a handful of answers
+    refusals: dict[tuple[ProductKind, int], tuple[str, str] | None] = {}
+    # and the money left is the same for many pledges (same money, same gifts)
+    money_texts: dict[int, tuple[str, str]] = {}
     for b in sorted(balances, key=lambda x: x.pledge.id):
-        units = tuple((k, n) for k, n in units_left[b.pledge.id].items() if n > 0)
-        money = money_left[b.pledge.id]
+        pledge = b.pledge
+        units = tuple((k, n) for k, n in units_left[pledge.id].items() if n > 0)
+        money = money_left[pledge.id]
         if not units and money <= 0:
             continue
+        kinds = [k for k, _ in units]
+        if money > 0 and money_buys not in kinds:
+            kinds.append(money_buys)
         vi, en = [], []
-        refused = [
-            text
-            for kind in dict.fromkeys([*(k for k, _ in units), *([money_buys] if money > 0 else [])])
-            if (text := _period_refused(law, kind, b.pledge, on)) is not None
-        ]
-        for text_vi, text_en in refused:
-            vi.append(text_vi)
-            en.append(text_en)
+        refused = False
+        for kind in kinds:
+            key = (kind, _months_of(kind, pledge))
+            if key not in refusals:
+                refusals[key] = _period_refused(law, kind, pledge, on)
+            text = refusals[key]
+            if text is not None:
+                refused = True
+                vi.append(text[0])
+                en.append(text[1])
         if units and not refused:
             vi.append("không còn người đủ điều kiện phù hợp để nhận số đơn vị còn lại")
             en.append("no matching eligible candidate left for the remaining units")
         if money > 0 and not refused:
-            vi.append(f"số tiền còn lại {format_vnd(money)} không đủ mua thêm suất nào cho người phù hợp")
-            en.append(f"the {format_vnd(money, 'en')} left buys no gift for any matching candidate")
+            texts = money_texts.get(money)
+            if texts is None:
+                texts = money_texts[money] = (
+                    f"số tiền còn lại {format_vnd(money)} không đủ mua thêm suất nào cho người phù hợp",
+                    f"the {format_vnd(money, 'en')} left buys no gift for any matching candidate",
+                )
+            vi.append(texts[0])
+            en.append(texts[1])
         leftovers.append(
             Leftover(
-                pledge_id=b.pledge.id,
+                pledge_id=pledge.id,
                 sponsor_id=b.sponsor.id,
                 units_left=units,
                 money_left=money,
