@@ -722,8 +722,9 @@ class _Plan:
     def check(self, objects: Sequence[CandidateLike]) -> bool:
         """Whether Gift and Beneficiary accept every gift; fills :attr:`covers` and :attr:`parts`.
 
-        *objects* are the candidates, by candidate index.  When not, :meth:`build` raises their error for the first bad gift, as
-        :func:`allocate` must (a bad value found when the gifts are read
+        *objects* are the candidates, by candidate index.  When a gift has a
+        value they refuse, :meth:`build` raises their error for the first bad
+        gift, as :func:`allocate` must (found when the gifts are read, it
         would be found too late).  Values only some candidates could have
         wrong (a ``valid_from``, affiliations, a commune) are looked at gift
         by gift only if some candidate has them wrong.
