@@ -69,7 +69,7 @@ import types
 from bisect import bisect_right
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, compress, islice, repeat
+from itertools import compress, islice, repeat
 from operator import add, attrgetter, eq, is_not, or_, truth
 from typing import Any, Final, Protocol, TypeVar, cast, overload
 
@@ -94,6 +94,7 @@ from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.provinces import normalise_name
+from ansinh.core.validators import names_ok
 from ansinh.exceptions import AnsinhError, InvalidValueError
 
 __all__ = [
@@ -627,18 +628,6 @@ class _Context:
         return text
 
 
-def _texts_ok(collections: Iterable[Iterable[str]]) -> bool:
-    """Whether every collection holds only non-empty strings (and none is itself a string)."""
-    collections = list(collections)
-    if any(map(isinstance, collections, repeat(str))):
-        return False
-    try:
-        texts = list(chain.from_iterable(collections))
-    except TypeError:  # not a collection
-        return False
-    return all(map(isinstance, texts, repeat(str))) and all(map(str.strip, texts))
-
-
 def _kept(affiliations: Mapping[str, Iterable[str]]) -> dict[str, Iterable[str]]:
     """A copy of *affiliations* that later changes to the caller's mapping (or its sets) do not reach."""
     kept: dict[str, Iterable[str]] = {}
@@ -701,7 +690,7 @@ class _Plan:
         self.dated = set(map(getattr, objects, repeat("valid_from"), repeat(None))) != {None}
         """Whether some candidate says when their gift could start covering (``valid_from``)."""
         self.communes = set(map(_COMMUNE, persons))
-        self.affiliations_ok = _texts_ok(affiliations.values())
+        self.affiliations_ok = names_ok(affiliations.values())
         """Whether every entry of ``affiliations`` is one Beneficiary accepts."""
         self.affiliations = affiliations
         self.taken = taken
@@ -747,11 +736,11 @@ class _Plan:
         affiliations = self.affiliations
         if not self.affiliations_ok:
             person_ids = map(self.ids.__getitem__, cands)
-            if not _texts_ok([t for t in map(affiliations.get, person_ids) if t is not None]):
+            if not names_ok([t for t in map(affiliations.get, person_ids) if t is not None]):
                 return False
-        if not _texts_ok([[c, normalise_name(c)] for c in self.communes if c]):
+        if not names_ok([[c, normalise_name(c)] for c in self.communes if c]):
             gifted_communes = set(map(_COMMUNE, map(self.persons.__getitem__, cands)))
-            return _texts_ok([[c, normalise_name(c)] for c in gifted_communes if c])
+            return names_ok([[c, normalise_name(c)] for c in gifted_communes if c])
         return True
 
     def first_bad_cover(self) -> int:
@@ -863,7 +852,7 @@ class _Plan:
         b = self.beneficiaries.get(person.id)
         if b is None:
             targets = self.affiliations.get(person.id)
-            if targets is not None and not _texts_ok([targets]):
+            if targets is not None and not names_ok([targets]):
                 raise InvalidValueError(
                     f"affiliations[{person.id!r}]", targets, "a collection of non-empty strings"
                 )
@@ -922,7 +911,7 @@ class _Plan:
             map(or_, map(is_not, targets, repeat(None)), map(truth, map(_COMMUNE, people))),
         ):
             given = targets[k]
-            if given is not None and not _texts_ok([given]):
+            if given is not None and not names_ok([given]):
                 refused.append((firsts[k], k))
                 continue
             affs = _NO_AFFILIATIONS if given is None else frozenset(given)
@@ -1175,7 +1164,7 @@ class _Allocator:
             index: dict[str, list[int]] = {}
             for pos in compress(range(len(by_position)), map(is_not, by_position, repeat(None))):
                 targets = cast("Iterable[str]", by_position[pos])
-                if not (all_ok or _texts_ok([targets])):
+                if not (all_ok or names_ok([targets])):
                     continue  # refused when they get a gift; they match no earmark
                 for target in targets:
                     members = index.get(target)

@@ -29,6 +29,7 @@ from ansinh.core.pricing import Quote
 from ansinh.core.products import MAX_MONTHS, Product, ProductKind
 from ansinh.core.provinces import province as _province
 from ansinh.core.validators import date as _date
+from ansinh.core.validators import names_ok
 from ansinh.core.validators import non_empty_text as _text
 from ansinh.core.validators import non_negative_int as _non_negative_int
 from ansinh.core.validators import optional_province as _opt_province
@@ -280,7 +281,7 @@ def _texts(value: Any) -> frozenset[str]:
         result = frozenset(value)
     except TypeError:
         raise InvalidValueError("affiliations", value, "a set of non-empty strings") from None
-    if not all(isinstance(v, str) and v.strip() for v in result):
+    if not names_ok([result]):
         raise InvalidValueError("affiliations", value, "non-empty strings")
     return result
 

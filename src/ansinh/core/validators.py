@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import chain, repeat
 from typing import Any
 
 import attrs
@@ -14,6 +15,7 @@ from ansinh.exceptions import InvalidValueError
 __all__ = [
     "date",
     "instance_of",
+    "names_ok",
     "non_empty_text",
     "non_negative_int",
     "optional_province",
@@ -26,6 +28,25 @@ def non_empty_text(_inst: object, attr: attrs.Attribute[Any], value: Any) -> Non
     """A string with something other than white space in it."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidValueError(attr.name, value, "a non-empty string")
+
+
+def names_ok(collections: Iterable[Any]) -> bool:
+    """Whether each of *collections* is a collection (not a string) of non-empty strings.
+
+    What ``Beneficiary.affiliations`` accepts, checked for many collections at
+    once in loops run by C (allocation checks a whole ``affiliations`` map).
+
+    >>> names_ok([["DN-1", "TG-1"], set()]), names_ok(["DN-1"]), names_ok([[" "]]), names_ok([7])
+    (True, False, False, False)
+    """
+    collections = list(collections)
+    if any(map(isinstance, collections, repeat(str))):
+        return False
+    try:
+        names = list(chain.from_iterable(collections))
+    except TypeError:  # not a collection
+        return False
+    return all(map(isinstance, names, repeat(str))) and all(map(str.strip, names))
 
 
 def date(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
