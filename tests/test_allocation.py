@@ -62,12 +62,14 @@ def person(i: int, province: str = "31", categories: frozenset[Category] = CATEG
     )
 
 
-def state_of(*pledges: Pledge) -> LedgerState:
+def registered(pledge: Pledge) -> PledgeRegistered:
+    """The event registering *pledge* of sponsor S1."""
     sponsor = Sponsor(id="S1", name="Công ty A", kind="enterprise")
-    return Ledger(
-        CAMPAIGN,
-        events=[PledgeRegistered(event_id=f"reg:{p.id}", on=ON, sponsor=sponsor, pledge=p) for p in pledges],
-    ).state
+    return PledgeRegistered(event_id=f"reg:{pledge.id}", on=ON, sponsor=sponsor, pledge=pledge)
+
+
+def state_of(*pledges: Pledge) -> LedgerState:
+    return Ledger(CAMPAIGN, events=[registered(p) for p in pledges]).state
 
 
 def test_money_buys_by_priority_and_passes_over_who_it_cannot_afford() -> None:
@@ -125,25 +127,11 @@ def test_a_person_holding_a_card_for_those_months_is_skipped() -> None:
     ]
     ledger = Ledger(
         CAMPAIGN,
-        events=[
-            PledgeRegistered(
-                event_id="reg",
-                on=ON,
-                sponsor=Sponsor(id="S1", name="A", kind="bank"),
-                pledge=Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 1),)),
-            )
-        ],
+        events=[registered(Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 1),)))],
     )
     first = allocate(ledger.state, cands, on=ON)
     ledger.extend(first.events())
-    ledger.append(
-        PledgeRegistered(
-            event_id="reg2",
-            on=ON,
-            sponsor=Sponsor(id="S1", name="A", kind="bank"),
-            pledge=Pledge(id="P2", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 1),)),
-        )
-    )
+    ledger.append(registered(Pledge(id="P2", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 1),))))
     second = allocate(ledger.state, cands, on=ON)
     assert [g.person_id for g in first.gifts] == ["X001"]
     assert [(g.person_id, g.pledge_id) for g in second.gifts] == [("X002", "P2")]
@@ -380,14 +368,7 @@ def test_a_person_listed_twice_counts_once_with_the_best_entry() -> None:
 def test_a_second_gift_from_the_same_pledge_gets_a_new_id() -> None:
     cands = [Candidate(person=person(1), product=CARD)]
     ledger = Ledger(CAMPAIGN)
-    ledger.append(
-        PledgeRegistered(
-            event_id="reg",
-            on=ON,
-            sponsor=Sponsor(id="S1", name="A", kind="bank"),
-            pledge=Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 2),)),
-        )
-    )
+    ledger.append(registered(Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 2),))))
     first = allocate(ledger.state, cands, on=ON)
     ledger.extend(first.events())
     ledger.append(GiftCancelled(event_id="cancel", on=ON, gift_id=first.gifts[0].id))
@@ -449,11 +430,7 @@ def test_a_period_the_law_does_not_allow_is_the_leftover_reason(funding: str) ->
         else Pledge(id="P1", sponsor_id="S1", money=10_000_000, card_months=7)
     )
     ledger = Ledger(CAMPAIGN)
-    ledger.append(
-        PledgeRegistered(
-            event_id="reg", on=ON, sponsor=Sponsor(id="S1", name="A", kind="bank"), pledge=pledge
-        )
-    )
+    ledger.append(registered(pledge))
     result = allocate(ledger.state, [Candidate(person=person(i), product=CARD) for i in range(3)], on=ON)
     assert result.gifts == ()
     (left,) = result.leftovers
