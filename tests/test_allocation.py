@@ -29,7 +29,10 @@ from ansinh.core.ledger import GiftCancelled, Ledger, LedgerState, PledgeRegiste
 from ansinh.core.people import Category, Person
 from ansinh.core.pricing import Quote, price
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.data import default_law
 from ansinh.exceptions import InvalidValueError
+
+LAW = default_law()
 
 CAMPAIGN = Campaign(
     code="BN2026",
@@ -69,7 +72,7 @@ def registered(pledge: Pledge) -> PledgeRegistered:
 
 
 def state_of(*pledges: Pledge) -> LedgerState:
-    return Ledger(CAMPAIGN, events=[registered(p) for p in pledges]).state
+    return Ledger(CAMPAIGN, events=[registered(p) for p in pledges], law=LAW).state
 
 
 def test_money_buys_by_priority_and_passes_over_who_it_cannot_afford() -> None:
@@ -79,11 +82,11 @@ def test_money_buys_by_priority_and_passes_over_who_it_cannot_afford() -> None:
         Candidate(person=dear, product=CARD, priority=Priority.of((("A", 50),))),
         Candidate(person=cheap, product=CARD, priority=Priority.of((("A", 10),))),
     ]
-    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_000_000)), cands, on=ON)
+    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_000_000)), cands, on=ON, law=LAW)
     assert [g.person_id for g in result.gifts] == ["X002"]
     assert result.leftovers[0].money_left == 1_000_000 - 379_080
     assert dict(result.unserved)[ProductKind.HEALTH_CARD] == 1
-    richer = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_700_000)), cands, on=ON)
+    richer = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_700_000)), cands, on=ON, law=LAW)
     assert [g.person_id for g in richer.gifts] == ["X001", "X002"]
 
 
@@ -97,21 +100,21 @@ def test_units_before_money_and_the_reason_names_the_pledge() -> None:
         Pledge(id="P-money", sponsor_id="S1", money=379_080),
         Pledge(id="P-units", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 2),)),
     )
-    result = allocate(state, cands, on=ON)
+    result = allocate(state, cands, on=ON, law=LAW)
     by_person = {g.person_id: g for g in result.gifts}
     assert by_person["X000"].pledge_id == "P-units"
     assert by_person["X000"].funding is Funding.UNITS
     assert by_person["X002"].pledge_id == "P-money"
     assert "P-money" in by_person["X002"].reason
     assert "ưu tiên 28 (NEAR_POOR +28)" in by_person["X002"].reason
-    assert by_person["X000"].quote == price(CARD, people[0], on=ON)
+    assert by_person["X000"].quote == price(CARD, people[0], on=ON, law=LAW)
 
 
 def test_months_follow_the_pledge_and_valid_from_the_decision() -> None:
     p = person(1)
     cands = [Candidate(person=p, product=CARD, valid_from=dt.date(2026, 2, 4))]
     result = allocate(
-        state_of(Pledge(id="P1", sponsor_id="S1", money=5_000_000, card_months=6)), cands, on=ON
+        state_of(Pledge(id="P1", sponsor_id="S1", money=5_000_000, card_months=6)), cands, on=ON, law=LAW
     )
     (g,) = result.gifts
     assert g.product == HealthCard(months=6)
@@ -128,15 +131,16 @@ def test_a_person_holding_a_card_for_those_months_is_skipped() -> None:
     ledger = Ledger(
         CAMPAIGN,
         events=[registered(Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 1),)))],
+        law=LAW,
     )
-    first = allocate(ledger.state, cands, on=ON)
+    first = allocate(ledger.state, cands, on=ON, law=LAW)
     ledger.extend(first.events())
     ledger.append(registered(Pledge(id="P2", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 1),))))
-    second = allocate(ledger.state, cands, on=ON)
+    second = allocate(ledger.state, cands, on=ON, law=LAW)
     assert [g.person_id for g in first.gifts] == ["X001"]
     assert [(g.person_id, g.pledge_id) for g in second.gifts] == [("X002", "P2")]
     ledger.extend(second.events())
-    assert allocate(ledger.state, cands, on=ON).gifts == ()
+    assert allocate(ledger.state, cands, on=ON, law=LAW).gifts == ()
 
 
 def test_tet_gifts_and_books_use_their_own_candidates() -> None:
@@ -145,7 +149,7 @@ def test_tet_gifts_and_books_use_their_own_candidates() -> None:
     state = state_of(
         Pledge(id="P1", sponsor_id="S1", units=((ProductKind.TET_GIFT, 2), (ProductKind.SOCIAL_BOOK, 1)))
     )
-    result = allocate(state, cands, on=ON)
+    result = allocate(state, cands, on=ON, law=LAW)
     assert sorted((g.kind, g.amount) for g in result.gifts) == [
         (ProductKind.SOCIAL_BOOK, 12 * (330_000 - 132_000)),
         (ProductKind.TET_GIFT, 500_000),
@@ -155,9 +159,9 @@ def test_tet_gifts_and_books_use_their_own_candidates() -> None:
 
 def test_bad_arguments() -> None:
     with pytest.raises(InvalidValueError, match="state"):
-        allocate("state", [], on=ON)  # type: ignore[arg-type]
+        allocate("state", [], on=ON, law=LAW)  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match="on"):
-        allocate(state_of(), [], on="2026-01-05")  # type: ignore[arg-type]
+        allocate(state_of(), [], on="2026-01-05", law=LAW)  # type: ignore[arg-type]
 
 
 # -- properties -----------------------------------------------------------------
@@ -219,7 +223,7 @@ def scenarios(draw: st.DrawFn) -> tuple[LedgerState, list[Candidate], dict[str, 
 
 def _run(scenario: tuple[LedgerState, list[Candidate], dict[str, frozenset[str]]]) -> Allocation:
     state, cands, affiliations = scenario
-    return allocate(state, cands, on=ON, affiliations=affiliations)
+    return allocate(state, cands, on=ON, affiliations=affiliations, law=LAW)
 
 
 @given(scenarios())
@@ -228,7 +232,7 @@ def test_budgets_are_never_exceeded_and_the_ledger_accepts_every_gift(
 ) -> None:
     state = scenario[0]
     result = _run(scenario)
-    ledger = Ledger(CAMPAIGN, events=[])
+    ledger = Ledger(CAMPAIGN, events=[], law=LAW)
     for b in state.pledges:
         ledger.append(
             PledgeRegistered(event_id=f"reg:{b.pledge.id}", on=ON, sponsor=b.sponsor, pledge=b.pledge)
@@ -266,7 +270,7 @@ def test_allocation_is_deterministic_whatever_the_order(
     state, cands, affiliations = scenario
     shuffled = list(cands)
     rnd.shuffle(shuffled)
-    assert allocate(state, shuffled, on=ON, affiliations=affiliations) == _run(scenario)
+    assert allocate(state, shuffled, on=ON, affiliations=affiliations, law=LAW) == _run(scenario)
 
 
 @given(scenarios())
@@ -294,7 +298,7 @@ def test_no_eligible_candidate_is_left_while_a_pledge_that_could_pay_has_enough(
             leftover = left.get(pledge.id)
             assert leftover is None or dict(leftover.units_left).get(kind, 0) == 0, (c.person.id, pledge.id)
             if kind is ProductKind.HEALTH_CARD and leftover is not None:
-                cost = price(HealthCard(months=pledge.card_months), c.person, on=ON).payable
+                cost = price(HealthCard(months=pledge.card_months), c.person, on=ON, law=LAW).payable
                 assert leftover.money_left < cost, (c.person.id, pledge.id)
 
 
@@ -334,7 +338,7 @@ def test_gifts_equal_what_the_constructors_build(
         assert again == g
         assert repr(again) == repr(g)
         assert hash(again) == hash(g)
-        assert g.quote == price(g.product, persons[g.person_id], on=ON)
+        assert g.quote == price(g.product, persons[g.person_id], on=ON, law=LAW)
         assert g.amount == g.quote.payable
         assert g.id == f"{g.pledge_id}:{g.person_id}:{g.kind.value}"
         assert state.pledge(g.pledge_id).pledge.province in (None, g.province)
@@ -347,7 +351,7 @@ def test_any_whole_score_ranks_highest_first(scores: list[int]) -> None:
         for i, s in enumerate(scores)
     ]
     state = state_of(Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, len(scores)),)))
-    result = allocate(state, list(reversed(cands)), on=ON)
+    result = allocate(state, list(reversed(cands)), on=ON, law=LAW)
     expected = sorted(cands, key=lambda c: (-c.priority.score, c.person.date_of_birth, c.person.id))
     assert [g.person_id for g in result.gifts] == [c.person.id for c in expected]
     assert [g.priority for g in result.gifts] == sorted(scores, reverse=True)
@@ -360,19 +364,19 @@ def test_a_person_listed_twice_counts_once_with_the_best_entry() -> None:
         Candidate(person=p, product=CARD, priority=Priority.of((("A", 7),))),
         Candidate(person=person(2), product=CARD, priority=Priority.of((("A", 3),))),
     ]
-    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=5_000_000)), cands, on=ON)
+    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=5_000_000)), cands, on=ON, law=LAW)
     assert [(g.person_id, g.priority) for g in result.gifts] == [("X001", 7), ("X002", 3)]
     assert result.unserved == ((ProductKind.HEALTH_CARD, 0),)
 
 
 def test_a_second_gift_from_the_same_pledge_gets_a_new_id() -> None:
     cands = [Candidate(person=person(1), product=CARD)]
-    ledger = Ledger(CAMPAIGN)
+    ledger = Ledger(CAMPAIGN, law=LAW)
     ledger.append(registered(Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 2),))))
-    first = allocate(ledger.state, cands, on=ON)
+    first = allocate(ledger.state, cands, on=ON, law=LAW)
     ledger.extend(first.events())
     ledger.append(GiftCancelled(event_id="cancel", on=ON, gift_id=first.gifts[0].id))
-    second = allocate(ledger.state, cands, on=ON)
+    second = allocate(ledger.state, cands, on=ON, law=LAW)
     assert [g.id for g in first.gifts] == ["P1:X001:health_card"]
     assert [g.id for g in second.gifts] == ["P1:X001:health_card:2"]
     ledger.extend(second.events())  # the ledger accepts it
@@ -382,9 +386,11 @@ def test_bad_values_met_while_giving_raise_the_constructors_errors() -> None:
     state = state_of(Pledge(id="P1", sponsor_id="S1", money=5_000_000))
     late = Candidate(person=person(1), product=CARD, valid_from=dt.datetime(2026, 2, 1, 8, 0))
     with pytest.raises(InvalidValueError, match="covers_from"):
-        allocate(state, [late], on=ON)
+        allocate(state, [late], on=ON, law=LAW)
     with pytest.raises(InvalidValueError, match="affiliations"):
-        allocate(state, [Candidate(person=person(1), product=CARD)], on=ON, affiliations={"X001": [" "]})
+        allocate(
+            state, [Candidate(person=person(1), product=CARD)], on=ON, affiliations={"X001": [" "]}, law=LAW
+        )
     # a bad value for someone who gets no gift is never looked at
     poor = Candidate(person=person(2), product=CARD, priority=Priority.of((("A", 9),)))
     result = allocate(
@@ -392,6 +398,7 @@ def test_bad_values_met_while_giving_raise_the_constructors_errors() -> None:
         [poor, late],
         on=ON,
         affiliations={"X001": [" "]},
+        law=LAW,
     )
     assert [g.person_id for g in result.gifts] == ["X002"]
 
@@ -412,7 +419,7 @@ def test_of_two_bad_values_the_first_gift_s_is_reported(late: str, unaffiliated:
     ]
     state = state_of(Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 2),)))
     with pytest.raises(InvalidValueError, match=error):
-        allocate(state, cands, on=ON, affiliations={unaffiliated: ["ok", ""]})
+        allocate(state, cands, on=ON, affiliations={unaffiliated: ["ok", ""]}, law=LAW)
 
 
 @pytest.mark.parametrize("months", [0, 61, True, 1.5, "12"])
@@ -429,9 +436,11 @@ def test_a_period_the_law_does_not_allow_is_the_leftover_reason(funding: str) ->
         if funding == "units"
         else Pledge(id="P1", sponsor_id="S1", money=10_000_000, card_months=7)
     )
-    ledger = Ledger(CAMPAIGN)
+    ledger = Ledger(CAMPAIGN, law=LAW)
     ledger.append(registered(pledge))
-    result = allocate(ledger.state, [Candidate(person=person(i), product=CARD) for i in range(3)], on=ON)
+    result = allocate(
+        ledger.state, [Candidate(person=person(i), product=CARD) for i in range(3)], on=ON, law=LAW
+    )
     assert result.gifts == ()
     (left,) = result.leftovers
     assert "does not allow a 7-month health-insurance card (only 3, 6, 12 months)" in left.reason_en
@@ -441,7 +450,7 @@ def test_a_period_the_law_does_not_allow_is_the_leftover_reason(funding: str) ->
 
 def test_allocate_refuses_a_law_of_the_wrong_type() -> None:
     with pytest.raises(InvalidValueError, match="law"):
-        allocate(Ledger(CAMPAIGN).state, [], on=ON, law="2026")  # type: ignore[arg-type]
+        allocate(Ledger(CAMPAIGN, law=LAW).state, [], on=ON, law="2026")  # type: ignore[arg-type]
 
 
 # -- Gifts: decided in allocate(), built when first read -----------------------------
@@ -476,7 +485,7 @@ def _is_built(gifts: Gifts) -> bool:
 
 def test_gifts_are_built_once_and_behave_as_a_tuple() -> None:
     cands = [Candidate(person=person(i), product=CARD) for i in range(5)]
-    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_200_000)), cands, on=ON)
+    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_200_000)), cands, on=ON, law=LAW)
     gifts = result.gifts
     assert not _is_built(gifts)  # decided and checked, not built yet
     first = gifts[0]
@@ -496,7 +505,7 @@ def test_gifts_are_built_once_and_behave_as_a_tuple() -> None:
     assert gifts.count(first) == 1
     assert repr(gifts) == f"Gifts({built!r})"
     assert pickle.loads(pickle.dumps(result)) == result
-    again = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_200_000)), cands, on=ON)
+    again = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=1_200_000)), cands, on=ON, law=LAW)
     assert again == result
     assert hash(again) == hash(result)
     assert Allocation(on=ON, gifts=list(built), leftovers=(), unserved=()).gifts == built
@@ -504,7 +513,7 @@ def test_gifts_are_built_once_and_behave_as_a_tuple() -> None:
 
 def test_threads_reading_a_new_allocation_see_equal_gifts() -> None:
     cands = [Candidate(person=person(i), product=CARD) for i in range(200)]
-    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=60_000_000)), cands, on=ON)
+    result = allocate(state_of(Pledge(id="P1", sponsor_id="S1", money=60_000_000)), cands, on=ON, law=LAW)
     with ThreadPoolExecutor(4) as pool:
         seen = list(pool.map(lambda _: tuple(result.gifts), range(8)))
     assert all(s == seen[0] for s in seen)
@@ -523,6 +532,7 @@ def _run_one() -> Allocation:
         state_of(Pledge(id="P1", sponsor_id="S1", money=1_000_000)),
         [Candidate(person=person(1), product=CARD)],
         on=ON,
+        law=LAW,
     )
 
 
@@ -531,7 +541,13 @@ def test_affiliations_that_are_not_a_collection_of_names_are_refused(targets: ob
     # a string is not a set of names (it would otherwise match its letters)
     state = state_of(Pledge(id="P1", sponsor_id="S1", money=1_000_000))
     with pytest.raises(InvalidValueError, match="affiliations"):
-        allocate(state, [Candidate(person=person(1), product=CARD)], on=ON, affiliations={"X001": targets})  # type: ignore[dict-item]
+        allocate(
+            state,
+            [Candidate(person=person(1), product=CARD)],
+            on=ON,
+            affiliations={"X001": targets},  # type: ignore[dict-item]
+            law=LAW,
+        )
 
 
 @pytest.mark.parametrize("affiliations", [7, "DN-1", [""]])
@@ -557,7 +573,7 @@ def test_changing_the_inputs_after_allocate_does_not_change_the_gifts() -> None:
             earmark=Earmark(kind="workers_relatives", target="DN-1"),
         )
     )
-    result = allocate(state, cands, on=ON, affiliations=affiliations)
+    result = allocate(state, cands, on=ON, affiliations=affiliations, law=LAW)
     cands[0].priority = Priority.of((("B", 9),))
     affiliations["X000"].append("DN-2")
     (gift,) = result.gifts

@@ -26,6 +26,8 @@ from ansinh.core.products import HealthCard, ProductKind, SocialBook  # noqa: E4
 from ansinh.data import default_law  # noqa: E402
 from ansinh.exceptions import AnsinhError, InvalidValueError  # noqa: E402
 
+LAW = default_law()
+
 LAW_CHANGES = (
     dt.date(2023, 7, 1),
     dt.date(2024, 7, 1),
@@ -394,7 +396,7 @@ def test_plugins_contribute_local_support() -> None:
             id="x", full_name="X", date_of_birth=dt.date(1980, 1, 1), province=prov, categories=cats
         )
         product = SocialBook(months=12) if kind == "social_book" else HealthCard(months=12)
-        q = price(product, person, on=day, local_supports=sups)
+        q = price(product, person, on=day, local_supports=sups, law=LAW)
         assert r.column("local_support")[i].as_py() == q.local_support
         assert r.column("payable")[i].as_py() == q.payable
 

@@ -17,6 +17,7 @@ from ansinh.core.campaign import Campaign  # noqa: E402
 from ansinh.core.eligibility import CheckContext, FunctionRule, Reason, check  # noqa: E402
 from ansinh.core.people import Category, Person  # noqa: E402
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift  # noqa: E402
+from ansinh.data import default_law  # noqa: E402
 from ansinh.exceptions import AnsinhError, InvalidValueError  # noqa: E402
 
 CHANGES = (
@@ -129,7 +130,7 @@ def _expected(row: dict[str, Any], product: Product, on: dt.date, **kw: Any) -> 
             vsi_supported_months=row["vsi_supported_months"],
             hospital_stay=row.get("stay"),
         )
-        d = check(person, product, on=on, **kw)
+        d = check(person, product, on=on, **{"law": default_law(), **kw})
     except AnsinhError as exc:
         return (None, None, None, None, str(exc))
     return (d.eligible, ";".join(d.codes), d.valid_from, d.priority.score, None)

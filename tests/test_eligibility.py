@@ -34,6 +34,8 @@ from ansinh.data import default_law
 from ansinh.exceptions import AnsinhError, InvalidPersonError, InvalidValueError
 from ansinh.strategies import people as valid_people
 
+LAW = default_law()
+
 D = dt.date
 ON = D(2026, 1, 10)
 CARD = HealthCard(months=12)
@@ -99,23 +101,23 @@ def blocking(d: Decision) -> list[str]:
 def test_card_validity_and_coverage(
     valid_until: dt.date | None, eligible: bool, valid_from: dt.date, code: str
 ) -> None:
-    d = check(person(bhyt_valid_until=valid_until), CARD, on=ON)
+    d = check(person(bhyt_valid_until=valid_until), CARD, on=ON, law=LAW)
     assert d.eligible is eligible
     assert d.valid_from == valid_from
     assert code in codes(d)
-    assert card_valid_from(person(bhyt_valid_until=valid_until), ON) == valid_from
+    assert card_valid_from(person(bhyt_valid_until=valid_until), ON, law=LAW) == valid_from
 
 
 def test_already_insured_is_the_only_blocking_reason_for_a_covered_person() -> None:
-    d = check(person(bhyt_valid_until=D(2030, 1, 1)), CARD, on=ON)
+    d = check(person(bhyt_valid_until=D(2030, 1, 1)), CARD, on=ON, law=LAW)
     assert blocking(d) == ["ALREADY_INSURED"]
     assert "RENEWAL_FROM_CARD_END" in codes(d)  # informative, still given
 
 
 def test_shorter_card_shorter_period() -> None:
     three = HealthCard(months=3)  # period 10/01/2026 – 09/04/2026
-    assert check(person(bhyt_valid_until=D(2026, 4, 9)), three, on=ON).eligible is False
-    assert check(person(bhyt_valid_until=D(2026, 4, 8)), three, on=ON).eligible is True
+    assert check(person(bhyt_valid_until=D(2026, 4, 9)), three, on=ON, law=LAW).eligible is False
+    assert check(person(bhyt_valid_until=D(2026, 4, 8)), three, on=ON, law=LAW).eligible is True
 
 
 def test_waiting_days_and_break_come_from_the_law() -> None:
@@ -131,7 +133,7 @@ def test_waiting_days_and_break_come_from_the_law() -> None:
 
 
 def test_waiting_reason_cites_the_law() -> None:
-    d = check(person(), CARD, on=ON)
+    d = check(person(), CARD, on=ON, law=LAW)
     wait = next(r for r in d.reasons if r.code == "WAITING_PERIOD_30_DAYS")
     assert wait.citation == default_law().lookup("bhyt_waiting_days", on=ON).citation
     assert wait.blocking is False
@@ -150,7 +152,7 @@ def test_waiting_reason_cites_the_law() -> None:
     ],
 )
 def test_state_paid_in_full(category: Category, blocked: bool) -> None:
-    d = check(person(categories={category}, difficult_circumstances=True), CARD, on=ON)
+    d = check(person(categories={category}, difficult_circumstances=True), CARD, on=ON, law=LAW)
     assert ("STATE_PAID_IN_FULL" in blocking(d)) is blocked
     if blocked:
         reason = next(r for r in d.reasons if r.code == "STATE_PAID_IN_FULL")
@@ -159,7 +161,7 @@ def test_state_paid_in_full(category: Category, blocked: bool) -> None:
 
 
 def test_poor_citation_is_the_support_table() -> None:
-    d = check(person(categories={Category.POOR}), CARD, on=ON)
+    d = check(person(categories={Category.POOR}), CARD, on=ON, law=LAW)
     reason = next(r for r in d.reasons if r.code == "STATE_PAID_IN_FULL")
     assert reason.citation == default_law().lookup("bhyt_state_support", on=ON).citation
 
@@ -173,7 +175,7 @@ def test_poor_citation_is_the_support_table() -> None:
     ],
 )
 def test_children_under_6(born: dt.date, blocked: bool) -> None:
-    d = check(person(date_of_birth=born, categories={Category.CHILD}), CARD, on=ON)
+    d = check(person(date_of_birth=born, categories={Category.CHILD}), CARD, on=ON, law=LAW)
     assert ("STATE_PAID_CHILD_UNDER_6" in blocking(d)) is blocked
     if blocked:
         reason = next(r for r in d.reasons if r.code == "STATE_PAID_CHILD_UNDER_6")
@@ -197,7 +199,7 @@ def test_campaign_province(campaign: Campaign | None, province: str, blocked: bo
     if isinstance(product, TetGift) and campaign is None:
         campaign = CAMPAIGN
     p = person(province=province, hospital_stay=TET, bhyt_valid_until=D(2026, 12, 31))
-    d = check(p, product, on=ON, campaign=campaign)
+    d = check(p, product, on=ON, campaign=campaign, law=LAW)
     assert ("OUTSIDE_CAMPAIGN_PROVINCE" in blocking(d)) is blocked
 
 
@@ -225,7 +227,7 @@ def test_difficult_circumstances(
         hospital_stay=TET,
         bhyt_valid_until=D(2026, 12, 31),
     )
-    d = check(p, product, on=ON, campaign=CAMPAIGN)
+    d = check(p, product, on=ON, campaign=CAMPAIGN, law=LAW)
     assert ("NOT_IN_DIFFICULT_CIRCUMSTANCES" in blocking(d)) is blocked
     assert d.eligible is (not blocked)
 
@@ -245,7 +247,7 @@ def test_difficult_circumstances(
     ],
 )
 def test_minimum_age(born: dt.date, on: dt.date, eligible: bool) -> None:
-    d = check(person(date_of_birth=born), BOOK, on=on)
+    d = check(person(date_of_birth=born), BOOK, on=on, law=LAW)
     assert d.eligible is eligible
     assert ("UNDER_MIN_AGE" in blocking(d)) is (not eligible)
     assert d.valid_from is None
@@ -253,7 +255,7 @@ def test_minimum_age(born: dt.date, on: dt.date, eligible: bool) -> None:
 
 def test_minimum_age_reason_and_facts() -> None:
     law = default_law()
-    d = check(person(date_of_birth=D(2012, 6, 1)), BOOK, on=D(2026, 1, 15))
+    d = check(person(date_of_birth=D(2012, 6, 1)), BOOK, on=D(2026, 1, 15), law=LAW)
     reason = d.reasons[0]
     assert reason.code == "UNDER_MIN_AGE"
     assert reason.citation == law.lookup("vsi_min_age", on=D(2026, 1, 15)).citation
@@ -266,7 +268,7 @@ def test_minimum_age_reason_and_facts() -> None:
 def test_minimum_age_comes_from_the_law() -> None:
     law = default_law().amend("vsi_min_age", 16, effective=D(2026, 1, 1), source="kịch bản")
     p = person(date_of_birth=D(2010, 6, 1))  # 15 on the date
-    assert check(p, BOOK, on=D(2026, 1, 15)).eligible is True
+    assert check(p, BOOK, on=D(2026, 1, 15), law=LAW).eligible is True
     assert blocking(check(p, BOOK, on=D(2026, 1, 15), law=law)) == ["UNDER_MIN_AGE"]
 
 
@@ -280,21 +282,21 @@ def test_minimum_age_comes_from_the_law() -> None:
     ],
 )
 def test_social_book_rules(change: dict[str, Any], code: str) -> None:
-    assert check(person(), BOOK, on=ON).eligible is True
-    d = check(person(**change), BOOK, on=ON)
+    assert check(person(), BOOK, on=ON, law=LAW).eligible is True
+    d = check(person(**change), BOOK, on=ON, law=LAW)
     assert blocking(d) == [code]
     assert all(r.text_vi and r.text_en for r in d.reasons)
 
 
 def test_poor_people_may_receive_a_book_but_not_a_card() -> None:
     p = person(categories={Category.POOR})
-    assert check(p, BOOK, on=ON).eligible is True
-    assert check(p, CARD, on=ON).eligible is False
+    assert check(p, BOOK, on=ON, law=LAW).eligible is True
+    assert check(p, CARD, on=ON, law=LAW).eligible is False
 
 
 def test_several_blocking_reasons_all_reported() -> None:
     p = person(vietnamese_citizen=False, compulsory_si=True, receives_pension=True, categories=set())
-    assert blocking(check(p, BOOK, on=ON)) == [
+    assert blocking(check(p, BOOK, on=ON, law=LAW)) == [
         "NOT_CITIZEN",
         "IN_COMPULSORY_SI",
         "RECEIVES_PENSION",
@@ -323,7 +325,7 @@ def test_tet_gift(
     stay: tuple[dt.date, dt.date] | None, valid_until: dt.date | None, codes_expected: list[str]
 ) -> None:
     p = person(hospital_stay=stay, bhyt_valid_until=valid_until)
-    d = check(p, GIFT, on=ON, campaign=CAMPAIGN)
+    d = check(p, GIFT, on=ON, campaign=CAMPAIGN, law=LAW)
     assert blocking(d) == codes_expected
     assert d.eligible is (not codes_expected)
     assert d.valid_from is None
@@ -333,9 +335,9 @@ def test_tet_gift(
 def test_tet_gift_needs_tet_dates() -> None:
     p = person(hospital_stay=TET, bhyt_valid_until=D(2026, 12, 31))
     with pytest.raises(InvalidValueError, match="tet_dates"):
-        check(p, GIFT, on=ON)
+        check(p, GIFT, on=ON, law=LAW)
     with pytest.raises(InvalidValueError, match="tet_dates"):
-        check(p, GIFT, on=ON, campaign=attrs.evolve(CAMPAIGN, tet_dates=None))
+        check(p, GIFT, on=ON, campaign=attrs.evolve(CAMPAIGN, tet_dates=None), law=LAW)
 
 
 # ------------------------------------------------------------ extra rules ---
@@ -350,15 +352,15 @@ def _commune_rule(ctx: CheckContext) -> Reason | None:
 def test_extra_rules_run_after_builtins() -> None:
     rule = FunctionRule("NOT_IN_COMMUNE_A", _commune_rule)
     assert isinstance(rule, Rule)
-    d = check(person(commune="Xã B"), CARD, on=ON, rules=(rule,))
+    d = check(person(commune="Xã B"), CARD, on=ON, rules=(rule,), law=LAW)
     assert d.eligible is False
     assert codes(d)[-1] == "NOT_IN_COMMUNE_A"
-    assert check(person(commune="Xã A"), CARD, on=ON, rules=[rule]).eligible is True
+    assert check(person(commune="Xã A"), CARD, on=ON, rules=[rule], law=LAW).eligible is True
 
 
 def test_informative_extra_rule_keeps_eligibility() -> None:
     note = FunctionRule("NOTE", lambda ctx: Reason("NOTE", False, "Ghi chú.", "Note."))
-    d = check(person(), CARD, on=ON, rules=(note,))
+    d = check(person(), CARD, on=ON, rules=(note,), law=LAW)
     assert d.eligible is True
     assert "NOTE" in codes(d)
 
@@ -392,7 +394,7 @@ def test_builtin_rules_listed() -> None:
     ],
 )
 def test_malformed_input_raises_ansinh_error(args: dict[str, Any], field: str) -> None:
-    call: dict[str, Any] = {"person": person(), "product": CARD, "on": ON}
+    call: dict[str, Any] = {"person": person(), "product": CARD, "on": ON, "law": LAW}
     call.update(args)
     p, prod = call.pop("person"), call.pop("product")
     with pytest.raises(InvalidValueError) as info:
@@ -403,21 +405,21 @@ def test_malformed_input_raises_ansinh_error(args: dict[str, Any], field: str) -
 def test_rule_returning_a_wrong_type() -> None:
     bad = FunctionRule("BAD", lambda ctx: "no")  # type: ignore[arg-type, return-value]
     with pytest.raises(InvalidValueError, match="Reason or None"):
-        check(person(), CARD, on=ON, rules=(bad,))
+        check(person(), CARD, on=ON, rules=(bad,), law=LAW)
 
 
 def test_malformed_hospital_stay() -> None:
     p = person()
     object.__setattr__(p, "hospital_stay", ("2026-02-01", "2026-02-20"))  # bypassing Person's validator
     with pytest.raises(InvalidPersonError, match="hospital_stay"):
-        check(p, GIFT, on=ON, campaign=CAMPAIGN)
+        check(p, GIFT, on=ON, campaign=CAMPAIGN, law=LAW)
 
 
 # ------------------------------------------------------------- decisions ---
 
 
 def test_decision_explains_itself() -> None:
-    d = check(person(categories=set()), CARD, on=ON, campaign=CAMPAIGN)
+    d = check(person(categories=set()), CARD, on=ON, campaign=CAMPAIGN, law=LAW)
     vi, en = d.explain("vi"), d.explain("en")
     assert "KHÔNG ĐỦ ĐIỀU KIỆN" in vi
     assert "NOT ELIGIBLE" in en
@@ -429,7 +431,7 @@ def test_decision_explains_itself() -> None:
 
 def test_facts_never_carry_identifiers() -> None:
     p = person(cccd="033170004521", social_insurance_number="3321004521")
-    d = check(p, CARD, on=ON)
+    d = check(p, CARD, on=ON, law=LAW)
     flat = " ".join(f"{k}={v}" for k, v in d.facts)
     assert "033170004521" not in flat
     assert "3321004521" not in flat
@@ -495,7 +497,7 @@ GIFT_DATES = st.dates(D(2019, 1, 1), D(2030, 12, 31))
 def test_check_never_raises_and_eligible_means_no_blocking_reason(
     p: Person, product: Product, on: dt.date, campaign: Campaign
 ) -> None:
-    d = check(p, product, on=on, campaign=campaign)
+    d = check(p, product, on=on, campaign=campaign, law=LAW)
     assert d.eligible == (not any(r.blocking for r in d.reasons))
     if d.eligible:
         assert not d.blocking
@@ -510,7 +512,7 @@ def test_check_never_raises_and_eligible_means_no_blocking_reason(
 
 @given(p=people(), on=GIFT_DATES)
 def test_valid_from_is_on_or_after_the_card_end(p: Person, on: dt.date) -> None:
-    d = check(p, CARD, on=on)
+    d = check(p, CARD, on=on, law=LAW)
     assert d.valid_from is not None
     if p.bhyt_valid_until is not None and p.bhyt_valid_until >= on and p.bhyt_valid_until < dt.date.max:
         assert d.valid_from == p.bhyt_valid_until + dt.timedelta(1)
@@ -518,12 +520,12 @@ def test_valid_from_is_on_or_after_the_card_end(p: Person, on: dt.date) -> None:
 
 def test_check_uses_any_law() -> None:
     law: Law = default_law()
-    assert check(person(), CARD, on=ON, law=law) == check(person(), CARD, on=ON)
+    assert check(person(), CARD, on=ON, law=law) == check(person(), CARD, on=ON, law=LAW)
 
 
 def test_not_in_force_is_an_ansinh_error() -> None:
     with pytest.raises(AnsinhError):
-        check(person(), BOOK, on=D(2010, 1, 1))
+        check(person(), BOOK, on=D(2010, 1, 1), law=LAW)
 
 
 # ------------------------------------------------ fast paths of screen() (same results) ---
@@ -556,8 +558,8 @@ def test_fast_decisions_equal_the_general_ones(
 def test_screen_is_check_on_each_person_sorted_by_ranking_key(
     ps: list[Person], campaign: Campaign | None
 ) -> None:
-    s = screen(ps, CARD, on=ON, campaign=campaign)
-    each = sorted((check(p, CARD, on=ON, campaign=campaign) for p in ps), key=ranking_key)
+    s = screen(ps, CARD, on=ON, campaign=campaign, law=LAW)
+    each = sorted((check(p, CARD, on=ON, campaign=campaign, law=LAW) for p in ps), key=ranking_key)
     assert list(s.eligible) == [d for d in each if d.eligible]
     assert list(s.ineligible) == [d for d in each if not d.eligible]
 
@@ -591,7 +593,7 @@ def test_rank_sorted_is_a_stable_sort_by_ranking_key(specs: list[tuple[int, dt.d
 def test_new_decision_equals_the_constructor() -> None:
     from ansinh.core.eligibility import _new_decision
 
-    d = check(person(), CARD, on=ON)
+    d = check(person(), CARD, on=ON, law=LAW)
     names = [a.name for a in attrs.fields(Decision)]
     assert _new_decision.__code__.co_varnames[: _new_decision.__code__.co_argcount] == tuple(names)
     built = _new_decision(*(getattr(d, n) for n in names))

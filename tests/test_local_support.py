@@ -16,6 +16,7 @@ from ansinh.core.law import Citation, RateTable, SourceStatus
 from ansinh.core.people import Category
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, ProductKind, SocialBook
+from ansinh.data import default_law
 from ansinh.exceptions import LawDataError
 from ansinh.plugin_manager import PluginHost
 from ansinh.plugins import local_support
@@ -26,6 +27,8 @@ from ansinh.plugins.local_support import (
     shipped_local_supports,
 )
 from ansinh.testing import plugin_host, sample_person
+
+LAW = default_law()
 
 HANOI, KHANH_HOA, HCMC = "01", "56", "79"
 ON = dt.date(2026, 3, 1)
@@ -351,5 +354,7 @@ def test_scalar_and_whole_table_give_the_same_price(
     host = plugin_host(local_support, _hanoi_override(start, until, other))
     person = sample_person(province=HANOI, categories=categories)
     scalar = price(SocialBook(months=1), person, on=on, plugins=host)
-    table = pricing.price(SocialBook(months=1), person, on=on, local_supports=host.all_local_supports())
+    table = pricing.price(
+        SocialBook(months=1), person, on=on, local_supports=host.all_local_supports(), law=LAW
+    )
     assert (scalar.local_support, scalar.payable) == (table.local_support, table.payable)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -127,7 +128,7 @@ def test_state_support_stops_after_120_months(used: int, months: int) -> None:
         categories={ansinh.Category.POOR},
         vsi_supported_months=used,
     )
-    q = pricing.price(ansinh.SocialBook(months=months), p, on=dt.date(2026, 1, 1))
+    q = pricing.price(ansinh.SocialBook(months=months), p, on=dt.date(2026, 1, 1), law=LAW)
     supported = max(0, min(months, 120 - used))
     assert q.supported_months == supported
     assert q.state_support == 165_000 * supported
@@ -162,7 +163,9 @@ GENEROUS_CARD = LocalSupport(
 
 def test_local_support_hanoi_others() -> None:
     p = ansinh.Person(id="X", full_name="Đỗ Văn C", date_of_birth=dt.date(1980, 1, 1), province="01")
-    q = pricing.price(ansinh.SocialBook(months=1), p, on=dt.date(2026, 3, 1), local_supports=(HANOI_VSI,))
+    q = pricing.price(
+        ansinh.SocialBook(months=1), p, on=dt.date(2026, 3, 1), local_supports=(HANOI_VSI,), law=LAW
+    )
     assert (q.monthly_state_support, q.monthly_local_support, q.monthly_payable) == (66_000, 33_000, 231_000)
     near_poor = ansinh.Person(
         id="Y",
@@ -172,12 +175,12 @@ def test_local_support_hanoi_others() -> None:
         categories={ansinh.Category.NEAR_POOR},
     )
     q2 = pricing.price(
-        ansinh.SocialBook(months=12), near_poor, on=dt.date(2026, 3, 1), local_supports=(HANOI_VSI,)
+        ansinh.SocialBook(months=12), near_poor, on=dt.date(2026, 3, 1), local_supports=(HANOI_VSI,), law=LAW
     )
     assert q2.payable == 0
     # Outside the province or before the programme: no local support.
     elsewhere = pricing.price(
-        ansinh.SocialBook(months=1), p, on=dt.date(2025, 12, 31), local_supports=(HANOI_VSI,)
+        ansinh.SocialBook(months=1), p, on=dt.date(2025, 12, 31), local_supports=(HANOI_VSI,), law=LAW
     )
     assert elsewhere.local_support == 0
 
@@ -187,7 +190,7 @@ def test_state_and_local_support_never_exceed_the_contribution(data: st.DataObje
     on = data.draw(st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2030, 12, 31)))
     person = data.draw(people())
     product: ansinh.Product = data.draw(CARDS | books(on))
-    q = pricing.price(product, person, on=on, local_supports=(HANOI_VSI, GENEROUS_CARD))
+    q = pricing.price(product, person, on=on, local_supports=(HANOI_VSI, GENEROUS_CARD), law=LAW)
     assert q.state_support + q.local_support <= q.gross
     assert q.monthly_state_support + q.monthly_local_support <= q.monthly_gross
     assert q.payable >= 0
@@ -264,5 +267,7 @@ def test_quote_repr_and_person_masking() -> None:
     assert "001080012345" not in repr(p)
     assert p.masked_cccd == "0010******45"
     q = ansinh.price(ansinh.HealthCard(months=3), p, on=dt.date(2025, 1, 1))
-    assert q.person_id == "X"
     assert "001080012345" not in repr(q)
+    # A quote names no person: everyone of the same price class shares one.
+    other = attrs.evolve(p, id="Y", full_name="Lê Thị F", cccd=None)
+    assert ansinh.price(ansinh.HealthCard(months=3), other, on=dt.date(2025, 1, 1)) is q

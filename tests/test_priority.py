@@ -12,7 +12,10 @@ from hypothesis import strategies as st
 from ansinh.core.eligibility import PRIORITY_TABLE, Priority, check, priority, ranking_key
 from ansinh.core.people import Category, Person
 from ansinh.core.products import HealthCard
+from ansinh.data import default_law
 from ansinh.exceptions import InvalidValueError
+
+LAW = default_law()
 
 D = dt.date
 ON = D(2026, 1, 10)
@@ -99,7 +102,7 @@ def test_tie_break_older_first_then_id() -> None:
     c = person(id="C", date_of_birth=D(1950, 1, 1), categories={Category.DISABILITY})  # 25 + 10 (age)
     d = person(id="D", date_of_birth=D(1990, 1, 1), categories={Category.POOR})
     card = HealthCard(months=12)
-    decisions = [check(p, card, on=ON) for p in (a, b, c, d)]
+    decisions = [check(p, card, on=ON, law=LAW) for p in (a, b, c, d)]
     ordered = sorted(decisions, key=ranking_key)
     assert [x.person.id for x in ordered] == ["D", "C", "A", "B"]
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from ansinh.core.eligibility import check, screen
 from ansinh.core.people import Category, Person
 from ansinh.core.products import HealthCard, SocialBook
+from ansinh.data import default_law
 from ansinh.exceptions import InvalidValueError
 from ansinh.io.public_list import (
     PUBLIC_COLUMNS,
@@ -24,6 +25,8 @@ from ansinh.io.public_list import (
     write_public_list,
 )
 from ansinh.io.roster import load_roster
+
+LAW = default_law()
 
 D = dt.date
 ON = D(2026, 1, 10)
@@ -53,7 +56,7 @@ def test_rows_are_masked_and_ordered() -> None:
         person(2, categories={Category.POOR}),
         person(3, categories={Category.NEAR_POOR, Category.DISABILITY}),
     ]
-    rows = public_rows(screen(people, CARD, on=ON))
+    rows = public_rows(screen(people, CARD, on=ON, law=LAW))
     assert [r.full_name for r in rows] == ["Người Số 3", "Người Số 1", "Người Số 2"]
     assert [r.number for r in rows] == [1, 2, 3]
     assert rows[0].masked_cccd == "0331******03"
@@ -73,13 +76,13 @@ def test_rows_are_masked_and_ordered() -> None:
 
 
 def test_include_ineligible_false() -> None:
-    s = screen([person(1), person(2, categories={Category.POOR})], CARD, on=ON)
+    s = screen([person(1), person(2, categories={Category.POOR})], CARD, on=ON, law=LAW)
     rows = public_rows(s, include_ineligible=False)
     assert [r.full_name for r in rows] == ["Người Số 1"]
 
 
 def test_decisions_as_a_list_are_ordered_eligible_first() -> None:
-    ds = [check(p, CARD, on=ON) for p in (person(1, categories={Category.POOR}), person(2))]
+    ds = [check(p, CARD, on=ON, law=LAW) for p in (person(1, categories={Category.POOR}), person(2))]
     rows = public_rows(ds)
     assert [r.result for r in rows] == ["Đủ điều kiện", "Không đủ điều kiện"]
     with pytest.raises(InvalidValueError):
@@ -90,7 +93,7 @@ def test_decisions_as_a_list_are_ordered_eligible_first() -> None:
 
 def test_no_personal_data_in_any_output() -> None:
     roster = load_roster(SAMPLE)
-    s = screen(roster, SocialBook(months=12), on=ON)
+    s = screen(roster, SocialBook(months=12), on=ON, law=LAW)
     texts = [public_list_csv(s), public_list_markdown(s)]
     for p in roster.people:
         for text in texts:
@@ -103,7 +106,7 @@ def test_no_personal_data_in_any_output() -> None:
 
 
 def test_csv_has_vietnamese_header() -> None:
-    text = public_list_csv(screen([person(1)], CARD, on=ON))
+    text = public_list_csv(screen([person(1)], CARD, on=ON, law=LAW))
     header, row = list(csv.reader(io.StringIO(text)))
     assert tuple(header) == PUBLIC_COLUMNS
     assert row[1] == "Người Số 1"
@@ -111,7 +114,7 @@ def test_csv_has_vietnamese_header() -> None:
 
 
 def test_markdown_escapes_and_titles() -> None:
-    s = screen([person(1, full_name="Lê | Văn\nTám")], CARD, on=ON)
+    s = screen([person(1, full_name="Lê | Văn\nTám")], CARD, on=ON, law=LAW)
     md = public_list_markdown(s)
     assert md.startswith("# Danh sách công khai — thẻ BHYT — ngày 10/01/2026\n")
     table = [line for line in md.splitlines() if line.startswith("| 1 |")]
@@ -121,7 +124,7 @@ def test_markdown_escapes_and_titles() -> None:
 
 
 def test_write_public_list(tmp_path: Path) -> None:
-    s = screen([person(1)], CARD, on=ON)
+    s = screen([person(1)], CARD, on=ON, law=LAW)
     csv_path = write_public_list(s, tmp_path / "cong-khai.csv")
     md_path = write_public_list(s, tmp_path / "cong-khai.md")
     assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -139,7 +142,9 @@ def test_write_public_list(tmp_path: Path) -> None:
 )
 def test_masking_property(cccds: list[str]) -> None:
     people = [person(i, cccd=c) for i, c in enumerate(cccds)]
-    out = public_list_csv(screen(people, CARD, on=ON)) + public_list_markdown(screen(people, CARD, on=ON))
+    out = public_list_csv(screen(people, CARD, on=ON, law=LAW)) + public_list_markdown(
+        screen(people, CARD, on=ON, law=LAW)
+    )
     for c in cccds:
         assert c not in out
         assert f"{c[:4]}******{c[-2:]}" in out

@@ -25,8 +25,11 @@ from ansinh.core.people import Category
 from ansinh.core.pricing import price
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook
 from ansinh.core.reporting import CampaignReport, about_vnd, format_count, report
+from ansinh.data import default_law
 from ansinh.exceptions import InvalidValueError
 from ansinh.io.report_files import render_html, render_markdown, write_report
+
+LAW = default_law()
 
 CAMPAIGN = Campaign(
     code="BN2026",
@@ -42,7 +45,7 @@ HY2 = Beneficiary(person_id="HY-2", province="33")
 
 
 def _gift(gift_id: str, who: Beneficiary, pledge: str, product: Product, covers: dt.date = ON) -> Gift:
-    quote = price(product, who.pricing_person(), on=ON)
+    quote = price(product, who, on=ON, law=LAW)
     return Gift(
         id=gift_id,
         pledge_id=pledge,
@@ -89,7 +92,7 @@ def _ledger() -> Ledger:
         GiftDelivered(event_id="d3", on=dt.date(2026, 1, 20), gift_id="g3"),
         GiftCancelled(event_id="c5", on=ON, gift_id="g5"),
     ]
-    return Ledger(CAMPAIGN, events=events)
+    return Ledger(CAMPAIGN, events=events, law=LAW)
 
 
 CARD_NEAR_POOR = 379_080
@@ -163,7 +166,7 @@ def test_summary_sentence_in_the_style_of_the_reports() -> None:
 
 
 def test_summary_with_the_figures_of_hai_phong() -> None:
-    base = report(Ledger(CAMPAIGN).state, on=ON)
+    base = report(Ledger(CAMPAIGN, law=LAW).state, on=ON)
     hp = attrs.evolve(
         base,
         sponsors=195,

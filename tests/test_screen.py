@@ -15,8 +15,11 @@ from ansinh.core.eligibility import FunctionRule, Reason, check, ranking_key, sc
 from ansinh.core.people import Category, Person
 from ansinh.core.products import HealthCard, SocialBook
 from ansinh.core.provinces import provinces
+from ansinh.data import default_law
 from ansinh.exceptions import InvalidValueError
 from ansinh.io.roster import load_roster
+
+LAW = default_law()
 
 D = dt.date
 ON = D(2026, 1, 10)
@@ -44,7 +47,7 @@ def test_screen_splits_and_sorts() -> None:
         person(3, categories={Category.NEAR_POOR, Category.DISABILITY}),
         person(4, province="01"),  # outside the campaign's province
     ]
-    s = screen(people, CARD, on=ON, campaign=CAMPAIGN)
+    s = screen(people, CARD, on=ON, campaign=CAMPAIGN, law=LAW)
     assert [d.person.id for d in s.eligible] == ["P003", "P001"]
     assert {d.person.id for d in s.ineligible} == {"P002", "P004"}
     assert len(s) == 4
@@ -57,7 +60,7 @@ def test_screen_splits_and_sorts() -> None:
 
 def test_screen_accepts_a_roster() -> None:
     roster = load_roster(SAMPLE)
-    s = screen(roster, CARD, on=ON)
+    s = screen(roster, CARD, on=ON, law=LAW)
     assert len(s) == len(roster.people)
     assert all(a.priority.score >= b.priority.score for a, b in zip(s.eligible, s.eligible[1:], strict=False))
     codes = dict(s.reason_counts())
@@ -71,7 +74,7 @@ def test_screen_with_extra_priority_and_rules() -> None:
     def bonus(p: Person) -> tuple[tuple[str, int], ...]:
         return (("COMMUNE_A", 100),) if p.commune == "Xã A" else ()
 
-    s = screen(people, CARD, on=ON, extra_priority=bonus)
+    s = screen(people, CARD, on=ON, extra_priority=bonus, law=LAW)
     assert s.eligible[0].person.id == "P002"
     assert s.eligible[0].priority.parts[-1] == ("COMMUNE_A", 100)
 
@@ -79,23 +82,23 @@ def test_screen_with_extra_priority_and_rules() -> None:
         "ONLY_COMMUNE_A",
         lambda ctx: None if ctx.person.commune == "Xã A" else Reason("ONLY_COMMUNE_A", True, "Xã A.", "A."),
     )
-    s2 = screen(people, CARD, on=ON, rules=(rule,))
+    s2 = screen(people, CARD, on=ON, rules=(rule,), law=LAW)
     assert [d.person.id for d in s2.eligible] == ["P002"]
 
 
 def test_screen_bad_input() -> None:
     with pytest.raises(InvalidValueError):
-        screen([person(1), "P2"], CARD, on=ON)  # type: ignore[list-item]
+        screen([person(1), "P2"], CARD, on=ON, law=LAW)  # type: ignore[list-item]
     with pytest.raises(InvalidValueError):
-        screen(5, CARD, on=ON)  # type: ignore[arg-type]
+        screen(5, CARD, on=ON, law=LAW)  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError):
-        screen([person(1)], CARD, on=ON, extra_priority=lambda p: (("X", "1"),))  # type: ignore[arg-type, return-value]
+        screen([person(1)], CARD, on=ON, extra_priority=lambda p: (("X", "1"),), law=LAW)  # type: ignore[arg-type, return-value]
     with pytest.raises(InvalidValueError):
-        screen([person(1)], CARD, on=ON, extra_priority=5)  # type: ignore[arg-type]
+        screen([person(1)], CARD, on=ON, extra_priority=5, law=LAW)  # type: ignore[arg-type]
 
 
 def test_empty_screen() -> None:
-    s = screen([], SocialBook(months=12), on=ON)
+    s = screen([], SocialBook(months=12), on=ON, law=LAW)
     assert len(s) == 0
     assert s.reason_counts() == ()
 
@@ -127,11 +130,11 @@ def crowds(draw: st.DrawFn) -> list[Person]:
 def test_bulk_is_the_scalar_result(people: list[Person], book: bool, provincial: bool) -> None:
     product = SocialBook(months=12) if book else CARD
     campaign = CAMPAIGN if provincial else None
-    s = screen(people, product, on=ON, campaign=campaign)
+    s = screen(people, product, on=ON, campaign=campaign, law=LAW)
     assert len(s) == len(people)
     by_id = {d.person.id: d for d in s.decisions}
     for p in people:
-        assert by_id[p.id] == check(p, product, on=ON, campaign=campaign)
+        assert by_id[p.id] == check(p, product, on=ON, campaign=campaign, law=LAW)
     for group in (s.eligible, s.ineligible):
         keys = [ranking_key(d) for d in group]
         assert keys == sorted(keys)

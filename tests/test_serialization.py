@@ -20,7 +20,10 @@ from ansinh.core.law import Link, RateTable
 from ansinh.core.people import Category, Person
 from ansinh.core.pricing import LocalSupport, price
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.data import default_law
 from ansinh.exceptions import AnsinhError, InvalidAmountError, InvalidValueError, SerializationError
+
+LAW = default_law()
 
 ON = dt.date(2026, 1, 1)
 ANY_PRODUCT: Any = Product  # a union, which ``type[T]`` parameters do not accept
@@ -49,7 +52,8 @@ def _json(obj: object) -> Any:
 
 
 def _doc(type_name: str, data: Any) -> dict[str, Any]:
-    return {"schema_version": ser.SCHEMA_VERSION, "type": type_name, "data": data}
+    version = ser.schema_version(type_name) if type_name in ser.document_types() else 1
+    return {"schema_version": version, "type": type_name, "data": data}
 
 
 # -- exact rates ---------------------------------------------------------------------------
@@ -166,7 +170,7 @@ def test_products_carry_a_kind_tag(product: Product, kind: str) -> None:
 
 
 def test_quote_document_worked_example() -> None:
-    quote = price(SocialBook(months=12), PERSON, on=ON)  # the core: no province plugin
+    quote = price(SocialBook(months=12), PERSON, on=ON, law=LAW)  # the core: no province plugin
     doc = _no_floats(ser.dumps_document(quote))
     assert doc["type"] == "quote"
     data = doc["data"]
@@ -339,7 +343,7 @@ def test_product_kind_mismatch() -> None:
     ("document", "expected"),
     [
         ([], "expected a JSON object @ $"),
-        ({"schema_version": 2, "type": "quote", "data": {}}, "schema_version=2 is not allowed"),
+        ({"schema_version": 3, "type": "quote", "data": {}}, "schema_version=3 is not allowed"),
         ({"schema_version": 1.0, "type": "quote", "data": {}}, "schema_version=1.0 is not allowed"),
         ({"schema_version": 1, "type": "campaign", "data": {}}, "type='campaign' is not allowed: quote"),
         ({"schema_version": 1, "type": "quote"}, "required field missing @ $.data"),
@@ -349,6 +353,15 @@ def test_product_kind_mismatch() -> None:
 )
 def test_bad_envelopes(document: object, expected: str) -> None:
     assert expected in _error(document, ansinh.Quote)
+
+
+def test_version_1_documents_are_read_and_their_quotes_lose_the_person() -> None:
+    quote = ansinh.price(HealthCard(months=12), on=dt.date(2025, 1, 1))
+    data = ser.dump_document(quote)["data"]
+    old = {"schema_version": 1, "type": "quote", "data": {**data, "person_id": "HN-1", "province": "01"}}
+    assert ser.load_document(old, ansinh.Quote) == quote
+    with pytest.raises(SerializationError, match="schema_version=2 is not allowed: 1"):
+        ser.load_document({"schema_version": 2, "type": "person", "data": {}}, ansinh.Person)
 
 
 def test_load_document_refuses_a_class_that_is_not_a_document() -> None:

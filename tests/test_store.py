@@ -32,6 +32,8 @@ from ansinh.data import default_law
 from ansinh.exceptions import InvariantViolation, LedgerError, SerializationError
 from ansinh.io.store import SqliteStore, event_from_json, event_to_json, read_jsonl, write_jsonl
 
+LAW = default_law()
+
 CAMPAIGN = Campaign(
     code="BN2026",
     name="Xuân Bính Ngọ 2026",
@@ -56,7 +58,7 @@ def _register(pledge_id: str, money: int, event_id: str | None = None) -> Pledge
 
 
 def _events() -> list[Event]:
-    quote = price(HealthCard(months=12), WHO.pricing_person(), on=ON)
+    quote = price(HealthCard(months=12), WHO, on=ON, law=LAW)
     gift = Gift(
         id="g1",
         pledge_id="P1",
@@ -85,7 +87,7 @@ def test_append_reopen_and_replay(tmp_path: Path) -> None:
     with SqliteStore(path) as again:
         assert again.campaign == CAMPAIGN
         assert again.events == tuple(events)
-        assert again.state == live == replay(CAMPAIGN, events)
+        assert again.state == live == replay(CAMPAIGN, events, law=LAW)
         assert "alloc:g1" in again
         assert repr(again).startswith("SqliteStore(")
 

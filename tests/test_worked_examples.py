@@ -100,7 +100,7 @@ def _quote(example: dict[str, Any]) -> tuple[Quote, int]:
         )
         person = _person(GROUP_CATEGORIES[inputs["group"]])
         q = ansinh.core.pricing.price(
-            ansinh.SocialBook(months=inputs["months"]), person, on=on, local_supports=(district,)
+            ansinh.SocialBook(months=inputs["months"]), person, on=on, law=LAW, local_supports=(district,)
         )
         return q, q.monthly_local_support
     raise AssertionError(f"unknown product {product!r}")  # pragma: no cover

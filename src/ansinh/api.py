@@ -37,7 +37,7 @@ from ansinh.core import pricing
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.people import Person
-from ansinh.core.pricing import LocalSupport, Quote
+from ansinh.core.pricing import LocalSupport, Participant, Quote
 from ansinh.core.products import Product, ProductKind
 from ansinh.exceptions import InvalidValueError
 from ansinh.plugin_manager import PluginHost
@@ -57,6 +57,7 @@ __all__ = [
     "default_plugins",
     "local_supports_for",
     "price",
+    "resolve_law",
     "resolve_plugins",
     "run_campaign",
     "screen",
@@ -97,27 +98,43 @@ def resolve_plugins(plugins: PluginHost | pluggy.PluginManager | bool | None) ->
     )
 
 
+def resolve_law(law: Law | None) -> Law:
+    """*law*, or the shipped law (:func:`ansinh.default_law`) for ``None``.
+
+    Raises:
+        InvalidValueError: *law* is neither a :class:`~ansinh.Law` nor ``None``.
+    """
+    if law is None:
+        from ansinh.data import default_law
+
+        return default_law()
+    if not isinstance(law, Law):
+        raise InvalidValueError("law", law, "an ansinh.Law or None (the shipped law)")
+    return law
+
+
 def local_supports_for(
-    product: Product, person: Person | None, *, on: dt.date, plugins: PluginHost | None
+    product: Product, who: Participant | None, *, on: dt.date, plugins: PluginHost | None
 ) -> tuple[LocalSupport, ...]:
-    """The top-ups the plugins offer for *person*'s province, *product* and *on* (``()`` without a person)."""
-    if plugins is None or not isinstance(person, Person):
+    """The top-ups the plugins offer for *who*'s province, *product* and *on* (``()`` without a province)."""
+    province = getattr(who, "province", None)
+    if plugins is None or not isinstance(province, str):
         return ()
     kind = getattr(product, "kind", None)
     if not isinstance(kind, ProductKind) or not isinstance(on, dt.date):
         return ()  # the core reports the bad argument
-    return plugins.local_supports(province=person.province, product=kind, on=on)
+    return plugins.local_supports(province=province, product=kind, on=on)
 
 
 def price(
     product: Product,
-    person: Person | None = None,
+    who: Participant | None = None,
     *,
     on: dt.date,
     law: Law | None = None,
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
 ) -> Quote:
-    """Price *product* for *person* on the purchase date *on*, with provincial top-ups.
+    """Price *product* for *who* on the purchase date *on*, with provincial top-ups.
 
     See :func:`ansinh.core.pricing.price` for the computation; the plugins
     contribute the top-ups of the person's province
@@ -126,7 +143,9 @@ def price(
     Args:
         product: a :class:`~ansinh.HealthCard`, :class:`~ansinh.SocialBook` or
             :class:`~ansinh.TetGift`.
-        person: who receives it; ``None`` prices it for a general participant.
+        who: who receives it (a :class:`~ansinh.Person`, or anything with
+            ``categories``, ``province`` and ``vsi_supported_months``);
+            ``None`` prices it for a general participant.
         on: the purchase date.
         law: the parameters to use (default: the shipped law).
         plugins: which plugins contribute (see the module docstring).
@@ -144,9 +163,10 @@ def price(
     >>> q.gross, q.state_support, q.local_support, q.payable
     (330000, 66000, 33000, 231000)
     """
+    law = resolve_law(law)
     host = resolve_plugins(plugins)
-    supports = local_supports_for(product, person, on=on, plugins=host)
-    return pricing.price(product, person, on=on, law=law, local_supports=supports)
+    supports = local_supports_for(product, who, on=on, plugins=host)
+    return pricing.price(product, who, on=on, law=law, local_supports=supports)
 
 
 def check(
@@ -175,6 +195,7 @@ def check(
     """
     from ansinh.core import eligibility
 
+    law = resolve_law(law)
     host = resolve_plugins(plugins)
     rules = host.eligibility_rules(product) if host is not None and _is_product(product) else ()
     return eligibility.check(person, product, on=on, campaign=campaign, law=law, rules=rules)
@@ -200,6 +221,7 @@ def screen(
     """
     from ansinh.core import eligibility
 
+    law = resolve_law(law)
     host = resolve_plugins(plugins)
     if host is None or not _is_product(product):
         return eligibility.screen(people, product, on=on, campaign=campaign, law=law)
@@ -270,6 +292,7 @@ def allocate(
     """
     from ansinh.core import allocation
 
+    law = resolve_law(law)
     host = resolve_plugins(plugins)
     people = tuple(candidates)
     supports = host.all_local_supports() if host is not None else ()
@@ -343,6 +366,7 @@ def run_campaign(
     """
     from ansinh import runner
 
+    law = resolve_law(law)
     host = resolve_plugins(plugins)
     if host is None:
         return runner.run_campaign(folder, out=out, law=law, progress=progress)

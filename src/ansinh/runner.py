@@ -136,6 +136,10 @@ def run_campaign(
         LedgerError: the store in *out* belongs to another campaign or is unusable.
     """
 
+    from ansinh.api import resolve_law
+
+    law = resolve_law(law)
+
     def tick(step: str, done: int, total: int) -> None:
         if progress is not None:
             progress(step, done, total)

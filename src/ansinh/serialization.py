@@ -36,12 +36,15 @@ document to anyone.
 Top-level documents (:func:`dump_document`, :func:`load_document`) wrap the
 object in an envelope::
 
-    {"schema_version": 1, "type": "quote", "data": {...}}
+    {"schema_version": 2, "type": "quote", "data": {...}}
 
 ``type`` is one of :func:`document_types` (every ledger event is a
 ``"ledger_event"``; the event's own ``"type"`` is inside ``data``);
-``schema_version`` is :data:`SCHEMA_VERSION` and is bumped whenever a reader
-of version *n* could misread a document.  :func:`json_schema` gives a JSON
+``schema_version`` is the type's version (:func:`schema_version`), bumped
+whenever a reader of version *n* could misread a document of that type.
+Version 2 of the quote and of every document holding one (gift, ledger event,
+ledger state, allocation) names no person in the quote; version 1 documents
+are still read (their quotes' ``person_id`` and ``province`` are dropped).  :func:`json_schema` gives a JSON
 Schema (draft 2020-12) of each document type; those of the main documents
 (:func:`shipped_schema_names`: quote, decision, campaign, ledger event …)
 are shipped in ``ansinh/data/schemas/`` for systems in other languages
@@ -55,7 +58,7 @@ whose message lists each bad field with its path (from
 >>> q = ansinh.price(ansinh.HealthCard(months=12), on=dt.date(2025, 1, 1))
 >>> doc = dump_document(q)
 >>> doc["schema_version"], doc["type"], doc["data"]["payable"], doc["data"]["product"]
-(1, 'quote', 1263600, {'kind': 'health_card', 'months': 12, 'household_rank': 1})
+(2, 'quote', 1263600, {'kind': 'health_card', 'months': 12, 'household_rank': 1})
 >>> load_document(doc, ansinh.Quote) == q
 True
 >>> doc["data"]["gross"] = 1263600.0
@@ -117,14 +120,15 @@ __all__ = [
     "make_converter",
     "parse_fraction",
     "schema_text",
+    "schema_version",
     "shipped_schema_names",
     "write_schemas",
 ]
 
 T = TypeVar("T")
 
-SCHEMA_VERSION: Final = 1
-"""The version of the document format this ansinh writes and reads."""
+SCHEMA_VERSION: Final = 2
+"""The newest document format version; each type has its own (:func:`schema_version`)."""
 
 _JSON_SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 _FRACTION_RE: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+|/[0-9]+)?")
@@ -194,6 +198,55 @@ _DOCUMENT_TYPES: dict[str, Any] = {
     "allocation": Allocation,
     "report": CampaignReport,
 }
+
+# Version 2 (ansinh 0.2): a quote names no person (``person_id`` and ``province`` are gone), so
+# every document holding a quote changed.  Version 1 documents of these types are still read:
+# the two fields are dropped from each quote (_upgrade_v1).
+_QUOTE_HOLDERS: Final = ("quote", "gift", "ledger_event", "ledger_state", "allocation")
+_VERSIONS: Final[dict[str, int]] = {name: 2 if name in _QUOTE_HOLDERS else 1 for name in _DOCUMENT_TYPES}
+
+
+def schema_version(name: str) -> int:
+    """The version of the document type *name* this ansinh writes.
+
+    Raises:
+        InvalidValueError: *name* is not one of :func:`document_types`.
+
+    >>> schema_version("quote"), schema_version("person")
+    (2, 1)
+    """
+    try:
+        return _VERSIONS[name]
+    except KeyError:
+        raise InvalidValueError("name", name, "one of " + ", ".join(_DOCUMENT_TYPES)) from None
+
+
+def _drop_quote_person(quote: object) -> object:
+    if isinstance(quote, Mapping):
+        return {k: v for k, v in quote.items() if k not in ("person_id", "province")}
+    return quote
+
+
+def _upgrade_gift(gift: object) -> object:
+    if isinstance(gift, Mapping) and "quote" in gift:
+        return {**gift, "quote": _drop_quote_person(gift["quote"])}
+    return gift
+
+
+def _upgrade_v1(name: str, data: object) -> object:
+    """A version-1 document's data as version 2 has it (quotes without a person)."""
+    if name == "quote":
+        return _drop_quote_person(data)
+    if name == "gift":
+        return _upgrade_gift(data)
+    if name == "ledger_event" and isinstance(data, Mapping) and "gift" in data:
+        return {**data, "gift": _upgrade_gift(data["gift"])}
+    if name in ("ledger_state", "allocation") and isinstance(data, Mapping):
+        gifts = data.get("gifts")
+        if isinstance(gifts, list):
+            return {**data, "gifts": [_upgrade_gift(g) for g in gifts]}
+    return data
+
 
 _SHIPPED_SCHEMAS: Final = ("quote", "decision", "campaign", "ledger_event", "person", "pledge", "gift", "law")
 """The document types whose JSON Schema ships in ``ansinh/data/schemas``."""
@@ -687,7 +740,7 @@ def dump_document(obj: object, *, converter: cattrs.Converter | None = None) -> 
         converter: the converter to use (default: one made by :func:`make_converter`).
 
     Returns:
-        ``{"schema_version": 1, "type": <name>, "data": <the object>}``.
+        ``{"schema_version": <the type's version>, "type": <name>, "data": <the object>}``.
 
     Raises:
         SerializationError: *obj* is not of a document type.
@@ -698,7 +751,7 @@ def dump_document(obj: object, *, converter: cattrs.Converter | None = None) -> 
     """
     name = document_type_name(type(obj))
     conv = converter if converter is not None else _shared_converter()
-    return {"schema_version": SCHEMA_VERSION, "type": name, "data": conv.unstructure(obj)}
+    return {"schema_version": _VERSIONS[name], "type": name, "data": conv.unstructure(obj)}
 
 
 def load_document(document: object, cl: type[T], *, converter: cattrs.Converter | None = None) -> T:
@@ -738,20 +791,27 @@ def load_document(document: object, cl: type[T], *, converter: cattrs.Converter 
         if key not in document:
             problems.append(f"required field missing @ $.{key}")
     version = document.get("schema_version")
-    if "schema_version" in document and (type(version) is not int or version != SCHEMA_VERSION):
-        problems.append(
-            f"schema_version={version!r} is not allowed: {SCHEMA_VERSION} "
-            f"(this ansinh reads version {SCHEMA_VERSION} documents) @ $.schema_version"
-        )
     kind = document.get("type")
     if "type" in document and kind not in allowed:
         problems.append(f"type={kind!r} is not allowed: {label} @ $.type")
+    elif "schema_version" in document:
+        newest = _VERSIONS[typing.cast(str, kind)] if kind in allowed else SCHEMA_VERSION
+        if type(version) is not int or not 1 <= version <= newest:
+            readable = ", ".join(map(str, range(1, newest + 1)))
+            problems.append(
+                f"schema_version={version!r} is not allowed: {readable} "
+                f"(this ansinh reads these versions of a {kind or label} document) @ $.schema_version"
+            )
     if problems:
         raise SerializationError(f"cannot read a {label} document: " + "; ".join(problems))
-    target = allowed[typing.cast(str, kind)]
+    name = typing.cast(str, kind)
+    target = allowed[name]
+    data = document["data"]
+    if version == 1 and _VERSIONS[name] == 2:
+        data = _upgrade_v1(name, data)
     conv = converter if converter is not None else _shared_converter()
     try:
-        result: T = conv.structure(document["data"], target)
+        result: T = conv.structure(data, target)
     except (cattrs.BaseValidationError, AnsinhError, ValueError, TypeError, KeyError) as exc:
         messages = _messages(exc, "$.data")
         raise SerializationError(f"cannot read a {label} document: " + "; ".join(messages)) from None
@@ -963,14 +1023,15 @@ def json_schema(name: str) -> dict[str, Any]:
     builder = _SchemaBuilder()
     union = _tagged_union(cl)
     data = builder.of(cl)
+    version = _VERSIONS[name]
     return {
         "$schema": _JSON_SCHEMA_DIALECT,
-        "$id": f"urn:ansinh:schema:{name}:{SCHEMA_VERSION}",
-        "title": f"ansinh {name} document, schema version {SCHEMA_VERSION}",
+        "$id": f"urn:ansinh:schema:{name}:{version}",
+        "title": f"ansinh {name} document, schema version {version}",
         "description": union.description if union is not None else _first_line(cl.__doc__),
         "type": "object",
         "properties": {
-            "schema_version": {"const": SCHEMA_VERSION},
+            "schema_version": {"const": version},
             "type": {"const": name},
             "data": data,
         },

@@ -60,6 +60,8 @@ from ansinh.core.law import (
     Citation,
     DatedValue,
     Law,
+    LawPeriod,
+    LawValue,
     Link,
     Parameter,
     ParamKind,
@@ -124,6 +126,8 @@ _HOOK_TYPES: Final[tuple[type[Any], ...]] = (
     HealthCard,
     Instalment,
     Law,
+    LawPeriod,
+    LawValue,
     Ledger,
     Link,
     LocalSupport,
@@ -190,6 +194,8 @@ __all__ = [
     "gifts",
     "health_cards",
     "instalments",
+    "law_periods",
+    "law_values",
     "laws",
     "ledger_events",
     "ledger_states",
@@ -428,6 +434,18 @@ def parameters(*, law: Law | None = None) -> SearchStrategy[Parameter]:
 def dated_values(*, law: Law | None = None) -> SearchStrategy[DatedValue]:
     """Dated values of the parameters of *law* (default: of laws from :func:`laws`)."""
     return parameters(law=law).flatmap(lambda p: st.sampled_from(p.values))
+
+
+def law_periods(*, law: Law | None = None) -> SearchStrategy[LawPeriod]:
+    """Snapshots :meth:`Law.at <ansinh.core.law.Law.at>` gives on dates of :func:`dates` (default: of laws from :func:`laws`)."""
+    if law is not None:
+        return dates(law=law).map(law.at)
+    return laws().flatmap(lambda lw: dates(law=lw).map(lw.at))
+
+
+def law_values(*, law: Law | None = None) -> SearchStrategy[LawValue]:
+    """Resolved parameter values from :func:`law_periods`."""
+    return law_periods(law=law).flatmap(lambda period: st.sampled_from(period.values))
 
 
 def amendments() -> SearchStrategy[Amendment]:
@@ -853,7 +871,7 @@ def _screenings(draw: st.DrawFn, on: dt.date | None) -> Screening:
     day = draw(dates()) if on is None else on
     product = draw(st.one_of(health_cards(on=day), social_books(on=day)))
     crowd = draw(st.lists(people(on=day), max_size=5, unique_by=lambda p: p.id))
-    return screen(crowd, product, on=day)
+    return screen(crowd, product, on=day, law=_default_law(None))
 
 
 def screenings(*, on: dt.date | None = None) -> SearchStrategy[Screening]:
@@ -889,7 +907,7 @@ def _gifts(
     day = draw(dates(law=lw)) if on is None else on
     who = draw(beneficiary)
     product = draw(products(on=day, law=lw))
-    quote = price(product, who.pricing_person(), on=day, law=lw)
+    quote = price(product, who, on=day, law=lw)
     covers_from = day + dt.timedelta(days=draw(st.integers(0, 60))) if product.months > 0 else None
     return Gift(
         id=draw(_ids("G-")),
@@ -994,7 +1012,7 @@ def _product_for(draw: st.DrawFn, kind: ProductKind, pledge: Pledge, law: Law, d
 @st.composite
 def _ledgers(draw: st.DrawFn, max_events: int) -> Ledger:
     campaign = _tet_ready(draw(campaigns(province=st.none())))
-    ledger = Ledger(campaign)
+    ledger = Ledger(campaign, law=_default_law(None))
     law = ledger.law
     days = st.dates(min_value=campaign.start, max_value=campaign.end)
     actions = st.sampled_from(("pledge", "money", "gift", "gift", "gift", "step", "step", "step"))
@@ -1028,7 +1046,7 @@ def _ledgers(draw: st.DrawFn, max_events: int) -> Ledger:
                 pledge_id=balance.pledge.id,
                 beneficiary=who,
                 product=product,
-                quote=price(product, who.pricing_person(), on=day, law=law),
+                quote=price(product, who, on=day, law=law),
                 funding=Funding.UNITS if kind in by_units else Funding.MONEY,
                 covers_from=day if product.months > 0 else None,
             )
@@ -1148,7 +1166,7 @@ def _allocations(draw: st.DrawFn) -> Allocation:
             unique_by=lambda c: c.person.id,
         )
     )
-    return allocate(ledger.state, crowd, on=on)
+    return allocate(ledger.state, crowd, on=on, law=_default_law(None))
 
 
 def allocations() -> SearchStrategy[Allocation]:
@@ -1237,6 +1255,8 @@ _REGISTRY: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     HealthCard: health_cards,
     Instalment: instalments,
     Law: laws,
+    LawPeriod: law_periods,
+    LawValue: law_values,
     Link: links,
     LocalSupport: local_supports,
     ParamKind: _enum(ParamKind),

@@ -44,7 +44,9 @@ summary of a large allocation (``len(result.gifts)``,
 >>> from ansinh.core.products import HealthCard
 >>> c = Campaign(code="BN2026", name="Xuân Bính Ngọ 2026",
 ...              start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31))
->>> ledger = Ledger(c)
+>>> import ansinh
+>>> law = ansinh.default_law()
+>>> ledger = Ledger(c, law=law)
 >>> _ = ledger.append(PledgeRegistered(
 ...     event_id="e1", on=dt.date(2025, 11, 1),
 ...     sponsor=Sponsor(id="S1", name="Ngân hàng A", kind="bank"),
@@ -53,7 +55,7 @@ summary of a large allocation (``len(result.gifts)``,
 ...                  province="31", categories={Category.NEAR_POOR}) for i in range(5)]
 >>> cands = [Candidate(person=p, product=HealthCard(months=12), priority=Priority.of((("NEAR_POOR", 10 - i),)))
 ...          for i, p in enumerate(people)]
->>> result = allocate(ledger.state, cands, on=dt.date(2026, 1, 5))
+>>> result = allocate(ledger.state, cands, on=dt.date(2026, 1, 5), law=law)
 >>> [(g.person_id, g.amount) for g in result.gifts]
 [('HP-0', 379080), ('HP-1', 379080)]
 >>> result.leftovers[0].money_left
@@ -357,13 +359,6 @@ class _Trusted:
         )
         self.gift = tuple(_setter(Gift, name) for name in self.GIFT)
         self.beneficiary = tuple(_setter(Beneficiary, name) for name in self.BENEFICIARY)
-        self.quote_fields = tuple(
-            (f.name, _setter(Quote, f.name))
-            for f in attrs.fields(Quote)
-            if f.name not in ("person_id", "province")
-        )
-        self.quote_person_id = _setter(Quote, "person_id")
-        self.quote_province = _setter(Quote, "province")
 
 
 def _plain_attrs(cls: type) -> bool:
@@ -640,10 +635,9 @@ def _kept(affiliations: Mapping[str, Iterable[str]]) -> dict[str, Iterable[str]]
 
 
 def _quote_for(template: Quote, person_id: str, province: str) -> Quote:
-    """The same quote for another person of the same price class (no re-pricing)."""
-    if template.person_id == person_id and template.province == province:
-        return template
-    return attrs.evolve(template, person_id=person_id, province=province)
+    """The class's quote: quotes name no person, so everyone of the class shares it."""
+    del person_id, province
+    return template
 
 
 class _Plan:
@@ -826,11 +820,7 @@ class _Plan:
             ]
         # every value below passed the validators it meets (Person's, Pledge's,
         # price()'s) or was checked above: set the fields, check nothing again
-        quotes = list(map(_new, repeat(Quote, n)))
-        for name, set_field in _TRUSTED.quote_fields:
-            _set_each(set_field, quotes, map(attrgetter(name), self.templates))
-        _set_each(_TRUSTED.quote_person_id, quotes, person_ids)
-        _set_each(_TRUSTED.quote_province, quotes, provinces)
+        quotes = self.templates
         gifts = list(map(_new, repeat(Gift, n)))
         columns: tuple[Iterable[Any], ...] = (
             ids,
@@ -952,7 +942,7 @@ class _Allocator:
         candidates: Iterable[CandidateLike],
         *,
         on: dt.date,
-        law: Law | None,
+        law: Law,
         local_supports: Sequence[LocalSupport],
         affiliations: Mapping[str, Iterable[str]],
     ) -> None:
@@ -1336,7 +1326,7 @@ def allocate(
     candidates: Iterable[CandidateLike],
     *,
     on: dt.date,
-    law: Law | None = None,
+    law: Law,
     local_supports: Sequence[LocalSupport] = (),
     affiliations: Mapping[str, Iterable[str]] | None = None,
     money_buys: ProductKind = ProductKind.HEALTH_CARD,
@@ -1365,12 +1355,8 @@ def allocate(
     if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
         raise InvalidValueError("on", on, "a datetime.date")
     money_buys = ProductKind(money_buys)
-    if law is None:
-        from ansinh.data import default_law
-
-        law = default_law()
-    elif not isinstance(law, Law):
-        raise InvalidValueError("law", law, "an ansinh.Law or None")
+    if not isinstance(law, Law):
+        raise InvalidValueError("law", law, "an ansinh.Law")
     run = _Allocator(
         state,
         candidates,

@@ -294,9 +294,6 @@ def _gift_status(value: Any) -> GiftStatus:
     return value if type(value) is GiftStatus else GiftStatus(value)
 
 
-_STAND_IN_BIRTH = dt.date(1900, 1, 1)
-
-
 @attrs.frozen(kw_only=True)
 class Beneficiary:
     """What the ledger keeps about the person a gift is for (never names or identity numbers).
@@ -306,9 +303,12 @@ class Beneficiary:
     affiliations that earmarks name (an enterprise whose workers' relatives a
     pledge is for, a congregation, a commune).
 
+    It fits :class:`~ansinh.core.pricing.Participant`, so a gift's price can be
+    checked from it alone.
+
     >>> b = Beneficiary(person_id="HP-007", province="31", categories={Category.NEAR_POOR})
-    >>> b.pricing_person().categories == b.categories
-    True
+    >>> sorted(b.categories)
+    [<Category.NEAR_POOR: 'near_poor'>]
     """
 
     person_id: str = attrs.field(validator=_text)
@@ -327,21 +327,6 @@ class Beneficiary:
             categories=person.categories,
             vsi_supported_months=person.vsi_supported_months,
             affiliations=frozenset(affiliations),
-        )
-
-    def pricing_person(self) -> Person:
-        """A stand-in :class:`~ansinh.Person` carrying only what :func:`~ansinh.price` reads.
-
-        The name is the person id and the birth date a placeholder: pricing
-        never reads them.
-        """
-        return Person(
-            id=self.person_id,
-            full_name=self.person_id,
-            date_of_birth=_STAND_IN_BIRTH,
-            province=self.province,
-            categories=self.categories,
-            vsi_supported_months=self.vsi_supported_months,
         )
 
 
@@ -405,10 +390,6 @@ class Gift:
             raise InvalidValueError("quote", quote, f"a Quote of the gift's product {self.product!r}")
         if not isinstance(self.beneficiary, Beneficiary):
             raise InvalidValueError("beneficiary", self.beneficiary, "a Beneficiary")
-        if quote.person_id != self.beneficiary.person_id:
-            raise InvalidValueError(
-                "quote", quote.person_id, f"a quote priced for person {self.beneficiary.person_id!r}"
-            )
         if self.product.months > 0:
             if type(self.covers_from) is not dt.date:
                 raise InvalidValueError("covers_from", self.covers_from, "a datetime.date")

@@ -93,7 +93,8 @@ Priority (:func:`priority`)
 >>> from ansinh.core.products import HealthCard
 >>> p = Person(id="HY-001", full_name="Trần Văn Bình", date_of_birth=dt.date(1958, 4, 2),
 ...            province="33", categories={Category.NEAR_POOR})
->>> d = check(p, HealthCard(months=12), on=dt.date(2026, 1, 10))
+>>> import ansinh
+>>> d = check(p, HealthCard(months=12), on=dt.date(2026, 1, 10), law=ansinh.default_law())
 >>> d.eligible, d.valid_from, [r.code for r in d.reasons]
 (True, datetime.date(2026, 2, 9), ['WAITING_PERIOD_30_DAYS'])
 >>> d.priority.score, d.priority.parts
@@ -112,7 +113,7 @@ import attrs
 
 from ansinh.core.campaign import Campaign
 from ansinh.core.dates import add_months
-from ansinh.core.law import Citation, Law
+from ansinh.core.law import Citation, Law, LawPeriod
 from ansinh.core.people import Category, Person, age_on
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.exceptions import InvalidPersonError, InvalidValueError
@@ -434,37 +435,36 @@ class _Env:
 
 
 def _env(law: Law, on: dt.date) -> _Env:
-    key = ("ansinh.eligibility", law.period(on))
-    hit = law.memo.get(key)
-    if isinstance(hit, _Env):
-        return hit
+    return _env_of(law.at(on))
+
+
+@functools.lru_cache(maxsize=256)
+def _env_of(period: LawPeriod) -> _Env:
     fully: dict[Category, Citation] = {}
     for table in ("bhyt_state_support", "bhyt_fully_state_paid"):
-        entry = law.lookup(table, on=on)
-        for k, share in law.rates(table, on=on):
+        entry = period.entry(table)
+        for k, share in entry.rates():
             if share == 1:
                 try:
                     fully.setdefault(Category(k), entry.citation)
                 except ValueError:  # a group ansinh has no category for: nobody can be in it
                     continue
-    if _CHILD_STATE_PAID_PARAM in law.names:
-        child_age = law.amount(_CHILD_STATE_PAID_PARAM, on=on)
-        child_citation = law.lookup(_CHILD_STATE_PAID_PARAM, on=on).citation
+    child = period.get(_CHILD_STATE_PAID_PARAM)
+    if child is not None:
+        child_age, child_citation = child.amount(), child.citation
     else:  # a law without the parameter has no such group: no child is blocked
         child_age, child_citation = 0, _CHILD_CITATION
-    env = _Env(
-        min_age=law.amount("vsi_min_age", on=on),
-        min_age_citation=law.lookup("vsi_min_age", on=on).citation,
-        waiting_days=law.amount("bhyt_waiting_days", on=on),
-        waiting_citation=law.lookup("bhyt_waiting_days", on=on).citation,
-        break_months=law.amount("bhyt_break_months", on=on),
-        break_citation=law.lookup("bhyt_break_months", on=on).citation,
+    return _Env(
+        min_age=period.amount("vsi_min_age"),
+        min_age_citation=period.citation("vsi_min_age"),
+        waiting_days=period.amount("bhyt_waiting_days"),
+        waiting_citation=period.citation("bhyt_waiting_days"),
+        break_months=period.amount("bhyt_break_months"),
+        break_citation=period.citation("bhyt_break_months"),
         fully_paid=tuple(fully.items()),
         child_age=child_age,
         child_citation=child_citation,
     )
-    law.memo[key] = env
-    return env
 
 
 def _card_start(person: Person, on: dt.date, env: _Env) -> tuple[dt.date, str]:
@@ -575,7 +575,7 @@ def _cached(run: _Run, key: tuple[object, ...], make: Callable[[], Reason | None
     return made
 
 
-def card_valid_from(person: Person, on: dt.date, *, law: Law | None = None) -> dt.date:
+def card_valid_from(person: Person, on: dt.date, *, law: Law) -> dt.date:
     """The first day a health card paid on *on* would be valid for *person*.
 
     See the module docstring for the rule (HI Law Art. 16).
@@ -584,7 +584,8 @@ def card_valid_from(person: Person, on: dt.date, *, law: Law | None = None) -> d
     >>> from ansinh.core.people import Person
     >>> p = Person(id="1", full_name="A", date_of_birth=dt.date(1990, 1, 1), province="01",
     ...            bhyt_valid_until=dt.date(2026, 3, 31))
-    >>> card_valid_from(p, dt.date(2026, 1, 10))
+    >>> import ansinh
+    >>> card_valid_from(p, dt.date(2026, 1, 10), law=ansinh.default_law())
     datetime.date(2026, 4, 1)
     """
     law = _resolve_law(law)
@@ -989,13 +990,9 @@ def ranking_key(decision: Decision) -> tuple[int, dt.date, str]:
 # ----------------------------------------------------------------- check ---
 
 
-def _resolve_law(law: Law | None) -> Law:
-    if law is None:
-        from ansinh.data import default_law
-
-        return default_law()
+def _resolve_law(law: Law) -> Law:
     if not isinstance(law, Law):
-        raise InvalidValueError("law", law, "an ansinh.Law or None")
+        raise InvalidValueError("law", law, "an ansinh.Law")
     return law
 
 
@@ -1025,7 +1022,7 @@ def _check_person(person: object) -> Person:
     return person
 
 
-def _check_args(product: object, on: object, campaign: object, law: Law | None) -> _Run:
+def _check_args(product: object, on: object, campaign: object, law: Law) -> _Run:
     if not isinstance(product, HealthCard | SocialBook | TetGift):
         raise InvalidValueError("product", product, "a HealthCard, SocialBook or TetGift")
     day = _check_date("on", on)
@@ -1386,7 +1383,7 @@ def check(
     *,
     on: dt.date,
     campaign: Campaign | None = None,
-    law: Law | None = None,
+    law: Law,
     rules: Iterable[Rule] = (),
 ) -> Decision:
     """Decide whether *product* can be given to *person* on *on*, and why.
@@ -1397,7 +1394,7 @@ def check(
         on: the gift's date (the payment date for cards and books).
         campaign: the campaign; its province limits who may receive, and its
             ``tet_dates`` are required for a Tết gift.
-        law: the parameters to use (default: the shipped law).
+        law: the parameters to use (:func:`ansinh.check` defaults to the shipped law).
         rules: extra rules run after the built-in ones (e.g. a province's).
 
     Returns:
@@ -1455,7 +1452,7 @@ def screen(
     *,
     on: dt.date,
     campaign: Campaign | None = None,
-    law: Law | None = None,
+    law: Law,
     rules: Iterable[Rule] = (),
     extra_priority: Callable[[Person], PriorityParts] | None = None,
 ) -> Screening:
@@ -1481,7 +1478,8 @@ def screen(
     ...            categories={Category.NEAR_POOR})
     >>> b = Person(id="b", full_name="B", date_of_birth=dt.date(2012, 1, 1), province="01",
     ...            categories={Category.POOR})
-    >>> s = screen([a, b], SocialBook(months=12), on=dt.date(2026, 1, 1))
+    >>> import ansinh
+    >>> s = screen([a, b], SocialBook(months=12), on=dt.date(2026, 1, 1), law=ansinh.default_law())
     >>> [d.person.id for d in s.eligible], [d.codes for d in s.ineligible]
     (['a'], [('UNDER_MIN_AGE',)])
     """

@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import itertools
+import types
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 
 import attrs
 
@@ -51,6 +53,8 @@ __all__ = [
     "Citation",
     "DatedValue",
     "Law",
+    "LawPeriod",
+    "LawValue",
     "Link",
     "ParamKind",
     "ParamValue",
@@ -370,12 +374,14 @@ def _check_history(name: str, values: tuple[DatedValue, ...]) -> None:
                 )
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(cache_hash=True)
 class Law:
     """An immutable set of dated legal parameters.
 
     Build one with :func:`ansinh.default_law` (the shipped data),
-    :meth:`from_mapping`, or :meth:`amend` on an existing law.
+    :meth:`from_mapping`, or :meth:`amend` on an existing law.  Two laws are
+    equal when they hold the same parameters, name and amendments.
+    :meth:`at` gives the frozen :class:`LawPeriod` a computation reads.
     """
 
     parameters: tuple[Parameter, ...]
@@ -384,14 +390,17 @@ class Law:
     """A label for this set of parameters (the shipped one, or a scenario)."""
     amendments: tuple[Amendment, ...] = ()
     """The what-if changes made to the shipped law, in order."""
-    _index: dict[str, tuple[Parameter, tuple[dt.date, ...]]] = attrs.field(
-        init=False, repr=False, alias="_index"
+    # A read-only index derived from ``parameters`` when the law is built; never changed after.
+    _index: Mapping[str, tuple[Parameter, tuple[dt.date, ...]]] = attrs.field(
+        init=False, repr=False, eq=False, alias="_index"
     )
-    _change_dates: tuple[dt.date, ...] = attrs.field(init=False, repr=False, alias="_change_dates")
-    memo: dict[Any, Any] = attrs.field(init=False, repr=False)
-    """A private cache for derived computations keyed by law period; never part of equality."""
+    _change_dates: tuple[dt.date, ...] = attrs.field(init=False, repr=False, eq=False, alias="_change_dates")
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.parameters, tuple) or not all(
+            isinstance(p, Parameter) for p in self.parameters
+        ):
+            raise LawDataError("parameters must be a tuple of Parameter")
         index: dict[str, tuple[Parameter, tuple[dt.date, ...]]] = {}
         changes: set[dt.date] = set()
         for p in self.parameters:
@@ -403,9 +412,8 @@ class Law:
                 changes.add(v.effective)
                 if v.until is not None:
                     changes.add(v.until + _ONE_DAY)
-        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_index", types.MappingProxyType(index))
         object.__setattr__(self, "_change_dates", tuple(sorted(changes)))
-        object.__setattr__(self, "memo", {})
         self._check_links()
 
     def _check_links(self) -> None:
@@ -433,18 +441,6 @@ class Law:
                         if not isinstance(entry.value, Link):
                             break
                         target = entry.value.of
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Law):
-            return NotImplemented
-        return (self.parameters, self.name, self.amendments) == (
-            other.parameters,
-            other.name,
-            other.amendments,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.name, self.amendments, len(self.parameters)))
 
     # -- building -------------------------------------------------------------
 
@@ -589,16 +585,41 @@ class Law:
             chain.append(self._entry(chain[-1].value.of, on))
         return tuple(chain)
 
+    def at(self, on: dt.date) -> LawPeriod:
+        """The frozen snapshot of every parameter in force *on* a date.
+
+        Every date of one law period (see :meth:`period_bounds`) gives an equal
+        snapshot, built once and shared: pricing and eligibility read it
+        instead of looking each value up again.
+
+        Raises:
+            InvalidValueError: *on* is not a date.
+
+        >>> import datetime as dt
+        >>> from ansinh.data import default_law
+        >>> period = default_law().at(dt.date(2025, 1, 1))
+        >>> period.amount("base_salary"), period.start, period.end
+        (2340000, datetime.date(2024, 7, 1), datetime.date(2025, 6, 30))
+        """
+        if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+            raise InvalidValueError("on", on, "a datetime.date")
+        return _period_of(self, self.period(on))
+
+    def _in_force(self, name: str, on: dt.date) -> LawValue:
+        period = self.at(on)
+        found = period.get(name)
+        if found is None:
+            self._entry(name, on)  # raises the error that names the date
+            period.entry(name)  # raises for a value that cannot be resolved
+        return period.entry(name)
+
     def status(self, name: str, *, on: dt.date) -> SourceStatus:
         """The weakest status along :meth:`sources`: a value is only as sure as what it follows."""
-        return max((e.status for e in self.sources(name, on=on)), key=lambda s: s.weakness)
+        return self._in_force(name, on).status
 
     def citation(self, name: str, *, on: dt.date) -> Citation:
         """The citation of *name* on a date, joined with those its links follow."""
-        chain = self.sources(name, on=on)
-        if len(chain) == 1:
-            return chain[0].citation
-        return Citation("; ".join(str(e.citation) for e in chain), "", chain[0].citation.url)
+        return self._in_force(name, on).citation
 
     def value(self, name: str, *, on: dt.date) -> ParamValue:
         """The value of *name* in force *on* a date, links resolved.
@@ -607,51 +628,23 @@ class Law:
             UnknownParameterError: no such parameter.
             NotInForceError: no value in force on that date.
         """
-        entry = self.lookup(name, on=on)
-        value = entry.value
-        if isinstance(value, Link):
-            base = self.value(value.of, on=on)
-            if isinstance(base, int):
-                product = base * value.multiple
-                if self.parameter(name).kind is not ParamKind.RATE:
-                    if product.denominator != 1:
-                        raise LawDataError(
-                            f"{name} on {on} = {value.multiple} × {value.of} is not a whole number"
-                        )
-                    return int(product)
-                return product
-            if isinstance(base, Fraction):
-                return base * value.multiple
-            raise LawDataError(f"{name} links to {value.of}, which is not a number")
-        return value
+        return self._in_force(name, on).value
 
     def amount(self, name: str, *, on: dt.date) -> int:
         """Like :meth:`value` for an amount or count parameter (an ``int``)."""
-        value = self.value(name, on=on)
-        if not isinstance(value, int):
-            raise InvalidValueError("name", name, "an amount or count parameter")
-        return value
+        return self._in_force(name, on).amount()
 
     def rate(self, name: str, *, on: dt.date) -> Fraction:
         """Like :meth:`value` for a rate parameter (a ``Fraction``)."""
-        value = self.value(name, on=on)
-        if not isinstance(value, Fraction):
-            raise InvalidValueError("name", name, "a rate parameter")
-        return value
+        return self._in_force(name, on).rate()
 
     def rates(self, name: str, *, on: dt.date) -> RateTable:
         """Like :meth:`value` for a table of rates."""
-        value = self.value(name, on=on)
-        if not isinstance(value, RateTable):
-            raise InvalidValueError("name", name, "a rate-table parameter")
-        return value
+        return self._in_force(name, on).rates()
 
     def months(self, name: str, *, on: dt.date) -> tuple[int, ...]:
         """Like :meth:`value` for a set of allowed payment periods."""
-        value = self.value(name, on=on)
-        if not isinstance(value, tuple):
-            raise InvalidValueError("name", name, "a payment-months parameter")
-        return value
+        return self._in_force(name, on).months()
 
     @property
     def change_dates(self) -> tuple[dt.date, ...]:
@@ -662,10 +655,24 @@ class Law:
         """An index of the law period containing *on*.
 
         Two dates with the same period index see exactly the same value of every
-        parameter, so anything computed from the law alone can be cached per
-        period.
+        parameter (the same :meth:`at` snapshot).
         """
         return bisect_right(self._change_dates, on)
+
+    def _resolve(self, name: str, day: dt.date) -> ParamValue:
+        """The value of *name* on *day*, links followed (the data was checked when the law was built)."""
+        value = self._entry(name, day).value
+        if not isinstance(value, Link):
+            return value
+        base = self._resolve(value.of, day)
+        if isinstance(base, int | Fraction):
+            product = base * value.multiple
+            if self.parameter(name).kind is ParamKind.RATE:
+                return Fraction(product)
+            if product.denominator != 1:
+                raise LawDataError(f"{name} on {day} = {value.multiple} × {value.of} is not a whole number")
+            return int(product)
+        raise LawDataError(f"{name} links to {value.of}, which is not a number")
 
     def period_bounds(self, on: dt.date) -> tuple[dt.date | None, dt.date | None]:
         """First and last day of the law period containing *on* (``None``: unbounded)."""
@@ -673,3 +680,195 @@ class Law:
         start = self._change_dates[i - 1] if i > 0 else None
         end = self._change_dates[i] - _ONE_DAY if i < len(self._change_dates) else None
         return start, end
+
+
+@attrs.frozen(kw_only=True)
+class LawValue:
+    """One parameter in one law period: its value (links resolved) and where it comes from.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> v = default_law().at(dt.date(2026, 7, 1)).entry("vsi_income_ceiling")
+    >>> v.value, v.status.value
+    (50600000, 'confirmed-2nd')
+    """
+
+    name: str
+    kind: ParamKind
+    unit: str
+    label_vi: str
+    label_en: str
+    value: ParamValue
+    """The value, links resolved."""
+    citation: Citation
+    """The citation, joined with those its links follow."""
+    status: SourceStatus
+    """The weakest status along the links: a value is only as sure as what it follows."""
+    sources: tuple[DatedValue, ...]
+    """The entry in force, then the entries its links follow."""
+
+    def label(self, lang: str = "vi") -> str:
+        """The label in ``"vi"`` or ``"en"``."""
+        return self.label_en if lang == "en" else self.label_vi
+
+    def amount(self) -> int:
+        """The value of an amount or count parameter."""
+        if not isinstance(self.value, int):
+            raise InvalidValueError("name", self.name, "an amount or count parameter")
+        return self.value
+
+    def rate(self) -> Fraction:
+        """The value of a rate parameter."""
+        if not isinstance(self.value, Fraction):
+            raise InvalidValueError("name", self.name, "a rate parameter")
+        return self.value
+
+    def rates(self) -> RateTable:
+        """The value of a rate-table parameter."""
+        if not isinstance(self.value, RateTable):
+            raise InvalidValueError("name", self.name, "a rate-table parameter")
+        return self.value
+
+    def months(self) -> tuple[int, ...]:
+        """The value of a payment-months parameter."""
+        if not isinstance(self.value, tuple):
+            raise InvalidValueError("name", self.name, "a payment-months parameter")
+        return self.value
+
+
+_Missing: TypeAlias = tuple[str, Literal["not_in_force", "bad_data"], str]
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class LawPeriod:
+    """Every value of a :class:`Law` in force during one law period, frozen (:meth:`Law.at`).
+
+    Pricing and the eligibility rules read a period rather than the law: its
+    values are resolved once, and every date of the period shares it.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> p = default_law().at(dt.date(2026, 1, 5))
+    >>> p.amount("vsi_income_floor"), str(p.citation("base_salary"))
+    (1500000, 'Nghị định 73/2024/NĐ-CP, Điều 3 khoản 2')
+    >>> "bhyt_rate" in p, p.get("no_such_parameter") is None
+    (True, True)
+    """
+
+    law_name: str
+    """The name of the law (``"… (scenario)"`` for what-if laws)."""
+    start: dt.date | None
+    """First day of the period; ``None``: before the first change the law records."""
+    end: dt.date | None
+    """Last day of the period; ``None``: open-ended."""
+    values: tuple[LawValue, ...]
+    """The parameters in force, in the law's order."""
+    missing: tuple[_Missing, ...] = ()
+    """``(name, why, message)`` for each parameter without a usable value in the period."""
+    # A read-only index of ``values`` by name, derived at construction and never changed.
+    _by_name: Mapping[str, LawValue] = attrs.field(init=False, repr=False, eq=False, alias="_by_name")
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", types.MappingProxyType({v.name: v for v in self.values}))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names of the parameters in force, in the law's order."""
+        return tuple(v.name for v in self.values)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether *day* falls in this period."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def get(self, name: str) -> LawValue | None:
+        """The value of *name* in this period, or ``None`` when it has none."""
+        return self._by_name.get(name)
+
+    def entry(self, name: str) -> LawValue:
+        """The :class:`LawValue` of *name*.
+
+        Raises:
+            NotInForceError: *name* has no value in force in this period.
+            LawDataError: its value cannot be resolved (e.g. a scenario link that is not whole).
+            UnknownParameterError: the law has no parameter *name*.
+        """
+        found = self._by_name.get(name)
+        if found is not None:
+            return found
+        for missing, why, message in self.missing:
+            if missing == name:
+                raise (LawDataError if why == "bad_data" else NotInForceError)(message)
+        raise UnknownParameterError(name, tuple(sorted((*self._by_name, *(m[0] for m in self.missing)))))
+
+    def value(self, name: str) -> ParamValue:
+        """The value of *name* (links resolved); see :meth:`entry` for the errors."""
+        return self.entry(name).value
+
+    def amount(self, name: str) -> int:
+        """The value of an amount or count parameter."""
+        return self.entry(name).amount()
+
+    def rate(self, name: str) -> Fraction:
+        """The value of a rate parameter."""
+        return self.entry(name).rate()
+
+    def rates(self, name: str) -> RateTable:
+        """The value of a rate-table parameter."""
+        return self.entry(name).rates()
+
+    def months(self, name: str) -> tuple[int, ...]:
+        """The value of a payment-months parameter."""
+        return self.entry(name).months()
+
+    def citation(self, name: str) -> Citation:
+        """The citation of *name*, joined with those its links follow."""
+        return self.entry(name).citation
+
+    def status(self, name: str) -> SourceStatus:
+        """The status of *name* (the weakest along its links)."""
+        return self.entry(name).status
+
+
+@functools.lru_cache(maxsize=256)
+def _period_of(law: Law, index: int) -> LawPeriod:
+    """The snapshot of law period *index* of *law* (pure; bounded cache)."""
+    dates = law.change_dates
+    start = dates[index - 1] if index > 0 else None
+    end = dates[index] - _ONE_DAY if index < len(dates) else None
+    day = start if start is not None else dt.date.min
+    values: list[LawValue] = []
+    missing: list[_Missing] = []
+    for param in law.parameters:
+        try:
+            chain = law.sources(param.name, on=day)
+            resolved = law._resolve(param.name, day)
+        except NotInForceError as exc:
+            why = str(exc).partition(": ")[2]
+            span = f"from {start or 'the first date'} to {end or 'the last date'}"
+            missing.append((param.name, "not_in_force", f"{param.name} has no value {span}: {why}"))
+            continue
+        except LawDataError as exc:
+            missing.append((param.name, "bad_data", str(exc)))
+            continue
+        citation = (
+            chain[0].citation
+            if len(chain) == 1
+            else Citation("; ".join(str(e.citation) for e in chain), "", chain[0].citation.url)
+        )
+        values.append(
+            LawValue(
+                name=param.name,
+                kind=param.kind,
+                unit=param.unit,
+                label_vi=param.label_vi,
+                label_en=param.label_en,
+                value=resolved,
+                citation=citation,
+                status=max((e.status for e in chain), key=lambda s: s.weakness),
+                sources=chain,
+            )
+        )
+    return LawPeriod(law_name=law.name, start=start, end=end, values=tuple(values), missing=tuple(missing))

@@ -26,7 +26,8 @@ a no-op, offering a *different* event under a used id is refused.
 >>> from ansinh.core.campaign import Campaign, Pledge, Sponsor
 >>> c = Campaign(code="BN2026", name="Xuân Bính Ngọ 2026",
 ...              start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31))
->>> ledger = Ledger(c)
+>>> from ansinh.data import default_law
+>>> ledger = Ledger(c, law=default_law())
 >>> s = Sponsor(id="S1", name="Công ty A", kind="enterprise")
 >>> ledger.append(PledgeRegistered(event_id="e1", on=dt.date(2025, 11, 1), sponsor=s,
 ...                                pledge=Pledge(id="P1", sponsor_id="S1", money=5_000_000)))
@@ -342,7 +343,7 @@ class Ledger:
 
     Args:
         campaign: the campaign the events belong to.
-        law: the law that prices gifts (default: :func:`ansinh.default_law`).
+        law: the law that prices gifts.
         local_supports: provincial top-ups pricing considers.
         events: events to append at once (each is checked).
 
@@ -354,16 +355,14 @@ class Ledger:
         self,
         campaign: Campaign,
         *,
-        law: Law | None = None,
+        law: Law,
         local_supports: Sequence[LocalSupport] = (),
         events: Iterable[Event] = (),
     ) -> None:
         if not isinstance(campaign, Campaign):
             raise InvalidValueError("campaign", campaign, "an ansinh Campaign")
-        if law is None:
-            from ansinh.data import default_law
-
-            law = default_law()
+        if not isinstance(law, Law):
+            raise InvalidValueError("law", law, "an ansinh.Law")
         self._campaign = campaign
         self._law = law
         self._local_supports = tuple(local_supports)
@@ -628,7 +627,7 @@ class Ledger:
         try:
             quote = price(
                 gift.product,
-                gift.beneficiary.pricing_person(),
+                gift.beneficiary,
                 on=gift.purchased_on,
                 law=self._law,
                 local_supports=self._local_supports,
@@ -696,7 +695,7 @@ def replay(
     campaign: Campaign,
     events: Iterable[Event],
     *,
-    law: Law | None = None,
+    law: Law,
     local_supports: Sequence[LocalSupport] = (),
 ) -> LedgerState:
     """The state *events* build for *campaign*, checking every invariant on the way.

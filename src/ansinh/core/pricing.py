@@ -1,6 +1,6 @@
 """Pricing a gift exactly as the law prices it, with every line cited.
 
-``price(product, person, on=...)`` returns a :class:`Quote`: the gross
+``price(product, who, on=..., law=...)`` returns a :class:`Quote`: the gross
 contribution for the whole period, the state's share, the province's share
 (from :class:`LocalSupport` programmes passed in), and what remains — the
 amount a donor pays (``payable``, "hỗ trợ khác" in the collection software).
@@ -29,8 +29,14 @@ Prepaid periods are not re-priced when the law changes during them
 (``facts.md`` §3), so the whole period is priced by the law on the purchase
 date.
 
+A quote says nothing about who it is for: everyone in the same price class
+(product, categories, supported months, the top-ups that apply) on the same
+date gets an equal quote, and :func:`price` returns one shared object for
+them.  The :class:`~ansinh.core.campaign.Gift` carries who.
+
 >>> import datetime as dt
->>> q = price(HealthCard(months=12, household_rank=2), on=dt.date(2025, 1, 1))
+>>> from ansinh.data import default_law
+>>> q = price(HealthCard(months=12, household_rank=2), on=dt.date(2025, 1, 1), law=default_law())
 >>> q.gross, q.state_support, q.payable, q.monthly_gross
 (884520, 0, 884520, 73710)
 """
@@ -38,16 +44,18 @@ date.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, Protocol, runtime_checkable
 
 import attrs
 
-from ansinh.core.law import Citation, Law, RateTable, SourceStatus
+from ansinh.core.law import Citation, Law, LawPeriod, RateTable, SourceStatus
 from ansinh.core.money import format_percent, format_vnd, round_half_up
-from ansinh.core.people import Category, Person
+from ansinh.core.people import Category
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.core.provinces import province as _province
 from ansinh.exceptions import InvalidProductError, InvalidValueError
 
 __all__ = [
@@ -55,6 +63,7 @@ __all__ = [
     "HOUSEHOLD_GROUP",
     "OTHER_GROUP",
     "LocalSupport",
+    "Participant",
     "Quote",
     "QuoteLine",
     "price",
@@ -66,8 +75,6 @@ HOUSEHOLD_GROUP = "household"
 """Group key of health-card buyers paying as household members, without state support."""
 GIFT_GROUP = "gift"
 """Group key of a Tết gift (no contribution group)."""
-
-_MEMO_LIMIT = 50_000
 
 
 def _pct(rate: Fraction) -> str:
@@ -156,19 +163,37 @@ class LocalSupport:
         return best
 
 
+@runtime_checkable
+class Participant(Protocol):
+    """What pricing reads about who a gift is for (a :class:`~ansinh.Person` or a
+    :class:`~ansinh.Beneficiary` fits): nothing else about them changes a price."""
+
+    @property
+    def categories(self) -> frozenset[Category]:
+        """Circumstances that decide the contribution group."""
+
+    @property
+    def province(self) -> str | None:
+        """Current province code (its top-ups apply), or ``None``."""
+
+    @property
+    def vsi_supported_months(self) -> int:
+        """Months of voluntary SI the state has already supported."""
+
+
 @attrs.frozen(kw_only=True)
 class Quote:
-    """The price of one product for one person on one date, line by line.
+    """The price of one product for one price class on one date, line by line.
 
     All amounts are whole đồng.  ``payable = gross - state_support -
     local_support`` always holds, and so does the same identity per month.
+    A quote names no person: everyone of the same price class gets an equal
+    one (see the module docstring).
     """
 
     product: Product
     on: dt.date
     """The purchase date whose law priced the whole period."""
-    person_id: str | None
-    province: str | None
     group: str
     """The contribution group used: a category code, ``"other"``, ``"household"`` or ``"gift"``."""
     months: int
@@ -224,24 +249,17 @@ class Quote:
 # -- computation ------------------------------------------------------------
 
 
-def _line(
-    law: Law,
-    name: str,
-    on: dt.date,
-    value: int | Fraction,
-    unit: str,
-    formula: str = "",
-) -> QuoteLine:
-    param = law.parameter(name)
+def _line(period: LawPeriod, name: str, value: int | Fraction, unit: str, formula: str = "") -> QuoteLine:
+    entry = period.entry(name)
     return QuoteLine(
         code=name,
-        label_vi=param.label_vi,
-        label_en=param.label_en,
+        label_vi=entry.label_vi,
+        label_en=entry.label_en,
         value=value,
         unit=unit,
         formula=formula,
-        citation=law.citation(name, on=on),
-        status=law.status(name, on=on),
+        citation=entry.citation,
+        status=entry.status,
     )
 
 
@@ -249,14 +267,13 @@ def _money(code: str, vi: str, en: str, value: int, formula: str, unit: str = "V
     return QuoteLine(code=code, label_vi=vi, label_en=en, value=value, unit=unit, formula=formula)
 
 
-def _check_months(law: Law, name: str, product: HealthCard | SocialBook, on: dt.date) -> None:
-    allowed = law.months(name, on=on)
+def _check_months(period: LawPeriod, name: str, product: HealthCard | SocialBook, on: dt.date) -> None:
+    allowed = period.months(name)
     if product.months not in allowed:
-        entry = law.lookup(name, on=on)
         raise InvalidProductError(
             "months",
             product.months,
-            f"one of {', '.join(map(str, allowed))} on {on.isoformat()} ({entry.citation})",
+            f"one of {', '.join(map(str, allowed))} on {on.isoformat()} ({period.citation(name)})",
         )
 
 
@@ -301,36 +318,55 @@ def _local(
     return total, lines
 
 
+def _state_line(
+    group: str, share: Fraction, amount: int, formula: str, period: LawPeriod, table: str
+) -> QuoteLine:
+    entry = period.entry(table)
+    if group == OTHER_GROUP:
+        vi, en = "đối tượng khác", "others"
+    else:
+        vi, en = Category(group).label_vi, Category(group).label_en
+    return QuoteLine(
+        code="monthly_state_support",
+        label_vi=f"Ngân sách nhà nước hỗ trợ/tháng ({vi})",
+        label_en=f"State support per month ({en})",
+        value=amount,
+        unit="VND/month",
+        formula=formula,
+        citation=entry.citation,
+        status=entry.status,
+    )
+
+
 def _price_card(
-    card: HealthCard, categories: frozenset[Category], law: Law, on: dt.date, supports: Sequence[LocalSupport]
+    card: HealthCard,
+    categories: frozenset[Category],
+    period: LawPeriod,
+    on: dt.date,
+    supports: Sequence[LocalSupport],
 ) -> _Priced:
-    _check_months(law, "bhyt_payment_months", card, on)
-    base = law.amount("base_salary", on=on)
-    rate = law.rate("bhyt_rate", on=on)
+    _check_months(period, "bhyt_payment_months", card, on)
+    base = period.amount("base_salary")
+    rate = period.rate("bhyt_rate")
     first = rate * base
-    lines = [
-        _line(law, "base_salary", on, base, "VND/month"),
-        _line(law, "bhyt_rate", on, rate, "rate"),
-    ]
+    lines = [_line(period, "base_salary", base, "VND/month"), _line(period, "bhyt_rate", rate, "rate")]
     best: tuple[str, Fraction, str] | None = None
     for table_name in ("bhyt_state_support", "bhyt_fully_state_paid"):
-        table = law.rates(table_name, on=on)
-        for key, share in table:
+        for key, share in period.rates(table_name):
             if key in categories and (best is None or share > best[1]):
                 best = (key, share, table_name)
     if best is None:
         group = HOUSEHOLD_GROUP
-        factors = law.rates("bhyt_household_factors", on=on)
+        factors = period.rates("bhyt_household_factors")
         ranks = factors.keys()
         rank_key = str(card.household_rank) if str(card.household_rank) in ranks else ranks[-1]
         factor = factors[rank_key]
         gross_m = round_half_up(first * factor)
         lines.append(
-            _line(law, "bhyt_household_factors", on, factor, "rate", f"người thứ {card.household_rank}")
+            _line(period, "bhyt_household_factors", factor, "rate", f"người thứ {card.household_rank}")
         )
         formula = f"{_pct(rate)} × {format_vnd(base)} × {_pct(factor)}"
         state_m = 0
-        share = Fraction(0)
     else:
         group, share, table_name = best
         gross_m = round_half_up(first)
@@ -340,18 +376,8 @@ def _price_card(
         _money("monthly_gross", "Mức đóng/tháng", "Contribution per month", gross_m, formula, "VND/month")
     )
     if best is not None:
-        entry = law.lookup(best[2], on=on)
         lines.append(
-            QuoteLine(
-                code="monthly_state_support",
-                label_vi=f"Ngân sách nhà nước hỗ trợ/tháng ({Category(group).label_vi})",
-                label_en=f"State support per month ({Category(group).label_en})",
-                value=state_m,
-                unit="VND/month",
-                formula=f"{_pct(share)} × {format_vnd(gross_m)}",
-                citation=entry.citation,
-                status=entry.status,
-            )
+            _state_line(group, share, state_m, f"{_pct(share)} × {format_vnd(gross_m)}", period, table_name)
         )
     groups = (*sorted(c.value for c in categories), OTHER_GROUP)
     local_m, local_lines = _local(supports, groups, gross_m, gross_m - state_m)
@@ -363,27 +389,27 @@ def _price_book(
     book: SocialBook,
     categories: frozenset[Category],
     used_months: int,
-    law: Law,
+    period: LawPeriod,
     on: dt.date,
     supports: Sequence[LocalSupport],
 ) -> _Priced:
-    _check_months(law, "vsi_payment_months", book, on)
-    floor = law.amount("vsi_income_floor", on=on)
-    ceiling = law.amount("vsi_income_ceiling", on=on)
-    step = law.amount("vsi_income_step", on=on)
+    _check_months(period, "vsi_payment_months", book, on)
+    floor = period.amount("vsi_income_floor")
+    ceiling = period.amount("vsi_income_ceiling")
+    step = period.amount("vsi_income_step")
     income = floor if book.monthly_income is None else book.monthly_income
     if not floor <= income <= ceiling or (income - floor) % step:
         raise InvalidProductError(
             "monthly_income",
             income,
             f"from {floor:,} to {ceiling:,} đồng in steps of {step:,} above {floor:,} on {on.isoformat()} "
-            f"({law.citation('vsi_income_floor', on=on)}; {law.citation('vsi_income_ceiling', on=on)})",
+            f"({period.citation('vsi_income_floor')}; {period.citation('vsi_income_ceiling')})",
         )
-    rate = law.rate("vsi_rate", on=on)
+    rate = period.rate("vsi_rate")
     gross_m = round_half_up(rate * income)
     lines = [
-        _line(law, "vsi_income_floor", on, floor, "VND/month"),
-        _line(law, "vsi_rate", on, rate, "rate"),
+        _line(period, "vsi_income_floor", floor, "VND/month"),
+        _line(period, "vsi_rate", rate, "rate"),
         _money(
             "monthly_income",
             "Thu nhập tháng làm căn cứ đóng",
@@ -401,32 +427,26 @@ def _price_book(
             "VND/month",
         ),
     ]
-    table = law.rates("vsi_state_support", on=on)
     keys = {c.value for c in categories} | {OTHER_GROUP}
     group, share = OTHER_GROUP, Fraction(0)
-    for key, r in table:
+    for key, r in period.rates("vsi_state_support"):
         if key in keys and r > share:
             group, share = key, r
     support_base = round_half_up(rate * floor)
     state_m = round_half_up(share * rate * floor)
-    cap = law.amount("vsi_support_max_months", on=on)
+    cap = period.amount("vsi_support_max_months")
     supported = max(0, min(book.months, cap - used_months))
-    label_group = Category(group).label_vi if group != OTHER_GROUP else "đối tượng khác"
-    label_group_en = Category(group).label_en if group != OTHER_GROUP else "others"
-    entry = law.lookup("vsi_state_support", on=on)
     lines.append(
-        QuoteLine(
-            code="monthly_state_support",
-            label_vi=f"Ngân sách nhà nước hỗ trợ/tháng ({label_group})",
-            label_en=f"State support per month ({label_group_en})",
-            value=state_m,
-            unit="VND/month",
-            formula=f"{_pct(share)} × {_pct(rate)} × {format_vnd(floor)}",
-            citation=entry.citation,
-            status=entry.status,
+        _state_line(
+            group,
+            share,
+            state_m,
+            f"{_pct(share)} × {_pct(rate)} × {format_vnd(floor)}",
+            period,
+            "vsi_state_support",
         )
     )
-    cap_entry = law.lookup("vsi_support_max_months", on=on)
+    cap_entry = period.entry("vsi_support_max_months")
     lines.append(
         QuoteLine(
             code="supported_months",
@@ -478,101 +498,48 @@ def _totals(p: _Priced, months: int) -> tuple[int, int, int, int, tuple[QuoteLin
     return gross, state, local, payable, lines
 
 
-def price(
-    product: Product,
-    person: Person | None = None,
-    *,
+def _gift_quote(gift: TetGift, on: dt.date, law_name: str) -> Quote:
+    value = gift.value
+    return Quote(
+        product=gift,
+        on=on,
+        group=GIFT_GROUP,
+        months=0,
+        supported_months=0,
+        gross=value,
+        state_support=0,
+        local_support=0,
+        payable=value,
+        monthly_gross=value,
+        monthly_state_support=0,
+        monthly_local_support=0,
+        monthly_payable=value,
+        lines=(
+            _money("gross", "Giá trị suất quà", "Gift value", value, "do chương trình quy định"),
+            _money("payable", "Số tiền nhà tài trợ đóng", "Payable by the donor", value, ""),
+        ),
+        law_name=law_name,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _quote(
+    period: LawPeriod,
+    product: HealthCard | SocialBook,
+    categories: frozenset[Category],
+    used: int,
+    supports: tuple[LocalSupport, ...],
     on: dt.date,
-    law: Law | None = None,
-    local_supports: Sequence[LocalSupport] = (),
 ) -> Quote:
-    """Price *product* for *person* on the purchase date *on*.
-
-    Args:
-        product: a :class:`~ansinh.HealthCard`, :class:`~ansinh.SocialBook` or
-            :class:`~ansinh.TetGift`.
-        person: who receives it; ``None`` prices it for a general participant
-            (no supported group, first household member's rank as given).
-        on: the purchase date; the law in force that day prices the whole period.
-        law: the parameters to use (default: :func:`ansinh.default_law`).
-        local_supports: provincial top-ups to consider; those that apply to
-            the person's province, the product and the date are used.
-
-    Returns:
-        A :class:`Quote`.
-
-    Raises:
-        InvalidProductError: the product does not fit the law of that date
-            (a period not allowed, an income out of range or off the step).
-        NotInForceError: the law has no value for that date.
-        InvalidValueError: an argument is of the wrong type.
-    """
-    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise InvalidValueError("on", on, "a datetime.date")
-    if law is None:
-        from ansinh.data import default_law
-
-        law = default_law()
-    if person is not None and not isinstance(person, Person):
-        raise InvalidValueError("person", person, "an ansinh.Person or None")
-    categories = person.categories if person is not None else frozenset()
-    used = person.vsi_supported_months if person is not None else 0
-    province = person.province if person is not None else None
-    kind = getattr(product, "kind", None)
-    if not isinstance(kind, ProductKind):
-        raise InvalidValueError("product", product, "a HealthCard, SocialBook or TetGift")
-    applicable = (
-        tuple(s for s in local_supports if s.applies(province, kind, on)) if province is not None else ()
-    )
-    if isinstance(product, TetGift):
-        value = product.value
-        gift_line = _money("gross", "Giá trị suất quà", "Gift value", value, "do chương trình quy định")
-        payable_line = _money("payable", "Số tiền nhà tài trợ đóng", "Payable by the donor", value, "")
-        return Quote(
-            product=product,
-            on=on,
-            person_id=person.id if person is not None else None,
-            province=province,
-            group=GIFT_GROUP,
-            months=0,
-            supported_months=0,
-            gross=value,
-            state_support=0,
-            local_support=0,
-            payable=value,
-            monthly_gross=value,
-            monthly_state_support=0,
-            monthly_local_support=0,
-            monthly_payable=value,
-            lines=(gift_line, payable_line),
-            law_name=law.name,
-        )
-    key = (
-        law.period(on),
-        product,
-        categories,
-        used if kind is ProductKind.SOCIAL_BOOK else 0,
-        applicable,
-    )
-    memo = law.memo
-    hit = memo.get(key)
-    if hit is None:
-        if isinstance(product, HealthCard):
-            priced = _price_card(product, categories, law, on, applicable)
-        elif isinstance(product, SocialBook):
-            priced = _price_book(product, categories, used, law, on, applicable)
-        else:  # pragma: no cover - guarded by the kind check above
-            raise InvalidValueError("product", product, "a HealthCard, SocialBook or TetGift")
-        hit = (priced, _totals(priced, product.months))
-        if len(memo) >= _MEMO_LIMIT:
-            memo.clear()
-        memo[key] = hit
-    priced, (gross, state, local, payable, lines) = hit
+    """The quote of one price class on one date (pure: a bounded cache shares it)."""
+    if isinstance(product, HealthCard):
+        priced = _price_card(product, categories, period, on, supports)
+    else:
+        priced = _price_book(product, categories, used, period, on, supports)
+    gross, state, local, payable, lines = _totals(priced, product.months)
     return Quote(
         product=product,
         on=on,
-        person_id=person.id if person is not None else None,
-        province=province,
         group=priced.group,
         months=product.months,
         supported_months=priced.supported,
@@ -585,5 +552,78 @@ def price(
         monthly_local_support=priced.local_m,
         monthly_payable=priced.gross_m - priced.state_m - priced.local_m,
         lines=lines,
-        law_name=law.name,
+        law_name=period.law_name,
     )
+
+
+def _participant(who: object) -> tuple[frozenset[Category], str | None, int]:
+    """The categories, province and supported months of *who*, each checked."""
+    if who is None:
+        return frozenset(), None, 0
+    try:
+        categories, province, used = who.categories, who.province, who.vsi_supported_months  # type: ignore[attr-defined]
+    except AttributeError:
+        raise InvalidValueError(
+            "who", who, "None, or a participant with categories, province and vsi_supported_months"
+        ) from None
+    if not isinstance(categories, frozenset) or not all(isinstance(c, Category) for c in categories):
+        raise InvalidValueError("who.categories", categories, "a frozenset of ansinh.Category")
+    if province is not None:
+        _province(province)
+    if isinstance(used, bool) or not isinstance(used, int) or used < 0:
+        raise InvalidValueError("who.vsi_supported_months", used, "a whole number >= 0")
+    return categories, province, used
+
+
+def price(
+    product: Product,
+    who: Participant | None = None,
+    *,
+    on: dt.date,
+    law: Law,
+    local_supports: Sequence[LocalSupport] = (),
+) -> Quote:
+    """Price *product* for *who* on the purchase date *on* under *law*.
+
+    Args:
+        product: a :class:`~ansinh.HealthCard`, :class:`~ansinh.SocialBook` or
+            :class:`~ansinh.TetGift`.
+        who: who receives it — anything with ``categories``, ``province`` and
+            ``vsi_supported_months`` (:class:`Participant`: a
+            :class:`~ansinh.Person`, a :class:`~ansinh.Beneficiary`); ``None``
+            prices it for a general participant (no supported group, no
+            province top-up).
+        on: the purchase date; the law in force that day prices the whole period.
+        law: the parameters to use (:func:`ansinh.price` defaults to the shipped law).
+        local_supports: provincial top-ups to consider; those that apply to
+            the participant's province, the product and the date are used.
+
+    Returns:
+        A :class:`Quote`, shared by everyone of the same price class.
+
+    Raises:
+        InvalidProductError: the product does not fit the law of that date
+            (a period not allowed, an income out of range or off the step).
+        NotInForceError: the law has no value for that date.
+        InvalidValueError: an argument is of the wrong type.
+    """
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise InvalidValueError("on", on, "a datetime.date")
+    if not isinstance(law, Law):
+        raise InvalidValueError("law", law, "an ansinh.Law")
+    if not isinstance(product, HealthCard | SocialBook | TetGift):
+        raise InvalidValueError("product", product, "a HealthCard, SocialBook or TetGift")
+    categories, province, used = _participant(who)
+    if isinstance(product, TetGift):
+        return _gift_quote(product, on, law.name)
+    kind = product.kind
+    supports: tuple[object, ...] = tuple(local_supports) if isinstance(local_supports, Iterable) else ()
+    if not isinstance(local_supports, Iterable) or not all(isinstance(s, LocalSupport) for s in supports):
+        raise InvalidValueError("local_supports", local_supports, "a sequence of LocalSupport")
+    applicable = tuple(
+        s
+        for s in supports
+        if isinstance(s, LocalSupport) and province is not None and s.applies(province, kind, on)
+    )
+    used = used if kind is ProductKind.SOCIAL_BOOK else 0
+    return _quote(law.at(on), product, categories, used, applicable, on)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from typing import Final
 
 import attrs
 
@@ -38,6 +39,78 @@ __all__ = [
 
 MERGER_DATE_TEXT = "2025-07-01 (Nghị quyết 202/2025/QH15; mã theo Quyết định 19/2025/QĐ-TTg)"
 """When and by which texts the 34 units replaced the 63."""
+
+
+# The 63 former units and the unit each merged into on 2025-07-01: (old code, old name, new code,
+# new name).  Codes of Decision 124/2004/QĐ-TTg and Decision 19/2025/QĐ-TTg; merger lists of
+# Resolution 202/2025/QH15 (facts.md §10).  Kept here, in the core, because every Person is
+# validated against it; tests/data/provinces.csv is the project's source copy and a test checks
+# that the two agree.
+_ROWS: Final[tuple[tuple[str, str, str, str], ...]] = (
+    ("01", "Hà Nội", "01", "TP Hà Nội"),
+    ("04", "Cao Bằng", "04", "Cao Bằng"),
+    ("08", "Tuyên Quang", "08", "Tuyên Quang"),
+    ("02", "Hà Giang", "08", "Tuyên Quang"),
+    ("11", "Điện Biên", "11", "Điện Biên"),
+    ("12", "Lai Châu", "12", "Lai Châu"),
+    ("14", "Sơn La", "14", "Sơn La"),
+    ("10", "Lào Cai", "15", "Lào Cai"),
+    ("15", "Yên Bái", "15", "Lào Cai"),
+    ("19", "Thái Nguyên", "19", "Thái Nguyên"),
+    ("06", "Bắc Kạn", "19", "Thái Nguyên"),
+    ("20", "Lạng Sơn", "20", "Lạng Sơn"),
+    ("22", "Quảng Ninh", "22", "Quảng Ninh"),
+    ("27", "Bắc Ninh", "24", "Bắc Ninh"),
+    ("24", "Bắc Giang", "24", "Bắc Ninh"),
+    ("25", "Phú Thọ", "25", "Phú Thọ"),
+    ("26", "Vĩnh Phúc", "25", "Phú Thọ"),
+    ("17", "Hòa Bình", "25", "Phú Thọ"),
+    ("31", "Hải Phòng", "31", "TP Hải Phòng"),
+    ("30", "Hải Dương", "31", "TP Hải Phòng"),
+    ("33", "Hưng Yên", "33", "Hưng Yên"),
+    ("34", "Thái Bình", "33", "Hưng Yên"),
+    ("37", "Ninh Bình", "37", "Ninh Bình"),
+    ("35", "Hà Nam", "37", "Ninh Bình"),
+    ("36", "Nam Định", "37", "Ninh Bình"),
+    ("38", "Thanh Hóa", "38", "Thanh Hóa"),
+    ("40", "Nghệ An", "40", "Nghệ An"),
+    ("42", "Hà Tĩnh", "42", "Hà Tĩnh"),
+    ("45", "Quảng Trị", "44", "Quảng Trị"),
+    ("44", "Quảng Bình", "44", "Quảng Trị"),
+    ("46", "Thừa Thiên Huế", "46", "TP Huế"),
+    ("48", "Đà Nẵng", "48", "TP Đà Nẵng"),
+    ("49", "Quảng Nam", "48", "TP Đà Nẵng"),
+    ("51", "Quảng Ngãi", "51", "Quảng Ngãi"),
+    ("62", "Kon Tum", "51", "Quảng Ngãi"),
+    ("64", "Gia Lai", "52", "Gia Lai"),
+    ("52", "Bình Định", "52", "Gia Lai"),
+    ("56", "Khánh Hòa", "56", "Khánh Hòa"),
+    ("58", "Ninh Thuận", "56", "Khánh Hòa"),
+    ("66", "Đắk Lắk", "66", "Đắk Lắk"),
+    ("54", "Phú Yên", "66", "Đắk Lắk"),
+    ("68", "Lâm Đồng", "68", "Lâm Đồng"),
+    ("67", "Đắk Nông", "68", "Lâm Đồng"),
+    ("60", "Bình Thuận", "68", "Lâm Đồng"),
+    ("75", "Đồng Nai", "75", "Đồng Nai"),
+    ("70", "Bình Phước", "75", "Đồng Nai"),
+    ("79", "Hồ Chí Minh", "79", "TP Hồ Chí Minh"),
+    ("74", "Bình Dương", "79", "TP Hồ Chí Minh"),
+    ("77", "Bà Rịa - Vũng Tàu", "79", "TP Hồ Chí Minh"),
+    ("72", "Tây Ninh", "80", "Tây Ninh"),
+    ("80", "Long An", "80", "Tây Ninh"),
+    ("87", "Đồng Tháp", "82", "Đồng Tháp"),
+    ("82", "Tiền Giang", "82", "Đồng Tháp"),
+    ("86", "Vĩnh Long", "86", "Vĩnh Long"),
+    ("83", "Bến Tre", "86", "Vĩnh Long"),
+    ("84", "Trà Vinh", "86", "Vĩnh Long"),
+    ("89", "An Giang", "91", "An Giang"),
+    ("91", "Kiên Giang", "91", "An Giang"),
+    ("92", "Cần Thơ", "92", "TP Cần Thơ"),
+    ("94", "Sóc Trăng", "92", "TP Cần Thơ"),
+    ("93", "Hậu Giang", "92", "TP Cần Thơ"),
+    ("96", "Cà Mau", "96", "Cà Mau"),
+    ("95", "Bạc Liêu", "96", "Cà Mau"),
+)
 
 
 @attrs.frozen
@@ -88,13 +161,11 @@ def normalise_name(text: str) -> str:
 
 @functools.cache
 def _tables() -> tuple[dict[str, Province], dict[str, FormerProvince], dict[str, str]]:
-    from ansinh.data import province_rows
-
     members: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     former: dict[str, FormerProvince] = {}
     by_name: dict[str, str] = {}
-    for old_code, old_name, new_code, new_name in province_rows():
+    for old_code, old_name, new_code, new_name in _ROWS:
         members.setdefault(new_code, []).append(old_name)
         names[new_code] = new_name
         former[old_code] = FormerProvince(old_code, old_name, new_code)

@@ -18,7 +18,8 @@ gifts only.
 >>> from ansinh.core.ledger import Ledger
 >>> c = Campaign(code="BN2026", name="Xuân Bính Ngọ 2026",
 ...              start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31))
->>> r = report(Ledger(c).state, on=dt.date(2026, 1, 31))
+>>> import ansinh
+>>> r = report(Ledger(c, law=ansinh.default_law()).state, on=dt.date(2026, 1, 31))
 >>> r.people_covered, r.value
 (0, 0)
 >>> about_vnd(1_612_000_000), about_vnd(599_996_000), about_vnd(52_500_000_000)

@@ -1,4 +1,4 @@
-"""The data ansinh ships: legal parameters and administrative units.
+"""The data ansinh ships: the legal parameters.
 
 Files are read on first use (never at import time) and cached; the objects
 returned are immutable, so sharing them is safe.
@@ -6,15 +6,13 @@ returned are immutable, so sharing them is safe.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import tomllib
 from importlib import resources
 
 from ansinh.core.law import Law
 
-__all__ = ["default_law", "province_rows", "read_text"]
+__all__ = ["default_law", "read_text"]
 
 
 def read_text(name: str) -> str:
@@ -34,10 +32,3 @@ def default_law() -> Law:
     2530000
     """
     return Law.from_mapping(tomllib.loads(read_text("law.toml")), name="ansinh")
-
-
-@functools.cache
-def province_rows() -> tuple[tuple[str, str, str, str], ...]:
-    """Rows ``(old_code, old_name, new_code, new_name)`` of ``provinces.csv``."""
-    reader = csv.DictReader(io.StringIO(read_text("provinces.csv")))
-    return tuple((r["old_code"], r["old_name"], r["new_code"], r["new_name"]) for r in reader)

@@ -15,7 +15,9 @@ Rows come eligible first, each group in priority order (:func:`ansinh.core.eligi
 >>> from ansinh.core.products import HealthCard
 >>> p = Person(id="1", full_name="Lò Thị Mai", date_of_birth=dt.date(1990, 5, 17), province="14",
 ...            categories={Category.ETHNIC_MINORITY}, cccd="014190000123", commune="Xã Mường Bú")
->>> text = public_list_markdown(screen([p], HealthCard(months=12), on=dt.date(2026, 1, 5)))
+>>> import ansinh
+>>> card = HealthCard(months=12)
+>>> text = public_list_markdown(screen([p], card, on=dt.date(2026, 1, 5), law=ansinh.default_law()))
 >>> "0141******23" in text, "014190000123" in text, "1990" in text, "17/05" in text, "Mường Bú" in text
 (True, False, True, False, False)
 """

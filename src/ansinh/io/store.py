@@ -198,6 +198,10 @@ class SqliteStore:
                 )
             campaign = stored
         assert campaign is not None
+        if law is None:
+            from ansinh.data import default_law
+
+            law = default_law()
         ledger = Ledger(campaign, law=law, local_supports=local_supports)
         for seq, event_id, body, digest in conn.execute(
             "SELECT seq, event_id, body, digest FROM events ORDER BY seq"
