@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from ansinh.core.dates import add_months
+from ansinh.core.labels import Labelled
 from ansinh.core.people import Category, Person
 from ansinh.core.pricing import Quote
 from ansinh.core.products import MAX_MONTHS, Product, ProductKind
@@ -89,7 +90,7 @@ class Campaign:
         return self.province is None
 
 
-class SponsorKind(enum.StrEnum):
+class SponsorKind(Labelled):
     """Who gives (nhà tài trợ)."""
 
     ENTERPRISE = "enterprise"
@@ -102,15 +103,10 @@ class SponsorKind(enum.StrEnum):
     COMMUNE = "commune"
     """A commune government engaged directly."""
 
-    @property
-    def label_vi(self) -> str:
-        """Vietnamese label."""
-        return _SPONSOR_LABELS[self.value][0]
-
-    @property
-    def label_en(self) -> str:
-        """English label."""
-        return _SPONSOR_LABELS[self.value][1]
+    @classmethod
+    def labels(cls) -> Mapping[str, tuple[str, str]]:
+        """Each kind's ``(Vietnamese, English)`` label."""
+        return _SPONSOR_LABELS
 
 
 _SPONSOR_LABELS = {
@@ -215,7 +211,7 @@ class Pledge:
 # -- gifts ------------------------------------------------------------------
 
 
-class GiftStatus(enum.StrEnum):
+class GiftStatus(Labelled):
     """Where a gift is in its life: allocated → paid → delivered, or cancelled / refunded."""
 
     ALLOCATED = "allocated"
@@ -234,16 +230,16 @@ class GiftStatus(enum.StrEnum):
         """Whether the gift still holds budget and covers its months."""
         return self in (GiftStatus.ALLOCATED, GiftStatus.PAID, GiftStatus.DELIVERED)
 
-    @property
-    def label_vi(self) -> str:
-        """Vietnamese label."""
+    @classmethod
+    def labels(cls) -> Mapping[str, tuple[str, str]]:
+        """Each status's ``(Vietnamese, English)`` label."""
         return {
-            "allocated": "đã phân bổ",
-            "paid": "đã đóng tiền",
-            "delivered": "đã trao tặng",
-            "cancelled": "đã hủy",
-            "refunded": "đã hoàn trả",
-        }[self.value]
+            "allocated": ("đã phân bổ", "allocated"),
+            "paid": ("đã đóng tiền", "paid"),
+            "delivered": ("đã trao tặng", "delivered"),
+            "cancelled": ("đã hủy", "cancelled"),
+            "refunded": ("đã hoàn trả", "refunded"),
+        }
 
 
 class Funding(enum.StrEnum):

@@ -13,19 +13,19 @@ False
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
 
 import attrs
 
+from ansinh.core.labels import Labelled
 from ansinh.core.provinces import province as _province
 from ansinh.exceptions import InvalidPersonError
 
 __all__ = ["Category", "Person", "age_on", "mask_id"]
 
 
-class Category(enum.StrEnum):
+class Category(Labelled):
     """Circumstances the law or the programme treats differently.
 
     The value is the stable code used in data files and in the law's rate
@@ -61,22 +61,13 @@ class Category(enum.StrEnum):
     FREE_WORKER = "free_worker"
     """Informal worker without stable income (lao động tự do)."""
 
-    @property
-    def label_vi(self) -> str:
-        """Vietnamese label."""
-        return _LABELS[self][0]
-
-    @property
-    def label_en(self) -> str:
-        """English label."""
-        return _LABELS[self][1]
-
-    def label(self, lang: str = "vi") -> str:
-        """Label in ``"vi"`` or ``"en"``."""
-        return self.label_en if lang == "en" else self.label_vi
+    @classmethod
+    def labels(cls) -> Mapping[str, tuple[str, str]]:
+        """Each category's ``(Vietnamese, English)`` label."""
+        return _LABELS
 
 
-_LABELS: dict[Category, tuple[str, str]] = {
+_LABELS: Final[Mapping[str, tuple[str, str]]] = {
     Category.POOR: ("hộ nghèo", "poor household"),
     Category.NEAR_POOR: ("hộ cận nghèo", "near-poor household"),
     Category.JUST_ESCAPED_POVERTY: ("hộ mới thoát nghèo", "just escaped poverty"),

@@ -13,12 +13,12 @@ HealthCard(months=12, household_rank=2)
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias
 
 import attrs
 
+from ansinh.core.labels import Labelled
 from ansinh.core.validators import whole_number
 from ansinh.exceptions import InvalidProductError
 
@@ -28,7 +28,7 @@ MAX_MONTHS = 60
 """No product is paid for more than 60 months at once (the 5-year cap on voluntary-SI lump sums)."""
 
 
-class ProductKind(enum.StrEnum):
+class ProductKind(Labelled):
     """The kinds of gift."""
 
     HEALTH_CARD = "health_card"
@@ -38,21 +38,14 @@ class ProductKind(enum.StrEnum):
     TET_GIFT = "tet_gift"
     """Suất quà Tết for an insured in-patient."""
 
-    @property
-    def label_vi(self) -> str:
-        """Vietnamese name."""
-        return {"health_card": "thẻ BHYT", "social_book": "sổ BHXH tự nguyện", "tet_gift": "suất quà Tết"}[
-            self.value
-        ]
-
-    @property
-    def label_en(self) -> str:
-        """English name."""
+    @classmethod
+    def labels(cls) -> Mapping[str, tuple[str, str]]:
+        """Each kind's ``(Vietnamese, English)`` name."""
         return {
-            "health_card": "health-insurance card",
-            "social_book": "voluntary social-insurance book",
-            "tet_gift": "Tết gift",
-        }[self.value]
+            "health_card": ("thẻ BHYT", "health-insurance card"),
+            "social_book": ("sổ BHXH tự nguyện", "voluntary social-insurance book"),
+            "tet_gift": ("suất quà Tết", "Tết gift"),
+        }
 
 
 def _whole(low: int, high: int | None) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
