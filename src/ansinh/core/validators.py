@@ -1,33 +1,61 @@
-"""attrs validators shared by the domain classes; each error names the field, the value and what is allowed."""
+"""attrs validators shared by the domain classes; each error names the field, the value and what is allowed.
+
+Validators that a class with its own error class uses take it as the keyword
+``error`` (an :class:`~ansinh.exceptions.InvalidValueError` subclass): the
+plain ones through :func:`functools.partial`, the factories as an argument.
+
+>>> import functools, attrs
+>>> from ansinh.exceptions import InvalidPersonError
+>>> @attrs.frozen
+... class Card:
+...     holder: str = attrs.field(validator=functools.partial(non_empty_text, error=InvalidPersonError))
+>>> Card(" ")
+Traceback (most recent call last):
+...
+ansinh.exceptions.InvalidPersonError: holder=' ' is not allowed: a non-empty string
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from itertools import chain, repeat
 from typing import Any
 
 import attrs
 
+from ansinh.core.dates import is_date
+from ansinh.core.identifiers import is_digits, mask_id
 from ansinh.core.provinces import province as _province
 from ansinh.exceptions import InvalidValueError
 
 __all__ = [
+    "Validator",
     "date",
+    "identifier",
     "instance_of",
     "names_ok",
     "non_empty_text",
     "non_negative_int",
     "optional_province",
     "positive_amount",
+    "province",
     "whole_number",
 ]
 
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+"""What attrs calls to validate a field: ``(instance, attribute, value) -> None``, raising when refused."""
 
-def non_empty_text(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+
+def non_empty_text(
+    _inst: object,
+    attr: attrs.Attribute[Any],
+    value: Any,
+    *,
+    error: type[InvalidValueError] = InvalidValueError,
+) -> None:
     """A string with something other than white space in it."""
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(attr.name, value, "a non-empty string")
+        raise error(attr.name, value, "a non-empty string")
 
 
 def names_ok(collections: Iterable[Any]) -> bool:
@@ -49,10 +77,16 @@ def names_ok(collections: Iterable[Any]) -> bool:
     return all(map(isinstance, names, repeat(str))) and all(map(str.strip, names))
 
 
-def date(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    """A :class:`datetime.date` (a ``datetime`` is refused: ansinh's dates have no time)."""
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValueError(attr.name, value, "a datetime.date")
+def date(
+    _inst: object,
+    attr: attrs.Attribute[Any],
+    value: Any,
+    *,
+    error: type[InvalidValueError] = InvalidValueError,
+) -> None:
+    """A :class:`datetime.date` (a ``datetime`` is refused: ansinh's dates have no time; see :func:`~ansinh.core.dates.is_date`)."""
+    if not is_date(value):
+        raise error(attr.name, value, "a datetime.date")
 
 
 def non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
@@ -63,7 +97,7 @@ def non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> N
 
 def whole_number(
     low: int, high: int | None = None, error: type[InvalidValueError] = InvalidValueError
-) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+) -> Validator:
     """A validator accepting whole numbers from *low* to *high* (no upper bound if ``None``).
 
     ``bool`` and ``float`` are refused; the error raised is *error* (an
@@ -85,10 +119,29 @@ def whole_number(
     return check
 
 
+def identifier(n: int, *, error: type[InvalidValueError] = InvalidValueError) -> Validator:
+    """A validator accepting ``None`` or exactly *n* ASCII digits (:func:`~ansinh.core.identifiers.is_digits`).
+
+    The error raised (*error*) shows the value masked (:func:`~ansinh.core.identifiers.mask_id`).
+    """
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and not is_digits(value, n):
+            shown = mask_id(value) if isinstance(value, str) else value
+            raise error(attr.name, shown, f"exactly {n} digits, or None")
+
+    return check
+
+
 def positive_amount(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     """A whole number of đồng > 0; ``bool`` and ``float`` are refused."""
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise InvalidValueError(attr.name, value, "a whole number of đồng > 0 (never float)")
+
+
+def province(_inst: object, _attr: object, value: Any) -> None:
+    """One of the 34 current province codes (:func:`~ansinh.core.provinces.province` names what is allowed)."""
+    _province(value)
 
 
 def optional_province(_inst: object, _attr: object, value: Any) -> None:
@@ -97,7 +150,7 @@ def optional_province(_inst: object, _attr: object, value: Any) -> None:
         _province(value)
 
 
-def instance_of(cls: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+def instance_of(cls: type) -> Validator:
     """A validator accepting only instances of *cls*."""
 
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
