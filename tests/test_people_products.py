@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import ansinh
@@ -19,7 +18,6 @@ from ansinh.core.provinces import (
     province,
     provinces,
 )
-from ansinh.strategies import people
 
 
 def _person(**kw: object) -> ansinh.Person:
@@ -202,29 +200,3 @@ def test_products() -> None:
         ansinh.TetGift(value=0)
     with pytest.raises(ansinh.InvalidProductError, match="household_rank"):
         ansinh.HealthCard(months=3, household_rank=True)
-
-
-# ----------------------------------------------- trusted construction (loaders) ---
-
-
-def test_trusted_person_sets_every_field_in_order() -> None:
-    from ansinh.core.people import _PERSON_FIELDS, _trusted_person
-
-    assert tuple(a.name for a in attrs.fields(ansinh.Person)) == _PERSON_FIELDS
-    code = _trusted_person.__code__
-    assert code.co_varnames[: code.co_argcount] == _PERSON_FIELDS
-
-
-@settings(max_examples=150)
-@given(p=people())
-def test_trusted_person_equals_the_validated_one(p: ansinh.Person) -> None:
-    from ansinh.core.people import _PERSON_FIELDS, _trusted_person
-
-    q = _trusted_person(*(getattr(p, name) for name in _PERSON_FIELDS))
-    assert type(q) is ansinh.Person
-    assert q == p
-    assert hash(q) == hash(p)
-    assert repr(q) == repr(p)
-    assert attrs.asdict(q, recurse=False) == attrs.asdict(p, recurse=False)
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        q.full_name = "x"  # type: ignore[misc]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -120,8 +120,12 @@ def to_categories(
     >>> sorted(to_categories(["poor", Category.NEAR_POOR]))
     [<Category.NEAR_POOR: 'near_poor'>, <Category.POOR: 'poor'>]
     """
-    if type(value) is frozenset and all(type(c) is Category for c in value):
-        return value  # already what the field holds (a loader or another ansinh object gave it)
+    if type(value) is frozenset:
+        for item in value:
+            if type(item) is not Category:
+                break
+        else:
+            return value  # already what the field holds (a loader or another ansinh object gave it)
     if isinstance(value, str):
         raise error("categories", value, "a set of Category values, not a string")
     result = set()
@@ -221,76 +225,3 @@ class Person:
             f"born={self.date_of_birth.year}, province={self.province!r}, "
             f"categories={{{cats}}}, cccd={self.masked_cccd!r})"
         )
-
-
-# A loader that has already checked every cell (ansinh.io.roster) builds people through this
-# private path: on 100,000 rows the validators and the categories converter cost about as much
-# as parsing the CSV itself.  The public constructor above always validates.  The unpacking
-# below fails at import if Person gains a field; tests check that the two paths build equal
-# people and that _trusted_person takes every field, in order.
-_PERSON_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Person))
-_SETTERS: tuple[Callable[[Person, Any], None], ...] = tuple(
-    Person.__dict__[name].__set__ for name in _PERSON_FIELDS
-)
-(
-    _set_id,
-    _set_full_name,
-    _set_date_of_birth,
-    _set_province,
-    _set_categories,
-    _set_cccd,
-    _set_social_insurance_number,
-    _set_commune,
-    _set_household_id,
-    _set_vietnamese_citizen,
-    _set_difficult_circumstances,
-    _set_compulsory_si,
-    _set_receives_pension,
-    _set_bhyt_valid_until,
-    _set_vsi_supported_months,
-    _set_hospital_stay,
-) = _SETTERS
-
-
-def _trusted_person(
-    id: str,
-    full_name: str,
-    date_of_birth: dt.date,
-    province: str,
-    categories: frozenset[Category],
-    cccd: str | None,
-    social_insurance_number: str | None,
-    commune: str,
-    household_id: str | None,
-    vietnamese_citizen: bool,
-    difficult_circumstances: bool,
-    compulsory_si: bool,
-    receives_pension: bool,
-    bhyt_valid_until: dt.date | None,
-    vsi_supported_months: int,
-    hospital_stay: tuple[dt.date, dt.date] | None,
-) -> Person:
-    """A Person built from values the caller has already validated (no checks, no conversion).
-
-    Every argument must be exactly what ``Person(...)`` would store: a
-    frozenset of :class:`Category`, a current province code, and so on.
-    Private: only for loaders that check every value themselves.
-    """
-    p: Person = object.__new__(Person)
-    _set_id(p, id)
-    _set_full_name(p, full_name)
-    _set_date_of_birth(p, date_of_birth)
-    _set_province(p, province)
-    _set_categories(p, categories)
-    _set_cccd(p, cccd)
-    _set_social_insurance_number(p, social_insurance_number)
-    _set_commune(p, commune)
-    _set_household_id(p, household_id)
-    _set_vietnamese_citizen(p, vietnamese_citizen)
-    _set_difficult_circumstances(p, difficult_circumstances)
-    _set_compulsory_si(p, compulsory_si)
-    _set_receives_pension(p, receives_pension)
-    _set_bhyt_valid_until(p, bhyt_valid_until)
-    _set_vsi_supported_months(p, vsi_supported_months)
-    _set_hospital_stay(p, hospital_stay)
-    return p

@@ -6,7 +6,7 @@ year's programme::
     campaign.toml   the plan and how to run it (purchase date, handover date …)
     sponsors.csv    nhà tài trợ: id, name, kind, province
     pledges.csv     đăng ký tài trợ: units and/or money, province, earmark, money received
-    roster.csv      the reviewed candidate list (read by :func:`ansinh.io.roster.load_roster`)
+    roster.csv      the reviewed candidate list (read by :func:`ansinh.io.roster.load.load_roster`)
 
 ``campaign.toml``::
 
