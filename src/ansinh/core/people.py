@@ -13,7 +13,6 @@ False
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -141,8 +140,7 @@ def to_categories(
     return frozenset(result)
 
 
-_text = functools.partial(validators.non_empty_text, error=InvalidPersonError)
-_date = functools.partial(validators.date, error=InvalidPersonError)
+_text = validators.text(error=InvalidPersonError)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -157,7 +155,7 @@ class Person:
     """The roster's own identifier for this person."""
     full_name: str = attrs.field(validator=_text)
     """Họ và tên."""
-    date_of_birth: dt.date = attrs.field(validator=_date)
+    date_of_birth: dt.date = attrs.field(validator=validators.day(error=InvalidPersonError))
     """Ngày sinh."""
     province: str = attrs.field(validator=validators.province)
     """Code of one of the 34 current province-level units (see :mod:`ansinh.core.provinces`)."""
@@ -183,7 +181,9 @@ class Person:
     """Currently in compulsory social insurance (BHXH bắt buộc)."""
     receives_pension: bool = False
     """Currently receiving a pension (đang hưởng lương hưu)."""
-    bhyt_valid_until: dt.date | None = attrs.field(default=None, validator=attrs.validators.optional(_date))
+    bhyt_valid_until: dt.date | None = attrs.field(
+        default=None, validator=validators.day(error=InvalidPersonError, optional=True)
+    )
     """Last day of the person's current or latest health-insurance card; ``None``: never insured."""
     vsi_supported_months: int = attrs.field(
         default=0, validator=validators.whole_number(0, error=InvalidPersonError)

@@ -1,14 +1,15 @@
 """attrs validators shared by the domain classes; each error names the field, the value and what is allowed.
 
-Validators that a class with its own error class uses take it as the keyword
-``error`` (an :class:`~ansinh.exceptions.InvalidValueError` subclass): the
-plain ones through :func:`functools.partial`, the factories as an argument.
+Each check is made by a factory whose ``error`` keyword is the error class
+raised (an :class:`~ansinh.exceptions.InvalidValueError` subclass, e.g. Person's
+:class:`~ansinh.exceptions.InvalidPersonError`); the plain validators
+(:data:`non_empty_text`, :data:`date` …) raise InvalidValueError.
 
->>> import functools, attrs
+>>> import attrs
 >>> from ansinh.exceptions import InvalidPersonError
 >>> @attrs.frozen
 ... class Card:
-...     holder: str = attrs.field(validator=functools.partial(non_empty_text, error=InvalidPersonError))
+...     holder: str = attrs.field(validator=text(error=InvalidPersonError))
 >>> Card(" ")
 Traceback (most recent call last):
 ...
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from itertools import chain, repeat
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -31,6 +32,7 @@ from ansinh.exceptions import InvalidValueError
 __all__ = [
     "Validator",
     "date",
+    "day",
     "identifier",
     "instance_of",
     "names_ok",
@@ -39,6 +41,7 @@ __all__ = [
     "optional_province",
     "positive_amount",
     "province",
+    "text",
     "whole_number",
 ]
 
@@ -46,16 +49,19 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 """What attrs calls to validate a field: ``(instance, attribute, value) -> None``, raising when refused."""
 
 
-def non_empty_text(
-    _inst: object,
-    attr: attrs.Attribute[Any],
-    value: Any,
-    *,
-    error: type[InvalidValueError] = InvalidValueError,
-) -> None:
-    """A string with something other than white space in it."""
-    if not isinstance(value, str) or not value.strip():
-        raise error(attr.name, value, "a non-empty string")
+def text(*, error: type[InvalidValueError] = InvalidValueError) -> Validator:
+    """A validator accepting strings with something other than white space in them, raising *error*."""
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        """A string with something other than white space in it."""
+        if not isinstance(value, str) or not value.strip():
+            raise error(attr.name, value, "a non-empty string")
+
+    return check
+
+
+non_empty_text: Final[Validator] = text()
+"""A string with something other than white space in it (:func:`text` raising InvalidValueError)."""
 
 
 def names_ok(collections: Iterable[Any]) -> bool:
@@ -77,16 +83,24 @@ def names_ok(collections: Iterable[Any]) -> bool:
     return all(map(isinstance, names, repeat(str))) and all(map(str.strip, names))
 
 
-def date(
-    _inst: object,
-    attr: attrs.Attribute[Any],
-    value: Any,
-    *,
-    error: type[InvalidValueError] = InvalidValueError,
-) -> None:
-    """A :class:`datetime.date` (a ``datetime`` is refused: ansinh's dates have no time; see :func:`~ansinh.core.dates.is_date`)."""
-    if not is_date(value):
-        raise error(attr.name, value, "a datetime.date")
+def day(*, error: type[InvalidValueError] = InvalidValueError, optional: bool = False) -> Validator:
+    """A validator accepting a :class:`datetime.date` (:func:`~ansinh.core.dates.is_date`: no ``datetime``).
+
+    Args:
+        error: the error raised (an :class:`~ansinh.exceptions.InvalidValueError` subclass).
+        optional: whether ``None`` is accepted too.
+    """
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        """A :class:`datetime.date` that is not a ``datetime`` (or ``None`` if optional)."""
+        if not is_date(value) and not (optional and value is None):
+            raise error(attr.name, value, "a datetime.date")
+
+    return check
+
+
+date: Final[Validator] = day()
+"""A :class:`datetime.date`; a ``datetime`` is refused: ansinh's dates have no time (:func:`day`)."""
 
 
 def non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
