@@ -67,7 +67,7 @@ def parse_text_rows(rows: Iterable[Sequence[str]], *, source: str = "<rows>") ->
     if header is None:
         raise RosterError(f"{source}: empty — no header row")
     load = _Load(source, header[1])
-    # A few thousand rows at a time: the columns are read at once, and the rows do not all stay in memory.
+    # _CHUNK rows at a time: each column is read at once, and the rows do not all stay in memory.
     while chunk := list(itertools.islice(numbered, _CHUNK)):
         load.read(chunk)
     return load.roster()
@@ -135,7 +135,7 @@ class _Problem(NamedTuple):
 
 
 class _Load:
-    """One load: the columns the file has, then the people accepted, the problems, the identifiers seen."""
+    """One load: the columns the file has, the people accepted so far, the problems, the parsed cells."""
 
     def __init__(self, source: str, header: Sequence[str]) -> None:
         self.source = source
