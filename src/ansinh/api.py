@@ -35,6 +35,7 @@ import pluggy
 
 from ansinh.core import pricing
 from ansinh.core.campaign import Campaign
+from ansinh.core.dates import is_date
 from ansinh.core.law import Law
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport, Participant, Quote
@@ -121,7 +122,7 @@ def local_supports_for(
     if plugins is None or not isinstance(province, str):
         return ()
     kind = getattr(product, "kind", None)
-    if not isinstance(kind, ProductKind) or not isinstance(on, dt.date):
+    if not isinstance(kind, ProductKind) or not is_date(on):
         return ()  # the core reports the bad argument
     return plugins.local_supports(province=province, product=kind, on=on)
 

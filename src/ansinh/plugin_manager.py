@@ -41,6 +41,7 @@ import pluggy
 
 from ansinh import hookspecs
 from ansinh.core.campaign import Campaign, Earmark
+from ansinh.core.dates import check_date
 from ansinh.core.law import Law, Parameter
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
@@ -121,12 +122,6 @@ def _kind_of(product: object) -> ProductKind:
     if isinstance(kind, ProductKind):
         return kind
     raise InvalidValueError("product", product, "a ProductKind or a HealthCard, SocialBook or TetGift")
-
-
-def _check_date(on: object) -> dt.date:
-    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise InvalidValueError("on", on, "a datetime.date")
-    return on
 
 
 _DAY: Final = dt.timedelta(days=1)
@@ -363,7 +358,7 @@ class PluginHost:
                 :class:`~ansinh.LocalSupport`.
         """
         kind = _kind_of(product)
-        day = _check_date(on)
+        day = check_date("on", on)
         # The hook contract lets a plugin be asked once for its whole dated table,
         # so the table is built once per set of registered plugins and filtered here:
         # pricing a roster must not call every plugin for every person.

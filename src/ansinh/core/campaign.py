@@ -23,17 +23,17 @@ from typing import Any
 
 import attrs
 
-from ansinh.core.dates import add_months
+from ansinh.core.dates import add_months, is_date
 from ansinh.core.labels import Labelled
-from ansinh.core.people import Category, Person
+from ansinh.core.people import Category, Person, to_categories
 from ansinh.core.pricing import Quote
 from ansinh.core.products import MAX_MONTHS, Product, ProductKind
-from ansinh.core.provinces import province as _province
 from ansinh.core.validators import date as _date
 from ansinh.core.validators import names_ok
 from ansinh.core.validators import non_empty_text as _text
 from ansinh.core.validators import non_negative_int as _non_negative_int
 from ansinh.core.validators import optional_province as _opt_province
+from ansinh.core.validators import province as _province
 from ansinh.core.validators import whole_number as _whole_number
 from ansinh.exceptions import InvalidValueError
 
@@ -52,10 +52,6 @@ __all__ = [
     "earmark_matches",
     "month_index",
 ]
-
-
-def _req_province(_inst: object, _attr: object, value: Any) -> None:
-    _province(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -252,20 +248,7 @@ class Funding(enum.StrEnum):
 
 
 def _categories(value: Any) -> frozenset[Category]:
-    if type(value) is frozenset:
-        for v in value:
-            if type(v) is not Category:
-                break
-        else:
-            return value
-    if isinstance(value, str):
-        raise InvalidValueError("categories", value, "a set of Category values, not a string")
-    try:
-        return frozenset(Category(v) for v in value)
-    except (ValueError, TypeError):
-        raise InvalidValueError(
-            "categories", value, "Category values: " + ", ".join(c.value for c in Category)
-        ) from None
+    return to_categories(value, error=InvalidValueError)
 
 
 def _texts(value: Any) -> frozenset[str]:
@@ -308,7 +291,7 @@ class Beneficiary:
     """
 
     person_id: str = attrs.field(validator=_text)
-    province: str = attrs.field(validator=_req_province)
+    province: str = attrs.field(validator=_province)
     categories: frozenset[Category] = attrs.field(factory=frozenset, converter=_categories)
     vsi_supported_months: int = attrs.field(default=0, validator=_non_negative_int)
     affiliations: frozenset[str] = attrs.field(factory=frozenset, converter=_texts)
@@ -387,7 +370,7 @@ class Gift:
         if not isinstance(self.beneficiary, Beneficiary):
             raise InvalidValueError("beneficiary", self.beneficiary, "a Beneficiary")
         if self.product.months > 0:
-            if type(self.covers_from) is not dt.date:
+            if not is_date(self.covers_from):
                 raise InvalidValueError("covers_from", self.covers_from, "a datetime.date")
         elif self.covers_from is not None:
             raise InvalidValueError("covers_from", self.covers_from, "None for a product covering no months")

@@ -40,6 +40,7 @@ from typing import Any, Final, Literal, TypeAlias
 
 import attrs
 
+from ansinh.core.dates import check_date, is_date
 from ansinh.core.money import to_amount, to_rate
 from ansinh.exceptions import (
     InvalidValueError,
@@ -61,6 +62,8 @@ __all__ = [
     "Parameter",
     "RateTable",
     "SourceStatus",
+    "parse_date",
+    "parse_status",
 ]
 
 _ONE_DAY: Final = dt.timedelta(days=1)
@@ -300,19 +303,46 @@ _VALUE_KEYS = frozenset(
 _PARAM_KEYS = frozenset({"kind", "unit", "label_vi", "label_en", "values"})
 
 
-def _parse_date(raw: object, where: str) -> dt.date:
-    if isinstance(raw, dt.datetime) or not isinstance(raw, dt.date):
-        if isinstance(raw, str):
-            try:
-                return dt.date.fromisoformat(raw)
-            except ValueError:
-                pass
-        raise LawDataError(f"{where}={raw!r} is not allowed: a date (YYYY-MM-DD)")
-    return raw
+def parse_date(raw: object, where: str) -> dt.date:
+    """A date from a data file (law TOML, a plugin's table): a TOML date or an ISO ``YYYY-MM-DD`` string.
+
+    Args:
+        raw: the value as read.
+        where: where it was read (``"base_salary.values[3].effective"``), for the message.
+
+    Raises:
+        LawDataError: *raw* is neither (a ``datetime`` is refused too).
+
+    >>> parse_date("2026-01-01", "x.effective")
+    datetime.date(2026, 1, 1)
+    >>> parse_date("01/01/2026", "x.effective")
+    Traceback (most recent call last):
+    ...
+    ansinh.exceptions.LawDataError: x.effective='01/01/2026' is not allowed: a date (YYYY-MM-DD)
+    """
+    if is_date(raw):
+        return raw  # type: ignore[return-value]
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise LawDataError(f"{where}={raw!r} is not allowed: a date (YYYY-MM-DD)")
 
 
-def _parse_status(raw: object, where: str) -> SourceStatus:
-    """A :class:`SourceStatus` from its data-file text (shared with other data loaders)."""
+def parse_status(raw: object, where: str) -> SourceStatus:
+    """A :class:`SourceStatus` from its data-file text (law TOML, a plugin's table).
+
+    Args:
+        raw: the value as read (``"confirmed"``, ``"secondary"`` …).
+        where: where it was read, for the message.
+
+    Raises:
+        LawDataError: not one of the :class:`SourceStatus` values.
+
+    >>> parse_status("confirmed", "x.status")
+    <SourceStatus.CONFIRMED: 'confirmed'>
+    """
     try:
         return SourceStatus(str(raw))
     except ValueError:
@@ -329,7 +359,7 @@ def _parse_value(name: str, kind: ParamKind, i: int, raw: Mapping[str, Any]) -> 
     for key in ("effective", "document", "status"):
         if key not in raw:
             raise LawDataError(f"{where} is missing {key!r}")
-    status = _parse_status(raw["status"], f"{where}.status")
+    status = parse_status(raw["status"], f"{where}.status")
     value: ParamValue | Link
     if ("value" in raw) == ("of" in raw):
         raise LawDataError(f"{where} needs exactly one of 'value' or 'of' (a link)")
@@ -341,8 +371,8 @@ def _parse_value(name: str, kind: ParamKind, i: int, raw: Mapping[str, Any]) -> 
         value = _coerce(kind, raw["value"], f"{where}.value")
     until = raw.get("until")
     return DatedValue(
-        effective=_parse_date(raw["effective"], f"{where}.effective"),
-        until=None if until is None else _parse_date(until, f"{where}.until"),
+        effective=parse_date(raw["effective"], f"{where}.effective"),
+        until=None if until is None else parse_date(until, f"{where}.until"),
         value=value,
         citation=Citation(str(raw["document"]), str(raw.get("article", "")), str(raw.get("url", ""))),
         status=status,
@@ -507,8 +537,7 @@ class Law:
             LawDataError: *value* does not fit the parameter's kind.
         """
         param = self.parameter(name)
-        if not isinstance(effective, dt.date) or isinstance(effective, dt.datetime):
-            raise InvalidValueError("effective", effective, "a datetime.date")
+        check_date("effective", effective)
         coerced = _coerce(param.kind, value, f"{name}.value")
         citation = source if isinstance(source, Citation) else Citation(str(source))
         kept = [v for v in param.values if v.effective < effective]
@@ -570,8 +599,7 @@ class Law:
             UnknownParameterError: no such parameter.
             NotInForceError: no value in force on that date.
         """
-        if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-            raise InvalidValueError("on", on, "a datetime.date")
+        check_date("on", on)
         return self._entry(name, on)
 
     def sources(self, name: str, *, on: dt.date) -> tuple[DatedValue, ...]:
@@ -601,8 +629,7 @@ class Law:
         >>> period.amount("base_salary"), period.start, period.end
         (2340000, datetime.date(2024, 7, 1), datetime.date(2025, 6, 30))
         """
-        if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-            raise InvalidValueError("on", on, "a datetime.date")
+        check_date("on", on)
         return _period_of(self, self.period(on))
 
     def _in_force(self, name: str, on: dt.date) -> LawValue:

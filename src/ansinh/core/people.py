@@ -13,16 +13,18 @@ False
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import attrs
 
+from ansinh.core import validators
+from ansinh.core.dates import is_date
+from ansinh.core.identifiers import mask_id
 from ansinh.core.labels import Labelled
-from ansinh.core.provinces import province as _province
-from ansinh.exceptions import InvalidPersonError
+from ansinh.exceptions import InvalidPersonError, InvalidValueError
 
-__all__ = ["Category", "Person", "age_on", "mask_id"]
+__all__ = ["Category", "Person", "age_on", "mask_id", "to_categories"]
 
 
 class Category(Labelled):
@@ -91,21 +93,6 @@ _LABELS: Final[Mapping[str, tuple[str, str]]] = {
 }
 
 
-def mask_id(value: str | None) -> str | None:
-    """Mask an identifier, keeping the first four and last two characters.
-
-    >>> mask_id("001170012389")
-    '0011******89'
-    >>> mask_id("0123456789")
-    '0123****89'
-    """
-    if value is None:
-        return None
-    if len(value) <= 6:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 6) + value[-2:]
-
-
 def age_on(date_of_birth: dt.date, on: dt.date) -> int:
     """Whole years of age on a date (a person born on 29 February turns a year older on 1 March).
 
@@ -120,49 +107,40 @@ def age_on(date_of_birth: dt.date, on: dt.date) -> int:
     return years
 
 
-def _digits(n: int, field: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    def check(_inst: object, _attr: object, value: Any) -> None:
-        if value is not None and (not isinstance(value, str) or len(value) != n or not value.isdigit()):
-            raise InvalidPersonError(
-                field, mask_id(value) if isinstance(value, str) else value, f"exactly {n} digits, or None"
-            )
+def to_categories(
+    value: Iterable[Category | str], *, error: type[InvalidValueError] = InvalidPersonError
+) -> frozenset[Category]:
+    """*value* as a frozenset of :class:`Category` (codes are converted); the converter of every ``categories`` field.
 
-    return check
+    Raises:
+        InvalidValueError: *error* (by default :class:`~ansinh.exceptions.InvalidPersonError`)
+            naming the item that is not a category, or the value if it is a string or not a collection.
 
-
-def _check_province(_inst: object, _attr: object, value: Any) -> None:
-    _province(value)
-
-
-def _check_text(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidPersonError(attr.name, value, "a non-empty string")
-
-
-def _check_date(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if value is None and attr.name != "date_of_birth":
-        return
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidPersonError(attr.name, value, "a datetime.date")
-
-
-def _to_categories(value: Iterable[Category | str]) -> frozenset[Category]:
+    >>> sorted(to_categories(["poor", Category.NEAR_POOR]))
+    [<Category.NEAR_POOR: 'near_poor'>, <Category.POOR: 'poor'>]
+    """
+    if type(value) is frozenset:
+        for item in value:
+            if type(item) is not Category:
+                break
+        else:
+            return value  # already what the field holds (a loader or another ansinh object gave it)
     if isinstance(value, str):
-        raise InvalidPersonError("categories", value, "a set of Category values, not a string")
+        raise error("categories", value, "a set of Category values, not a string")
     result = set()
-    for item in value:
+    try:
+        items = iter(value)
+    except TypeError:
+        raise error("categories", value, "a set of Category values") from None
+    for item in items:
         try:
             result.add(Category(item))
         except ValueError:
-            raise InvalidPersonError(
-                "categories", item, "one of " + ", ".join(c.value for c in Category)
-            ) from None
+            raise error("categories", item, "one of " + ", ".join(c.value for c in Category)) from None
     return frozenset(result)
 
 
-def _non_negative(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidPersonError(attr.name, value, "a whole number >= 0")
+_text = validators.text(error=InvalidPersonError)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -173,20 +151,22 @@ class Person:
     masked in ``repr``; use :attr:`masked_cccd` in anything printed.
     """
 
-    id: str = attrs.field(validator=_check_text)
+    id: str = attrs.field(validator=_text)
     """The roster's own identifier for this person."""
-    full_name: str = attrs.field(validator=_check_text)
+    full_name: str = attrs.field(validator=_text)
     """Họ và tên."""
-    date_of_birth: dt.date = attrs.field(validator=_check_date)
+    date_of_birth: dt.date = attrs.field(validator=validators.day(error=InvalidPersonError))
     """Ngày sinh."""
-    province: str = attrs.field(validator=_check_province)
+    province: str = attrs.field(validator=validators.province)
     """Code of one of the 34 current province-level units (see :mod:`ansinh.core.provinces`)."""
-    categories: frozenset[Category] = attrs.field(factory=frozenset, converter=_to_categories)
+    categories: frozenset[Category] = attrs.field(factory=frozenset, converter=to_categories)
     """Circumstances (poor, near-poor, student …)."""
-    cccd: str | None = attrs.field(default=None, validator=_digits(12, "cccd"))
+    cccd: str | None = attrs.field(
+        default=None, validator=validators.identifier(12, error=InvalidPersonError)
+    )
     """Số CCCD: 12 digits."""
     social_insurance_number: str | None = attrs.field(
-        default=None, validator=_digits(10, "social_insurance_number")
+        default=None, validator=validators.identifier(10, error=InvalidPersonError)
     )
     """Mã số BHXH: 10 digits."""
     commune: str = ""
@@ -201,9 +181,13 @@ class Person:
     """Currently in compulsory social insurance (BHXH bắt buộc)."""
     receives_pension: bool = False
     """Currently receiving a pension (đang hưởng lương hưu)."""
-    bhyt_valid_until: dt.date | None = attrs.field(default=None, validator=_check_date)
+    bhyt_valid_until: dt.date | None = attrs.field(
+        default=None, validator=validators.day(error=InvalidPersonError, optional=True)
+    )
     """Last day of the person's current or latest health-insurance card; ``None``: never insured."""
-    vsi_supported_months: int = attrs.field(default=0, validator=_non_negative)
+    vsi_supported_months: int = attrs.field(
+        default=0, validator=validators.whole_number(0, error=InvalidPersonError)
+    )
     """Months of voluntary SI already supported by the state (the 120-month cap)."""
     hospital_stay: tuple[dt.date, dt.date] | None = attrs.field(default=None)
     """Admission and expected discharge, for Tết gifts to in-patients."""
@@ -213,10 +197,7 @@ class Person:
         if value is None:
             return
         ok = (
-            isinstance(value, tuple)
-            and len(value) == 2
-            and all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in value)
-            and value[0] <= value[1]
+            isinstance(value, tuple) and len(value) == 2 and all(map(is_date, value)) and value[0] <= value[1]
         )
         if not ok:
             raise InvalidPersonError(
@@ -244,76 +225,3 @@ class Person:
             f"born={self.date_of_birth.year}, province={self.province!r}, "
             f"categories={{{cats}}}, cccd={self.masked_cccd!r})"
         )
-
-
-# A loader that has already checked every cell (ansinh.io.roster) builds people through this
-# private path: on 100,000 rows the validators and the categories converter cost about as much
-# as parsing the CSV itself.  The public constructor above always validates.  The unpacking
-# below fails at import if Person gains a field; tests check that the two paths build equal
-# people and that _trusted_person takes every field, in order.
-_PERSON_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Person))
-_SETTERS: tuple[Callable[[Person, Any], None], ...] = tuple(
-    Person.__dict__[name].__set__ for name in _PERSON_FIELDS
-)
-(
-    _set_id,
-    _set_full_name,
-    _set_date_of_birth,
-    _set_province,
-    _set_categories,
-    _set_cccd,
-    _set_social_insurance_number,
-    _set_commune,
-    _set_household_id,
-    _set_vietnamese_citizen,
-    _set_difficult_circumstances,
-    _set_compulsory_si,
-    _set_receives_pension,
-    _set_bhyt_valid_until,
-    _set_vsi_supported_months,
-    _set_hospital_stay,
-) = _SETTERS
-
-
-def _trusted_person(
-    id: str,
-    full_name: str,
-    date_of_birth: dt.date,
-    province: str,
-    categories: frozenset[Category],
-    cccd: str | None,
-    social_insurance_number: str | None,
-    commune: str,
-    household_id: str | None,
-    vietnamese_citizen: bool,
-    difficult_circumstances: bool,
-    compulsory_si: bool,
-    receives_pension: bool,
-    bhyt_valid_until: dt.date | None,
-    vsi_supported_months: int,
-    hospital_stay: tuple[dt.date, dt.date] | None,
-) -> Person:
-    """A Person built from values the caller has already validated (no checks, no conversion).
-
-    Every argument must be exactly what ``Person(...)`` would store: a
-    frozenset of :class:`Category`, a current province code, and so on.
-    Private: only for loaders that check every value themselves.
-    """
-    p: Person = object.__new__(Person)
-    _set_id(p, id)
-    _set_full_name(p, full_name)
-    _set_date_of_birth(p, date_of_birth)
-    _set_province(p, province)
-    _set_categories(p, categories)
-    _set_cccd(p, cccd)
-    _set_social_insurance_number(p, social_insurance_number)
-    _set_commune(p, commune)
-    _set_household_id(p, household_id)
-    _set_vietnamese_citizen(p, vietnamese_citizen)
-    _set_difficult_circumstances(p, difficult_circumstances)
-    _set_compulsory_si(p, compulsory_si)
-    _set_receives_pension(p, receives_pension)
-    _set_bhyt_valid_until(p, bhyt_valid_until)
-    _set_vsi_supported_months(p, vsi_supported_months)
-    _set_hospital_stay(p, hospital_stay)
-    return p

@@ -51,6 +51,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import attrs
 
+from ansinh.core.dates import check_date, format_date
 from ansinh.core.law import Citation, Law, LawPeriod, RateTable, SourceStatus
 from ansinh.core.money import format_percent, format_vnd, round_half_up
 from ansinh.core.people import Category
@@ -227,9 +228,9 @@ class Quote:
         vi = lang != "en"
         kind = self.product.kind
         head = (
-            f"Báo giá {kind.label_vi} — ngày {self.on:%d/%m/%Y}"
+            f"Báo giá {kind.label_vi} — ngày {format_date(self.on)}"
             if vi
-            else f"Quote for a {kind.label_en} — on {self.on.isoformat()}"
+            else f"Quote for a {kind.label_en} — on {format_date(self.on, 'en')}"
         )
         if self.law_name != "ansinh":
             head += f" [{self.law_name}]"
@@ -607,8 +608,7 @@ def price(
         NotInForceError: the law has no value for that date.
         InvalidValueError: an argument is of the wrong type.
     """
-    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise InvalidValueError("on", on, "a datetime.date")
+    check_date("on", on)
     if not isinstance(law, Law):
         raise InvalidValueError("law", law, "an ansinh.Law")
     if not isinstance(product, HealthCard | SocialBook | TetGift):

@@ -36,6 +36,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from ansinh.core.campaign import Campaign, Gift, GiftStatus
+from ansinh.core.dates import check_date
 from ansinh.core.ledger import LedgerState
 from ansinh.core.money import format_vnd, format_vnd_short, round_half_up
 from ansinh.core.products import ProductKind
@@ -414,8 +415,7 @@ def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> Campai
     """
     if not isinstance(state, LedgerState):
         raise InvalidValueError("state", state, "a LedgerState (ledger.state)")
-    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
-        raise InvalidValueError("on", on, "a datetime.date")
+    check_date("on", on)
     if isinstance(renewal_days, bool) or not isinstance(renewal_days, int) or renewal_days < 0:
         raise InvalidValueError("renewal_days", renewal_days, "a whole number of days >= 0")
     balances = [b for b in state.pledges if not b.withdrawn]

@@ -1,33 +1,67 @@
-"""attrs validators shared by the domain classes; each error names the field, the value and what is allowed."""
+"""attrs validators shared by the domain classes; each error names the field, the value and what is allowed.
+
+Each check is made by a factory whose ``error`` keyword is the error class
+raised (an :class:`~ansinh.exceptions.InvalidValueError` subclass, e.g. Person's
+:class:`~ansinh.exceptions.InvalidPersonError`); the plain validators
+(:data:`non_empty_text`, :data:`date` …) raise InvalidValueError.
+
+>>> import attrs
+>>> from ansinh.exceptions import InvalidPersonError
+>>> @attrs.frozen
+... class Card:
+...     holder: str = attrs.field(validator=text(error=InvalidPersonError))
+>>> Card(" ")
+Traceback (most recent call last):
+...
+ansinh.exceptions.InvalidPersonError: holder=' ' is not allowed: a non-empty string
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from itertools import chain, repeat
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
+from ansinh.core.dates import is_date
+from ansinh.core.identifiers import is_digits, mask_id
 from ansinh.core.provinces import province as _province
 from ansinh.exceptions import InvalidValueError
 
 __all__ = [
+    "Validator",
     "date",
+    "day",
+    "identifier",
     "instance_of",
     "names_ok",
     "non_empty_text",
     "non_negative_int",
     "optional_province",
     "positive_amount",
+    "province",
+    "text",
     "whole_number",
 ]
 
+Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
+"""What attrs calls to validate a field: ``(instance, attribute, value) -> None``, raising when refused."""
 
-def non_empty_text(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    """A string with something other than white space in it."""
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(attr.name, value, "a non-empty string")
+
+def text(*, error: type[InvalidValueError] = InvalidValueError) -> Validator:
+    """A validator accepting strings with something other than white space in them, raising *error*."""
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        """A string with something other than white space in it."""
+        if not isinstance(value, str) or not value.strip():
+            raise error(attr.name, value, "a non-empty string")
+
+    return check
+
+
+non_empty_text: Final[Validator] = text()
+"""A string with something other than white space in it (:func:`text` raising InvalidValueError)."""
 
 
 def names_ok(collections: Iterable[Any]) -> bool:
@@ -49,10 +83,24 @@ def names_ok(collections: Iterable[Any]) -> bool:
     return all(map(isinstance, names, repeat(str))) and all(map(str.strip, names))
 
 
-def date(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    """A :class:`datetime.date` (a ``datetime`` is refused: ansinh's dates have no time)."""
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValueError(attr.name, value, "a datetime.date")
+def day(*, error: type[InvalidValueError] = InvalidValueError, optional: bool = False) -> Validator:
+    """A validator accepting a :class:`datetime.date` (:func:`~ansinh.core.dates.is_date`: no ``datetime``).
+
+    Args:
+        error: the error raised (an :class:`~ansinh.exceptions.InvalidValueError` subclass).
+        optional: whether ``None`` is accepted too.
+    """
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        """A :class:`datetime.date` that is not a ``datetime`` (or ``None`` if optional)."""
+        if not is_date(value) and not (optional and value is None):
+            raise error(attr.name, value, "a datetime.date")
+
+    return check
+
+
+date: Final[Validator] = day()
+"""A :class:`datetime.date`; a ``datetime`` is refused: ansinh's dates have no time (:func:`day`)."""
 
 
 def non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
@@ -63,7 +111,7 @@ def non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> N
 
 def whole_number(
     low: int, high: int | None = None, error: type[InvalidValueError] = InvalidValueError
-) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+) -> Validator:
     """A validator accepting whole numbers from *low* to *high* (no upper bound if ``None``).
 
     ``bool`` and ``float`` are refused; the error raised is *error* (an
@@ -85,10 +133,29 @@ def whole_number(
     return check
 
 
+def identifier(n: int, *, error: type[InvalidValueError] = InvalidValueError) -> Validator:
+    """A validator accepting ``None`` or exactly *n* ASCII digits (:func:`~ansinh.core.identifiers.is_digits`).
+
+    The error raised (*error*) shows the value masked (:func:`~ansinh.core.identifiers.mask_id`).
+    """
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and not is_digits(value, n):
+            shown = mask_id(value) if isinstance(value, str) else value
+            raise error(attr.name, shown, f"exactly {n} digits, or None")
+
+    return check
+
+
 def positive_amount(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     """A whole number of đồng > 0; ``bool`` and ``float`` are refused."""
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise InvalidValueError(attr.name, value, "a whole number of đồng > 0 (never float)")
+
+
+def province(_inst: object, _attr: object, value: Any) -> None:
+    """One of the 34 current province codes (:func:`~ansinh.core.provinces.province` names what is allowed)."""
+    _province(value)
 
 
 def optional_province(_inst: object, _attr: object, value: Any) -> None:
@@ -97,7 +164,7 @@ def optional_province(_inst: object, _attr: object, value: Any) -> None:
         _province(value)
 
 
-def instance_of(cls: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+def instance_of(cls: type) -> Validator:
     """A validator accepting only instances of *cls*."""
 
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:

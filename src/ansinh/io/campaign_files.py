@@ -6,7 +6,7 @@ year's programme::
     campaign.toml   the plan and how to run it (purchase date, handover date …)
     sponsors.csv    nhà tài trợ: id, name, kind, province
     pledges.csv     đăng ký tài trợ: units and/or money, province, earmark, money received
-    roster.csv      the reviewed candidate list (read by :func:`ansinh.io.roster.load_roster`)
+    roster.csv      the reviewed candidate list (read by :func:`ansinh.io.roster.load.load_roster`)
 
 ``campaign.toml``::
 
@@ -63,6 +63,7 @@ from typing import Any, Final
 import attrs
 
 from ansinh.core.campaign import Campaign, Earmark, EarmarkKind, Pledge, Sponsor, SponsorKind
+from ansinh.core.dates import is_date
 from ansinh.core.people import Category
 from ansinh.core.products import ProductKind
 from ansinh.core.provinces import find_province, province
@@ -458,7 +459,7 @@ def _toml_date(table: Mapping[str, Any], key: str, where: str, required: bool = 
     value = table.get(key)
     if value is None and not required:
         return None
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+    if not is_date(value):
         raise CampaignFileError(f"{where} {key}", value, "a TOML date such as 2026-01-05")
     return value
 
@@ -490,7 +491,7 @@ def read_campaign_toml(path: str | os.PathLike[str]) -> tuple[Campaign, RunSetti
     tet = c.get("tet_dates")
     tet_dates: tuple[dt.date, dt.date] | None = None
     if tet is not None:
-        if not (isinstance(tet, list) and len(tet) == 2 and all(type(x) is dt.date for x in tet)):
+        if not (isinstance(tet, list) and len(tet) == 2 and all(map(is_date, tet))):
             raise CampaignFileError(f"{where} tet_dates", tet, "[first day, last day] as TOML dates")
         tet_dates = (tet[0], tet[1])
     prov = c.get("province")

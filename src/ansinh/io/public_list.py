@@ -33,6 +33,7 @@ from typing import Final, Literal
 
 import attrs
 
+from ansinh.core.dates import format_date
 from ansinh.core.eligibility import Decision, Screening, ranking_key
 from ansinh.core.provinces import province as _province
 from ansinh.exceptions import InvalidValueError
@@ -158,7 +159,7 @@ def public_rows(
                 priority=d.priority.explain("vi"),
                 result="Đủ điều kiện" if d.eligible else "Không đủ điều kiện",
                 reasons=_reason_text(d),
-                valid_from="" if vf is None else f"{vf.day:02d}/{vf.month:02d}/{vf.year:04d}",
+                valid_from="" if vf is None else format_date(vf),
             )
         )
     return tuple(rows)
@@ -187,10 +188,8 @@ def public_list_markdown(
     """The public list as a Markdown table with a title and a note on masking."""
     if title is None:
         if isinstance(decisions, Screening):
-            on = decisions.on
             title = (
-                f"Danh sách công khai — {decisions.product.kind.label_vi} — "
-                f"ngày {on.day:02d}/{on.month:02d}/{on.year:04d}"
+                f"Danh sách công khai — {decisions.product.kind.label_vi} — ngày {format_date(decisions.on)}"
             )
         else:
             title = "Danh sách công khai"

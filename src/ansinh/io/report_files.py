@@ -31,6 +31,7 @@ from pathlib import Path
 
 import attrs
 
+from ansinh.core.dates import format_date
 from ansinh.core.money import format_vnd
 from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow, format_count
 from ansinh.exceptions import AnsinhError
@@ -137,7 +138,7 @@ def render_markdown(report: CampaignReport, *, chart: str | None = None) -> str:
     c = report.campaign
     lines = [f"# {c.name}", ""]
     if c.plan_reference:
-        lines += [f"*{c.plan_reference}* — báo cáo ngày {report.on:%d/%m/%Y}", ""]
+        lines += [f"*{c.plan_reference}* — báo cáo ngày {format_date(report.on)}", ""]
     lines += [report.summary_vi(), "", "## Tổng hợp", "", "| Chỉ tiêu | Giá trị |", "|---|---:|"]
     lines += [f"| {label} | {value} |" for label, value in _totals_rows(report)]
     if chart:
@@ -157,7 +158,7 @@ def render_markdown(report: CampaignReport, *, chart: str | None = None) -> str:
         lines += ["| Mã người | Tỉnh | Loại | Hết hạn | Còn (ngày) |", "|---|---|---|---|---:|"]
         for x in report.expiring:
             lines.append(
-                f"| {x.person_id} | {x.province} | {x.kind.label_vi} | {x.valid_until:%d/%m/%Y} | {x.days_left} |"
+                f"| {x.person_id} | {x.province} | {x.kind.label_vi} | {format_date(x.valid_until)} | {x.days_left} |"
             )
     else:
         lines.append("Không có.")
@@ -180,7 +181,7 @@ def render_html(report: CampaignReport, *, chart: str | None = None) -> str:
         f"<h1>{e(c.name)}</h1>",
     ]
     if c.plan_reference:
-        parts.append(f"<p><em>{e(c.plan_reference)}</em> — báo cáo ngày {report.on:%d/%m/%Y}</p>")
+        parts.append(f"<p><em>{e(c.plan_reference)}</em> — báo cáo ngày {format_date(report.on)}</p>")
     parts.append(f"<p>{e(report.summary_vi())}</p>")
     parts.append("<h2>Tổng hợp</h2><table>")
     parts += [f'<tr><th>{e(k)}</th><td class="n">{e(v)}</td></tr>' for k, v in _totals_rows(report)]
@@ -210,7 +211,7 @@ def render_html(report: CampaignReport, *, chart: str | None = None) -> str:
         for x in report.expiring:
             parts.append(
                 f"<tr><td>{e(x.person_id)}</td><td>{e(x.province)}</td><td>{e(x.kind.label_vi)}</td>"
-                f'<td>{x.valid_until:%d/%m/%Y}</td><td class="n">{x.days_left}</td></tr>'
+                f'<td>{format_date(x.valid_until)}</td><td class="n">{x.days_left}</td></tr>'
             )
         parts.append("</table>")
     else:

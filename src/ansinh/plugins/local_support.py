@@ -33,8 +33,7 @@ from typing import Any, Self
 
 import attrs
 
-from ansinh.core.law import Citation, RateTable, _parse_status
-from ansinh.core.law import _parse_date as _date
+from ansinh.core.law import Citation, RateTable, parse_date, parse_status
 from ansinh.core.money import to_rate
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
@@ -87,7 +86,7 @@ def _one(raw: object, where: str) -> LocalSupport:
             f"{where}.product={raw['product']!r} is not allowed: one of "
             + ", ".join(k.value for k in ProductKind)
         ) from None
-    status = _parse_status(raw["status"], f"{where}.status")
+    status = parse_status(raw["status"], f"{where}.status")
     rates_raw = raw["rates"]
     if not isinstance(rates_raw, Mapping) or not rates_raw:
         raise LawDataError(f"{where}.rates must be a non-empty table of group = rate")
@@ -105,8 +104,8 @@ def _one(raw: object, where: str) -> LocalSupport:
         _province(province)
     except AnsinhError as exc:
         raise LawDataError(f"{where}: {exc}") from None
-    effective = _date(raw["effective"], f"{where}.effective")
-    until = None if raw.get("until") is None else _date(raw["until"], f"{where}.until")
+    effective = parse_date(raw["effective"], f"{where}.effective")
+    until = None if raw.get("until") is None else parse_date(raw["until"], f"{where}.until")
     if until is not None and until < effective:
         raise LawDataError(f"{where}.until={until} is not allowed: on or after effective ({effective})")
     return LocalSupport(

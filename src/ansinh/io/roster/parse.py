@@ -1,0 +1,368 @@
+"""Rows of cells → :class:`~ansinh.io.roster.values.Roster`: the header, then one person or some problems per row.
+
+A load reads column by column, as :data:`~ansinh.io.roster.columns.COLUMNS`
+says (each distinct cell of a column is parsed once: a roster repeats the same
+few dates, provinces and categories thousands of times), then row by row
+applies the rules that combine columns — a former province when the province
+cell is blank, both hospital dates or neither, the nationality when there is
+no citizen cell, the review flag from the categories cell, one id per person
+— and builds the person with :class:`~ansinh.core.people.Person`: every check
+it makes applies, and whatever it refuses becomes a rejected row naming the
+column.  A row's problems are listed in COLUMNS order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Final, NamedTuple
+
+from ansinh.core.identifiers import mask_id
+from ansinh.core.people import Category, Person
+from ansinh.exceptions import InvalidValueError, RosterError
+from ansinh.io.roster.columns import COLUMNS, HEADERS, Column, column_for
+from ansinh.io.roster.values import Cell, Duplicate, RejectedRow, Roster
+
+__all__ = ["parse_roster_rows", "parse_text_rows"]
+
+_IDENTIFIERS: Final = ("cccd", "social_insurance_number")
+_REQUIRED: Final = ("full_name", "date_of_birth")
+_MAX_SHOWN: Final = 80
+_POSITION: Final = {c.field: position for position, c in enumerate(COLUMNS)}
+_WHOLE_ROW: Final = -1
+_CHUNK: Final = 512
+_STAY: Final = ("hospital_admission", "hospital_discharge")
+_NO_CATEGORIES: Final[frozenset[Category]] = frozenset()
+
+
+def parse_roster_rows(rows: Iterable[Sequence[Cell]], *, source: str = "<rows>") -> Roster:
+    """Build a roster from rows of cells; the first non-blank row is the header.
+
+    This is what the Excel reader calls; use it for rows from any other source
+    (a database, a web form).  Date cells (Excel's) are read as ISO dates.
+
+    Raises:
+        RosterError: no header, a required column missing, or two columns
+            with the same meaning.
+        InvalidValueError: a cell is neither a str nor a datetime.date.
+
+    >>> r = parse_roster_rows([["Họ và tên", "Ngày sinh", "Tỉnh"], ["Lê Văn An", "02/02/1980", "Nghệ An"]])
+    >>> [(p.full_name, p.date_of_birth.year, p.province) for p in r]
+    [('Lê Văn An', 1980, '40')]
+    """
+    return parse_text_rows(([_text_cell(c) for c in cells] for cells in rows), source=source)
+
+
+def parse_text_rows(rows: Iterable[Sequence[str]], *, source: str = "<rows>") -> Roster:
+    """:func:`parse_roster_rows` for rows whose cells are all text (the CSV reader's).
+
+    Raises:
+        RosterError: no header, a required column missing, or two columns
+            with the same meaning.
+    """
+    # Blank rows are skipped (same as: no cell with a non-space); numbers count them, as a spreadsheet does.
+    numbered = ((number, cells) for number, cells in enumerate(rows, start=1) if "".join(cells).strip())
+    header = next(numbered, None)
+    if header is None:
+        raise RosterError(f"{source}: empty — no header row")
+    load = _Load(source, header[1])
+    # _CHUNK rows at a time: each column is read at once, and the rows do not all stay in memory.
+    while chunk := list(itertools.islice(numbered, _CHUNK)):
+        load.read(chunk)
+    return load.roster()
+
+
+def _text_cell(cell: Cell) -> str:
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, dt.date):
+        return (cell.date() if isinstance(cell, dt.datetime) else cell).isoformat()
+    raise InvalidValueError("cell", cell, "a str or a datetime.date")
+
+
+def _shown(field: str, value: str) -> str:
+    if field in _IDENTIFIERS:
+        return mask_id(value) or ""
+    return value if len(value) <= _MAX_SHOWN else value[: _MAX_SHOWN - 1] + "…"
+
+
+def _match_header(source: str, header: Sequence[str]) -> tuple[list[str], dict[str, int], tuple[str, ...]]:
+    """The headers as written, the cell index of each recognised field, the ignored headers."""
+    names = [h.strip().lstrip("\ufeff") for h in header]
+    fields: dict[str, int] = {}
+    ignored: list[str] = []
+    for i, name in enumerate(names):
+        if not name:
+            continue
+        column = column_for(name)
+        if column is None:
+            ignored.append(name)
+            continue
+        if column.field in fields:
+            raise RosterError(
+                f"{source}: columns {names[fields[column.field]]!r} and {name!r} both mean {column.field!r}; keep one"
+            )
+        fields[column.field] = i
+    missing = [f for f in _REQUIRED if f not in fields]
+    if "province" not in fields and "former_province" not in fields:
+        missing.append("province")
+    if missing:
+        wanted = "; ".join(f"{f}: one of {', '.join(repr(a) for a in HEADERS[f])}" for f in missing)
+        raise RosterError(f"{source}: missing required column(s) — {wanted}; found {names!r}")
+    return names, fields, tuple(ignored)
+
+
+class _Refused(NamedTuple):
+    """A cell its parser refused, and why."""
+
+    reason: str
+
+
+def _parsed(parse: Callable[[str], Any], text: str) -> Any:
+    try:
+        return parse(text)
+    except InvalidValueError as e:
+        return _Refused(e.allowed)
+
+
+class _Problem(NamedTuple):
+    position: int
+    """Where the field is in COLUMNS (the order a row's problems are listed in)."""
+    field: str
+    value: str
+    reason: str
+
+
+class _Load:
+    """One load: the columns the file has, the people accepted so far, the problems, the parsed cells."""
+
+    def __init__(self, source: str, header: Sequence[str]) -> None:
+        self.source = source
+        self.names, self.fields, self.ignored = _match_header(source, header)
+        self.people: list[Person] = []
+        self.rows: list[int] = []
+        self.rejected: list[RejectedRow] = []
+        self.ids: dict[str, int] = {}  # id -> row of each accepted person
+        # parser -> (text -> value or _Refused, the texts refused): each distinct cell is parsed once
+        self.memo: dict[Callable[[str], Any], tuple[dict[str, Any], set[str]]] = {}
+
+    def read(self, body: Sequence[tuple[int, Sequence[str]]]) -> None:
+        """Read rows after the header: (row number, cells)."""
+        problems: dict[int, list[_Problem]] = {}
+        rows = self.fit(body, problems)
+        texts: dict[str, list[str]] = {}
+        values: dict[str, list[Any]] = {}
+        for column in COLUMNS:
+            index = self.fields.get(column.field)
+            if index is None:
+                continue
+            cells = [r[index].strip() for r in rows]
+            if column.instead_of in texts:
+                cells = [
+                    c if not other else "" for c, other in zip(cells, texts[column.instead_of], strict=True)
+                ]
+            texts[column.field] = cells
+            values[column.field] = self.read_column(column, cells, problems)
+        numbers = [number for number, _ in body]
+        self.add_rows(
+            numbers, self.person_fields(numbers, _Columns(len(rows), texts, values), problems), problems
+        )
+
+    def fit(
+        self, body: Sequence[tuple[int, Sequence[str]]], problems: dict[int, list[_Problem]]
+    ) -> list[Sequence[str]]:
+        """The rows padded to the header's width; more non-blank cells than headers is a problem."""
+        width = len(self.names)
+        rows = [cells for _, cells in body]
+        if all(len(cells) == width for cells in rows):
+            return rows
+        for i, cells in enumerate(rows):
+            n = len(cells)
+            if n > width and any(c.strip() for c in cells[width:]):
+                reason = f"more cells than the {width} headers"
+                problems.setdefault(i, []).append(_Problem(_WHOLE_ROW, "", f"{n} cells", reason))
+            elif n < width:
+                rows[i] = [*cells, *([""] * (width - n))]
+        return rows
+
+    def read_column(self, column: Column, cells: list[str], problems: dict[int, list[_Problem]]) -> list[Any]:
+        """The value of each cell (``None`` if blank or refused); a problem for each refused cell or required blank."""
+        parse, position = column.parse, _POSITION[column.field]
+        refused: list[int] = []
+        if parse is None:
+            values: list[Any] = cells
+        elif column.memo:  # each distinct cell parsed once per load
+            memo, refusals = self.memo.setdefault(parse, ({"": None}, set()))
+            for text in set(cells).difference(memo):
+                memo[text] = value = _parsed(parse, text)
+                if type(value) is _Refused:
+                    refusals.add(text)
+            values = [memo[text] for text in cells]
+            if not refusals.isdisjoint(cells):
+                refused = [i for i, text in enumerate(cells) if text in refusals]
+        else:
+            values = [_parsed(parse, text) if text else None for text in cells]
+            refused = [i for i, v in enumerate(values) if type(v) is _Refused]
+        for i in refused:
+            problems.setdefault(i, []).append(_Problem(position, column.field, cells[i], values[i].reason))
+            values[i] = None
+        if column.required and "" in cells:
+            for i in [i for i, text in enumerate(cells) if not text]:
+                problems.setdefault(i, []).append(_Problem(position, column.field, "", column.required))
+        return values
+
+    def person_fields(
+        self, numbers: list[int], c: _Columns, problems: dict[int, list[_Problem]]
+    ) -> dict[str, list[Any]]:
+        """Each :class:`~ansinh.core.people.Person` field, row by row: the rules that combine columns."""
+        self.require_province(c, problems)
+        categories = [
+            v or (_NO_CATEGORIES, False) for v in c.value("categories")
+        ]  # (categories, review flag)
+        return {
+            "id": [text or f"row-{number}" for text, number in zip(c.text("id"), numbers, strict=True)],
+            "full_name": c.text("full_name"),
+            "date_of_birth": c.value("date_of_birth"),
+            "province": [
+                p if p is not None else f
+                for p, f in zip(c.value("province"), c.value("former_province"), strict=True)
+            ],
+            "categories": [cats for cats, _ in categories],
+            "cccd": c.value("cccd"),
+            "social_insurance_number": c.value("social_insurance_number"),
+            "commune": c.text("commune"),
+            "household_id": [text or None for text in c.text("household_id")],
+            # no citizen cell: the nationality, if given, says; neither: a citizen
+            "vietnamese_citizen": [
+                v if v is not None else n if n is not None else True
+                for v, n in zip(c.value("vietnamese_citizen"), c.value("nationality"), strict=True)
+            ],
+            "difficult_circumstances": [
+                flag or v or False
+                for (_, flag), v in zip(categories, c.value("difficult_circumstances"), strict=True)
+            ],
+            "compulsory_si": [v or False for v in c.value("compulsory_si")],
+            "receives_pension": [v or False for v in c.value("receives_pension")],
+            "bhyt_valid_until": c.value("bhyt_valid_until"),
+            "vsi_supported_months": [v or 0 for v in c.value("vsi_supported_months")],
+            "hospital_stay": self.hospital_stays(c, problems),
+        }
+
+    def add_rows(
+        self, numbers: list[int], fields: dict[str, list[Any]], problems: dict[int, list[_Problem]]
+    ) -> None:
+        """Each row's person, or its problems (an id already taken is one)."""
+        names = tuple(fields)
+        for i, (number, values) in enumerate(zip(numbers, zip(*fields.values(), strict=True), strict=True)):
+            person = dict(zip(names, values, strict=True))
+            found = problems.get(i) or []
+            pid = person["id"]
+            if pid in self.ids:
+                found.append(self.problem("id", pid, f"the same id as row {self.ids[pid]}"))
+            if not found:
+                try:
+                    accepted = Person(**person)
+                except InvalidValueError as e:
+                    found.append(self.problem(e.field, str(e.value), e.allowed))
+            if found:
+                self.reject(number, found)
+            else:
+                self.ids[pid] = number
+                self.people.append(accepted)
+                self.rows.append(number)
+
+    def require_province(self, c: _Columns, problems: dict[int, list[_Problem]]) -> None:
+        """A row needs a province or a former province."""
+        field = "province" if "province" in self.fields else "former_province"
+        for i, (current, former) in enumerate(
+            zip(c.text("province"), c.text("former_province"), strict=True)
+        ):
+            if not current and not former:
+                problems.setdefault(i, []).append(self.problem(field, "", "required: a province"))
+
+    def hospital_stays(
+        self, c: _Columns, problems: dict[int, list[_Problem]]
+    ) -> list[tuple[dt.date, dt.date] | None]:
+        """Admission and discharge of each row: both dates or neither, discharge not before admission."""
+        if not any(f in self.fields for f in _STAY):
+            return c.none
+        stays: list[tuple[dt.date, dt.date] | None] = []
+        rows = zip(*(c.text(f) for f in _STAY), *(c.value(f) for f in _STAY), strict=True)
+        for i, (admitted_text, discharged_text, admitted, discharged) in enumerate(rows):
+            stay = None
+            if admitted_text or discharged_text:
+                for field, text in zip(_STAY, (admitted_text, discharged_text), strict=True):
+                    if not text:
+                        reason = "both admission and discharge dates are needed for a hospital stay"
+                        problems.setdefault(i, []).append(self.problem(field, "", reason))
+                if admitted is not None and discharged is not None:
+                    if discharged < admitted:
+                        problem = self.problem(_STAY[1], discharged_text, "before the admission date")
+                        problems.setdefault(i, []).append(problem)
+                    else:
+                        stay = (admitted, discharged)
+            stays.append(stay)
+        return stays
+
+    @staticmethod
+    def problem(field: str, value: str, reason: str) -> _Problem:
+        return _Problem(_POSITION.get(field, len(COLUMNS)), field, value, reason)
+
+    def reject(self, number: int, problems: list[_Problem]) -> None:
+        """Record a row's problems in COLUMNS order, each naming its header as written."""
+        for p in sorted(problems, key=lambda p: p.position):
+            i = self.fields.get(p.field)
+            column = self.names[i] if i is not None else p.field
+            self.rejected.append(RejectedRow(number, column, _shown(p.field, p.value), p.reason))
+
+    def roster(self) -> Roster:
+        return Roster(
+            source=self.source,
+            people=tuple(self.people),
+            rows=tuple(self.rows),
+            rejected=tuple(self.rejected),
+            duplicates=_duplicates(self.people, self.rows),
+            columns=tuple((self.names[i], f) for f, i in sorted(self.fields.items(), key=lambda kv: kv[1])),
+            ignored_columns=self.ignored,
+        )
+
+
+def _duplicates(people: Sequence[Person], rows: Sequence[int]) -> tuple[Duplicate, ...]:
+    """People sharing a CCCD or a mã số BHXH, ordered by first row, then cccd first, then identifier."""
+    found: list[tuple[int, int, str, str, list[int]]] = []
+    for n, field in enumerate(_IDENTIFIERS):
+        first: dict[str, int] = {}  # identifier -> index of the first person carrying it
+        repeated: dict[str, list[int]] = {}  # identifier carried more than once -> indices of all
+        for index, ident in enumerate([getattr(p, field) for p in people]):
+            if ident is not None and first.setdefault(ident, index) != index:
+                repeated.setdefault(ident, [first[ident]]).append(index)
+        found += ((rows[indices[0]], n, ident, field, indices) for ident, indices in repeated.items())
+    return tuple(
+        Duplicate(
+            field,
+            mask_id(ident) or "",
+            tuple(rows[i] for i in indices),
+            tuple(people[i].id for i in indices),
+        )
+        for _, _, ident, field, indices in sorted(found)
+    )
+
+
+class _Columns:
+    """The columns read: each field's cells (stripped) and values, blank or ``None`` where the file has none."""
+
+    __slots__ = ("blank", "none", "texts", "values")
+
+    def __init__(self, n: int, texts: dict[str, list[str]], values: dict[str, list[Any]]) -> None:
+        self.texts, self.values = texts, values
+        self.blank: list[str] = [""] * n
+        self.none: list[Any] = [None] * n
+
+    def text(self, field: str) -> list[str]:
+        """The cells of *field*, stripped (``""`` when blank or when the file has no such column)."""
+        return self.texts.get(field, self.blank)
+
+    def value(self, field: str) -> list[Any]:
+        """The values of *field* (``None`` when blank, refused, or when the file has no such column)."""
+        return self.values.get(field, self.none)

@@ -1,0 +1,97 @@
+"""What a load gives back: the :class:`Roster` with its :class:`RejectedRow` and :class:`Duplicate` entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import attrs
+
+from ansinh.core.people import Person
+from ansinh.exceptions import InvalidValueError
+
+__all__ = ["Cell", "Duplicate", "RejectedRow", "Roster"]
+
+Cell = str | dt.date
+"""A cell as read: text (CSV, most Excel cells) or a date (Excel date cells)."""
+
+
+@attrs.frozen
+class RejectedRow:
+    """One problem with one row that kept it out of the roster."""
+
+    row: int
+    """Row number as a spreadsheet shows it (header = 1); 0 for the whole file."""
+    column: str
+    """The header as written in the file; empty when the whole row is at fault."""
+    value: str
+    """The value (identifiers masked, long values shortened)."""
+    reason: str
+    """What is wrong and what is allowed."""
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
+        return f"{where}: {self.value!r}: {self.reason}"
+
+
+@attrs.frozen
+class Duplicate:
+    """A person appearing more than once (same CCCD or same mã số BHXH): flagged, not merged."""
+
+    field: str
+    """``"cccd"`` or ``"social_insurance_number"``."""
+    value: str
+    """The identifier, masked."""
+    rows: tuple[int, ...]
+    """The rows it appears on."""
+    person_ids: tuple[str, ...]
+    """The ids of the people on those rows."""
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Roster:
+    """A loaded candidate list: accepted people, rejected rows, duplicates."""
+
+    source: str
+    """Where it was read from."""
+    people: tuple[Person, ...]
+    """The accepted people, in file order (duplicates included)."""
+    rows: tuple[int, ...]
+    """The row number of each accepted person (same order as :attr:`people`)."""
+    rejected: tuple[RejectedRow, ...]
+    """Every problem found, one entry per row and column at fault (a row's in the order of
+    :data:`~ansinh.io.roster.columns.COLUMNS`)."""
+    duplicates: tuple[Duplicate, ...]
+    """People appearing more than once, by identifier."""
+    columns: tuple[tuple[str, str], ...]
+    """``(header as written, field)`` for every recognised column."""
+    ignored_columns: tuple[str, ...] = ()
+    """Headers that were not recognised (their cells are not read)."""
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self.people)
+
+    def __repr__(self) -> str:
+        return (
+            f"Roster(source={self.source!r}, people={len(self.people)}, "
+            f"rejected_rows={len(self.rejected_rows)}, duplicates={len(self.duplicates)})"
+        )
+
+    @property
+    def rejected_rows(self) -> tuple[int, ...]:
+        """The numbers of the rows with at least one problem, in order."""
+        return tuple(sorted({r.row for r in self.rejected}))
+
+    def row_of(self, person_id: str) -> int:
+        """The row a person was read from.
+
+        Raises:
+            InvalidValueError: no accepted person has that id.
+        """
+        for p, row in zip(self.people, self.rows, strict=True):
+            if p.id == person_id:
+                return row
+        raise InvalidValueError("person_id", person_id, "the id of a person in this roster")
