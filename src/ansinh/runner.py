@@ -11,7 +11,8 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    (a SQLite store, ``<out>/ledger.sqlite``);
 4. allocate (:func:`ansinh.core.allocation.allocate`) and record each gift;
 5. pay every gift whose pledge has received enough money, and mark paid gifts
-   delivered on the handover date, if the campaign file gives one;
+   delivered on the handover date, if the campaign file gives one
+   (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.ledger.deliveries_due`);
 6. write the report files (:func:`ansinh.io.report_files.write_report`) and
    the events as JSON Lines (``<out>/events.jsonl``).
 
@@ -34,10 +35,10 @@ from pathlib import Path
 import attrs
 
 from ansinh.core.allocation import Allocation, allocate
-from ansinh.core.campaign import Campaign, GiftStatus
+from ansinh.core.campaign import Campaign
 from ansinh.core.eligibility import PriorityParts, Rule, Screening, screen
 from ansinh.core.law import Law
-from ansinh.core.ledger import Event, GiftDelivered, GiftPaid, MoneyReceived, PledgeRegistered
+from ansinh.core.ledger import Event, MoneyReceived, PledgeRegistered, deliveries_due, payments_due
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
@@ -202,21 +203,10 @@ def run_campaign(
         tick("allocate", 1, 1)
         store.extend(allocation.events(), progress=lambda d, t: tick("allocate", d, t))
 
-        cash = {b.pledge.id: b.cash_left for b in store.state.pledges}
-        payments: list[Event] = []
-        for gift in store.state.gifts:
-            if gift.status is GiftStatus.ALLOCATED and cash[gift.pledge_id] >= gift.amount:
-                cash[gift.pledge_id] -= gift.amount
-                payments.append(
-                    GiftPaid(event_id=f"pay:{gift.id}", on=settings.purchase_date, gift_id=gift.id)
-                )
+        paid = payments_due(store.state, on=settings.purchase_date)
+        payments: list[Event] = list(paid)
         if settings.handover_date is not None:
-            paid = {e.gift_id for e in payments if isinstance(e, GiftPaid)}
-            payments += [
-                GiftDelivered(event_id=f"deliver:{g.id}", on=settings.handover_date, gift_id=g.id)
-                for g in store.state.gifts
-                if g.status is GiftStatus.PAID or g.id in paid
-            ]
+            payments += deliveries_due(store.state, on=settings.handover_date, paid=paid)
         store.extend(payments, progress=lambda d, t: tick("pay", d, t))
 
         tick("report", 0, 1)

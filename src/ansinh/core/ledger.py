@@ -22,6 +22,11 @@ Replaying the same events always gives the same :class:`LedgerState`
 (:func:`replay`).  An event id is used once: offering the same event again is
 a no-op, offering a *different* event under a used id is refused.
 
+What is due next is a pure function of the state: :func:`payments_due` (pay
+every allocated gift whose pledge has received enough money) and
+:func:`deliveries_due` (hand over every paid gift); both return the events to
+append, with stable ids, and the ledger accepts all of them.
+
 >>> import datetime as dt
 >>> from ansinh.core.campaign import Campaign, Pledge, Sponsor
 >>> c = Campaign(code="BN2026", name="Xuân Bính Ngọ 2026",
@@ -56,6 +61,7 @@ from ansinh.core.campaign import (
     Sponsor,
     earmark_matches,
 )
+from ansinh.core.dates import check_date
 from ansinh.core.law import Law
 from ansinh.core.pricing import LocalSupport, price
 from ansinh.core.products import ProductKind
@@ -79,6 +85,8 @@ __all__ = [
     "PledgeBalance",
     "PledgeRegistered",
     "PledgeWithdrawn",
+    "deliveries_due",
+    "payments_due",
     "replay",
 ]
 
@@ -704,3 +712,114 @@ def replay(
         InvariantViolation: an event breaks an invariant.
     """
     return Ledger(campaign, law=law, local_supports=local_supports, events=events).state
+
+
+# -- what is due ------------------------------------------------------------------
+
+
+def _check_state(state: object) -> LedgerState:
+    if not isinstance(state, LedgerState):
+        raise InvalidValueError("state", state, "an ansinh LedgerState (ledger.state)")
+    return state
+
+
+def payments_due(state: LedgerState, *, on: dt.date) -> tuple[GiftPaid, ...]:
+    """The payments due in *state*: every allocated gift whose pledge has received enough money.
+
+    Gifts are paid in gift order (by id) from their pledge's money in hand
+    (:attr:`PledgeBalance.cash_left`: received and not yet paid out).  A gift
+    the money left cannot cover is skipped, and a later, cheaper gift of the
+    same pledge may still be paid.  Each event's id is ``pay:<gift id>``, so
+    appending the result twice adds nothing, and asking again once it is
+    appended gives ``()``.
+
+    Args:
+        state: the ledger's state (:attr:`Ledger.state`).
+        on: the payment date.
+
+    Returns:
+        The :class:`GiftPaid` events to append, in gift order; the ledger
+        accepts every one of them, in this order.
+
+    Raises:
+        InvalidValueError: *state* is not a :class:`LedgerState` or *on* is not a date.
+
+    >>> import datetime as dt
+    >>> from ansinh.core.campaign import Beneficiary, Campaign, Gift, Pledge, Sponsor
+    >>> from ansinh.core.products import TetGift
+    >>> from ansinh.data import default_law
+    >>> law, day = default_law(), dt.date(2026, 1, 5)
+    >>> who, box = Beneficiary(person_id="P-1", province="31"), TetGift(value=500_000)
+    >>> ledger = Ledger(
+    ...     Campaign(code="BN2026", name="Xuân Bính Ngọ 2026",
+    ...              start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31)),
+    ...     law=law,
+    ...     events=[
+    ...         PledgeRegistered(event_id="r1", on=day, sponsor=Sponsor(id="S1", name="A", kind="bank"),
+    ...                          pledge=Pledge(id="P1", sponsor_id="S1", money=1_000_000)),
+    ...         MoneyReceived(event_id="m1", on=day, pledge_id="P1", amount=600_000),
+    ...         *(GiftAllocated(event_id=f"a{n}", on=day, gift=Gift(
+    ...             id=f"G{n}", pledge_id="P1", beneficiary=attrs.evolve(who, person_id=f"P-{n}"),
+    ...             product=box, quote=price(box, who, on=day, law=law), funding="money"))
+    ...           for n in (1, 2)),
+    ...     ],
+    ... )
+    >>> paid = payments_due(ledger.state, on=day)
+    >>> [(e.event_id, e.gift_id) for e in paid]  # 600 000 đồng received pays one 500 000 gift
+    [('pay:G1', 'G1')]
+    >>> ledger.extend(paid), payments_due(ledger.state, on=day)
+    (1, ())
+    """
+    _check_state(state)
+    check_date("on", on)
+    cash = {b.pledge.id: b.cash_left for b in state.pledges}
+    due: list[GiftPaid] = []
+    for gift in state.gifts:
+        if gift.status is GiftStatus.ALLOCATED and cash[gift.pledge_id] >= gift.amount:
+            cash[gift.pledge_id] -= gift.amount
+            due.append(GiftPaid(event_id=f"pay:{gift.id}", on=on, gift_id=gift.id))
+    return tuple(due)
+
+
+def deliveries_due(
+    state: LedgerState, *, on: dt.date, paid: Iterable[GiftPaid] = ()
+) -> tuple[GiftDelivered, ...]:
+    """The hand-overs due on *on*: every paid gift of *state*, and every gift *paid* pays.
+
+    Args:
+        state: the ledger's state (:attr:`Ledger.state`).
+        on: the handover date (trao tặng).
+        paid: payments not yet appended, typically :func:`payments_due` of the
+            same state; the allocated gifts they pay are delivered too.
+
+    Returns:
+        The :class:`GiftDelivered` events to append after *paid*, in gift order,
+        each with the id ``deliver:<gift id>``; the ledger accepts every one.
+
+    Raises:
+        InvalidValueError: *state* is not a :class:`LedgerState`, *on* is not a
+            date, or *paid* holds something other than :class:`GiftPaid` events.
+
+    >>> import datetime as dt
+    >>> from ansinh.core.campaign import Campaign
+    >>> from ansinh.data import default_law
+    >>> c = Campaign(code="C", name="C", start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
+    >>> deliveries_due(Ledger(c, law=default_law()).state, on=dt.date(2026, 1, 20))
+    ()
+    >>> deliveries_due(Ledger(c, law=default_law()).state, on=dt.date(2026, 1, 20), paid=["G1"])
+    Traceback (most recent call last):
+    ...
+    ansinh.exceptions.InvalidValueError: paid='G1' is not allowed: GiftPaid events (from payments_due)
+    """
+    _check_state(state)
+    check_date("on", on)
+    paying: set[str] = set()
+    for event in paid:
+        if not isinstance(event, GiftPaid):
+            raise InvalidValueError("paid", event, "GiftPaid events (from payments_due)")
+        paying.add(event.gift_id)
+    return tuple(
+        GiftDelivered(event_id=f"deliver:{g.id}", on=on, gift_id=g.id)
+        for g in state.gifts
+        if g.status is GiftStatus.PAID or (g.status is GiftStatus.ALLOCATED and g.id in paying)
+    )
