@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ansinh.api import allocate, check, price, run_campaign, screen
+from ansinh.api import allocate, check, price, screen
 from ansinh.core.allocation import Allocation, Candidate, Leftover
 from ansinh.core.campaign import (
     Beneficiary,
@@ -83,8 +83,8 @@ from ansinh.exceptions import (
 )
 from ansinh.hookspecs import SourcingResult, SourcingStrategy, hookimpl
 from ansinh.io.roster import Roster, load_roster
+from ansinh.io.run import CampaignRun, run_campaign
 from ansinh.plugin_manager import PluginHost, get_plugin_manager
-from ansinh.runner import CampaignRun
 
 try:
     __version__ = version("ansinh")

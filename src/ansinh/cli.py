@@ -717,7 +717,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_campaign_run(args: argparse.Namespace, out: TextIO) -> int:
-    from ansinh import api
+    from ansinh.io.run import run_campaign
 
     lang: Lang = args.lang
     en = lang == "en"
@@ -728,7 +728,7 @@ def _cmd_campaign_run(args: argparse.Namespace, out: TextIO) -> int:
         bar(done, total)
 
     try:
-        run = api.run_campaign(args.folder, out=args.out, plugins=_plugins(args), progress=progress)
+        run = run_campaign(args.folder, out=args.out, plugins=_plugins(args), progress=progress)
     finally:
         bar.close()
     if args.json:
