@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 import ansinh
 from ansinh import serialization as ser
 from ansinh import strategies as ast
-from ansinh._hypothesis_hook import HOOK_TYPES, register_strategies
 from ansinh.core import (
     allocation,
     campaign,
@@ -38,6 +37,7 @@ from ansinh.core.pricing import price
 from ansinh.core.provinces import provinces
 from ansinh.data import default_law
 from ansinh.exceptions import InvalidValueError
+from ansinh.hypothesis_hook import HOOK_TYPES, register_strategies
 
 LAW = default_law()
 

@@ -40,10 +40,6 @@ import types
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-# Installs made before ansinh 0.2 name this function in their ``hypothesis`` entry point (an
-# editable install keeps the entry points of the day it was installed): keep the name, bound
-# before the modules below import Hypothesis, which calls the entry points.
-from ansinh._hypothesis_hook import register_strategies as _hypothesis_setup_hook  # noqa: F401
 from ansinh.core.allocation import Allocation, Candidate, Leftover
 from ansinh.core.campaign import (
     Beneficiary,
@@ -78,6 +74,11 @@ from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
 from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, RenewalItem, ReportRow
 from ansinh.hookspecs import SourcingResult
+
+# Installs made before ansinh 0.2 name this function in their ``hypothesis`` entry point (an
+# editable install keeps the entry points of the day it was installed): keep the name, bound
+# before the modules below import Hypothesis, which calls the entry points.
+from ansinh.hypothesis_hook import register_strategies as _hypothesis_setup_hook  # noqa: F401
 from ansinh.strategies._common import enum_strategy
 from ansinh.strategies.campaigns import (
     beneficiaries,

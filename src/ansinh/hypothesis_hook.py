@@ -1,12 +1,15 @@
 """The ``hypothesis`` entry point: ansinh's strategies for ansinh's own types, for ``st.from_type``.
 
 Hypothesis calls the functions its ``hypothesis`` entry points name when it is
-imported; ansinh's names :func:`register_strategies`.  This module imports no
-Hypothesis until the hook runs, and a type's strategy (from
-:data:`ansinh.strategies.STRATEGIES`) is built only when ``st.from_type``
-first asks for it; so the hook works whichever of ``hypothesis`` and
-``ansinh.strategies`` is imported first, and importing Hypothesis reads no
-ansinh data.
+imported; ansinh's names :func:`register_strategies`.  With entry points
+turned off (``HYPOTHESIS_NO_PLUGINS=1``), call it yourself once, e.g. in a
+``conftest.py``.
+
+This module imports no Hypothesis until the hook runs, and a type's strategy
+(from :data:`ansinh.strategies.STRATEGIES`) is built only when
+``st.from_type`` first asks for it; so the hook works whichever of
+``hypothesis`` and ``ansinh.strategies`` is imported first, and importing
+Hypothesis reads no ansinh data.
 """
 
 from __future__ import annotations
