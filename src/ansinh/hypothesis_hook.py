@@ -32,6 +32,7 @@ from ansinh.core.campaign import (
     SponsorKind,
 )
 from ansinh.core.eligibility import Decision, Priority, Reason, Screening
+from ansinh.core.events import EVENT_TYPES
 from ansinh.core.law import (
     Amendment,
     Citation,
@@ -45,7 +46,7 @@ from ansinh.core.law import (
     RateTable,
     SourceStatus,
 )
-from ansinh.core.ledger import EVENT_TYPES, Ledger, LedgerState, PledgeBalance
+from ansinh.core.ledger import Ledger, LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
 from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift

@@ -18,6 +18,9 @@ would break an invariant; a refused event changes nothing.  The invariants:
   date lies within the campaign;
 * gifts go where the pledge and the campaign allow (province, earmark).
 
+The events themselves are defined in :mod:`ansinh.core.events` (and are
+also importable from here).
+
 Replaying the same events always gives the same :class:`LedgerState`
 (:func:`replay`).  An event id is used once: offering the same event again is
 a no-op, offering a *different* event under a used id is refused.
@@ -48,7 +51,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import ClassVar, TypeAlias
 
 import attrs
 
@@ -62,16 +64,26 @@ from ansinh.core.campaign import (
     earmark_matches,
 )
 from ansinh.core.dates import check_date
+from ansinh.core.events import (
+    EVENT_TYPES,
+    Event,
+    GiftAllocated,
+    GiftCancelled,
+    GiftDelivered,
+    GiftPaid,
+    GiftRefunded,
+    MoneyReceived,
+    PledgeAmended,
+    PledgeRegistered,
+    PledgeWithdrawn,
+)
 from ansinh.core.law import Law
 from ansinh.core.pricing import LocalSupport, price
 from ansinh.core.products import ProductKind
-from ansinh.core.validators import date as _date
-from ansinh.core.validators import instance_of as _instance_of
-from ansinh.core.validators import non_empty_text as _text
-from ansinh.core.validators import positive_amount as _positive_amount
 from ansinh.exceptions import AnsinhError, InvalidValueError, InvariantViolation
 
 __all__ = [
+    "EVENT_TYPES",
     "Event",
     "GiftAllocated",
     "GiftCancelled",
@@ -89,132 +101,6 @@ __all__ = [
     "payments_due",
     "replay",
 ]
-
-
-# -- events -----------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class PledgeRegistered:
-    """A sponsor registers a pledge (đăng ký tài trợ)."""
-
-    type: ClassVar[str] = "pledge_registered"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    sponsor: Sponsor = attrs.field(validator=_instance_of(Sponsor))
-    pledge: Pledge = attrs.field(validator=_instance_of(Pledge))
-
-
-@attrs.frozen(kw_only=True)
-class PledgeAmended:
-    """A registered pledge changes (more or fewer units or money, other months …)."""
-
-    type: ClassVar[str] = "pledge_amended"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    pledge: Pledge = attrs.field(validator=_instance_of(Pledge))
-    note: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class PledgeWithdrawn:
-    """A sponsor withdraws a pledge that pays for no active gift."""
-
-    type: ClassVar[str] = "pledge_withdrawn"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    pledge_id: str = attrs.field(validator=_text)
-    note: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class MoneyReceived:
-    """Money for a pledge arrives (an instalment, or the whole)."""
-
-    type: ClassVar[str] = "money_received"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    pledge_id: str = attrs.field(validator=_text)
-    amount: int = attrs.field(validator=_positive_amount)
-
-
-@attrs.frozen(kw_only=True)
-class GiftAllocated:
-    """A gift is matched to a person and the pledge that pays it."""
-
-    type: ClassVar[str] = "gift_allocated"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    gift: Gift = attrs.field(validator=_instance_of(Gift))
-
-
-@attrs.frozen(kw_only=True)
-class GiftPaid:
-    """The gift is bought: its price is paid from the pledge's money received."""
-
-    type: ClassVar[str] = "gift_paid"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    gift_id: str = attrs.field(validator=_text)
-
-
-@attrs.frozen(kw_only=True)
-class GiftDelivered:
-    """The gift is handed over (trao tặng)."""
-
-    type: ClassVar[str] = "gift_delivered"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    gift_id: str = attrs.field(validator=_text)
-
-
-@attrs.frozen(kw_only=True)
-class GiftCancelled:
-    """An allocated, unpaid gift is cancelled; its budget is free again."""
-
-    type: ClassVar[str] = "gift_cancelled"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    gift_id: str = attrs.field(validator=_text)
-    note: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class GiftRefunded:
-    """A paid, undelivered gift is refunded to its pledge; budget and money are free again."""
-
-    type: ClassVar[str] = "gift_refunded"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    gift_id: str = attrs.field(validator=_text)
-    note: str = ""
-
-
-Event: TypeAlias = (
-    PledgeRegistered
-    | PledgeAmended
-    | PledgeWithdrawn
-    | MoneyReceived
-    | GiftAllocated
-    | GiftPaid
-    | GiftDelivered
-    | GiftCancelled
-    | GiftRefunded
-)
-"""Any ledger event."""
-
-EVENT_TYPES: tuple[type[Event], ...] = (
-    PledgeRegistered,
-    PledgeAmended,
-    PledgeWithdrawn,
-    MoneyReceived,
-    GiftAllocated,
-    GiftPaid,
-    GiftDelivered,
-    GiftCancelled,
-    GiftRefunded,
-)
-"""Every event class, in the order the module defines them."""
 
 
 # -- state ------------------------------------------------------------------
@@ -593,6 +479,13 @@ class Ledger:
                 event,
                 f"pledge {pledge.id!r} is earmarked for {pledge.earmark.kind.value}={pledge.earmark.target!r}",
             )
+        self._check_funding(event, gift, book)
+        self._check_price(event, gift)
+        self._check_coverage(event, gift)
+
+    def _check_funding(self, event: GiftAllocated, gift: Gift, book: _Book) -> None:
+        """The pledge buys gifts of this period and still holds a unit or the money for this one."""
+        pledge = book.pledge
         months = {ProductKind.HEALTH_CARD: pledge.card_months, ProductKind.SOCIAL_BOOK: pledge.book_months}
         expected = months.get(gift.kind)
         if expected is not None and gift.product.months != expected:
@@ -611,7 +504,9 @@ class Ledger:
                 f"pledge {pledge.id!r} holds {pledge.money} đồng with {book.committed} committed; "
                 f"it cannot commit {gift.amount} more",
             )
-        self._check_price(event, gift)
+
+    def _check_coverage(self, event: GiftAllocated, gift: Gift) -> None:
+        """The person holds no other active gift of this kind for the same months (nor a second Tết gift)."""
         held = self._coverage.get((gift.person_id, gift.kind), {})
         if gift.kind is ProductKind.TET_GIFT and held:
             raise _refuse(

@@ -16,8 +16,8 @@ from typing import Any, Final
 
 import attrs
 
+from ansinh.core.events import EVENT_TYPES
 from ansinh.core.law import Link, ParamValue
-from ansinh.core.ledger import EVENT_TYPES
 from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
 
 FRACTION_RE: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+|/[0-9]+)?")

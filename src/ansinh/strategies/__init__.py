@@ -55,6 +55,7 @@ from ansinh.core.campaign import (
     SponsorKind,
 )
 from ansinh.core.eligibility import Decision, Priority, Reason, Screening
+from ansinh.core.events import EVENT_TYPES
 from ansinh.core.law import (
     Amendment,
     Citation,
@@ -68,7 +69,7 @@ from ansinh.core.law import (
     RateTable,
     SourceStatus,
 )
-from ansinh.core.ledger import EVENT_TYPES, LedgerState, PledgeBalance
+from ansinh.core.ledger import LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
 from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift

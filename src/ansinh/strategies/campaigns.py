@@ -296,7 +296,7 @@ def ledger_events(*, types: Iterable[type[Event]] | None = None) -> SearchStrate
 
     Args:
         types: the event classes to draw from (default: every one of
-            ``ansinh.core.ledger.EVENT_TYPES``).
+            :data:`ansinh.core.events.EVENT_TYPES`).
     """
     chosen = tuple(EVENT_TYPES if types is None else types)
     unknown = [t for t in chosen if t not in _EVENT_STRATEGIES]
