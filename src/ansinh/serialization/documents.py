@@ -230,6 +230,25 @@ def load_document(document: object, cl: type[T], *, converter: cattrs.Converter 
     label = " or ".join(allowed)
     if not isinstance(document, Mapping):
         raise SerializationError(f"cannot read a {label} document: expected a JSON object @ $")
+    problems = _envelope_problems(document, allowed, label)
+    if problems:
+        raise SerializationError(f"cannot read a {label} document: " + "; ".join(problems))
+    name: str = document["type"]
+    target = allowed[name]
+    data = document["data"]
+    if document["schema_version"] == 1 and _VERSIONS[name] == 2:
+        data = _upgrade_v1(name, data)
+    conv = converter if converter is not None else _shared_converter()
+    try:
+        result: T = conv.structure(data, target)
+    except (cattrs.BaseValidationError, AnsinhError, ValueError, TypeError, KeyError) as exc:
+        messages = _messages(exc, "$.data")
+        raise SerializationError(f"cannot read a {label} document: " + "; ".join(messages)) from None
+    return result
+
+
+def _envelope_problems(document: Mapping[Any, Any], allowed: Mapping[str, Any], label: str) -> list[str]:
+    """What is wrong with a document's envelope: its keys, its type, its version (``[]``: nothing)."""
     problems = []
     extra = set(document) - {"schema_version", "type", "data"}
     if extra:
@@ -249,20 +268,7 @@ def load_document(document: object, cl: type[T], *, converter: cattrs.Converter 
                 f"schema_version={version!r} is not allowed: {readable} "
                 f"(this ansinh reads these versions of a {kind or label} document) @ $.schema_version"
             )
-    if problems:
-        raise SerializationError(f"cannot read a {label} document: " + "; ".join(problems))
-    name = typing.cast(str, kind)
-    target = allowed[name]
-    data = document["data"]
-    if version == 1 and _VERSIONS[name] == 2:
-        data = _upgrade_v1(name, data)
-    conv = converter if converter is not None else _shared_converter()
-    try:
-        result: T = conv.structure(data, target)
-    except (cattrs.BaseValidationError, AnsinhError, ValueError, TypeError, KeyError) as exc:
-        messages = _messages(exc, "$.data")
-        raise SerializationError(f"cannot read a {label} document: " + "; ".join(messages)) from None
-    return result
+    return problems
 
 
 def dumps_document(obj: object, *, indent: int | None = 2) -> str:
