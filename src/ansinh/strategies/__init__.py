@@ -22,11 +22,8 @@ strategies for ansinh's own types (each built only when first asked for), so
 ``st.from_type(ansinh.Person)`` gives valid people.  Builtin types keep
 Hypothesis' own strategies.
 
-The strategies live in four modules, and every name is also here:
-:mod:`~ansinh.strategies.law` (dates, citations, rates, laws),
-:mod:`~ansinh.strategies.people` (people, products, top-ups, quotes),
-:mod:`~ansinh.strategies.campaigns` (campaigns, pledges, gifts, the ledger) and
-:mod:`~ansinh.strategies.results` (decisions, screenings, allocations, reports).
+The strategies are written in four private modules (the law; people and
+products; campaigns and the ledger; results) and every one is imported from here.
 
 Dates default to the range in which the law prices every product
 (:func:`dates`): from the first day on which every pricing parameter has a
@@ -80,8 +77,7 @@ from ansinh.hookspecs import SourcingResult
 # editable install keeps the entry points of the day it was installed): keep the name, bound
 # before the modules below import Hypothesis, which calls the entry points.
 from ansinh.hypothesis_hook import register_strategies as _hypothesis_setup_hook  # noqa: F401
-from ansinh.strategies._common import enum_strategy
-from ansinh.strategies.campaigns import (
+from ansinh.strategies._campaigns import (
     beneficiaries,
     campaigns,
     earmarks,
@@ -95,7 +91,8 @@ from ansinh.strategies.campaigns import (
     sourcing_results,
     sponsors,
 )
-from ansinh.strategies.law import (
+from ansinh.strategies._common import enum_strategy
+from ansinh.strategies._law import (
     amendments,
     citations,
     dated_values,
@@ -107,7 +104,7 @@ from ansinh.strategies.law import (
     parameters,
     rate_tables,
 )
-from ansinh.strategies.people import (
+from ansinh.strategies._people import (
     categories,
     health_cards,
     local_supports,
@@ -119,7 +116,7 @@ from ansinh.strategies.people import (
     social_books,
     tet_gifts,
 )
-from ansinh.strategies.results import (
+from ansinh.strategies._results import (
     allocations,
     candidates,
     decisions,

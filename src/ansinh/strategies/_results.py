@@ -14,10 +14,10 @@ from ansinh.core.eligibility import Decision, Priority, Reason, Screening, check
 from ansinh.core.law import Law
 from ansinh.core.products import Product, ProductKind, TetGift
 from ansinh.core.reporting import DIMENSIONS, CampaignReport, RenewalItem, ReportRow, report
+from ansinh.strategies._campaigns import campaigns, ledgers
 from ansinh.strategies._common import given_or, ids, law_or_default, with_tet_dates
-from ansinh.strategies.campaigns import campaigns, ledgers
-from ansinh.strategies.law import citations, dates
-from ansinh.strategies.people import health_cards, people, products, provinces, social_books
+from ansinh.strategies._law import citations, dates
+from ansinh.strategies._people import health_cards, people, products, provinces, social_books
 
 __all__ = [
     "allocations",

@@ -23,7 +23,7 @@ from ansinh.strategies._common import (
     law_or_default,
     pricing_days,
 )
-from ansinh.strategies.law import citations, dates, laws, rate_tables
+from ansinh.strategies._law import citations, dates, laws, rate_tables
 
 __all__ = [
     "categories",

@@ -55,8 +55,8 @@ from ansinh.strategies._common import (
     law_or_default,
     with_tet_dates,
 )
-from ansinh.strategies.law import dates
-from ansinh.strategies.people import products, provinces, tet_gifts
+from ansinh.strategies._law import dates
+from ansinh.strategies._people import products, provinces, tet_gifts
 
 __all__ = [
     "beneficiaries",
