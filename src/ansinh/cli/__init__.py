@@ -41,7 +41,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, Final, NoReturn
 
-from ansinh.cli.words import Lang, word
+from ansinh.cli.words import word
+from ansinh.core.labels import Lang
 from ansinh.exceptions import AnsinhError
 
 __all__ = ["EXIT_ERROR", "EXIT_NO", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]

@@ -12,7 +12,8 @@ from ansinh.cli import EXIT_OK
 from ansinh.cli.options import parse_count, parse_date, plugins_from
 from ansinh.cli.output import masked, print_json, progress_bar
 from ansinh.cli.views import report_text, run_text
-from ansinh.cli.words import Lang, step_text, word
+from ansinh.cli.words import step_text, word
+from ansinh.core.labels import Lang
 from ansinh.serialization import SCHEMA_VERSION, make_converter
 
 __all__ = ["register"]

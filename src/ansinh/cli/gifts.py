@@ -21,7 +21,8 @@ from ansinh.cli.options import (
 )
 from ansinh.cli.output import masked, print_json, progress_bar
 from ansinh.cli.views import screening_text
-from ansinh.cli.words import Lang, word
+from ansinh.cli.words import word
+from ansinh.core.labels import Lang
 from ansinh.core.products import Product
 from ansinh.serialization import SCHEMA_VERSION, dump_document, make_converter
 

@@ -11,7 +11,8 @@ from ansinh.cli import EXIT_OK
 from ansinh.cli.options import parse_date, plugins_from
 from ansinh.cli.output import print_json
 from ansinh.cli.views import law_rows, law_text
-from ansinh.cli.words import Lang, word
+from ansinh.cli.words import word
+from ansinh.core.labels import Lang
 from ansinh.core.law import DatedValue, Law, ParamValue
 from ansinh.serialization import SCHEMA_VERSION, make_converter
 

@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from ansinh.cli.words import Lang, word
+from ansinh.cli.words import word
 from ansinh.core.campaign import Campaign
+from ansinh.core.labels import Lang
 from ansinh.core.people import Category, Person
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift
 from ansinh.core.provinces import find_province, province

@@ -20,8 +20,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from ansinh.cli.words import Lang, dimension_text, status_text, total_text, unit_text, word
+from ansinh.cli.words import dimension_text, status_text, total_text, unit_text, word
 from ansinh.core.dates import format_date
+from ansinh.core.labels import Lang
 from ansinh.core.law import DatedValue, Law, Link, Parameter, ParamKind, ParamValue, RateTable
 from ansinh.core.money import format_percent, format_vnd
 from ansinh.core.reporting import DIMENSIONS

@@ -12,14 +12,12 @@ language of the output (Vietnamese unless ``--lang en``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final, Literal
+from typing import Final
 
+from ansinh.core.labels import Lang
 from ansinh.core.law import SourceStatus
 
-__all__ = ["Lang", "dimension_text", "status_text", "step_text", "total_text", "unit_text", "word"]
-
-Lang = Literal["vi", "en"]
-"""The language of the output: ``"vi"`` (the default) or ``"en"``."""
+__all__ = ["dimension_text", "status_text", "step_text", "total_text", "unit_text", "word"]
 
 _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "prog": (
