@@ -21,7 +21,7 @@ matplotlib.use("Agg")  # write files; no window needed
 import matplotlib.pyplot as plt
 
 import ansinh
-from ansinh.api import run_campaign
+from ansinh import run_campaign
 
 HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 FOLDER = HERE / "tet-binh-ngo-2026"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import attrs
 import pluggy
@@ -256,98 +255,3 @@ class _BrokenEarmark:
     @hookimpl
     def ansinh_earmark_matches(self) -> object:
         return "maybe"
-
-
-# -- running a campaign folder ------------------------------------------------------------------
-
-_FILES = {
-    "campaign.toml": """
-[campaign]
-code = "T2026"
-name = "Thử nghiệm Hà Nội 2026"
-start = 2025-10-23
-end = 2026-03-31
-province = "01"
-
-[run]
-purchase_date = 2026-03-01
-money_buys = "social_book"
-book_months = 12
-""",
-    "sponsors.csv": "id,name,kind,province\nS1,Ngân hàng A,bank,01\n",
-    "pledges.csv": (
-        "id,sponsor id,money,province,registered on,received,received on\n"
-        "P1,S1,5544000,01,2025-11-01,5544000,2025-11-02\n"
-    ),
-    "roster.csv": (
-        "Mã,Họ và tên,Ngày sinh,Tỉnh,Xã/phường,Đối tượng,Hoàn cảnh khó khăn\n"
-        "01-001,Nguyễn Văn An,20/09/1970,TP Hà Nội,Phường Ba Đình,,x\n"
-        "01-002,Trần Thị Bình,26/02/1983,TP Hà Nội,Xã Sóc Sơn,,x\n"
-        "01-003,Lê Văn Cường,07/02/1960,TP Hà Nội,Xã Ba Vì,,x\n"
-    ),
-}
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A small Hà Nội campaign: 5,544,000 đồng to buy 12-month books."""
-    root = tmp_path / "campaign"
-    root.mkdir()
-    for name, text in _FILES.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
-
-
-class _NotBaVi:
-    seen: list[Campaign | None]
-
-    def __init__(self) -> None:
-        self.seen = []
-
-    @hookimpl
-    def ansinh_eligibility_rules(self, product: ProductKind) -> tuple[Rule, ...]:
-        def rule(ctx: CheckContext) -> Reason | None:
-            if ctx.person.commune == "Xã Ba Vì":
-                return Reason("T_NOT_BA_VI", True, "Không thuộc đợt này.", "Not in this round.")
-            return None
-
-        return (FunctionRule("T_NOT_BA_VI", rule),) if product is ProductKind.SOCIAL_BOOK else ()
-
-    @hookimpl
-    def ansinh_priority(self, candidate: Person, campaign: Campaign | None) -> tuple[tuple[str, int], ...]:
-        self.seen.append(campaign)
-        return (("t.young", 50),) if candidate.id == "01-002" else ()
-
-
-def test_run_campaign_with_top_ups(folder: Path) -> None:
-    with_top_up = api.run_campaign(folder, out=folder / "a", plugins=plugin_host(local_support))
-    assert [(g.person_id, g.amount) for g in with_top_up.allocation.gifts] == [
-        ("01-003", 2_772_000),
-        ("01-001", 2_772_000),
-    ]
-    without = api.run_campaign(folder, out=folder / "b", plugins=False)
-    assert [(g.person_id, g.amount) for g in without.allocation.gifts] == [("01-003", 3_168_000)]
-
-
-def test_run_campaign_with_rules_and_priority(folder: Path) -> None:
-    plugin = _NotBaVi()
-    steps: list[str] = []
-    run = api.run_campaign(
-        folder,
-        out=folder / "out",
-        plugins=plugin_host(plugin, local_support),
-        progress=lambda step, done, total: steps.append(step),
-    )
-    assert [g.person_id for g in run.allocation.gifts] == ["01-002", "01-001"]
-    assert run.screened == ((ProductKind.SOCIAL_BOOK, 2, 1),)
-    assert {c.code if c else None for c in plugin.seen} == {"T2026"}
-    assert "screen" in steps
-
-
-def test_run_campaign_faulty_plugin_writes_nothing(folder: Path) -> None:
-    host = plugin_host(local_support)
-    host.register(_BrokenPriority(), "broken")
-    with pytest.raises(PluginError) as info:
-        api.run_campaign(folder, out=folder / "out", plugins=host)
-    assert (info.value.plugin, info.value.hook) == ("broken", "ansinh_priority")
-    assert not (folder / "out").exists()

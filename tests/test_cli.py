@@ -18,6 +18,7 @@ from hypothesis import given
 import ansinh
 from ansinh import cli
 from ansinh import strategies as ast
+from ansinh.cli.options import parse_amount, parse_date
 from ansinh.data import default_law
 from ansinh.serialization import load_document
 
@@ -442,17 +443,17 @@ def test_campaign_run_of_a_missing_folder_is_a_usage_error(
     [("1500000", 1_500_000), ("1.500.000", 1_500_000), ("1,500,000", 1_500_000), ("1_500_000", 1_500_000)],
 )
 def test_amounts_accept_grouped_digits(text: str, amount: int) -> None:
-    assert cli._amount(text) == amount
+    assert parse_amount(text) == amount
 
 
 @pytest.mark.parametrize("text", ["1.5", "1.50.000", "1.500,000", "-5", "1e6", ""])
 def test_amounts_refuse_anything_but_whole_dong(text: str) -> None:
     with pytest.raises(argparse.ArgumentTypeError, match="whole number of đồng"):
-        cli._amount(text)
+        parse_amount(text)
 
 
 def test_dates_in_both_spellings() -> None:
-    assert cli._date("2026-01-10") == cli._date("10/01/2026") == dt.date(2026, 1, 10)
+    assert parse_date("2026-01-10") == parse_date("10/01/2026") == dt.date(2026, 1, 10)
 
 
 def test_lang_can_be_given_with_an_equals_sign(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,10 +6,11 @@ import datetime as dt
 
 import attrs
 import pytest
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from ansinh import strategies as ast
 from ansinh.core.campaign import (
     Beneficiary,
     Campaign,
@@ -34,6 +35,8 @@ from ansinh.core.ledger import (
     PledgeAmended,
     PledgeRegistered,
     PledgeWithdrawn,
+    deliveries_due,
+    payments_due,
     replay,
 )
 from ansinh.core.people import Category
@@ -317,6 +320,80 @@ PEOPLE = (
 )
 PLEDGE_IDS = ("P0", "P1", "P2")
 GIFT_IDS = tuple(f"g{i}" for i in range(8))
+# -- what is due -------------------------------------------------------------------
+
+
+def test_payments_due_pay_in_gift_order_from_the_money_in_hand() -> None:
+    ledger = ledger_with(Pledge(id="P1", sponsor_id="S1", money=2_000_000))
+    g1, g2, g3 = gift("g1"), gift("g2", STUDENT), gift("g3", attrs.evolve(NEAR_POOR, person_id="HP-3"))
+    ledger.extend(GiftAllocated(event_id=f"a:{g.id}", on=ON, gift=g) for g in (g1, g2, g3))
+    assert payments_due(ledger.state, on=ON) == ()  # nothing received yet
+    ledger.append(MoneyReceived(event_id="m1", on=ON, pledge_id="P1", amount=800_000))
+    paid = payments_due(ledger.state, on=ON)
+    # g2 (631 800) does not fit in what is left after g1 (420 920); the cheaper g3 still does
+    assert paid == (
+        GiftPaid(event_id="pay:g1", on=ON, gift_id="g1"),
+        GiftPaid(event_id="pay:g3", on=ON, gift_id="g3"),
+    )
+    handover = dt.date(2026, 1, 20)
+    delivered = deliveries_due(ledger.state, on=handover, paid=paid)
+    assert [(e.event_id, e.gift_id, e.on) for e in delivered] == [
+        ("deliver:g1", "g1", handover),
+        ("deliver:g3", "g3", handover),
+    ]
+    assert deliveries_due(ledger.state, on=handover) == ()  # nothing is paid in the state yet
+    assert ledger.extend((*paid, *delivered)) == 4
+    assert ledger.extend((*paid, *delivered)) == 0  # stable ids: a second run adds nothing
+    assert payments_due(ledger.state, on=ON) == ()
+    assert deliveries_due(ledger.state, on=handover) == ()
+    assert ledger.state.pledge("P1").cash_left == 800_000 - 2 * 379_080
+    assert ledger.state.gift("g2").status is GiftStatus.ALLOCATED
+
+
+def test_deliveries_due_hand_over_gifts_paid_earlier() -> None:
+    ledger = ledger_with(Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 1),)))
+    ledger.append(GiftAllocated(event_id="a1", on=ON, gift=gift("g1", funding=Funding.UNITS)))
+    ledger.append(MoneyReceived(event_id="m1", on=ON, pledge_id="P1", amount=379_080))
+    ledger.extend(payments_due(ledger.state, on=ON))
+    assert ledger.state.gift("g1").status is GiftStatus.PAID
+    assert deliveries_due(ledger.state, on=ON) == (GiftDelivered(event_id="deliver:g1", on=ON, gift_id="g1"),)
+
+
+def test_what_is_due_refuses_bad_arguments() -> None:
+    state = ledger_with().state
+    with pytest.raises(InvalidValueError, match="state"):
+        payments_due(ledger_with(), on=ON)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="on="):
+        payments_due(state, on=dt.datetime(2026, 1, 5, 8, 0))
+    with pytest.raises(InvalidValueError, match="on="):
+        deliveries_due(state, on="2026-01-05")  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="paid"):
+        deliveries_due(state, on=ON, paid=[GiftDelivered(event_id="d", on=ON, gift_id="g")])  # type: ignore[list-item]
+
+
+@given(ledger=ast.ledgers(), pay_day=ast.dates(), handover=ast.dates())
+def test_appending_what_is_due_never_breaks_an_invariant(
+    ledger: Ledger, pay_day: dt.date, handover: dt.date
+) -> None:
+    state = ledger.state
+    paid = payments_due(state, on=pay_day)
+    delivered = deliveries_due(state, on=handover, paid=paid)
+    assert ledger.extend((*paid, *delivered)) == len(paid) + len(delivered)  # each one accepted
+    after = ledger.state
+    assert replay(ledger.campaign, ledger.events, law=ledger.law) == after
+    assert payments_due(after, on=pay_day) == ()
+    for g in after.gifts:
+        balance = after.pledge(g.pledge_id)
+        assert 0 <= balance.spent <= balance.received
+        assert g.status is not GiftStatus.PAID  # every paid gift was handed over
+        if g.status is GiftStatus.ALLOCATED:  # what stays unpaid does not fit in the money left
+            assert g.amount > balance.cash_left
+    moved = {e.gift_id for e in paid}
+    assert {e.gift_id for e in delivered} == moved | {
+        g.id for g in state.gifts if g.status is GiftStatus.PAID
+    }
+
+
 DATES = (dt.date(2025, 11, 1), ON, dt.date(2026, 3, 31), dt.date(2026, 4, 1))
 EARMARKS = (
     None,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ from ansinh.core.pricing import LocalSupport, price
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.data import default_law
 from ansinh.exceptions import AnsinhError, InvalidAmountError, InvalidValueError, SerializationError
+from ansinh.serialization.__main__ import main as schemas_main
 
 LAW = default_law()
 
@@ -398,10 +402,26 @@ def test_write_schemas_writes_every_shipped_schema(tmp_path: Path) -> None:
 
 
 def test_command_line_writes_schemas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert ser._main(["--write-schemas", str(tmp_path)]) == 0
+    assert schemas_main(["--write-schemas", str(tmp_path)]) == 0
     assert "quote.schema.json" in capsys.readouterr().out
-    assert ser._main(["--bogus"]) == 2
+    assert schemas_main(["--bogus"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_python_m_ansinh_serialization_writes_schemas(tmp_path: Path) -> None:
+    src = str(Path(ansinh.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run(
+        [sys.executable, "-m", "ansinh.serialization", "--write-schemas", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{name}.schema.json" for name in ser.shipped_schema_names()
+    )
 
 
 def test_json_schema_of_an_unknown_document() -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import os
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -34,6 +37,7 @@ from ansinh.core.pricing import price
 from ansinh.core.provinces import provinces
 from ansinh.data import default_law
 from ansinh.exceptions import InvalidValueError
+from ansinh.hypothesis_hook import HOOK_TYPES, register_strategies
 
 LAW = default_law()
 
@@ -262,7 +266,7 @@ def test_bad_arguments_are_refused(call: Any, message: str) -> None:
 
 
 def test_setup_hook_registers_from_type() -> None:
-    ast._hypothesis_setup_hook()
+    register_strategies()
 
     @settings(max_examples=10)
     @given(
@@ -289,28 +293,71 @@ def test_setup_hook_registers_from_type() -> None:
 
 
 def test_setup_hook_covers_the_registry_and_ledgers() -> None:
-    assert set(ast._HOOK_TYPES) == {*ast.STRATEGIES, Ledger}
-    assert len(ast._HOOK_TYPES) == len(set(ast._HOOK_TYPES))
-
-
-def test_importing_the_strategies_before_hypothesis_works() -> None:
-    # The entry point makes Hypothesis call the hook while this module is being imported.
-    code = (
-        "import ansinh.strategies, ansinh\n"
-        "from hypothesis import given, settings, strategies as st\n"
-        "@settings(max_examples=5)\n"
-        "@given(st.from_type(ansinh.Person))\n"
-        "def t(p): assert p.province\n"
-        "t()\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
+    assert set(HOOK_TYPES) == {*ast.STRATEGIES, Ledger}
+    assert len(HOOK_TYPES) == len(set(HOOK_TYPES))
 
 
 def test_setup_hook_registers_nothing_but_ansinh_types() -> None:
-    ast._hypothesis_setup_hook()
+    register_strategies()
     # A builtin keeps Hypothesis' own strategy.
     assert "ansinh" not in repr(st.from_type(int))
+
+
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+
+# Runs in a fresh interpreter with only the entry point given in argv[1], as a fresh install has
+# it, whatever the entry points of the installed distribution say.
+_FRESH = """
+import importlib.metadata as md, sys
+entry_point = md.EntryPoint(name="_", value=sys.argv[1], group="hypothesis")
+installed = md.entry_points
+md.entry_points = lambda **p: md.EntryPoints([entry_point]) if p.get("group") == "hypothesis" else installed(**p)
+if sys.argv[2] == "strategies first":
+    import ansinh.strategies
+from hypothesis import given, settings, strategies as st
+import ansinh
+from ansinh.core.ledger import Ledger
+@settings(max_examples=5, database=None)
+@given(st.from_type(ansinh.Person), st.from_type(Ledger))
+def t(person, ledger):
+    assert person.province and ledger.state.event_count >= 0
+t()
+"""
+
+
+def _fresh(*argv: str) -> subprocess.CompletedProcess[str]:
+    src = str(Path(ansinh.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    env.pop("HYPOTHESIS_NO_PLUGINS", None)  # these tests are about the entry point
+    return subprocess.run([sys.executable, "-c", *argv], capture_output=True, text=True, env=env, check=False)
+
+
+def _entry_point() -> str:
+    if not PYPROJECT.is_file():
+        pytest.skip("pyproject.toml is not in this tree (installed package)")
+    with PYPROJECT.open("rb") as fh:
+        (value,) = tomllib.load(fh)["project"]["entry-points"]["hypothesis"].values()
+    assert isinstance(value, str)
+    return value
+
+
+@pytest.mark.parametrize("order", ["hypothesis first", "strategies first"])
+def test_the_entry_point_gives_from_type_in_a_fresh_interpreter(order: str) -> None:
+    done = _fresh(_FRESH, _entry_point(), order)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_entry_point_of_older_installs_still_works() -> None:
+    # Editable installs keep the entry point of the day they were installed.
+    done = _fresh(_FRESH, "ansinh.strategies:_hypothesis_setup_hook", "strategies first")
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_hook_module_imports_no_hypothesis() -> None:
+    module = _entry_point().split(":")[0]
+    code = f"import sys, {module}; assert 'hypothesis' not in sys.modules, 'hypothesis imported'"
+    done = _fresh(code)
+    assert done.returncode == 0, done.stderr
 
 
 DOCUMENTS = sorted(ser.document_types().items())

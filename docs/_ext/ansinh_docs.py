@@ -59,7 +59,8 @@ class LawTable(_Generated):
     option_spec: ClassVar[dict[str, Any]] = {"lang": lambda v: directives.choice(v, ("vi", "en"))}
 
     def lines(self) -> list[str]:
-        from ansinh.cli import _STATUS, _rows, _value_text
+        from ansinh.cli.views import law_rows, value_text
+        from ansinh.cli.words import status_text
         from ansinh.data import default_law
 
         lang = self.options.get("lang", "en")
@@ -78,10 +79,10 @@ class LawTable(_Generated):
                 "     - " + ("Nguồn" if lang == "vi" else "Source"),
                 "     - " + ("Mức độ" if lang == "vi" else "Status"),
             ]
-            for value, until in _rows(law, param, None):
-                text = _value_text(param, value.value, lang)
+            for value, until in law_rows(param):
+                text = value_text(param, value.value, lang)
                 if not isinstance(value.value, (int, tuple)) and hasattr(value.value, "of"):
-                    text += " (" + _value_text(param, law.value(param.name, on=value.effective), lang) + ")"
+                    text += " (" + value_text(param, law.value(param.name, on=value.effective), lang) + ")"
                 source = str(value.citation)
                 if value.note:
                     source += " — " + value.note
@@ -90,7 +91,7 @@ class LawTable(_Generated):
                     f"     - {until.isoformat() if isinstance(until, dt.date) else '…'}",
                     f"     - {_rst_cell(text)}",
                     f"     - {_rst_cell(source)}",
-                    f"     - {_STATUS[value.status][1 if lang == 'en' else 0]}",
+                    f"     - {status_text(value.status, lang)}",
                 ]
             out.append("")
         return out

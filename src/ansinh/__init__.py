@@ -5,7 +5,8 @@ người có hoàn cảnh khó khăn" into code: exact, cited prices of health-i
 cards and voluntary social-insurance books on any date, eligibility with
 reasons, campaigns from pledges to gifts, and province plugins.
 
-Importing ``ansinh`` reads no file, loads no plugin and imports no optional
+Importing ``ansinh`` reads no file (not even its own metadata: ``__version__``
+is read when first asked for), loads no plugin and imports no optional
 dependency; :func:`default_law` and the installed plugins are loaded on first use.
 
 >>> import datetime as dt, ansinh
@@ -15,9 +16,7 @@ dependency; :func:`default_law` and the installed plugins are loaded on first us
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from ansinh.api import allocate, check, price, run_campaign, screen
+from ansinh.api import allocate, check, price, screen
 from ansinh.core.allocation import Allocation, Candidate, Leftover
 from ansinh.core.campaign import (
     Beneficiary,
@@ -83,13 +82,22 @@ from ansinh.exceptions import (
 )
 from ansinh.hookspecs import SourcingResult, SourcingStrategy, hookimpl
 from ansinh.io.roster import Roster, load_roster
+from ansinh.io.run import CampaignRun, run_campaign
 from ansinh.plugin_manager import PluginHost, get_plugin_manager
-from ansinh.runner import CampaignRun
 
-try:
-    __version__ = version("ansinh")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    # ``__version__`` reads the installed distribution's metadata, a file: only when asked for,
+    # so that ``import ansinh`` opens no file but Python modules.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("ansinh")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            return "0+unknown"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Allocation",

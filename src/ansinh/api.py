@@ -7,8 +7,12 @@ arguments; this module gathers those contributions from a
 * :func:`price` — the top-ups of the person's province;
 * :func:`check` and :func:`screen` — local rules, and priority parts;
 * :func:`allocate` — the whole table of top-ups, and who belongs to an
-  enterprise or congregation named by an earmark;
-* :func:`run_campaign` — all of these, plus the plugins' own parameters.
+  enterprise or congregation named by an earmark.
+
+A whole campaign folder is run by :func:`ansinh.io.run.run_campaign` (also
+``ansinh.run_campaign``), which asks the plugins through this module; this
+module reads and writes no file (the shipped law, :func:`ansinh.default_law`,
+is loaded on first use).
 
 Every function takes ``plugins=``:
 
@@ -30,7 +34,6 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-import attrs
 import pluggy
 
 from ansinh.core import pricing
@@ -44,12 +47,9 @@ from ansinh.exceptions import InvalidValueError
 from ansinh.plugin_manager import PluginHost
 
 if TYPE_CHECKING:
-    import os
-
     from ansinh.core.allocation import Allocation, CandidateLike
-    from ansinh.core.eligibility import CheckContext, Decision, Reason, Rule, Screening
+    from ansinh.core.eligibility import Decision, Screening
     from ansinh.core.ledger import LedgerState
-    from ansinh.runner import CampaignRun, Progress
 
 __all__ = [
     "affiliations_from_plugins",
@@ -60,7 +60,6 @@ __all__ = [
     "price",
     "resolve_law",
     "resolve_plugins",
-    "run_campaign",
     "screen",
 ]
 
@@ -310,80 +309,6 @@ def allocate(
         local_supports=supports,
         affiliations=merged,
         money_buys=money_buys,
-    )
-
-
-@attrs.frozen
-class _KindRule:
-    """A plugin rule that applies to one kind of gift only (the runner screens several kinds)."""
-
-    kind: ProductKind
-    rule: Rule
-
-    @property
-    def code(self) -> str:
-        """The wrapped rule's code."""
-        return self.rule.code
-
-    def evaluate(self, ctx: CheckContext) -> Reason | None:
-        """The wrapped rule's reason for gifts of :attr:`kind`; ``None`` for other gifts."""
-        return self.rule.evaluate(ctx) if ctx.product.kind is self.kind else None
-
-
-def _campaign_of(folder: str | os.PathLike[str]) -> Campaign | None:
-    """The campaign of *folder*, for the priority hook; ``None`` if it cannot be read (the runner says why)."""
-    from pathlib import Path
-
-    from ansinh.exceptions import AnsinhError
-    from ansinh.io.campaign_files import read_campaign_toml
-
-    try:
-        return read_campaign_toml(Path(folder) / "campaign.toml")[0]
-    except (AnsinhError, OSError, ValueError):
-        return None
-
-
-def run_campaign(
-    folder: str | os.PathLike[str],
-    *,
-    out: str | os.PathLike[str] | None = None,
-    law: Law | None = None,
-    plugins: PluginHost | pluggy.PluginManager | bool | None = None,
-    progress: Progress | None = None,
-) -> CampaignRun:
-    """Run the campaign in *folder* end to end, with the plugins' contributions.
-
-    See ``ansinh.runner.run_campaign``.  Before anything is read or
-    written, the plugins are asked for their parameters (added to *law*),
-    the whole table of provincial top-ups and their eligibility rules for
-    each kind of gift; their priority parts are asked for while screening,
-    which also comes before the ledger is touched.  A failing plugin
-    therefore leaves the output folder as it was.
-
-    Raises:
-        PluginError: a plugin failed.
-        InvalidValueError, RosterError, InvariantViolation, LedgerError: as
-            ``ansinh.runner.run_campaign``.
-    """
-    from ansinh import runner
-
-    law = resolve_law(law)
-    host = resolve_plugins(plugins)
-    if host is None:
-        return runner.run_campaign(folder, out=out, law=law, progress=progress)
-    law = host.law_with_parameters(law)
-    supports = host.all_local_supports()
-    rules: list[Rule] = [
-        _KindRule(kind, rule) for kind in ProductKind for rule in host.eligibility_rules(kind)
-    ]
-    return runner.run_campaign(
-        folder,
-        out=out,
-        law=law,
-        local_supports=supports,
-        rules=tuple(rules),
-        extra_priority=host.priority_function(_campaign_of(folder)),
-        progress=progress,
     )
 
 

@@ -18,9 +18,17 @@ would break an invariant; a refused event changes nothing.  The invariants:
   date lies within the campaign;
 * gifts go where the pledge and the campaign allow (province, earmark).
 
+The events themselves are defined in :mod:`ansinh.core.events` (and are
+also importable from here).
+
 Replaying the same events always gives the same :class:`LedgerState`
 (:func:`replay`).  An event id is used once: offering the same event again is
 a no-op, offering a *different* event under a used id is refused.
+
+What is due next is a pure function of the state: :func:`payments_due` (pay
+every allocated gift whose pledge has received enough money) and
+:func:`deliveries_due` (hand over every paid gift); both return the events to
+append, with stable ids, and the ledger accepts all of them.
 
 >>> import datetime as dt
 >>> from ansinh.core.campaign import Campaign, Pledge, Sponsor
@@ -43,7 +51,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import ClassVar, TypeAlias
 
 import attrs
 
@@ -56,16 +63,27 @@ from ansinh.core.campaign import (
     Sponsor,
     earmark_matches,
 )
+from ansinh.core.dates import check_date
+from ansinh.core.events import (
+    EVENT_TYPES,
+    Event,
+    GiftAllocated,
+    GiftCancelled,
+    GiftDelivered,
+    GiftPaid,
+    GiftRefunded,
+    MoneyReceived,
+    PledgeAmended,
+    PledgeRegistered,
+    PledgeWithdrawn,
+)
 from ansinh.core.law import Law
 from ansinh.core.pricing import LocalSupport, price
 from ansinh.core.products import ProductKind
-from ansinh.core.validators import date as _date
-from ansinh.core.validators import instance_of as _instance_of
-from ansinh.core.validators import non_empty_text as _text
-from ansinh.core.validators import positive_amount as _positive_amount
 from ansinh.exceptions import AnsinhError, InvalidValueError, InvariantViolation
 
 __all__ = [
+    "EVENT_TYPES",
     "Event",
     "GiftAllocated",
     "GiftCancelled",
@@ -79,134 +97,10 @@ __all__ = [
     "PledgeBalance",
     "PledgeRegistered",
     "PledgeWithdrawn",
+    "deliveries_due",
+    "payments_due",
     "replay",
 ]
-
-
-# -- events -----------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class PledgeRegistered:
-    """A sponsor registers a pledge (đăng ký tài trợ)."""
-
-    type: ClassVar[str] = "pledge_registered"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    sponsor: Sponsor = attrs.field(validator=_instance_of(Sponsor))
-    pledge: Pledge = attrs.field(validator=_instance_of(Pledge))
-
-
-@attrs.frozen(kw_only=True)
-class PledgeAmended:
-    """A registered pledge changes (more or fewer units or money, other months …)."""
-
-    type: ClassVar[str] = "pledge_amended"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    pledge: Pledge = attrs.field(validator=_instance_of(Pledge))
-    note: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class PledgeWithdrawn:
-    """A sponsor withdraws a pledge that pays for no active gift."""
-
-    type: ClassVar[str] = "pledge_withdrawn"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    pledge_id: str = attrs.field(validator=_text)
-    note: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class MoneyReceived:
-    """Money for a pledge arrives (an instalment, or the whole)."""
-
-    type: ClassVar[str] = "money_received"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    pledge_id: str = attrs.field(validator=_text)
-    amount: int = attrs.field(validator=_positive_amount)
-
-
-@attrs.frozen(kw_only=True)
-class GiftAllocated:
-    """A gift is matched to a person and the pledge that pays it."""
-
-    type: ClassVar[str] = "gift_allocated"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    gift: Gift = attrs.field(validator=_instance_of(Gift))
-
-
-@attrs.frozen(kw_only=True)
-class GiftPaid:
-    """The gift is bought: its price is paid from the pledge's money received."""
-
-    type: ClassVar[str] = "gift_paid"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    gift_id: str = attrs.field(validator=_text)
-
-
-@attrs.frozen(kw_only=True)
-class GiftDelivered:
-    """The gift is handed over (trao tặng)."""
-
-    type: ClassVar[str] = "gift_delivered"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    gift_id: str = attrs.field(validator=_text)
-
-
-@attrs.frozen(kw_only=True)
-class GiftCancelled:
-    """An allocated, unpaid gift is cancelled; its budget is free again."""
-
-    type: ClassVar[str] = "gift_cancelled"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    gift_id: str = attrs.field(validator=_text)
-    note: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class GiftRefunded:
-    """A paid, undelivered gift is refunded to its pledge; budget and money are free again."""
-
-    type: ClassVar[str] = "gift_refunded"
-    event_id: str = attrs.field(validator=_text)
-    on: dt.date = attrs.field(validator=_date)
-    gift_id: str = attrs.field(validator=_text)
-    note: str = ""
-
-
-Event: TypeAlias = (
-    PledgeRegistered
-    | PledgeAmended
-    | PledgeWithdrawn
-    | MoneyReceived
-    | GiftAllocated
-    | GiftPaid
-    | GiftDelivered
-    | GiftCancelled
-    | GiftRefunded
-)
-"""Any ledger event."""
-
-EVENT_TYPES: tuple[type[Event], ...] = (
-    PledgeRegistered,
-    PledgeAmended,
-    PledgeWithdrawn,
-    MoneyReceived,
-    GiftAllocated,
-    GiftPaid,
-    GiftDelivered,
-    GiftCancelled,
-    GiftRefunded,
-)
-"""Every event class, in the order the module defines them."""
 
 
 # -- state ------------------------------------------------------------------
@@ -585,6 +479,13 @@ class Ledger:
                 event,
                 f"pledge {pledge.id!r} is earmarked for {pledge.earmark.kind.value}={pledge.earmark.target!r}",
             )
+        self._check_funding(event, gift, book)
+        self._check_price(event, gift)
+        self._check_coverage(event, gift)
+
+    def _check_funding(self, event: GiftAllocated, gift: Gift, book: _Book) -> None:
+        """The pledge buys gifts of this period and still holds a unit or the money for this one."""
+        pledge = book.pledge
         months = {ProductKind.HEALTH_CARD: pledge.card_months, ProductKind.SOCIAL_BOOK: pledge.book_months}
         expected = months.get(gift.kind)
         if expected is not None and gift.product.months != expected:
@@ -603,7 +504,9 @@ class Ledger:
                 f"pledge {pledge.id!r} holds {pledge.money} đồng with {book.committed} committed; "
                 f"it cannot commit {gift.amount} more",
             )
-        self._check_price(event, gift)
+
+    def _check_coverage(self, event: GiftAllocated, gift: Gift) -> None:
+        """The person holds no other active gift of this kind for the same months (nor a second Tết gift)."""
         held = self._coverage.get((gift.person_id, gift.kind), {})
         if gift.kind is ProductKind.TET_GIFT and held:
             raise _refuse(
@@ -704,3 +607,114 @@ def replay(
         InvariantViolation: an event breaks an invariant.
     """
     return Ledger(campaign, law=law, local_supports=local_supports, events=events).state
+
+
+# -- what is due ------------------------------------------------------------------
+
+
+def _check_state(state: object) -> LedgerState:
+    if not isinstance(state, LedgerState):
+        raise InvalidValueError("state", state, "an ansinh LedgerState (ledger.state)")
+    return state
+
+
+def payments_due(state: LedgerState, *, on: dt.date) -> tuple[GiftPaid, ...]:
+    """The payments due in *state*: every allocated gift whose pledge has received enough money.
+
+    Gifts are paid in gift order (by id) from their pledge's money in hand
+    (:attr:`PledgeBalance.cash_left`: received and not yet paid out).  A gift
+    the money left cannot cover is skipped, and a later, cheaper gift of the
+    same pledge may still be paid.  Each event's id is ``pay:<gift id>``, so
+    appending the result twice adds nothing, and asking again once it is
+    appended gives ``()``.
+
+    Args:
+        state: the ledger's state (:attr:`Ledger.state`).
+        on: the payment date.
+
+    Returns:
+        The :class:`GiftPaid` events to append, in gift order; the ledger
+        accepts every one of them, in this order.
+
+    Raises:
+        InvalidValueError: *state* is not a :class:`LedgerState` or *on* is not a date.
+
+    >>> import datetime as dt
+    >>> from ansinh.core.campaign import Beneficiary, Campaign, Gift, Pledge, Sponsor
+    >>> from ansinh.core.products import TetGift
+    >>> from ansinh.data import default_law
+    >>> law, day = default_law(), dt.date(2026, 1, 5)
+    >>> who, box = Beneficiary(person_id="P-1", province="31"), TetGift(value=500_000)
+    >>> ledger = Ledger(
+    ...     Campaign(code="BN2026", name="Xuân Bính Ngọ 2026",
+    ...              start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31)),
+    ...     law=law,
+    ...     events=[
+    ...         PledgeRegistered(event_id="r1", on=day, sponsor=Sponsor(id="S1", name="A", kind="bank"),
+    ...                          pledge=Pledge(id="P1", sponsor_id="S1", money=1_000_000)),
+    ...         MoneyReceived(event_id="m1", on=day, pledge_id="P1", amount=600_000),
+    ...         *(GiftAllocated(event_id=f"a{n}", on=day, gift=Gift(
+    ...             id=f"G{n}", pledge_id="P1", beneficiary=attrs.evolve(who, person_id=f"P-{n}"),
+    ...             product=box, quote=price(box, who, on=day, law=law), funding="money"))
+    ...           for n in (1, 2)),
+    ...     ],
+    ... )
+    >>> paid = payments_due(ledger.state, on=day)
+    >>> [(e.event_id, e.gift_id) for e in paid]  # 600 000 đồng received pays one 500 000 gift
+    [('pay:G1', 'G1')]
+    >>> ledger.extend(paid), payments_due(ledger.state, on=day)
+    (1, ())
+    """
+    _check_state(state)
+    check_date("on", on)
+    cash = {b.pledge.id: b.cash_left for b in state.pledges}
+    due: list[GiftPaid] = []
+    for gift in state.gifts:
+        if gift.status is GiftStatus.ALLOCATED and cash[gift.pledge_id] >= gift.amount:
+            cash[gift.pledge_id] -= gift.amount
+            due.append(GiftPaid(event_id=f"pay:{gift.id}", on=on, gift_id=gift.id))
+    return tuple(due)
+
+
+def deliveries_due(
+    state: LedgerState, *, on: dt.date, paid: Iterable[GiftPaid] = ()
+) -> tuple[GiftDelivered, ...]:
+    """The hand-overs due on *on*: every paid gift of *state*, and every gift *paid* pays.
+
+    Args:
+        state: the ledger's state (:attr:`Ledger.state`).
+        on: the handover date (trao tặng).
+        paid: payments not yet appended, typically :func:`payments_due` of the
+            same state; the allocated gifts they pay are delivered too.
+
+    Returns:
+        The :class:`GiftDelivered` events to append after *paid*, in gift order,
+        each with the id ``deliver:<gift id>``; the ledger accepts every one.
+
+    Raises:
+        InvalidValueError: *state* is not a :class:`LedgerState`, *on* is not a
+            date, or *paid* holds something other than :class:`GiftPaid` events.
+
+    >>> import datetime as dt
+    >>> from ansinh.core.campaign import Campaign
+    >>> from ansinh.data import default_law
+    >>> c = Campaign(code="C", name="C", start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
+    >>> deliveries_due(Ledger(c, law=default_law()).state, on=dt.date(2026, 1, 20))
+    ()
+    >>> deliveries_due(Ledger(c, law=default_law()).state, on=dt.date(2026, 1, 20), paid=["G1"])
+    Traceback (most recent call last):
+    ...
+    ansinh.exceptions.InvalidValueError: paid='G1' is not allowed: GiftPaid events (from payments_due)
+    """
+    _check_state(state)
+    check_date("on", on)
+    paying: set[str] = set()
+    for event in paid:
+        if not isinstance(event, GiftPaid):
+            raise InvalidValueError("paid", event, "GiftPaid events (from payments_due)")
+        paying.add(event.gift_id)
+    return tuple(
+        GiftDelivered(event_id=f"deliver:{g.id}", on=on, gift_id=g.id)
+        for g in state.gifts
+        if g.status is GiftStatus.PAID or (g.status is GiftStatus.ALLOCATED and g.id in paying)
+    )

@@ -1,0 +1,173 @@
+"""The ``ansinh`` command line: price, check, screen, run campaigns, read the law.
+
+Every command prints text for people (Vietnamese by default, ``--lang en``
+for English) or, with ``--json``, one stable JSON document for machines.
+
+Exit codes:
+
+* ``0`` (:data:`EXIT_OK`) — done;
+* ``1`` (:data:`EXIT_NO`) — the answer is "no" (``check``: not eligible);
+* ``2`` (:data:`EXIT_USAGE`) — bad usage or bad input (any
+  :class:`~ansinh.exceptions.AnsinhError`, a missing file);
+* ``3`` (:data:`EXIT_ERROR`) — an unexpected error (a bug: run again with
+  ``--debug`` for the traceback).
+
+Errors are one line on standard error.  Progress of long runs goes to
+standard error, only when it is a terminal or ``--progress`` is given.
+
+The package holds the parser and :func:`main`; the commands live in
+:mod:`~ansinh.cli.gifts` (``price``, ``check``, ``screen``),
+:mod:`~ansinh.cli.campaigns` (``campaign run``, ``report``) and
+:mod:`~ansinh.cli.law` (``law show``, ``plugins``), their shared options in
+:mod:`~ansinh.cli.options`, what they print in :mod:`~ansinh.cli.views` and
+:mod:`~ansinh.cli.output`, and every word in both languages in
+:mod:`~ansinh.cli.words`.
+
+>>> main(["price", "card", "--months", "12", "--on", "2025-01-01", "--lang", "en"])
+Quote for a health-insurance card — on 2025-01-01
+  Base salary: VND 2,340,000/month  [Nghị định 73/2024/NĐ-CP, Điều 3 khoản 2]
+  ...
+  Payable by the donor: VND 1,263,600  (tổng − NSNN − NSĐP)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any, Final, NoReturn
+
+from ansinh.cli.words import word
+from ansinh.core.labels import Lang
+from ansinh.exceptions import AnsinhError
+
+__all__ = ["EXIT_ERROR", "EXIT_NO", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
+
+EXIT_OK: Final = 0
+"""The command did what was asked."""
+EXIT_NO: Final = 1
+"""The command worked and the answer is "no" (e.g. ``ansinh check``: not eligible)."""
+EXIT_USAGE: Final = 2
+"""Bad usage or bad input: an unknown option, a malformed date, an :class:`~ansinh.exceptions.AnsinhError`."""
+EXIT_ERROR: Final = 3
+"""An unexpected error (a bug in ansinh or a plugin); ``--debug`` shows the traceback."""
+
+
+class _UsageError(Exception):
+    """Raised by the parser instead of exiting, so ``main`` prints one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+# -- parser -----------------------------------------------------------------------------------
+
+
+def _sniff_lang(argv: Sequence[str]) -> Lang:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return "en" if argv[i + 1] == "en" else "vi"
+        if arg.startswith("--lang="):
+            return "en" if arg.split("=", 1)[1] == "en" else "vi"
+    return "vi"
+
+
+def _globals(lang: Lang, *, top: bool) -> _Parser:
+    """The options every command accepts, before or after its name."""
+    p = _Parser(add_help=False)
+    # Sub-commands must not reset what was given before the command name.
+    d: Callable[[Any], Any] = (lambda v: v) if top else (lambda _v: argparse.SUPPRESS)
+    g = p.add_argument_group(word("global", lang))
+    g.add_argument("--lang", choices=("vi", "en"), default=d("vi"), help=word("lang", lang))
+    g.add_argument("--json", action="store_true", default=d(False), help=word("json", lang))
+    g.add_argument("--debug", action="store_true", default=d(False), help=word("debug", lang))
+    g.add_argument("--progress", action="store_true", default=d(False), help=word("progress", lang))
+    g.add_argument("--no-plugins", action="store_true", default=d(False), help=word("no_plugins_opt", lang))
+    return p
+
+
+def build_parser(lang: Lang = "vi") -> argparse.ArgumentParser:
+    """The argument parser of the ``ansinh`` command, with help in *lang*.
+
+    >>> build_parser("en").parse_args(["law", "show", "base_salary", "--json"]).json
+    True
+    """
+    from ansinh import __version__
+
+    # The command modules take the exit codes from this package: imported here, once it is complete.
+    from ansinh.cli import campaigns, gifts, law
+
+    common = _globals(lang, top=False)
+    parser = _Parser(
+        prog="ansinh",
+        description=word("prog", lang),
+        epilog=word("exit_codes", lang),
+        parents=[_globals(lang, top=True)],
+    )
+    parser.add_argument("--version", action="version", version=f"ansinh {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=word("cmd", lang), required=True)
+
+    for module in (gifts, campaigns, law):
+        module.register(sub.add_parser, common, lang)
+    return parser
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+
+def _error_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``ansinh`` command with *argv* (default: ``sys.argv[1:]``) and return the exit code.
+
+    Args:
+        argv: the arguments after the program name.
+
+    Returns:
+        :data:`EXIT_OK`, :data:`EXIT_NO`, :data:`EXIT_USAGE` or :data:`EXIT_ERROR`.
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    lang = _sniff_lang(args_list)
+    parser = build_parser(lang)
+    try:
+        args = parser.parse_args(args_list)
+    except _UsageError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version exit through argparse
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    debug = bool(args.debug)
+    try:
+        code: int = args.func(args, sys.stdout)
+    except AnsinhError as exc:
+        _report(exc, debug)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `ansinh … | head`: the reader left; not an error of ours
+        with contextlib.suppress(OSError, ValueError):  # stdout may not be a real file
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the final flush is quiet
+        return EXIT_OK
+    except OSError as exc:
+        _report(exc, debug, prefix=f"{exc.filename}: " if getattr(exc, "filename", None) else "")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write(f"ansinh: {word('interrupted', args.lang)}\n")
+        return 130
+    except Exception as exc:
+        _report(exc, debug, prefix=f"{word('unexpected', args.lang)}: {type(exc).__name__}: ")
+        return EXIT_ERROR
+    return code
+
+
+def _report(exc: BaseException, debug: bool, prefix: str = "") -> None:
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else _error_line(exc)
+    sys.stderr.write(f"ansinh: {prefix}{text}\n")

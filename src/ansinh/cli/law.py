@@ -1,0 +1,122 @@
+"""The commands about what ansinh knows: ``ansinh law show`` and ``ansinh plugins``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+from typing import TextIO
+
+from ansinh.cli import EXIT_OK
+from ansinh.cli.options import parse_date, plugins_from
+from ansinh.cli.output import print_json
+from ansinh.cli.views import law_rows, law_text
+from ansinh.cli.words import word
+from ansinh.core.labels import Lang
+from ansinh.core.law import DatedValue, Law, ParamValue
+from ansinh.serialization import SCHEMA_VERSION, make_converter
+
+__all__ = ["register"]
+
+
+def register(
+    add_parser: Callable[..., argparse.ArgumentParser], common: argparse.ArgumentParser, lang: Lang
+) -> None:
+    """Add the ``law show`` and ``plugins`` commands (*add_parser*: the sub-parsers' ``add_parser``).
+
+    Args:
+        add_parser: adds a sub-command to the ``ansinh`` parser.
+        common: the options every command accepts (a parent parser).
+        lang: the language of the help.
+    """
+    p_law = add_parser("law", help=word("law", lang), description=word("law", lang), parents=[common])
+    law_sub = p_law.add_subparsers(dest="law_command", metavar="ACTION", required=True)
+    show = law_sub.add_parser(
+        "show", help=word("law.show", lang), description=word("law.show", lang), parents=[common]
+    )
+    show.add_argument("name", nargs="?", default=None, help=word("law.name", lang))
+    show.add_argument("--on", type=parse_date, default=None, metavar="DATE", help=word("law.on", lang))
+    show.set_defaults(func=_law_show)
+
+    p_plugins = add_parser(
+        "plugins", help=word("plugins", lang), description=word("plugins", lang), parents=[common]
+    )
+    p_plugins.set_defaults(func=_plugins)
+
+
+def _law(args: argparse.Namespace) -> Law:
+    """The shipped law with the parameters the plugins add (a province's own)."""
+    from ansinh.api import resolve_plugins
+    from ansinh.data import default_law
+
+    host = resolve_plugins(plugins_from(args))
+    return host.law_with_parameters(None) if host is not None else default_law()
+
+
+def _law_show(args: argparse.Namespace, out: TextIO) -> int:
+    lang: Lang = args.lang
+    law = _law(args)
+    on: dt.date | None = args.on
+    if args.name:
+        params = [law.parameter(args.name)]
+        if on is not None:
+            law.lookup(args.name, on=on)  # a clear NotInForceError rather than an empty answer
+    else:
+        params = list(law.parameters)
+    if not args.json:
+        out.write(law_text(law, params, on=on, lang=lang))
+        return EXIT_OK
+    conv = make_converter()
+    docs = [
+        {
+            "name": param.name,
+            "kind": param.kind.value,
+            "unit": param.unit,
+            "label_vi": param.label_vi,
+            "label_en": param.label_en,
+            "values": [
+                {
+                    **conv.unstructure(v, DatedValue),
+                    "last_day": until.isoformat() if until else None,
+                    "resolved": conv.unstructure(law.value(param.name, on=on or v.effective), ParamValue),
+                }
+                for v, until in rows
+            ],
+        }
+        for param in params
+        if (rows := law_rows(param, on))
+    ]
+    print_json(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "type": "law_values",
+            "law": law.name,
+            "on": on.isoformat() if on else None,
+            "parameters": docs,
+        },
+        out,
+    )
+    return EXIT_OK
+
+
+def _plugins(args: argparse.Namespace, out: TextIO) -> int:
+    from ansinh.plugin_manager import get_plugin_manager
+
+    host = get_plugin_manager(load_entrypoints=not args.no_plugins)
+    infos = host.plugins()
+    if args.json:
+        conv = make_converter()
+        print_json(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "type": "plugins",
+                "plugins": [conv.unstructure(info) for info in infos],
+            },
+            out,
+        )
+        return EXIT_OK
+    if not infos:
+        out.write(word("no_plugins", args.lang) + "\n")
+    for info in infos:
+        out.write(info.describe() + "\n")
+    return EXIT_OK

@@ -1,0 +1,300 @@
+"""Running a campaign end to end: files in, plugins asked, ledger and report out.
+
+:func:`run_campaign` does what a province office does with one year's
+programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
+
+1. ask the plugins for their parameters (added to the law), the whole table of
+   provincial top-ups and their eligibility rules for each kind of gift;
+2. read ``campaign.toml``, the sponsors, the pledges and the roster (bad
+   rows are kept out and listed, never silently dropped);
+3. screen the roster for each kind of gift the pledges name
+   (:func:`ansinh.core.eligibility.screen`), with the plugins' rules and
+   priority parts;
+4. record the pledges and the money received in the ledger
+   (a SQLite store, ``<out>/ledger.sqlite``);
+5. allocate (:func:`ansinh.core.allocation.allocate`) and record each gift;
+6. pay every gift whose pledge has received enough money, and mark paid gifts
+   delivered on the handover date, if the campaign file gives one
+   (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.ledger.deliveries_due`);
+7. write the report files (:func:`ansinh.io.report_files.write_report`) and
+   the events as JSON Lines (``<out>/events.jsonl``).
+
+Every plugin is asked before the ledger is opened, so a failing plugin
+(:class:`~ansinh.exceptions.PluginError`) leaves the output folder as it was.
+
+Every event has a stable id, so running the same folder again into the same
+``out`` folder adds nothing: the ledger is unchanged and the report the same.
+If the files changed in a way the ledger cannot take (a pledge amended after
+gifts were bought with it), the run stops with the ledger's reason; use a new
+``out`` folder or record the amendment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+import pluggy
+
+from ansinh.api import resolve_law, resolve_plugins
+from ansinh.core.allocation import Allocation, allocate
+from ansinh.core.campaign import Campaign
+from ansinh.core.eligibility import CheckContext, PriorityParts, Reason, Rule, Screening, screen
+from ansinh.core.law import Law
+from ansinh.core.ledger import Event, MoneyReceived, PledgeRegistered, deliveries_due, payments_due
+from ansinh.core.people import Person
+from ansinh.core.pricing import LocalSupport
+from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.core.reporting import CampaignReport, report
+from ansinh.io.campaign_files import CampaignFolder, read_campaign_folder
+from ansinh.io.report_files import ReportFiles, write_report
+from ansinh.io.roster import RejectedRow
+from ansinh.io.store import SqliteStore, write_jsonl
+from ansinh.plugin_manager import PluginHost
+
+__all__ = ["CampaignRun", "Progress", "run_campaign"]
+
+Progress = Callable[[str, int, int], None]
+"""``progress(step, done, total)``: called as each long step advances."""
+
+
+@attrs.frozen(kw_only=True)
+class CampaignRun:
+    """What :func:`run_campaign` did, and where it put the results."""
+
+    campaign: Campaign
+    out: Path
+    """The output folder."""
+    store: Path
+    """The SQLite ledger."""
+    events_file: Path
+    """The ledger's events as JSON Lines."""
+    files: ReportFiles
+    report: CampaignReport
+    allocation: Allocation
+    """The gifts this run proposed (none when an earlier run already allocated everything)."""
+    screened: tuple[tuple[ProductKind, int, int], ...]
+    """``(kind, eligible, ineligible)`` for each kind of gift screened."""
+    rejected: tuple[tuple[str, RejectedRow], ...]
+    """``(file, problem)`` for every row kept out: sponsors, pledges and roster."""
+    duplicates: int
+    """People flagged as appearing twice in the roster."""
+    new_events: int
+    """Events this run added to the ledger (0 on a repeated run)."""
+
+    @property
+    def summary_vi(self) -> str:
+        """The Vietnamese summary of the report."""
+        return self.report.summary_vi()
+
+    @property
+    def summary_en(self) -> str:
+        """The English summary of the report."""
+        return self.report.summary_en()
+
+
+@attrs.frozen
+class _KindRule:
+    """A plugin rule that applies to one kind of gift only (a run screens several kinds)."""
+
+    kind: ProductKind
+    rule: Rule
+
+    @property
+    def code(self) -> str:
+        """The wrapped rule's code."""
+        return self.rule.code
+
+    def evaluate(self, ctx: CheckContext) -> Reason | None:
+        """The wrapped rule's reason for gifts of :attr:`kind`; ``None`` for other gifts."""
+        return self.rule.evaluate(ctx) if ctx.product.kind is self.kind else None
+
+
+@attrs.frozen(kw_only=True)
+class _Contributions:
+    """What the plugins add to a run, as the plain arguments the core takes."""
+
+    law: Law
+    local_supports: tuple[LocalSupport, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    host: PluginHost | None = None
+
+    def extra_priority(self, campaign: Campaign) -> Callable[[Person], PriorityParts] | None:
+        return self.host.priority_function(campaign) if self.host is not None else None
+
+
+def _contributions(
+    law: Law | None, plugins: PluginHost | pluggy.PluginManager | bool | None
+) -> _Contributions:
+    law = resolve_law(law)
+    host = resolve_plugins(plugins)
+    if host is None:
+        return _Contributions(law=law)
+    return _Contributions(
+        law=host.law_with_parameters(law),
+        local_supports=host.all_local_supports(),
+        rules=tuple(_KindRule(kind, rule) for kind in ProductKind for rule in host.eligibility_rules(kind)),
+        host=host,
+    )
+
+
+def _products(folder: CampaignFolder) -> dict[ProductKind, Product]:
+    """One product for each kind of gift the pledges can buy, as the campaign file sets it."""
+    s = folder.settings
+    needed = {s.money_buys} if any(p.money for p in folder.pledges) else set()
+    for p in folder.pledges:
+        needed |= {kind for kind, n in p.units if n}
+    out: dict[ProductKind, Product] = {}
+    if ProductKind.HEALTH_CARD in needed:
+        out[ProductKind.HEALTH_CARD] = HealthCard(months=s.card_months)
+    if ProductKind.SOCIAL_BOOK in needed:
+        out[ProductKind.SOCIAL_BOOK] = SocialBook(months=s.book_months)
+    if ProductKind.TET_GIFT in needed and s.tet_gift_value:
+        out[ProductKind.TET_GIFT] = TetGift(value=s.tet_gift_value)
+    return out
+
+
+def _screen(data: CampaignFolder, given: _Contributions, tick: Progress) -> dict[ProductKind, Screening]:
+    products = _products(data)
+    extra_priority = given.extra_priority(data.campaign)
+    screenings: dict[ProductKind, Screening] = {}
+    for n, (kind, product) in enumerate(products.items()):
+        tick("screen", n, len(products))
+        screenings[kind] = screen(
+            data.roster,
+            product,
+            on=data.settings.purchase_date,
+            campaign=data.campaign,
+            law=given.law,
+            rules=given.rules,
+            extra_priority=extra_priority,
+        )
+    tick("screen", len(products), len(products))
+    return screenings
+
+
+def _pledge_events(data: CampaignFolder) -> list[Event]:
+    """Each pledge registered, and each sum received (ids ``reg:<pledge>``, ``recv:<pledge>:<n>``)."""
+    sponsors = {s.id: s for s in data.sponsors}
+    registered = dict(data.registered_on)
+    events: list[Event] = [
+        PledgeRegistered(
+            event_id=f"reg:{p.id}", on=registered[p.id], sponsor=sponsors[p.sponsor_id], pledge=p
+        )
+        for p in data.pledges
+    ]
+    counts: dict[str, int] = {}
+    for r in data.receipts:
+        counts[r.pledge_id] = counts.get(r.pledge_id, 0) + 1
+        events.append(
+            MoneyReceived(
+                event_id=f"recv:{r.pledge_id}:{counts[r.pledge_id]}",
+                on=r.on,
+                pledge_id=r.pledge_id,
+                amount=r.amount,
+            )
+        )
+    return events
+
+
+def _record(
+    store: SqliteStore,
+    data: CampaignFolder,
+    screenings: dict[ProductKind, Screening],
+    given: _Contributions,
+    tick: Progress,
+) -> Allocation:
+    """Record the pledges, allocate and record the gifts, then pay and deliver what is due."""
+    settings = data.settings
+    store.extend(_pledge_events(data), progress=lambda d, t: tick("record", d, t))
+    tick("allocate", 0, 1)
+    allocation = allocate(
+        store.state,
+        [d for s in screenings.values() for d in s.eligible],
+        on=settings.purchase_date,
+        law=given.law,
+        local_supports=given.local_supports,
+        affiliations=data.affiliation_map(),
+        money_buys=settings.money_buys,
+    )
+    tick("allocate", 1, 1)
+    store.extend(allocation.events(), progress=lambda d, t: tick("allocate", d, t))
+    paid = payments_due(store.state, on=settings.purchase_date)
+    due: list[Event] = list(paid)
+    if settings.handover_date is not None:
+        due += deliveries_due(store.state, on=settings.handover_date, paid=paid)
+    store.extend(due, progress=lambda d, t: tick("pay", d, t))
+    return allocation
+
+
+def run_campaign(
+    folder: str | os.PathLike[str],
+    *,
+    out: str | os.PathLike[str] | None = None,
+    law: Law | None = None,
+    plugins: PluginHost | pluggy.PluginManager | bool | None = None,
+    progress: Progress | None = None,
+) -> CampaignRun:
+    """Run the campaign in *folder* end to end, with the plugins' contributions.
+
+    See the module docstring for the steps.
+
+    Args:
+        folder: the campaign folder (``campaign.toml``, ``sponsors.csv``,
+            ``pledges.csv``, ``roster.csv``).
+        out: where to write the ledger and the report (default: ``<folder>/build``).
+        law: the law that prices gifts (default: :func:`ansinh.default_law`).
+        plugins: which plugins contribute: ``None`` the installed ones,
+            ``False`` none, or a host (see :mod:`ansinh.api`).
+        progress: ``progress(step, done, total)`` for long steps; the steps are
+            ``"read"``, ``"screen"``, ``"record"``, ``"allocate"``, ``"pay"`` and ``"report"``.
+
+    Returns:
+        A :class:`CampaignRun` with the report and the files written.
+
+    Raises:
+        PluginError: a plugin failed (the output folder is left as it was).
+        InvalidValueError: a campaign file cannot be read at all.
+        RosterError: the roster cannot be read at all.
+        InvariantViolation: the ledger in *out* refuses what the files say now.
+        LedgerError: the store in *out* belongs to another campaign or is unusable.
+    """
+
+    def tick(step: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(step, done, total)
+
+    given = _contributions(law, plugins)
+    tick("read", 0, 1)
+    data = read_campaign_folder(folder)
+    tick("read", 1, 1)
+    out_dir = Path(out) if out is not None else data.folder / "build"
+    screenings = _screen(data, given, tick)
+    with SqliteStore(
+        out_dir / "ledger.sqlite", data.campaign, law=given.law, local_supports=given.local_supports
+    ) as store:
+        before = len(store)
+        allocation = _record(store, data, screenings, given, tick)
+        tick("report", 0, 1)
+        state = store.state
+        new_events = len(store) - before
+        events_file = write_jsonl(out_dir / "events.jsonl", store.events)
+        store_path = store.path
+    result = report(state, on=data.settings.effective_report_date, renewal_days=data.settings.renewal_days)
+    files = write_report(result, out_dir)
+    tick("report", 1, 1)
+    return CampaignRun(
+        campaign=data.campaign,
+        out=out_dir,
+        store=store_path,
+        events_file=events_file,
+        files=files,
+        report=result,
+        allocation=allocation,
+        screened=tuple((k, len(s.eligible), len(s.ineligible)) for k, s in screenings.items()),
+        rejected=data.rejected + tuple((data.roster.source, r) for r in data.roster.rejected),
+        duplicates=len(data.roster.duplicates),
+        new_events=new_events,
+    )

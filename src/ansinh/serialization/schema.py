@@ -1,0 +1,289 @@
+"""JSON Schemas (draft 2020-12) of ansinh's documents, for systems written in other languages.
+
+:func:`json_schema` describes exactly what :func:`~ansinh.serialization.dump_document`
+writes for one document type; the schemas of the main documents
+(:func:`shipped_schema_names`) ship in ``ansinh/data/schemas/`` and are
+regenerated with ``python -m ansinh.serialization --write-schemas``
+(:func:`write_schemas`).
+
+>>> json_schema("tet_gift")["properties"]["type"]
+{'const': 'tet_gift'}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import typing
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from ansinh.core.allocation import Gifts
+from ansinh.core.campaign import Gift
+from ansinh.core.law import Link, RateTable
+from ansinh.core.products import ProductKind
+from ansinh.serialization._shapes import (
+    DATE_PATTERN,
+    FRACTION_PATTERN,
+    INT_OR_FRACTION_ARGS,
+    PARAM_OR_LINK_ARGS,
+    PARAM_VALUE_ARGS,
+    TAG_OF,
+    UNITS_TYPE,
+    TaggedUnion,
+    is_ansinh_attrs,
+    is_ansinh_enum,
+    is_frozenset,
+    is_tuple,
+    public_fields,
+    tagged_union,
+    union_args,
+)
+from ansinh.serialization.documents import document_types, schema_version
+
+__all__ = ["json_schema", "schema_text", "shipped_schema_names", "write_schemas"]
+
+_JSON_SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+
+_SHIPPED_SCHEMAS: Final = ("quote", "decision", "campaign", "ledger_event", "person", "pledge", "gift", "law")
+"""The document types whose JSON Schema ships in ``ansinh/data/schemas``."""
+
+
+def _first_line(doc: str | None) -> str:
+    return (doc or "").strip().split("\n", 1)[0].strip()
+
+
+class _SchemaBuilder:
+    """Builds JSON Schemas that describe exactly what :func:`make_converter` writes."""
+
+    def __init__(self) -> None:
+        self.defs: dict[str, dict[str, Any]] = {}
+
+    def ref(self, name: str) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{name}"}
+
+    def of(self, tp: Any) -> dict[str, Any]:
+        if tp is bool:
+            return {"type": "boolean"}
+        if tp is int:
+            return {"type": "integer"}
+        if tp is str:
+            return {"type": "string"}
+        if tp is dt.date:
+            return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+        if tp is Fraction:
+            return self.rate()
+        if is_frozenset(tp):
+            return {"type": "array", "items": self.of(typing.get_args(tp)[0]), "uniqueItems": True}
+        if tp == UNITS_TYPE:
+            return {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"kind": self.of(ProductKind), "count": {"type": "integer"}},
+                    "required": ["count", "kind"],
+                    "additionalProperties": False,
+                },
+            }
+        if tp is RateTable:
+            return self.rate_table()
+        if is_ansinh_enum(tp):
+            name = tp.__name__
+            if name not in self.defs:
+                self.defs[name] = {
+                    "description": _first_line(tp.__doc__),
+                    "type": "string",
+                    "enum": [m.value for m in tp],
+                }
+            return self.ref(name)
+        args = union_args(tp)
+        if args is not None:
+            if args == PARAM_VALUE_ARGS:
+                return self.param_value()
+            if args == PARAM_OR_LINK_ARGS:
+                return {"anyOf": [self.param_value(), self.of(Link)]}
+            union = tagged_union(tp)
+            if union is not None:
+                return self.tagged_union(union)
+            if args == INT_OR_FRACTION_ARGS:
+                return {"anyOf": [{"type": "integer"}, self.rate()]}
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            alternatives = [self.of(a) for a in members]
+            if type(None) in args:
+                alternatives.append({"type": "null"})
+            return {"anyOf": alternatives}
+        if tp is Gifts:
+            return self.of(tuple[Gift, ...])
+        if is_tuple(tp):
+            targs = typing.get_args(tp)
+            if len(targs) == 2 and targs[1] is Ellipsis:
+                return {"type": "array", "items": self.of(targs[0])}
+            return {
+                "type": "array",
+                "prefixItems": [self.of(a) for a in targs],
+                "items": False,
+                "minItems": len(targs),
+                "maxItems": len(targs),
+            }
+        if is_ansinh_attrs(tp):
+            return self.attrs_class(tp)
+        raise TypeError(f"no JSON Schema for {tp!r}")  # pragma: no cover - a new type needs a branch
+
+    def attrs_class(self, cl: type[Any]) -> dict[str, Any]:
+        name = cl.__name__
+        if name in self.defs:
+            return self.ref(name)
+        self.defs[name] = {}  # reserve the name: classes may refer to themselves
+        hints = typing.get_type_hints(cl)
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        if cl in TAG_OF:
+            key, tag = TAG_OF[cl]
+            properties[key] = {"const": tag}
+            required.append(key)
+        for a in public_fields(cl):
+            properties[a.name] = self.of(hints[a.name])
+            if a.default is attrs.NOTHING:
+                required.append(a.name)
+        self.defs[name] = {
+            "description": _first_line(cl.__doc__),
+            "type": "object",
+            "properties": properties,
+            "required": sorted(required),
+            "additionalProperties": False,
+        }
+        return self.ref(name)
+
+    def rate(self) -> dict[str, Any]:
+        self.defs.setdefault(
+            "Rate",
+            {
+                "description": 'An exact rate: a decimal string ("0.045") or "numerator/denominator" ("1/3").',
+                "type": "string",
+                "pattern": FRACTION_PATTERN,
+            },
+        )
+        return self.ref("Rate")
+
+    def rate_table(self) -> dict[str, Any]:
+        if "RateTable" not in self.defs:
+            self.defs["RateTable"] = {
+                "description": _first_line(RateTable.__doc__),
+                "type": "object",
+                "properties": {
+                    "entries": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"key": {"type": "string"}, "rate": self.rate()},
+                            "required": ["key", "rate"],
+                            "additionalProperties": False,
+                        },
+                    }
+                },
+                "required": ["entries"],
+                "additionalProperties": False,
+            }
+        return self.ref("RateTable")
+
+    def param_value(self) -> dict[str, Any]:
+        if "ParamValue" not in self.defs:
+            self.defs["ParamValue"] = {
+                "description": "A parameter value: amount or count, rate, rate table, or allowed months.",
+                "anyOf": [
+                    {"type": "integer"},
+                    self.rate(),
+                    self.rate_table(),
+                    {"type": "array", "items": {"type": "integer"}},
+                ],
+            }
+        return self.ref("ParamValue")
+
+    def tagged_union(self, union: TaggedUnion) -> dict[str, Any]:
+        if union.name not in self.defs:
+            self.defs[union.name] = {}  # reserve the name
+            self.defs[union.name] = {
+                "description": union.description,
+                "oneOf": [self.attrs_class(cl) for cl, _ in union.members],
+            }
+        return self.ref(union.name)
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the document type *name*.
+
+    The schema describes the whole envelope (``schema_version``, ``type``,
+    ``data``); its ``$defs`` hold one definition per class.
+
+    Raises:
+        InvalidValueError: *name* is not one of :func:`document_types`.
+
+    >>> s = json_schema("quote")
+    >>> s["properties"]["type"], sorted(s["$defs"]["Quote"]["required"])[:3]
+    ({'const': 'quote'}, ['gross', 'group', 'lines'])
+    """
+    version = schema_version(name)  # refuses an unknown name
+    cl = document_types()[name]
+    builder = _SchemaBuilder()
+    union = tagged_union(cl)
+    data = builder.of(cl)
+    return {
+        "$schema": _JSON_SCHEMA_DIALECT,
+        "$id": f"urn:ansinh:schema:{name}:{version}",
+        "title": f"ansinh {name} document, schema version {version}",
+        "description": union.description if union is not None else _first_line(cl.__doc__),
+        "type": "object",
+        "properties": {
+            "schema_version": {"const": version},
+            "type": {"const": name},
+            "data": data,
+        },
+        "required": ["data", "schema_version", "type"],
+        "additionalProperties": False,
+        "$defs": dict(sorted(builder.defs.items())),
+    }
+
+
+def schema_text(name: str) -> str:
+    """The text of :func:`json_schema` as shipped (sorted keys would lose meaning; insertion order is kept)."""
+    return json.dumps(json_schema(name), ensure_ascii=False, indent=2) + "\n"
+
+
+def shipped_schema_names() -> tuple[str, ...]:
+    """The document types whose schema ships in ``ansinh/data/schemas``."""
+    return _SHIPPED_SCHEMAS
+
+
+def write_schemas(directory: str | os.PathLike[str] | None = None) -> tuple[Path, ...]:
+    """Write ``<name>.schema.json`` for each shipped document type.
+
+    Each file is written to a temporary file and renamed, so a reader never
+    sees half a schema.
+
+    Args:
+        directory: where to write (default: the package's ``data/schemas``).
+
+    Returns:
+        The paths written.
+    """
+    target = Path(directory) if directory is not None else Path(__file__).parents[1] / "data" / "schemas"
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in _SHIPPED_SCHEMAS:
+        path = target / f"{name}.schema.json"
+        fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(schema_text(name))
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(path)
+    return tuple(written)

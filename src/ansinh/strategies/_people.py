@@ -1,0 +1,257 @@
+"""Strategies for people and what they are given: people, provinces, products, top-ups and quotes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Final
+
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
+
+from ansinh.core.law import Law, SourceStatus
+from ansinh.core.people import Category, Person
+from ansinh.core.pricing import LocalSupport, Quote, QuoteLine, price
+from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.core.provinces import provinces as _all_provinces
+from ansinh.exceptions import InvalidValueError
+from ansinh.strategies._common import (
+    book_incomes,
+    date_pairs,
+    given_or,
+    ids,
+    law_or_default,
+    pricing_days,
+)
+from ansinh.strategies._law import citations, dates, laws, rate_tables
+
+__all__ = [
+    "categories",
+    "health_cards",
+    "local_supports",
+    "people",
+    "products",
+    "provinces",
+    "quote_lines",
+    "quotes",
+    "social_books",
+    "tet_gifts",
+]
+
+_FAMILY: Final = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ")
+_MIDDLE: Final = ("Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc", "Thu", "")
+_GIVEN: Final = ("Lan", "Bình", "Hùng", "Mai", "Dũng", "Hà", "Tuấn", "Hương", "Nam", "Yến", "Khánh", "Sơn")
+_COMMUNES: Final = ("Phường Hoàn Kiếm", "Xã Tiên Lữ", "Xã Mai Châu", "Phường Phan Đình Phùng", "Xã Đồng Hỷ")
+
+
+_ONE_DAY: Final = dt.timedelta(days=1)
+
+
+def provinces() -> SearchStrategy[str]:
+    """Codes of the 34 province-level units in force since 2025-07-01."""
+    return st.sampled_from(tuple(p.code for p in _all_provinces()))
+
+
+def categories() -> SearchStrategy[Category]:
+    """Any :class:`~ansinh.Category` (use ``st.frozensets(categories())`` for a person's set)."""
+    return st.sampled_from(Category)
+
+
+# -- people ----------------------------------------------------------------------------------
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return dt.date(day.year - years, 2, 28)
+
+
+def _digits(n: int) -> SearchStrategy[str]:
+    return st.text("0123456789", min_size=n, max_size=n)
+
+
+def _names() -> SearchStrategy[str]:
+    return st.tuples(st.sampled_from(_FAMILY), st.sampled_from(_MIDDLE), st.sampled_from(_GIVEN)).map(
+        lambda parts: " ".join(p for p in parts if p)
+    )
+
+
+def people(
+    *,
+    province: str | SearchStrategy[str] | None = None,
+    categories: Iterable[Category] | SearchStrategy[frozenset[Category]] | None = None,
+    min_age: int = 0,
+    max_age: int = 100,
+    on: dt.date = dt.date(2026, 1, 1),
+) -> SearchStrategy[Person]:
+    """Valid :class:`~ansinh.Person` objects.
+
+    Args:
+        province: a province code, a strategy of codes, or ``None`` for any.
+        categories: a fixed set of categories, a strategy of sets, or ``None``
+            for any set of up to three.
+        min_age: the youngest age on *on*.
+        max_age: the oldest age on *on*.
+        on: the date the ages refer to.
+
+    Identifiers (CCCD: 12 digits, mã số BHXH: 10 digits) are random digits or
+    ``None``; they identify no one.
+    """
+    if not 0 <= min_age <= max_age:
+        raise InvalidValueError("max_age", max_age, f"an age >= min_age={min_age} >= 0")
+    if isinstance(categories, SearchStrategy):
+        cats: SearchStrategy[frozenset[Category]] = categories
+    elif categories is None:
+        cats = st.frozensets(st.sampled_from(Category), max_size=3)
+    else:
+        cats = st.just(frozenset(Category(c) for c in categories))
+    born = st.dates(min_value=_years_before(on, max_age + 1) + _ONE_DAY, max_value=_years_before(on, min_age))
+    return st.builds(
+        Person,
+        id=ids("P-"),
+        full_name=_names(),
+        date_of_birth=born,
+        province=given_or(province, provinces()),
+        categories=cats,
+        cccd=st.none() | _digits(12),
+        social_insurance_number=st.none() | _digits(10),
+        commune=st.sampled_from(("", *_COMMUNES)),
+        household_id=st.none() | ids("HH-"),
+        vietnamese_citizen=st.booleans(),
+        difficult_circumstances=st.booleans(),
+        compulsory_si=st.booleans(),
+        receives_pension=st.booleans(),
+        bhyt_valid_until=st.none()
+        | st.dates(min_value=on - dt.timedelta(days=800), max_value=on + dt.timedelta(days=400)),
+        vsi_supported_months=st.integers(0, 150),
+        hospital_stay=st.none() | date_pairs(on - dt.timedelta(days=60), on + dt.timedelta(days=60), 60),
+    )
+
+
+# -- products ---------------------------------------------------------------------------------
+
+
+def _allowed_months(law: Law, name: str, on: dt.date | None) -> tuple[int, ...]:
+    sets = [set(law.months(name, on=day)) for day in pricing_days(law, on)]
+    common = sorted(set.intersection(*sets))
+    if not common:
+        raise InvalidValueError("on", on, f"a date range in which some {name} period is always allowed")
+    return tuple(common)
+
+
+def _months(
+    months: int | Iterable[int] | None, law: Law, name: str, on: dt.date | None
+) -> SearchStrategy[int]:
+    if months is None:
+        return st.sampled_from(_allowed_months(law, name, on))
+    if isinstance(months, int):
+        return st.just(months)
+    return st.sampled_from(tuple(months))
+
+
+def health_cards(
+    *,
+    on: dt.date | None = None,
+    law: Law | None = None,
+    months: int | Iterable[int] | None = None,
+    household_rank: int | None = None,
+) -> SearchStrategy[HealthCard]:
+    """Health cards that *law* can price on *on*.
+
+    Args:
+        on: the purchase date; ``None``: periods allowed on every date of :func:`dates`.
+        law: the law (default: the shipped law).
+        months: a period or periods to choose from (default: those the law allows).
+        household_rank: a fixed rank (default: 1 to 5).
+    """
+    lw = law_or_default(law)
+    return st.builds(
+        HealthCard,
+        months=_months(months, lw, "bhyt_payment_months", on),
+        household_rank=st.integers(1, 5) if household_rank is None else st.just(household_rank),
+    )
+
+
+def social_books(
+    *,
+    on: dt.date | None = None,
+    law: Law | None = None,
+    months: int | Iterable[int] | None = None,
+) -> SearchStrategy[SocialBook]:
+    """Voluntary-SI books that *law* can price on *on*.
+
+    Incomes are ``None`` (the legal minimum) or on the law's step between the
+    floor and the ceiling of that date.  With ``on=None`` they are valid on
+    every date of :func:`dates`.
+    """
+    lw = law_or_default(law)
+    return st.builds(
+        SocialBook,
+        months=_months(months, lw, "vsi_payment_months", on),
+        monthly_income=book_incomes(lw, on),
+    )
+
+
+def tet_gifts(*, min_value: int = 100_000, max_value: int = 5_000_000) -> SearchStrategy[TetGift]:
+    """Tết gifts worth *min_value* to *max_value* đồng (whole thousands)."""
+    if not 1 <= min_value <= max_value:
+        raise InvalidValueError("max_value", max_value, f"an amount >= min_value={min_value} >= 1")
+    return st.builds(
+        TetGift, value=st.integers(min_value, max_value).map(lambda v: max(min_value, v // 1000 * 1000))
+    )
+
+
+def products(*, on: dt.date | None = None, law: Law | None = None) -> SearchStrategy[Product]:
+    """Any product the law can price on *on* (see :func:`health_cards`, :func:`social_books`)."""
+    return st.one_of(health_cards(on=on, law=law), social_books(on=on, law=law), tet_gifts())
+
+
+def local_supports(
+    *, province: str | SearchStrategy[str] | None = None, product: ProductKind | None = None
+) -> SearchStrategy[LocalSupport]:
+    """Provincial top-ups for a card or a book, with rates between 0 and 1."""
+    kinds = (ProductKind.HEALTH_CARD, ProductKind.SOCIAL_BOOK) if product is None else (product,)
+    return st.builds(
+        LocalSupport,
+        code=ids("LS-"),
+        province=given_or(province, provinces()),
+        product=st.sampled_from(kinds),
+        effective=st.shared(dates(), key="ansinh.local_support.effective"),
+        until=st.none()
+        | st.shared(dates(), key="ansinh.local_support.effective").flatmap(
+            lambda d: st.dates(min_value=d, max_value=d + dt.timedelta(days=2000))
+        ),
+        rates=rate_tables(),
+        citation=citations(),
+        status=st.sampled_from(SourceStatus),
+        label_vi=st.sampled_from(("Hỗ trợ của tỉnh", "NSĐP hỗ trợ thêm")),
+        label_en=st.sampled_from(("Province top-up", "Local budget support")),
+    )
+
+
+@st.composite
+def _quotes(draw: st.DrawFn, on: dt.date | None, law: Law | None) -> Quote:
+    lw = draw(laws(max_amendments=2)) if law is None else law
+    day = draw(dates(law=lw)) if on is None else on
+    product = draw(products(on=day, law=lw))
+    person = draw(st.none() | people(on=day))
+    supports: tuple[LocalSupport, ...] = ()
+    if person is not None:
+        supports = tuple(draw(st.lists(local_supports(province=person.province), max_size=2)))
+    return price(product, person, on=day, law=lw, local_supports=supports)
+
+
+def quotes(*, on: dt.date | None = None, law: Law | None = None) -> SearchStrategy[Quote]:
+    """Quotes computed by :func:`ansinh.core.pricing.price` for valid products and people.
+
+    Args:
+        on: the purchase date (default: any date of :func:`dates`).
+        law: the law (default: laws from :func:`laws`).
+    """
+    return _quotes(on, law)
+
+
+def quote_lines() -> SearchStrategy[QuoteLine]:
+    """Lines of quotes from :func:`quotes`."""
+    return quotes().flatmap(lambda q: st.sampled_from(q.lines))

@@ -1,0 +1,229 @@
+"""Running a campaign folder end to end: the shipped example, and plugins taking part."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ansinh.core.campaign import Campaign, GiftStatus
+from ansinh.core.eligibility import CheckContext, FunctionRule, Reason, Rule
+from ansinh.core.people import Person
+from ansinh.core.products import ProductKind
+from ansinh.exceptions import InvalidValueError, InvariantViolation, PluginError
+from ansinh.hookspecs import hookimpl
+from ansinh.io.campaign_files import read_campaign_folder
+from ansinh.io.run import run_campaign
+from ansinh.io.store import SqliteStore, read_jsonl
+from ansinh.plugins import local_support
+from ansinh.testing import plugin_host
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tet-binh-ngo-2026"
+
+
+def test_the_example_folder_reads_with_its_bad_rows_listed() -> None:
+    data = read_campaign_folder(EXAMPLE)
+    assert data.campaign.plan_reference == "Kế hoạch 2716/KH-BHXH ngày 23/10/2025"
+    assert data.campaign.province is None
+    assert data.settings.purchase_date == dt.date(2026, 1, 5)
+    kinds = {s.kind.value for s in data.sponsors}
+    assert kinds >= {"enterprise", "bank", "religious", "sector_staff", "individual", "organisation"}
+    assert any(p.earmark is not None and p.earmark.kind.value == "workers_relatives" for p in data.pledges)
+    assert any(p.earmark is not None and p.earmark.kind.value == "members" for p in data.pledges)
+    assert len({p.province for p in data.pledges if p.province}) >= 4
+    bad = {(name, row.column) for name, row in data.rejected}
+    assert ("sponsors.csv", "Loại") in bad
+    assert ("pledges.csv", "Số tiền") in bad
+    assert ("pledges.csv", "Mã nhà tài trợ") in bad
+    assert len(data.roster.people) >= 60
+    assert data.roster.rejected
+    assert data.affiliation_map()["33-001"] == frozenset({"DN-HY-01"})
+
+
+def test_run_the_example_end_to_end(tmp_path: Path) -> None:
+    steps: list[tuple[str, int, int]] = []
+    run = run_campaign(
+        EXAMPLE, out=tmp_path / "build", plugins=False, progress=lambda s, d, t: steps.append((s, d, t))
+    )
+    r = run.report
+    # every money figure adds up, from the ledger alone
+    assert r.leftover == r.received - r.spent >= 0
+    assert r.value == sum(row.value for row in r.rows_for("province"))
+    assert r.count(ProductKind.HEALTH_CARD) > 20
+    assert r.count(ProductKind.SOCIAL_BOOK) == 3  # the bank's three books
+    assert r.count(ProductKind.TET_GIFT) >= 1
+    assert len(r.provinces) >= 4
+    assert r.expiring  # the 3-month cards of pledge P06
+    # the workplace earmark reached only the enterprise's workers' relatives
+    with SqliteStore(run.store) as store:
+        state = store.state
+        assert len(store) == len(read_jsonl(run.events_file))
+    for gift in state.gifts:
+        if gift.pledge_id == "P01":
+            assert gift.beneficiary.affiliations >= {"DN-HY-01"}
+            assert gift.province == "33"
+        assert gift.reason
+    assert {g.status for g in state.gifts} <= {GiftStatus.DELIVERED, GiftStatus.ALLOCATED}
+    # the summary sentence and the files
+    assert run.summary_vi.startswith("Chương trình “Tặng thẻ BHYT cho người có hoàn cảnh khó khăn")
+    assert "đã trao tặng" in run.summary_vi
+    assert "tổng giá trị" in run.summary_vi
+    assert run.summary_en
+    assert all(p.exists() for p in run.files.all)
+    assert run.rejected
+    assert run.duplicates >= 1
+    assert {s for s, _, _ in steps} == {"read", "screen", "record", "allocate", "pay", "report"}
+    assert steps[-1] == ("report", 1, 1)
+    screened = {k: (e, i) for k, e, i in run.screened}
+    assert screened[ProductKind.HEALTH_CARD][1] > 0  # poor households and insured people are screened out
+
+
+def test_running_again_changes_nothing(tmp_path: Path) -> None:
+    first = run_campaign(EXAMPLE, out=tmp_path, plugins=False)
+    second = run_campaign(EXAMPLE, out=tmp_path, plugins=False)
+    assert first.new_events > 0
+    assert second.new_events == 0
+    assert second.allocation.gifts == ()
+    assert second.report == first.report
+
+
+def test_changed_files_the_ledger_cannot_take_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "campaign"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("build"))
+    run_campaign(folder, out=tmp_path / "out", plugins=False)
+    pledges = folder / "pledges.csv"
+    pledges.write_text(
+        pledges.read_text(encoding="utf-8").replace("P02,DN-HP-02,,,,8.000.000", "P02,DN-HP-02,,,,9.000.000"),
+        encoding="utf-8",
+    )
+    with pytest.raises(InvariantViolation, match="reg:P02"):
+        run_campaign(folder, out=tmp_path / "out", plugins=False)
+    # a fresh output folder takes the new files
+    assert run_campaign(folder, out=tmp_path / "out2", plugins=False).report.pledged_money > 0
+
+
+class _FavourHaiPhong:
+    @hookimpl
+    def ansinh_priority(self, candidate: Person) -> tuple[tuple[str, int], ...]:
+        return (("HAI_PHONG_FIRST", 100),) if candidate.province == "31" else ()
+
+
+def test_plugin_priority_reaches_the_allocation(tmp_path: Path) -> None:
+    plain = run_campaign(EXAMPLE, out=tmp_path / "plain", plugins=False)
+    favoured = run_campaign(EXAMPLE, out=tmp_path / "favoured", plugins=plugin_host(_FavourHaiPhong()))
+
+    def hai_phong(path: Path) -> list[str]:
+        with SqliteStore(path) as store:
+            return [g.reason for g in store.state.gifts if g.province == "31"]
+
+    assert hai_phong(favoured.store)
+    assert all("HAI_PHONG_FIRST +100" in reason for reason in hai_phong(favoured.store))
+    assert len(hai_phong(favoured.store)) >= len(hai_phong(plain.store))
+
+
+def test_a_missing_folder_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(InvalidValueError, match="campaign folder"):
+        run_campaign(tmp_path / "nowhere", plugins=False)
+
+
+# -- running a campaign folder ------------------------------------------------------------------
+
+_FILES = {
+    "campaign.toml": """
+[campaign]
+code = "T2026"
+name = "Thử nghiệm Hà Nội 2026"
+start = 2025-10-23
+end = 2026-03-31
+province = "01"
+
+[run]
+purchase_date = 2026-03-01
+money_buys = "social_book"
+book_months = 12
+""",
+    "sponsors.csv": "id,name,kind,province\nS1,Ngân hàng A,bank,01\n",
+    "pledges.csv": (
+        "id,sponsor id,money,province,registered on,received,received on\n"
+        "P1,S1,5544000,01,2025-11-01,5544000,2025-11-02\n"
+    ),
+    "roster.csv": (
+        "Mã,Họ và tên,Ngày sinh,Tỉnh,Xã/phường,Đối tượng,Hoàn cảnh khó khăn\n"
+        "01-001,Nguyễn Văn An,20/09/1970,TP Hà Nội,Phường Ba Đình,,x\n"
+        "01-002,Trần Thị Bình,26/02/1983,TP Hà Nội,Xã Sóc Sơn,,x\n"
+        "01-003,Lê Văn Cường,07/02/1960,TP Hà Nội,Xã Ba Vì,,x\n"
+    ),
+}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A small Hà Nội campaign: 5,544,000 đồng to buy 12-month books."""
+    root = tmp_path / "campaign"
+    root.mkdir()
+    for name, text in _FILES.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+class _NotBaVi:
+    seen: list[Campaign | None]
+
+    def __init__(self) -> None:
+        self.seen = []
+
+    @hookimpl
+    def ansinh_eligibility_rules(self, product: ProductKind) -> tuple[Rule, ...]:
+        def rule(ctx: CheckContext) -> Reason | None:
+            if ctx.person.commune == "Xã Ba Vì":
+                return Reason("T_NOT_BA_VI", True, "Không thuộc đợt này.", "Not in this round.")
+            return None
+
+        return (FunctionRule("T_NOT_BA_VI", rule),) if product is ProductKind.SOCIAL_BOOK else ()
+
+    @hookimpl
+    def ansinh_priority(self, candidate: Person, campaign: Campaign | None) -> tuple[tuple[str, int], ...]:
+        self.seen.append(campaign)
+        return (("t.young", 50),) if candidate.id == "01-002" else ()
+
+
+def test_run_campaign_with_top_ups(folder: Path) -> None:
+    with_top_up = run_campaign(folder, out=folder / "a", plugins=plugin_host(local_support))
+    assert [(g.person_id, g.amount) for g in with_top_up.allocation.gifts] == [
+        ("01-003", 2_772_000),
+        ("01-001", 2_772_000),
+    ]
+    without = run_campaign(folder, out=folder / "b", plugins=False)
+    assert [(g.person_id, g.amount) for g in without.allocation.gifts] == [("01-003", 3_168_000)]
+
+
+def test_run_campaign_with_rules_and_priority(folder: Path) -> None:
+    plugin = _NotBaVi()
+    steps: list[str] = []
+    run = run_campaign(
+        folder,
+        out=folder / "out",
+        plugins=plugin_host(plugin, local_support),
+        progress=lambda step, done, total: steps.append(step),
+    )
+    assert [g.person_id for g in run.allocation.gifts] == ["01-002", "01-001"]
+    assert run.screened == ((ProductKind.SOCIAL_BOOK, 2, 1),)
+    assert {c.code if c else None for c in plugin.seen} == {"T2026"}
+    assert "screen" in steps
+
+
+def test_run_campaign_faulty_plugin_writes_nothing(folder: Path) -> None:
+    host = plugin_host(local_support)
+    host.register(_BrokenPriority(), "broken")
+    with pytest.raises(PluginError) as info:
+        run_campaign(folder, out=folder / "out", plugins=host)
+    assert (info.value.plugin, info.value.hook) == ("broken", "ansinh_priority")
+    assert not (folder / "out").exists()
+
+
+class _BrokenPriority:
+    @hookimpl
+    def ansinh_priority(self) -> object:
+        return 5
