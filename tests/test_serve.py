@@ -715,3 +715,26 @@ def test_serve_without_the_extra_says_how_to_install(
     monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if uvicorn were not installed
     assert cli.main(["--lang", "en"]) == 2
     assert "pip install 'ansinh[serve]'" in capsys.readouterr().err
+
+
+def test_the_serve_command_joins_a_parser_with_global_options() -> None:
+    import argparse
+
+    from ansinh.serve import cli
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=("vi", "en"), default="vi")
+    common.add_argument("--no-plugins", action="store_true")
+    parser = argparse.ArgumentParser(prog="ansinh")
+    cli.add_parser(parser.add_subparsers(dest="command"), "en", parents=[common])
+    args = parser.parse_args(
+        ["serve", "--no-plugins", "--store", "a.sqlite", "--store", "b.sqlite", "--timeout", "2.5"]
+    )
+    assert (args.no_plugins, args.store, args.timeout, args.func) == (
+        True,
+        ["a.sqlite", "b.sqlite"],
+        2.5,
+        cli.run,
+    )
+    with pytest.raises(SystemExit):
+        parser.parse_args(["serve", "--timeout", "0"])

@@ -21,6 +21,7 @@ string, status, time; identifiers masked) and never a request body.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import sys
 from collections.abc import Mapping, Sequence
@@ -90,7 +91,7 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def _add_options(p: argparse.ArgumentParser, lang: Lang, *, no_plugins: bool) -> None:
+def _add_options(p: argparse.ArgumentParser, lang: Lang) -> None:
     defaults = Limits()
     p.add_argument("--host", default="127.0.0.1", help=_t("host", lang))
     p.add_argument("--port", type=_port, default=8000, help=_t("port", lang))
@@ -118,7 +119,7 @@ def _add_options(p: argparse.ArgumentParser, lang: Lang, *, no_plugins: bool) ->
     )
     p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN", help=_t("cors", lang))
     p.add_argument("--log-level", choices=_LOG_LEVELS, default="info", help=_t("log_level", lang))
-    if no_plugins:
+    with contextlib.suppress(argparse.ArgumentError):  # a parent (the global options) may have it
         p.add_argument("--no-plugins", action="store_true", help=_t("no_plugins", lang))
 
 
@@ -139,8 +140,7 @@ def add_parser(
     p: argparse.ArgumentParser = subparsers.add_parser(
         "serve", help=_t("serve", lang), description=_t("serve", lang), parents=list(parents)
     )
-    given = {a.dest for parent in parents for a in parent._actions}
-    _add_options(p, lang, no_plugins="no_plugins" not in given)
+    _add_options(p, lang)
     p.set_defaults(func=run)
     return p
 
@@ -204,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang: Lang = "en" if any(a == "--lang=en" or (a, b) == ("--lang", "en") for a, b in pairs) else "vi"
     parser = argparse.ArgumentParser(prog="python -m ansinh.serve", description=_t("serve", lang))
     parser.add_argument("--lang", choices=("vi", "en"), default="vi")
-    _add_options(parser, lang, no_plugins=True)
+    _add_options(parser, lang)
     args = parser.parse_args(args_list)
     try:
         return run(args)
