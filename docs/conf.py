@@ -76,7 +76,7 @@ _EXTERNAL = (
     r"(datetime|fractions|decimal|enum|collections|collections\.abc|typing|typing_extensions|pathlib|os"
     r"|io|argparse|functools|importlib|json|csv|re|types|contextlib|concurrent|logging|sqlite3"
     r"|attr|attrs|cattr|cattrs|pluggy|hypothesis|numpy|np|pyarrow|pa|pandas|pd|dask|distributed"
-    r"|openpyxl|matplotlib)(\..+)?"
+    r"|openpyxl|matplotlib|starlette|uvicorn|anyio|httpx)(\..+)?"
 )
 nitpick_ignore_regex = [
     (r"py:.*", _EXTERNAL),

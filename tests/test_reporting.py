@@ -193,6 +193,12 @@ def test_amount_words() -> None:
     assert format_count(267_000) == "267.000"
 
 
+def test_a_report_on_the_last_date_does_not_overflow() -> None:
+    r = report(_ledger().state, on=dt.date.max, renewal_days=3660)
+    assert r.on == dt.date.max
+    assert r.expiring == ()
+
+
 def test_report_arguments_are_checked() -> None:
     state = _ledger().state
     with pytest.raises(InvalidValueError, match="renewal_days"):

@@ -36,7 +36,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from ansinh.core.campaign import Campaign, Gift, GiftStatus
-from ansinh.core.dates import check_date
+from ansinh.core.dates import add_days, check_date
 from ansinh.core.ledger import LedgerState
 from ansinh.core.money import format_vnd, format_vnd_short, round_half_up
 from ansinh.core.products import ProductKind
@@ -470,7 +470,7 @@ def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> Campai
         lambda k: f"{k} — {pledge_of[k].sponsor.name}",
         money_by(lambda b: b.pledge.id),
     )
-    horizon = on + dt.timedelta(days=renewal_days)
+    horizon = add_days(on, renewal_days)  # clamped: a report dated near 9999-12-31 does not overflow
     expiring = []
     for g in active:
         until = g.valid_until
