@@ -472,3 +472,11 @@ def test_price_json_is_the_library_quote(card: ansinh.HealthCard, on: dt.date) -
         )
     assert code == cli.EXIT_OK
     assert load_document(json.loads(buffer.getvalue()), ansinh.Quote) == ansinh.price(card, on=on)
+
+
+def test_serve_is_a_command_of_ansinh() -> None:
+    from ansinh.cli import build_parser
+
+    args = build_parser("en").parse_args(["serve", "--port", "8123", "--lang", "en"])
+    assert (args.command, args.port, args.host) == ("serve", 8123, "127.0.0.1")
+    assert callable(args.func)

@@ -18,7 +18,8 @@ standard error, only when it is a terminal or ``--progress`` is given.
 The package holds the parser and :func:`main`; the commands live in
 :mod:`~ansinh.cli.gifts` (``price``, ``check``, ``screen``),
 :mod:`~ansinh.cli.campaigns` (``campaign run``, ``report``) and
-:mod:`~ansinh.cli.law` (``law show``, ``plugins``), their shared options in
+:mod:`~ansinh.cli.law` (``law show``, ``plugins``) and, from the HTTP package,
+:mod:`ansinh.serve.cli` (``serve``), their shared options in
 :mod:`~ansinh.cli.options`, what they print in :mod:`~ansinh.cli.views` and
 :mod:`~ansinh.cli.output`, and every word in both languages in
 :mod:`~ansinh.cli.words`.
@@ -115,6 +116,9 @@ def build_parser(lang: Lang = "vi") -> argparse.ArgumentParser:
 
     for module in (gifts, campaigns, law):
         module.register(sub.add_parser, common, lang)
+    from ansinh.serve import cli as serve_cli  # imports neither Starlette nor uvicorn
+
+    serve_cli.add_parser(sub, lang, parents=[common])
     return parser
 
 
