@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pluggy
 import pyarrow as pa
 
-from ansinh.api import resolve_plugins
+from ansinh.api import resolve_law, resolve_plugins
 from ansinh.bulk import _kernel, _law_tables
 from ansinh.bulk._books import price_books
 from ansinh.bulk._cards import CardSpace, Codebook, card_space, price_cards
@@ -101,12 +101,7 @@ def make_plan(
         InvalidValueError: an argument has the wrong type.
         PluginError: a plugin failed.
     """
-    if law is None:
-        from ansinh.data import default_law
-
-        law = default_law()
-    if not isinstance(law, Law):
-        raise InvalidValueError("law", law, "an ansinh.Law or None")
+    law = resolve_law(law)
     if isinstance(local_supports, LocalSupport | str) or not isinstance(local_supports, Sequence):
         raise InvalidValueError("local_supports", local_supports, "a sequence of LocalSupport")
     supports = list(local_supports)
