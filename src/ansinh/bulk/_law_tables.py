@@ -155,18 +155,16 @@ class PricingPlan:
                 days.add(sup.until + _ONE_DAY)
         starts = sorted(days)
         reps = [starts[0] - _ONE_DAY if starts and starts[0] > dt.date.min else dt.date.min, *starts]
+        # values read once per law period (several segments may share one)
+        periods: dict[LawPeriod, tuple[tuple[int, ...] | None, BookParams | None]] = {}
         segments = []
         for rep in reps:
             period = law.at(rep)
-            segments.append(
-                Segment(
-                    rep=rep,
-                    period=period,
-                    card_months=_card_months(period),
-                    book=_book(period),
-                    supports=tuple(s for s in supports if _in_force(s, rep)),
-                )
-            )
+            if period not in periods:
+                periods[period] = (_card_months(period), _book(period))
+            card_months, book = periods[period]
+            supports_now = tuple(s for s in supports if _in_force(s, rep))
+            segments.append(Segment(rep, period, card_months, book, supports_now))
         return cls(law, supports, tuple(day_number(d) for d in starts), tuple(segments))
 
     def segment_index(self, day: dt.date) -> int:
