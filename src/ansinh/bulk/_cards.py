@@ -19,9 +19,10 @@ compacted first, and the same lookup runs on the compacted codes:
 
 1. the categorical codes are replaced by their classes (the distinct
    category sets; the provinces some programme names);
-2. if even that space is too large, each batch's keys in it are replaced by
-   their rank among the batch's distinct keys (``np.unique(...,
-   return_inverse=True)``), and the table holds those distinct keys only.
+2. if even that space is too large, each batch's keys in it (but the
+   month count) are replaced by their rank among the batch's distinct keys
+   (``np.unique(..., return_inverse=True)``), and the table holds those
+   distinct keys only, each with every month count.
 
 Dates spread over too many days for a day table (programmes dated from
 year 1, say) are likewise replaced by their segment numbers, found by
@@ -91,10 +92,10 @@ class RowCodes:
     """The codes of a batch's rows; ``None`` for a dimension the key leaves out."""
 
     lead: Codes
+    months: I64
     cats: Codes | None = None
     provs: Codes | None = None
     ranks: I64 | None = None
-    months: I64 | None = None
 
 
 @attrs.frozen
@@ -228,7 +229,7 @@ def row_codes(
         if space.compact:
             provs = enc.prov_map.take(provs)
     ranks = int_column(_column(batch, RANK), len(days), 1)[0] if space.layout.n_rank > 1 else None
-    return RowCodes(lead, cats, provs, ranks, months)
+    return RowCodes(lead, months, cats, provs, ranks)
 
 
 def _key_into(codes: RowCodes, layout: KeyLayout, lo: int, hi: int, key: Intp, tmp: Intp) -> None:
@@ -245,25 +246,32 @@ def _key_into(codes: RowCodes, layout: KeyLayout, lo: int, hi: int, key: Intp, t
         np.minimum(tmp, layout.n_rank - 1, out=tmp)
         tmp *= s_rank
         key += tmp
-    if codes.months is not None:
-        # as unsigned, negative counts become huge and land on the last ("not allowed") code
-        np.minimum(codes.months[lo:hi].view(np.uint64), layout.n_month - 1, out=tmp.view(np.uint64))
-        key += tmp
+    # as unsigned, negative counts become huge and land on the last ("not allowed") code
+    np.minimum(codes.months[lo:hi].view(np.uint64), layout.n_month - 1, out=tmp.view(np.uint64))
+    key += tmp
 
 
 def unique_keys(codes: RowCodes, space: CardSpace) -> tuple[CardTable, RowCodes]:
-    """The table of the distinct keys of a batch in *space*, and each row's code in it."""
+    """The table of the distinct keys of a batch in *space*, and the rows' codes in it.
+
+    The month count stays a dimension of its own: the table holds every
+    count for each distinct rest of the key.
+    """
     n = len(codes.lead)
     key = np.empty(n, dtype=np.intp)
     _key_into(codes, space.layout, 0, n, key, np.empty(n, dtype=np.intp))
+    n_month = space.layout.n_month
+    key //= n_month  # the month count is the key's last digit
     uniq, inverse = np.unique(key, return_inverse=True)
-    s_lead, s_cat, s_prov, s_rank = space.layout.strides
+    s_lead, s_cat, s_prov, _ = (stride // n_month for stride in space.layout.strides)
     s, rest = np.divmod(uniq, s_lead)
     c, rest = np.divmod(rest, s_cat)
-    p, rest = np.divmod(rest, s_prov)
-    r, m = np.divmod(rest, s_rank)
-    layout = KeyLayout(0, np.arange(len(uniq), dtype=np.intp))
-    return CardTable(layout, space.entries(s, c, p, r, m)), RowCodes(inverse.reshape(-1).astype(np.intp))
+    p, r = np.divmod(rest, s_prov)
+    every_month = np.tile(np.arange(n_month, dtype=np.intp), len(uniq))
+    s, c, p, r = (np.repeat(x, n_month) for x in (s, c, p, r))
+    entries = space.entries(s, c, p, r, every_month)
+    layout = KeyLayout(0, np.arange(len(uniq), dtype=np.intp) * n_month, n_month=n_month)
+    return CardTable(layout, entries), RowCodes(inverse.reshape(-1), codes.months)
 
 
 Rows = tuple[I64, I64, I64, I64, npt.NDArray[np.int8]]
@@ -292,7 +300,7 @@ def look_up(
             _NONE if codes.ranks is None else codes.ranks,
             layout.n_rank,
             s_rank,
-            _NONE if codes.months is None else codes.months,
+            codes.months,
             layout.n_month,
             *table.entries,
             no_local,

@@ -45,7 +45,7 @@ def _card_rows(  # pragma: no cover - compiled by Numba; the same loop is tested
     payable: Any,
     group: Any,
 ) -> int:
-    """Fill the output rows; an empty code array means "not in the key".
+    """Fill the output rows; an empty *cats*, *provs* or *ranks* means "not in the key".
 
     Returns the number of rows the table could not price (gross -1).
     """
@@ -53,7 +53,6 @@ def _card_rows(  # pragma: no cover - compiled by Numba; the same loop is tested
     has_cat = cats.shape[0] > 0
     has_prov = provs.shape[0] > 0
     has_rank = ranks.shape[0] > 0
-    has_month = months.shape[0] > 0
     failed = 0
     for i in range(lead.shape[0]):
         d = lead[i] - lead_lo
@@ -73,11 +72,10 @@ def _card_rows(  # pragma: no cover - compiled by Numba; the same loop is tested
             elif r > n_rank - 1:
                 r = n_rank - 1
             k += r * s_rank
-        if has_month:
-            m = months[i]
-            if m < 0 or m > n_month - 1:
-                m = n_month - 1
-            k += m
+        m = months[i]
+        if m < 0 or m > n_month - 1:
+            m = n_month - 1
+        k += m
         g = tg[k]
         s = ts[k]
         if g < 0:
