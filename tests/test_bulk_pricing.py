@@ -17,6 +17,8 @@ pa = pytest.importorskip("pyarrow")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from ansinh.bulk import _cards as cards_module  # noqa: E402
+from ansinh.bulk import _input as input_module  # noqa: E402
 from ansinh.bulk import _kernel, make_plan, price_table  # noqa: E402
 from ansinh.bulk import pricing as pricing_module  # noqa: E402
 from ansinh.core.law import Citation, Law, RateTable, SourceStatus  # noqa: E402
@@ -269,23 +271,60 @@ def test_threads_give_the_same_table(people: list[dict[str, Any]], sups: list[Lo
     list_form=st.booleans(),
     chunk=st.integers(1, 7),
 )
-def test_every_card_path_gives_the_same_table(
+def test_every_engine_and_code_space_gives_the_same_table(
     people: list[dict[str, Any]], sups: list[LocalSupport], list_form: bool, chunk: int
 ) -> None:
-    """Raw-code tables (numpy in chunks, or the compiled loop), class tables, and key-by-key agree."""
+    """The NumPy lookup (in chunks), the compiled loop, and both over compacted keys agree."""
     table = _table(people, list_form)
     results = {}
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pricing_module, "_CHUNK", chunk)
+        mp.setattr(cards_module, "_CHUNK", chunk)
         for engine in ENGINES:
             results[engine] = price_table(table, local_supports=sups, plugins=False, engine=engine)
-        mp.setattr(pricing_module, "_RAW_LIMIT", 0)
-        results["class tables"] = price_table(table, local_supports=sups, plugins=False)
-        mp.setattr(pricing_module, "_DENSE_LIMIT", 0)
-        results["key by key"] = price_table(table, local_supports=sups, plugins=False)
+        mp.setattr(cards_module, "_TABLE_LIMIT", 0)  # no table fits: each batch compacts its keys
+        for engine in ENGINES:
+            results[f"compacted keys, {engine}"] = price_table(
+                table, local_supports=sups, plugins=False, engine=engine
+            )
     want = results.pop("numpy")
     for name, got in results.items():
         assert got.equals(want), name
+
+
+def _spaced(cats: Sequence[str], k: int) -> str:
+    """The categories as one string, spelled in the *k*-th of many ways (spaces, empty items)."""
+    return " " * (k % 7) + ";".join(cats) + ";" * (k // 7 % 5) + " " * (k // 35)
+
+
+def test_a_large_dictionary_is_looked_up_by_class() -> None:
+    """Thousands of spellings of a few category sets: the card codes become their classes."""
+    n = 4_000
+    sets = [[], ["near_poor"], ["poor", "student"], ["student"]]
+    t = pa.table(
+        {
+            "date": pa.array(
+                [dt.date(2025, 1, 1) + dt.timedelta(days=i % 900) for i in range(n)], pa.date32()
+            ),
+            "product": ["health_card" if i % 5 else "social_book" for i in range(n)],
+            "months": [(3, 6, 12, 5)[i % 4] for i in range(n)],
+            "household_rank": [1 + i % 7 for i in range(n)],
+            "categories": pa.array([_spaced(sets[i % 4], i // 4) for i in range(n)]).dictionary_encode(),
+            "province": ["01" if i % 3 else "79" for i in range(n)],
+        }
+    )
+    plan = make_plan(plugins=False)
+    enc = input_module.encode(t, frozenset())
+    assert len(enc.classes) == len(sets)
+    space = cards_module.card_space(plan, cards_module.Codebook.of(enc))
+    assert space.compact
+    assert space.table is not None
+    for engine in ENGINES:
+        result = price_table(t, plan=plan, engine=engine)
+        for i in range(0, n, 37):
+            row = {name: t.column(name)[i].as_py() for name in t.column_names}
+            row |= {"categories": sets[i % 4], "monthly_income": None, "vsi_supported_months": None}
+            want = _scalar(row, default_law(), ())
+            assert _bulk(result, i) == want, (engine, i)
 
 
 def test_engine_is_checked() -> None:
@@ -476,18 +515,17 @@ def test_import_ansinh_does_not_import_numpy() -> None:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(people=st.lists(rows, min_size=1, max_size=20), sups=st.lists(supports, max_size=3))
-def test_sparse_tables_and_far_dates_agree(
+def test_compacted_keys_and_far_dates_agree(
     people: list[dict[str, Any]], sups: list[LocalSupport], monkeypatch_module: Any
 ) -> None:
-    """The key-by-key path (huge lookup spaces) and the date search (programmes from year 1) are exact."""
+    """Compacted keys (no table fits) and segments found by search (programmes from year 1) are exact."""
     far = _support(
         "far", "01", ProductKind.HEALTH_CARD, dt.date(1, 1, 1), None, {"near_poor": Fraction(1, 3)}
     )
     everything = [*sups, far]
     table = _table(people, True)
     with monkeypatch_module.context() as mp:
-        mp.setattr(pricing_module, "_RAW_LIMIT", 0)
-        mp.setattr(pricing_module, "_DENSE_LIMIT", 0)
+        mp.setattr(cards_module, "_TABLE_LIMIT", 0)
         result = price_table(table, local_supports=everything, plugins=False)
     for i, row in enumerate(people):
         want = _scalar(row, default_law(), everything)
@@ -496,6 +534,36 @@ def test_sparse_tables_and_far_dates_agree(
             assert got[:5] == (None,) * 5
         else:
             assert got == want, (i, row)
+
+
+def test_far_dates_find_segments_by_search() -> None:
+    far = _support(
+        "far", "01", ProductKind.HEALTH_CARD, dt.date(1, 1, 1), None, {"near_poor": Fraction(1, 3)}
+    )
+    plan = make_plan(local_supports=[far], plugins=False)
+    people = [
+        {
+            "date": dt.date(y, 3, 1),
+            "product": "health_card",
+            "months": 12,
+            "household_rank": 2,
+            "categories": c,
+            "province": "01",
+            "monthly_income": None,
+            "vsi_supported_months": None,
+        }
+        for y in (2, 1999, 2025, 2027)
+        for c in ([], ["near_poor"])
+    ]
+    table = _table(people, True)
+    space = cards_module.card_space(
+        plan, cards_module.Codebook.of(input_module.encode(table, frozenset({"01"})))
+    )
+    assert space.by_segment
+    assert space.table is not None
+    result = price_table(table, plan=plan)
+    for i, row in enumerate(people):
+        assert _bulk(result, i) == _scalar(row, default_law(), [far]), row
 
 
 @pytest.fixture(scope="module")

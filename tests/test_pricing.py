@@ -271,3 +271,64 @@ def test_quote_repr_and_person_masking() -> None:
     # A quote names no person: everyone of the same price class shares one.
     other = attrs.evolve(p, id="Y", full_name="Lê Thị F", cccd=None)
     assert ansinh.price(ansinh.HealthCard(months=3), other, on=dt.date(2025, 1, 1)) is q
+
+
+@given(on=DATES, categories=CATEGORIES, rank=st.integers(min_value=1, max_value=12))
+def test_card_rule_helpers_are_what_price_uses(
+    on: dt.date, categories: frozenset[ansinh.Category], rank: int
+) -> None:
+    """card_support_group and card_monthly give the quote's group and monthly figures."""
+    period = LAW.at(on)
+    person = ansinh.Person(
+        id="X-1", full_name="X", date_of_birth=dt.date(1980, 1, 1), province="33", categories=categories
+    )
+    q = ansinh.price(ansinh.HealthCard(months=12, household_rank=rank), person, on=on)
+    support = pricing.card_support_group(period, categories)
+    assert q.group == (pricing.HOUSEHOLD_GROUP if support is None else support[0])
+    assert pricing.card_monthly(period, support, rank) == (q.monthly_gross, q.monthly_state_support)
+    if support is not None:  # the group's share is the highest any of the person's groups has
+        shares = [s for t in pricing.CARD_SUPPORT_TABLES for k, s in period.rates(t) if k in categories]
+        assert support[1] == max(shares)
+
+
+@given(on=DATES, rank=st.integers(min_value=1, max_value=40))
+def test_household_factor_is_constant_from_the_rank_limit(on: dt.date, rank: int) -> None:
+    period = LAW.at(on)
+    limit = pricing.household_rank_limit(period)
+    assert limit >= 2
+    factor = pricing.household_factor(period, rank)
+    if rank >= limit:
+        assert factor == pricing.household_factor(period, limit)
+    assert factor <= pricing.household_factor(period, 1)
+
+
+def test_household_rank_limit_follows_the_table() -> None:
+    day = dt.date(2030, 1, 1)
+    table = RateTable((*((str(k), Fraction(1, k)) for k in range(1, 10)), ("10+", Fraction(1, 20))))
+    law = LAW.amend("bhyt_household_factors", table, effective=day, source="test scenario")
+    period = law.at(day)
+    assert pricing.household_rank_limit(period) == 10
+    assert pricing.household_factor(period, 9) == Fraction(1, 9)
+    assert pricing.household_factor(period, 10) == pricing.household_factor(period, 99) == Fraction(1, 20)
+
+
+@given(on=DATES, categories=CATEGORIES, used=st.integers(min_value=0, max_value=130))
+def test_book_rule_helpers_are_what_price_uses(
+    on: dt.date, categories: frozenset[ansinh.Category], used: int
+) -> None:
+    period = LAW.at(on)
+    person = ansinh.Person(
+        id="X-1",
+        full_name="X",
+        date_of_birth=dt.date(1980, 1, 1),
+        province="33",
+        categories=categories,
+        vsi_supported_months=used,
+    )
+    q = ansinh.price(ansinh.SocialBook(months=12), person, on=on)
+    group, share = pricing.book_support_group(period, categories)
+    assert q.group == group
+    state, base = pricing.book_monthly_support(period, share)
+    assert state == q.monthly_state_support
+    assert base == q.monthly_gross  # at the floor income, the contribution is the top-ups' base
+    assert pricing.support_groups(categories)[-1] == pricing.OTHER_GROUP

@@ -1,15 +1,14 @@
 """The card lookup of :func:`ansinh.bulk.price_table` as one compiled loop (optional).
 
-With the ``ansinh[fast]`` extra installed (Numba), the fast card path runs
-as a single loop over the rows instead of a dozen whole-column numpy passes:
-each row's key is built and its four figures are gathered while the row is
-in the CPU's registers, which about doubles throughput on large tables.
+With the ``ansinh[fast]`` extra installed (Numba), the card lookup runs as
+a single loop over the rows instead of a dozen whole-column NumPy passes:
+each row's key is built and its figures are gathered while the row is in
+the CPU's registers, which about doubles throughput on large tables.
 
-The loop computes exactly what :func:`ansinh.bulk.pricing._cards_raw` computes
-with numpy — the same key, the same clipping of out-of-range codes, the same
+The loop computes exactly what :func:`ansinh.bulk._cards.look_up` computes
+with NumPy — the same key, the same clipping of out-of-range codes, the same
 table entries — and the test suite checks that both give identical results.
-Nothing here prices anything: the figures come from the tables built with the
-scalar code's arithmetic.
+Nothing here prices anything: the figures come from the table.
 """
 
 from __future__ import annotations
@@ -22,9 +21,9 @@ __all__ = ["card_kernel"]
 
 
 def _card_rows(  # pragma: no cover - compiled by Numba; the same loop is tested through it
-    days: Any,
-    day_lo: int,
-    day_off: Any,
+    lead: Any,
+    lead_lo: int,
+    lead_off: Any,
     cats: Any,
     s_cat: int,
     provs: Any,
@@ -46,34 +45,33 @@ def _card_rows(  # pragma: no cover - compiled by Numba; the same loop is tested
     payable: Any,
     group: Any,
 ) -> int:
-    """Fill the output rows; empty *cats* / *provs* / *ranks* mean "no such column".
+    """Fill the output rows; an empty *cats*, *provs* or *ranks* means "not in the key".
 
     Returns the number of rows the table could not price (gross -1).
     """
-    last_day = day_off.shape[0] - 1
+    last = lead_off.shape[0] - 1
     has_cat = cats.shape[0] > 0
     has_prov = provs.shape[0] > 0
     has_rank = ranks.shape[0] > 0
     failed = 0
-    for i in range(days.shape[0]):
-        d = days[i] - day_lo
+    for i in range(lead.shape[0]):
+        d = lead[i] - lead_lo
         if d < 0:
             d = 0
-        elif d > last_day:
-            d = last_day
-        k = day_off[d]
+        elif d > last:
+            d = last
+        k = lead_off[d]
         if has_cat:
             k += cats[i] * s_cat
         if has_prov:
             k += provs[i] * s_prov
-        r = 1
         if has_rank:
             r = ranks[i]
             if r < 0:
                 r = 0
             elif r > n_rank - 1:
                 r = n_rank - 1
-        k += r * s_rank
+            k += r * s_rank
         m = months[i]
         if m < 0 or m > n_month - 1:
             m = n_month - 1

@@ -29,6 +29,13 @@ Prepaid periods are not re-priced when the law changes during them
 (``facts.md`` §3), so the whole period is priced by the law on the purchase
 date.
 
+The steps that decide a figure — which state-support group applies, the
+household factor of a rank, the monthly amounts — are public pure functions
+(:func:`card_support_group`, :func:`household_factor`, :func:`card_monthly`,
+:func:`book_support_group`, :func:`book_monthly_support`,
+:func:`support_groups`), so the bulk layer (:mod:`ansinh.bulk`) fills its
+tables with the same code instead of a copy.
+
 A quote says nothing about who it is for: everyone in the same price class
 (product, categories, supported months, the top-ups that apply) on the same
 date gets an equal quote, and :func:`price` returns one shared object for
@@ -47,7 +54,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Literal, Protocol, runtime_checkable
+from typing import Final, Literal, Protocol, runtime_checkable
 
 import attrs
 
@@ -60,6 +67,7 @@ from ansinh.core.provinces import province as _province
 from ansinh.exceptions import InvalidProductError, InvalidValueError
 
 __all__ = [
+    "CARD_SUPPORT_TABLES",
     "GIFT_GROUP",
     "HOUSEHOLD_GROUP",
     "OTHER_GROUP",
@@ -67,7 +75,14 @@ __all__ = [
     "Participant",
     "Quote",
     "QuoteLine",
+    "book_monthly_support",
+    "book_support_group",
+    "card_monthly",
+    "card_support_group",
+    "household_factor",
+    "household_rank_limit",
     "price",
+    "support_groups",
 ]
 
 OTHER_GROUP = "other"
@@ -76,6 +91,8 @@ HOUSEHOLD_GROUP = "household"
 """Group key of health-card buyers paying as household members, without state support."""
 GIFT_GROUP = "gift"
 """Group key of a Tết gift (no contribution group)."""
+CARD_SUPPORT_TABLES: Final = ("bhyt_state_support", "bhyt_fully_state_paid")
+"""The law's tables of state-supported health-card groups, in the order they are searched."""
 
 
 def _pct(rate: Fraction) -> str:
@@ -339,6 +356,158 @@ def _state_line(
     )
 
 
+# -- the rules, one pure function each (the bulk layer calls the same ones) -------------
+
+
+def support_groups(categories: Iterable[Category]) -> tuple[str, ...]:
+    """The group keys a participant's local top-ups are looked up under.
+
+    Their category codes, sorted, then ``"other"`` (everyone): a
+    :class:`LocalSupport` gives the highest rate among these
+    (:meth:`LocalSupport.rate_for`).
+
+    >>> support_groups({Category.STUDENT, Category.NEAR_POOR})
+    ('near_poor', 'student', 'other')
+    """
+    return (*sorted(c.value for c in categories), OTHER_GROUP)
+
+
+def card_support_group(period: LawPeriod, categories: Iterable[Category]) -> tuple[str, Fraction, str] | None:
+    """The state-support group of a health-card buyer in *categories*.
+
+    The group with the highest state share among the entries of
+    :data:`CARD_SUPPORT_TABLES` (searched in that order, each in the law's
+    order; the first listed wins a tie).
+
+    Returns:
+        ``(group, share, table)``, or ``None`` when no group applies: the
+        buyer then pays as a household member (:func:`household_factor`).
+
+    Raises:
+        NotInForceError: a table has no value in *period*.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> period = default_law().at(dt.date(2025, 1, 1))
+    >>> card_support_group(period, {Category.NEAR_POOR})
+    ('near_poor', Fraction(7, 10), 'bhyt_state_support')
+    >>> card_support_group(period, set()) is None
+    True
+    """
+    keys = {c.value for c in categories}
+    best: tuple[str, Fraction, str] | None = None
+    for table in CARD_SUPPORT_TABLES:
+        for key, share in period.rates(table):
+            if key in keys and (best is None or share > best[1]):
+                best = (key, share, table)
+    return best
+
+
+def household_factor(period: LawPeriod, rank: int) -> Fraction:
+    """The share of the full card contribution the *rank*-th household member pays.
+
+    A rank the ``bhyt_household_factors`` table does not list pays the
+    factor of its last entry ("the fifth member and later").
+
+    Raises:
+        NotInForceError: the table has no value in *period*.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> period = default_law().at(dt.date(2025, 1, 1))
+    >>> household_factor(period, 2), household_factor(period, 9)
+    (Fraction(7, 10), Fraction(2, 5))
+    """
+    factors = period.rates("bhyt_household_factors")
+    keys = factors.keys()
+    return factors[str(rank) if str(rank) in keys else keys[-1]]
+
+
+def household_rank_limit(period: LawPeriod) -> int:
+    """The smallest rank from which every later household member pays the same factor.
+
+    One more than the highest rank ``bhyt_household_factors`` lists by
+    number, and at least 2: ranks from 1 to ``limit - 1`` may each differ,
+    every rank from ``limit`` on pays :func:`household_factor` of ``limit``.
+
+    Raises:
+        NotInForceError: the table has no value in *period*.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> household_rank_limit(default_law().at(dt.date(2025, 1, 1)))
+    6
+    """
+    keys = period.rates("bhyt_household_factors").keys()
+    numbered = [int(key) for key in keys if key.isascii() and key.isdigit()]
+    return max(2, max(numbered, default=0) + 1)
+
+
+def card_monthly(period: LawPeriod, support: tuple[str, Fraction, str] | None, rank: int) -> tuple[int, int]:
+    """The monthly contribution of a health card and the state's monthly share of it.
+
+    Args:
+        period: the law in force on the purchase date.
+        support: the buyer's :func:`card_support_group`; ``None`` prices the
+            card for a household member of *rank* (no state support).
+        rank: the household rank (read only when *support* is ``None``).
+
+    Returns:
+        ``(gross, state)`` per month, each rounded once: ``bhyt_rate ×
+        base_salary`` (times the household factor), and the group's share of it.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> period = default_law().at(dt.date(2025, 1, 1))
+    >>> card_monthly(period, None, 2), card_monthly(period, card_support_group(period, {Category.POOR}), 1)
+    ((73710, 0), (105300, 105300))
+    """
+    first = period.rate("bhyt_rate") * period.amount("base_salary")
+    if support is None:
+        return round_half_up(first * household_factor(period, rank)), 0
+    gross = round_half_up(first)
+    return gross, round_half_up(gross * support[1])
+
+
+def book_support_group(period: LawPeriod, categories: Iterable[Category]) -> tuple[str, Fraction]:
+    """The voluntary-SI state-support group of a participant in *categories*, and its rate.
+
+    The single group with the highest rate in ``vsi_state_support`` among
+    their categories and ``"other"`` (the first listed wins a tie); no
+    listed group gives ``("other", 0)``.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> period = default_law().at(dt.date(2026, 1, 1))
+    >>> book_support_group(period, {Category.NEAR_POOR}), book_support_group(period, set())
+    (('near_poor', Fraction(2, 5)), ('other', Fraction(1, 5)))
+    """
+    keys = {c.value for c in categories} | {OTHER_GROUP}
+    group, share = OTHER_GROUP, Fraction(0)
+    for key, rate in period.rates("vsi_state_support"):
+        if key in keys and rate > share:
+            group, share = key, rate
+    return group, share
+
+
+def book_monthly_support(period: LawPeriod, share: Fraction) -> tuple[int, int]:
+    """The state's monthly support of a voluntary-SI book at rate *share*, and the top-ups' base.
+
+    Returns:
+        ``(state, base)`` per month: ``share × vsi_rate × vsi_income_floor``
+        rounded once, and ``vsi_rate × vsi_income_floor`` rounded (what a
+        :class:`LocalSupport` rate applies to), whatever income is chosen.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> book_monthly_support(default_law().at(dt.date(2026, 1, 1)), Fraction(3, 10))
+    (99000, 330000)
+    """
+    rate = period.rate("vsi_rate")
+    floor = period.amount("vsi_income_floor")
+    return round_half_up(share * rate * floor), round_half_up(rate * floor)
+
+
 def _price_card(
     card: HealthCard,
     categories: frozenset[Category],
@@ -349,39 +518,28 @@ def _price_card(
     _check_months(period, "bhyt_payment_months", card, on)
     base = period.amount("base_salary")
     rate = period.rate("bhyt_rate")
-    first = rate * base
     lines = [_line(period, "base_salary", base, "VND/month"), _line(period, "bhyt_rate", rate, "rate")]
-    best: tuple[str, Fraction, str] | None = None
-    for table_name in ("bhyt_state_support", "bhyt_fully_state_paid"):
-        for key, share in period.rates(table_name):
-            if key in categories and (best is None or share > best[1]):
-                best = (key, share, table_name)
+    best = card_support_group(period, categories)
+    gross_m, state_m = card_monthly(period, best, card.household_rank)
     if best is None:
         group = HOUSEHOLD_GROUP
-        factors = period.rates("bhyt_household_factors")
-        ranks = factors.keys()
-        rank_key = str(card.household_rank) if str(card.household_rank) in ranks else ranks[-1]
-        factor = factors[rank_key]
-        gross_m = round_half_up(first * factor)
+        factor = household_factor(period, card.household_rank)
         lines.append(
             _line(period, "bhyt_household_factors", factor, "rate", f"người thứ {card.household_rank}")
         )
         formula = f"{_pct(rate)} × {format_vnd(base)} × {_pct(factor)}"
-        state_m = 0
     else:
-        group, share, table_name = best
-        gross_m = round_half_up(first)
+        group = best[0]
         formula = f"{_pct(rate)} × {format_vnd(base)}"
-        state_m = round_half_up(gross_m * share)
     lines.append(
         _money("monthly_gross", "Mức đóng/tháng", "Contribution per month", gross_m, formula, "VND/month")
     )
     if best is not None:
+        _, share, table_name = best
         lines.append(
             _state_line(group, share, state_m, f"{_pct(share)} × {format_vnd(gross_m)}", period, table_name)
         )
-    groups = (*sorted(c.value for c in categories), OTHER_GROUP)
-    local_m, local_lines = _local(supports, groups, gross_m, gross_m - state_m)
+    local_m, local_lines = _local(supports, support_groups(categories), gross_m, gross_m - state_m)
     lines.extend(local_lines)
     return _Priced(group, card.months, gross_m, state_m, local_m, tuple(lines))
 
@@ -428,13 +586,8 @@ def _price_book(
             "VND/month",
         ),
     ]
-    keys = {c.value for c in categories} | {OTHER_GROUP}
-    group, share = OTHER_GROUP, Fraction(0)
-    for key, r in period.rates("vsi_state_support"):
-        if key in keys and r > share:
-            group, share = key, r
-    support_base = round_half_up(rate * floor)
-    state_m = round_half_up(share * rate * floor)
+    group, share = book_support_group(period, categories)
+    state_m, support_base = book_monthly_support(period, share)
     cap = period.amount("vsi_support_max_months")
     supported = max(0, min(book.months, cap - used_months))
     lines.append(
@@ -460,8 +613,7 @@ def _price_book(
             status=cap_entry.status,
         )
     )
-    groups = (*sorted(c.value for c in categories), OTHER_GROUP)
-    local_m, local_lines = _local(supports, groups, support_base, gross_m - state_m)
+    local_m, local_lines = _local(supports, support_groups(categories), support_base, gross_m - state_m)
     lines.extend(local_lines)
     return _Priced(group, supported, gross_m, state_m, local_m, tuple(lines))
 
