@@ -211,3 +211,19 @@ def test_kinds_and_links_are_typed() -> None:
     assert LAW.amount("base_salary", on=dt.date(2025, 1, 1)) == 2_340_000
     with pytest.raises(ansinh.InvalidValueError):
         LAW.rate("base_salary", on=dt.date(2025, 1, 1))
+
+
+def test_laws_and_periods_pickle() -> None:
+    import pickle
+
+    amended = LAW.amend("base_salary", 2_800_000, effective=dt.date(2027, 7, 1), source="scenario")
+    for law in (LAW, amended):
+        back = pickle.loads(pickle.dumps(law))
+        assert back == law
+        assert back.value("base_salary", on=dt.date(2027, 7, 1)) == law.value(
+            "base_salary", on=dt.date(2027, 7, 1)
+        )
+        period = law.at(dt.date(2026, 1, 5))
+        again = pickle.loads(pickle.dumps(period))
+        assert again == period
+        assert again.amount("vsi_income_floor") == 1_500_000

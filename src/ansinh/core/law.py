@@ -446,6 +446,10 @@ class Law:
         object.__setattr__(self, "_change_dates", tuple(sorted(changes)))
         self._check_links()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The index is derived: a pickle holds the fields only and rebuilds it.
+        return (Law, (self.parameters, self.name, self.amendments))
+
     def _check_links(self) -> None:
         for p in self.parameters:
             for v in p.values:
@@ -798,6 +802,10 @@ class LawPeriod:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_by_name", types.MappingProxyType({v.name: v for v in self.values}))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The index is derived: a pickle holds the fields only and rebuilds it.
+        return (_make_period, (self.law_name, self.start, self.end, self.values, self.missing))
+
     @property
     def names(self) -> tuple[str, ...]:
         """The names of the parameters in force, in the law's order."""
@@ -857,6 +865,17 @@ class LawPeriod:
     def status(self, name: str) -> SourceStatus:
         """The status of *name* (the weakest along its links)."""
         return self.entry(name).status
+
+
+def _make_period(
+    law_name: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    values: tuple[LawValue, ...],
+    missing: tuple[_Missing, ...],
+) -> LawPeriod:
+    """A :class:`LawPeriod` from its fields (what a pickle of one holds)."""
+    return LawPeriod(law_name=law_name, start=start, end=end, values=values, missing=missing)
 
 
 @functools.lru_cache(maxsize=256)
