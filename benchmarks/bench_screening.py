@@ -21,6 +21,7 @@ from ansinh.core.eligibility import screen
 from ansinh.core.people import Category, Person
 from ansinh.core.products import HealthCard
 from ansinh.core.provinces import former_provinces, provinces
+from ansinh.data import default_law
 from ansinh.io.roster import load_roster
 
 HEADER = [
@@ -107,7 +108,7 @@ def main(n: int = 100_000, repeat: int = 3) -> None:
             t0, c0 = time.perf_counter(), time.process_time()
             roster = load_roster(path)
             t1, c1 = time.perf_counter(), time.process_time()
-            result = screen(roster, HealthCard(months=12), on=dt.date(2026, 1, 10))
+            result = screen(roster, HealthCard(months=12), on=dt.date(2026, 1, 10), law=default_law())
             t2, c2 = time.perf_counter(), time.process_time()
             wall.append((t1 - t0, t2 - t1))
             cpu.append((c1 - c0, c2 - c1))
