@@ -32,14 +32,19 @@ from typing import Final, Protocol, TypeAlias
 from ansinh.core.campaign import Campaign
 from ansinh.core.dates import check_date
 from ansinh.core.eligibility.card_start import card_start
-from ansinh.core.eligibility.priority import check_parts, in_difficult_circumstances, priority, ranking_key
+from ansinh.core.eligibility.priority import (
+    check_parts,
+    context_priority,
+    in_difficult_circumstances,
+    ranking_key,
+)
 from ansinh.core.eligibility.rules import builtin_rules, tet_dates
 from ansinh.core.eligibility.thresholds import vsi_min_age
 from ansinh.core.eligibility.values import CheckContext, Decision, PriorityParts, Reason, Rule, Screening
 from ansinh.core.law import Law
 from ansinh.core.people import Category, Person
-from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
-from ansinh.exceptions import InvalidPersonError, InvalidValueError
+from ansinh.core.products import HealthCard, Product, SocialBook, TetGift
+from ansinh.exceptions import InvalidValueError
 
 __all__ = ["check", "screen"]
 
@@ -60,21 +65,8 @@ def _check_rules(rules: object) -> tuple[Rule, ...]:
     return tuple(out)
 
 
-def _check_person(person: object) -> Person:
-    if not isinstance(person, Person):
-        raise InvalidValueError("person", person, "an ansinh.Person")
-    stay = person.hospital_stay
-    if stay is not None and (
-        not isinstance(stay, tuple)
-        or len(stay) != 2
-        or not all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in stay)
-    ):
-        raise InvalidPersonError("hospital_stay", stay, "None or (admission, discharge) datetime.date pair")
-    return person
-
-
 def _check_args(product: object, on: object, campaign: object, law: object) -> None:
-    if not isinstance(product, HealthCard | SocialBook | TetGift):
+    if not isinstance(product, (HealthCard, SocialBook, TetGift)):
         raise InvalidValueError("product", product, "a HealthCard, SocialBook or TetGift")
     check_date("on", on)
     if campaign is not None and not isinstance(campaign, Campaign):
@@ -85,14 +77,21 @@ def _check_args(product: object, on: object, campaign: object, law: object) -> N
         raise InvalidValueError("law", law, "an ansinh.Law")
 
 
-# The facts of a decision are (name, text) pairs made from a few values each; equal values share
-# one immutable pair (bounded caches), so a screening of many people holds few distinct pairs.
+# The facts of a decision are (name, text) pairs, made once per value and shared by every decision
+# that has it (bounded caches of immutable pairs): a screening of many people holds few of them.
 _CACHE: Final = 4096
+_YES: Final = "yes"
+_NO: Final = "no"
 
 
 @functools.lru_cache(maxsize=_CACHE)
 def _fact(name: str, text: str) -> Fact:
     return (name, text)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _age_fact(age: int) -> Fact:
+    return ("age", str(age))
 
 
 @functools.lru_cache(maxsize=_CACHE)
@@ -110,39 +109,34 @@ def _span_fact(name: str, first: dt.date, last: dt.date) -> Fact:
     return (name, f"{first.isoformat()}/{last.isoformat()}")
 
 
-def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
-
-
 def _facts(ctx: CheckContext, valid_from: dt.date | None) -> Facts:
     """What the decision used, as text (never an identifier)."""
     p = ctx.person
     campaign = ctx.campaign
     head = (
-        _fact("age", str(ctx.age)),
+        _age_fact(ctx.age),
         _fact("province", p.province),
         _categories_fact(p.categories),
-        _fact("difficult_circumstances", _yes(in_difficult_circumstances(p))),
+        _fact("difficult_circumstances", _YES if in_difficult_circumstances(p) else _NO),
         _fact(
             "campaign_province",
             "national" if campaign is None or campaign.province is None else campaign.province,
         ),
     )
-    kind = ctx.product.kind
-    if kind is ProductKind.HEALTH_CARD:
+    if isinstance(ctx.product, HealthCard):
         return (
             *head,
             _date_fact("bhyt_valid_until", p.bhyt_valid_until),
             _span_fact("gift_period", ctx.on, ctx.gift_end),
             _date_fact("valid_from", valid_from),
         )
-    if kind is ProductKind.SOCIAL_BOOK:
+    if isinstance(ctx.product, SocialBook):
         return (
             *head,
-            _fact("vietnamese_citizen", _yes(p.vietnamese_citizen)),
+            _fact("vietnamese_citizen", _YES if p.vietnamese_citizen else _NO),
             _fact("vsi_min_age", str(vsi_min_age(ctx.period).value)),
-            _fact("compulsory_si", _yes(p.compulsory_si)),
-            _fact("receives_pension", _yes(p.receives_pension)),
+            _fact("compulsory_si", _YES if p.compulsory_si else _NO),
+            _fact("receives_pension", _YES if p.receives_pension else _NO),
         )
     stay = p.hospital_stay
     return (
@@ -168,7 +162,7 @@ def _decide(ctx: CheckContext, rules: tuple[Rule, ...], extra_priority: Priority
         reasons.append(reason)
         eligible = eligible and not reason.blocking
     valid_from = None
-    if ctx.product.kind is ProductKind.HEALTH_CARD:
+    if isinstance(ctx.product, HealthCard):
         valid_from = card_start(ctx.person.bhyt_valid_until, ctx.on, period=ctx.period).valid_from
     return Decision(
         person=ctx.person,
@@ -177,7 +171,7 @@ def _decide(ctx: CheckContext, rules: tuple[Rule, ...], extra_priority: Priority
         eligible=eligible,
         reasons=tuple(reasons),
         valid_from=valid_from,
-        priority=priority(ctx.person, on=ctx.on, extra=extra_priority),
+        priority=context_priority(ctx, extra_priority),
         facts=_facts(ctx, valid_from),
     )
 
@@ -214,7 +208,7 @@ def check(
         NotInForceError: the law has no value the product's rules need on that date.
     """
     _check_args(product, on, campaign, law)
-    ctx = CheckContext(person=_check_person(person), product=product, on=on, campaign=campaign, law=law)
+    ctx = CheckContext(person=person, product=product, on=on, campaign=campaign, law=law)
     return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), ())
 
 
@@ -272,7 +266,7 @@ def screen(
     good: list[Decision] = []
     bad: list[Decision] = []
     for person in items:
-        ctx = CheckContext(person=_check_person(person), product=product, on=on, campaign=campaign, law=law)
+        ctx = CheckContext(person=person, product=product, on=on, campaign=campaign, law=law)
         extra = check_parts(extra_priority(person), field="extra_priority") if extra_priority else ()
         d = _decide(ctx, all_rules, extra)
         (good if d.eligible else bad).append(d)

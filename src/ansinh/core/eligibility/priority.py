@@ -61,7 +61,7 @@ from ansinh.core.people import Category, Person, age_on
 from ansinh.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
-    from ansinh.core.eligibility.values import Decision
+    from ansinh.core.eligibility.values import CheckContext, Decision
 
 __all__ = [
     "DIFFICULT_CATEGORIES",
@@ -70,6 +70,7 @@ __all__ = [
     "YOUNG_AGE",
     "category_parts",
     "check_parts",
+    "context_priority",
     "difficult_categories",
     "in_difficult_circumstances",
     "part_label",
@@ -178,7 +179,7 @@ def in_difficult_circumstances(person: Person) -> bool:
     True when the review set the flag, or when a category is one of
     :data:`DIFFICULT_CATEGORIES`.
     """
-    return person.difficult_circumstances or difficult_categories(person.categories)
+    return person.difficult_circumstances or not person.categories.isdisjoint(DIFFICULT_CATEGORIES)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -255,8 +256,20 @@ def priority(person: Person, *, on: dt.date, extra: PriorityParts = ()) -> Prior
     if not isinstance(person, Person):
         raise InvalidValueError("person", person, "an ansinh.Person")
     check_date("on", on)
+    return _priority(person, age_on(person.date_of_birth, on), on, check_parts(extra) if extra else ())
+
+
+def context_priority(ctx: CheckContext, extra: PriorityParts = ()) -> Priority:
+    """:func:`priority` of the context's person on its date (the age the context holds).
+
+    Raises:
+        InvalidValueError: *extra* is malformed.
+    """
+    return _priority(ctx.person, ctx.age, ctx.on, check_parts(extra) if extra else ())
+
+
+def _priority(person: Person, age: int, on: dt.date, extra: PriorityParts) -> Priority:
     until = person.bhyt_valid_until
-    age = age_on(person.date_of_birth, on)
     base = _builtin_priority(
         person.categories,
         person.difficult_circumstances,
@@ -264,9 +277,7 @@ def priority(person: Person, *, on: dt.date, extra: PriorityParts = ()) -> Prior
         age < YOUNG_AGE,
         until is None or until < on,
     )
-    if not extra:
-        return base
-    return Priority.of(base.parts + check_parts(extra))
+    return Priority.of(base.parts + extra) if extra else base
 
 
 def ranking_key(decision: Decision) -> tuple[int, dt.date, str]:

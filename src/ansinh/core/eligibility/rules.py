@@ -130,24 +130,21 @@ ALREADY_INSURED: Final = BuiltinRule(
 
 
 @functools.lru_cache(maxsize=_CACHE)
-def _state_paid(category: Category, citation: Citation) -> Reason:
-    return Reason(
-        "STATE_PAID_IN_FULL",
-        True,
-        f"Thuộc nhóm được ngân sách nhà nước đóng 100% BHYT ({category.label_vi}).",
-        f"In a group whose health insurance the state pays in full ({category.label_en}).",
-        citation,
-    )
+def _state_paid(period: LawPeriod, categories: frozenset[Category]) -> Reason | None:
+    for category, citation in state_paid_groups(period):
+        if category in categories:
+            return Reason(
+                "STATE_PAID_IN_FULL",
+                True,
+                f"Thuộc nhóm được ngân sách nhà nước đóng 100% BHYT ({category.label_vi}).",
+                f"In a group whose health insurance the state pays in full ({category.label_en}).",
+                citation,
+            )
+    return None
 
 
 def _check_state_paid(ctx: CheckContext) -> Reason | None:
-    groups = state_paid_groups(ctx.period)
-    categories = ctx.person.categories
-    if categories:
-        for category, citation in groups:
-            if category in categories:
-                return _state_paid(category, citation)
-    return None
+    return _state_paid(ctx.period, ctx.person.categories)
 
 
 STATE_PAID_IN_FULL: Final = BuiltinRule(
@@ -157,23 +154,23 @@ STATE_PAID_IN_FULL: Final = BuiltinRule(
 
 
 @functools.lru_cache(maxsize=_CACHE)
-def _child(under: int, citation: Citation, age: int) -> Reason:
+def _child(period: LawPeriod, age: int) -> Reason | None:
+    limit = child_state_paid_age(period)
+    if limit is None or age >= limit.value:
+        return None
     return Reason(
         "STATE_PAID_CHILD_UNDER_6",
         True,
-        f"Trẻ em dưới {under} tuổi ({age} tuổi) được ngân sách nhà nước đóng BHYT "
+        f"Trẻ em dưới {limit.value} tuổi ({age} tuổi) được ngân sách nhà nước đóng BHYT "
         "(quy định của Luật BHYT; chưa được xác nhận trong nguồn của dự án).",
-        f"Children under {under} (this one is {age}) get their card from the state "
+        f"Children under {limit.value} (this one is {age}) get their card from the state "
         "(HI Law; not confirmed in the project's sources).",
-        citation,
+        limit.citation,
     )
 
 
 def _check_child(ctx: CheckContext) -> Reason | None:
-    limit = child_state_paid_age(ctx.period)
-    if limit is None or ctx.age >= limit.value:
-        return None
-    return _child(limit.value, limit.citation, ctx.age)
+    return _child(ctx.period, ctx.age)
 
 
 STATE_PAID_CHILD_UNDER_6: Final = BuiltinRule(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Literal, Protocol, TypeAlias, runtime_checkable
+from typing import Final, Literal, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
@@ -26,7 +26,7 @@ from ansinh.core.eligibility.card_start import gift_end
 from ansinh.core.law import Citation, Law, LawPeriod
 from ansinh.core.people import Person, age_on
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift
-from ansinh.exceptions import InvalidValueError
+from ansinh.exceptions import InvalidPersonError, InvalidValueError
 
 __all__ = [
     "BuiltinRule",
@@ -42,6 +42,8 @@ __all__ = [
 
 PriorityParts: TypeAlias = tuple[tuple[str, int], ...]
 """Parts of a priority score: ``(code, points)`` pairs."""
+
+_PRODUCTS: Final = (HealthCard, SocialBook, TetGift)
 
 
 @attrs.frozen
@@ -110,6 +112,7 @@ class CheckContext:
 
     Raises:
         InvalidValueError: a field has the wrong type.
+        InvalidPersonError: the person's ``hospital_stay`` is not a pair of dates.
 
     >>> import datetime as dt
     >>> from ansinh.core.products import HealthCard
@@ -137,7 +140,14 @@ class CheckContext:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.person, Person):
             raise InvalidValueError("person", self.person, "an ansinh.Person")
-        if not isinstance(self.product, HealthCard | SocialBook | TetGift):
+        stay = self.person.hospital_stay
+        if stay is not None and (
+            not isinstance(stay, tuple) or len(stay) != 2 or not all(is_date(d) for d in stay)
+        ):
+            raise InvalidPersonError(
+                "hospital_stay", stay, "None or (admission, discharge) datetime.date pair"
+            )
+        if not isinstance(self.product, _PRODUCTS):
             raise InvalidValueError("product", self.product, "a HealthCard, SocialBook or TetGift")
         if not is_date(self.on):
             raise InvalidValueError("on", self.on, "a datetime.date")
@@ -195,19 +205,16 @@ class FunctionRule:
 class BuiltinRule:
     """A rule shipped with ansinh: a code, what it checks, and the function that checks it.
 
-    The rules and their texts are in :mod:`ansinh.core.eligibility.rules`.
+    :attr:`evaluate` is the function itself, so a check calls the rule
+    directly.  The rules and their texts are in :mod:`ansinh.core.eligibility.rules`.
     """
 
     code: str
     """The rule's code (the code of the blocking reason it gives, or ``CARD_START``)."""
     description: str
     """What the rule checks, in English."""
-    func: Callable[[CheckContext], Reason | None] = attrs.field(repr=False)
-    """Called with the context; returns a reason or ``None``."""
-
-    def evaluate(self, ctx: CheckContext) -> Reason | None:
-        """The reason this rule gives for *ctx*, or ``None``."""
-        return self.func(ctx)
+    evaluate: Callable[[CheckContext], Reason | None] = attrs.field(repr=False)
+    """The rule: called with the context, it returns the reason the rule gives, or ``None``."""
 
 
 @attrs.frozen(kw_only=True)
