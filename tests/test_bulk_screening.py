@@ -15,6 +15,7 @@ from hypothesis import strategies as st  # noqa: E402
 from ansinh.bulk import make_screen_plan, screen_table  # noqa: E402
 from ansinh.core.campaign import Campaign  # noqa: E402
 from ansinh.core.eligibility import CheckContext, FunctionRule, Reason, check  # noqa: E402
+from ansinh.core.law import Law  # noqa: E402
 from ansinh.core.people import Category, Person  # noqa: E402
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift  # noqa: E402
 from ansinh.data import default_law  # noqa: E402
@@ -220,3 +221,41 @@ def test_table_level_errors() -> None:
             not_a_product,
             on=dt.date(2026, 1, 1),
         )
+
+
+_NO_CHILD_AGE = Law(tuple(p for p in default_law().parameters if p.name != "bhyt_child_state_paid_age"))
+
+
+def test_a_law_without_the_child_age_blocks_no_child_in_either_path() -> None:
+    """Regression: bulk used to default the child age to 6 where check() had no such group."""
+    on = dt.date(2026, 1, 10)
+    born = [dt.date(2022, 3, 1), dt.date(2020, 1, 11), dt.date(2020, 1, 10), dt.date(1970, 1, 1)]
+    table = pa.table(
+        {
+            "date_of_birth": pa.array(born, pa.date32()),
+            "province": ["01"] * 4,
+            "categories": ["child"] * 4,
+        }
+    )
+    card = HealthCard(months=12)
+    result = screen_table(table, card, on=on, law=_NO_CHILD_AGE)
+    with_age = screen_table(table, card, on=on, law=default_law())
+    assert result.column("eligible").to_pylist() == [True, True, True, True]
+    assert with_age.column("eligible").to_pylist() == [False, False, True, True]
+    for i, day in enumerate(born):
+        person = Person(id="p", full_name="P", date_of_birth=day, province="01", categories={Category.CHILD})
+        d = check(person, card, on=on, law=_NO_CHILD_AGE)
+        assert "STATE_PAID_CHILD_UNDER_6" not in d.codes
+        assert _got(result, i) == (d.eligible, ";".join(d.codes), d.valid_from, d.priority.score, None)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(people, min_size=1, max_size=25), product=products, on=days)
+def test_screen_equals_check_for_a_law_without_the_child_age(
+    rows: list[dict[str, Any]], product: Product, on: dt.date
+) -> None:
+    rows = [_relative(r, on) for r in rows]
+    assert make_screen_plan(product, on=on, law=_NO_CHILD_AGE).vectorised
+    result = screen_table(_table(rows, True), product, on=on, law=_NO_CHILD_AGE)
+    for i, row in enumerate(rows):
+        assert _got(result, i) == _expected(row, product, on, law=_NO_CHILD_AGE), (i, row)

@@ -15,8 +15,6 @@ from ansinh.core.eligibility import (
     CheckContext,
     Decision,
     FunctionRule,
-    Priority,
-    PriorityParts,
     Reason,
     Rule,
     add_months,
@@ -528,29 +526,7 @@ def test_not_in_force_is_an_ansinh_error() -> None:
         check(person(), BOOK, on=D(2010, 1, 1), law=LAW)
 
 
-# ------------------------------------------------ fast paths of screen() (same results) ---
-
-
-@settings(max_examples=80)
-@given(
-    ps=st.lists(valid_people(on=ON), max_size=10),
-    product=st.sampled_from(
-        [HealthCard(months=3), HealthCard(months=6), HealthCard(months=12), SocialBook(months=12)]
-    ),
-    on=st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 12, 31)),
-    campaign=st.sampled_from([None, CAMPAIGN, HUNG_YEN]),
-    extra=st.sampled_from([(), (("COMMUNE_X", 5),), (("PENALTY", -50),)]),
-)
-def test_fast_decisions_equal_the_general_ones(
-    ps: list[Person], product: Product, on: dt.date, campaign: Campaign | None, extra: PriorityParts
-) -> None:
-    from ansinh.core.eligibility import _FAST, _decide, _Run
-
-    law = default_law()
-    fast, general = _Run(product, on, campaign, law), _Run(product, on, campaign, law)
-    decide = _FAST[product.kind]
-    for p in ps + ps:  # the second pass meets the parts cached by the first
-        assert decide(fast, p, extra) == _decide(general, p, (), extra)
+# ----------------------------------------------------------------- screen() ---
 
 
 @settings(max_examples=40)
@@ -562,42 +538,3 @@ def test_screen_is_check_on_each_person_sorted_by_ranking_key(
     each = sorted((check(p, CARD, on=ON, campaign=campaign, law=LAW) for p in ps), key=ranking_key)
     assert list(s.eligible) == [d for d in each if d.eligible]
     assert list(s.ineligible) == [d for d in each if not d.eligible]
-
-
-@given(
-    specs=st.lists(
-        st.tuples(st.integers(-(10**12), 10**12), st.dates(), st.sampled_from(["a", "b", "B", "a1"])),
-        max_size=30,
-    )
-)
-def test_rank_sorted_is_a_stable_sort_by_ranking_key(specs: list[tuple[int, dt.date, str]]) -> None:
-    from ansinh.core.eligibility import _rank_sorted
-
-    decisions = [
-        Decision(
-            person=Person(id=pid, full_name="A", date_of_birth=born, province="01"),
-            product=CARD,
-            on=ON,
-            eligible=True,
-            reasons=(),
-            valid_from=None,
-            priority=Priority.of((("X", score),)),
-            facts=(),
-        )
-        for score, born, pid in specs
-    ]
-    expected = sorted(decisions, key=ranking_key)
-    assert [id(d) for d in _rank_sorted(list(decisions))] == [id(d) for d in expected]
-
-
-def test_new_decision_equals_the_constructor() -> None:
-    from ansinh.core.eligibility import _new_decision
-
-    d = check(person(), CARD, on=ON, law=LAW)
-    names = [a.name for a in attrs.fields(Decision)]
-    assert _new_decision.__code__.co_varnames[: _new_decision.__code__.co_argcount] == tuple(names)
-    built = _new_decision(*(getattr(d, n) for n in names))
-    assert type(built) is Decision
-    assert built == d
-    assert hash(built) == hash(d)
-    assert repr(built) == repr(d)

@@ -6,9 +6,15 @@ decides that person for the same product, date and campaign: the same
 start (``valid_from``) and the same priority score.
 
 The built-in rules of health cards and social books are evaluated on whole
-columns: the law values they read are constant for the call (one date), the
-age tests become comparisons of birth dates against precomputed thresholds,
-and category tests become lookups by category class.  Tết gifts, extra
+columns.  Every threshold is read from the core, from the same law period
+(``law.at(on)``) and through the same functions the scalar rules call
+(:mod:`ansinh.core.eligibility.thresholds`, the card start of
+:mod:`ansinh.core.eligibility.card_start`, the points and difficult
+categories of :mod:`ansinh.core.eligibility.priority`), never re-derived
+here: the age tests become comparisons of birth dates against the latest
+birth date old enough, the card start a comparison of the card's end with
+:func:`~ansinh.core.eligibility.card_start.last_break_end`, and category
+tests lookups by category class.  Tết gifts, extra
 ``rules=`` (a province's own) and rows whose person data is malformed go
 through the scalar :func:`~ansinh.core.eligibility.check` one row at a time —
 correct, but much slower.  If the built-in rule list of
@@ -39,9 +45,18 @@ from ansinh.bulk._input import (
     to_table,
 )
 from ansinh.bulk._law_tables import day_number
-from ansinh.core import eligibility as _elig
 from ansinh.core.campaign import Campaign
-from ansinh.core.law import Law
+from ansinh.core.eligibility import Rule, builtin_rules, check
+from ansinh.core.eligibility.card_start import card_start, gift_end, last_break_end
+from ansinh.core.eligibility.priority import (
+    OLD_AGE,
+    YOUNG_AGE,
+    category_parts,
+    difficult_categories,
+    part_points,
+)
+from ansinh.core.eligibility.thresholds import child_state_paid_age, state_paid_groups, vsi_min_age
+from ansinh.core.law import Law, LawPeriod
 from ansinh.core.people import Category, Person, age_on
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.exceptions import AnsinhError, InvalidValueError
@@ -121,18 +136,25 @@ class ScreenPlan:
     on: dt.date
     campaign: Campaign | None
     law: Law
-    rules: tuple[_elig.Rule, ...]
+    rules: tuple[Rule, ...]
     vectorised: bool
     """False: every row takes the scalar path (Tết gift, extra rules, unknown built-ins)."""
     gift_end: int = 0
+    """Day number of the gift period's last day."""
     break_limit: int = 0
     """Last day a card may have ended on and still count as a break (not continuous)."""
-    waiting_days: int = 0
+    first_valid: int = 0
+    """Day number a first-participation card (no card, or after a break) starts on."""
     child_birth: int = 0
+    """Latest birth day of a person old enough not to be a state-paid child (no such group: the last day)."""
     min_age_birth: int = 0
+    """Latest birth day of a person old enough for a social book."""
     birth_60: int = 0
+    """Latest birth day of a person aged 60 or over (priority)."""
     birth_16: int = 0
+    """Latest birth day of a person aged 16 or over (priority)."""
     fully_paid: frozenset[Category] = frozenset()
+    """The groups whose health card the state pays in full."""
 
 
 def make_screen_plan(
@@ -141,7 +163,7 @@ def make_screen_plan(
     on: dt.date,
     campaign: Campaign | None = None,
     law: Law | None = None,
-    rules: Iterable[_elig.Rule] = (),
+    rules: Iterable[Rule] = (),
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
 ) -> ScreenPlan:
     """Prepare the law values :func:`screen_table` reads, once.
@@ -177,51 +199,31 @@ def make_screen_plan(
                 "rules", r, "a Rule: an object with a str code and an evaluate(ctx) method"
             )
     kind = product.kind
-    builtins = tuple(r.code for r in _elig.builtin_rules(kind))
+    builtins = tuple(r.code for r in builtin_rules(kind))
     known = {ProductKind.HEALTH_CARD: _CARD_RULES, ProductKind.SOCIAL_BOOK: _BOOK_CODES}.get(kind)
     vectorised = not extra and known is not None and builtins == known
     plan = ScreenPlan(product=product, on=on, campaign=campaign, law=law, rules=extra, vectorised=vectorised)
-    # The law values, read the way the scalar rules read them (this raises NotInForceError like check()).
-    probe = Person(id="probe", full_name="probe", date_of_birth=dt.date(1980, 1, 1), province="01")
-    decision = _elig.check(probe, product, on=on, campaign=campaign, law=law, rules=())
-    if not vectorised:
-        return plan
-    waiting = int(law.amount("bhyt_waiting_days", on=on))
-    breaks = int(law.amount("bhyt_break_months", on=on))
-    fully: set[Category] = set()
-    for table in ("bhyt_state_support", "bhyt_fully_state_paid"):
-        for key, share in law.rates(table, on=on):
-            if share == 1 and key in {c.value for c in Category}:
-                fully.add(Category(key))
-    child_age = (
-        law.amount("bhyt_child_state_paid_age", on=on) if "bhyt_child_state_paid_age" in law.names else 6
-    )
-    # last end day u with add_months(u + 1, breaks) <= on (a break); add_months is monotone
-    lo, hi = _MIN_DAY - 1, day_number(on)
-    epoch = dt.date(1970, 1, 1)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        resumed = epoch + dt.timedelta(days=mid + 1)
-        if _elig.add_months(resumed, breaks) <= on:
-            lo = mid
-        else:
-            hi = mid - 1
-    gift_end = on if not product.months else _elig.add_months(on, product.months) - dt.timedelta(days=1)
-    del decision
-    return attrs.evolve(
-        plan,
-        gift_end=day_number(gift_end),
-        break_limit=lo,
-        waiting_days=waiting,
-        child_birth=_latest_birth(on, child_age),
-        min_age_birth=_latest_birth(on, law.amount("vsi_min_age", on=on)),
-        birth_60=_latest_birth(on, 60),
-        birth_16=_latest_birth(on, 16),
-        fully_paid=frozenset(fully),
-    )
+    # The thresholds the scalar rules read, from the same functions and the same law period; reading
+    # them here raises NotInForceError as check() would, even when every row takes the scalar path.
+    period = law.at(on)
+    if kind is ProductKind.HEALTH_CARD:
+        plan = attrs.evolve(plan, **_card_thresholds(product, on, period))
+    elif kind is ProductKind.SOCIAL_BOOK:
+        plan = attrs.evolve(plan, min_age_birth=_latest_birth(on, vsi_min_age(period).value))
+    return attrs.evolve(plan, birth_60=_latest_birth(on, OLD_AGE), birth_16=_latest_birth(on, YOUNG_AGE))
 
 
-_POINTS: Final[dict[str, int]] = {code: pts for code, pts, _, _ in _elig.PRIORITY_TABLE}
+def _card_thresholds(product: Product, on: dt.date, period: LawPeriod) -> dict[str, Any]:
+    """The health-card fields of a :class:`ScreenPlan`, from the core's card-start and threshold functions."""
+    cutoff = last_break_end(on, period=period)
+    child = child_state_paid_age(period)
+    return {
+        "gift_end": day_number(gift_end(on, product.months)),
+        "break_limit": _MIN_DAY - 1 if cutoff is None else day_number(cutoff),
+        "first_valid": day_number(card_start(None, on, period=period).valid_from),
+        "child_birth": _MAX_DAY if child is None else _latest_birth(on, child.value),
+        "fully_paid": frozenset(category for category, _ in state_paid_groups(period)),
+    }
 
 
 def _class_tables(
@@ -231,8 +233,8 @@ def _class_tables(
     difficult = np.zeros(len(classes) + 1, dtype=bool)
     fully = np.zeros(len(classes) + 1, dtype=bool)
     for i, cats in enumerate(classes):
-        points[i] = sum(_POINTS.get(c.value.upper(), 0) for c in cats)
-        difficult[i] = not cats.isdisjoint(_elig.DIFFICULT_CATEGORIES)
+        points[i] = sum(pts for _, pts in category_parts(cats))
+        difficult[i] = difficult_categories(cats)
         fully[i] = not cats.isdisjoint(plan.fully_paid)
     return points, difficult, fully
 
@@ -323,13 +325,13 @@ def _screen_batch(
     score = points.astype(np.int32).take(cls, mode="clip")
     if flag.any():
         mask &= ~(flag * nd_bit)
-        score += flag * np.int32(_POINTS["DIFFICULT_CIRCUMSTANCES"])
+        score += flag * np.int32(part_points("DIFFICULT_CIRCUMSTANCES"))
     if outside.any():
         mask |= outside * np.int16(1 << (3 if card else 4))
     old = dob <= plan.birth_60
-    score += old * np.int32(_POINTS["AGE_60_PLUS"])
-    score += ((dob > plan.birth_16) & ~old) * np.int32(_POINTS["AGE_UNDER_16"])
-    score += (until < on) * np.int32(_POINTS["UNINSURED"])  # no card (the sentinel) counts too
+    score += old * np.int32(part_points("AGE_60_PLUS"))
+    score += ((dob > plan.birth_16) & ~old) * np.int32(part_points("AGE_UNDER_16"))
+    score += (until < on) * np.int32(part_points("UNINSURED"))  # no card (the sentinel) counts too
     if card:
         renewal = until >= on
         mask |= until >= plan.gift_end
@@ -339,9 +341,8 @@ def _screen_batch(
         mask |= waiting_start * np.int16(1 << 6)
         continuous = ~renewal & ~waiting_start
         mask |= continuous * np.int16(1 << 7)
-        waiting = min(on + plan.waiting_days, _MAX_DAY)
         next_day = np.minimum(until, _MAX_DAY - 1) + 1
-        out.valid_from[sl] = np.where(renewal, next_day, np.where(continuous, on, waiting))
+        out.valid_from[sl] = np.where(renewal, next_day, np.where(continuous, on, plan.first_valid))
         blocking = _CARD_BLOCKING
     else:
         mask |= ~_flags(_col(batch, CITIZEN), n, True)
@@ -379,7 +380,7 @@ def _person(row: Mapping[str, Any]) -> Person:
 
 def _scalar(row: Mapping[str, Any], plan: ScreenPlan) -> tuple[bool, str, dt.date | None, int] | str:
     try:
-        d = _elig.check(
+        d = check(
             _person(row), plan.product, on=plan.on, campaign=plan.campaign, law=plan.law, rules=plan.rules
         )
     except AnsinhError as exc:
@@ -485,7 +486,7 @@ def screen_table(
     on: dt.date,
     campaign: Campaign | None = None,
     law: Law | None = None,
-    rules: Iterable[_elig.Rule] = (),
+    rules: Iterable[Rule] = (),
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
     plan: ScreenPlan | None = None,
 ) -> pa.Table:

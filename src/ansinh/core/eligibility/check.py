@@ -1,0 +1,278 @@
+"""Deciding: :func:`check` one person, :func:`screen` many and rank them.
+
+:func:`check` runs the built-in rules of the product
+(:func:`~ansinh.core.eligibility.rules.builtin_rules`), then the extra rules
+given (a province's), on one :class:`~ansinh.core.eligibility.values.CheckContext`,
+and says why in Vietnamese and English with the legal citation, so a clerk
+can print it on a decision.  An ineligible person is a normal answer, never
+an exception.  :func:`screen` is :func:`check` on every person, with the
+extra priority parts a province adds, sorted by
+:func:`~ansinh.core.eligibility.priority.ranking_key`.
+
+>>> import datetime as dt
+>>> from ansinh.core.people import Category, Person
+>>> from ansinh.core.products import HealthCard
+>>> p = Person(id="HY-001", full_name="Trần Văn Bình", date_of_birth=dt.date(1958, 4, 2),
+...            province="33", categories={Category.NEAR_POOR})
+>>> import ansinh
+>>> d = check(p, HealthCard(months=12), on=dt.date(2026, 1, 10), law=ansinh.default_law())
+>>> d.eligible, d.valid_from, [r.code for r in d.reasons]
+(True, datetime.date(2026, 2, 9), ['WAITING_PERIOD_30_DAYS'])
+>>> d.priority.score, d.priority.parts
+(50, (('NEAR_POOR', 30), ('AGE_60_PLUS', 10), ('UNINSURED', 10)))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable
+from typing import Final, Protocol, TypeAlias
+
+from ansinh.core.campaign import Campaign
+from ansinh.core.dates import check_date
+from ansinh.core.eligibility.card_start import card_start
+from ansinh.core.eligibility.priority import (
+    check_parts,
+    context_priority,
+    in_difficult_circumstances,
+    ranking_key,
+)
+from ansinh.core.eligibility.rules import builtin_rules, tet_dates
+from ansinh.core.eligibility.thresholds import vsi_min_age
+from ansinh.core.eligibility.values import CheckContext, Decision, PriorityParts, Reason, Rule, Screening
+from ansinh.core.law import Law
+from ansinh.core.people import Category, Person
+from ansinh.core.products import HealthCard, Product, SocialBook, TetGift
+from ansinh.exceptions import InvalidValueError
+
+__all__ = ["check", "screen"]
+
+Fact: TypeAlias = tuple[str, str]
+Facts: TypeAlias = tuple[Fact, ...]
+
+
+def _check_rules(rules: object) -> tuple[Rule, ...]:
+    if isinstance(rules, str) or not isinstance(rules, Iterable):
+        raise InvalidValueError("rules", rules, "a tuple of Rule objects (a code and an evaluate method)")
+    out: list[Rule] = []
+    for r in rules:
+        if not isinstance(getattr(r, "code", None), str) or not callable(getattr(r, "evaluate", None)):
+            raise InvalidValueError(
+                "rules", r, "a Rule: an object with a str code and an evaluate(ctx) method"
+            )
+        out.append(r)
+    return tuple(out)
+
+
+def _check_args(product: object, on: object, campaign: object, law: object) -> None:
+    if not isinstance(product, (HealthCard, SocialBook, TetGift)):
+        raise InvalidValueError("product", product, "a HealthCard, SocialBook or TetGift")
+    check_date("on", on)
+    if campaign is not None and not isinstance(campaign, Campaign):
+        raise InvalidValueError("campaign", campaign, "an ansinh Campaign or None")
+    if isinstance(product, TetGift) and (campaign is None or campaign.tet_dates is None):
+        raise InvalidValueError("campaign", campaign, "a Campaign with tet_dates, to check a Tết gift")
+    if not isinstance(law, Law):
+        raise InvalidValueError("law", law, "an ansinh.Law")
+
+
+# The facts of a decision are (name, text) pairs, made once per value and shared by every decision
+# that has it (bounded caches of immutable pairs): a screening of many people holds few of them.
+_CACHE: Final = 4096
+_YES: Final = "yes"
+_NO: Final = "no"
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _fact(name: str, text: str) -> Fact:
+    return (name, text)
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _age_fact(age: int) -> Fact:
+    return ("age", str(age))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _categories_fact(categories: frozenset[Category]) -> Fact:
+    return ("categories", ";".join(sorted(c.value for c in categories)))
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _date_fact(name: str, day: dt.date | None) -> Fact:
+    return (name, "none" if day is None else day.isoformat())
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _span_fact(name: str, first: dt.date, last: dt.date) -> Fact:
+    return (name, f"{first.isoformat()}/{last.isoformat()}")
+
+
+def _facts(ctx: CheckContext, valid_from: dt.date | None) -> Facts:
+    """What the decision used, as text (never an identifier)."""
+    p = ctx.person
+    campaign = ctx.campaign
+    head = (
+        _age_fact(ctx.age),
+        _fact("province", p.province),
+        _categories_fact(p.categories),
+        _fact("difficult_circumstances", _YES if in_difficult_circumstances(p) else _NO),
+        _fact(
+            "campaign_province",
+            "national" if campaign is None or campaign.province is None else campaign.province,
+        ),
+    )
+    if isinstance(ctx.product, HealthCard):
+        return (
+            *head,
+            _date_fact("bhyt_valid_until", p.bhyt_valid_until),
+            _span_fact("gift_period", ctx.on, ctx.gift_end),
+            _date_fact("valid_from", valid_from),
+        )
+    if isinstance(ctx.product, SocialBook):
+        return (
+            *head,
+            _fact("vietnamese_citizen", _YES if p.vietnamese_citizen else _NO),
+            _fact("vsi_min_age", str(vsi_min_age(ctx.period).value)),
+            _fact("compulsory_si", _YES if p.compulsory_si else _NO),
+            _fact("receives_pension", _YES if p.receives_pension else _NO),
+        )
+    stay = p.hospital_stay
+    return (
+        *head,
+        _span_fact("tet_dates", *tet_dates(ctx)),
+        _fact("hospital_stay", "none") if stay is None else _span_fact("hospital_stay", *stay),
+        _date_fact("bhyt_valid_until", p.bhyt_valid_until),
+    )
+
+
+def _decide(ctx: CheckContext, rules: tuple[Rule, ...], extra_priority: PriorityParts) -> Decision:
+    """The decision for *ctx*: *rules* (the built-in ones first) in order; valid_from, priority and facts."""
+    reasons: list[Reason] = []
+    eligible = True
+    for rule in rules:
+        reason = rule.evaluate(ctx)
+        if reason is None:
+            continue
+        if not isinstance(reason, Reason):
+            raise InvalidValueError(
+                f"rules[{rule.code}].evaluate", reason, "a Reason or None (ansinh.core.eligibility.Reason)"
+            )
+        reasons.append(reason)
+        eligible = eligible and not reason.blocking
+    valid_from = None
+    if isinstance(ctx.product, HealthCard):
+        valid_from = card_start(ctx.person.bhyt_valid_until, ctx.on, period=ctx.period).valid_from
+    return Decision(
+        person=ctx.person,
+        product=ctx.product,
+        on=ctx.on,
+        eligible=eligible,
+        reasons=tuple(reasons),
+        valid_from=valid_from,
+        priority=context_priority(ctx, extra_priority),
+        facts=_facts(ctx, valid_from),
+    )
+
+
+def check(
+    person: Person,
+    product: Product,
+    *,
+    on: dt.date,
+    campaign: Campaign | None = None,
+    law: Law,
+    rules: Iterable[Rule] = (),
+) -> Decision:
+    """Decide whether *product* can be given to *person* on *on*, and why.
+
+    Args:
+        person: the candidate.
+        product: the gift (:class:`~ansinh.core.products.HealthCard`,
+            :class:`~ansinh.core.products.SocialBook`, :class:`~ansinh.core.products.TetGift`).
+        on: the gift's date (the payment date for cards and books).
+        campaign: the campaign; its province limits who may receive, and its
+            ``tet_dates`` are required for a Tết gift.
+        law: the parameters to use (:func:`ansinh.check` defaults to the shipped law).
+        rules: extra rules run after the built-in ones (e.g. a province's).
+
+    Returns:
+        A :class:`~ansinh.core.eligibility.values.Decision`; ``eligible`` is
+        false when any reason is blocking.
+
+    Raises:
+        InvalidValueError: an argument has the wrong type, a Tết gift has no
+            campaign with Tết dates, or a rule returned something that is not
+            a :class:`~ansinh.core.eligibility.values.Reason`.
+        NotInForceError: the law has no value the product's rules need on that date.
+    """
+    _check_args(product, on, campaign, law)
+    ctx = CheckContext(person=person, product=product, on=on, campaign=campaign, law=law)
+    return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), ())
+
+
+class _HasPeople(Protocol):
+    @property
+    def people(self) -> tuple[Person, ...]: ...
+
+
+def screen(
+    people: Iterable[Person] | _HasPeople,
+    product: Product,
+    *,
+    on: dt.date,
+    campaign: Campaign | None = None,
+    law: Law,
+    rules: Iterable[Rule] = (),
+    extra_priority: Callable[[Person], PriorityParts] | None = None,
+) -> Screening:
+    """Apply :func:`check` to every person and sort by priority.
+
+    Each decision is exactly what :func:`check` returns for that person,
+    except that the parts from *extra_priority* are added to its priority.
+    Both lists are sorted by :func:`~ansinh.core.eligibility.priority.ranking_key`.
+
+    Args:
+        people: persons, or a roster (anything with a ``people`` tuple, such as
+            :class:`ansinh.io.roster.Roster`: its accepted people).
+        product, on, campaign, law, rules: as for :func:`check`.
+        extra_priority: called with each person; returns extra
+            ``(code, points)`` parts (e.g. from province plugins).
+
+    Raises:
+        InvalidValueError: as for :func:`check`, or an item is not a Person.
+
+    >>> import datetime as dt
+    >>> from ansinh.core.people import Category, Person
+    >>> from ansinh.core.products import SocialBook
+    >>> a = Person(id="a", full_name="A", date_of_birth=dt.date(1980, 1, 1), province="01",
+    ...            categories={Category.NEAR_POOR})
+    >>> b = Person(id="b", full_name="B", date_of_birth=dt.date(2012, 1, 1), province="01",
+    ...            categories={Category.POOR})
+    >>> import ansinh
+    >>> s = screen([a, b], SocialBook(months=12), on=dt.date(2026, 1, 1), law=ansinh.default_law())
+    >>> [d.person.id for d in s.eligible], [d.codes for d in s.ineligible]
+    (['a'], [('UNDER_MIN_AGE',)])
+    """
+    roster_people = getattr(people, "people", None)
+    items: object = roster_people if isinstance(roster_people, tuple) else people
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        raise InvalidValueError("people", people, "an iterable of Person, or a roster with .people")
+    _check_args(product, on, campaign, law)
+    all_rules = (*builtin_rules(product.kind), *_check_rules(rules))
+    if extra_priority is not None and not callable(extra_priority):
+        raise InvalidValueError("extra_priority", extra_priority, "None or a callable (person) -> parts")
+    good: list[Decision] = []
+    bad: list[Decision] = []
+    for person in items:
+        ctx = CheckContext(person=person, product=product, on=on, campaign=campaign, law=law)
+        extra = check_parts(extra_priority(person), field="extra_priority") if extra_priority else ()
+        d = _decide(ctx, all_rules, extra)
+        (good if d.eligible else bad).append(d)
+    return Screening(
+        product=product,
+        on=on,
+        eligible=tuple(sorted(good, key=ranking_key)),
+        ineligible=tuple(sorted(bad, key=ranking_key)),
+    )
