@@ -10,13 +10,13 @@ columns.  Every threshold is read from the core, from the same law period
 (``law.at(on)``) and through the same functions the scalar rules call
 (:mod:`ansinh.core.eligibility.thresholds`, the card start of
 :mod:`ansinh.core.eligibility.card_start`, the points and difficult
-categories of :mod:`ansinh.core.eligibility.priority`), never re-derived
+categories of :mod:`ansinh.core.eligibility.priorities`), never re-derived
 here: the age tests become comparisons of birth dates against the latest
 birth date old enough, the card start a comparison of the card's end with
 :func:`~ansinh.core.eligibility.card_start.last_break_end`, and category
 tests lookups by category class.  Tết gifts, extra
 ``rules=`` (a province's own) and rows whose person data is malformed go
-through the scalar :func:`~ansinh.core.eligibility.check` one row at a time —
+through the scalar :func:`~ansinh.core.eligibility.checking` one row at a time —
 correct, but much slower.  If the built-in rule list of
 :mod:`ansinh.core.eligibility` ever differs from the one vectorised here,
 every row takes the scalar path, so the result stays exact.
@@ -48,7 +48,7 @@ from ansinh.bulk._law_tables import day_number
 from ansinh.core.campaign import Campaign
 from ansinh.core.eligibility import Rule, builtin_rules, check
 from ansinh.core.eligibility.card_start import card_start, gift_end, last_break_end
-from ansinh.core.eligibility.priority import (
+from ansinh.core.eligibility.priorities import (
     OLD_AGE,
     YOUNG_AGE,
     category_parts,

@@ -22,10 +22,10 @@ The package has one module per concern; every name below is importable from
     :mod:`ansinh.bulk.screening` reads the same functions.
 :mod:`~ansinh.core.eligibility.card_start`
     When a gift card starts to be valid (HI Law Art. 16): :func:`card_valid_from`.
-:mod:`~ansinh.core.eligibility.priority`
+:mod:`~ansinh.core.eligibility.priorities`
     :data:`PRIORITY_TABLE`, :data:`DIFFICULT_CATEGORIES`,
     :func:`in_difficult_circumstances`, :func:`priority`, :func:`ranking_key`.
-:mod:`~ansinh.core.eligibility.check`
+:mod:`~ansinh.core.eligibility.checking`
     :func:`check` and :func:`screen`.
 
 >>> import datetime as dt
@@ -43,8 +43,8 @@ from __future__ import annotations
 
 from ansinh.core.dates import add_months
 from ansinh.core.eligibility.card_start import card_valid_from
-from ansinh.core.eligibility.check import check, screen
-from ansinh.core.eligibility.priority import (
+from ansinh.core.eligibility.checking import check, screen
+from ansinh.core.eligibility.priorities import (
     DIFFICULT_CATEGORIES,
     PRIORITY_TABLE,
     in_difficult_circumstances,

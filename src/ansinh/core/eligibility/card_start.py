@@ -18,7 +18,7 @@ break      ended the break or more before payment       payment + waiting days
 first      none                                         payment + waiting days
 ========== ============================================ ==========================
 
-The reason :func:`~ansinh.core.eligibility.check` gives for the last two is
+The reason :func:`~ansinh.core.eligibility.checking` gives for the last two is
 ``WAITING_PERIOD_30_DAYS``, whatever number of days the law sets (the text
 always says the law's number).
 

@@ -6,7 +6,7 @@ values a rule needs come from the context's law period through
 :mod:`ansinh.core.eligibility.thresholds`; the reasons are shared between
 people with the same values (a bounded cache of immutable reasons).
 :func:`builtin_rules` lists the rules of a product kind in the order
-:func:`~ansinh.core.eligibility.check` runs them.
+:func:`~ansinh.core.eligibility.checking` runs them.
 
 Health card (thẻ BHYT)
     :data:`ALREADY_INSURED`: a card valid until at least the last day of the
@@ -48,7 +48,7 @@ from typing import Final
 
 from ansinh.core.dates import format_date
 from ansinh.core.eligibility.card_start import card_start
-from ansinh.core.eligibility.priority import in_difficult_circumstances
+from ansinh.core.eligibility.priorities import in_difficult_circumstances
 from ansinh.core.eligibility.thresholds import (
     break_months,
     child_state_paid_age,
@@ -283,7 +283,7 @@ NOT_IN_DIFFICULT_CIRCUMSTANCES: Final = BuiltinRule(
     "NOT_IN_DIFFICULT_CIRCUMSTANCES", "not in difficult circumstances", _check_difficult
 )
 """Blocks a person neither in a target group nor confirmed by the review
-(:func:`~ansinh.core.eligibility.priority.in_difficult_circumstances`)."""
+(:func:`~ansinh.core.eligibility.priorities.in_difficult_circumstances`)."""
 
 
 # ------------------------------------------------------------------ social book ---
@@ -470,7 +470,7 @@ _BUILTIN: Final[Mapping[ProductKind, tuple[BuiltinRule, ...]]] = {
 
 
 def builtin_rules(kind: ProductKind) -> tuple[BuiltinRule, ...]:
-    """The built-in rules for a product kind, in the order :func:`~ansinh.core.eligibility.check` runs them.
+    """The built-in rules for a product kind, in the order :func:`~ansinh.core.eligibility.checking` runs them.
 
     Raises:
         InvalidValueError: *kind* is not a product kind.

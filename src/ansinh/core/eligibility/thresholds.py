@@ -1,7 +1,7 @@
 """The law values the eligibility rules read, computed in one place from a law period.
 
 Every built-in rule and :mod:`ansinh.bulk.screening` read their thresholds
-through these functions, so a scalar :func:`~ansinh.core.eligibility.check`
+through these functions, so a scalar :func:`~ansinh.core.eligibility.checking`
 and a columnar :func:`~ansinh.bulk.screen_table` can never disagree on one.
 Each is a pure function of a :class:`~ansinh.core.law.LawPeriod` (a bounded
 cache shares the result between the dates of one period).

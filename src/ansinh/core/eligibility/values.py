@@ -75,7 +75,7 @@ class Reason:
 class Priority:
     """A priority score with its parts visible.
 
-    :func:`~ansinh.core.eligibility.priority.priority` computes a person's.
+    :func:`~ansinh.core.eligibility.priorities.priority` computes a person's.
 
     >>> Priority.of((("NEAR_POOR", 30), ("AGE_60_PLUS", 10))).score
     40
@@ -98,7 +98,7 @@ class Priority:
         'near-poor household +30; COMMUNE_X +5'
         """
         # The labels live beside the points in the priority table, which builds Priority values.
-        from ansinh.core.eligibility.priority import part_label
+        from ansinh.core.eligibility.priorities import part_label
 
         return "; ".join(f"{part_label(code, lang)} {points:+d}" for code, points in self.parts)
 
@@ -278,12 +278,12 @@ class Decision:
 
 @attrs.frozen(kw_only=True)
 class Screening:
-    """The result of :func:`~ansinh.core.eligibility.check.screen`: decisions, best priority first."""
+    """The result of :func:`~ansinh.core.eligibility.checking.screen`: decisions, best priority first."""
 
     product: Product
     on: dt.date
     eligible: tuple[Decision, ...]
-    """Eligible decisions sorted by :func:`~ansinh.core.eligibility.priority.ranking_key`."""
+    """Eligible decisions sorted by :func:`~ansinh.core.eligibility.priorities.ranking_key`."""
     ineligible: tuple[Decision, ...]
     """Ineligible decisions, sorted the same way."""
 

@@ -7,7 +7,7 @@ and says why in Vietnamese and English with the legal citation, so a clerk
 can print it on a decision.  An ineligible person is a normal answer, never
 an exception.  :func:`screen` is :func:`check` on every person, with the
 extra priority parts a province adds, sorted by
-:func:`~ansinh.core.eligibility.priority.ranking_key`.
+:func:`~ansinh.core.eligibility.priorities.ranking_key`.
 
 >>> import datetime as dt
 >>> from ansinh.core.people import Category, Person
@@ -32,7 +32,7 @@ from typing import Final, Protocol, TypeAlias
 from ansinh.core.campaign import Campaign
 from ansinh.core.dates import check_date
 from ansinh.core.eligibility.card_start import card_start
-from ansinh.core.eligibility.priority import (
+from ansinh.core.eligibility.priorities import (
     check_parts,
     context_priority,
     in_difficult_circumstances,
@@ -231,7 +231,7 @@ def screen(
 
     Each decision is exactly what :func:`check` returns for that person,
     except that the parts from *extra_priority* are added to its priority.
-    Both lists are sorted by :func:`~ansinh.core.eligibility.priority.ranking_key`.
+    Both lists are sorted by :func:`~ansinh.core.eligibility.priorities.ranking_key`.
 
     Args:
         people: persons, or a roster (anything with a ``people`` tuple, such as
