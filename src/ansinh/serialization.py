@@ -95,7 +95,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from ansinh.core.allocation import Allocation, Gifts
+from ansinh.core.allocation import Allocation
 from ansinh.core.campaign import Beneficiary, Campaign, Gift, Pledge, Sponsor
 from ansinh.core.eligibility import Decision, Screening
 from ansinh.core.law import Law, Link, ParamValue, RateTable
@@ -630,10 +630,6 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_unstructure_hook_factory(
         _is_ansinh_attrs, lambda cl: _attrs_unstructure_hook(cl, converter)
     )
-    converter.register_structure_hook(
-        Gifts, lambda value, _: Gifts(converter.structure(value, tuple[Gift, ...]))
-    )
-    converter.register_unstructure_hook(Gifts, lambda v: [converter.unstructure(g) for g in v])
     converter.register_structure_hook(RateTable, _structure_rate_table)
     converter.register_unstructure_hook(RateTable, _unstructure_rate_table)
     converter.register_structure_hook_factory(_is_frozenset, lambda tp: _frozenset_hook(tp, converter))
@@ -907,8 +903,6 @@ class _SchemaBuilder:
             if type(None) in args:
                 alternatives.append({"type": "null"})
             return {"anyOf": alternatives}
-        if tp is Gifts:
-            return self.of(tuple[Gift, ...])
         if _is_tuple(tp):
             targs = typing.get_args(tp)
             if len(targs) == 2 and targs[1] is Ellipsis:
