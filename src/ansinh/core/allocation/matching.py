@@ -61,15 +61,29 @@ class Allocation:
 class Payer:
     """One pledge paying for gifts of one kind from one pool: what those gifts share."""
 
-    __slots__ = ("_texts", "balance", "funding", "kind", "label_vi", "months")
+    __slots__ = (
+        "_texts",
+        "balance",
+        "funding",
+        "id_prefix",
+        "id_suffix",
+        "kind",
+        "label_vi",
+        "months",
+        "pledge_id",
+    )
 
     def __init__(self, balance: PledgeBalance, kind: ProductKind, funding: Funding, label_vi: str) -> None:
         self.balance = balance
+        self.pledge_id = balance.pledge.id
         self.kind = kind
         self.funding = funding
         self.label_vi = label_vi
         """Where the pool's candidates are (for the reason)."""
         self.months = months_of(kind, balance.pledge)
+        self.id_prefix = f"{self.pledge_id}:"
+        self.id_suffix = f":{kind.value}"
+        """A gift's id is ``id_prefix + person_id + id_suffix``: ``pledge:person:kind``."""
         self._texts: dict[int, str] = {}
 
     def pays(self, payable: int) -> str:
@@ -89,11 +103,9 @@ class Payer:
         return text
 
 
-def _why(candidate: CandidateLike) -> str:
-    """The start of a gift's reason: the priority score and its parts."""
-    priority = candidate.priority
-    text = f"ưu tiên {priority.score}"
-    parts = getattr(priority, "parts", ())
+def _why(score: int, parts: Iterable[tuple[str, int]]) -> str:
+    """The start of a gift's reason: the priority *score* and its *parts*."""
+    text = f"ưu tiên {score}"
     if parts:
         text += " (" + ", ".join(f"{name} {value:+d}" for name, value in parts) + ")"
     return text
@@ -108,42 +120,58 @@ class Giver:
         self.on = on
         self.gifts: list[Gift] = []
         self._beneficiaries: dict[str, Beneficiary] = {}
+        self._whys: dict[tuple[int, object], str] = {}
 
-    def beneficiary(self, person: Person) -> Beneficiary:
-        """The ledger's view of *person* (made at their first gift)."""
-        found = self._beneficiaries.get(person.id)
-        if found is None:
-            found = self._beneficiaries[person.id] = Beneficiary(
-                person_id=person.id,
-                province=person.province,
-                categories=person.categories,
-                vsi_supported_months=person.vsi_supported_months,
-                affiliations=self.affiliations.of(person),
-            )
-        return found
+    def why(self, candidate: CandidateLike) -> str:
+        """:func:`_why` of *candidate*'s priority; each score and parts are put in words once."""
+        priority = candidate.priority
+        score = priority.score
+        parts = getattr(priority, "parts", ())
+        try:
+            return self._whys[score, parts]
+        except KeyError:
+            text = self._whys[score, parts] = _why(score, parts)
+        except TypeError:  # parts that cannot be a key: no memo
+            text = _why(score, parts)
+        return text
 
-    def gift_id(self, pledge_id: str, person_id: str, kind: ProductKind) -> str:
-        """``pledge:person:kind``, with ``:2``, ``:3`` … after it if the ledger already has that id."""
-        first = f"{pledge_id}:{person_id}:{kind.value}"
-        gift_id, n = first, 2
-        while self.state.has_gift(gift_id):
-            gift_id, n = f"{first}:{n}", n + 1
-        return gift_id
+    def _beneficiary(self, person: Person) -> Beneficiary:
+        """The ledger's view of *person*, made at their first gift."""
+        made = self._beneficiaries[person.id] = Beneficiary(
+            person_id=person.id,
+            province=person.province,
+            categories=person.categories,
+            vsi_supported_months=person.vsi_supported_months,
+            affiliations=self.affiliations.of(person),
+        )
+        return made
 
-    def give(self, candidate: CandidateLike, person: Person, quote: Quote, payer: Payer) -> None:
-        """Record a gift of *quote*'s product to *person*, paid by *payer*."""
-        pledge_id = payer.balance.pledge.id
+    def _unused(self, gift_id: str) -> str:
+        """*gift_id*, with ``:2``, ``:3`` … after it if the ledger already has that id."""
+        free, n = gift_id, 2
+        while self.state.has_gift(free):
+            free, n = f"{gift_id}:{n}", n + 1
+        return free
+
+    def give(self, table: Ranked, pos: int, quote: Quote, payer: Payer) -> None:
+        """Record a gift of *quote*'s product to the candidate at *pos*, paid by *payer*; they are served."""
+        table.served[pos] = 1
+        i = table.order[pos]
+        candidate, person = table.candidates[i], table.persons[i]
+        gift_id = payer.id_prefix + person.id + payer.id_suffix
+        if self.state.gifts:
+            gift_id = self._unused(gift_id)
         self.gifts.append(
             Gift(
-                id=self.gift_id(pledge_id, person.id, payer.kind),
-                pledge_id=pledge_id,
-                beneficiary=self.beneficiary(person),
+                id=gift_id,
+                pledge_id=payer.pledge_id,
+                beneficiary=self._beneficiaries.get(person.id) or self._beneficiary(person),
                 product=quote.product,
                 quote=quote,
                 funding=payer.funding,
                 covers_from=covers_from(candidate, payer.months, self.on),
                 priority=candidate.priority.score,
-                reason=_why(candidate) + payer.pays(quote.payable),
+                reason=self.why(candidate) + payer.pays(quote.payable),
             )
         )
 
@@ -177,10 +205,11 @@ class Matcher:
         If so they are marked served: no pool gives them this kind again (one
         Tết gift per person and campaign).
         """
-        held = self.held[table.kind].get(table.persons[pos].id)
+        i = table.order[pos]
+        held = self.held[table.kind].get(table.persons[i].id)
         if held is None:
             return False
-        covers = covers_from(table.candidates[pos], months, self.giver.on)
+        covers = covers_from(table.candidates[i], months, self.giver.on)
         if covers is not None:
             start = month_index(covers)
             stop = start + months
@@ -188,10 +217,6 @@ class Matcher:
                 return False
         table.served[pos] = 1
         return True
-
-    def give(self, table: Ranked, pos: int, quote: Quote, payer: Payer) -> None:
-        table.served[pos] = 1
-        self.giver.give(table.candidates[pos], table.persons[pos], quote, payer)
 
     def units(self, balance: PledgeBalance, kind: ProductKind, count: int) -> int:
         """Give up to *count* units of *kind* from *balance*'s pledge; returns how many are left."""
@@ -203,16 +228,18 @@ class Matcher:
         members, served, classes = pool.members, table.served, table.classes
         quotes = self.prices.of(payer.months)
         held = self.held[kind]
-        while count and pool.next < len(members):
-            pos = members[pool.next]
-            pool.next += 1
+        k = pool.next
+        while count and k < len(members):
+            pos = members[k]
+            k += 1
             if served[pos]:
                 continue
             quote = quotes[classes[pos]]
             if quote is None or (held and self.holds(table, pos, payer.months)):
                 continue  # cannot be priced, or already covered for those months
-            self.give(table, pos, quote, payer)
+            self.giver.give(table, pos, quote, payer)
             count -= 1
+        pool.next = k
         return count
 
     def money(self, balance: PledgeBalance, kind: ProductKind, money: int) -> int:
@@ -237,7 +264,7 @@ class Matcher:
             if not (held and self.holds(table, best, payer.months)):
                 quote = quotes[classes[best]]
                 assert quote is not None  # the tiers hold priced candidates only
-                self.give(table, best, quote, payer)
+                self.giver.give(table, best, quote, payer)
                 money -= payables[t]
             pool.advance(t, served)
 

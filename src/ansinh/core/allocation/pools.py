@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from ansinh.core.allocation.ranking import PriceClass, Ranked
+from ansinh.core.allocation.ranking import PriceClass, Ranked, merged
 from ansinh.core.campaign import Earmark, EarmarkKind, Pledge
 from ansinh.core.law import Law
 from ansinh.core.people import Person
@@ -106,15 +106,23 @@ def _with_months(product: Product, months: int) -> Product:
     return attrs.evolve(product, months=months)
 
 
-def _names(value: object) -> frozenset[str] | None:
-    """*value* as a set of names, or ``None`` if it is not a collection (nor a string) of non-empty strings."""
-    if isinstance(value, str):
-        return None
-    try:
-        names = frozenset(value)  # type: ignore[call-overload]
-    except TypeError:
-        return None
-    return names if names_ok([names]) else None
+def _as_sets(given: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str] | None]:
+    """Each person's given targets as a set (``None``: not a collection, nor a string, of non-empty strings).
+
+    The names are checked all at once, and one collection at a time only if
+    some fail.
+    """
+    sets: dict[str, frozenset[str] | None] = {}
+    for person_id, value in given.items():
+        try:
+            sets[person_id] = None if isinstance(value, str) else frozenset(value)
+        except TypeError:
+            sets[person_id] = None
+    if not names_ok(names for names in sets.values() if names is not None):
+        for person_id, names in sets.items():
+            if names is not None and not names_ok([names]):
+                sets[person_id] = None
+    return sets
 
 
 class Affiliations:
@@ -123,14 +131,9 @@ class Affiliations:
     def __init__(self, given: Mapping[str, Iterable[str]]) -> None:
         self.given = given
         """Person id -> the targets allocate was given (enterprises, congregations …)."""
-        self._given: dict[str, frozenset[str] | None] = {}
+        self._sets = _as_sets(given)
         self._communes: dict[str, frozenset[str]] = {}
-
-    def _given_to(self, person_id: str) -> frozenset[str] | None:
-        """The targets given for *person_id* (``None``: not a collection of non-empty strings)."""
-        if person_id not in self._given:
-            self._given[person_id] = _names(self.given[person_id])
-        return self._given[person_id]
+        self._indexed: tuple[list[Person], dict[int, frozenset[str]]] | None = None
 
     def _commune(self, commune: str) -> frozenset[str]:
         names = self._communes.get(commune)
@@ -145,14 +148,11 @@ class Affiliations:
             InvalidValueError: the targets given for them are not a collection
                 of non-empty strings.
         """
-        targets = _NONE
-        if person.id in self.given:
-            given = self._given_to(person.id)
-            if given is None:
-                raise InvalidValueError(
-                    f"affiliations[{person.id!r}]", self.given[person.id], "a collection of non-empty strings"
-                )
-            targets = given
+        targets = self._sets.get(person.id, _NONE)
+        if targets is None:
+            raise InvalidValueError(
+                f"affiliations[{person.id!r}]", self.given[person.id], "a collection of non-empty strings"
+            )
         return targets | self._commune(person.commune) if person.commune else targets
 
     def index(self, table: Ranked) -> dict[str, list[int]]:
@@ -161,18 +161,25 @@ class Affiliations:
         Candidates whose given targets are not names match no earmark (and
         are refused if they get a gift from another pledge).
         """
+        targets_of = self._targets_of(table.persons)
         found: dict[str, list[int]] = {}
-        given = self.given
-        for pos, person in enumerate(table.persons):
-            if not person.commune and person.id not in given:
-                continue
-            try:
-                targets = self.of(person)
-            except InvalidValueError:
-                continue
-            for target in targets:
+        for pos, i in [(pos, i) for pos, i in enumerate(table.order) if i in targets_of]:
+            for target in targets_of[i]:
                 found.setdefault(target, []).append(pos)
         return found
+
+    def _targets_of(self, persons: list[Person]) -> dict[int, frozenset[str]]:
+        """Index in *persons* -> that person's targets, for those with any (read once, in the order given)."""
+        if self._indexed is None or self._indexed[0] is not persons:
+            sets = self._sets
+            found = {}
+            for i in [i for i, p in enumerate(persons) if p.commune or p.id in sets]:
+                try:
+                    found[i] = self.of(persons[i])
+                except InvalidValueError:
+                    continue
+            self._indexed = (persons, found)
+        return self._indexed[1]
 
 
 _NONE: frozenset[str] = frozenset()
@@ -254,19 +261,22 @@ class Pools:
 
     def _find(self, table: Ranked, province: str | None, earmark: Earmark | None) -> Sequence[int]:
         if earmark is None:
-            return range(len(table)) if province is None else table.by_province.get(province, [])
+            return range(len(table)) if province is None else table.in_province(province)
         if earmark.kind is EarmarkKind.CATEGORY:
-            classes = table.classes
-            inside = self.members(table, province, None)
-            return [pos for pos in inside if earmark.target in classes[pos].categories]
+            return merged(self._of_category(table, province, earmark.target).values())
         targets = self._targets.get(table.kind)
         if targets is None:
             targets = self._targets[table.kind] = self.affiliations.index(table)
         named = targets.get(earmark.target, [])
         if province is None:
             return named
-        persons = table.persons
-        return [pos for pos in named if persons[pos].province == province]
+        provinces = table.provinces
+        return [pos for pos in named if provinces[pos] == province]
+
+    @staticmethod
+    def _of_category(table: Ranked, province: str | None, category: str) -> dict[PriceClass, list[int]]:
+        """The price classes of *table* in *province* whose candidates have *category*, with their positions."""
+        return {c: positions for c, positions in table.by_class(province).items() if category in c.categories}
 
     def units(self, table: Ranked, pledge: Pledge) -> UnitPool:
         """The pool the units of *pledge* are given from."""
@@ -289,17 +299,25 @@ class Pools:
 
     def _tiers(self, table: Ranked, pledge: Pledge, months: int) -> dict[int, list[int]]:
         """Payable -> the pledge's candidates whose gift costs that, best first (unpriceable ones left out)."""
-        tiers: dict[int, list[int]] = {}
-        tier_of: dict[PriceClass, list[int] | None] = {}
-        classes = table.classes
         quotes = self.prices.of(months)
-        for pos in self.members(table, pledge.province, pledge.earmark):
-            price_class = classes[pos]
-            if price_class in tier_of:
-                tier = tier_of[price_class]
-            else:
+        earmark = pledge.earmark
+        if earmark is None or earmark.kind is EarmarkKind.CATEGORY:
+            # whole price classes: join the position lists of the classes of each price
+            classes = (
+                table.by_class(pledge.province)
+                if earmark is None
+                else self._of_category(table, pledge.province, earmark.target)
+            )
+            runs: dict[int, list[list[int]]] = {}
+            for price_class, positions in classes.items():
                 quote = quotes[price_class]
-                tier = tier_of[price_class] = None if quote is None else tiers.setdefault(quote.payable, [])
-            if tier is not None:
-                tier.append(pos)
+                if quote is not None:
+                    runs.setdefault(quote.payable, []).append(positions)
+            return {payable: merged(lists) for payable, lists in runs.items()}
+        tiers: dict[int, list[int]] = {}
+        of_class = table.classes
+        for pos in self.members(table, pledge.province, earmark):
+            quote = quotes[of_class[pos]]
+            if quote is not None:
+                tiers.setdefault(quote.payable, []).append(pos)
         return tiers
