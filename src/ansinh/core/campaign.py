@@ -251,9 +251,13 @@ def _categories(value: Any) -> frozenset[Category]:
     return to_categories(value, error=InvalidValueError)
 
 
+_NO_TEXTS: frozenset[str] = frozenset()
+"""Shared by every beneficiary without affiliations (one object, not one each)."""
+
+
 def _texts(value: Any) -> frozenset[str]:
     if not value:
-        return frozenset()
+        return _NO_TEXTS
     if isinstance(value, str):
         raise InvalidValueError("affiliations", value, "a set of strings, not a string")
     try:

@@ -30,8 +30,6 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from ansinh.core.allocation import Gifts
-from ansinh.core.campaign import Gift
 from ansinh.core.law import Link, ParamValue, RateTable
 from ansinh.core.products import ProductKind
 from ansinh.exceptions import InvalidAmountError, InvalidValueError
@@ -393,10 +391,6 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_unstructure_hook_factory(
         is_ansinh_attrs, lambda cl: _attrs_unstructure_hook(cl, converter)
     )
-    converter.register_structure_hook(
-        Gifts, lambda value, _: Gifts(converter.structure(value, tuple[Gift, ...]))
-    )
-    converter.register_unstructure_hook(Gifts, lambda v: [converter.unstructure(g) for g in v])
     converter.register_structure_hook(RateTable, _structure_rate_table)
     converter.register_unstructure_hook(RateTable, _unstructure_rate_table)
     converter.register_structure_hook_factory(is_frozenset, lambda tp: _frozenset_hook(tp, converter))

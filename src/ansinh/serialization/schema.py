@@ -23,8 +23,6 @@ from typing import Any, Final
 
 import attrs
 
-from ansinh.core.allocation import Gifts
-from ansinh.core.campaign import Gift
 from ansinh.core.law import Link, RateTable
 from ansinh.core.products import ProductKind
 from ansinh.serialization._shapes import (
@@ -117,8 +115,6 @@ class _SchemaBuilder:
             if type(None) in args:
                 alternatives.append({"type": "null"})
             return {"anyOf": alternatives}
-        if tp is Gifts:
-            return self.of(tuple[Gift, ...])
         if is_tuple(tp):
             targs = typing.get_args(tp)
             if len(targs) == 2 and targs[1] is Ellipsis:
