@@ -544,15 +544,8 @@ def _price_card(
     return _Priced(group, card.months, gross_m, state_m, local_m, tuple(lines))
 
 
-def _price_book(
-    book: SocialBook,
-    categories: frozenset[Category],
-    used_months: int,
-    period: LawPeriod,
-    on: dt.date,
-    supports: Sequence[LocalSupport],
-) -> _Priced:
-    _check_months(period, "vsi_payment_months", book, on)
+def _book_income(book: SocialBook, period: LawPeriod, on: dt.date) -> int:
+    """The chosen monthly income (the floor when none is chosen), checked against floor, ceiling and step."""
     floor = period.amount("vsi_income_floor")
     ceiling = period.amount("vsi_income_ceiling")
     step = period.amount("vsi_income_step")
@@ -564,10 +557,14 @@ def _price_book(
             f"from {floor:,} to {ceiling:,} đồng in steps of {step:,} above {floor:,} on {on.isoformat()} "
             f"({period.citation('vsi_income_floor')}; {period.citation('vsi_income_ceiling')})",
         )
+    return income
+
+
+def _book_gross_lines(book: SocialBook, period: LawPeriod, income: int, gross_m: int) -> list[QuoteLine]:
+    """The lines that say how the monthly contribution is computed."""
     rate = period.rate("vsi_rate")
-    gross_m = round_half_up(rate * income)
-    lines = [
-        _line(period, "vsi_income_floor", floor, "VND/month"),
+    return [
+        _line(period, "vsi_income_floor", period.amount("vsi_income_floor"), "VND/month"),
         _line(period, "vsi_rate", rate, "rate"),
         _money(
             "monthly_income",
@@ -586,33 +583,54 @@ def _price_book(
             "VND/month",
         ),
     ]
+
+
+def _book_state_lines(
+    book: SocialBook, group: str, share: Fraction, state_m: int, used_months: int, period: LawPeriod
+) -> tuple[int, list[QuoteLine]]:
+    """The months the state supports (its cap less the months already used) and the state lines."""
+    rate = period.rate("vsi_rate")
+    floor = period.amount("vsi_income_floor")
+    cap_entry = period.entry("vsi_support_max_months")
+    cap = cap_entry.amount()
+    supported = max(0, min(book.months, cap - used_months))
+    state_line = _state_line(
+        group,
+        share,
+        state_m,
+        f"{_pct(share)} × {_pct(rate)} × {format_vnd(floor)}",
+        period,
+        "vsi_state_support",
+    )
+    months_line = QuoteLine(
+        code="supported_months",
+        label_vi="Số tháng được hỗ trợ",
+        label_en="Months with state support",
+        value=supported,
+        unit="months",
+        formula=f"min({book.months}, {cap} − {used_months})",
+        citation=cap_entry.citation,
+        status=cap_entry.status,
+    )
+    return supported, [state_line, months_line]
+
+
+def _price_book(
+    book: SocialBook,
+    categories: frozenset[Category],
+    used_months: int,
+    period: LawPeriod,
+    on: dt.date,
+    supports: Sequence[LocalSupport],
+) -> _Priced:
+    _check_months(period, "vsi_payment_months", book, on)
+    income = _book_income(book, period, on)
+    gross_m = round_half_up(period.rate("vsi_rate") * income)
+    lines = _book_gross_lines(book, period, income, gross_m)
     group, share = book_support_group(period, categories)
     state_m, support_base = book_monthly_support(period, share)
-    cap = period.amount("vsi_support_max_months")
-    supported = max(0, min(book.months, cap - used_months))
-    lines.append(
-        _state_line(
-            group,
-            share,
-            state_m,
-            f"{_pct(share)} × {_pct(rate)} × {format_vnd(floor)}",
-            period,
-            "vsi_state_support",
-        )
-    )
-    cap_entry = period.entry("vsi_support_max_months")
-    lines.append(
-        QuoteLine(
-            code="supported_months",
-            label_vi="Số tháng được hỗ trợ",
-            label_en="Months with state support",
-            value=supported,
-            unit="months",
-            formula=f"min({book.months}, {cap} − {used_months})",
-            citation=cap_entry.citation,
-            status=cap_entry.status,
-        )
-    )
+    supported, state_lines = _book_state_lines(book, group, share, state_m, used_months, period)
+    lines.extend(state_lines)
     local_m, local_lines = _local(supports, support_groups(categories), support_base, gross_m - state_m)
     lines.extend(local_lines)
     return _Priced(group, supported, gross_m, state_m, local_m, tuple(lines))
