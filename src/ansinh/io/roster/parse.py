@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, NamedTuple
 
 from ansinh.core.identifiers import mask_id
+from ansinh.core.messages import shown
 from ansinh.core.people import Category, Person
 from ansinh.exceptions import InvalidValueError, RosterError
 from ansinh.io.roster.columns import COLUMNS, HEADERS, Column, column_for
@@ -28,7 +29,6 @@ __all__ = ["parse_roster_rows", "parse_text_rows"]
 
 _IDENTIFIERS: Final = ("cccd", "social_insurance_number")
 _REQUIRED: Final = ("full_name", "date_of_birth")
-_MAX_SHOWN: Final = 80
 _POSITION: Final = {c.field: position for position, c in enumerate(COLUMNS)}
 _WHOLE_ROW: Final = -1
 _CHUNK: Final = 512
@@ -82,9 +82,8 @@ def _text_cell(cell: Cell) -> str:
 
 
 def _shown(field: str, value: str) -> str:
-    if field in _IDENTIFIERS:
-        return mask_id(value) or ""
-    return value if len(value) <= _MAX_SHOWN else value[: _MAX_SHOWN - 1] + "…"
+    # identifier columns masked whole (even a short value); RejectedRow masks digit runs in any column
+    return mask_id(value) or "" if field in _IDENTIFIERS else value
 
 
 def _match_header(source: str, header: Sequence[str]) -> tuple[list[str], dict[str, int], tuple[str, ...]]:
@@ -264,7 +263,8 @@ class _Load:
                 try:
                     accepted = Person(**person)
                 except InvalidValueError as e:
-                    found.append(self.problem(e.field, str(e.value), e.allowed))
+                    shown_value = e.value if isinstance(e.value, str) else shown(e.value)
+                    found.append(self.problem(e.field, shown_value, e.allowed))
             if found:
                 self.reject(number, found)
             else:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import attrs
 
+from ansinh.core.messages import shorten, shown
 from ansinh.core.people import Person
 from ansinh.exceptions import InvalidValueError
 
@@ -16,17 +18,38 @@ Cell = str | dt.date
 """A cell as read: text (CSV, most Excel cells) or a date (Excel date cells)."""
 
 
+_REASON_CHARACTERS = 500
+
+
+def _value_text(value: Any) -> str:
+    """A cell as a rejected row shows it: text shortened, anything else as :func:`~ansinh.core.messages.shown`."""
+    return shorten(value) if isinstance(value, str) else shown(value)
+
+
+def _reason_text(reason: Any) -> str:
+    return shorten(reason if isinstance(reason, str) else shown(reason), _REASON_CHARACTERS)
+
+
 @attrs.frozen
 class RejectedRow:
-    """One problem with one row that kept it out of the roster."""
+    """One problem with one row that kept it out of the roster.
+
+    Whatever builds it, the value is shortened and every run of nine or more
+    digits in the column, value and reason is masked
+    (:func:`~ansinh.core.identifiers.mask_digits`): a CCCD typed into any
+    column is never shown whole.
+
+    >>> RejectedRow(3, "Họ và tên", "001170012389", "not a name")
+    RejectedRow(row=3, column='Họ và tên', value='0011******89', reason='not a name')
+    """
 
     row: int
     """Row number as a spreadsheet shows it (header = 1); 0 for the whole file."""
-    column: str
+    column: str = attrs.field(converter=_value_text)
     """The header as written in the file; empty when the whole row is at fault."""
-    value: str
+    value: str = attrs.field(converter=_value_text)
     """The value (identifiers masked, long values shortened)."""
-    reason: str
+    reason: str = attrs.field(converter=_reason_text)
     """What is wrong and what is allowed."""
 
     def __str__(self) -> str:
