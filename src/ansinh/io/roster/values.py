@@ -90,6 +90,18 @@ class Roster:
     """``(header as written, field)`` for every recognised column."""
     ignored_columns: tuple[str, ...] = ()
     """Headers that were not recognised (their cells are not read)."""
+    lines_read: int = 0
+    """Lines (CSV) or rows (Excel, other sources) read after the header, blank ones included.
+
+    Every one is accounted for, and each load checks it::
+
+        lines_read == len(people) + len(rejected_rows) + blank_lines + joined_lines
+
+    (people listed twice are among :attr:`people`, flagged in :attr:`duplicates`)."""
+    blank_lines: int = 0
+    """Lines or rows after the header with nothing but white space in them (skipped)."""
+    joined_lines: int = 0
+    """CSV lines that continue a quoted cell of the row above (a cell holding a line break)."""
 
     def __len__(self) -> int:
         return len(self.people)
