@@ -22,6 +22,7 @@ from ansinh.core.identifiers import mask_id
 from ansinh.core.messages import shown
 from ansinh.core.people import Category, Person
 from ansinh.exceptions import InvalidValueError, RosterError
+from ansinh.io.files import spreadsheet_value
 from ansinh.io.roster.columns import COLUMNS, HEADERS, Column, column_for
 from ansinh.io.roster.values import Cell, Duplicate, RejectedRow, Roster
 
@@ -210,6 +211,8 @@ class _Load:
             if index is None:
                 continue
             cells = [r[index].strip() for r in rows]
+            if any(c[:1] == "'" for c in cells):  # a formula neutralised by a writer: its ' taken off
+                cells = [spreadsheet_value(c) for c in cells]
             if column.instead_of in texts:
                 cells = [
                     c if not other else "" for c, other in zip(cells, texts[column.instead_of], strict=True)
