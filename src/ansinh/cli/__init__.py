@@ -12,7 +12,10 @@ Exit codes:
 * ``3`` (:data:`EXIT_ERROR`) — an unexpected error (a bug: run again with
   ``--debug`` for the traceback).
 
-Errors are one line on standard error.  Progress of long runs goes to
+Errors are one line on standard error, and so is each installed plugin that
+cannot be loaded (it is skipped; ``ansinh plugins`` lists it as broken;
+``--disable-plugin NAME`` or ``ANSINH_DISABLE_PLUGINS=NAME`` keeps it from
+being loaded at all).  Progress of long runs goes to
 standard error, only when it is a terminal or ``--progress`` is given.
 
 The package holds the parser and :func:`main`; the commands live in
@@ -39,6 +42,7 @@ import contextlib
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Final, NoReturn, TextIO, cast
 
@@ -47,7 +51,7 @@ from ansinh.cli.words import word
 from ansinh.core.identifiers import mask_digits
 from ansinh.core.labels import Lang
 from ansinh.core.messages import shorten
-from ansinh.exceptions import AnsinhError
+from ansinh.exceptions import AnsinhError, PluginLoadWarning
 
 __all__ = ["EXIT_ERROR", "EXIT_NO", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -93,6 +97,14 @@ def _globals(lang: Lang, *, top: bool) -> _Parser:
     g.add_argument("--debug", action="store_true", default=d(False), help=word("debug", lang))
     g.add_argument("--progress", action="store_true", default=d(False), help=word("progress", lang))
     g.add_argument("--no-plugins", action="store_true", default=d(False), help=word("no_plugins_opt", lang))
+    g.add_argument(
+        "--disable-plugin",
+        action="append",
+        default=d([]),
+        metavar="NAME",
+        dest="disable_plugin",
+        help=word("disable_plugin", lang),
+    )
     return p
 
 
@@ -155,7 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # JSON is masked value by value (money stays a number); text is masked as it is written.
     out = sys.stdout if getattr(args, "json", False) else cast(TextIO, MaskedText(sys.stdout))
     try:
-        code: int = args.func(args, out)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", PluginLoadWarning)  # each host warns once per broken plugin
+            warnings.showwarning = _warning_line(args.lang)
+            code: int = args.func(args, out)
     except AnsinhError as exc:
         _report(exc, debug)
         return EXIT_USAGE
@@ -173,6 +188,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report(exc, debug, prefix=f"{word('unexpected', args.lang)}: {type(exc).__name__}: ")
         return EXIT_ERROR
     return code
+
+
+def _warning_line(lang: Lang) -> Callable[..., None]:
+    """``warnings.showwarning`` for the command: a skipped plugin is one line on standard error."""
+    seen: set[str] = set()
+
+    def show(message: Warning | str, category: type[Warning], *_args: object, **_kwargs: object) -> None:
+        if isinstance(message, PluginLoadWarning):
+            if message.plugin in seen:
+                return
+            seen.add(message.plugin)
+            text = word("plugin_skipped", lang).format(plugin=message.plugin, problem=message.problem)
+        else:
+            text = f"{category.__name__}: {message}"
+        sys.stderr.write(f"ansinh: {word('warning', lang)}: {text}\n")
+
+    return show
 
 
 def _report(exc: BaseException, debug: bool, prefix: str = "") -> None:
