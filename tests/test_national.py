@@ -27,6 +27,7 @@ from ansinh.core.national import (
     AggregateRecord,
     Backing,
     RollupRow,
+    aggregates_from_mapping,
     map_to_current,
     national_report,
 )
@@ -36,7 +37,7 @@ from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook
 from ansinh.core.provinces import former_provinces
 from ansinh.core.reporting import report
 from ansinh.core.series import year_series
-from ansinh.data import default_law
+from ansinh.data import default_law, published_figures
 from ansinh.exceptions import AnsinhError, InvalidValueError
 from ansinh.strategies import ledger_states
 
@@ -309,3 +310,32 @@ def test_a_person_in_two_campaigns_counts_in_each() -> None:
     ).state
     r = national_report([a, b], on=END, law=LAW)
     assert r.totals()["people_covered"] == report(a, on=END).people_covered + report(b, on=END).people_covered
+
+
+def test_the_shipped_published_figures_carry_their_sources() -> None:
+    figures = published_figures()
+    national = [r for r in figures if r.province is None]
+    assert [r.year for r in national] == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert all(r.source and r.backing is Backing.AGGREGATE for r in figures)
+    y2025 = national[-1]
+    assert (y2025.books_and_cards, y2025.value, y2025.mobilised) == (185_055, 52_500_000_000, 54_380_000_000)
+    series = year_series({}, figures)
+    assert [r.year for r in series] == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert series[0].people is None  # "hàng chục nghìn người": no figure, not zero
+    # Bình Dương (74, a former province) is reported under TP Hồ Chí Minh (79) today
+    hcm = year_series({}, figures, province_code="79")
+    assert [(r.year, r.books_and_cards) for r in hcm] == [(2023, 1_140 + 7_662)]
+
+
+def test_aggregate_files_name_the_bad_field() -> None:
+    assert aggregates_from_mapping({"record": []}) == ()
+    with pytest.raises(InvalidValueError, match="record"):
+        aggregates_from_mapping({"rows": []})
+    with pytest.raises(InvalidValueError, match="record 1"):
+        aggregates_from_mapping({"record": [{"year": 2024, "source": "x", "cards": 3}]})
+    with pytest.raises(InvalidValueError, match="record 2: year"):
+        aggregates_from_mapping({"record": [{"year": 2024, "source": "x"}, {"year": 1900, "source": "x"}]})
+    with pytest.raises(InvalidValueError, match="source"):
+        aggregates_from_mapping({"record": [{"year": 2024}]})
+    with pytest.raises(InvalidValueError, match="record"):
+        aggregates_from_mapping({"record": "2024"})

@@ -71,6 +71,7 @@ __all__ = [
     "NationalReport",
     "RollupRow",
     "Units",
+    "aggregates_from_mapping",
     "map_to_current",
     "national_report",
 ]
@@ -175,6 +176,42 @@ class AggregateRecord:
         if self.province is None:
             return None
         return current_code_for_former(self.province) if self.former else self.province
+
+
+_RECORD_FIELDS: Final = frozenset(a.name for a in attrs.fields(AggregateRecord))
+
+
+def aggregates_from_mapping(data: Mapping[str, Any]) -> tuple[AggregateRecord, ...]:
+    """Aggregate records from ``{"record": [{...}, ...]}`` (a TOML file's ``[[record]]`` tables).
+
+    Raises:
+        InvalidValueError: not that shape, an unknown field, or a bad value (named with its record).
+
+    >>> aggregates_from_mapping({"record": [{"year": 2025, "people": 5, "source": "x"}]})[0].people
+    5
+    """
+    if not isinstance(data, Mapping) or set(data) - {"record"}:
+        raise InvalidValueError("aggregates", data, "a mapping with one key, 'record' (a list of tables)")
+    rows = data.get("record", [])
+    if not isinstance(rows, list):
+        raise InvalidValueError("record", rows, "a list of tables ([[record]])")
+    out = []
+    for n, row in enumerate(rows, 1):
+        if not isinstance(row, Mapping):
+            raise InvalidValueError(f"record {n}", row, "a table of fields")
+        missing = sorted({"year", "source"} - set(row))
+        if missing:
+            raise InvalidValueError(f"record {n}", dict(row), "a table with " + " and ".join(missing))
+        unknown = sorted(set(row) - _RECORD_FIELDS)
+        if unknown:
+            raise InvalidValueError(
+                f"record {n}", ", ".join(unknown), "fields of " + ", ".join(sorted(_RECORD_FIELDS))
+            )
+        try:
+            out.append(AggregateRecord(**row))
+        except InvalidValueError as exc:
+            raise InvalidValueError(f"record {n}: {exc.field}", exc.value, exc.allowed) from None
+    return tuple(out)
 
 
 @attrs.frozen(kw_only=True)
