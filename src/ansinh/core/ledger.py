@@ -54,7 +54,8 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -127,6 +128,11 @@ class _Book:
     receipts: list[tuple[dt.date, int]] = attrs.field(factory=list)
     versions: list[tuple[dt.date, Pledge]] = attrs.field(factory=list)
 
+    def copy(self) -> _Book:
+        return attrs.evolve(
+            self, units_used=dict(self.units_used), receipts=list(self.receipts), versions=list(self.versions)
+        )
+
     def freeze(self) -> PledgeBalance:
         return PledgeBalance(
             pledge=self.pledge,
@@ -141,6 +147,11 @@ class _Book:
             receipts=tuple(self.receipts),
             versions=tuple(self.versions) if len(self.versions) > 1 else (),
         )
+
+
+_MISSING: Any = object()
+_Undo: TypeAlias = tuple[dict[Any, Any], object, Any]
+"""(container, key, value before the change or _MISSING)."""
 
 
 def _refuse(event: Event, problem: str) -> InvariantViolation:
@@ -271,6 +282,75 @@ class Ledger:
             InvariantViolation: an event breaks an invariant; the earlier ones stay appended.
         """
         return sum(1 for e in events if self.append(e))
+
+    def append_batch(
+        self, events: Iterable[Event], *, commit: Callable[[tuple[Event, ...]], None] | None = None
+    ) -> tuple[Event, ...]:
+        """Check and append a batch of events, all or nothing.
+
+        Each event is checked against the state the earlier ones (of the
+        ledger and of the batch) built.  Events already appended are skipped
+        (the same id twice in the batch counts once).  If any event is
+        refused, or *commit* raises, the ledger is left exactly as it was.
+
+        Args:
+            events: the batch, in order.
+            commit: called with the new events once every one is accepted,
+                before the batch counts as appended (a store writes them here).
+
+        Returns:
+            The events that were new, in order.
+
+        Raises:
+            InvariantViolation: an event would break an invariant; nothing changed.
+        """
+        mark, steps = len(self._events), len(self._steps)
+        undo: list[_Undo] = []
+        try:
+            for event in events:
+                if self.is_duplicate(event):
+                    continue
+                self._check(event)
+                undo += self._before_image(event)
+                self._apply(event)
+                self._events.append(event)
+                self._by_id[event.event_id] = event
+            new = tuple(self._events[mark:])
+            if commit is not None and new:
+                commit(new)
+        except BaseException:
+            for container, key, old in reversed(undo):
+                if old is _MISSING:
+                    container.pop(key, None)
+                else:
+                    container[key] = old
+            for event in self._events[mark:]:
+                del self._by_id[event.event_id]
+            del self._events[mark:], self._steps[steps:]
+            raise
+        return new
+
+    def _before_image(self, event: Event) -> list[_Undo]:
+        """What applying *event* changes, as it is now (restored if its batch fails)."""
+        out: list[_Undo] = []
+
+        def keep(container: dict[Any, Any], key: object, copy: Callable[[Any], Any] = lambda v: v) -> None:
+            old = container.get(key, _MISSING)
+            out.append((container, key, old if old is _MISSING else copy(old)))
+
+        if isinstance(event, PledgeRegistered):
+            keep(self._sponsors, event.sponsor.id)
+            keep(self._books, event.pledge.id)
+        elif isinstance(event, (PledgeAmended, PledgeWithdrawn, MoneyReceived)):
+            pledge_id = event.pledge.id if isinstance(event, PledgeAmended) else event.pledge_id
+            keep(self._books, pledge_id, _Book.copy)
+        else:
+            gift = event.gift if isinstance(event, GiftAllocated) else self._gifts[event.gift_id]
+            keep(self._books, gift.pledge_id, _Book.copy)
+            keep(self._gifts, gift.id)
+            keep(self._changed_on, gift.id)
+            keep(self._coverage, (gift.person_id, gift.kind), dict)
+        return out
 
     # -- checks ----------------------------------------------------------------
 
