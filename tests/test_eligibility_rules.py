@@ -348,9 +348,16 @@ def test_thresholds_of_the_shipped_law() -> None:
         Category.MERITORIOUS,
         Category.SOCIAL_ALLOWANCE,
         Category.ETHNIC_MINORITY_DIFFICULT_AREA,
+        Category.ISLAND_RESIDENT,
+        Category.EXTREMELY_DIFFICULT_AREA,
+        Category.SOCIAL_PENSION_75,
     }
     assert groups[Category.POOR] == period.citation("bhyt_state_support")
-    assert groups[Category.MERITORIOUS] == period.citation("bhyt_fully_state_paid")
+    assert groups[Category.ISLAND_RESIDENT] == period.citation("bhyt_fully_state_paid")
+    assert groups[Category.MERITORIOUS] == period.citation("bhyt_state_paid_meritorious")
+    assert groups[Category.SOCIAL_PENSION_75] == period.citation("bhyt_state_paid_social_pension")
+    before = dict(state_paid_groups(LAW.at(D(2025, 6, 30))))
+    assert Category.SOCIAL_PENSION_75 not in before  # the social pension starts on 2025-07-01
 
 
 def test_child_age_before_the_parameter_starts_is_not_in_force() -> None:

@@ -116,3 +116,59 @@ def test_citations_name_the_right_articles() -> None:
     assert "Điều 6 khoản 6" in support.citation.article
     assert "unconfirmed" not in support.note
     assert LAW.status("bhyt_child_state_paid_age", on=D(2026, 1, 1)) is SourceStatus.CONFIRMED_2ND
+
+
+# -- groups the state pays in full (A4) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("category", "table", "status"),
+    [
+        (Category.ISLAND_RESIDENT, "bhyt_fully_state_paid", SourceStatus.CONFIRMED),
+        (
+            Category.EXTREMELY_DIFFICULT_AREA,
+            "bhyt_state_paid_extremely_difficult_area",
+            SourceStatus.CONFIRMED_2ND,
+        ),
+        (Category.MERITORIOUS, "bhyt_state_paid_meritorious", SourceStatus.UNCONFIRMED),
+    ],
+)
+def test_state_paid_groups_are_priced_at_nothing_with_their_source(
+    category: Category, table: str, status: SourceStatus
+) -> None:
+    q = price(HealthCard(months=12), sample_person(categories={category}), on=D(2026, 1, 1), law=LAW)
+    assert (q.group, q.gross, q.state_support, q.payable) == (category.value, 1_263_600, 1_263_600, 0)
+    line = q.line("monthly_state_support")
+    assert line.citation == LAW.citation(table, on=D(2026, 1, 1))
+    assert line.status is status
+
+
+def test_social_pension_75_is_state_paid_from_2025_07_01() -> None:
+    person = sample_person(categories={Category.SOCIAL_PENSION_75})
+    day_before = price(HealthCard(months=12), person, on=D(2025, 6, 30), law=LAW)
+    assert (day_before.group, day_before.state_support, day_before.payable) == ("household", 0, 1_263_600)
+    day_of = price(HealthCard(months=12), person, on=D(2025, 7, 1), law=LAW)
+    assert (day_of.group, day_of.state_support, day_of.payable) == ("social_pension_75", 1_263_600, 0)
+    citation = day_of.line("monthly_state_support").citation
+    assert citation is not None
+    assert "12805" in citation.url
+
+
+def test_the_state_paid_groups_are_refused_a_card_gift() -> None:
+    from ansinh.core.eligibility import check
+
+    for category, day in (
+        (Category.ISLAND_RESIDENT, D(2026, 1, 10)),
+        (Category.SOCIAL_PENSION_75, D(2025, 7, 1)),
+    ):
+        person = sample_person(categories={category})
+        decision = check(person, HealthCard(months=12), on=day, law=LAW)
+        assert "STATE_PAID_IN_FULL" in decision.codes
+        assert not decision.eligible
+    before = check(
+        sample_person(categories={Category.SOCIAL_PENSION_75}),
+        HealthCard(months=12),
+        on=D(2025, 6, 30),
+        law=LAW,
+    )
+    assert "STATE_PAID_IN_FULL" not in before.codes

@@ -50,6 +50,12 @@ class Category(Labelled):
     """Farm, forestry, fishery or salt household of average living standard."""
     ISLAND_RESIDENT = "island_resident"
     """Resident of an island commune or special zone (xã đảo, đặc khu)."""
+    EXTREMELY_DIFFICULT_AREA = "extremely_difficult_area"
+    """Resident of an area with extremely difficult socio-economic conditions, any ethnicity
+    (vùng có điều kiện kinh tế - xã hội đặc biệt khó khăn; state pays BHYT in full)."""
+    SOCIAL_PENSION_75 = "social_pension_75"
+    """Aged 75 or more and receiving the social pension (trợ cấp hưu trí xã hội; from 2025-07-01
+    the state pays BHYT in full)."""
     DISABILITY = "disability"
     """Person with a disability (người khuyết tật)."""
     ELDERLY_ALONE = "elderly_alone"
@@ -84,6 +90,14 @@ _LABELS: Final[Mapping[str, tuple[str, str]]] = {
         "farm household of average living standard",
     ),
     Category.ISLAND_RESIDENT: ("cư trú tại xã đảo, đặc khu", "island commune or special zone"),
+    Category.EXTREMELY_DIFFICULT_AREA: (
+        "cư trú tại vùng đặc biệt khó khăn",
+        "area with extremely difficult conditions",
+    ),
+    Category.SOCIAL_PENSION_75: (
+        "từ đủ 75 tuổi hưởng trợ cấp hưu trí xã hội",
+        "aged 75+ on the social pension",
+    ),
     Category.DISABILITY: ("người khuyết tật", "person with a disability"),
     Category.ELDERLY_ALONE: ("người cao tuổi cô đơn", "elderly person living alone"),
     Category.CHILD: ("trẻ em có hoàn cảnh khó khăn", "child in difficult circumstances"),

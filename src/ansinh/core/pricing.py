@@ -59,12 +59,12 @@ from typing import Final, Literal, Protocol, runtime_checkable
 import attrs
 
 from ansinh.core.dates import check_date, format_date
-from ansinh.core.law import Citation, Law, LawPeriod, RateTable, SourceStatus
+from ansinh.core.law import Citation, Law, LawPeriod, LawValue, RateTable, SourceStatus
 from ansinh.core.money import format_percent, format_vnd, round_half_up
 from ansinh.core.people import Category, rate_groups
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.provinces import province as _province
-from ansinh.exceptions import InvalidProductError, InvalidValueError, UnknownParameterError
+from ansinh.exceptions import InvalidProductError, InvalidValueError, NotInForceError, UnknownParameterError
 
 __all__ = [
     "CARD_PAYMENT_MONTHS",
@@ -82,6 +82,7 @@ __all__ = [
     "card_monthly",
     "card_payment_months",
     "card_support_group",
+    "card_support_tables",
     "household_factor",
     "household_rank_limit",
     "price",
@@ -94,8 +95,19 @@ HOUSEHOLD_GROUP = "household"
 """Group key of health-card buyers paying as household members, without state support."""
 GIFT_GROUP = "gift"
 """Group key of a Tết gift (no contribution group)."""
-CARD_SUPPORT_TABLES: Final = ("bhyt_state_support", "bhyt_fully_state_paid")
-"""The law's tables of state-supported health-card groups, in the order they are searched."""
+CARD_SUPPORT_TABLES: Final = (
+    "bhyt_state_support",
+    "bhyt_fully_state_paid",
+    "bhyt_state_paid_extremely_difficult_area",
+    "bhyt_state_paid_meritorious",
+    "bhyt_state_paid_social_pension",
+)
+"""The law's tables of state-supported health-card groups, in the order they are searched.
+
+The first two are required on every date a card is priced; the others apply where the law
+has a value (each its own citation and status: a group's table may start later, as the
+social pension's does on 2025-07-01, or be missing from a scenario law)."""
+_REQUIRED_CARD_TABLES: Final = 2
 CARD_PAYMENT_MONTHS: Final = "bhyt_payment_months"
 """The payment periods of every other health card."""
 STUDENT_PAYMENT_MONTHS: Final = "bhyt_student_payment_months"
@@ -404,11 +416,38 @@ def card_support_group(period: LawPeriod, categories: Iterable[Category]) -> tup
     """
     keys = {c.value for c in rate_groups(categories)}
     best: tuple[str, Fraction, str] | None = None
-    for table in CARD_SUPPORT_TABLES:
-        for key, share in period.rates(table):
+    for table, entry in card_support_tables(period):
+        for key, share in entry.rates():
             if key in keys and (best is None or share > best[1]):
                 best = (key, share, table)
     return best
+
+
+def card_support_tables(period: LawPeriod) -> tuple[tuple[str, LawValue], ...]:
+    """The tables of :data:`CARD_SUPPORT_TABLES` in force in *period*, with their values.
+
+    The first two are required; a later table the law has no value for in *period*
+    (or does not have at all) is left out.
+
+    Raises:
+        NotInForceError: a required table has no value in *period*.
+        LawDataError: a table's value cannot be resolved.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> [name for name, _ in card_support_tables(default_law().at(dt.date(2025, 6, 30)))][-1]
+    'bhyt_state_paid_meritorious'
+    >>> [name for name, _ in card_support_tables(default_law().at(dt.date(2025, 7, 1)))][-1]
+    'bhyt_state_paid_social_pension'
+    """
+    found: list[tuple[str, LawValue]] = []
+    for i, table in enumerate(CARD_SUPPORT_TABLES):
+        try:
+            found.append((table, period.entry(table)))
+        except (NotInForceError, UnknownParameterError):
+            if i < _REQUIRED_CARD_TABLES:
+                raise
+    return tuple(found)
 
 
 def card_payment_months(period: LawPeriod, group: str | None) -> tuple[str, tuple[int, ...]]:

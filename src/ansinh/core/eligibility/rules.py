@@ -11,8 +11,10 @@ people with the same values (a bounded cache of immutable reasons).
 Health card (thẻ BHYT)
     :data:`ALREADY_INSURED`: a card valid until at least the last day of the
     gift period.  :data:`STATE_PAID_IN_FULL`: a group whose contribution the
-    state pays in full (every group with share 1 in ``bhyt_state_support`` —
-    poor households — and every group of ``bhyt_fully_state_paid``).
+    state pays in full (every group with share 1 in the tables of
+    ``CARD_SUPPORT_TABLES``: poor households, social-allowance recipients, ethnic
+    minorities in difficult areas, island residents, residents of extremely
+    difficult areas, meritorious people, people aged 75+ on the social pension).
     :data:`STATE_PAID_CHILD_UNDER_6`: a child under ``bhyt_child_state_paid_age``
     (HI Law Art. 12.3 has the state pay their card; confirmed indirectly, see the
     parameter's status and note; a law without the parameter has no such
