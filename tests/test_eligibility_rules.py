@@ -85,6 +85,7 @@ ALL_RULES = (
     R.ALREADY_INSURED,
     R.STATE_PAID_IN_FULL,
     R.STATE_PAID_CHILD_UNDER_6,
+    R.FULLY_SUPPORTED,
     R.OUTSIDE_CAMPAIGN_PROVINCE,
     R.NOT_IN_DIFFICULT_CIRCUMSTANCES,
     R.CARD_START,
@@ -97,8 +98,8 @@ ALL_RULES = (
 )
 
 
-def test_twelve_named_frozen_rules() -> None:
-    assert len({r.code for r in ALL_RULES}) == 12
+def test_thirteen_named_frozen_rules() -> None:
+    assert len({r.code for r in ALL_RULES}) == 13
     for rule in ALL_RULES:
         assert isinstance(rule, BuiltinRule)
         assert isinstance(rule, Rule)
@@ -112,9 +113,9 @@ def test_twelve_named_frozen_rules() -> None:
 
 
 def test_builtin_rules_keep_their_order() -> None:
-    assert builtin_rules(ProductKind.HEALTH_CARD) == ALL_RULES[:6]
-    assert builtin_rules(ProductKind.SOCIAL_BOOK) == (*ALL_RULES[6:10], *ALL_RULES[3:5])
-    assert builtin_rules(ProductKind.TET_GIFT) == (*ALL_RULES[10:], *ALL_RULES[3:5])
+    assert builtin_rules(ProductKind.HEALTH_CARD) == ALL_RULES[:7]
+    assert builtin_rules(ProductKind.SOCIAL_BOOK) == (*ALL_RULES[7:11], *ALL_RULES[3:6])
+    assert builtin_rules(ProductKind.TET_GIFT) == (*ALL_RULES[11:], *ALL_RULES[4:6])
     with pytest.raises(InvalidValueError):
         builtin_rules("voucher")  # type: ignore[arg-type]
 
