@@ -43,6 +43,7 @@ from ansinh.core.eligibility.thresholds import vsi_min_age
 from ansinh.core.eligibility.values import CheckContext, Decision, PriorityParts, Reason, Rule, Screening
 from ansinh.core.law import Law
 from ansinh.core.people import Category, Person
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift
 from ansinh.exceptions import InvalidValueError
@@ -73,6 +74,15 @@ def _check_supports(local_supports: object) -> tuple[LocalSupport, ...]:
     if not all(isinstance(s, LocalSupport) for s in supports):
         raise InvalidValueError("local_supports", local_supports, "a sequence of LocalSupport")
     return supports
+
+
+def _check_lists(commune_lists: object) -> tuple[CommuneList, ...]:
+    if isinstance(commune_lists, str) or not isinstance(commune_lists, Iterable):
+        raise InvalidValueError("commune_lists", commune_lists, "a sequence of CommuneList")
+    lists = tuple(commune_lists)
+    if not all(isinstance(c, CommuneList) for c in lists):
+        raise InvalidValueError("commune_lists", commune_lists, "a sequence of CommuneList")
+    return lists
 
 
 def _check_args(product: object, on: object, campaign: object, law: object) -> None:
@@ -195,6 +205,7 @@ def check(
     law: Law,
     rules: Iterable[Rule] = (),
     local_supports: Sequence[LocalSupport] = (),
+    commune_lists: Sequence[CommuneList] = (),
 ) -> Decision:
     """Decide whether *product* can be given to *person* on *on*, and why.
 
@@ -209,6 +220,8 @@ def check(
         rules: extra rules run after the built-in ones (e.g. a province's).
         local_supports: provincial top-ups; with them a card or book the budgets
             pay in full is refused (``FULLY_SUPPORTED``).
+        commune_lists: dated commune lists for the place-dependent rules
+            (:mod:`ansinh.core.places`).
 
     Returns:
         A :class:`~ansinh.core.eligibility.values.Decision`; ``eligible`` is
@@ -222,8 +235,15 @@ def check(
     """
     _check_args(product, on, campaign, law)
     supports = _check_supports(local_supports)
+    lists = _check_lists(commune_lists)
     ctx = CheckContext(
-        person=person, product=product, on=on, campaign=campaign, law=law, local_supports=supports
+        person=person,
+        product=product,
+        on=on,
+        campaign=campaign,
+        law=law,
+        local_supports=supports,
+        commune_lists=lists,
     )
     return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), ())
 
@@ -243,6 +263,7 @@ def screen(
     rules: Iterable[Rule] = (),
     extra_priority: Callable[[Person], PriorityParts] | None = None,
     local_supports: Sequence[LocalSupport] = (),
+    commune_lists: Sequence[CommuneList] = (),
 ) -> Screening:
     """Apply :func:`check` to every person and sort by priority.
 
@@ -253,7 +274,7 @@ def screen(
     Args:
         people: persons, or a roster (anything with a ``people`` tuple, such as
             :class:`ansinh.io.roster.Roster`: its accepted people).
-        product, on, campaign, law, rules, local_supports: as for :func:`check`
+        product, on, campaign, law, rules, local_supports, commune_lists: as for :func:`check`
             (every province's top-ups may be given: each person's own apply).
         extra_priority: called with each person; returns extra
             ``(code, points)`` parts (e.g. from province plugins).
@@ -279,6 +300,7 @@ def screen(
         raise InvalidValueError("people", people, "an iterable of Person, or a roster with .people")
     _check_args(product, on, campaign, law)
     supports = _check_supports(local_supports)
+    lists = _check_lists(commune_lists)
     all_rules = (*builtin_rules(product.kind), *_check_rules(rules))
     if extra_priority is not None and not callable(extra_priority):
         raise InvalidValueError("extra_priority", extra_priority, "None or a callable (person) -> parts")
@@ -286,7 +308,13 @@ def screen(
     bad: list[Decision] = []
     for person in items:
         ctx = CheckContext(
-            person=person, product=product, on=on, campaign=campaign, law=law, local_supports=supports
+            person=person,
+            product=product,
+            on=on,
+            campaign=campaign,
+            law=law,
+            local_supports=supports,
+            commune_lists=lists,
         )
         extra = check_parts(extra_priority(person), field="extra_priority") if extra_priority else ()
         d = _decide(ctx, all_rules, extra)

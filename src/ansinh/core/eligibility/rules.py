@@ -64,6 +64,7 @@ from ansinh.core.eligibility.values import BuiltinRule, CheckContext, Reason
 from ansinh.core.law import Citation, Law, LawPeriod
 from ansinh.core.money import format_vnd
 from ansinh.core.people import Category
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Participant, Quote, price
 from ansinh.core.products import Product, ProductKind, TetGift
 from ansinh.exceptions import AnsinhError, InvalidValueError
@@ -214,6 +215,7 @@ def fully_supported(
     on: dt.date,
     law: Law,
     local_supports: tuple[LocalSupport, ...] = (),
+    commune_lists: tuple[CommuneList, ...] = (),
 ) -> Reason | None:
     """The :data:`FULLY_SUPPORTED` reason when budgets pay the whole gift for *who*, else ``None``.
 
@@ -238,14 +240,23 @@ def fully_supported(
     if product.kind is ProductKind.HEALTH_CARD and _state_paid(law.at(on), who.categories) is not None:
         return None
     try:
-        quote = price(product, who, on=on, law=law, local_supports=local_supports)
+        quote = price(
+            product, who, on=on, law=law, local_supports=local_supports, commune_lists=commune_lists
+        )
     except AnsinhError:
         return None
     return _fully_supported(quote) if quote.payable == 0 else None
 
 
 def _check_fully_supported(ctx: CheckContext) -> Reason | None:
-    return fully_supported(ctx.product, ctx.person, on=ctx.on, law=ctx.law, local_supports=ctx.local_supports)
+    return fully_supported(
+        ctx.product,
+        ctx.person,
+        on=ctx.on,
+        law=ctx.law,
+        local_supports=ctx.local_supports,
+        commune_lists=ctx.commune_lists,
+    )
 
 
 FULLY_SUPPORTED: Final = BuiltinRule(
