@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -26,7 +27,9 @@ from ansinh.core.registry import (
     retention,
     same_person,
 )
-from ansinh.exceptions import InvalidValueError
+from ansinh.exceptions import CampaignFileError, InvalidValueError, PluginError
+from ansinh.io.participation import read_participation
+from ansinh.testing import plugin_host
 
 LAW = ansinh.default_law()
 CARD = HealthCard(months=12)
@@ -242,3 +245,64 @@ def test_follow_up_and_retention() -> None:
     assert retention(follow_up(Registry(holdings(year1.state, ps)), on=renew_day))[0].rate is None
     with pytest.raises(InvalidValueError, match="participation"):
         follow_up(registry, on=renew_day, participation=lambda p, on: "maybe")
+
+
+class _Lookup:
+    """A province's participation look-up: knows two CCCDs, answers nothing for the rest."""
+
+    def __init__(self, answers: dict[str | None, object]) -> None:
+        self.answers = answers
+
+    @ansinh.hookimpl
+    def ansinh_participation(self, person: Person, on: dt.date) -> object:
+        return self.answers.get(person.cccd)
+
+
+def test_the_participation_hook_answers_follow_up() -> None:
+    ps = [person(f"HP-{i}", cccd=f"0311900001{i:02d}") for i in range(3)]
+    year1 = delivered(gifted(NATIONAL, BANK, ps))
+    registry = Registry(holdings(year1.state, ps))
+    host = plugin_host(_Lookup({ps[0].cccd: "renewed_by_person", ps[1].cccd: "lapsed"}))
+    ups = follow_up(registry, on=dt.date(2027, 6, 1), participation=host.participation)
+    assert [f.status for f in ups] == [
+        FollowUpStatus.RENEWED_BY_PERSON,
+        FollowUpStatus.LAPSED,
+        FollowUpStatus.UNKNOWN,
+    ]
+    for wrong in ("renewed_by_sponsor", "yes", 1):
+        bad = plugin_host(_Lookup({ps[0].cccd: wrong}))
+        with pytest.raises(PluginError, match="ansinh_participation"):
+            bad.participation(ps[0], dt.date(2027, 1, 5))
+
+
+def test_the_participation_file_answers_follow_up(tmp_path: Path) -> None:
+    ps = [person(f"HP-{i}", cccd=f"0311900001{i:02d}") for i in range(3)]
+    ps.append(person("HP-3", sin=SINS[1]))
+    path = tmp_path / "tham-gia.csv"
+    path.write_text(
+        "Số CCCD;Mã số BHXH;Trạng thái\n"
+        f"{ps[0].cccd};;Tự tiếp tục tham gia\n"
+        f"{ps[1].cccd};;không tiếp tục\n"
+        f";{SINS[1]};lapsed\n"
+        f"{ps[0].cccd};;lapsed\n"  # the same person again
+        "031190000999;;có lẽ\n"  # not a status
+        "12345;;lapsed\n"  # not a CCCD
+        ";;lapsed\n",  # nobody
+        encoding="utf-8-sig",
+    )
+    answers = read_participation(path)
+    assert [(r.row, r.column) for r in answers.rejected] == [
+        (5, "Số CCCD"),
+        (6, "Trạng thái"),
+        (7, "Số CCCD"),
+        (8, "Số CCCD"),
+    ]
+    assert all("031190000100" not in f"{r}" for r in answers.rejected)
+    assert "0311******00" in answers.rejected[0].value
+    registry = Registry(holdings(delivered(gifted(NATIONAL, BANK, ps)).state, ps))
+    ups = follow_up(registry, on=dt.date(2027, 6, 1), participation=answers)
+    assert [f.status.value for f in ups] == ["renewed_by_person", "lapsed", "unknown", "lapsed"]
+    assert "0311" not in repr(answers)
+    (tmp_path / "x.csv").write_text("cccd\n031190000100\n", encoding="utf-8")
+    with pytest.raises(CampaignFileError, match="status"):
+        read_participation(tmp_path / "x.csv")

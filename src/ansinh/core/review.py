@@ -48,6 +48,7 @@ from typing import Any, Final
 
 import attrs
 
+from ansinh.core.dates import format_date
 from ansinh.core.labels import Labelled
 from ansinh.core.validators import date as _date
 from ansinh.core.validators import non_empty_text as _text
@@ -195,14 +196,32 @@ class Posting:
     """Where and when a list is posted for objections (niêm yết)."""
 
     place: str = attrs.field(validator=_text)
-    """Where the list hangs and objections are received (e.g. the commune's cultural house)."""
+    """Where the list hangs (e.g. the commune's cultural house)."""
     start: dt.date = attrs.field(validator=_date)
     end: dt.date = attrs.field(validator=_date)
     """Last day objections are received."""
+    objections_to: str = ""
+    """Where to object or ask to be added (a desk, an address, a phone number); empty: at :attr:`place`."""
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
             raise ReviewError("end", self.end, f"on or after the posting start {self.start}")
+
+    def notice(self) -> str:
+        """The sentence a public list prints: where and until when it is posted, where to object.
+
+        >>> print(Posting(place="Nhà văn hóa thôn 3", start=dt.date(2025, 11, 10),
+        ...               end=dt.date(2025, 11, 17)).notice())  # doctest: +NORMALIZE_WHITESPACE
+        Danh sách được niêm yết công khai tại Nhà văn hóa thôn 3 từ ngày 10/11/2025 đến hết ngày
+        17/11/2025. Ý kiến phản ánh hoặc đề nghị bổ sung người có hoàn cảnh khó khăn gửi về Nhà văn
+        hóa thôn 3 trong thời gian niêm yết.
+        """
+        where = self.objections_to.strip() or self.place
+        return (
+            f"Danh sách được niêm yết công khai tại {self.place} từ ngày {format_date(self.start)} "
+            f"đến hết ngày {format_date(self.end)}. Ý kiến phản ánh hoặc đề nghị bổ sung người có "
+            f"hoàn cảnh khó khăn gửi về {where} trong thời gian niêm yết."
+        )
 
     def covers(self, day: dt.date) -> bool:
         """Whether *day* lies in the posting period."""
