@@ -1,9 +1,11 @@
-"""The national roll-up, province units (63 / 34), aggregate records and the year series."""
+"""The national roll-up, province units (63 / 34), aggregate records, the year series and their files."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from functools import cache
+from pathlib import Path
 
 import attrs
 import pytest
@@ -39,6 +41,12 @@ from ansinh.core.reporting import report
 from ansinh.core.series import year_series
 from ansinh.data import default_law, published_figures
 from ansinh.exceptions import AnsinhError, InvalidValueError
+from ansinh.io.national_files import (
+    render_national_html,
+    render_national_markdown,
+    spreadsheet_safe,
+    write_national_report,
+)
 from ansinh.strategies import ledger_states
 
 LAW = default_law()
@@ -48,13 +56,13 @@ BUY, PAY, HAND = dt.date(2025, 12, 1), dt.date(2025, 12, 5), dt.date(2025, 12, 1
 NEAR_POOR = frozenset({Category.NEAR_POOR})
 
 
-def _campaign(code: str, province: str | None) -> Campaign:
+def campaign_of(code: str, province: str | None) -> Campaign:
     return Campaign(
         code=code, name="Xuân Bính Ngọ 2026", plan_reference=PLAN, province=province, start=START, end=END
     )
 
 
-def _gifts(pledge: str, where: str, products: list[Product], prefix: str, funding: Funding) -> list[Event]:
+def gifts_for(pledge: str, where: str, products: list[Product], prefix: str, funding: Funding) -> list[Event]:
     events: list[Event] = []
     for n, product in enumerate(products):
         who = Beneficiary(person_id=f"{prefix}-{n:04d}", province=where, categories=NEAR_POOR)
@@ -73,7 +81,7 @@ def _gifts(pledge: str, where: str, products: list[Product], prefix: str, fundin
     return events
 
 
-def _register(n: int, money: int, on: dt.date, province: str) -> list[Event]:
+def register(n: int, money: int, on: dt.date, province: str) -> list[Event]:
     sponsor = Sponsor(id=f"S{n:03d}", name=f"Đơn vị {n}", kind="enterprise" if n % 3 else "individual")
     return [
         PledgeRegistered(
@@ -89,21 +97,21 @@ def _register(n: int, money: int, on: dt.date, province: str) -> list[Event]:
 @cache
 def hai_phong() -> LedgerState:
     """Seed 003: by 15/12, 195 sponsors, over 1,61 billion đồng, 1.896 cards and 143 books handed over."""
-    events = _register(0, 1_224_000_000, dt.date(2025, 11, 3), "31")
+    events = register(0, 1_224_000_000, dt.date(2025, 11, 3), "31")
     for n in range(1, 195):
-        events += _register(n, 2_000_000, dt.date(2025, 11, 10), "31")
+        events += register(n, 2_000_000, dt.date(2025, 11, 10), "31")
     cards: list[Product] = [HealthCard(months=12)] * 1_896
     products = cards + [SocialBook(months=12)] * 143
-    events += _gifts("P000", "31", products, "HP", Funding.MONEY)
-    events += _register(195, 5_000_000, dt.date(2025, 12, 20), "31")  # after 15/12
-    return Ledger(_campaign("HP2026", "31"), law=LAW, events=events).state
+    events += gifts_for("P000", "31", products, "HP", Funding.MONEY)
+    events += register(195, 5_000_000, dt.date(2025, 12, 20), "31")  # after 15/12
+    return Ledger(campaign_of("HP2026", "31"), law=LAW, events=events).state
 
 
 @cache
 def hung_yen() -> LedgerState:
-    events = _register(0, 40_000_000, dt.date(2025, 11, 5), "33")
-    events += _gifts("P000", "33", [HealthCard(months=12)] * 20, "HY", Funding.MONEY)
-    return Ledger(_campaign("HY2026", "33"), law=LAW, events=events).state
+    events = register(0, 40_000_000, dt.date(2025, 11, 5), "33")
+    events += gifts_for("P000", "33", [HealthCard(months=12)] * 20, "HY", Funding.MONEY)
+    return Ledger(campaign_of("HY2026", "33"), law=LAW, events=events).state
 
 
 @cache
@@ -121,9 +129,9 @@ def central() -> LedgerState:
         PledgeRegistered(event_id="r", on=dt.date(2025, 10, 25), sponsor=bank, pledge=cards),
         MoneyReceived(event_id="m", on=dt.date(2025, 11, 1), pledge_id="VCB-1", amount=100 * 379_080),
     ]
-    events += _gifts("VCB-1", "31", [HealthCard(months=12)] * 30, "TW-HP", Funding.UNITS)
-    events += _gifts("VCB-1", "01", [HealthCard(months=12)] * 10, "TW-HN", Funding.UNITS)
-    return Ledger(_campaign("BN2026", None), law=LAW, events=events).state
+    events += gifts_for("VCB-1", "31", [HealthCard(months=12)] * 30, "TW-HP", Funding.UNITS)
+    events += gifts_for("VCB-1", "01", [HealthCard(months=12)] * 10, "TW-HN", Funding.UNITS)
+    return Ledger(campaign_of("BN2026", None), law=LAW, events=events).state
 
 
 def test_hai_phong_sentence_of_15_12_comes_from_the_data() -> None:
@@ -195,9 +203,9 @@ def test_bad_input_is_refused_with_the_field_named() -> None:
 
 
 def _hanoi() -> LedgerState:
-    events = _register(0, 40_000_000, dt.date(2025, 11, 5), "01")
-    events += _gifts("P000", "01", [HealthCard(months=12)] * 5, "HN", Funding.MONEY)
-    return Ledger(_campaign("HN2026", "01"), law=LAW, events=events).state
+    events = register(0, 40_000_000, dt.date(2025, 11, 5), "01")
+    events += gifts_for("P000", "01", [HealthCard(months=12)] * 5, "HN", Funding.MONEY)
+    return Ledger(campaign_of("HN2026", "01"), law=LAW, events=events).state
 
 
 @pytest.mark.parametrize(
@@ -339,3 +347,105 @@ def test_aggregate_files_name_the_bad_field() -> None:
         aggregates_from_mapping({"record": [{"year": 2024}]})
     with pytest.raises(InvalidValueError, match="record"):
         aggregates_from_mapping({"record": "2024"})
+
+
+# -- files ---------------------------------------------------------------------------------
+
+FILES_ON = dt.date(2026, 1, 31)
+
+
+def _hostile() -> object:
+    c = Campaign(
+        code="HY", name="<b>Xuân</b>", province="33", start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31)
+    )
+    s = Sponsor(id="S", name="=cmd|' /C calc'!A0", kind="enterprise")
+    p = Pledge(id="P", sponsor_id="S", money=1_000_000, funds_source='=HYPERLINK("x")')
+    ledger = Ledger(
+        c,
+        law=LAW,
+        events=[
+            PledgeRegistered(event_id="r", on=dt.date(2025, 11, 1), sponsor=s, pledge=p),
+            MoneyReceived(event_id="m", on=dt.date(2025, 11, 2), pledge_id="P", amount=1_000_000),
+        ],
+    )
+    return ledger.state
+
+
+def test_files_hold_every_row_and_the_series(tmp_path: Path) -> None:
+    rep = national_report(
+        [central(), hai_phong()],
+        on=FILES_ON,
+        law=LAW,
+        aggregates=[
+            AggregateRecord(year=2025, province="31", health_cards=1_896, source="VTC News (seed 003)")
+        ],
+    )
+    series = year_series({2026: rep}, published_figures())
+    files = write_national_report(rep, tmp_path / "out", series=series)
+    assert files.csv.read_bytes().startswith(b"\xef\xbb\xbf")
+    with files.csv.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(rep.rows)
+    hp = [r for r in rows if r["dimension"] == "province" and r["key"] == "31"]
+    assert sorted(r["backing"] for r in hp) == ["aggregate", "persons"]
+    assert next(r for r in hp if r["backing"] == "aggregate")["source"] == "VTC News (seed 003)"
+    assert files.series is not None
+    with files.series.open(encoding="utf-8-sig", newline="") as fh:
+        years = [(r["year"], r["backing"]) for r in csv.DictReader(fh)]
+    assert years[-1] == ("2026", "persons")
+    assert ("2025", "aggregate") in years
+    md = files.markdown.read_text(encoding="utf-8")
+    assert "## Theo tỉnh, thành phố" in md
+    assert "TP Hải Phòng *" in md  # the published row is marked
+    assert "## Qua các năm" in md
+    page = files.html.read_text(encoding="utf-8")
+    assert page.count("<svg") == 2  # by province, and the years
+    assert files.summary.read_text(encoding="utf-8").startswith("Đến ngày 31/1, BHXH Việt Nam")
+    assert set(files.all) >= {files.csv, files.totals, files.markdown, files.html}
+
+
+def test_cells_cannot_run_as_formulas_and_pages_are_escaped(tmp_path: Path) -> None:
+    rep = national_report([_hostile()], on=FILES_ON, law=LAW)  # type: ignore[list-item]
+    files = write_national_report(rep, tmp_path)
+    text = files.csv.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert ",=HYPERLINK" not in text
+    assert files.xlsx is not None
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.load_workbook(files.xlsx)
+    assert wb.sheetnames == ["national", "totals"]
+    values = [c.value for row in wb["national"].iter_rows() for c in row]
+    assert '\'=HYPERLINK("x")' in values
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    page = render_national_html(rep)
+    assert "<b>Xuân</b>" not in page
+    assert "=HYPERLINK(&quot;x&quot;)" in page
+    assert "<svg" not in page  # no gift: no province chart
+    assert "Theo nguồn kinh phí" in render_national_markdown(rep)
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+84", "'+84"),
+        ("-3", "'-3"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("Hà Nội", "Hà Nội"),
+        (-3, -3),
+        (None, None),
+    ],
+)
+def test_spreadsheet_safe(value: object, safe: object) -> None:
+    assert spreadsheet_safe(value) == safe
+
+
+def test_unwritable_folder_is_an_ansinh_error(tmp_path: Path) -> None:
+    from ansinh.exceptions import AnsinhError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    rep = national_report([], on=FILES_ON, law=LAW)
+    with pytest.raises(AnsinhError):
+        write_national_report(rep, blocker / "sub")
