@@ -449,3 +449,96 @@ def test_unwritable_folder_is_an_ansinh_error(tmp_path: Path) -> None:
     rep = national_report([], on=FILES_ON, law=LAW)
     with pytest.raises(AnsinhError):
         write_national_report(rep, blocker / "sub")
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+
+def _store(path: Path, campaign: Campaign, events: list[Event]) -> Path:
+    from ansinh.io.store import SqliteStore
+
+    with SqliteStore(path, campaign, law=LAW) as store:
+        store.extend(events)
+    return path
+
+
+def _stores(folder: Path) -> tuple[str, str]:
+    hy = register(0, 40_000_000, dt.date(2025, 11, 5), "33")
+    hy += gifts_for("P000", "33", [HealthCard(months=12)] * 3, "HY", Funding.MONEY)
+    bank = Sponsor(id="VCB", name="Ngân hàng A", kind="bank")
+    cards = Pledge(
+        id="VCB-1", sponsor_id="VCB", units=((ProductKind.HEALTH_CARD, 10),), unit_categories=NEAR_POOR
+    )
+    tw: list[Event] = [
+        PledgeRegistered(event_id="r", on=dt.date(2025, 10, 25), sponsor=bank, pledge=cards),
+        MoneyReceived(event_id="m", on=dt.date(2025, 11, 1), pledge_id="VCB-1", amount=10 * 379_080),
+    ]
+    tw += gifts_for("VCB-1", "31", [HealthCard(months=12)] * 2, "TW-HP", Funding.UNITS)
+    a = _store(folder / "hy.sqlite", campaign_of("HY2026", "33"), hy)
+    b = _store(folder / "tw.sqlite", campaign_of("BN2026", None), tw)
+    return str(a), str(b)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from ansinh import cli
+
+    code = cli.main(["--no-plugins", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_command_rolls_up_several_stores(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import json
+
+    hy, tw = _stores(tmp_path)
+    code, out, err = _run(capsys, "report", hy, tw, "--on", "2026-01-31")
+    assert code == 0, err
+    assert out.startswith("Đến ngày 31/1, BHXH Việt Nam đã vận động được 2 đơn vị")
+    code, out, err = _run(capsys, "report", hy, tw, "--on", "2026-01-31", "--json", "--by", "level")
+    doc = json.loads(out)
+    assert doc["type"] == "national_report"
+    assert doc["totals"]["health_cards"] == 5
+    assert doc["totals"]["registered_central"] == 10 * 379_080
+    assert {r["key"] for r in doc["rows"] if r["dimension"] == "province"} == {"31", "33", "TW"}
+    code, out, err = _run(capsys, "report", hy, tw, "--campaign", "HY2026", "--on", "2025-12-15")
+    assert out.startswith("Đến ngày 15/12, BHXH Hưng Yên")
+    code, out, err = _run(
+        capsys,
+        "report",
+        hy,
+        tw,
+        "--by",
+        "year",
+        "--published",
+        "--lang",
+        "en",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert code == 0, err
+    years = [line.split()[0] for line in out.splitlines() if line.startswith("  20")]
+    assert years == ["2020", "2021", "2022", "2023", "2024", "2025", "2025"]
+    assert "person-backed" in out
+    assert (tmp_path / "out" / "national.html").read_text(encoding="utf-8").count("<svg") == 2
+    # one store and nothing else: the campaign report, as before
+    code, out, err = _run(capsys, "report", hy, "--on", "2026-01-31")
+    assert "Xuân Bính Ngọ 2026" in out.splitlines()[0]
+    assert "BHXH Việt Nam" not in out
+
+
+def test_the_command_refuses_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hy, tw = _stores(tmp_path)
+    code, _, err = _run(capsys, "report", hy, tw, "--campaign", "NOPE")
+    assert code == 2
+    assert "NOPE" in err
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[record]]\nyear = 2024\n", encoding="utf-8")
+    code, _, err = _run(capsys, "report", hy, "--aggregates", str(bad))
+    assert code == 2
+    assert "source" in err
+    bad.write_text("not toml ===", encoding="utf-8")
+    code, _, err = _run(capsys, "report", hy, "--aggregates", str(bad))
+    assert code == 2
+    assert "--aggregates" in err
+    code, _, err = _run(capsys, "report", hy, "--by", "district")
+    assert code == 2
