@@ -137,7 +137,7 @@ class PledgeValue:
     funds_source: str
     units: tuple[tuple[ProductKind, int], ...]
     unit_value: int
-    """The units' value in đồng (0 when :attr:`valued_by` is ``none``)."""
+    """The units' value in đồng (0 when ``valued_by`` is ``none``)."""
     valued_by: ValuedBy
     priced_on: dt.date | None
     """The purchase date whose law priced the units (``None`` unless priced)."""
