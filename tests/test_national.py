@@ -44,7 +44,6 @@ from ansinh.exceptions import AnsinhError, InvalidValueError
 from ansinh.io.national_files import (
     render_national_html,
     render_national_markdown,
-    spreadsheet_safe,
     write_national_report,
 )
 from ansinh.strategies import ledger_states
@@ -421,24 +420,10 @@ def test_cells_cannot_run_as_formulas_and_pages_are_escaped(tmp_path: Path) -> N
     assert "<b>Xuân</b>" not in page
     assert "=HYPERLINK(&quot;x&quot;)" in page
     assert "<svg" not in page  # no gift: no province chart
-    assert "Theo nguồn kinh phí" in render_national_markdown(rep)
-
-
-@pytest.mark.parametrize(
-    ("value", "safe"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+84", "'+84"),
-        ("-3", "'-3"),
-        ("@A1", "'@A1"),
-        ("\tx", "'\tx"),
-        ("Hà Nội", "Hà Nội"),
-        (-3, -3),
-        (None, None),
-    ],
-)
-def test_spreadsheet_safe(value: object, safe: object) -> None:
-    assert spreadsheet_safe(value) == safe
+    md = render_national_markdown(rep)
+    assert "Theo nguồn kinh phí" in md
+    assert "&lt;b&gt;Xuân&lt;/b&gt;" in md
+    assert "<b>" not in md
 
 
 def test_unwritable_folder_is_an_ansinh_error(tmp_path: Path) -> None:

@@ -22,14 +22,15 @@ numbers).  Into one folder it writes:
     page draws a bar chart by province and a chart of the years (inline SVG: no
     plotting library, no extra file).
 
-Text cells of the CSV and XLSX files are safe to open in a spreadsheet: a cell
-starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written
-with a leading apostrophe, so it is never run as a formula.
+Text cells of the CSV and XLSX files are safe to open in a spreadsheet: they go
+through :func:`~ansinh.io.files.csv_text` and
+:func:`~ansinh.io.files.spreadsheet_text`, so formula-like text is never run.
+Markdown cells go through :func:`~ansinh.io.files.markdown_text`; the HTML page
+is escaped throughout.
 """
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import os
@@ -45,13 +46,12 @@ from ansinh.core.national import NATIONAL_DIMENSIONS, Backing, NationalReport, R
 from ansinh.core.reporting import format_count
 from ansinh.core.series import SeriesRow
 from ansinh.exceptions import OutputFileError
-from ansinh.io.files import write_atomic
+from ansinh.io.files import csv_text, markdown_text, spreadsheet_text, write_atomic
 
 __all__ = [
     "NationalFiles",
     "render_national_html",
     "render_national_markdown",
-    "spreadsheet_safe",
     "write_national_report",
 ]
 
@@ -91,20 +91,6 @@ _SERIES_COLUMNS: Final = (
     ("mobilised", "Huy động"),
     ("source", "Nguồn"),
 )
-_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A cell value a spreadsheet will not run: text that could start a formula gets a leading ``'``.
-
-    Numbers and ``None`` pass unchanged.
-
-    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("-5 đồng"), spreadsheet_safe(-5)
-    ("'=HYPERLINK(1)", "'-5 đồng", -5)
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -129,11 +115,12 @@ class NationalFiles:
 
 
 def _csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([spreadsheet_safe(h) for h in header])
-    writer.writerows([["" if v is None else spreadsheet_safe(v) for v in row] for row in rows])
-    return buf.getvalue()
+    return csv_text([header, *rows])
+
+
+def _safe(value: object) -> object:
+    """An XLSX cell: text through :func:`~ansinh.io.files.spreadsheet_text`, numbers and blanks as they are."""
+    return spreadsheet_text(value) if isinstance(value, str) else value
 
 
 def _tables(
@@ -176,7 +163,12 @@ def _row_label(r: RollupRow) -> str:
 
 def render_national_markdown(report: NationalReport, series: Sequence[SeriesRow] = ()) -> str:
     """The report (and the series, if given) as Markdown tables."""
-    lines = [f"# {report.office} — báo cáo ngày {format_date(report.on)}", "", report.summary_vi(), ""]
+    lines = [
+        f"# {markdown_text(report.office)} — báo cáo ngày {format_date(report.on)}",
+        "",
+        markdown_text(report.summary_vi()),
+        "",
+    ]
     lines += ["## Tổng hợp", "", "| Chỉ tiêu | Giá trị |", "|---|---:|"]
     lines += [f"| {k} | {_cell(k, v)} |" for k, v in report.totals().items()]
     for dim in NATIONAL_DIMENSIONS:
@@ -190,7 +182,7 @@ def render_national_markdown(report: NationalReport, series: Sequence[SeriesRow]
         for r in rows:
             d = r.as_dict()
             cells = [_row_label(r) if k == "label" else _cell(k, d[k]) for k, _ in cols]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            lines.append("| " + " | ".join(markdown_text(c) for c in cells) + " |")
     if any(r.backing is Backing.AGGREGATE for r in report.rows):
         lines += ["", "\\* số liệu đã công bố, không có danh sách từng người (nguồn ghi trong tệp CSV)."]
     if series:
@@ -206,8 +198,8 @@ def render_national_markdown(report: NationalReport, series: Sequence[SeriesRow]
                 (approx if k == "books_and_cards" and d[k] is not None else "") + _cell(k, d[k])
                 for k, _ in _SERIES_COLUMNS
             ]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    lines += ["", "---", "", report.summary_en(), ""]
+            lines.append("| " + " | ".join(markdown_text(c) for c in cells) + " |")
+    lines += ["", "---", "", markdown_text(report.summary_en()), ""]
     return "\n".join(lines)
 
 
@@ -328,9 +320,9 @@ def _write_xlsx(path: Path, tables: dict[str, tuple[list[str], list[list[object]
     wb = Workbook(write_only=True)
     for name, (header, rows) in tables.items():
         ws = wb.create_sheet(name)
-        ws.append([spreadsheet_safe(h) for h in header])
+        ws.append([_safe(h) for h in header])
         for row in rows:
-            ws.append([spreadsheet_safe(v) for v in row])
+            ws.append([_safe(v) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return write_atomic(path, buf.getvalue())
