@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, runtime_checkab
 import attrs
 import pluggy
 
-from ansinh.core.campaign import Campaign, Earmark, Pledge, Sponsor
+from ansinh.core.campaign import Campaign, Earmark, LocalSponsorKind, Pledge, Sponsor
 from ansinh.core.law import Parameter
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
@@ -66,6 +66,7 @@ __all__ = [
     "ansinh_parameters",
     "ansinh_priority",
     "ansinh_sourcing_strategies",
+    "ansinh_sponsor_kinds",
     "hookimpl",
     "hookspec",
 ]
@@ -259,4 +260,20 @@ def ansinh_earmark_matches(earmark: Earmark, person: Person, settings: Mapping[s
     :param person: the candidate.
     :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: ``True``/``False``, or ``None`` when this plugin does not know.
+    """
+
+
+@hookspec
+def ansinh_sponsor_kinds(settings: Mapping[str, object]) -> Iterable[LocalSponsorKind]:  # type: ignore[empty-body]
+    """Contribute sponsor kinds the built-in ones lack (cooperatives — hợp tác xã —, foreign donors …).
+
+    A sponsor of such a kind is a :class:`~ansinh.core.campaign.Sponsor` with
+    ``kind="other"`` and ``local_kind`` set to the kind's code; sponsor files
+    may write the code, either label or an alias.  Reports group sponsors by
+    :attr:`~ansinh.core.campaign.Sponsor.kind_key`.  All plugins' results are
+    collected; two plugins giving one code different labels is a
+    :class:`~ansinh.exceptions.PluginError`.
+
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
+    :return: an iterable of :class:`~ansinh.core.campaign.LocalSponsorKind` (may be empty).
     """

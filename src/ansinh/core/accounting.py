@@ -130,7 +130,7 @@ class PledgeValue:
     pledge_id: str
     sponsor_id: str
     sponsor_kind: str
-    """The sponsor's kind (a :class:`~ansinh.core.campaign.SponsorKind` value)."""
+    """The sponsor's :attr:`~ansinh.core.campaign.Sponsor.kind_key` (a built-in kind, or a plugin's)."""
     level: RegistrationLevel
     province: str | None
     """Where it was registered: the sponsor's province, else the campaign's (``None``: central)."""
@@ -249,7 +249,7 @@ def pledge_value(
     return PledgeValue(
         pledge_id=pledge.id,
         sponsor_id=sponsor.id,
-        sponsor_kind=str(sponsor.kind),
+        sponsor_kind=sponsor.kind_key,
         level=level,
         province=where,
         funds_source=pledge.funds_source,
