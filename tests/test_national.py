@@ -46,7 +46,7 @@ from ansinh.io.national_files import (
     render_national_markdown,
     write_national_report,
 )
-from ansinh.strategies import ledger_states
+from ansinh.strategies import ledger_states, ledgers
 
 LAW = default_law()
 PLAN = "Kế hoạch 2716/KH-BHXH ngày 23/10/2025"
@@ -61,7 +61,15 @@ def campaign_of(code: str, province: str | None) -> Campaign:
     )
 
 
-def gifts_for(pledge: str, where: str, products: list[Product], prefix: str, funding: Funding) -> list[Event]:
+def gifts_for(
+    pledge: str,
+    where: str,
+    products: list[Product],
+    prefix: str,
+    funding: Funding,
+    days: tuple[dt.date, dt.date, dt.date] = (BUY, PAY, HAND),
+) -> list[Event]:
+    buy, pay, hand = days
     events: list[Event] = []
     for n, product in enumerate(products):
         who = Beneficiary(person_id=f"{prefix}-{n:04d}", province=where, categories=NEAR_POOR)
@@ -70,13 +78,13 @@ def gifts_for(pledge: str, where: str, products: list[Product], prefix: str, fun
             pledge_id=pledge,
             beneficiary=who,
             product=product,
-            quote=price(product, who, on=BUY, law=LAW),
+            quote=price(product, who, on=buy, law=LAW),
             funding=funding,
-            covers_from=BUY,
+            covers_from=buy,
         )
-        events.append(GiftAllocated(event_id=f"a:{gift.id}", on=BUY, gift=gift))
-        events.append(GiftPaid(event_id=f"p:{gift.id}", on=PAY, gift_id=gift.id))
-        events.append(GiftDelivered(event_id=f"d:{gift.id}", on=HAND, gift_id=gift.id))
+        events.append(GiftAllocated(event_id=f"a:{gift.id}", on=buy, gift=gift))
+        events.append(GiftPaid(event_id=f"p:{gift.id}", on=pay, gift_id=gift.id))
+        events.append(GiftDelivered(event_id=f"d:{gift.id}", on=hand, gift_id=gift.id))
     return events
 
 
@@ -201,10 +209,20 @@ def test_bad_input_is_refused_with_the_field_named() -> None:
         AggregateRecord(year=2024, people=1, source="")
 
 
-def _hanoi() -> LedgerState:
-    events = register(0, 40_000_000, dt.date(2025, 11, 5), "01")
-    events += gifts_for("P000", "01", [HealthCard(months=12)] * 5, "HN", Funding.MONEY)
-    return Ledger(campaign_of("HN2026", "01"), law=LAW, events=events).state
+def _before_the_merger(code: str, where: str, cards: int) -> LedgerState:
+    """A campaign of June 2025 whose gifts were handed over before the 2025-07-01 merger."""
+    campaign = Campaign(
+        code=code,
+        name="Tháng 6/2025",
+        plan_reference=PLAN,
+        province=where,
+        start=dt.date(2025, 6, 1),
+        end=dt.date(2025, 12, 31),
+    )
+    events = register(0, 40_000_000, dt.date(2025, 6, 1), where)
+    days = (dt.date(2025, 6, 10), dt.date(2025, 6, 12), dt.date(2025, 6, 15))
+    events += gifts_for("P000", where, [HealthCard(months=12)] * cards, code, Funding.MONEY, days)
+    return Ledger(campaign, law=LAW, events=events).state
 
 
 @pytest.mark.parametrize(
@@ -218,7 +236,8 @@ def test_units_of_the_date_the_day_before_and_the_day_of_the_merger(
     on: dt.date, keys: list[tuple[str, bool]]
 ) -> None:
     hai_duong = AggregateRecord(year=2025, province="30", former=True, value=7, source="báo Hải Dương")
-    r = national_report([_hanoi(), hung_yen()], on=on, law=LAW, units="of_date", aggregates=[hai_duong])
+    states = [_before_the_merger("HN2025", "01", 5), _before_the_merger("HY2025", "33", 20)]
+    r = national_report(states, on=on, law=LAW, units="of_date", aggregates=[hai_duong])
     persons = [(x.key, x.former) for x in r.rows_for("province")]
     assert sorted(persons) == keys
     if on < dt.date(2025, 7, 1):
@@ -229,7 +248,7 @@ def test_units_of_the_date_the_day_before_and_the_day_of_the_merger(
             "(đơn vị từ 01/07/2025)"
         )
     # mapped to today's units whatever the date
-    now = national_report([_hanoi(), hung_yen()], on=on, law=LAW, aggregates=[hai_duong])
+    now = national_report(states, on=on, law=LAW, aggregates=[hai_duong])
     assert {x.key for x in now.rows_for("province")} == {"01", "31", "33"}
 
 
@@ -527,3 +546,22 @@ def test_the_command_refuses_bad_input(capsys: pytest.CaptureFixture[str], tmp_p
     assert "--aggregates" in err
     code, _, err = _run(capsys, "report", hy, "--by", "district")
     assert code == 2
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(ledgers(max_events=10), min_size=1, max_size=3, unique_by=lambda ledger: ledger.campaign.code),
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+)
+def test_a_report_as_of_a_date_is_the_report_of_the_events_up_to_it(
+    ledgers_: list[Ledger], on: dt.date
+) -> None:
+    truncated = [
+        Ledger(ledger.campaign, law=LAW, events=[e for e in ledger.events if e.on <= on]).state
+        for ledger in ledgers_
+    ]
+    full = national_report([ledger.state for ledger in ledgers_], on=on, law=LAW)
+    cut = national_report(truncated, on=on, law=LAW)
+    assert full.totals() == cut.totals()
+    assert full.rows == cut.rows
+    assert full.summary_vi() == cut.summary_vi()

@@ -115,4 +115,4 @@ def test_national_rows_group_by_the_local_kind() -> None:
 @pytest.mark.parametrize("aliases", ["htx", ("htx", ""), (1,)])
 def test_aliases_are_non_empty_strings(aliases: object) -> None:
     with pytest.raises(InvalidValueError, match="aliases"):
-        LocalSponsorKind(code="hop_tac_xa", label_vi="x", label_en="x", aliases=aliases)  # type: ignore[arg-type]
+        LocalSponsorKind(code="hop_tac_xa", label_vi="x", label_en="x", aliases=aliases)

@@ -264,14 +264,17 @@ def pledge_value(
 
 
 def _live(state: LedgerState, on: dt.date) -> list[PledgeBalance]:
-    """The pledges registered on or before *on* and not withdrawn."""
-    return [b for b in state.pledges if b.registered_on <= on and not b.withdrawn]
+    """The pledges registered on or before *on* and not withdrawn on that day, as they stood then."""
+    return [b for b in state.as_of(on).pledges if not b.withdrawn]
 
 
 def pledge_values(
     state: LedgerState, *, on: dt.date, law: Law, local_supports: Sequence[LocalSupport] = ()
 ) -> tuple[PledgeValue, ...]:
-    """Every pledge of *state* registered by *on* and not withdrawn, valued (by pledge id).
+    """Every pledge of *state* registered by *on* and not withdrawn then, valued as it stood that day.
+
+    Only what was recorded on or before *on* counts (:meth:`LedgerState.as_of
+    <ansinh.core.state.LedgerState.as_of>`): the pledge's amendments, the money received.
 
     Raises:
         InvalidValueError: a bad argument, or units the law cannot price.
