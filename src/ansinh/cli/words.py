@@ -90,6 +90,24 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "do not load the plugin NAME (repeatable; also the environment variable ANSINH_DISABLE_PLUGINS)",
     ),
     "warning": ("cảnh báo", "warning"),
+    "plugin": ("tạo plugin của tỉnh", "make a province plugin"),
+    "plugin.new": (
+        "tạo một gói plugin mới (pyproject, hook mẫu, dữ liệu, kiểm thử, CI)",
+        "create a new plugin package (pyproject, example hooks, data, tests, CI)",
+    ),
+    "plugin.name": (
+        "tên plugin, chữ thường không dấu, nối bằng - hoặc _ (vd. hung-yen)",
+        "the plugin's name, lower-case ASCII, words joined by - or _ (e.g. hung-yen)",
+    ),
+    "plugin.dir": ("thư mục tạo gói (mặc định: ansinh-NAME)", "the folder to create (default: ansinh-NAME)"),
+    "plugin.province": (
+        "mã hoặc tên tỉnh (mặc định: tỉnh có tên NAME, nếu có)",
+        "the province's code or name (default: the province NAME names, if any)",
+    ),
+    "plugin.created": (
+        "Đã tạo gói plugin trong {folder}: cài bằng `pip install {folder}`, kiểm thử bằng `python -m pytest`.",
+        "Created the plugin package in {folder}: install it with `pip install {folder}`, test it with `python -m pytest`.",
+    ),
     "plugin_skipped": (
         "plugin {plugin!r} không nạp được nên bị bỏ qua ({problem}); tắt hẳn bằng --disable-plugin {plugin}",
         "plugin {plugin!r} cannot be loaded and is skipped ({problem}); turn it off with --disable-plugin {plugin}",
