@@ -173,7 +173,7 @@ def test_law_show_one_parameter_lists_its_history_with_sources(capsys: pytest.Ca
         assert v.effective.isoformat() in out
         assert v.citation.document in out
     assert "2.340.000 đ" in out
-    assert "<chưa xác nhận>" in out  # the 2018 value is unconfirmed
+    assert "<xác nhận qua nguồn thứ cấp>" in out  # the 2018 decree number is confirmed-2nd
 
 
 def test_law_show_on_a_date_gives_the_value_in_force(capsys: pytest.CaptureFixture[str]) -> None:

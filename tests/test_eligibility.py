@@ -177,10 +177,11 @@ def test_children_under_6(born: dt.date, blocked: bool) -> None:
     assert ("STATE_PAID_CHILD_UNDER_6" in blocking(d)) is blocked
     if blocked:
         reason = next(r for r in d.reasons if r.code == "STATE_PAID_CHILD_UNDER_6")
-        assert "chưa được xác nhận" in reason.text_vi
+        assert "Điều 12 khoản 3" in reason.text_vi
         assert reason.citation is not None
         assert reason.citation == default_law().lookup("bhyt_child_state_paid_age", on=ON).citation
-        assert default_law().lookup("bhyt_child_state_paid_age", on=ON).status is SourceStatus.UNCONFIRMED
+        # confirmed indirectly (HCMC Res. 75/2025 starts its own support at 6)
+        assert default_law().lookup("bhyt_child_state_paid_age", on=ON).status is SourceStatus.CONFIRMED_2ND
 
 
 @pytest.mark.parametrize(

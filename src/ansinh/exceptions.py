@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansinh.core.messages import shown
+
 __all__ = [
     "AnsinhError",
     "CampaignFileError",
@@ -40,6 +42,9 @@ class AnsinhError(Exception):
 class InvalidValueError(AnsinhError, ValueError):
     """A value given to ansinh is not allowed.
 
+    The message quotes the value with :func:`~ansinh.core.messages.shown`:
+    shortened, never an unbounded ``repr``, nine-to-twelve-digit runs masked.
+
     Attributes:
         field: the name of the field or argument.
         value: the value that was given.
@@ -50,7 +55,7 @@ class InvalidValueError(AnsinhError, ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}={value!r} is not allowed: {allowed}")
+        super().__init__(f"{field}={shown(value)} is not allowed: {allowed}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.field, self.value, self.allowed))

@@ -45,10 +45,13 @@ import sys
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, Final, NoReturn
+from typing import Any, Final, NoReturn, TextIO, cast
 
+from ansinh.cli.output import MaskedText
 from ansinh.cli.words import word
+from ansinh.core.identifiers import mask_digits
 from ansinh.core.labels import Lang
+from ansinh.core.messages import shorten
 from ansinh.exceptions import AnsinhError, PluginLoadWarning
 
 __all__ = ["EXIT_ERROR", "EXIT_NO", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
@@ -157,16 +160,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(args_list)
     except _UsageError as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(mask_digits(f"{exc}\n"))
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     debug = bool(args.debug)
+    # JSON is masked value by value (money stays a number); text is masked as it is written.
+    out = sys.stdout if getattr(args, "json", False) else cast(TextIO, MaskedText(sys.stdout))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", PluginLoadWarning)  # each host warns once per broken plugin
             warnings.showwarning = _warning_line(args.lang)
-            code: int = args.func(args, sys.stdout)
+            code: int = args.func(args, out)
     except AnsinhError as exc:
         _report(exc, debug)
         return EXIT_USAGE
@@ -207,4 +212,4 @@ def _report(exc: BaseException, debug: bool, prefix: str = "") -> None:
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     text = exc.strerror if isinstance(exc, OSError) and exc.strerror else _error_line(exc)
-    sys.stderr.write(f"ansinh: {prefix}{text}\n")
+    sys.stderr.write(mask_digits(f"ansinh: {prefix}{shorten(text, 2000)}\n"))

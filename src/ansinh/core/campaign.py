@@ -54,6 +54,10 @@ __all__ = [
 ]
 
 
+def _categories(value: Any) -> frozenset[Category]:
+    return to_categories(value, error=InvalidValueError)
+
+
 @attrs.frozen(kw_only=True)
 class Campaign:
     """One year's programme (chương trình / kế hoạch)."""
@@ -71,6 +75,8 @@ class Campaign:
     end: dt.date = attrs.field(validator=_date)
     tet_dates: tuple[dt.date, dt.date] | None = None
     """First and last day of the Tết holiday the campaign covers (for Tết gifts)."""
+    purchase_date: dt.date | None = attrs.field(default=None, validator=attrs.validators.optional(_date))
+    """The date unit pledges are valued at before allocation (``None``: :attr:`start`)."""
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
@@ -182,6 +188,16 @@ class Pledge:
     book_months: int = attrs.field(default=12, validator=_whole_number(1, MAX_MONTHS))
     """Months of each book this pledge buys (the law of the purchase date allows 1, 3, 6 or 12)."""
     instalments: tuple[Instalment, ...] = ()
+    declared_value: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_non_negative_int)
+    )
+    """What the sponsor says the units are worth, đồng ("tương ứng 13,3 tỷ đồng"); ``None``:
+    value them at the campaign's purchase date (:func:`ansinh.core.accounting.pledge_value`)."""
+    unit_categories: frozenset[Category] = attrs.field(factory=frozenset, converter=_categories)
+    """Who the units are declared for ("19.500 thẻ BHYT cho người cận nghèo"), for valuing them."""
+    funds_source: str = ""
+    """Where the money comes from, e.g. "kinh phí hoạt động tình nghĩa của ngành",
+    "quỹ từ thiện xã hội của doanh nghiệp"."""
 
     def __attrs_post_init__(self) -> None:
         for kind, count in self.units:
@@ -245,10 +261,6 @@ class Funding(enum.StrEnum):
     """One of the units the pledge names ("10 thẻ BHYT")."""
     MONEY = "money"
     """The pledge's money, by the gift's price."""
-
-
-def _categories(value: Any) -> frozenset[Category]:
-    return to_categories(value, error=InvalidValueError)
 
 
 _NO_TEXTS: frozenset[str] = frozenset()

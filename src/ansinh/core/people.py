@@ -24,7 +24,7 @@ from ansinh.core.identifiers import mask_id
 from ansinh.core.labels import Labelled
 from ansinh.exceptions import InvalidPersonError, InvalidValueError
 
-__all__ = ["Category", "Person", "age_on", "mask_id", "to_categories"]
+__all__ = ["IMPLIED_CATEGORIES", "Category", "Person", "age_on", "mask_id", "rate_groups", "to_categories"]
 
 
 class Category(Labelled):
@@ -91,6 +91,31 @@ _LABELS: Final[Mapping[str, tuple[str, str]]] = {
     Category.MERITORIOUS: ("người có công với cách mạng", "person with meritorious services"),
     Category.FREE_WORKER: ("lao động tự do", "informal worker"),
 }
+
+
+IMPLIED_CATEGORIES: Final[Mapping[Category, frozenset[Category]]] = {
+    Category.ETHNIC_MINORITY_DIFFICULT_AREA: frozenset({Category.ETHNIC_MINORITY}),
+}
+"""The other groups a category belongs to by definition.
+
+An ethnic-minority person living in a difficult area is an ethnic-minority person:
+Decree 159/2025 Art. 5 gives them the ethnic-minority voluntary-SI rate (30 %), and a
+province's ethnic-minority top-up applies to them too.
+"""
+
+
+def rate_groups(categories: Iterable[Category]) -> frozenset[Category]:
+    """*categories* with every group they imply (:data:`IMPLIED_CATEGORIES`).
+
+    Pricing looks rates up under these, so a category maps to every group it belongs to.
+
+    >>> sorted(c.value for c in rate_groups({Category.ETHNIC_MINORITY_DIFFICULT_AREA}))
+    ['ethnic_minority', 'ethnic_minority_difficult_area']
+    """
+    found = set(categories)
+    for category in tuple(found):
+        found |= IMPLIED_CATEGORIES.get(category, frozenset())
+    return frozenset(found)
 
 
 def age_on(date_of_birth: dt.date, on: dt.date) -> int:

@@ -61,16 +61,18 @@ import attrs
 from ansinh.core.dates import check_date, format_date
 from ansinh.core.law import Citation, Law, LawPeriod, RateTable, SourceStatus
 from ansinh.core.money import format_percent, format_vnd, round_half_up
-from ansinh.core.people import Category
+from ansinh.core.people import Category, rate_groups
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.provinces import province as _province
-from ansinh.exceptions import InvalidProductError, InvalidValueError
+from ansinh.exceptions import InvalidProductError, InvalidValueError, UnknownParameterError
 
 __all__ = [
+    "CARD_PAYMENT_MONTHS",
     "CARD_SUPPORT_TABLES",
     "GIFT_GROUP",
     "HOUSEHOLD_GROUP",
     "OTHER_GROUP",
+    "STUDENT_PAYMENT_MONTHS",
     "LocalSupport",
     "Participant",
     "Quote",
@@ -78,6 +80,7 @@ __all__ = [
     "book_monthly_support",
     "book_support_group",
     "card_monthly",
+    "card_payment_months",
     "card_support_group",
     "household_factor",
     "household_rank_limit",
@@ -93,6 +96,10 @@ GIFT_GROUP = "gift"
 """Group key of a Tết gift (no contribution group)."""
 CARD_SUPPORT_TABLES: Final = ("bhyt_state_support", "bhyt_fully_state_paid")
 """The law's tables of state-supported health-card groups, in the order they are searched."""
+CARD_PAYMENT_MONTHS: Final = "bhyt_payment_months"
+"""The payment periods of every other health card."""
+STUDENT_PAYMENT_MONTHS: Final = "bhyt_student_payment_months"
+"""The payment periods of a card priced in the student group (optional parameter)."""
 
 
 def _pct(rate: Fraction) -> str:
@@ -285,8 +292,9 @@ def _money(code: str, vi: str, en: str, value: int, formula: str, unit: str = "V
     return QuoteLine(code=code, label_vi=vi, label_en=en, value=value, unit=unit, formula=formula)
 
 
-def _check_months(period: LawPeriod, name: str, product: HealthCard | SocialBook, on: dt.date) -> None:
-    allowed = period.months(name)
+def _check_months(
+    period: LawPeriod, name: str, product: HealthCard | SocialBook, on: dt.date, allowed: tuple[int, ...]
+) -> None:
     if product.months not in allowed:
         raise InvalidProductError(
             "months",
@@ -369,7 +377,7 @@ def support_groups(categories: Iterable[Category]) -> tuple[str, ...]:
     >>> support_groups({Category.STUDENT, Category.NEAR_POOR})
     ('near_poor', 'student', 'other')
     """
-    return (*sorted(c.value for c in categories), OTHER_GROUP)
+    return (*sorted(c.value for c in rate_groups(categories)), OTHER_GROUP)
 
 
 def card_support_group(period: LawPeriod, categories: Iterable[Category]) -> tuple[str, Fraction, str] | None:
@@ -394,13 +402,43 @@ def card_support_group(period: LawPeriod, categories: Iterable[Category]) -> tup
     >>> card_support_group(period, set()) is None
     True
     """
-    keys = {c.value for c in categories}
+    keys = {c.value for c in rate_groups(categories)}
     best: tuple[str, Fraction, str] | None = None
     for table in CARD_SUPPORT_TABLES:
         for key, share in period.rates(table):
             if key in keys and (best is None or share > best[1]):
                 best = (key, share, table)
     return best
+
+
+def card_payment_months(period: LawPeriod, group: str | None) -> tuple[str, tuple[int, ...]]:
+    """The parameter that sets a health card's allowed payment periods, and the periods.
+
+    A card priced in the student group (:func:`card_support_group`) follows
+    ``bhyt_student_payment_months`` (3, 6, 9 or 12 months before Decree 188/2025;
+    3, 6 or 12 under its Art. 7.6.a) when the law has it; every other card
+    follows ``bhyt_payment_months``.
+
+    Args:
+        period: the law in force on the purchase date.
+        group: the card's state-support group, or ``None`` for a household card.
+
+    Raises:
+        NotInForceError: the parameter has no value in *period*.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> card_payment_months(default_law().at(dt.date(2025, 6, 30)), "student")
+    ('bhyt_student_payment_months', (3, 6, 9, 12))
+    >>> card_payment_months(default_law().at(dt.date(2025, 6, 30)), None)
+    ('bhyt_payment_months', (3, 6, 12))
+    """
+    if group == Category.STUDENT.value:
+        try:
+            return STUDENT_PAYMENT_MONTHS, period.months(STUDENT_PAYMENT_MONTHS)
+        except UnknownParameterError:
+            pass  # a law without the student periods: students pay as every card does
+    return CARD_PAYMENT_MONTHS, period.months(CARD_PAYMENT_MONTHS)
 
 
 def household_factor(period: LawPeriod, rank: int) -> Fraction:
@@ -482,7 +520,7 @@ def book_support_group(period: LawPeriod, categories: Iterable[Category]) -> tup
     >>> book_support_group(period, {Category.NEAR_POOR}), book_support_group(period, set())
     (('near_poor', Fraction(2, 5)), ('other', Fraction(1, 5)))
     """
-    keys = {c.value for c in categories} | {OTHER_GROUP}
+    keys = {c.value for c in rate_groups(categories)} | {OTHER_GROUP}
     group, share = OTHER_GROUP, Fraction(0)
     for key, rate in period.rates("vsi_state_support"):
         if key in keys and rate > share:
@@ -515,11 +553,12 @@ def _price_card(
     on: dt.date,
     supports: Sequence[LocalSupport],
 ) -> _Priced:
-    _check_months(period, "bhyt_payment_months", card, on)
+    best = card_support_group(period, categories)
+    months_name, allowed = card_payment_months(period, None if best is None else best[0])
+    _check_months(period, months_name, card, on, allowed)
     base = period.amount("base_salary")
     rate = period.rate("bhyt_rate")
     lines = [_line(period, "base_salary", base, "VND/month"), _line(period, "bhyt_rate", rate, "rate")]
-    best = card_support_group(period, categories)
     gross_m, state_m = card_monthly(period, best, card.household_rank)
     if best is None:
         group = HOUSEHOLD_GROUP
@@ -544,15 +583,8 @@ def _price_card(
     return _Priced(group, card.months, gross_m, state_m, local_m, tuple(lines))
 
 
-def _price_book(
-    book: SocialBook,
-    categories: frozenset[Category],
-    used_months: int,
-    period: LawPeriod,
-    on: dt.date,
-    supports: Sequence[LocalSupport],
-) -> _Priced:
-    _check_months(period, "vsi_payment_months", book, on)
+def _book_income(book: SocialBook, period: LawPeriod, on: dt.date) -> int:
+    """The chosen monthly income (the floor when none is chosen), checked against floor, ceiling and step."""
     floor = period.amount("vsi_income_floor")
     ceiling = period.amount("vsi_income_ceiling")
     step = period.amount("vsi_income_step")
@@ -564,10 +596,14 @@ def _price_book(
             f"from {floor:,} to {ceiling:,} đồng in steps of {step:,} above {floor:,} on {on.isoformat()} "
             f"({period.citation('vsi_income_floor')}; {period.citation('vsi_income_ceiling')})",
         )
+    return income
+
+
+def _book_gross_lines(book: SocialBook, period: LawPeriod, income: int, gross_m: int) -> list[QuoteLine]:
+    """The lines that say how the monthly contribution is computed."""
     rate = period.rate("vsi_rate")
-    gross_m = round_half_up(rate * income)
-    lines = [
-        _line(period, "vsi_income_floor", floor, "VND/month"),
+    return [
+        _line(period, "vsi_income_floor", period.amount("vsi_income_floor"), "VND/month"),
         _line(period, "vsi_rate", rate, "rate"),
         _money(
             "monthly_income",
@@ -586,33 +622,54 @@ def _price_book(
             "VND/month",
         ),
     ]
+
+
+def _book_state_lines(
+    book: SocialBook, group: str, share: Fraction, state_m: int, used_months: int, period: LawPeriod
+) -> tuple[int, list[QuoteLine]]:
+    """The months the state supports (its cap less the months already used) and the state lines."""
+    rate = period.rate("vsi_rate")
+    floor = period.amount("vsi_income_floor")
+    cap_entry = period.entry("vsi_support_max_months")
+    cap = cap_entry.amount()
+    supported = max(0, min(book.months, cap - used_months))
+    state_line = _state_line(
+        group,
+        share,
+        state_m,
+        f"{_pct(share)} × {_pct(rate)} × {format_vnd(floor)}",
+        period,
+        "vsi_state_support",
+    )
+    months_line = QuoteLine(
+        code="supported_months",
+        label_vi="Số tháng được hỗ trợ",
+        label_en="Months with state support",
+        value=supported,
+        unit="months",
+        formula=f"min({book.months}, {cap} − {used_months})",
+        citation=cap_entry.citation,
+        status=cap_entry.status,
+    )
+    return supported, [state_line, months_line]
+
+
+def _price_book(
+    book: SocialBook,
+    categories: frozenset[Category],
+    used_months: int,
+    period: LawPeriod,
+    on: dt.date,
+    supports: Sequence[LocalSupport],
+) -> _Priced:
+    _check_months(period, "vsi_payment_months", book, on, period.months("vsi_payment_months"))
+    income = _book_income(book, period, on)
+    gross_m = round_half_up(period.rate("vsi_rate") * income)
+    lines = _book_gross_lines(book, period, income, gross_m)
     group, share = book_support_group(period, categories)
     state_m, support_base = book_monthly_support(period, share)
-    cap = period.amount("vsi_support_max_months")
-    supported = max(0, min(book.months, cap - used_months))
-    lines.append(
-        _state_line(
-            group,
-            share,
-            state_m,
-            f"{_pct(share)} × {_pct(rate)} × {format_vnd(floor)}",
-            period,
-            "vsi_state_support",
-        )
-    )
-    cap_entry = period.entry("vsi_support_max_months")
-    lines.append(
-        QuoteLine(
-            code="supported_months",
-            label_vi="Số tháng được hỗ trợ",
-            label_en="Months with state support",
-            value=supported,
-            unit="months",
-            formula=f"min({book.months}, {cap} − {used_months})",
-            citation=cap_entry.citation,
-            status=cap_entry.status,
-        )
-    )
+    supported, state_lines = _book_state_lines(book, group, share, state_m, used_months, period)
+    lines.extend(state_lines)
     local_m, local_lines = _local(supports, support_groups(categories), support_base, gross_m - state_m)
     lines.extend(local_lines)
     return _Priced(group, supported, gross_m, state_m, local_m, tuple(lines))

@@ -389,7 +389,7 @@ def read_sponsors(path: str | os.PathLike[str]) -> tuple[tuple[Sponsor, ...], tu
             rejected.append(RejectedRow(number, names.get(bad.field, bad.field), bad.value, bad.reason))
             continue
         except InvalidValueError as exc:
-            rejected.append(RejectedRow(number, names.get(exc.field, exc.field), str(exc.value), exc.allowed))
+            rejected.append(RejectedRow(number, names.get(exc.field, exc.field), exc.value, exc.allowed))
             continue
         seen.add(sponsor.id)
         sponsors.append(sponsor)
@@ -474,7 +474,7 @@ def read_pledges(
             continue
         except InvalidValueError as exc:
             column = names.get(exc.field, exc.field)
-            rejected.append(RejectedRow(number, column, str(exc.value), exc.allowed))
+            rejected.append(RejectedRow(number, column, exc.value, exc.allowed))
             continue
         seen.add(pledge.id)
         pledges.append(pledge)

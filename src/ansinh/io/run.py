@@ -47,8 +47,10 @@ from ansinh.api import affiliations_from_plugins, resolve_law, resolve_plugins
 from ansinh.core.allocation import Allocation, allocate
 from ansinh.core.campaign import Campaign, Pledge, Sponsor
 from ansinh.core.eligibility import CheckContext, PriorityParts, Reason, Rule, Screening, screen
+from ansinh.core.identifiers import mask_digits
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, MoneyReceived, PledgeRegistered, deliveries_due, payments_due
+from ansinh.core.messages import shorten
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
@@ -67,9 +69,13 @@ Progress = Callable[[str, int, int], None]
 """``progress(step, done, total)``: called as each long step advances."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class CampaignRun:
-    """What :func:`run_campaign` did, and where it put the results."""
+    """What :func:`run_campaign` did, and where it put the results.
+
+    Its ``repr`` is short (counts and paths, never the people) and every run
+    of nine or more digits in it is masked.
+    """
 
     campaign: Campaign
     out: Path
@@ -92,6 +98,13 @@ class CampaignRun:
     """Events this run added to the ledger (0 on a repeated run)."""
     sourcing: tuple[SourcingResult, ...] = ()
     """What each ``[[sourcing]]`` strategy produced, with its assumptions, in file order."""
+
+    def __repr__(self) -> str:
+        return mask_digits(
+            f"CampaignRun(campaign={shorten(self.campaign.code)!r}, out={str(self.out)!r}, "
+            f"gifts={len(self.allocation.gifts)}, rejected={len(self.rejected)}, "
+            f"duplicates={self.duplicates}, new_events={self.new_events})"
+        )
 
     @property
     def summary_vi(self) -> str:

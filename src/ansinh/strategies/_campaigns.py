@@ -91,6 +91,7 @@ def _campaigns(draw: st.DrawFn, province: SearchStrategy[str | None]) -> Campaig
         start=start,
         end=end,
         tet_dates=tet,
+        purchase_date=draw(st.none() | st.dates(start, end)),
     )
 
 
@@ -171,6 +172,9 @@ def _pledges(
         card_months=draw(st.sampled_from((3, 6, 12))),
         book_months=draw(st.sampled_from((1, 3, 6, 12))),
         instalments=schedule,
+        declared_value=draw(st.none() | st.integers(0, 10**11)) if units else None,
+        unit_categories=draw(st.frozensets(st.sampled_from(Category), max_size=2)) if units else frozenset(),
+        funds_source=draw(st.sampled_from(("", "kinh phí hoạt động tình nghĩa", "quỹ từ thiện xã hội"))),
     )
 
 

@@ -14,8 +14,8 @@ Health card (thẻ BHYT)
     state pays in full (every group with share 1 in ``bhyt_state_support`` —
     poor households — and every group of ``bhyt_fully_state_paid``).
     :data:`STATE_PAID_CHILD_UNDER_6`: a child under ``bhyt_child_state_paid_age``
-    (the HI law has the state pay their card; not confirmed in the project's
-    sources, see the reason's text; a law without the parameter has no such
+    (HI Law Art. 12.3 has the state pay their card; confirmed indirectly, see the
+    parameter's status and note; a law without the parameter has no such
     group).  :data:`OUTSIDE_CAMPAIGN_PROVINCE`,
     :data:`NOT_IN_DIFFICULT_CIRCUMSTANCES`.  Informative: :data:`CARD_START`
     gives ``RENEWAL_FROM_CARD_END``, ``CONTINUOUS_PARTICIPATION`` or
@@ -162,9 +162,8 @@ def _child(period: LawPeriod, age: int) -> Reason | None:
         "STATE_PAID_CHILD_UNDER_6",
         True,
         f"Trẻ em dưới {limit.value} tuổi ({age} tuổi) được ngân sách nhà nước đóng BHYT "
-        "(quy định của Luật BHYT; chưa được xác nhận trong nguồn của dự án).",
-        f"Children under {limit.value} (this one is {age}) get their card from the state "
-        "(HI Law; not confirmed in the project's sources).",
+        "(Luật BHYT Điều 12 khoản 3).",
+        f"Children under {limit.value} (this one is {age}) get their card from the state (HI Law Art. 12.3).",
         limit.citation,
     )
 

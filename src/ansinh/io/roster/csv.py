@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
-import io
+import re
+from collections.abc import Iterator
+from typing import Final
 
 from ansinh.exceptions import InvalidValueError, RosterError
-from ansinh.io.roster.parse import parse_text_rows
+from ansinh.io.roster.parse import TextRow, read_text_rows
 from ansinh.io.roster.values import Roster
 
-__all__ = ["parse_roster_csv"]
+__all__ = ["parse_roster_csv", "text_rows"]
 
 
 def _delimiter(text: str) -> str:
@@ -18,6 +20,71 @@ def _delimiter(text: str) -> str:
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+_LINE: Final = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # the lines the csv module sees
+
+
+def _swallowed(number: int, span: int) -> str:
+    if span == 1:
+        return f"unclosed quote on line {number}: close the quote or remove it"
+    end = number + span - 1
+    lines = f"line {end}" if span == 2 else f"lines {number + 1}–{end}"
+    return (
+        f"unclosed quote from line {number} swallowed {lines}: line {number} is kept out "
+        "and the lines after it are read on their own; close the quote or remove it"
+    )
+
+
+def text_rows(text: str, delimiter: str) -> Iterator[TextRow]:
+    r"""The rows of a CSV text, each with the line it starts on and the lines it spans.
+
+    A quoted cell may hold line breaks, so a row may span several lines; but
+    a stray opening quote would swallow every line up to the next quote.  A
+    row spanning several lines is read as one only if its quotes are closed,
+    it has as many cells as the header and none of its later lines looks like
+    a row of its own (as many separators as the header); otherwise its first line becomes
+    a rejected row saying which lines the quote swallowed, and reading goes
+    on from the next line.  So every line ends in exactly one row.
+
+    >>> [(r.number, r.lines, r.problem[:30]) for r in text_rows('a,b\nx,"y\nz,w\n', ",")]
+    [(1, 1, ''), (2, 1, 'unclosed quote from line 2 swa'), (3, 1, '')]
+    >>> [(r.number, r.lines, r.cells) for r in text_rows('a,b\nx,"y\nz"\n', ",")]
+    [(1, 1, ['a', 'b']), (2, 2, ['x', 'y\nz'])]
+    """
+    lines = _LINE.findall(text)
+    width: int | None = None
+    start = 0
+    while start < len(lines):
+        reader = csv.reader((lines[i] for i in range(start, len(lines))), delimiter=delimiter, strict=False)
+        consumed = 0
+        for cells in reader:
+            number, span = start + consumed + 1, reader.line_num - consumed
+            consumed = reader.line_num
+            if width is None and "".join(cells).strip():
+                width = len(cells)
+            rows = lines[number - 1 : number - 1 + span]
+            if (span > 1 or number == len(lines)) and _broken(rows, cells, width, delimiter):
+                yield TextRow(number, [lines[number - 1].rstrip("\r\n")], 1, _swallowed(number, span))
+                start = number  # the next line, read afresh
+                break
+            yield TextRow(number, cells, span)
+        else:
+            return
+
+
+def _broken(lines: list[str], cells: list[str], width: int | None, delimiter: str) -> bool:
+    """Whether the lines of one row hold an unclosed quote, or look like several rows run together.
+
+    Several lines are one row only with as many cells as the header, and with
+    no line after the first that has a row's worth of separators (a cell
+    holding a line break has a line or two of text, not the next row).
+    """
+    if sum(line.count('"') for line in lines) % 2:
+        return True
+    if len(lines) == 1 or width is None:
+        return False
+    return len(cells) != width or any(line.count(delimiter) >= width - 1 for line in lines[1:])
 
 
 def parse_roster_csv(data: bytes | str, *, source: str = "<csv>") -> Roster:
@@ -48,7 +115,6 @@ def parse_roster_csv(data: bytes | str, *, source: str = "<csv>") -> Roster:
     if "\x00" in text:
         raise RosterError(f"{source}: contains NUL characters; this is not a CSV text file")
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
-        return parse_text_rows(reader, source=source)
+        return read_text_rows(text_rows(text, _delimiter(text)), source=source)
     except csv.Error as e:
         raise RosterError(f"{source}: not readable as CSV ({e})") from None
