@@ -19,6 +19,7 @@ from ansinh.core.allocation.leftovers import Leftover, leftovers
 from ansinh.core.allocation.pools import NONE_LEFT, Affiliations, Pools, Prices, months_of
 from ansinh.core.allocation.ranking import CandidateLike, Ranked, rank
 from ansinh.core.campaign import Beneficiary, Funding, Gift, month_index
+from ansinh.core.display import Section, html_summary
 from ansinh.core.law import Law
 from ansinh.core.ledger import GiftAllocated, LedgerState, PledgeBalance
 from ansinh.core.money import format_vnd
@@ -56,6 +57,40 @@ class Allocation:
     def money_left(self) -> int:
         """Pledged money no gift uses."""
         return sum(x.money_left for x in self.leftovers)
+
+    def __repr__(self) -> str:
+        unserved = ", ".join(f"{kind.value} {n}" for kind, n in self.unserved) or "none"
+        return (
+            f"Allocation(on={self.on.isoformat()}: {len(self.gifts)} gifts worth "
+            f"{sum(g.amount for g in self.gifts)}, {len(self.leftovers)} pledges with something left "
+            f"(money_left={self.money_left}), unserved: {unserved})"
+        )
+
+    def _repr_html_(self) -> str:
+        gifts = [(g.person_id, g.product.kind.value, g.pledge_id, format_vnd(g.amount)) for g in self.gifts]
+        left = [
+            (
+                x.pledge_id,
+                ", ".join(f"{k.value} {n}" for k, n in x.units_left),
+                format_vnd(x.money_left),
+                x.reason_en,
+            )
+            for x in self.leftovers
+        ]
+        return html_summary(
+            "Allocation",
+            [
+                ("on", self.on.isoformat()),
+                ("gifts", len(self.gifts)),
+                ("value", format_vnd(sum(g.amount for g in self.gifts))),
+                ("money left", format_vnd(self.money_left)),
+                ("unserved", ", ".join(f"{k.label_en}: {n}" for k, n in self.unserved) or "none"),
+            ],
+            [
+                Section("gifts", ("person", "gift", "pledge", "amount"), gifts),
+                Section("pledges not fully used", ("pledge", "units left", "money left", "why"), left),
+            ],
+        )
 
 
 class Payer:
