@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from fractions import Fraction
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 import attrs
 
@@ -42,6 +42,7 @@ from ansinh.core.ledger import LedgerState
 from ansinh.core.money import format_vnd, format_vnd_short, round_half_up
 from ansinh.core.products import ProductKind
 from ansinh.core.provinces import province as _province
+from ansinh.core.tables import Tabular
 from ansinh.exceptions import InvalidValueError
 
 __all__ = [
@@ -174,8 +175,17 @@ class RenewalItem:
 
 
 @attrs.frozen(kw_only=True)
-class CampaignReport:
-    """A campaign's results on a date, computed from the ledger alone (see :func:`report`)."""
+class CampaignReport(Tabular):
+    """A campaign's results on a date, computed from the ledger alone (see :func:`report`).
+
+    ``to_arrow()``, ``to_pandas()``, ``to_polars()``: one row per breakdown row
+    (:meth:`records`; filter on ``dimension``).
+    """
+
+    TABLE_COLUMNS: ClassVar[tuple[str, ...]] = (
+        "dimension", "key", "label", "health_cards", "social_books", "tet_gifts", "gifts", "value", "people",
+        "pledged", "received", "spent",
+    )  # fmt: skip
 
     campaign: Campaign
     on: dt.date
@@ -273,6 +283,10 @@ class CampaignReport:
                 for x in self.expiring
             ],
         }
+
+    def records(self) -> list[dict[str, object]]:
+        """Every breakdown row as a plain dict (what ``report.csv`` holds)."""
+        return [r.as_dict() for r in self.rows]
 
     def __repr__(self) -> str:
         gifts = sum(n for _k, n in self.gifts)

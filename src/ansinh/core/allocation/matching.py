@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from typing import ClassVar
 
 import attrs
 
@@ -26,17 +27,24 @@ from ansinh.core.money import format_vnd
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport, Quote
 from ansinh.core.products import ProductKind
+from ansinh.core.tables import Tabular
 from ansinh.exceptions import InvalidValueError
 
 __all__ = ["Allocation", "Giver", "Matcher", "Payer", "allocate"]
 
 
 @attrs.frozen(kw_only=True)
-class Allocation:
+class Allocation(Tabular):
     """The gifts :func:`allocate` proposes, and what is left.
 
-    Append :meth:`events` to the ledger to record them.
+    Append :meth:`events` to the ledger to record them.  ``to_arrow()``,
+    ``to_pandas()``, ``to_polars()``: one row per gift (:meth:`records`).
     """
+
+    TABLE_COLUMNS: ClassVar[tuple[str, ...]] = (
+        "gift_id", "person_id", "province", "product", "months", "pledge_id", "amount", "purchased_on",
+        "covers_from", "priority",
+    )  # fmt: skip
 
     on: dt.date
     """The purchase date every gift is priced on."""
@@ -57,6 +65,24 @@ class Allocation:
     def money_left(self) -> int:
         """Pledged money no gift uses."""
         return sum(x.money_left for x in self.leftovers)
+
+    def records(self) -> list[dict[str, object]]:
+        """One row per gift, in allocation order (``months`` is 0 for a Tết gift)."""
+        return [
+            {
+                "gift_id": g.id,
+                "person_id": g.person_id,
+                "province": g.beneficiary.province,
+                "product": g.kind.value,
+                "months": len(g.months),
+                "pledge_id": g.pledge_id,
+                "amount": g.amount,
+                "purchased_on": g.purchased_on,
+                "covers_from": g.covers_from,
+                "priority": g.priority,
+            }
+            for g in self.gifts
+        ]
 
     def __repr__(self) -> str:
         unserved = ", ".join(f"{kind.value} {n}" for kind, n in self.unserved) or "none"

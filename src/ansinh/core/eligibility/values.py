@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Final, Literal, Protocol, TypeAlias, runtime_checkable
+from typing import ClassVar, Final, Literal, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
@@ -27,6 +27,7 @@ from ansinh.core.eligibility.card_start import gift_end
 from ansinh.core.law import Citation, Law, LawPeriod
 from ansinh.core.people import Person, age_on
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift
+from ansinh.core.tables import Tabular
 from ansinh.exceptions import InvalidPersonError, InvalidValueError
 
 __all__ = [
@@ -307,8 +308,15 @@ class Decision:
 
 
 @attrs.frozen(kw_only=True)
-class Screening:
-    """The result of :func:`~ansinh.core.eligibility.checking.screen`: decisions, best priority first."""
+class Screening(Tabular):
+    """The result of :func:`~ansinh.core.eligibility.checking.screen`: decisions, best priority first.
+
+    ``to_arrow()``, ``to_pandas()``, ``to_polars()``: one row per decision (:meth:`records`).
+    """
+
+    TABLE_COLUMNS: ClassVar[tuple[str, ...]] = (
+        "person_id", "full_name", "province", "product", "on", "eligible", "priority", "reasons", "valid_from",
+    )  # fmt: skip
 
     product: Product
     on: dt.date
@@ -352,6 +360,23 @@ class Screening:
                 Section("not eligible", headers, rows(self.ineligible)),
             ],
         )
+
+    def records(self) -> list[dict[str, object]]:
+        """One row per decision, eligible first: reasons are the codes joined by ``";"``."""
+        return [
+            {
+                "person_id": d.person.id,
+                "full_name": d.person.full_name,
+                "province": d.person.province,
+                "product": d.product.kind.value,
+                "on": d.on,
+                "eligible": d.eligible,
+                "priority": d.priority.score,
+                "reasons": ";".join(d.codes),
+                "valid_from": d.valid_from,
+            }
+            for d in self.decisions
+        ]
 
     def reason_counts(self) -> tuple[tuple[str, int], ...]:
         """How many people got each reason code, most frequent first (then by code)."""
