@@ -70,7 +70,7 @@ def test_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert code == cli.EXIT_OK
     assert "Created the plugin package in" in capsys.readouterr().out
     assert cli.main(["plugin", "new", "Hưng Yên", "--dir", str(tmp_path / "q")]) == cli.EXIT_USAGE
-    assert "NAME='Hưng Yên' is not allowed" in capsys.readouterr().err
+    assert "NAME='Hưng Yên' không hợp lệ" in capsys.readouterr().err
 
 
 def _run(
