@@ -25,6 +25,7 @@ import attrs
 
 from ansinh.core.law import Link, RateTable
 from ansinh.core.products import ProductKind
+from ansinh.core.validators import Check
 from ansinh.serialization._shapes import (
     DATE_PATTERN,
     FRACTION_PATTERN,
@@ -97,12 +98,12 @@ class _SchemaBuilder:
         raise TypeError(f"no JSON Schema for {tp!r}")  # pragma: no cover - a new type needs a branch
 
     def units(self) -> dict[str, Any]:
-        """A pledge's units: a list of product kinds with their counts."""
+        """A pledge's units: a list of product kinds with their counts (>= 0, as ``Pledge`` checks)."""
         return {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"kind": self.of(ProductKind), "count": {"type": "integer"}},
+                "properties": {"kind": self.of(ProductKind), "count": {"type": "integer", "minimum": 0}},
                 "required": ["count", "kind"],
                 "additionalProperties": False,
             },
@@ -164,6 +165,9 @@ class _SchemaBuilder:
             required.append(key)
         for a in public_fields(cl):
             properties[a.name] = self.of(hints[a.name])
+            if isinstance(a.validator, Check):
+                # The constraints the class checks, read from its own validator.
+                properties[a.name].update(a.validator.json_schema())
             if a.default is attrs.NOTHING:
                 required.append(a.name)
         self.defs[name] = {
