@@ -25,6 +25,7 @@ __all__ = [
     "NotInForceError",
     "OutputFileError",
     "PluginError",
+    "QuoteMismatchError",
     "RosterError",
     "SerializationError",
     "UnknownParameterError",
@@ -92,6 +93,10 @@ class NotInForceError(AnsinhError, LookupError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class QuoteMismatchError(InvalidValueError):
+    """A quote's figure is not what the law gives (:func:`ansinh.verify`): an edited amount, line or group."""
 
 
 class RosterError(AnsinhError, ValueError):
