@@ -28,6 +28,7 @@ ansinh.exceptions.QuoteMismatchError: payable=1 is not allowed: 1263600, the law
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final, NoReturn
 
@@ -37,8 +38,8 @@ import pluggy
 from ansinh.api import price, resolve_law, resolve_plugins
 from ansinh.core.law import Law
 from ansinh.core.people import Category
-from ansinh.core.pricing import Participant, Quote, QuoteLine
-from ansinh.core.products import ProductKind, SocialBook, TetGift
+from ansinh.core.pricing import Participant, Quote
+from ansinh.core.products import ProductKind, TetGift
 from ansinh.core.provinces import provinces
 from ansinh.exceptions import AnsinhError, InvalidValueError, QuoteMismatchError
 from ansinh.plugin_manager import PluginHost
@@ -71,46 +72,28 @@ def _read(document: object) -> Quote:
     raise InvalidValueError("document", document, "a quote document (a mapping or JSON text) or a Quote")
 
 
-def _used_choices(quote: Quote, law: Law) -> range:
-    """The months already supported that give the quote's supported months."""
-    if not isinstance(quote.product, SocialBook):
-        return range(1)
-    try:
-        cap = law.at(quote.on).entry("vsi_support_max_months").amount()
-    except AnsinhError:
-        return range(1)  # the re-pricing reports the date
-    if quote.supported_months < quote.months:
-        return range(max(0, cap - quote.supported_months), max(0, cap - quote.supported_months) + 1)
-    return range(max(1, cap - quote.months + 1))
+_USED_IN_FORMULA: Final = re.compile(r"[−-] *([0-9]+)\)$")
+"""The months already supported, as the "supported months" line's formula ends: ``min(12, 120 − 30)``."""
 
 
-def _line_of(quote: Quote, code: str) -> QuoteLine | None:
-    return next((line for line in quote.lines if line.code == code), None)
+def _used_months(quote: Quote) -> int:
+    """The months already supported, as the quote's "supported months" line shows them (else 0).
+
+    Only a guess at the price class: the re-priced quote must still equal the
+    document in every field, so a wrong guess cannot let an edit through.
+    """
+    line = next((ln for ln in quote.lines if ln.code == "supported_months"), None)
+    found = _USED_IN_FORMULA.search(line.formula) if line is not None else None
+    return int(found.group(1)) if found is not None else 0
 
 
-def _used_months(quote: Quote, base: frozenset[Category], law: Law) -> int:
-    """The months already supported: those whose "supported months" line (it shows them) is the quote's."""
-    choices = _used_choices(quote, law)
-    wanted = _line_of(quote, "supported_months")
-    if len(choices) == 1 or wanted is None:
-        return choices[0]
-    for used in choices:
-        try:
-            got = price(quote.product, _PriceClass(base, None, used), on=quote.on, law=law, plugins=False)
-        except AnsinhError:
-            return choices[0]  # the re-pricing reports the product
-        if _line_of(got, "supported_months") == wanted:
-            return used
-    return choices[0]
-
-
-def _price_classes(quote: Quote, law: Law, host: PluginHost | None) -> Iterator[_PriceClass]:
+def _price_classes(quote: Quote, host: PluginHost | None) -> Iterator[_PriceClass]:
     """The price classes that could have given *quote*, the simplest first."""
     codes = {c.value: c for c in Category}
     base = frozenset({codes[quote.group]}) if quote.group in codes else frozenset()
-    used = _used_months(quote, base, law)
+    used = _used_months(quote)
     yield _PriceClass(base, None, used)
-    if quote.local_support == 0 or host is None or isinstance(quote.product, TetGift):
+    if quote.monthly_local_support == 0 or host is None or isinstance(quote.product, TetGift):
         return
     kind: ProductKind = quote.product.kind
     for p in provinces():
@@ -163,7 +146,7 @@ def verify(
         raise QuoteMismatchError(
             "law_name", quote.law_name, f"{law.name!r}, the law verifying it (pass law= for a scenario)"
         )
-    candidates = [who] if who is not None else list(_price_classes(quote, law, host))
+    candidates = [who] if who is not None else list(_price_classes(quote, host))
     best: tuple[list[str], Quote] | None = None
     for candidate in candidates:
         try:
