@@ -18,8 +18,9 @@ ansinh.exceptions.InvalidPersonError: holder=' ' is not allowed: a non-empty str
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from itertools import chain, repeat
+from itertools import chain, groupby, repeat
 from typing import Any, Final
 
 import attrs
@@ -70,14 +71,29 @@ class Check:
     """The validation itself, ``(instance, attribute, value) -> None``."""
     schema: tuple[tuple[str, Any], ...] = ()
     """JSON Schema keywords, as pairs (an ``enum``'s values as a tuple); empty: the type says it all."""
+    masked: tuple[tuple[str, Any], ...] | None = None
+    """For an identifier: the keywords of its masked form, as public documents show it; else ``None``."""
 
     def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
         """Validate *value* (what attrs calls)."""
         self.test(inst, attr, value)
 
-    def json_schema(self) -> dict[str, Any]:
-        """The keywords as a new JSON-ready dict (tuples become lists)."""
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.schema}
+    def json_schema(self, *, public: bool = False) -> dict[str, Any]:
+        """The keywords as a new JSON-ready dict (tuples become lists).
+
+        Args:
+            public: the keywords of a public document, where identifiers are
+                masked (:func:`~ansinh.core.identifiers.mask_id`).
+        """
+        keywords = self.masked if public and self.masked is not None else self.schema
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in keywords}
+
+    def is_masked(self, value: object) -> bool:
+        """Whether *value* is this identifier's masked form (``"0011******89"``); ``False`` for other checks."""
+        if self.masked is None or not isinstance(value, str):
+            return False
+        keywords = dict(self.masked)
+        return len(value) == keywords["maxLength"] and re.search(keywords["pattern"], value) is not None
 
 
 NON_BLANK_PATTERN: Final = r"\S"
@@ -184,7 +200,11 @@ def identifier(n: int, *, error: type[InvalidValueError] = InvalidValueError) ->
             raise error(attr.name, shown, f"exactly {n} digits, or None")
 
     # The lengths also refuse "<n digits>\n", which a "$" lets through in some regex engines.
-    return Check(check, (("pattern", f"^[0-9]{{{n}}}$"), ("minLength", n), ("maxLength", n)))
+    lengths = (("minLength", n), ("maxLength", n))
+    shown = mask_id("0" * n) or ""
+    runs = ((("[0-9]" if c == "0" else re.escape(c)), len(list(g))) for c, g in groupby(shown))
+    masked = "^" + "".join(f"{unit}{{{count}}}" for unit, count in runs) + "$"
+    return Check(check, (("pattern", f"^[0-9]{{{n}}}$"), *lengths), (("pattern", masked), *lengths))
 
 
 def _positive_amount(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
