@@ -68,15 +68,15 @@ __all__ = [
 def default_plugins() -> PluginHost:
     """The installed plugins: a host built on first use, then reused.
 
-    Call ``default_plugins.cache_clear()`` after installing a plugin in a
-    running interpreter.
-
-    Raises:
-        PluginError: an installed plugin cannot be loaded.
+    Plugins named in the environment variable ``ANSINH_DISABLE_PLUGINS``
+    (comma-separated) are not loaded; one that cannot be loaded is skipped
+    with a :class:`~ansinh.exceptions.PluginLoadWarning`, once.  Call
+    ``default_plugins.cache_clear()`` after installing a plugin in a running
+    interpreter.
     """
-    from ansinh.plugin_manager import get_plugin_manager
+    from ansinh.plugin_manager import disabled_plugins, get_plugin_manager
 
-    return get_plugin_manager()
+    return get_plugin_manager(blocked=disabled_plugins())
 
 
 def resolve_plugins(plugins: PluginHost | pluggy.PluginManager | bool | None) -> PluginHost | None:

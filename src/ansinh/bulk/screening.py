@@ -292,6 +292,78 @@ class _Cols:
     priority: I64
 
 
+def _row_classes(batch: pa.RecordBatch, enc: Any, sl: slice) -> npt.NDArray[np.intp]:
+    """Each row's category class (``len(enc.classes)`` marks a malformed category list)."""
+    n = batch.num_rows
+    cat_arr = _col(batch, CATEGORIES)
+    if enc.cat_rows is not None:
+        return enc.cat_rows[sl]  # type: ignore[no-any-return]
+    if enc.cat_map is not None and cat_arr is not None:
+        return enc.cat_map.take(dict_indices(cat_arr, len(enc.cat_map) - 1), mode="clip")  # type: ignore[no-any-return]
+    return np.zeros(n, dtype=np.intp)
+
+
+def _bad_and_outside(
+    batch: pa.RecordBatch, enc: Any, dob: I32, cls: npt.NDArray[np.intp]
+) -> tuple[BoolArray, BoolArray]:
+    """Rows the scalar path must settle (malformed data), and rows outside the campaign's provinces."""
+    n = batch.num_rows
+    outside = np.zeros(n, dtype=bool)
+    bad = (dob == _NO_DATE) | (cls == len(enc.classes))
+    prov_arr = _col(batch, PROVINCE)
+    if prov_arr is None:
+        bad |= True
+    else:
+        prov_idx = dict_indices(prov_arr, len(enc.prov_map) - 1)
+        bad |= enc.prov_bad.take(prov_idx, mode="clip")
+        if enc.outside is not None:
+            outside = enc.outside.take(prov_idx, mode="clip")
+    used_arr = _col(batch, USED)
+    if used_arr is not None:
+        used = (
+            used_arr.fill_null(0).to_numpy(zero_copy_only=False)
+            if used_arr.null_count
+            else used_arr.to_numpy()
+        )
+        bad |= used < 0
+    return bad, outside
+
+
+def _card_bits(plan: ScreenPlan, dob: I32, until: I32, on: int, out_valid_from: I32) -> Any:
+    """The card rules' reason bits (age, renewal, waiting start …); writes each row's card start."""
+    renewal = until >= on
+    mask = (until >= plan.gift_end).astype(np.int16)
+    mask |= (dob > plan.child_birth) * np.int16(1 << 2)
+    mask |= renewal * np.int16(1 << 5)
+    waiting_start = (until <= plan.break_limit) & ~renewal  # no card, or a break
+    mask |= waiting_start * np.int16(1 << 6)
+    continuous = ~renewal & ~waiting_start
+    mask |= continuous * np.int16(1 << 7)
+    next_day = np.minimum(until, _MAX_DAY - 1) + 1
+    out_valid_from[:] = np.where(renewal, next_day, np.where(continuous, on, plan.first_valid))
+    return mask
+
+
+def _book_bits(batch: pa.RecordBatch, plan: ScreenPlan, dob: I32) -> Any:
+    """The social book rules' reason bits (citizen, minimum age, compulsory insurance, pension)."""
+    n = batch.num_rows
+    mask = (~_flags(_col(batch, CITIZEN), n, True)).astype(np.int16)
+    mask |= (dob > plan.min_age_birth) * np.int16(1 << 1)
+    mask |= _flags(_col(batch, COMPULSORY), n, False) * np.int16(1 << 2)
+    mask |= _flags(_col(batch, PENSION), n, False) * np.int16(1 << 3)
+    return mask
+
+
+def _score(plan: ScreenPlan, points: I64, cls: npt.NDArray[np.intp], dob: I32, until: I32, on: int) -> Any:
+    """Each row's priority score from its category class, age and card (the review flag comes later)."""
+    score = points.astype(np.int32).take(cls, mode="clip")
+    old = dob <= plan.birth_60
+    score += old * np.int32(part_points("AGE_60_PLUS"))
+    score += ((dob > plan.birth_16) & ~old) * np.int32(part_points("AGE_UNDER_16"))
+    score += (until < on) * np.int32(part_points("UNINSURED"))  # no card (the sentinel) counts too
+    return score
+
+
 def _screen_batch(
     batch: pa.RecordBatch,
     plan: ScreenPlan,
@@ -308,31 +380,10 @@ def _screen_batch(
     dob = _dates(_col(batch, "date_of_birth"), n)
     until = _dates(_col(batch, BHYT_VALID_UNTIL), n)
     flag = _flags(_col(batch, DIFFICULT), n, False)
-    cat_arr = _col(batch, CATEGORIES)
-    if enc.cat_rows is not None:
-        cls = enc.cat_rows[sl]
-    elif enc.cat_map is not None and cat_arr is not None:
-        cls = enc.cat_map.take(dict_indices(cat_arr, len(enc.cat_map) - 1), mode="clip")
-    else:
-        cls = np.zeros(n, dtype=np.intp)
-    prov_arr = _col(batch, PROVINCE)
-    prov_idx = dict_indices(prov_arr, len(enc.prov_map) - 1) if prov_arr is not None else None
-    outside = np.zeros(n, dtype=bool)
-    bad = (dob == _NO_DATE) | (cls == len(enc.classes)) | budgets_cls.take(cls, mode="clip")
-    if prov_idx is None:
-        bad |= True
-    else:
-        bad |= enc.prov_bad.take(prov_idx, mode="clip")
-        if enc.outside is not None:
-            outside = enc.outside.take(prov_idx, mode="clip")
-    used_arr = _col(batch, USED)
-    if used_arr is not None:
-        used = (
-            used_arr.fill_null(0).to_numpy(zero_copy_only=False)
-            if used_arr.null_count
-            else used_arr.to_numpy()
-        )
-        bad |= used < 0
+    cls = _row_classes(batch, enc, sl)
+    bad, outside = _bad_and_outside(batch, enc, dob, cls)
+    # classes a budget may pay in full (FULLY_SUPPORTED): the scalar rule settles them
+    bad |= budgets_cls.take(cls, mode="clip")
     card = plan.product.kind is ProductKind.HEALTH_CARD
     nd_bit = np.int16(1 << (4 if card else 5))
     # per category class: the not-difficult bit (cleared below by the review flag) and the state-paid bit
@@ -340,33 +391,17 @@ def _screen_batch(
     if card:
         cls_bits |= fully_cls.astype(np.int16) << 1
     mask = cls_bits.take(cls, mode="clip")
-    score = points.astype(np.int32).take(cls, mode="clip")
+    score = _score(plan, points, cls, dob, until, on)
     if flag.any():
         mask &= ~(flag * nd_bit)
         score += flag * np.int32(part_points("DIFFICULT_CIRCUMSTANCES"))
     if outside.any():
         mask |= outside * np.int16(1 << (3 if card else 4))
-    old = dob <= plan.birth_60
-    score += old * np.int32(part_points("AGE_60_PLUS"))
-    score += ((dob > plan.birth_16) & ~old) * np.int32(part_points("AGE_UNDER_16"))
-    score += (until < on) * np.int32(part_points("UNINSURED"))  # no card (the sentinel) counts too
     if card:
-        renewal = until >= on
-        mask |= until >= plan.gift_end
-        mask |= (dob > plan.child_birth) * np.int16(1 << 2)
-        mask |= renewal * np.int16(1 << 5)
-        waiting_start = (until <= plan.break_limit) & ~renewal  # no card, or a break
-        mask |= waiting_start * np.int16(1 << 6)
-        continuous = ~renewal & ~waiting_start
-        mask |= continuous * np.int16(1 << 7)
-        next_day = np.minimum(until, _MAX_DAY - 1) + 1
-        out.valid_from[sl] = np.where(renewal, next_day, np.where(continuous, on, plan.first_valid))
+        mask |= _card_bits(plan, dob, until, on, out.valid_from[sl])
         blocking = _CARD_BLOCKING
     else:
-        mask |= ~_flags(_col(batch, CITIZEN), n, True)
-        mask |= (dob > plan.min_age_birth) * np.int16(1 << 1)
-        mask |= _flags(_col(batch, COMPULSORY), n, False) * np.int16(1 << 2)
-        mask |= _flags(_col(batch, PENSION), n, False) * np.int16(1 << 3)
+        mask |= _book_bits(batch, plan, dob)
         out.valid_from[sl] = _NO_DATE
         blocking = _BOOK_BLOCKING
     out.mask[sl] = mask
