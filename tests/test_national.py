@@ -54,7 +54,15 @@ def _campaign(code: str, province: str | None) -> Campaign:
     )
 
 
-def _gifts(pledge: str, where: str, products: list[Product], prefix: str, funding: Funding) -> list[Event]:
+def _gifts(
+    pledge: str,
+    where: str,
+    products: list[Product],
+    prefix: str,
+    funding: Funding,
+    days: tuple[dt.date, dt.date, dt.date] = (BUY, PAY, HAND),
+) -> list[Event]:
+    buy, pay, hand = days
     events: list[Event] = []
     for n, product in enumerate(products):
         who = Beneficiary(person_id=f"{prefix}-{n:04d}", province=where, categories=NEAR_POOR)
@@ -63,13 +71,13 @@ def _gifts(pledge: str, where: str, products: list[Product], prefix: str, fundin
             pledge_id=pledge,
             beneficiary=who,
             product=product,
-            quote=price(product, who, on=BUY, law=LAW),
+            quote=price(product, who, on=buy, law=LAW),
             funding=funding,
-            covers_from=BUY,
+            covers_from=buy,
         )
-        events.append(GiftAllocated(event_id=f"a:{gift.id}", on=BUY, gift=gift))
-        events.append(GiftPaid(event_id=f"p:{gift.id}", on=PAY, gift_id=gift.id))
-        events.append(GiftDelivered(event_id=f"d:{gift.id}", on=HAND, gift_id=gift.id))
+        events.append(GiftAllocated(event_id=f"a:{gift.id}", on=buy, gift=gift))
+        events.append(GiftPaid(event_id=f"p:{gift.id}", on=pay, gift_id=gift.id))
+        events.append(GiftDelivered(event_id=f"d:{gift.id}", on=hand, gift_id=gift.id))
     return events
 
 
@@ -194,10 +202,20 @@ def test_bad_input_is_refused_with_the_field_named() -> None:
         AggregateRecord(year=2024, people=1, source="")
 
 
-def _hanoi() -> LedgerState:
-    events = _register(0, 40_000_000, dt.date(2025, 11, 5), "01")
-    events += _gifts("P000", "01", [HealthCard(months=12)] * 5, "HN", Funding.MONEY)
-    return Ledger(_campaign("HN2026", "01"), law=LAW, events=events).state
+def _before_the_merger(code: str, where: str, cards: int) -> LedgerState:
+    """A campaign of June 2025 whose gifts were handed over before the 2025-07-01 merger."""
+    campaign = Campaign(
+        code=code,
+        name="Tháng 6/2025",
+        plan_reference=PLAN,
+        province=where,
+        start=dt.date(2025, 6, 1),
+        end=dt.date(2025, 12, 31),
+    )
+    events = _register(0, 40_000_000, dt.date(2025, 6, 1), where)
+    days = (dt.date(2025, 6, 10), dt.date(2025, 6, 12), dt.date(2025, 6, 15))
+    events += _gifts("P000", where, [HealthCard(months=12)] * cards, code, Funding.MONEY, days)
+    return Ledger(campaign, law=LAW, events=events).state
 
 
 @pytest.mark.parametrize(
@@ -211,7 +229,8 @@ def test_units_of_the_date_the_day_before_and_the_day_of_the_merger(
     on: dt.date, keys: list[tuple[str, bool]]
 ) -> None:
     hai_duong = AggregateRecord(year=2025, province="30", former=True, value=7, source="báo Hải Dương")
-    r = national_report([_hanoi(), hung_yen()], on=on, law=LAW, units="of_date", aggregates=[hai_duong])
+    states = [_before_the_merger("HN2025", "01", 5), _before_the_merger("HY2025", "33", 20)]
+    r = national_report(states, on=on, law=LAW, units="of_date", aggregates=[hai_duong])
     persons = [(x.key, x.former) for x in r.rows_for("province")]
     assert sorted(persons) == keys
     if on < dt.date(2025, 7, 1):
@@ -222,7 +241,7 @@ def test_units_of_the_date_the_day_before_and_the_day_of_the_merger(
             "(đơn vị từ 01/07/2025)"
         )
     # mapped to today's units whatever the date
-    now = national_report([_hanoi(), hung_yen()], on=on, law=LAW, aggregates=[hai_duong])
+    now = national_report(states, on=on, law=LAW, aggregates=[hai_duong])
     assert {x.key for x in now.rows_for("province")} == {"01", "31", "33"}
 
 

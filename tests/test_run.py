@@ -13,6 +13,7 @@ from ansinh.core.campaign import Campaign, Earmark, GiftStatus
 from ansinh.core.eligibility import CheckContext, FunctionRule, Reason, Rule
 from ansinh.core.people import Person
 from ansinh.core.products import ProductKind
+from ansinh.core.reporting import report
 from ansinh.exceptions import CampaignFileError, InvalidValueError, InvariantViolation, PluginError
 from ansinh.hookspecs import hookimpl
 from ansinh.io.campaign_files import read_campaign_folder
@@ -68,12 +69,23 @@ def test_run_the_example_end_to_end(tmp_path: Path) -> None:
         assert gift.reason
     assert {g.status for g in state.gifts} <= {GiftStatus.DELIVERED, GiftStatus.ALLOCATED}
     # the summary sentence and the files
-    assert run.summary_vi.startswith("Chương trình “Tặng thẻ BHYT cho người có hoàn cảnh khó khăn")
+    assert run.summary_vi.startswith(
+        "Đến ngày 31/01/2026, chương trình “Tặng thẻ BHYT cho người có hoàn cảnh khó khăn"
+    )
     assert "đã trao tặng" in run.summary_vi
     assert "tổng giá trị" in run.summary_vi
     assert run.summary_en
     assert all(p.exists() for p in run.files.all)
     assert run.rejected
+    # a report as of an earlier day counts only what happened by then
+    early = report(state, on=dt.date(2025, 11, 15))
+    on_events = [e for e in read_jsonl(run.events_file) if e.on <= dt.date(2025, 11, 15)]
+    assert 0 < len(on_events) < len(state.gifts)
+    assert state.as_of(dt.date(2025, 11, 15)).event_count == len(on_events)
+    assert early.value == 0
+    assert early.received < r.received
+    assert early.pledges < r.pledges
+    assert early.summary_vi().startswith("Đến ngày 15/11/2025, chương trình")
     assert run.duplicates >= 1
     assert {s for s, _, _ in steps} == {"read", "screen", "record", "allocate", "pay", "report"}
     assert steps[-1] == ("report", 1, 1)

@@ -46,7 +46,7 @@ from ansinh.core.law import (
     RateTable,
     SourceStatus,
 )
-from ansinh.core.ledger import Ledger, LedgerState, PledgeBalance
+from ansinh.core.ledger import GiftStep, Ledger, LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
 from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
@@ -71,6 +71,7 @@ HOOK_TYPES: Final[tuple[type[Any], ...]] = (
     Funding,
     Gift,
     GiftStatus,
+    GiftStep,
     LedgerState,
     Leftover,
     PledgeBalance,

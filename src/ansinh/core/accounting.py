@@ -139,6 +139,7 @@ class PledgeValue:
     unit_value: int
     """The units' value in đồng (0 when :attr:`valued_by` is ``none``)."""
     valued_by: ValuedBy
+    """How the units were valued: declared by the sponsor, priced by the law, or not at all."""
     priced_on: dt.date | None
     """The purchase date whose law priced the units (``None`` unless priced)."""
     unvalued: tuple[tuple[ProductKind, int], ...]

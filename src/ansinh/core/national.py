@@ -383,6 +383,7 @@ def _campaign_part(
     state: LedgerState, *, on: dt.date, law: Law, local_supports: Sequence[LocalSupport]
 ) -> tuple[CampaignReport, tuple[PledgeValue, ...], list[RollupRow]]:
     """One campaign's report, its valued pledges and its rows (not yet merged with the others')."""
+    state = state.as_of(on)  # only what was recorded on or before the date counts
     rep = report(state, on=on)
     values = pledge_values(state, on=on, law=law, local_supports=local_supports)
     balances = {b.pledge.id: b for b in state.pledges}

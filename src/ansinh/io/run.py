@@ -13,11 +13,12 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    (:func:`ansinh.core.eligibility.screen`), with the plugins' rules and
    priority parts;
 4. record the pledges and the money received in the ledger
-   (a SQLite store, ``<out>/ledger.sqlite``);
-5. allocate (:func:`ansinh.core.allocation.allocate`) and record each gift;
-   an earmarked pledge (workers' relatives, members) pays for the people the
-   roster's ``Đơn vị liên quan`` column links to its target, and for those a
-   plugin's :func:`~ansinh.hookspecs.ansinh_earmark_matches` says belong to it;
+   (a SQLite store, ``<out>/ledger.sqlite``), as one batch;
+5. allocate (:func:`ansinh.core.allocation.allocate`) and record the gifts
+   as one batch (all of them, or none); an earmarked pledge (workers'
+   relatives, members) pays for the people the roster's ``Đơn vị liên quan``
+   column links to its target, and for those a plugin's
+   :func:`~ansinh.hookspecs.ansinh_earmark_matches` says belong to it;
 6. pay every gift whose pledge has received enough money, and mark paid gifts
    delivered on the handover date, if the campaign file gives one
    (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.ledger.deliveries_due`);
@@ -298,7 +299,7 @@ def _record(
 ) -> Allocation:
     """Record the pledges, allocate and record the gifts, then pay and deliver what is due."""
     settings = data.settings
-    store.extend(_pledge_events(data), progress=lambda d, t: tick("record", d, t))
+    store.append_batch(_pledge_events(data), progress=lambda d, t: tick("record", d, t))
     tick("allocate", 0, 1)
     eligible = [d for s in screenings.values() for d in s.eligible]
     affiliations = {k: tuple(v) for k, v in data.affiliation_map().items()}
@@ -314,12 +315,12 @@ def _record(
         money_buys=settings.money_buys,
     )
     tick("allocate", 1, 1)
-    store.extend(allocation.events(), progress=lambda d, t: tick("allocate", d, t))
+    store.append_batch(allocation.events(), progress=lambda d, t: tick("record", d, t))
     paid = payments_due(store.state, on=settings.purchase_date)
     due: list[Event] = list(paid)
     if settings.handover_date is not None:
         due += deliveries_due(store.state, on=settings.handover_date, paid=paid)
-    store.extend(due, progress=lambda d, t: tick("pay", d, t))
+    store.append_batch(due, progress=lambda d, t: tick("pay", d, t))
     return allocation
 
 

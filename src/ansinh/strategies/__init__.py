@@ -66,7 +66,7 @@ from ansinh.core.law import (
     RateTable,
     SourceStatus,
 )
-from ansinh.core.ledger import LedgerState, PledgeBalance
+from ansinh.core.ledger import GiftStep, LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
 from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
@@ -81,6 +81,7 @@ from ansinh.strategies._campaigns import (
     beneficiaries,
     campaigns,
     earmarks,
+    gift_steps,
     gifts,
     instalments,
     ledger_events,
@@ -145,6 +146,7 @@ __all__ = [
     "dates",
     "decisions",
     "earmarks",
+    "gift_steps",
     "gifts",
     "health_cards",
     "instalments",
@@ -196,6 +198,7 @@ _REGISTRY: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     GiftStatus: enum_strategy(GiftStatus),
     LedgerState: ledger_states,
     PledgeBalance: pledge_balances,
+    GiftStep: gift_steps,
     Priority: priorities,
     Reason: reasons,
     Screening: screenings,

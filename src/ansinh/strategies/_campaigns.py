@@ -34,6 +34,7 @@ from ansinh.core.ledger import (
     GiftDelivered,
     GiftPaid,
     GiftRefunded,
+    GiftStep,
     Ledger,
     LedgerState,
     MoneyReceived,
@@ -62,6 +63,7 @@ __all__ = [
     "beneficiaries",
     "campaigns",
     "earmarks",
+    "gift_steps",
     "gifts",
     "instalments",
     "ledger_events",
@@ -421,6 +423,13 @@ def ledgers(*, max_events: int = 12) -> SearchStrategy[Ledger]:
 def ledger_states(*, max_events: int = 12) -> SearchStrategy[LedgerState]:
     """The states of ledgers from :func:`ledgers`."""
     return ledgers(max_events=max_events).map(lambda ledger: ledger.state)
+
+
+def gift_steps() -> SearchStrategy[GiftStep]:
+    """Status changes of gifts in ledgers from :func:`ledgers`."""
+    return (
+        ledger_states().filter(lambda s: bool(s.gift_steps)).flatmap(lambda s: st.sampled_from(s.gift_steps))
+    )
 
 
 def pledge_balances() -> SearchStrategy[PledgeBalance]:
