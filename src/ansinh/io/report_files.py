@@ -16,10 +16,13 @@
 ``chart.png``
     gift value by province — only when matplotlib is installed
     (``pip install 'ansinh[chart]'``); the other files never need it.
+``report.xlsx``
+    the totals, one sheet per breakdown and the renewal list (:func:`write_xlsx`)
+    — only when openpyxl is installed (``ansinh[excel]``).
 
 Every file is written through a temporary file and renamed, so a reader never
 sees half a report.  Only ids (never names or identity numbers) appear.  Text
-a spreadsheet would run as a formula gets a leading ``'`` in the CSV files
+a spreadsheet would run as a formula gets a leading ``'`` in the CSV files and the workbook
 (:func:`~ansinh.io.files.csv_text`); text in ``report.md`` is escaped
 (:func:`~ansinh.io.files.markdown_text`: ``<script>`` is shown, never run)
 and in ``report.html`` too.
@@ -41,7 +44,7 @@ from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow, format_
 from ansinh.exceptions import AnsinhError
 from ansinh.io.files import csv_text, markdown_text, spreadsheet_text, write_atomic
 
-__all__ = ["ReportFiles", "render_html", "render_markdown", "write_chart", "write_report"]
+__all__ = ["ReportFiles", "render_html", "render_markdown", "write_chart", "write_report", "write_xlsx"]
 
 _DIMENSION_TITLES = {
     "province": "Theo tỉnh, thành phố",
