@@ -392,7 +392,7 @@ def _text_rows(path: Path) -> list[list[str]]:
             str(path), "", f"a readable UTF-8 CSV file, or an .xlsx workbook ({exc})"
         ) from None
     sample = text.split("\n", 1)[0]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
@@ -776,12 +776,9 @@ def _province_or_error(value: Any, where: str) -> str | None:
 
 def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     try:
-        text = _read_text(path)
-    except (OSError, UnicodeDecodeError, CampaignFileError):
+        reader = iter(_text_rows(path))  # a CSV file or a workbook, as the roster
+    except CampaignFileError:
         return ()  # load_roster reports an unreadable roster
-    sample = text.split("\n", 1)[0]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [_plain(h) for h in next(reader, [])]
     id_col = next((i for i, h in enumerate(header) if h in _ROSTER_ID_HEADERS), None)
     aff_col = next((i for i, h in enumerate(header) if h in _AFFILIATION_HEADERS), None)
