@@ -143,8 +143,35 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "hospital": ("ngày nhập viện và dự kiến ra viện", "hospital admission and expected discharge"),
     "needs_value": ("quà Tết cần --value", "a Tết gift needs --value"),
     "screening": ("Đang xét", "Screening"),
-    "report": ("báo cáo kết quả một chương trình từ sổ ghi", "report a campaign's results from its ledger"),
-    "ledger": ("tệp sổ ghi SQLite của chương trình", "the campaign's SQLite ledger file"),
+    "report": (
+        "báo cáo kết quả một chương trình, hoặc tổng hợp nhiều chương trình, từ sổ ghi",
+        "report a campaign's results, or roll up several campaigns, from their ledgers",
+    ),
+    "ledger": ("tệp sổ ghi SQLite (một hoặc nhiều)", "SQLite ledger file(s)"),
+    "report.campaign": (
+        "chỉ báo cáo chương trình có mã này (lặp lại được)",
+        "only the campaign with this code (repeatable)",
+    ),
+    "report.by": (
+        "bảng chi tiết theo chiều này (mặc định: province)",
+        "the breakdown to print (default: province)",
+    ),
+    "report.units": (
+        "tỉnh theo đơn vị hiện nay (current) hay đơn vị tại ngày báo cáo (of_date: 63 tỉnh trước 01/07/2025)",
+        "provinces as today's units (current) or the units of the report date (of_date: the 63 before 2025-07-01)",
+    ),
+    "report.published": (
+        "thêm số liệu đã công bố 2020–2025 (không theo danh sách từng người)",
+        "add the published 2020–2025 totals (not backed by person rows)",
+    ),
+    "report.aggregates": (
+        "thêm số liệu đã công bố từ tệp TOML ([[record]])",
+        "add published totals from a TOML file ([[record]] tables)",
+    ),
+    "report.out": (
+        "ghi các tệp báo cáo (CSV, XLSX, MD, HTML) vào thư mục",
+        "write the report files (CSV, XLSX, MD, HTML) into a folder",
+    ),
     "report.on": (
         "ngày báo cáo (mặc định: ngày kết thúc chương trình)",
         "report date (default: the campaign's end)",

@@ -46,6 +46,7 @@ __all__ = [
     "Gift",
     "GiftStatus",
     "Instalment",
+    "LocalSponsorKind",
     "Pledge",
     "Sponsor",
     "SponsorKind",
@@ -104,6 +105,8 @@ class SponsorKind(Labelled):
     """The social-security sector's own staff (công chức, viên chức ngành BHXH)."""
     COMMUNE = "commune"
     """A commune government engaged directly."""
+    OTHER = "other"
+    """A kind a province adds through a plugin (:class:`LocalSponsorKind`); ``Sponsor.local_kind`` names it."""
 
     @classmethod
     def labels(cls) -> Mapping[str, tuple[str, str]]:
@@ -119,7 +122,57 @@ _SPONSOR_LABELS = {
     "individual": ("cá nhân, nhà hảo tâm", "individual"),
     "sector_staff": ("công chức, viên chức ngành BHXH", "social-security staff"),
     "commune": ("chính quyền cấp xã", "commune government"),
+    "other": ("loại khác (tỉnh bổ sung)", "other (added by a province)"),
 }
+
+
+def _kind_code(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if (
+        not isinstance(value, str)
+        or not value
+        or not all(c.isascii() and (c.islower() or c.isdigit() or c == "_") for c in value)
+        or value in {k.value for k in SponsorKind}
+    ):
+        raise InvalidValueError(
+            attr.name,
+            value,
+            "a new code of lower-case ASCII letters, digits and _, not a built-in sponsor kind",
+        )
+
+
+def _aliases(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidValueError("aliases", value, "a tuple of non-empty strings")
+    out = tuple(value)
+    if not all(isinstance(a, str) and a.strip() for a in out):
+        raise InvalidValueError("aliases", value, "a tuple of non-empty strings")
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class LocalSponsorKind:
+    """A sponsor kind a province adds through the ``ansinh_sponsor_kinds`` hook (e.g. cooperatives).
+
+    >>> LocalSponsorKind(code="hop_tac_xa", label_vi="hợp tác xã", label_en="cooperative",
+    ...                  aliases=("htx",)).code
+    'hop_tac_xa'
+    """
+
+    code: str = attrs.field(validator=_kind_code)
+    """Stable code, stored as ``Sponsor.local_kind``."""
+    label_vi: str = attrs.field(validator=_text)
+    label_en: str = attrs.field(validator=_text)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_aliases)
+    """Other ways sponsor files write it ("htx")."""
+
+
+def _sponsor_kind(value: Any) -> SponsorKind:
+    try:
+        return SponsorKind(value)
+    except ValueError:
+        raise InvalidValueError(
+            "kind", value, "one of " + ", ".join(k.value for k in SponsorKind) + " (a plugin adds others)"
+        ) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -128,9 +181,22 @@ class Sponsor:
 
     id: str = attrs.field(validator=_text)
     name: str = attrs.field(validator=_text)
-    kind: SponsorKind = attrs.field(converter=SponsorKind)
+    kind: SponsorKind = attrs.field(converter=_sponsor_kind)
     province: str | None = attrs.field(default=None, validator=_opt_province)
     """Where the sponsor registered; ``None`` for central sponsors."""
+    local_kind: str = ""
+    """With ``kind=SponsorKind.OTHER``: the code of the :class:`LocalSponsorKind` a plugin added."""
+
+    def __attrs_post_init__(self) -> None:
+        if (self.kind is SponsorKind.OTHER) != bool(self.local_kind):
+            raise InvalidValueError(
+                "local_kind", self.local_kind, "a plugin's kind code exactly when kind is 'other'"
+            )
+
+    @property
+    def kind_key(self) -> str:
+        """The kind reports group by: the local kind's code, else the built-in kind's value."""
+        return self.local_kind or self.kind.value
 
 
 class EarmarkKind(enum.StrEnum):

@@ -74,14 +74,22 @@ import os
 import tomllib
 import types
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 import cattrs
 
-from ansinh.core.campaign import Campaign, Earmark, EarmarkKind, Pledge, Sponsor, SponsorKind
+from ansinh.core.campaign import (
+    Campaign,
+    Earmark,
+    EarmarkKind,
+    LocalSponsorKind,
+    Pledge,
+    Sponsor,
+    SponsorKind,
+)
 from ansinh.core.dates import is_date
 from ansinh.core.people import Category
 from ansinh.core.products import ProductKind
@@ -144,8 +152,8 @@ _AFFILIATION_HEADERS: Final = ("don vi lien quan", "affiliations", "affiliation"
 _ROSTER_ID_HEADERS: Final = ("id", "ma", "ma ho so", "ma doi tuong", "person id")
 
 _SPONSOR_KINDS: Final[dict[str, SponsorKind]] = {
-    **{_plain(k.value.replace("_", " ")): k for k in SponsorKind},
-    **{_plain(k.label_vi): k for k in SponsorKind},
+    **{_plain(k.value.replace("_", " ")): k for k in SponsorKind if k is not SponsorKind.OTHER},
+    **{_plain(k.label_vi): k for k in SponsorKind if k is not SponsorKind.OTHER},
     "doanh nghiep": SponsorKind.ENTERPRISE,
     "cong ty": SponsorKind.ENTERPRISE,
     "ngan hang": SponsorKind.BANK,
@@ -426,31 +434,48 @@ def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tupl
     return rows, names
 
 
-def read_sponsors(path: str | os.PathLike[str]) -> tuple[tuple[Sponsor, ...], tuple[RejectedRow, ...]]:
+def _kind_table(extra: Iterable[LocalSponsorKind]) -> dict[str, tuple[SponsorKind, str]]:
+    """How sponsor files write each kind (matching form) → (kind, local kind code)."""
+    table = {k: (v, "") for k, v in _SPONSOR_KINDS.items()}
+    for local in extra:
+        for text in (local.code.replace("_", " "), local.label_vi, local.label_en, *local.aliases):
+            table.setdefault(_plain(text), (SponsorKind.OTHER, local.code))
+    return table
+
+
+def read_sponsors(
+    path: str | os.PathLike[str], *, sponsor_kinds: Iterable[LocalSponsorKind] = ()
+) -> tuple[tuple[Sponsor, ...], tuple[RejectedRow, ...]]:
     """Read ``sponsors.csv``: the sponsors, and every row kept out with the reason.
+
+    Args:
+        path: the file.
+        sponsor_kinds: kinds plugins add (``ansinh_sponsor_kinds``); a row of
+            another kind ("hợp tác xã" with no plugin adding it) is rejected.
 
     Raises:
         CampaignFileError: the file cannot be read or lacks a required column.
     """
+    extra = tuple(sponsor_kinds)
+    kinds = _kind_table(extra)
+    allowed = [f"{k.value} ({k.label_vi})" for k in SponsorKind if k is not SponsorKind.OTHER]
+    allowed += [f"{k.code} ({k.label_vi})" for k in extra]
     rows, names = _read_csv(Path(path), SPONSOR_HEADERS, ("id", "name", "kind"))
     sponsors: list[Sponsor] = []
     rejected: list[RejectedRow] = []
     seen: set[str] = set()
     for number, cells in rows:
         try:
-            kind = _SPONSOR_KINDS.get(_plain(cells["kind"]))
-            if kind is None:
-                raise _Bad(
-                    "kind",
-                    cells["kind"],
-                    "one of " + ", ".join(f"{k.value} ({k.label_vi})" for k in SponsorKind),
-                )
+            found = kinds.get(_plain(cells["kind"]))
+            if found is None:
+                raise _Bad("kind", cells["kind"], "one of " + ", ".join(allowed))
             if cells["id"] in seen:
                 raise _Bad("id", cells["id"], "an id not used by an earlier row")
             sponsor = Sponsor(
                 id=cells["id"],
                 name=cells["name"],
-                kind=kind,
+                kind=found[0],
+                local_kind=found[1],
                 province=_province("province", cells.get("province", "")),
             )
         except _Bad as bad:
@@ -807,8 +832,10 @@ def _inside(root: Path, key: str, name: str) -> Path:
     return path
 
 
-def read_campaign_folder(folder: str | os.PathLike[str]) -> CampaignFolder:
-    """Read a whole campaign folder (see the module docstring).
+def read_campaign_folder(
+    folder: str | os.PathLike[str], *, sponsor_kinds: Iterable[LocalSponsorKind] = ()
+) -> CampaignFolder:
+    """Read a whole campaign folder (see the module docstring); *sponsor_kinds*: kinds plugins add.
 
     Raises:
         InvalidValueError: ``campaign.toml``, ``sponsors.csv`` or ``pledges.csv``
@@ -823,7 +850,7 @@ def read_campaign_folder(folder: str | os.PathLike[str]) -> CampaignFolder:
         raise CampaignFileError("folder", str(root), "a campaign folder holding campaign.toml")
     campaign, settings, names, sourcing, plugin_settings = _read_toml(root / "campaign.toml")
     paths = {key: _inside(root, key, name) for key, name in names.items()}
-    sponsors, bad_sponsors = read_sponsors(paths["sponsors"])
+    sponsors, bad_sponsors = read_sponsors(paths["sponsors"], sponsor_kinds=sponsor_kinds)
     pledges, dates, receipts, bad_pledges = read_pledges(
         paths["pledges"], sponsors, default_date=campaign.start
     )

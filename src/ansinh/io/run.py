@@ -364,9 +364,10 @@ def run_campaign(
             progress(step, done, total)
 
     tick("read", 0, 1)
-    data = read_campaign_folder(folder)
+    host = resolve_plugins(plugins)
+    data = read_campaign_folder(folder, sponsor_kinds=host.sponsor_kinds() if host is not None else ())
     tick("read", 1, 1)
-    given = _contributions(law, plugins, data)
+    given = _contributions(law, host if host is not None else False, data)
     data, sourced = _sourced(data, given.host)
     out_dir = Path(out) if out is not None else data.folder / "build"
     screenings = _screen(data, given, tick)
