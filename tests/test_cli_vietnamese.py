@@ -47,7 +47,7 @@ def test_help_is_vietnamese_by_default(capsys: pytest.CaptureFixture[str]) -> No
         ),
         (
             ["screen", "nofile.csv", "--on", "2025-01-01"],
-            "nofile.csv: không đọc được (nofile.csv: không phải một tệp (không có tệp, hoặc là thư mục, thiết bị))",
+            "nofile.csv: không đọc được (không có tệp hoặc thư mục này)",
         ),
     ],
 )
