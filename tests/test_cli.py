@@ -173,7 +173,7 @@ def test_law_show_one_parameter_lists_its_history_with_sources(capsys: pytest.Ca
         assert v.effective.isoformat() in out
         assert v.citation.document in out
     assert "2.340.000 đ" in out
-    assert "<chưa xác nhận>" in out  # the 2018 value is unconfirmed
+    assert "<xác nhận qua nguồn thứ cấp>" in out  # the 2018 decree number is confirmed-2nd
 
 
 def test_law_show_on_a_date_gives_the_value_in_force(capsys: pytest.CaptureFixture[str]) -> None:
@@ -375,7 +375,7 @@ def test_report_reads_a_ledger(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     _ledger(path)
     code, out, err = run(capsys, "report", str(path), "--on", "2026-01-31")
     assert code == cli.EXIT_OK, err
-    assert out.startswith("Chương trình “Xuân Bính Ngọ 2026”")
+    assert out.startswith("Đến ngày 31/01/2026, chương trình “Xuân Bính Ngọ 2026”")
     assert "Tiền đã nhận" in out
     assert "2.000.000 đ" in out
     doc = run_json(capsys, "report", str(path), "--on", "2026-01-31")
@@ -411,7 +411,7 @@ def test_campaign_run_writes_the_ledger_and_the_report(
     out_dir = tmp_path / "out"
     code, out, err = run(capsys, "campaign", "run", str(CAMPAIGN), "--out", str(out_dir), "--progress")
     assert code == cli.EXIT_OK, err
-    assert out.startswith("Chương trình “")
+    assert out.startswith("Đến ngày 31/01/2026, chương trình “")
     assert "Dòng bị loại:" in out
     assert (out_dir / "ledger.sqlite").is_file()
     assert "Báo cáo 1/1" in err  # progress, one line per finished step (stderr is not a terminal)

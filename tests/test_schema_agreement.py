@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from ansinh import serialization as ser
 from ansinh import strategies as ast
 from ansinh.core import validators
-from ansinh.core.campaign import Campaign, Gift, Pledge
+from ansinh.core.campaign import Campaign, Gift, Pledge, Sponsor
 from ansinh.core.law import Law, RateTable
 from ansinh.core.people import Person
 from ansinh.exceptions import AnsinhError
@@ -36,6 +36,7 @@ NAMES = ser.shipped_schema_names()
 
 CROSS_FIELD_RULES: dict[tuple[type[Any], str], str] = {
     (Person, "hospital_stay"): "admission on or before discharge",
+    (Person, "former_province"): "a pre-2025 province that merged into the person's province",
     (RateTable, "entries"): "rates between 0 and 1, keys distinct",
 }
 """Field validators no JSON Schema keyword can say, and what they check."""
@@ -43,6 +44,7 @@ CROSS_FIELD_RULES: dict[tuple[type[Any], str], str] = {
 POST_INIT_RULES: dict[type[Any], str] = {
     Campaign: "end on or after start; Tết dates in order",
     Pledge: "units or money; instalments adding up to money (unit counts >= 0 is in the schema)",
+    Sponsor: "a local kind exactly when the kind is 'other'",
     Gift: "the quote is of the gift's product; covers_from iff the product covers months",
     Law: "parameters defined once, histories in order, links to existing parameters",
 }
@@ -164,6 +166,9 @@ NASTY: st.SearchStrategy[Any] = st.one_of(
 # What the loader says when a rule of CROSS_FIELD_RULES or POST_INIT_RULES refuses a document.
 CROSS_FIELD_REFUSALS = (
     "admission first",
+    "that merged into",
+    "codes in use before 2025-07-01",
+    "exactly when kind is 'other'",
     "between 0 and 1",
     "distinct keys",
     "a date on or after start",

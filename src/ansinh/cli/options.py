@@ -243,9 +243,12 @@ def campaign_from(args: argparse.Namespace) -> Campaign | None:
 
 
 def plugins_from(args: argparse.Namespace) -> PluginHost | None:
-    """What ``plugins=`` gets: ``None`` (the installed plugins), or the built-ins only with ``--no-plugins``."""
-    if not args.no_plugins:
-        return None
-    from ansinh.plugin_manager import get_plugin_manager
+    """What ``plugins=`` gets: ``None`` (the installed plugins), the built-ins only with
+    ``--no-plugins``, or the installed plugins but those named by ``--disable-plugin``
+    and ``ANSINH_DISABLE_PLUGINS``."""
+    from ansinh.plugin_manager import disabled_plugins, get_plugin_manager
 
-    return get_plugin_manager(load_entrypoints=False)
+    if args.no_plugins:
+        return get_plugin_manager(load_entrypoints=False)
+    disabled = (*args.disable_plugin, *disabled_plugins())
+    return get_plugin_manager(blocked=disabled) if args.disable_plugin else None

@@ -213,6 +213,20 @@ def run_text(run: CampaignRun, lang: Lang) -> str:
         lines += [f"  {Path(f).name}: {r}" for f, r in run.rejected]
     if run.duplicates:
         lines.append(f"  {'people listed twice' if en else 'người trùng lặp'}: {run.duplicates}")
+    for result in run.sourcing:
+        lines += [
+            "",
+            f"{'Sourcing' if en else 'Huy động'} {result.strategy}: {format_vnd(result.money, lang)}",
+        ]
+        lines += [f"  {note}" for note in result.assumptions]
+    if run.allocation.leftovers:
+        lines += ["", ("Pledges not fully used:" if en else "Khoản tài trợ chưa dùng hết:")]
+        for left in run.allocation.leftovers:
+            units = ", ".join(f"{n} {kind.label_en if en else kind.label_vi}" for kind, n in left.units_left)
+            held = ", ".join(
+                x for x in (units, format_vnd(left.money_left, lang) if left.money_left else "") if x
+            )
+            lines.append(f"  {left.pledge_id} ({held}): {left.reason_en if en else left.reason_vi}")
     lines += [
         "",
         (f"{run.new_events} new events in" if en else f"{run.new_events} sự kiện mới trong")

@@ -17,7 +17,15 @@ from typing import Final
 from ansinh.core.labels import Lang
 from ansinh.core.law import SourceStatus
 
-__all__ = ["dimension_text", "status_text", "step_text", "total_text", "unit_text", "word"]
+__all__ = [
+    "contribution_text",
+    "dimension_text",
+    "status_text",
+    "step_text",
+    "total_text",
+    "unit_text",
+    "word",
+]
 
 _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "prog": (
@@ -68,12 +76,26 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     ),
     "law.name": ("tên tham số (mặc định: tất cả)", "parameter name (default: all)"),
     "law.on": ("chỉ giá trị có hiệu lực vào ngày này", "only the value in force on this date"),
-    "plugins": ("liệt kê các plugin đã đăng ký", "list the registered plugins"),
+    "plugins": (
+        "liệt kê các plugin: phiên bản, hook và những gì mỗi plugin đóng góp (kể cả plugin hỏng)",
+        "list the plugins: version, hooks and what each contributes (broken ones too)",
+    ),
     "no_plugins": ("không có plugin nào", "no plugins"),
     "no_plugins_opt": (
         "không nạp plugin đã cài (chỉ dùng plugin có sẵn)",
         "do not load installed plugins (built-ins only)",
     ),
+    "disable_plugin": (
+        "không nạp plugin NAME (lặp lại được; cũng qua biến môi trường ANSINH_DISABLE_PLUGINS)",
+        "do not load the plugin NAME (repeatable; also the environment variable ANSINH_DISABLE_PLUGINS)",
+    ),
+    "warning": ("cảnh báo", "warning"),
+    "plugin_skipped": (
+        "plugin {plugin!r} không nạp được nên bị bỏ qua ({problem}); tắt hẳn bằng --disable-plugin {plugin}",
+        "plugin {plugin!r} cannot be loaded and is skipped ({problem}); turn it off with --disable-plugin {plugin}",
+    ),
+    "broken": ("HỎNG", "BROKEN"),
+    "contributes": ("đóng góp", "contributes"),
     "check": (
         "xét một người có đủ điều kiện nhận quà không (mã thoát 1: không đủ)",
         "check whether a person may receive a gift (exit code 1: not eligible)",
@@ -97,8 +119,35 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "hospital": ("ngày nhập viện và dự kiến ra viện", "hospital admission and expected discharge"),
     "needs_value": ("quà Tết cần --value", "a Tết gift needs --value"),
     "screening": ("Đang xét", "Screening"),
-    "report": ("báo cáo kết quả một chương trình từ sổ ghi", "report a campaign's results from its ledger"),
-    "ledger": ("tệp sổ ghi SQLite của chương trình", "the campaign's SQLite ledger file"),
+    "report": (
+        "báo cáo kết quả một chương trình, hoặc tổng hợp nhiều chương trình, từ sổ ghi",
+        "report a campaign's results, or roll up several campaigns, from their ledgers",
+    ),
+    "ledger": ("tệp sổ ghi SQLite (một hoặc nhiều)", "SQLite ledger file(s)"),
+    "report.campaign": (
+        "chỉ báo cáo chương trình có mã này (lặp lại được)",
+        "only the campaign with this code (repeatable)",
+    ),
+    "report.by": (
+        "bảng chi tiết theo chiều này (mặc định: province)",
+        "the breakdown to print (default: province)",
+    ),
+    "report.units": (
+        "tỉnh theo đơn vị hiện nay (current) hay đơn vị tại ngày báo cáo (of_date: 63 tỉnh trước 01/07/2025)",
+        "provinces as today's units (current) or the units of the report date (of_date: the 63 before 2025-07-01)",
+    ),
+    "report.published": (
+        "thêm số liệu đã công bố 2020–2025 (không theo danh sách từng người)",
+        "add the published 2020–2025 totals (not backed by person rows)",
+    ),
+    "report.aggregates": (
+        "thêm số liệu đã công bố từ tệp TOML ([[record]])",
+        "add published totals from a TOML file ([[record]] tables)",
+    ),
+    "report.out": (
+        "ghi các tệp báo cáo (CSV, XLSX, MD, HTML) vào thư mục",
+        "write the report files (CSV, XLSX, MD, HTML) into a folder",
+    ),
     "report.on": (
         "ngày báo cáo (mặc định: ngày kết thúc chương trình)",
         "report date (default: the campaign's end)",
@@ -206,6 +255,19 @@ def word(key: str, lang: Lang) -> str:
 def status_text(status: SourceStatus, lang: Lang) -> str:
     """How sure the source of a legal value is, in words (``"đã xác nhận"``, ``"confirmed"`` …)."""
     return _pick(_STATUS[status], lang)
+
+
+_CONTRIBUTIONS: Final[dict[str, tuple[str, str]]] = {
+    "strategies": ("cách huy động", "sourcing strategies"),
+    "top_ups": ("chương trình NSĐP hỗ trợ", "local top-up programmes"),
+    "rules": ("quy định xét chọn", "eligibility rules"),
+    "parameters": ("tham số", "parameters"),
+}
+
+
+def contribution_text(kind: str, lang: Lang) -> str:
+    """The label of what a plugin contributes (``"strategies"`` -> ``"cách huy động"``); an unknown kind as is."""
+    return _pick(_CONTRIBUTIONS.get(kind, (kind, kind)), lang)
 
 
 def step_text(step: str, lang: Lang) -> str:

@@ -41,6 +41,7 @@ __all__ = [
     "names_ok",
     "non_empty_text",
     "non_negative_int",
+    "optional",
     "optional_province",
     "positive_amount",
     "province",
@@ -232,6 +233,25 @@ province: Final = Check(_province_code, (("enum", _CODES),))
 
 optional_province: Final = Check(_optional_province_code, (("enum", (*_CODES, None)),))
 """``None`` or one of the 34 current province codes."""
+
+
+def optional(check: Check) -> Check:
+    """*check*, or ``None`` (its JSON Schema keywords constrain only their own type, so they stay).
+
+    >>> optional(whole_number(0)).json_schema(), optional(province).json_schema()["enum"][-1] is None
+    ({'minimum': 0}, True)
+    """
+
+    def test(inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None:
+            check(inst, attr, value)
+
+    def with_none(keywords: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+        # An enum lists every value allowed: None too, now.
+        return tuple((k, (*v, None) if k == "enum" and None not in v else v) for k, v in keywords)
+
+    masked = with_none(check.masked) if check.masked is not None else None
+    return Check(test, with_none(check.schema), masked)
 
 
 def instance_of(cls: type) -> Check:
