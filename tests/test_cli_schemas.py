@@ -34,7 +34,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("law", "show"): ("law", "show", "--on", "2026-01-01"),
     ("plugins",): ("plugins",),
 }
-NO_JSON: dict[tuple[str, ...], str] = {("serve",): "runs a server; it prints no document"}
+NO_JSON: dict[tuple[str, ...], str] = {
+    ("serve",): "runs a server; it prints no document",
+    ("plugin", "new"): "writes a package folder and says where, in words",
+}
 
 
 def commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

@@ -36,7 +36,6 @@ NAMES = ser.shipped_schema_names()
 
 CROSS_FIELD_RULES: dict[tuple[type[Any], str], str] = {
     (Person, "hospital_stay"): "admission on or before discharge",
-    (Person, "former_province"): "a pre-2025 province that merged into the person's province",
     (RateTable, "entries"): "rates between 0 and 1, keys distinct",
 }
 """Field validators no JSON Schema keyword can say, and what they check."""
@@ -44,9 +43,9 @@ CROSS_FIELD_RULES: dict[tuple[type[Any], str], str] = {
 POST_INIT_RULES: dict[type[Any], str] = {
     Campaign: "end on or after start; Tết dates in order",
     Pledge: "units or money; instalments adding up to money (unit counts >= 0 is in the schema)",
-    Sponsor: "a local kind exactly when the kind is 'other'",
     Gift: "the quote is of the gift's product; covers_from iff the product covers months",
     Law: "parameters defined once, histories in order, links to existing parameters",
+    Sponsor: "a plugin's local kind exactly when the kind is 'other'",
 }
 """Classes that also check their fields together after construction."""
 
@@ -166,9 +165,6 @@ NASTY: st.SearchStrategy[Any] = st.one_of(
 # What the loader says when a rule of CROSS_FIELD_RULES or POST_INIT_RULES refuses a document.
 CROSS_FIELD_REFUSALS = (
     "admission first",
-    "that merged into",
-    "codes in use before 2025-07-01",
-    "exactly when kind is 'other'",
     "between 0 and 1",
     "distinct keys",
     "a date on or after start",
@@ -177,6 +173,8 @@ CROSS_FIELD_REFUSALS = (
     "adding up to money",
     "a Quote of the gift's product",
     "covers_from",
+    "merged into",  # Person: the former province merged into the current one
+    "exactly when kind is 'other'",  # Sponsor: local_kind
     # Law: each parameter's history, and links between parameters
     "is defined twice",
     "has no values",

@@ -23,11 +23,13 @@ from typing import Any, Final
 
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import DatedValue, ParamValue
+from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import Product, ProductKind
 from ansinh.core.reporting import ReportRow
 from ansinh.exceptions import InvalidValueError
 from ansinh.io.roster import Duplicate, RejectedRow
 from ansinh.plugin_manager import PluginInfo
+from ansinh.plugins.local_support import NotShippedProgramme
 from ansinh.serialization import SCHEMA_VERSION, json_schema, schema_of
 
 __all__ = ["cli_schema", "cli_schema_names", "cli_schema_text", "write_cli_schemas"]
@@ -188,7 +190,14 @@ def _law_values() -> dict[str, Any]:
             "values": _array(value),
         }
     )
-    properties = {"law": _STR, "on": _nullable(schema_of(dt.date, defs)), "parameters": _array(parameter)}
+    programme = _extended(LocalSupport, defs, {"area": _STR})  # the area in words, as `law show` says it
+    properties = {
+        "law": _STR,
+        "on": _nullable(schema_of(dt.date, defs)),
+        "parameters": _array(parameter),
+        "programmes": _array(programme),
+        "not_shipped": _array(schema_of(NotShippedProgramme, defs)),
+    }
     return _envelope("law_values", "ansinh law show", properties, defs)
 
 

@@ -27,6 +27,8 @@ import attrs
 
 from ansinh.core.dates import is_date
 from ansinh.core.identifiers import is_digits, mask_id
+from ansinh.core.provinces import former_province as _former_province
+from ansinh.core.provinces import former_provinces as _former_provinces
 from ansinh.core.provinces import province as _province
 from ansinh.core.provinces import provinces as _provinces
 from ansinh.exceptions import InvalidValueError
@@ -41,7 +43,8 @@ __all__ = [
     "names_ok",
     "non_empty_text",
     "non_negative_int",
-    "optional",
+    "optional_former_province",
+    "optional_non_negative_int",
     "optional_province",
     "positive_amount",
     "province",
@@ -164,6 +167,15 @@ non_negative_int: Final = Check(_non_negative_int, (("minimum", 0),))
 """A whole number >= 0 (đồng or a count); ``bool`` and ``float`` are refused."""
 
 
+def _optional_non_negative_int(inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _non_negative_int(inst, attr, value)
+
+
+optional_non_negative_int: Final = Check(_optional_non_negative_int, (("minimum", 0),))
+"""``None`` or a whole number >= 0; ``bool`` and ``float`` are refused."""
+
+
 def whole_number(
     low: int, high: int | None = None, error: type[InvalidValueError] = InvalidValueError
 ) -> Check:
@@ -235,23 +247,15 @@ optional_province: Final = Check(_optional_province_code, (("enum", (*_CODES, No
 """``None`` or one of the 34 current province codes."""
 
 
-def optional(check: Check) -> Check:
-    """*check*, or ``None`` (its JSON Schema keywords constrain only their own type, so they stay).
+def _optional_former_province_code(_inst: object, _attr: object, value: Any) -> None:
+    if value is not None:
+        _former_province(value)
 
-    >>> optional(whole_number(0)).json_schema(), optional(province).json_schema()["enum"][-1] is None
-    ({'minimum': 0}, True)
-    """
 
-    def test(inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None:
-            check(inst, attr, value)
+_FORMER_CODES: Final = tuple(p.code for p in _former_provinces())
 
-    def with_none(keywords: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
-        # An enum lists every value allowed: None too, now.
-        return tuple((k, (*v, None) if k == "enum" and None not in v else v) for k, v in keywords)
-
-    masked = with_none(check.masked) if check.masked is not None else None
-    return Check(test, with_none(check.schema), masked)
+optional_former_province: Final = Check(_optional_former_province_code, (("enum", (*_FORMER_CODES, None)),))
+"""``None`` or one of the 63 province codes in use before 2025-07-01."""
 
 
 def instance_of(cls: type) -> Check:
