@@ -79,7 +79,7 @@ nitpick_ignore_regex = [
     (r"py:.*", _EXTERNAL),
     # Short names the standard library uses in type hints (``Path``, ``Fraction`` …).
     (r"py:.*", r"(Path|Fraction|Decimal|TextIO|BinaryIO|Iterator|Iterable|Mapping|Sequence|Callable)"),
-    (r"py:.*", r"(dt|date|Any|Final|Literal|TypeAlias|SearchStrategy|Converter|PluginManager)(\..+)?"),
+    (r"py:.*", r"(dt|date|Any|Final|Literal|TypeAlias|SearchStrategy|Converter|PluginManager|Figure)(\..+)?"),
     # Private helpers and type variables that signatures mention but the docs do not describe.
     (r"py:.*", r"(ansinh(\.\w+)*\.)?_\w+(\.\w+)*"),
     (r"py:class", r"ansinh\.[\w.]+\.[A-Z]"),

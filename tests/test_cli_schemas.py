@@ -35,7 +35,9 @@ COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("plugins",): ("plugins",),
     ("plugin", "new"): ("plugin", "new", "demo_plugin", "--dir", "{out}/plugin"),
 }
-NO_JSON: dict[tuple[str, ...], str] = {("serve",): "runs a server; it prints no document"}
+NO_JSON: dict[tuple[str, ...], str] = {
+    ("serve",): "runs a server; it prints no document",
+}
 
 
 def commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

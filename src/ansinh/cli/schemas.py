@@ -190,12 +190,12 @@ def _law_values() -> dict[str, Any]:
             "values": _array(value),
         }
     )
-    schema_of(LocalSupport, defs)
+    programme = _extended(LocalSupport, defs, {"area": _STR})  # the area in words, as `law show` says it
     properties = {
         "law": _STR,
         "on": _nullable(schema_of(dt.date, defs)),
         "parameters": _array(parameter),
-        "programmes": _array(_extended(LocalSupport, defs, {"area": _STR})),
+        "programmes": _array(programme),
         "not_shipped": _array(schema_of(NotShippedProgramme, defs)),
     }
     return _envelope("law_values", "ansinh law show", properties, defs)
