@@ -40,6 +40,7 @@ import attrs
 import pluggy
 
 from ansinh import hookspecs
+from ansinh.core import validators
 from ansinh.core.campaign import Campaign, Earmark
 from ansinh.core.dates import check_date
 from ansinh.core.law import Law, Parameter
@@ -629,7 +630,7 @@ def get_plugin_manager(
     """
     if isinstance(blocked, str):
         raise InvalidValueError("blocked", blocked, "a collection of plugin names, not one string")
-    names = tuple(blocked)
+    names = validators.items("blocked", blocked, "a collection of plugin names")
     for name in names:
         if not isinstance(name, str) or not name:
             raise InvalidValueError("blocked", name, "plugin names (non-empty strings)")

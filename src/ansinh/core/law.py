@@ -29,7 +29,6 @@ salary moves both.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 import itertools
 import types
@@ -41,6 +40,7 @@ from typing import Any, Final, Literal, TypeAlias
 import attrs
 
 from ansinh.core.dates import check_date, is_date
+from ansinh.core.labels import Code
 from ansinh.core.money import to_amount, to_rate
 from ansinh.exceptions import (
     InvalidValueError,
@@ -69,7 +69,7 @@ __all__ = [
 _ONE_DAY: Final = dt.timedelta(days=1)
 
 
-class SourceStatus(enum.StrEnum):
+class SourceStatus(Code):
     """How sure ansinh is of a value (the tags of ``facts.md``)."""
 
     CONFIRMED = "confirmed"
@@ -199,7 +199,7 @@ class Link:
     """The factor applied to it."""
 
 
-class ParamKind(enum.StrEnum):
+class ParamKind(Code):
     """What sort of value a parameter holds."""
 
     AMOUNT = "amount"
@@ -576,7 +576,7 @@ class Law:
         """
         try:
             return self._index[name][0]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable name
             raise UnknownParameterError(name, self.names) from None
 
     def history(self, name: str) -> tuple[DatedValue, ...]:
@@ -586,7 +586,7 @@ class Law:
     def _entry(self, name: str, on: dt.date) -> DatedValue:
         try:
             param, dates = self._index[name]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable name
             raise UnknownParameterError(name, self.names) from None
         i = bisect_right(dates, on) - 1
         if i < 0:
@@ -820,7 +820,7 @@ class LawPeriod:
 
     def get(self, name: str) -> LawValue | None:
         """The value of *name* in this period, or ``None`` when it has none."""
-        return self._by_name.get(name)
+        return self._by_name.get(name) if isinstance(name, str) else None
 
     def entry(self, name: str) -> LawValue:
         """The :class:`LawValue` of *name*.

@@ -80,6 +80,7 @@ from ansinh.core.events import (
 from ansinh.core.law import Law
 from ansinh.core.pricing import LocalSupport, price
 from ansinh.core.products import ProductKind
+from ansinh.core.validators import instance_of, items, non_negative_int, tuple_of
 from ansinh.exceptions import AnsinhError, InvalidValueError, InvariantViolation
 
 __all__ = [
@@ -149,12 +150,12 @@ class LedgerState:
     Two states are equal when the same events built them (:func:`replay`).
     """
 
-    campaign: Campaign
-    pledges: tuple[PledgeBalance, ...]
+    campaign: Campaign = attrs.field(validator=instance_of(Campaign))
+    pledges: tuple[PledgeBalance, ...] = attrs.field(validator=tuple_of(PledgeBalance))
     """By pledge id."""
-    gifts: tuple[Gift, ...]
+    gifts: tuple[Gift, ...] = attrs.field(validator=tuple_of(Gift))
     """By gift id, each with its latest status."""
-    event_count: int
+    event_count: int = attrs.field(validator=non_negative_int)
     _pledge_index: dict[str, PledgeBalance] = attrs.field(init=False, eq=False, repr=False)
     _gift_index: dict[str, Gift] = attrs.field(init=False, eq=False, repr=False)
 
@@ -259,7 +260,9 @@ class Ledger:
             raise InvalidValueError("law", law, "an ansinh.Law")
         self._campaign = campaign
         self._law = law
-        self._local_supports = tuple(local_supports)
+        self._local_supports = items("local_supports", local_supports, "a collection of LocalSupport")
+        if not all(isinstance(s, LocalSupport) for s in self._local_supports):
+            raise InvalidValueError("local_supports", local_supports, "a collection of LocalSupport")
         self._events: list[Event] = []
         self._by_id: dict[str, Event] = {}
         self._books: dict[str, _Book] = {}
@@ -337,7 +340,10 @@ class Ledger:
 
         Raises:
             InvariantViolation: the event would break an invariant; nothing changed.
+            InvalidValueError: *event* is not a ledger event.
         """
+        if not isinstance(event, EVENT_TYPES):
+            raise InvalidValueError("event", event, "a ledger event (PledgeRegistered, GiftAllocated …)")
         if self.is_duplicate(event):
             return False
         self._check(event)
@@ -352,7 +358,7 @@ class Ledger:
         Raises:
             InvariantViolation: an event breaks an invariant; the earlier ones stay appended.
         """
-        return sum(1 for e in events if self.append(e))
+        return sum(1 for e in items("events", events, "a collection of ledger events") if self.append(e))
 
     # -- checks ----------------------------------------------------------------
 

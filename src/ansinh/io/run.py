@@ -50,6 +50,7 @@ from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, report
+from ansinh.exceptions import InvalidValueError
 from ansinh.io.campaign_files import CampaignFolder, read_campaign_folder
 from ansinh.io.report_files import ReportFiles, write_report
 from ansinh.io.roster import RejectedRow
@@ -279,6 +280,10 @@ def run_campaign(
         if progress is not None:
             progress(step, done, total)
 
+    if out is not None and not isinstance(out, str | os.PathLike):
+        raise InvalidValueError("out", out, "a folder path, or None for <folder>/build")
+    if progress is not None and not callable(progress):
+        raise InvalidValueError("progress", progress, "a callable progress(step, done, total), or None")
     given = _contributions(law, plugins)
     tick("read", 0, 1)
     data = read_campaign_folder(folder)
