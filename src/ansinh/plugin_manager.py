@@ -44,6 +44,7 @@ from ansinh.core import validators
 from ansinh.core.campaign import Campaign, Earmark
 from ansinh.core.dates import check_date
 from ansinh.core.law import Law, Parameter
+from ansinh.core.messages import shorten, shown
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import Product, ProductKind
@@ -111,9 +112,19 @@ def _is_part(value: object) -> bool:
         isinstance(value, tuple)
         and len(value) == 2
         and isinstance(value[0], str)
+        and bool(str.strip(value[0]))
         and isinstance(value[1], int)
         and not isinstance(value[1], bool)
     )
+
+
+def _raised(exc: BaseException) -> str:
+    """What a plugin's exception says, even if its ``str`` raises or is huge."""
+    try:
+        text = str(exc)
+    except Exception:
+        text = "<its message cannot be shown: str() raised>"
+    return f"raised {type(exc).__name__}: {shorten(text, 500)}"
 
 
 def _kind_of(product: object) -> ProductKind:
@@ -165,13 +176,13 @@ class _PluginRule:
             raise PluginError(
                 self.plugin,
                 "ansinh_eligibility_rules",
-                f"rule {self.code!r} raised {type(exc).__name__}: {exc}",
+                f"rule {shown(self.code)} {_raised(exc)}",
             ) from exc
         if reason is not None and not isinstance(reason, Reason):
             raise PluginError(
                 self.plugin,
                 "ansinh_eligibility_rules",
-                f"rule {self.code!r} returned {reason!r}; expected a Reason or None",
+                f"rule {shown(self.code)} returned {shown(reason)}; expected a Reason or None",
             )
         return reason
 
@@ -306,16 +317,20 @@ class PluginHost:
                     continue
                 if isinstance(result, str | bytes | Mapping) or not isinstance(result, Iterable):
                     raise PluginError(
-                        name, hook, f"returned {result!r}; expected an iterable of {expected} or None"
+                        name, hook, f"returned {shown(result)}; expected an iterable of {expected} or None"
                     )
                 items = tuple(result)
             except PluginError:
                 raise
             except Exception as exc:
-                raise PluginError(name, hook, f"raised {type(exc).__name__}: {exc}") from exc
+                raise PluginError(name, hook, _raised(exc)) from exc
             for item in items:
-                if not check(item):
-                    raise PluginError(name, hook, f"returned {item!r}; expected {expected}")
+                try:
+                    ok = check(item)
+                except Exception:  # an object whose attributes raise
+                    ok = False
+                if not ok:
+                    raise PluginError(name, hook, f"returned {shown(item)}; expected {expected}")
             out.append((name, items))
         return out
 
@@ -442,7 +457,7 @@ class PluginHost:
         results = self._call(
             "ansinh_priority",
             _is_part,
-            "(code: str, points: int) pairs",
+            "(code: non-empty str, points: int) pairs",
             candidate=person,
             campaign=campaign,
         )
@@ -450,7 +465,9 @@ class PluginHost:
         for _name, items in results:
             for item in items:
                 assert isinstance(item, tuple)
-                parts.append((str(item[0]), int(item[1])))
+                parts.append(
+                    (str.__str__(item[0]), int.__index__(item[1]))
+                )  # plain values, never a subclass's
         return tuple(parts)
 
     def priority_function(
@@ -573,12 +590,12 @@ class PluginHost:
             try:
                 answer = impl.function(*(kwargs[arg] for arg in impl.argnames))
             except Exception as exc:
-                raise PluginError(impl.plugin_name, hook, f"raised {type(exc).__name__}: {exc}") from exc
+                raise PluginError(impl.plugin_name, hook, _raised(exc)) from exc
             if answer is None:
                 continue
             if not isinstance(answer, bool):
                 raise PluginError(
-                    impl.plugin_name, hook, f"returned {answer!r}; expected True, False or None"
+                    impl.plugin_name, hook, f"returned {shown(answer)}; expected True, False or None"
                 )
             return answer
         return None
@@ -589,7 +606,7 @@ def _load_entrypoints(host: PluginHost) -> None:
     try:
         pm.load_setuptools_entrypoints(PROJECT_NAME)
     except Exception as exc:
-        raise PluginError(_failing_entrypoint(pm), "load", f"{type(exc).__name__}: {exc}") from exc
+        raise PluginError(_failing_entrypoint(pm), "load", _raised(exc)) from exc
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

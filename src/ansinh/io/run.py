@@ -38,13 +38,20 @@ from pathlib import Path
 import attrs
 import pluggy
 
-from ansinh.api import resolve_law, resolve_plugins
+from ansinh.api import affiliations_from_plugins, resolve_law, resolve_plugins
 from ansinh.core.allocation import Allocation, allocate
 from ansinh.core.campaign import Campaign
-from ansinh.core.eligibility import CheckContext, PriorityParts, Reason, Rule, Screening, screen
+from ansinh.core.eligibility import CheckContext, Decision, PriorityParts, Reason, Rule, Screening, screen
 from ansinh.core.identifiers import mask_digits
 from ansinh.core.law import Law
-from ansinh.core.ledger import Event, MoneyReceived, PledgeRegistered, deliveries_due, payments_due
+from ansinh.core.ledger import (
+    Event,
+    LedgerState,
+    MoneyReceived,
+    PledgeRegistered,
+    deliveries_due,
+    payments_due,
+)
 from ansinh.core.messages import shorten
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
@@ -138,6 +145,19 @@ class _Contributions:
     def extra_priority(self, campaign: Campaign) -> Callable[[Person], PriorityParts] | None:
         return self.host.priority_function(campaign) if self.host is not None else None
 
+    def affiliations(
+        self, data: CampaignFolder, state: LedgerState, candidates: list[Decision]
+    ) -> dict[str, frozenset[str]]:
+        """The roster's affiliations, with the earmark targets the plugins say each candidate belongs to.
+
+        The same question :func:`ansinh.allocate` asks
+        (:func:`~ansinh.api.affiliations_from_plugins`).
+        """
+        merged = data.affiliation_map()
+        for person_id, targets in affiliations_from_plugins(state, candidates, plugins=self.host).items():
+            merged[person_id] = merged.get(person_id, frozenset()) | frozenset(targets)
+        return merged
+
 
 def _contributions(
     law: Law | None, plugins: PluginHost | pluggy.PluginManager | bool | None
@@ -224,13 +244,14 @@ def _record(
     settings = data.settings
     store.extend(_pledge_events(data), progress=lambda d, t: tick("record", d, t))
     tick("allocate", 0, 1)
+    candidates = [d for s in screenings.values() for d in s.eligible]
     allocation = allocate(
         store.state,
-        [d for s in screenings.values() for d in s.eligible],
+        candidates,
         on=settings.purchase_date,
         law=given.law,
         local_supports=given.local_supports,
-        affiliations=data.affiliation_map(),
+        affiliations=given.affiliations(data, store.state, candidates),
         money_buys=settings.money_buys,
     )
     tick("allocate", 1, 1)
