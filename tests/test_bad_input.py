@@ -26,7 +26,7 @@ CAMPAIGN = Campaign(code="C", name="n", start=dt.date(2026, 1, 1), end=dt.date(2
 PERSON = ansinh.Person(id="a", full_name="b", date_of_birth=dt.date(1980, 1, 1), province="01")
 
 CASES: dict[str, tuple[Callable[[], Any], str]] = {
-    "sponsor kind": (lambda: Sponsor(id="S", name="n", kind=_("xyz")), "SponsorKind='xyz'"),
+    "sponsor kind": (lambda: Sponsor(id="S", name="n", kind=_("xyz")), "kind='xyz'"),
     "pledge units": (lambda: Pledge(id="P", sponsor_id="S", units=_(5)), "units=5"),
     "pledge instalments": (
         lambda: Pledge(id="P", sponsor_id="S", money=5, instalments=_(("x",))),

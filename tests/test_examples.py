@@ -91,7 +91,7 @@ def test_compare_prices_next_year(tmp_path: Path) -> None:
 def test_campaign_results(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     out = run_example("campaign_results.py", tmp_path)
-    assert out.startswith("Campaign “")
+    assert out.startswith("As of 2026-01-31, campaign “")
     assert "rows kept out:" in out
     chart = tmp_path / "build" / "gifts-by-province.png"
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

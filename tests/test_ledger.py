@@ -382,15 +382,18 @@ def test_appending_what_is_due_never_breaks_an_invariant(
     after = ledger.state
     assert replay(ledger.campaign, ledger.events, law=ledger.law) == after
     assert payments_due(after, on=pay_day) == ()
+    since = state.changed_on()
     for g in after.gifts:
         balance = after.pledge(g.pledge_id)
         assert 0 <= balance.spent <= balance.received
-        assert g.status is not GiftStatus.PAID  # every paid gift was handed over
-        if g.status is GiftStatus.ALLOCATED:  # what stays unpaid does not fit in the money left
+        if g.status is GiftStatus.PAID:  # paid after the handover: handed over later
+            assert g.id not in {e.gift_id for e in paid} or pay_day > handover
+            assert g.id in {e.gift_id for e in paid} or since[g.id] > handover
+        if g.status is GiftStatus.ALLOCATED and since[g.id] <= pay_day:  # does not fit in the money left
             assert g.amount > balance.cash_left
     moved = {e.gift_id for e in paid}
-    assert {e.gift_id for e in delivered} == moved | {
-        g.id for g in state.gifts if g.status is GiftStatus.PAID
+    assert {e.gift_id for e in delivered} == (moved if pay_day <= handover else set()) | {
+        g.id for g in state.gifts if g.status is GiftStatus.PAID and since[g.id] <= handover
     }
 
 
@@ -584,3 +587,47 @@ class LedgerMachine(RuleBasedStateMachine):
 
 LedgerMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=50, deadline=None)
 TestLedgerMachine = LedgerMachine.TestCase
+
+
+# -- batches ------------------------------------------------------------------------
+
+
+@given(source=ast.ledgers(max_events=16), data=st.data())
+def test_a_batch_is_all_or_nothing(source: Ledger, data: st.DataObject) -> None:
+    events = source.events
+    k = data.draw(st.integers(0, len(events)), label="prefix")
+    ledger = Ledger(source.campaign, law=source.law, events=events[:k])
+    before = ledger.state
+    bad = data.draw(
+        st.sampled_from(
+            [
+                GiftPaid(event_id="bad", on=source.campaign.end, gift_id="no-such-gift"),
+                MoneyReceived(event_id="bad", on=source.campaign.end, pledge_id="no-such-pledge", amount=1),
+                *(
+                    [attrs.evolve(events[0], on=source.campaign.start)]
+                    if events[0].on != source.campaign.start
+                    else []
+                ),
+            ]
+        ),
+        label="bad event",
+    )
+    batch = list(events[k:])
+    batch.insert(data.draw(st.integers(0, len(batch)), label="at"), bad)
+    with pytest.raises(InvariantViolation):
+        ledger.append_batch(batch)
+    assert ledger.state == before
+    assert ledger.events == events[:k]
+    assert ledger.append_batch(events[k:]) == events[k:]
+    assert ledger.state == source.state
+
+
+def test_a_failing_commit_leaves_the_ledger_unchanged() -> None:
+    def fail(new: tuple[Event, ...]) -> None:
+        raise OSError("disk full")
+
+    ledger = Ledger(CAMPAIGN, law=LAW)
+    with pytest.raises(OSError, match="disk full"):
+        ledger.append_batch([registered(Pledge(id="P1", sponsor_id="S1", money=1))], commit=fail)
+    assert len(ledger) == 0
+    assert ledger.state == Ledger(CAMPAIGN, law=LAW).state

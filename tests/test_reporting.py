@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from ansinh.core.campaign import Beneficiary, Campaign, Funding, Gift, GiftStatus, Pledge, Sponsor
 from ansinh.core.ledger import (
@@ -17,17 +20,21 @@ from ansinh.core.ledger import (
     GiftCancelled,
     GiftDelivered,
     GiftPaid,
+    GiftRefunded,
     Ledger,
     MoneyReceived,
+    PledgeAmended,
     PledgeRegistered,
+    PledgeWithdrawn,
 )
 from ansinh.core.people import Category
 from ansinh.core.pricing import price
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook
 from ansinh.core.reporting import CampaignReport, about_vnd, format_count, report
 from ansinh.data import default_law
-from ansinh.exceptions import InvalidValueError
+from ansinh.exceptions import InvalidValueError, InvariantViolation
 from ansinh.io.report_files import render_html, render_markdown, write_report
+from ansinh.strategies import ledgers
 
 LAW = default_law()
 
@@ -248,7 +255,7 @@ def test_files_without_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     with files.totals.open(encoding="utf-8-sig", newline="") as fh:
         totals = dict(csv.reader(fh))
     assert totals["people_covered"] == "3"
-    assert files.summary.read_text(encoding="utf-8").startswith("Chương trình")
+    assert files.summary.read_text(encoding="utf-8").startswith("Đến ngày 31/01/2026, chương trình")
 
 
 def test_markdown_and_html_show_every_breakdown() -> None:
@@ -260,3 +267,90 @@ def test_markdown_and_html_show_every_breakdown() -> None:
     page = render_html(attrs.evolve(r, campaign=attrs.evolve(CAMPAIGN, name="<Tết & xuân>")))
     assert "&lt;Tết &amp; xuân&gt;" in page
     assert "<script" not in page
+
+
+# -- reports as of a date -------------------------------------------------------
+
+
+def _truncated(ledger: Ledger, on: dt.date) -> Ledger:
+    return Ledger(ledger.campaign, law=ledger.law, events=[e for e in ledger.events if e.on <= on])
+
+
+def test_a_report_counts_only_the_events_dated_on_or_before_its_date() -> None:
+    ledger = _ledger()
+    before = report(ledger.state, on=dt.date(2026, 1, 4))
+    assert (before.pledges, before.received, before.value, before.people_covered) == (0, 0, 0, 0)
+    on_the_day = report(ledger.state, on=ON)
+    assert on_the_day.count(ProductKind.HEALTH_CARD, delivered=True) == 0
+    assert on_the_day.count(ProductKind.HEALTH_CARD) == 3
+    assert on_the_day.received == 6_000_000
+    handover_eve = report(ledger.state, on=dt.date(2026, 1, 19))
+    handover = report(ledger.state, on=dt.date(2026, 1, 20))
+    assert handover_eve.delivered_value == 0
+    assert handover.delivered_value == CARD_NEAR_POOR + BOOK_NEAR_POOR + CARD_STUDENT_3
+    assert handover_eve == report(_truncated(ledger, dt.date(2026, 1, 19)).state, on=dt.date(2026, 1, 19))
+    assert ledger.state.as_of(dt.date(2026, 1, 19)).event_count == len(ledger) - 3
+
+
+def test_the_sentence_says_the_date() -> None:
+    r = report(_ledger().state, on=dt.date(2025, 12, 15))
+    assert r.summary_vi().startswith("Đến ngày 15/12/2025, chương trình “Tặng thẻ BHYT")
+    assert r.summary_en().startswith("As of 2025-12-15, campaign “")
+
+
+def test_an_amendment_a_withdrawal_and_a_refund_count_from_their_dates() -> None:
+    bank = Sponsor(id="NH", name="Ngân hàng Sông Hồng", kind="bank")
+    later = dt.date(2026, 2, 1)
+    events: list[Event] = [
+        PledgeRegistered(
+            event_id="r", on=ON, sponsor=bank, pledge=Pledge(id="P1", sponsor_id="NH", money=9_000_000)
+        ),
+        PledgeRegistered(
+            event_id="r2", on=ON, sponsor=bank, pledge=Pledge(id="P2", sponsor_id="NH", money=1)
+        ),
+        MoneyReceived(event_id="m", on=ON, pledge_id="P1", amount=5_000_000),
+        GiftAllocated(event_id="a", on=ON, gift=_gift("g1", HP, "P1", HealthCard(months=12))),
+        GiftPaid(event_id="p", on=ON, gift_id="g1"),
+        GiftRefunded(event_id="f", on=later, gift_id="g1"),
+        PledgeAmended(event_id="am", on=later, pledge=Pledge(id="P1", sponsor_id="NH", money=7_000_000)),
+        PledgeWithdrawn(event_id="w", on=later, pledge_id="P2"),
+    ]
+    ledger = Ledger(CAMPAIGN, events=events, law=LAW)
+    eve = ledger.state.as_of(dt.date(2026, 1, 31))
+    assert eve == _truncated(ledger, dt.date(2026, 1, 31)).state
+    assert eve.pledge("P1").pledge.money == 9_000_000
+    assert eve.pledge("P1").spent == CARD_NEAR_POOR
+    assert not eve.pledge("P2").withdrawn
+    assert eve.gift("g1").status is GiftStatus.PAID
+    assert ledger.state.as_of(later) is not eve
+    assert ledger.state.as_of(later) == ledger.state
+
+
+@st.composite
+def _dated_ledgers(draw: st.DrawFn) -> Ledger:
+    """A ledger whose events were appended in date order (so every date cut is a ledger)."""
+    source = draw(ledgers(max_events=14))
+    ledger = Ledger(source.campaign, law=source.law)
+    for event in sorted(source.events, key=lambda e: e.on):
+        with contextlib.suppress(InvariantViolation):
+            ledger.append(event)
+    return ledger
+
+
+@given(ledger=_dated_ledgers(), day=st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)))
+def test_a_report_as_of_a_date_is_the_report_of_the_ledger_cut_at_that_date(
+    ledger: Ledger, day: dt.date
+) -> None:
+    cut = _truncated(ledger, day)
+    assert ledger.state.as_of(day) == cut.state
+    assert report(ledger.state, on=day) == report(cut.state, on=day)
+
+
+@given(ledger=ledgers(max_events=14), day=st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)))
+def test_as_of_matches_any_cut_the_ledger_accepts(ledger: Ledger, day: dt.date) -> None:
+    try:
+        cut = _truncated(ledger, day)
+    except InvariantViolation:  # e.g. a payment dated before the money it used arrived
+        assume(False)
+        raise
+    assert ledger.state.as_of(day) == cut.state

@@ -258,3 +258,91 @@ def test_a_process_killed_mid_append_loses_no_acknowledged_event(
         assert len(stored) <= len(acked) + 1  # at most the one being appended at the kill
         expected = sum(int(e[1:]) for e in stored if e.startswith("m"))
         assert store.state.pledge("P1").received == expected
+
+
+# -- batches: all or nothing ---------------------------------------------------
+
+
+def test_a_batch_with_one_bad_event_leaves_store_and_ledger_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    events = _events()
+    bad = GiftPaid(event_id="pay:nothing", on=ON, gift_id="no-such-gift")
+    with SqliteStore(path, CAMPAIGN) as store:
+        store.append_batch(events[:2])
+        before = store.state
+        with pytest.raises(InvariantViolation, match="no-such-gift"):
+            store.append_batch([*events[2:4], bad, events[4]])
+        assert store.state == before
+        assert [e.event_id for e in store.events] == ["reg:P1", "recv:P1:1"]
+        assert store.append_batch(events[2:]) == tuple(events[2:])
+        assert store.append_batch(events) == ()  # all stored already: a no-op
+    with SqliteStore(path) as again:
+        assert again.events == tuple(events)
+
+
+def test_a_batch_the_database_refuses_leaves_the_ledger_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    events = _events()
+    with SqliteStore(path, CAMPAIGN) as a, SqliteStore(path) as b:
+        a.append(events[0])
+        with pytest.raises(LedgerError, match="another process"):
+            b.append_batch(events)
+        assert len(b) == 0
+        assert b.state.pledges == ()
+
+
+_BATCH_CHILD = textwrap.dedent(
+    """
+    import datetime as dt, sys, time
+    from ansinh.core.campaign import Campaign, Pledge, Sponsor
+    from ansinh.core.ledger import MoneyReceived, PledgeRegistered
+    from ansinh.io.store import SqliteStore
+
+    campaign = Campaign(code="BN2026", name="Xuân Bính Ngọ 2026",
+                        start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31))
+    store = SqliteStore(sys.argv[1], campaign)
+    store.append_batch([PledgeRegistered(event_id="reg:P1", on=dt.date(2025, 11, 1),
+                                         sponsor=Sponsor(id="S1", name="A", kind="bank"),
+                                         pledge=Pledge(id="P1", sponsor_id="S1", money=1))])
+    print("ack reg:P1", flush=True)
+
+    def halfway(done, total):
+        if done == total // 2:
+            print("half", flush=True)
+            time.sleep(60)  # killed here, with half of the batch written in the open transaction
+
+    batch = [MoneyReceived(event_id=f"m{i}", on=dt.date(2025, 12, 1), pledge_id="P1", amount=i)
+             for i in range(1, 4001)]
+    store.append_batch(batch, progress=halfway)
+    print("ack batch", flush=True)
+    """
+)
+
+
+def test_a_process_killed_mid_batch_leaves_none_of_the_batch(tmp_path: Path) -> None:
+    script = tmp_path / "child.py"
+    script.write_text(_BATCH_CHILD, encoding="utf-8")
+    path = tmp_path / "ledger.sqlite"
+    with subprocess.Popen(
+        [sys.executable, str(script), str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    ) as child:
+        try:
+            assert child.stdout is not None
+            lines = [child.stdout.readline(), child.stdout.readline()]
+            if lines != ["ack reg:P1\n", "half\n"]:
+                pytest.fail(f"the child said {lines}: " + (child.stderr.read() if child.stderr else ""))
+            assert path.with_name(path.name + "-wal").stat().st_size > 0  # the batch is being written
+            child.send_signal(signal.SIGKILL)
+        finally:
+            child.kill()
+            child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with SqliteStore(path) as store:
+        assert [e.event_id for e in store.events] == ["reg:P1"]
+        assert store.state.pledge("P1").received == 0

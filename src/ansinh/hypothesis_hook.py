@@ -27,6 +27,7 @@ from ansinh.core.campaign import (
     Gift,
     GiftStatus,
     Instalment,
+    LocalSponsorKind,
     Pledge,
     Sponsor,
     SponsorKind,
@@ -46,7 +47,7 @@ from ansinh.core.law import (
     RateTable,
     SourceStatus,
 )
-from ansinh.core.ledger import Ledger, LedgerState, PledgeBalance
+from ansinh.core.ledger import GiftStep, Ledger, LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
 from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
@@ -71,6 +72,7 @@ HOOK_TYPES: Final[tuple[type[Any], ...]] = (
     Funding,
     Gift,
     GiftStatus,
+    GiftStep,
     LedgerState,
     Leftover,
     PledgeBalance,
@@ -93,6 +95,7 @@ HOOK_TYPES: Final[tuple[type[Any], ...]] = (
     LawValue,
     Ledger,
     Link,
+    LocalSponsorKind,
     LocalSupport,
     ParamKind,
     Parameter,

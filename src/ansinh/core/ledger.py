@@ -16,7 +16,11 @@ would break an invariant; a refused event changes nothing.  The invariants:
 * a gift's quote is the law's price of its product for its person on its
   purchase date (the ledger prices it again and compares), and the purchase
   date lies within the campaign;
-* gifts go where the pledge and the campaign allow (province, earmark).
+* gifts go where the pledge and the campaign allow (province, earmark);
+* an event is not dated before what it follows: money, amendments,
+  withdrawals and gifts not before their pledge's registration, a gift's
+  payment, delivery, cancellation or refund not before its previous step
+  (so :meth:`LedgerState.as_of` can cut the state at any date).
 
 The events themselves are defined in :mod:`ansinh.core.events` (and are
 also importable from here).
@@ -50,7 +54,8 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -80,7 +85,8 @@ from ansinh.core.events import (
 from ansinh.core.law import Law
 from ansinh.core.pricing import LocalSupport, price
 from ansinh.core.products import ProductKind
-from ansinh.core.validators import instance_of, items, non_negative_int, tuple_of
+from ansinh.core.state import GiftStep, LedgerState, PledgeBalance
+from ansinh.core.validators import items
 from ansinh.exceptions import AnsinhError, InvalidValueError, InvariantViolation
 
 __all__ = [
@@ -91,6 +97,7 @@ __all__ = [
     "GiftDelivered",
     "GiftPaid",
     "GiftRefunded",
+    "GiftStep",
     "Ledger",
     "LedgerState",
     "MoneyReceived",
@@ -102,103 +109,6 @@ __all__ = [
     "payments_due",
     "replay",
 ]
-
-
-# -- state ------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class PledgeBalance:
-    """A pledge and what it has received, committed and paid so far."""
-
-    pledge: Pledge
-    sponsor: Sponsor
-    registered_on: dt.date
-    withdrawn: bool = False
-    received: int = 0
-    """Money received, đồng."""
-    committed: int = 0
-    """Money committed to active gifts the pledge's money pays."""
-    spent: int = 0
-    """Money paid out for gifts (paid or delivered, not refunded)."""
-    units_used: tuple[tuple[ProductKind, int], ...] = ()
-    """Units committed to active gifts, by kind."""
-
-    @property
-    def money_left(self) -> int:
-        """Pledged money not yet committed."""
-        return self.pledge.money - self.committed
-
-    @property
-    def cash_left(self) -> int:
-        """Money received and not yet paid out: the leftover, never lost."""
-        return self.received - self.spent
-
-    def units_committed(self, kind: ProductKind) -> int:
-        """Units of *kind* committed to active gifts."""
-        return sum(n for k, n in self.units_used if k is kind)
-
-    def units_left(self, kind: ProductKind) -> int:
-        """Units of *kind* not yet committed."""
-        return self.pledge.units_of(kind) - self.units_committed(kind)
-
-
-@attrs.frozen(kw_only=True)
-class LedgerState:
-    """The state the events built: every pledge's balance and every gift's latest status.
-
-    Two states are equal when the same events built them (:func:`replay`).
-    """
-
-    campaign: Campaign = attrs.field(validator=instance_of(Campaign))
-    pledges: tuple[PledgeBalance, ...] = attrs.field(validator=tuple_of(PledgeBalance))
-    """By pledge id."""
-    gifts: tuple[Gift, ...] = attrs.field(validator=tuple_of(Gift))
-    """By gift id, each with its latest status."""
-    event_count: int = attrs.field(validator=non_negative_int)
-    _pledge_index: dict[str, PledgeBalance] = attrs.field(init=False, eq=False, repr=False)
-    _gift_index: dict[str, Gift] = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_pledge_index", {b.pledge.id: b for b in self.pledges})
-        object.__setattr__(self, "_gift_index", {g.id: g for g in self.gifts})
-
-    def pledge(self, pledge_id: str) -> PledgeBalance:
-        """The balance of one pledge.
-
-        Raises:
-            InvalidValueError: no pledge has that id.
-        """
-        try:
-            return self._pledge_index[pledge_id]
-        except KeyError:
-            raise InvalidValueError("pledge_id", pledge_id, "the id of a registered pledge") from None
-
-    def gift(self, gift_id: str) -> Gift:
-        """One gift, with its latest status.
-
-        Raises:
-            InvalidValueError: no gift has that id.
-        """
-        try:
-            return self._gift_index[gift_id]
-        except KeyError:
-            raise InvalidValueError("gift_id", gift_id, "the id of an allocated gift") from None
-
-    def has_gift(self, gift_id: str) -> bool:
-        """Whether a gift with this id was ever allocated."""
-        return gift_id in self._gift_index
-
-    @property
-    def sponsors(self) -> tuple[Sponsor, ...]:
-        """Every sponsor, by id."""
-        seen = {b.sponsor.id: b.sponsor for b in self.pledges}
-        return tuple(seen[k] for k in sorted(seen))
-
-    @property
-    def active_gifts(self) -> tuple[Gift, ...]:
-        """Gifts allocated, paid or delivered."""
-        return tuple(g for g in self.gifts if g.status.is_active)
 
 
 # -- the ledger ---------------------------------------------------------------
@@ -215,6 +125,14 @@ class _Book:
     spent: int = 0
     units_used: dict[ProductKind, int] = attrs.field(factory=dict)
     active_gifts: int = 0
+    withdrawn_on: dt.date | None = None
+    receipts: list[tuple[dt.date, int]] = attrs.field(factory=list)
+    versions: list[tuple[dt.date, Pledge]] = attrs.field(factory=list)
+
+    def copy(self) -> _Book:
+        return attrs.evolve(
+            self, units_used=dict(self.units_used), receipts=list(self.receipts), versions=list(self.versions)
+        )
 
     def freeze(self) -> PledgeBalance:
         return PledgeBalance(
@@ -226,7 +144,15 @@ class _Book:
             committed=self.committed,
             spent=self.spent,
             units_used=tuple((k, n) for k, n in sorted(self.units_used.items()) if n),
+            withdrawn_on=self.withdrawn_on,
+            receipts=tuple(self.receipts),
+            versions=tuple(self.versions) if len(self.versions) > 1 else (),
         )
+
+
+_MISSING: Any = object()
+_Undo: TypeAlias = tuple[dict[Any, Any], object, Any]
+"""(container, key, value before the change or _MISSING)."""
 
 
 def _refuse(event: Event, problem: str) -> InvariantViolation:
@@ -268,6 +194,8 @@ class Ledger:
         self._books: dict[str, _Book] = {}
         self._sponsors: dict[str, Sponsor] = {}
         self._gifts: dict[str, Gift] = {}
+        self._steps: list[GiftStep] = []
+        self._changed_on: dict[str, dt.date] = {}  # gift id -> the date of its latest step
         # (person id, product kind) -> {gift id: covered month range}, active gifts only
         self._coverage: dict[tuple[str, ProductKind], dict[str, range]] = {}
         self.extend(events)
@@ -306,6 +234,7 @@ class Ledger:
             pledges=tuple(self._books[k].freeze() for k in sorted(self._books)),
             gifts=tuple(self._gifts[k] for k in sorted(self._gifts)),
             event_count=len(self._events),
+            gift_steps=tuple(self._steps),
         )
 
     def is_duplicate(self, event: Event) -> bool:
@@ -360,12 +289,86 @@ class Ledger:
         """
         return sum(1 for e in items("events", events, "a collection of ledger events") if self.append(e))
 
+    def append_batch(
+        self, events: Iterable[Event], *, commit: Callable[[tuple[Event, ...]], None] | None = None
+    ) -> tuple[Event, ...]:
+        """Check and append a batch of events, all or nothing.
+
+        Each event is checked against the state the earlier ones (of the
+        ledger and of the batch) built.  Events already appended are skipped
+        (the same id twice in the batch counts once).  If any event is
+        refused, or *commit* raises, the ledger is left exactly as it was.
+
+        Args:
+            events: the batch, in order.
+            commit: called with the new events once every one is accepted,
+                before the batch counts as appended (a store writes them here).
+
+        Returns:
+            The events that were new, in order.
+
+        Raises:
+            InvariantViolation: an event would break an invariant; nothing changed.
+        """
+        mark, steps = len(self._events), len(self._steps)
+        undo: list[_Undo] = []
+        try:
+            for event in events:
+                if self.is_duplicate(event):
+                    continue
+                self._check(event)
+                undo += self._before_image(event)
+                self._apply(event)
+                self._events.append(event)
+                self._by_id[event.event_id] = event
+            new = tuple(self._events[mark:])
+            if commit is not None and new:
+                commit(new)
+        except BaseException:
+            for container, key, old in reversed(undo):
+                if old is _MISSING:
+                    container.pop(key, None)
+                else:
+                    container[key] = old
+            for event in self._events[mark:]:
+                del self._by_id[event.event_id]
+            del self._events[mark:], self._steps[steps:]
+            raise
+        return new
+
+    def _before_image(self, event: Event) -> list[_Undo]:
+        """What applying *event* changes, as it is now (restored if its batch fails)."""
+        out: list[_Undo] = []
+
+        def keep(container: dict[Any, Any], key: object, copy: Callable[[Any], Any] = lambda v: v) -> None:
+            old = container.get(key, _MISSING)
+            out.append((container, key, old if old is _MISSING else copy(old)))
+
+        if isinstance(event, PledgeRegistered):
+            keep(self._sponsors, event.sponsor.id)
+            keep(self._books, event.pledge.id)
+        elif isinstance(event, (PledgeAmended, PledgeWithdrawn, MoneyReceived)):
+            pledge_id = event.pledge.id if isinstance(event, PledgeAmended) else event.pledge_id
+            keep(self._books, pledge_id, _Book.copy)
+        else:
+            gift = event.gift if isinstance(event, GiftAllocated) else self._gifts[event.gift_id]
+            keep(self._books, gift.pledge_id, _Book.copy)
+            keep(self._gifts, gift.id)
+            keep(self._changed_on, gift.id)
+            keep(self._coverage, (gift.person_id, gift.kind), dict)
+        return out
+
     # -- checks ----------------------------------------------------------------
 
     def _book(self, event: Event, pledge_id: str) -> _Book:
         book = self._books.get(pledge_id)
         if book is None:
             raise _refuse(event, f"pledge {pledge_id!r} is not registered")
+        if event.on < book.registered_on:
+            raise _refuse(
+                event,
+                f"it is dated {event.on}, before pledge {pledge_id!r} was registered ({book.registered_on})",
+            )
         return book
 
     def _gift(self, event: Event, gift_id: str, *allowed: GiftStatus) -> Gift:
@@ -377,6 +380,11 @@ class Ledger:
                 event,
                 f"gift {gift_id!r} is {gift.status.value}; allowed only when "
                 + " or ".join(s.value for s in allowed),
+            )
+        if event.on < self._changed_on[gift_id]:
+            raise _refuse(
+                event,
+                f"it is dated {event.on}, before gift {gift_id!r} became {gift.status.value} ({self._changed_on[gift_id]})",
             )
         return gift
 
@@ -566,13 +574,20 @@ class Ledger:
     def _apply(self, event: Event) -> None:
         if isinstance(event, PledgeRegistered):
             self._sponsors[event.sponsor.id] = event.sponsor
-            self._books[event.pledge.id] = _Book(event.pledge, event.sponsor, event.on)
+            self._books[event.pledge.id] = _Book(
+                event.pledge, event.sponsor, event.on, versions=[(event.on, event.pledge)]
+            )
         elif isinstance(event, PledgeAmended):
-            self._books[event.pledge.id].pledge = event.pledge
+            book = self._books[event.pledge.id]
+            book.pledge = event.pledge
+            book.versions.append((event.on, event.pledge))
         elif isinstance(event, PledgeWithdrawn):
-            self._books[event.pledge_id].withdrawn = True
+            book = self._books[event.pledge_id]
+            book.withdrawn, book.withdrawn_on = True, event.on
         elif isinstance(event, MoneyReceived):
-            self._books[event.pledge_id].received += event.amount
+            book = self._books[event.pledge_id]
+            book.received += event.amount
+            book.receipts.append((event.on, event.amount))
         elif isinstance(event, GiftAllocated):
             gift = event.gift
             book = self._books[gift.pledge_id]
@@ -582,6 +597,8 @@ class Ledger:
                 book.committed += gift.amount
             book.active_gifts += 1
             self._gifts[gift.id] = gift
+            self._steps.append(GiftStep(gift.id, event.on, gift.status))
+            self._changed_on[gift.id] = event.on
             self._coverage.setdefault((gift.person_id, gift.kind), {})[gift.id] = gift.months
         else:
             gift = self._gifts[event.gift_id]
@@ -598,6 +615,8 @@ class Ledger:
                 self._books[gift.pledge_id].spent -= gift.amount
                 status = GiftStatus.REFUNDED
             self._gifts[gift.id] = attrs.evolve(gift, status=status)
+            self._steps.append(GiftStep(gift.id, event.on, status))
+            self._changed_on[gift.id] = event.on
 
 
 def replay(
@@ -625,7 +644,7 @@ def _check_state(state: object) -> LedgerState:
 
 
 def payments_due(state: LedgerState, *, on: dt.date) -> tuple[GiftPaid, ...]:
-    """The payments due in *state*: every allocated gift whose pledge has received enough money.
+    """The payments due in *state* on *on*: every gift allocated by then whose pledge has received enough money.
 
     Gifts are paid in gift order (by id) from their pledge's money in hand
     (:attr:`PledgeBalance.cash_left`: received and not yet paid out).  A gift
@@ -674,9 +693,14 @@ def payments_due(state: LedgerState, *, on: dt.date) -> tuple[GiftPaid, ...]:
     _check_state(state)
     check_date("on", on)
     cash = {b.pledge.id: b.cash_left for b in state.pledges}
+    since = state.changed_on()
     due: list[GiftPaid] = []
     for gift in state.gifts:
-        if gift.status is GiftStatus.ALLOCATED and cash[gift.pledge_id] >= gift.amount:
+        if (
+            gift.status is GiftStatus.ALLOCATED
+            and since[gift.id] <= on
+            and cash[gift.pledge_id] >= gift.amount
+        ):
             cash[gift.pledge_id] -= gift.amount
             due.append(GiftPaid(event_id=f"pay:{gift.id}", on=on, gift_id=gift.id))
     return tuple(due)
@@ -685,7 +709,7 @@ def payments_due(state: LedgerState, *, on: dt.date) -> tuple[GiftPaid, ...]:
 def deliveries_due(
     state: LedgerState, *, on: dt.date, paid: Iterable[GiftPaid] = ()
 ) -> tuple[GiftDelivered, ...]:
-    """The hand-overs due on *on*: every paid gift of *state*, and every gift *paid* pays.
+    """The hand-overs due on *on*: every gift of *state* paid by then, and every gift *paid* pays by then.
 
     Args:
         state: the ledger's state (:attr:`Ledger.state`).
@@ -714,13 +738,15 @@ def deliveries_due(
     """
     _check_state(state)
     check_date("on", on)
-    paying: set[str] = set()
+    since = state.changed_on()
     for event in paid:
         if not isinstance(event, GiftPaid):
             raise InvalidValueError("paid", event, "GiftPaid events (from payments_due)")
-        paying.add(event.gift_id)
+        since[event.gift_id] = event.on
+    paying = {e.gift_id for e in paid}
     return tuple(
         GiftDelivered(event_id=f"deliver:{g.id}", on=on, gift_id=g.id)
         for g in state.gifts
-        if g.status is GiftStatus.PAID or (g.status is GiftStatus.ALLOCATED and g.id in paying)
+        if (g.status is GiftStatus.PAID or (g.status is GiftStatus.ALLOCATED and g.id in paying))
+        and since[g.id] <= on
     )

@@ -1,6 +1,6 @@
 """Campaign results from the ledger alone: totals, breakdowns, the renewal list, a summary.
 
-:func:`report` reads a :class:`~ansinh.core.ledger.LedgerState` and returns a
+:func:`report` reads a :class:`~ansinh.core.state.LedgerState` and returns a
 :class:`CampaignReport`: money pledged, received, committed and paid out;
 gifts and their value by province, product, sponsor kind, sourcing strategy,
 purchase year and pledge; people covered and the cost per person; what is
@@ -31,16 +31,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from fractions import Fraction
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal, TypeAlias
 
 import attrs
 
 from ansinh.core.campaign import Campaign, Gift, GiftStatus
-from ansinh.core.dates import add_days, check_date
-from ansinh.core.ledger import LedgerState
+from ansinh.core.dates import add_days, check_date, format_date
+from ansinh.core.display import Section, html_summary
+from ansinh.core.ledger import LedgerState, PledgeBalance
 from ansinh.core.money import format_vnd, format_vnd_short, round_half_up
 from ansinh.core.products import ProductKind
 from ansinh.core.provinces import province as _province
+from ansinh.core.tables import Tabular
 from ansinh.exceptions import InvalidValueError
 
 __all__ = [
@@ -75,6 +77,8 @@ _SHORT_EN: Final = {
     ProductKind.SOCIAL_BOOK: ("social-insurance book", "social-insurance books"),
     ProductKind.TET_GIFT: ("Tết gift", "Tết gifts"),
 }
+
+_Money: TypeAlias = dict[str, tuple[int, int, int]]
 
 DIRECT_STRATEGY: Final = ""
 """The strategy key of pledges registered directly (no sourcing strategy)."""
@@ -173,8 +177,17 @@ class RenewalItem:
 
 
 @attrs.frozen(kw_only=True)
-class CampaignReport:
-    """A campaign's results on a date, computed from the ledger alone (see :func:`report`)."""
+class CampaignReport(Tabular):
+    """A campaign's results on a date, computed from the ledger alone (see :func:`report`).
+
+    ``to_arrow()``, ``to_pandas()``, ``to_polars()``: one row per breakdown row
+    (:meth:`records`; filter on ``dimension``).
+    """
+
+    TABLE_COLUMNS: ClassVar[tuple[str, ...]] = (
+        "dimension", "key", "label", "health_cards", "social_books", "tet_gifts", "gifts", "value", "people",
+        "pledged", "received", "spent",
+    )  # fmt: skip
 
     campaign: Campaign
     on: dt.date
@@ -273,6 +286,46 @@ class CampaignReport:
             ],
         }
 
+    def records(self) -> list[dict[str, object]]:
+        """Every breakdown row as a plain dict (what ``report.csv`` holds)."""
+        return [r.as_dict() for r in self.rows]
+
+    def __repr__(self) -> str:
+        gifts = sum(n for _k, n in self.gifts)
+        return (
+            f"CampaignReport({self.campaign.code!r} on {self.on.isoformat()}: {gifts} gifts for "
+            f"{self.people_covered} people in {len(self.provinces)} provinces, value={self.value}, "
+            f"received={self.received}, {len(self.rows)} breakdown rows, {len(self.expiring)} expiring)"
+        )
+
+    def _repr_html_(self) -> str:
+        money = {"pledged_money", "received", "committed", "spent", "leftover", "uncommitted", "value"}
+        totals = [
+            (k, format_vnd(v) if k in money | {"delivered_value", "cost_per_person"} else v)
+            for k, v in self.totals().items()
+        ]
+        head = ("", "cards", "books", "Tết gifts", "value", "people")
+        sections = [
+            Section(
+                f"by {dimension}",
+                head,
+                [
+                    (r.label, r.health_cards, r.social_books, r.tet_gifts, format_vnd(r.value), r.people)
+                    for r in self.rows_for(dimension)
+                ],
+            )
+            for dimension in DIMENSIONS
+        ]
+        expiring = [
+            (x.person_id, x.kind.value, x.valid_until.isoformat(), x.days_left) for x in self.expiring
+        ]
+        sections.append(Section("expiring soon", ("person", "gift", "valid until", "days left"), expiring))
+        return html_summary(
+            f"CampaignReport {self.campaign.code} — {self.campaign.name} (on {self.on.isoformat()})",
+            [("summary", self.summary_en()), *totals],
+            sections,
+        )
+
     def _kinds_text(
         self, counts: tuple[tuple[ProductKind, int], ...], lang: Literal["vi", "en"], *, money: int = 0
     ) -> str:
@@ -295,7 +348,7 @@ class CampaignReport:
     def summary_vi(self) -> str:
         """The result in one Vietnamese paragraph, in the style of BHXH Việt Nam's reports."""
         c = self.campaign
-        head = f"Chương trình “{c.name}”"
+        head = f"Đến ngày {format_date(self.on)}, chương trình “{c.name}”"
         if c.plan_reference:
             head += f" ({c.plan_reference})"
         out = [head + f": {format_count(self.sponsors)} đơn vị, doanh nghiệp và cá nhân đăng ký tài trợ"]
@@ -340,7 +393,7 @@ class CampaignReport:
     def summary_en(self) -> str:
         """The same summary in English."""
         c = self.campaign
-        text = f"Campaign “{c.name}”: {format_count(self.sponsors, 'en')} sponsors pledged"
+        text = f"As of {format_date(self.on, 'en')}, campaign “{c.name}”: {format_count(self.sponsors, 'en')} sponsors pledged"
         pledged = self._kinds_text(self.pledged_units, "en", money=self.pledged_money)
         text += (" " + pledged) if pledged else " nothing"
         text += f"; {about_vnd(self.received, 'en')} received." if self.received else "."
@@ -367,7 +420,7 @@ def _rows(
     gifts: Iterable[Gift],
     key_of: Callable[[Gift], str],
     label_of: Callable[[str], str],
-    money: dict[str, tuple[int, int, int]] | None = None,
+    money: _Money | None = None,
 ) -> list[ReportRow]:
     counts: dict[str, dict[ProductKind, int]] = {}
     values: dict[str, int] = {}
@@ -401,50 +454,28 @@ def _rows(
     return rows
 
 
-def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> CampaignReport:
-    """The campaign's results on *on*, from the ledger state alone.
+def _kinds(gifts: Iterable[Gift]) -> tuple[tuple[ProductKind, int], ...]:
+    counts: dict[ProductKind, int] = {}
+    for g in gifts:
+        counts[g.kind] = counts.get(g.kind, 0) + 1
+    return tuple((k, counts[k]) for k in ProductKind if k in counts)
 
-    Args:
-        state: the ledger's state.
-        on: the report date; the renewal list holds cards and books whose last
-            covered day falls from *on* to *on* + *renewal_days*.
-        renewal_days: the renewal window, in days.
 
-    Raises:
-        InvalidValueError: a bad argument.
-    """
-    if not isinstance(state, LedgerState):
-        raise InvalidValueError("state", state, "a LedgerState (ledger.state)")
-    check_date("on", on)
-    if isinstance(renewal_days, bool) or not isinstance(renewal_days, int) or renewal_days < 0:
-        raise InvalidValueError("renewal_days", renewal_days, "a whole number of days >= 0")
-    balances = [b for b in state.pledges if not b.withdrawn]
-    pledge_of = {b.pledge.id: b for b in state.pledges}
-    active = [g for g in state.gifts if g.status.is_active]
-    delivered = [g for g in active if g.status is GiftStatus.DELIVERED]
-
-    def kinds(gifts: Iterable[Gift]) -> tuple[tuple[ProductKind, int], ...]:
-        counts: dict[ProductKind, int] = {}
-        for g in gifts:
-            counts[g.kind] = counts.get(g.kind, 0) + 1
-        return tuple((k, counts[k]) for k in ProductKind if k in counts)
-
-    units: dict[ProductKind, int] = {}
+def _money_by(balances: Iterable[PledgeBalance], key_of: Callable[[PledgeBalance], str]) -> _Money:
+    """Money pledged, received and spent, by a key of the pledge."""
+    out: _Money = {}
     for b in balances:
-        for kind, n in b.pledge.units:
-            units[kind] = units.get(kind, 0) + n
-    status_counts: dict[GiftStatus, int] = {}
-    for g in state.gifts:
-        status_counts[g.status] = status_counts.get(g.status, 0) + 1
+        key = key_of(b)
+        p, r, s = out.get(key, (0, 0, 0))
+        out[key] = (p + b.pledge.money, r + b.received, s + b.spent)
+    return out
 
-    def money_by(key_of: Callable[[Any], str]) -> dict[str, tuple[int, int, int]]:
-        out: dict[str, tuple[int, int, int]] = {}
-        for b in balances:
-            key = key_of(b)
-            p, r, s = out.get(key, (0, 0, 0))
-            out[key] = (p + b.pledge.money, r + b.received, s + b.spent)
-        return out
 
+def _breakdowns(
+    state: LedgerState, active: list[Gift], balances: list[PledgeBalance]
+) -> tuple[ReportRow, ...]:
+    """Every breakdown, in :data:`DIMENSIONS` order."""
+    pledge_of = {b.pledge.id: b for b in state.pledges}
     rows: list[ReportRow] = []
     rows += _rows("province", active, lambda g: g.province, _province_label)
     rows += _rows("product", active, lambda g: g.kind.value, lambda k: ProductKind(k).label_vi)
@@ -452,15 +483,15 @@ def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> Campai
         "sponsor_kind",
         active,
         lambda g: pledge_of[g.pledge_id].sponsor.kind.value,
-        lambda k: _sponsor_label(k),
-        money_by(lambda b: b.sponsor.kind.value),
+        _sponsor_label,
+        _money_by(balances, lambda b: b.sponsor.kind.value),
     )
     rows += _rows(
         "strategy",
         active,
         lambda g: pledge_of[g.pledge_id].pledge.strategy,
         lambda k: k or "vận động trực tiếp",
-        money_by(lambda b: b.pledge.strategy),
+        _money_by(balances, lambda b: b.pledge.strategy),
     )
     rows += _rows("year", active, lambda g: str(g.purchased_on.year), str)
     rows += _rows(
@@ -468,14 +499,19 @@ def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> Campai
         active,
         lambda g: g.pledge_id,
         lambda k: f"{k} — {pledge_of[k].sponsor.name}",
-        money_by(lambda b: b.pledge.id),
+        _money_by(balances, lambda b: b.pledge.id),
     )
+    return tuple(rows)
+
+
+def _expiring(active: Iterable[Gift], on: dt.date, renewal_days: int) -> tuple[RenewalItem, ...]:
+    """Cards and books whose last covered day falls from *on* to *on* + *renewal_days*, soonest first."""
     horizon = add_days(on, renewal_days)  # clamped: a report dated near 9999-12-31 does not overflow
-    expiring = []
+    items = []
     for g in active:
         until = g.valid_until
         if until is not None and on <= until <= horizon:
-            expiring.append(
+            items.append(
                 RenewalItem(
                     gift_id=g.id,
                     person_id=g.person_id,
@@ -486,7 +522,46 @@ def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> Campai
                     pledge_id=g.pledge_id,
                 )
             )
-    expiring.sort(key=lambda x: (x.valid_until, x.person_id, x.gift_id))
+    items.sort(key=lambda x: (x.valid_until, x.person_id, x.gift_id))
+    return tuple(items)
+
+
+def _check_arguments(state: object, on: object, renewal_days: object) -> None:
+    if not isinstance(state, LedgerState):
+        raise InvalidValueError("state", state, "a LedgerState (ledger.state)")
+    check_date("on", on)
+    if isinstance(renewal_days, bool) or not isinstance(renewal_days, int) or renewal_days < 0:
+        raise InvalidValueError("renewal_days", renewal_days, "a whole number of days >= 0")
+
+
+def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> CampaignReport:
+    """The campaign's results on *on*, from the ledger state alone.
+
+    Only what happened on or before *on* counts (:meth:`LedgerState.as_of
+    <ansinh.core.state.LedgerState.as_of>`): a report as of a date equals
+    the report of a ledger that holds only the events dated on or before it.
+
+    Args:
+        state: the ledger's state.
+        on: the report date; the renewal list holds cards and books whose last
+            covered day falls from *on* to *on* + *renewal_days*.
+        renewal_days: the renewal window, in days.
+
+    Raises:
+        InvalidValueError: a bad argument.
+    """
+    _check_arguments(state, on, renewal_days)
+    state = state.as_of(on)
+    balances = [b for b in state.pledges if not b.withdrawn]
+    active = [g for g in state.gifts if g.status.is_active]
+    delivered = [g for g in active if g.status is GiftStatus.DELIVERED]
+    units: dict[ProductKind, int] = {}
+    for b in balances:
+        for kind, n in b.pledge.units:
+            units[kind] = units.get(kind, 0) + n
+    status_counts: dict[GiftStatus, int] = {}
+    for g in state.gifts:
+        status_counts[g.status] = status_counts.get(g.status, 0) + 1
     received = sum(b.received for b in state.pledges)
     spent = sum(b.spent for b in state.pledges)
     return CampaignReport(
@@ -501,15 +576,15 @@ def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> Campai
         spent=spent,
         leftover=received - spent,
         uncommitted=sum(b.money_left for b in balances),
-        gifts=kinds(active),
-        delivered=kinds(delivered),
+        gifts=_kinds(active),
+        delivered=_kinds(delivered),
         by_status=tuple((s, status_counts[s]) for s in GiftStatus if s in status_counts),
         value=sum(g.amount for g in active),
         delivered_value=sum(g.amount for g in delivered),
         people_covered=len({g.person_id for g in active}),
         provinces=tuple(sorted({g.province for g in active})),
-        rows=tuple(rows),
-        expiring=tuple(expiring),
+        rows=_breakdowns(state, active, balances),
+        expiring=_expiring(active, on, renewal_days),
         renewal_days=renewal_days,
     )
 

@@ -3,16 +3,22 @@
 :func:`run_campaign` does what a province office does with one year's
 programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
 
-1. ask the plugins for their parameters (added to the law), the whole table of
-   provincial top-ups and their eligibility rules for each kind of gift;
-2. read ``campaign.toml``, the sponsors, the pledges and the roster (bad
+1. read ``campaign.toml``, the sponsors, the pledges and the roster (bad
    rows are kept out and listed, never silently dropped);
+2. give each plugin its ``[plugins.NAME]`` settings, ask the plugins for their
+   parameters (added to the law), the whole table of provincial top-ups and
+   their eligibility rules for each kind of gift, and run each ``[[sourcing]]``
+   strategy with its inputs (its sponsors and pledges join those of the files);
 3. screen the roster for each kind of gift the pledges name
    (:func:`ansinh.core.eligibility.screen`), with the plugins' rules and
    priority parts;
 4. record the pledges and the money received in the ledger
-   (a SQLite store, ``<out>/ledger.sqlite``);
-5. allocate (:func:`ansinh.core.allocation.allocate`) and record each gift;
+   (a SQLite store, ``<out>/ledger.sqlite``), as one batch;
+5. allocate (:func:`ansinh.core.allocation.allocate`) and record the gifts
+   as one batch (all of them, or none); an earmarked pledge (workers'
+   relatives, members) pays for the people the roster's ``Đơn vị liên quan``
+   column links to its target, and for those a plugin's
+   :func:`~ansinh.hookspecs.ansinh_earmark_matches` says belong to it;
 6. pay every gift whose pledge has received enough money, and mark paid gifts
    delivered on the handover date, if the campaign file gives one
    (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.ledger.deliveries_due`);
@@ -40,13 +46,13 @@ import pluggy
 
 from ansinh.api import affiliations_from_plugins, resolve_law, resolve_plugins
 from ansinh.core.allocation import Allocation, allocate
-from ansinh.core.campaign import Campaign
-from ansinh.core.eligibility import CheckContext, Decision, PriorityParts, Reason, Rule, Screening, screen
+from ansinh.core.campaign import Campaign, Pledge, Sponsor
+from ansinh.core.display import Section, html_summary
+from ansinh.core.eligibility import CheckContext, PriorityParts, Reason, Rule, Screening, screen
 from ansinh.core.identifiers import mask_digits
 from ansinh.core.law import Law
 from ansinh.core.ledger import (
     Event,
-    LedgerState,
     MoneyReceived,
     PledgeRegistered,
     deliveries_due,
@@ -57,8 +63,9 @@ from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, report
-from ansinh.exceptions import InvalidValueError
-from ansinh.io.campaign_files import CampaignFolder, read_campaign_folder
+from ansinh.exceptions import CampaignFileError, InvalidValueError
+from ansinh.hookspecs import SourcingResult
+from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
 from ansinh.io.report_files import ReportFiles, write_report
 from ansinh.io.roster import RejectedRow
 from ansinh.io.store import SqliteStore, write_jsonl
@@ -97,12 +104,32 @@ class CampaignRun:
     """People flagged as appearing twice in the roster."""
     new_events: int
     """Events this run added to the ledger (0 on a repeated run)."""
+    sourcing: tuple[SourcingResult, ...] = ()
+    """What each ``[[sourcing]]`` strategy produced, with its assumptions, in file order."""
 
     def __repr__(self) -> str:
         return mask_digits(
             f"CampaignRun(campaign={shorten(self.campaign.code)!r}, out={str(self.out)!r}, "
             f"gifts={len(self.allocation.gifts)}, rejected={len(self.rejected)}, "
             f"duplicates={self.duplicates}, new_events={self.new_events})"
+        )
+
+    def _repr_html_(self) -> str:
+        screened = [(kind.label_en, good, bad) for kind, good, bad in self.screened]
+        rejected = [(Path(f).name, r.row, r.column, r.reason) for f, r in self.rejected]
+        notes = [(s.strategy, note) for s in self.sourcing for note in s.assumptions]
+        return (
+            html_summary(
+                f"CampaignRun {self.campaign.code}",
+                [("summary", self.summary_en), ("output", str(self.out)), ("new events", self.new_events)],
+                [
+                    Section("screened", ("gift", "eligible", "not eligible"), screened, open=True),
+                    Section("sourcing", ("strategy", "assumption"), notes),
+                    Section("rows kept out", ("file", "row", "column", "why"), rejected),
+                ],
+            )
+            + self.report._repr_html_()
+            + self.allocation._repr_html_()
         )
 
     @property
@@ -145,33 +172,69 @@ class _Contributions:
     def extra_priority(self, campaign: Campaign) -> Callable[[Person], PriorityParts] | None:
         return self.host.priority_function(campaign) if self.host is not None else None
 
-    def affiliations(
-        self, data: CampaignFolder, state: LedgerState, candidates: list[Decision]
-    ) -> dict[str, frozenset[str]]:
-        """The roster's affiliations, with the earmark targets the plugins say each candidate belongs to.
-
-        The same question :func:`ansinh.allocate` asks
-        (:func:`~ansinh.api.affiliations_from_plugins`).
-        """
-        merged = data.affiliation_map()
-        for person_id, targets in affiliations_from_plugins(state, candidates, plugins=self.host).items():
-            merged[person_id] = merged.get(person_id, frozenset()) | frozenset(targets)
-        return merged
-
 
 def _contributions(
-    law: Law | None, plugins: PluginHost | pluggy.PluginManager | bool | None
+    law: Law | None, plugins: PluginHost | pluggy.PluginManager | bool | None, data: CampaignFolder
 ) -> _Contributions:
     law = resolve_law(law)
     host = resolve_plugins(plugins)
     if host is None:
+        if data.plugin_settings:
+            name = next(iter(data.plugin_settings))
+            raise CampaignFileError(f"campaign.toml [plugins.{name}]", name, "settings of a loaded plugin")
         return _Contributions(law=law)
+    try:
+        host = host.configured(data.plugin_settings)
+    except InvalidValueError as exc:
+        raise CampaignFileError(f"campaign.toml [{exc.field}]", exc.value, exc.allowed) from None
     return _Contributions(
         law=host.law_with_parameters(law),
         local_supports=host.all_local_supports(),
         rules=tuple(_KindRule(kind, rule) for kind in ProductKind for rule in host.eligibility_rules(kind)),
         host=host,
     )
+
+
+def _sourced(
+    data: CampaignFolder, host: PluginHost | None
+) -> tuple[CampaignFolder, tuple[SourcingResult, ...]]:
+    """*data* with the sponsors and pledges of its ``[[sourcing]]`` strategies added."""
+    if not data.sourcing:
+        return data, ()
+    if host is None:
+        raise CampaignFileError(
+            "campaign.toml [[sourcing]]", data.sourcing[0].strategy, "plugins (not --no-plugins)"
+        )
+    results: list[SourcingResult] = []
+    sponsors: dict[str, Sponsor] = {s.id: s for s in data.sponsors}
+    pledges: list[Pledge] = list(data.pledges)
+    dates, receipts = list(data.registered_on), list(data.receipts)
+    for n, plan in enumerate(data.sourcing, 1):
+        where = f"campaign.toml [[sourcing]] #{n} ({plan.strategy})"
+        try:
+            result = host.source(plan.strategy, plan.inputs, data.campaign)
+        except InvalidValueError as exc:
+            raise CampaignFileError(f"{where} {exc.field}", exc.value, exc.allowed) from None
+        for sponsor in result.sponsors:
+            if sponsors.setdefault(sponsor.id, sponsor) != sponsor:
+                raise CampaignFileError(f"{where} sponsor", sponsor.id, "a sponsor id not used otherwise")
+        known = {p.id for p in pledges}
+        for pledge in result.pledges:
+            if pledge.id in known or pledge.sponsor_id not in sponsors:
+                raise CampaignFileError(f"{where} pledge", pledge.id, "a new pledge id of a known sponsor")
+            pledges.append(pledge)
+            dates.append((pledge.id, plan.registered_on or data.campaign.start))
+            if plan.received_on is not None and pledge.money:
+                receipts.append(Receipt(pledge_id=pledge.id, on=plan.received_on, amount=pledge.money))
+        results.append(result)
+    sourced = attrs.evolve(
+        data,
+        sponsors=tuple(sponsors.values()),
+        pledges=tuple(pledges),
+        registered_on=tuple(dates),
+        receipts=tuple(receipts),
+    )
+    return sourced, tuple(results)
 
 
 def _products(folder: CampaignFolder) -> dict[ProductKind, Product]:
@@ -242,25 +305,28 @@ def _record(
 ) -> Allocation:
     """Record the pledges, allocate and record the gifts, then pay and deliver what is due."""
     settings = data.settings
-    store.extend(_pledge_events(data), progress=lambda d, t: tick("record", d, t))
+    store.append_batch(_pledge_events(data), progress=lambda d, t: tick("record", d, t))
     tick("allocate", 0, 1)
-    candidates = [d for s in screenings.values() for d in s.eligible]
+    eligible = [d for s in screenings.values() for d in s.eligible]
+    affiliations = {k: tuple(v) for k, v in data.affiliation_map().items()}
+    for person_id, targets in affiliations_from_plugins(store.state, eligible, plugins=given.host).items():
+        affiliations[person_id] = tuple(sorted({*affiliations.get(person_id, ()), *targets}))
     allocation = allocate(
         store.state,
-        candidates,
+        eligible,
         on=settings.purchase_date,
         law=given.law,
         local_supports=given.local_supports,
-        affiliations=given.affiliations(data, store.state, candidates),
+        affiliations=affiliations,
         money_buys=settings.money_buys,
     )
     tick("allocate", 1, 1)
-    store.extend(allocation.events(), progress=lambda d, t: tick("allocate", d, t))
+    store.append_batch(allocation.events(), progress=lambda d, t: tick("record", d, t))
     paid = payments_due(store.state, on=settings.purchase_date)
     due: list[Event] = list(paid)
     if settings.handover_date is not None:
         due += deliveries_due(store.state, on=settings.handover_date, paid=paid)
-    store.extend(due, progress=lambda d, t: tick("pay", d, t))
+    store.append_batch(due, progress=lambda d, t: tick("pay", d, t))
     return allocation
 
 
@@ -291,7 +357,9 @@ def run_campaign(
 
     Raises:
         PluginError: a plugin failed (the output folder is left as it was).
-        InvalidValueError: a campaign file cannot be read at all.
+        InvalidValueError: a campaign file cannot be read at all, or a
+            ``[[sourcing]]`` or ``[plugins.NAME]`` table is not what its
+            strategy or plugin takes (:class:`~ansinh.exceptions.CampaignFileError`).
         RosterError: the roster cannot be read at all.
         InvariantViolation: the ledger in *out* refuses what the files say now.
         LedgerError: the store in *out* belongs to another campaign or is unusable.
@@ -305,10 +373,12 @@ def run_campaign(
         raise InvalidValueError("out", out, "a folder path, or None for <folder>/build")
     if progress is not None and not callable(progress):
         raise InvalidValueError("progress", progress, "a callable progress(step, done, total), or None")
-    given = _contributions(law, plugins)
     tick("read", 0, 1)
-    data = read_campaign_folder(folder)
+    host = resolve_plugins(plugins)
+    data = read_campaign_folder(folder, sponsor_kinds=host.sponsor_kinds() if host is not None else ())
     tick("read", 1, 1)
+    given = _contributions(law, host if host is not None else False, data)
+    data, sourced = _sourced(data, given.host)
     out_dir = Path(out) if out is not None else data.folder / "build"
     screenings = _screen(data, given, tick)
     with SqliteStore(
@@ -336,4 +406,5 @@ def run_campaign(
         rejected=data.rejected + tuple((data.roster.source, r) for r in data.roster.rejected),
         duplicates=len(data.roster.duplicates),
         new_events=new_events,
+        sourcing=sourced,
     )

@@ -1,13 +1,15 @@
 """Keeping a campaign's ledger on disk: a SQLite store and JSON Lines files.
 
 :class:`SqliteStore` is the embedded default (standard library
-:mod:`sqlite3`).  Every event is written in its own transaction before the
-in-memory ledger accepts it, so:
+:mod:`sqlite3`).  A batch of events (:meth:`SqliteStore.append_batch`: one
+allocation, one import) is checked whole by the ledger, then written in one
+transaction before the in-memory ledger keeps it, so:
 
-* an event the ledger refuses is never written;
-* :meth:`SqliteStore.append` returns only after the event is committed
+* a batch holding an event the ledger refuses is never written, not even in part;
+* :meth:`SqliteStore.append_batch` returns only after the batch is committed
   (``synchronous=FULL``): a store reopened after a crash holds every
-  acknowledged event, and never a half-written one (SQLite's atomic commit);
+  acknowledged batch, and nothing of a batch that was being written (SQLite's
+  atomic commit);
 * appending an event whose id is already stored is a no-op when it is the
   same event, and an :class:`~ansinh.exceptions.InvariantViolation` when it
   is a different one;
@@ -269,34 +271,68 @@ class SqliteStore:
             LedgerError: the store is closed, was changed by another process,
                 or the write failed (nothing is written).
         """
+        return bool(self.append_batch((event,)))
+
+    def append_batch(
+        self, events: Iterable[Event], *, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[Event, ...]:
+        """Check a batch of events and commit it in one transaction: all of it, or none.
+
+        The ledger checks the whole batch first (:meth:`Ledger.append_batch
+        <ansinh.core.ledger.Ledger.append_batch>`); the new events are then
+        written in one transaction, and only once it is committed
+        (``synchronous=FULL``) does the ledger hold them.  A process killed
+        mid-batch leaves a store without any event of the batch.
+
+        Args:
+            events: the batch, in order; events already stored are skipped.
+            progress: called as ``progress(done, total)`` while the batch is written.
+
+        Returns:
+            The new events, in order.
+
+        Raises:
+            InvariantViolation: an event breaks an invariant, or its id is
+                stored for a different event; nothing is written.
+            LedgerError: the store is closed, was changed by another process,
+                or the write failed (nothing is written).
+        """
+        self._connection()
+        return self._ledger.append_batch(events, commit=lambda new: self._write(new, progress))
+
+    def _write(self, events: tuple[Event, ...], progress: Callable[[int, int], None] | None) -> None:
         conn = self._connection()
-        if self._ledger.is_duplicate(event):
-            return False
-        self._ledger.check(event)
-        body = event_to_json(event)
-        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        total = len(events)
+
+        def rows() -> Iterable[tuple[str, str, str, str]]:
+            for done, event in enumerate(events, 1):
+                body = event_to_json(event)
+                yield event.event_id, event.type, body, hashlib.sha256(body.encode("utf-8")).hexdigest()
+                if progress is not None and (done % 1000 == 0 or done == total):
+                    progress(done, total)
+
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 (count,) = conn.execute("SELECT count(*) FROM events").fetchone()
-                if count != len(self._ledger):
+                known = len(self._ledger) - total
+                if count != known:
                     raise LedgerError(
                         f"{self._path}: another process changed the store "
-                        f"({count} events stored, {len(self._ledger)} known); reopen it"
+                        f"({count} events stored, {known} known); reopen it"
                     )
-                conn.execute(
-                    "INSERT INTO events (event_id, type, body, digest) VALUES (?, ?, ?, ?)",
-                    (event.event_id, event.type, body, digest),
+                conn.executemany(
+                    "INSERT INTO events (event_id, type, body, digest) VALUES (?, ?, ?, ?)", rows()
                 )
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise LedgerError(f"{self._path}: event {event.event_id!r} was not written ({exc})") from None
-        appended = self._ledger.append(event)
-        assert appended, "checked above"
-        return True
+            first = events[0].event_id
+            raise LedgerError(
+                f"{self._path}: a batch of {total} events from {first!r} was not written ({exc})"
+            ) from None
 
     def extend(self, events: Iterable[Event], *, progress: Callable[[int, int], None] | None = None) -> int:
         """Append events one by one (one transaction each); returns how many were new.
@@ -321,13 +357,13 @@ class SqliteStore:
         return write_jsonl(path, self.events)
 
     def import_jsonl(self, path: str | os.PathLike[str]) -> int:
-        """Append the events of a JSON Lines file; events already stored are skipped.
+        """Append the events of a JSON Lines file as one batch; events already stored are skipped.
 
         Raises:
             SerializationError: a line cannot be read (nothing from the file is appended).
-            InvariantViolation: an event is refused; the earlier ones stay stored.
+            InvariantViolation: an event is refused; nothing from the file is appended.
         """
-        return self.extend(read_jsonl(path))
+        return len(self.append_batch(read_jsonl(path)))
 
     def close(self) -> None:
         """Close the database (the ledger stays readable)."""

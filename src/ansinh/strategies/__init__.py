@@ -47,6 +47,7 @@ from ansinh.core.campaign import (
     Gift,
     GiftStatus,
     Instalment,
+    LocalSponsorKind,
     Pledge,
     Sponsor,
     SponsorKind,
@@ -66,7 +67,7 @@ from ansinh.core.law import (
     RateTable,
     SourceStatus,
 )
-from ansinh.core.ledger import LedgerState, PledgeBalance
+from ansinh.core.ledger import GiftStep, LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
 from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
@@ -81,11 +82,13 @@ from ansinh.strategies._campaigns import (
     beneficiaries,
     campaigns,
     earmarks,
+    gift_steps,
     gifts,
     instalments,
     ledger_events,
     ledger_states,
     ledgers,
+    local_sponsor_kinds,
     pledge_balances,
     pledges,
     sourcing_results,
@@ -145,6 +148,7 @@ __all__ = [
     "dates",
     "decisions",
     "earmarks",
+    "gift_steps",
     "gifts",
     "health_cards",
     "instalments",
@@ -156,6 +160,7 @@ __all__ = [
     "ledgers",
     "leftovers",
     "links",
+    "local_sponsor_kinds",
     "local_supports",
     "parameters",
     "people",
@@ -196,6 +201,7 @@ _REGISTRY: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     GiftStatus: enum_strategy(GiftStatus),
     LedgerState: ledger_states,
     PledgeBalance: pledge_balances,
+    GiftStep: gift_steps,
     Priority: priorities,
     Reason: reasons,
     Screening: screenings,
@@ -213,6 +219,7 @@ _REGISTRY: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     LawValue: law_values,
     Link: links,
     LocalSupport: local_supports,
+    LocalSponsorKind: local_sponsor_kinds,
     ParamKind: enum_strategy(ParamKind),
     Parameter: parameters,
     Person: people,
