@@ -96,3 +96,16 @@ def test_a_document_too_deep_for_structuring_is_a_serialization_error() -> None:
 def test_an_ansinh_error_masks_digit_runs_whatever_built_it() -> None:
     assert str(AnsinhError("file 001170012389.csv")) == "file 0011******89.csv"
     assert isinstance(InvalidValueError("x", 1, "y"), AnsinhError)
+
+
+def test_duplicate_arrow_column_names_are_named() -> None:
+    pa = pytest.importorskip("pyarrow")
+    from ansinh.bulk import screen_table
+
+    day = pa.array([dt.date(1980, 1, 1)])
+    table = pa.Table.from_arrays(
+        [pa.array(["a"]), day, day, pa.array(["01"])],
+        names=["id", "date_of_birth", "date_of_birth", "province"],
+    )
+    with pytest.raises(InvalidValueError, match=r"date_of_birth.*column names are all different"):
+        screen_table(table, ansinh.HealthCard(months=12), on=dt.date(2026, 1, 1))
