@@ -89,6 +89,7 @@ def _is_part(value: object) -> bool:
         isinstance(value, tuple)
         and len(value) == 2
         and isinstance(value[0], str)
+        and bool(str.strip(value[0]))  # an empty code is refused naming the plugin
         and isinstance(value[1], int)
         and not isinstance(value[1], bool)
     )

@@ -43,6 +43,7 @@ from ansinh.core.law import Law
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport, Participant, Quote
 from ansinh.core.products import Product, ProductKind
+from ansinh.core.validators import items
 from ansinh.exceptions import InvalidValueError
 from ansinh.plugin_manager import PluginHost
 
@@ -296,16 +297,30 @@ def allocate(
         InvalidValueError: an argument has the wrong type.
     """
     from ansinh.core import allocation
+    from ansinh.core.ledger import LedgerState
 
+    if not isinstance(state, LedgerState):
+        raise InvalidValueError("state", state, "a LedgerState (ledger.state)")
+    if affiliations is not None and not isinstance(affiliations, Mapping):
+        raise InvalidValueError(
+            "affiliations", affiliations, "a mapping person id -> earmark targets, or None"
+        )
     law = resolve_law(law)
     host = resolve_plugins(plugins)
-    people = tuple(candidates)
+    people = items("candidates", candidates, "a collection of candidates (Decision or Candidate)")
     supports = host.all_local_supports() if host is not None else ()
     merged: dict[str, tuple[str, ...]] = {}
-    if hasattr(state, "pledges"):
+    if all(hasattr(c, "person") for c in people):  # else core names the bad candidate
         merged = affiliations_from_plugins(state, people, plugins=host)
     for person_id, targets in (affiliations or {}).items():
-        merged[person_id] = tuple(sorted({*merged.get(person_id, ()), *targets}))
+        merged[person_id] = tuple(
+            sorted(
+                {
+                    *merged.get(person_id, ()),
+                    *items(f"affiliations[{person_id!r}]", targets, "earmark targets"),
+                }
+            )
+        )
     return allocation.allocate(
         state,
         people,

@@ -17,14 +17,13 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from ansinh.core.dates import add_months, is_date
-from ansinh.core.labels import Labelled
+from ansinh.core.labels import Code, Labelled
 from ansinh.core.people import Category, Person, to_categories
 from ansinh.core.pricing import Quote
 from ansinh.core.products import MAX_MONTHS, Product, ProductKind
@@ -89,6 +88,14 @@ class Campaign:
         if self.end < self.start:
             raise InvalidValueError("end", self.end, f"a date on or after start ({self.start})")
         if self.tet_dates is not None:
+            if not (
+                isinstance(self.tet_dates, tuple)
+                and len(self.tet_dates) == 2
+                and all(map(is_date, self.tet_dates))
+            ):
+                raise InvalidValueError(
+                    "tet_dates", self.tet_dates, "(first day, last day) as two datetime.date"
+                )
             a, b = self.tet_dates
             if b < a:
                 raise InvalidValueError("tet_dates", self.tet_dates, "(first day, last day) in order")
@@ -205,7 +212,7 @@ class Sponsor:
         return self.local_kind or self.kind.value
 
 
-class EarmarkKind(enum.StrEnum):
+class EarmarkKind(Code):
     """What a pledge is reserved for."""
 
     WORKERS_RELATIVES = "workers_relatives"
@@ -270,6 +277,14 @@ class Pledge:
     "quỹ từ thiện xã hội của doanh nghiệp"."""
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.units, tuple) or not all(
+            isinstance(u, tuple) and len(u) == 2 for u in self.units
+        ):
+            raise InvalidValueError("units", self.units, "a tuple of pairs (ProductKind, whole number >= 0)")
+        if not isinstance(self.instalments, tuple) or not all(
+            isinstance(i, Instalment) for i in self.instalments
+        ):
+            raise InvalidValueError("instalments", self.instalments, "a tuple of Instalment")
         for kind, count in self.units:
             if (
                 not isinstance(kind, ProductKind)
@@ -324,7 +339,7 @@ class GiftStatus(Labelled):
         }
 
 
-class Funding(enum.StrEnum):
+class Funding(Code):
     """Which part of a pledge pays a gift."""
 
     UNITS = "units"

@@ -279,7 +279,13 @@ class Person:
         return mask_id(self.social_insurance_number)
 
     def age_on(self, on: dt.date) -> int:
-        """Whole years of age on a date."""
+        """Whole years of age on a date.
+
+        Raises:
+            InvalidValueError: *on* is not a :class:`datetime.date`.
+        """
+        if not is_date(on):
+            raise InvalidValueError("on", on, "a datetime.date")
         return age_on(self.date_of_birth, on)
 
     def __repr__(self) -> str:

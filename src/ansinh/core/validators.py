@@ -40,6 +40,7 @@ __all__ = [
     "day",
     "identifier",
     "instance_of",
+    "items",
     "names_ok",
     "non_empty_text",
     "non_negative_int",
@@ -49,6 +50,7 @@ __all__ = [
     "positive_amount",
     "province",
     "text",
+    "tuple_of",
     "whole_number",
 ]
 
@@ -264,5 +266,34 @@ def instance_of(cls: type) -> Check:
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, cls):
             raise InvalidValueError(attr.name, value, f"a {cls.__name__}")
+
+    return Check(check)
+
+
+def items(
+    field: str, value: Any, allowed: str, *, error: type[InvalidValueError] = InvalidValueError
+) -> tuple[Any, ...]:
+    """*value* as a tuple of its items; a string, a mapping or a non-collection raises *error*.
+
+    >>> items("people", [1, 2], "people"), items("people", None, "a collection of people")
+    Traceback (most recent call last):
+    ...
+    ansinh.exceptions.InvalidValueError: people=None is not allowed: a collection of people
+    """
+    if isinstance(value, str | bytes | bytearray) or value is None:
+        raise error(field, value, allowed)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise error(field, value, allowed) from None
+
+
+def tuple_of(cls: type | tuple[type, ...], *, error: type[InvalidValueError] = InvalidValueError) -> Check:
+    """A validator accepting a tuple whose items are all instances of *cls*."""
+    names = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple) or not all(isinstance(v, cls) for v in value):
+            raise error(attr.name, value, f"a tuple of {names}")
 
     return Check(check)

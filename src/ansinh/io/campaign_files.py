@@ -846,7 +846,11 @@ def read_campaign_folder(
     if not isinstance(folder, str | os.PathLike):
         raise CampaignFileError("folder", folder, "a path to a campaign folder holding campaign.toml")
     root = Path(folder)
-    if not root.is_dir():
+    try:
+        is_folder = root.is_dir()
+    except (OSError, ValueError):  # a name too long, a NUL in it
+        is_folder = False
+    if not is_folder:
         raise CampaignFileError("folder", str(root), "a campaign folder holding campaign.toml")
     campaign, settings, names, sourcing, plugin_settings = _read_toml(root / "campaign.toml")
     paths = {key: _inside(root, key, name) for key, name in names.items()}

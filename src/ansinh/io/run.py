@@ -51,7 +51,13 @@ from ansinh.core.display import Section, html_summary
 from ansinh.core.eligibility import CheckContext, PriorityParts, Reason, Rule, Screening, screen
 from ansinh.core.identifiers import mask_digits
 from ansinh.core.law import Law
-from ansinh.core.ledger import Event, MoneyReceived, PledgeRegistered, deliveries_due, payments_due
+from ansinh.core.ledger import (
+    Event,
+    MoneyReceived,
+    PledgeRegistered,
+    deliveries_due,
+    payments_due,
+)
 from ansinh.core.messages import shorten
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
@@ -363,6 +369,10 @@ def run_campaign(
         if progress is not None:
             progress(step, done, total)
 
+    if out is not None and not isinstance(out, str | os.PathLike):
+        raise InvalidValueError("out", out, "a folder path, or None for <folder>/build")
+    if progress is not None and not callable(progress):
+        raise InvalidValueError("progress", progress, "a callable progress(step, done, total), or None")
     tick("read", 0, 1)
     host = resolve_plugins(plugins)
     data = read_campaign_folder(folder, sponsor_kinds=host.sponsor_kinds() if host is not None else ())
