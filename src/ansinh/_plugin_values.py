@@ -12,6 +12,7 @@ from typing import Final, TypeGuard
 
 import attrs
 
+from ansinh.core.campaign import LocalSponsorKind
 from ansinh.core.law import Parameter
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
@@ -136,6 +137,13 @@ _INVENTORY: Final[dict[str, _Inventory]] = {
         "Parameter",
         ({},),
         lambda p: str(getattr(p, "name", "")),
+    ),
+    "ansinh_sponsor_kinds": (
+        "sponsor_kinds",
+        lambda k: isinstance(k, LocalSponsorKind),
+        "LocalSponsorKind",
+        ({},),
+        lambda k: str(getattr(k, "code", "")),
     ),
 }
 
