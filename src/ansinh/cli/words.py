@@ -262,6 +262,7 @@ _CONTRIBUTIONS: Final[dict[str, tuple[str, str]]] = {
     "top_ups": ("chương trình NSĐP hỗ trợ", "local top-up programmes"),
     "rules": ("quy định xét chọn", "eligibility rules"),
     "parameters": ("tham số", "parameters"),
+    "sponsor_kinds": ("loại nhà tài trợ", "sponsor kinds"),
 }
 
 
