@@ -175,6 +175,8 @@ def _national_text(rep: NationalReport, series: Sequence[SeriesRow], by: str, la
         "received",
         "value",
         "delivered_value",
+        "instalments_due",
+        "instalments_overdue",
     }
     for key, value in rep.totals().items():
         lines.append(f"  {key:<22} {format_vnd(value, lang) if key in money else value}")

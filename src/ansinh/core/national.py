@@ -43,12 +43,21 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from ansinh.core.accounting import PledgeValue, RegistrationLevel, pledge_values, registration_level
+from ansinh.core.accounting import (
+    InstalmentState,
+    InstalmentStatus,
+    PledgeValue,
+    RegistrationLevel,
+    instalments_due,
+    pledge_values,
+    registration_level,
+)
 from ansinh.core.campaign import Gift, SponsorKind
 from ansinh.core.dates import check_date
 from ansinh.core.labels import Labelled
 from ansinh.core.law import Law
 from ansinh.core.ledger import LedgerState
+from ansinh.core.money import format_vnd
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
 from ansinh.core.provinces import (
@@ -522,6 +531,8 @@ class NationalReport:
     """Every live pledge, valued."""
     sponsors: int
     """Sponsors with a live pledge (counted once per campaign)."""
+    instalments: tuple[InstalmentStatus, ...]
+    """Every scheduled payment of the live pledges, where it stands on :attr:`on`."""
     rows: tuple[RollupRow, ...]
     """Every breakdown, in :data:`NATIONAL_DIMENSIONS` order; aggregate rows after person rows."""
 
@@ -567,7 +578,12 @@ class NationalReport:
             "delivered_value": sum(r.delivered_value for r in self.reports),
             "people_covered": sum(r.people_covered for r in self.reports),
             "provinces": len({p for r in self.reports for p in r.provinces}),
+            "instalments_due": self._outstanding(InstalmentState.DUE),
+            "instalments_overdue": self._outstanding(InstalmentState.OVERDUE),
         }
+
+    def _outstanding(self, state: InstalmentState) -> int:
+        return sum(i.outstanding for i in self.instalments if i.state is state)
 
     def as_dict(self) -> dict[str, Any]:
         """Everything as plain data: date, office, units, campaigns, totals, rows."""
@@ -608,6 +624,8 @@ class NationalReport:
                 f" Đã phân bổ {_count_text(given, 'vi')} cho {format_count(t['people_covered'])} người "
                 f"có hoàn cảnh khó khăn{where}, tổng giá trị {about_vnd(t['value'])}."
             )
+        if t["instalments_overdue"]:
+            text += f" Các khoản tài trợ đã quá hạn nộp {format_vnd(t['instalments_overdue'])}."
         return text
 
     def summary_en(self) -> str:
@@ -683,6 +701,7 @@ def national_report(
     reports: list[CampaignReport] = []
     values: list[PledgeValue] = []
     rows: list[RollupRow] = []
+    instalments: list[InstalmentStatus] = []
     sponsors = 0
     for s in items:
         rep, vals, part = _campaign_part(s, on=on, law=law, local_supports=local_supports)
@@ -690,6 +709,7 @@ def national_report(
         values += vals
         rows += part
         sponsors += len({v.sponsor_id for v in vals})
+        instalments += instalments_due(s, on=on)
     rows += [_aggregate_row(a) for a in records]
     return NationalReport(
         on=on,
@@ -699,5 +719,6 @@ def national_report(
         reports=tuple(reports),
         values=tuple(values),
         sponsors=sponsors,
+        instalments=tuple(instalments),
         rows=_place(rows, on=on, units=units),
     )
