@@ -29,6 +29,7 @@ __all__ = [
     "OutputFileError",
     "PluginError",
     "PluginLoadWarning",
+    "ReviewError",
     "RosterError",
     "SerializationError",
     "UnknownParameterError",
@@ -71,6 +72,10 @@ class InvalidProductError(InvalidValueError):
 
 class InvalidPersonError(InvalidValueError):
     """A person's data is malformed (bad CCCD, unknown province …)."""
+
+
+class ReviewError(InvalidValueError):
+    """A step of a candidate list's public review is not allowed (wrong status, a pending objection …)."""
 
 
 class LawDataError(AnsinhError, ValueError):

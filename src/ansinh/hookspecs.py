@@ -64,6 +64,7 @@ __all__ = [
     "ansinh_eligibility_rules",
     "ansinh_local_support",
     "ansinh_parameters",
+    "ansinh_participation",
     "ansinh_priority",
     "ansinh_sourcing_strategies",
     "ansinh_sponsor_kinds",
@@ -260,6 +261,24 @@ def ansinh_earmark_matches(earmark: Earmark, person: Person, settings: Mapping[s
     :param person: the candidate.
     :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: ``True``/``False``, or ``None`` when this plugin does not know.
+    """
+
+
+@hookspec(firstresult=True)
+def ansinh_participation(person: Person, on: dt.date, settings: Mapping[str, object]) -> str | None:
+    """Say how *person* stood on *on*, the day after a gifted card or book ended (follow-up).
+
+    A province that can look a person up in another BHXH system (by CCCD or
+    mã số BHXH) answers ``"renewed_by_person"`` (they went on paying
+    themselves) or ``"lapsed"``; ``None`` when it does not know.  A renewal
+    by a sponsor is seen in the registry itself
+    (:func:`ansinh.core.registry.follow_up`).  This hook stops at first
+    non-None result.
+
+    :param person: the person whose gift ended (identifiers unmasked: keep them inside your system).
+    :param on: the first day after the gift.
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
+    :return: ``"renewed_by_person"``, ``"lapsed"`` (a :class:`~ansinh.core.registry.FollowUpStatus` value) or ``None``.
     """
 
 

@@ -59,6 +59,7 @@ from ansinh.core.law import Law, Parameter
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import Product, ProductKind
+from ansinh.core.registry import FollowUpStatus
 from ansinh.exceptions import AnsinhError, InvalidValueError, LawDataError, PluginError, PluginLoadWarning
 from ansinh.hookspecs import PROJECT_NAME, SourcingResult, SourcingStrategy
 
@@ -654,9 +655,20 @@ class PluginHost:
         Raises:
             PluginError: a plugin raised or answered something other than a bool or None.
         """
-        hook = "ansinh_earmark_matches"
-        caller: pluggy.HookCaller = self._pm.hook.ansinh_earmark_matches
-        kwargs: dict[str, object] = {"earmark": earmark, "person": person}
+        answer = self._first_answer(
+            "ansinh_earmark_matches",
+            lambda a: isinstance(a, bool),
+            "True, False or None",
+            earmark=earmark,
+            person=person,
+        )
+        return None if answer is None else bool(answer)
+
+    def _first_answer(
+        self, hook: str, accept: Callable[[object], bool], expected: str, /, **kwargs: object
+    ) -> object | None:
+        """The first non-None answer to the firstresult *hook*, checked by *accept*; ``None`` if none."""
+        caller: pluggy.HookCaller = getattr(self._pm.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
             if impl.wrapper or impl.hookwrapper:
                 raise PluginError(impl.plugin_name, hook, "hook wrappers are not supported on ansinh hooks")
@@ -668,12 +680,32 @@ class PluginHost:
                 raise PluginError(impl.plugin_name, hook, f"raised {type(exc).__name__}: {exc}") from exc
             if answer is None:
                 continue
-            if not isinstance(answer, bool):
-                raise PluginError(
-                    impl.plugin_name, hook, f"returned {answer!r}; expected True, False or None"
-                )
+            if not accept(answer):
+                raise PluginError(impl.plugin_name, hook, f"returned {answer!r}; expected {expected}")
             return answer
         return None
+
+    def participation(self, person: Person, on: dt.date) -> FollowUpStatus | None:
+        """How *person* stood on *on* by the first plugin that knows (``ansinh_participation``); else ``None``.
+
+        Pass :attr:`participation` itself to :func:`ansinh.core.registry.follow_up`.
+
+        Raises:
+            PluginError: a plugin raised or answered something other than
+                ``"renewed_by_person"``, ``"lapsed"`` or ``None``.
+        """
+        check_date("on", on)
+        answer = self._first_answer(
+            "ansinh_participation",
+            lambda a: a in _PARTICIPATION_ANSWERS,
+            "'renewed_by_person', 'lapsed' or None",
+            person=person,
+            on=on,
+        )
+        return None if answer is None else FollowUpStatus(str(answer))
+
+
+_PARTICIPATION_ANSWERS: Final = frozenset({FollowUpStatus.RENEWED_BY_PERSON, FollowUpStatus.LAPSED})
 
 
 def _load_entrypoints(host: PluginHost, *, strict: bool) -> None:

@@ -29,7 +29,7 @@ from ansinh.core.people import Category, Person, to_categories
 from ansinh.core.pricing import Quote
 from ansinh.core.products import MAX_MONTHS, Product, ProductKind
 from ansinh.core.validators import date as _date
-from ansinh.core.validators import names_ok
+from ansinh.core.validators import instance_of, names_ok
 from ansinh.core.validators import non_empty_text as _text
 from ansinh.core.validators import non_negative_int as _non_negative_int
 from ansinh.core.validators import optional_province as _opt_province
@@ -378,6 +378,14 @@ class Beneficiary:
     vsi_supported_months: int = attrs.field(default=0, validator=_non_negative_int)
     affiliations: frozenset[str] = attrs.field(factory=frozenset, converter=_texts)
     """Earmark targets the person belongs to (enterprise ids, congregations, communes)."""
+    commune: str = attrs.field(default="", validator=instance_of(str))
+    """The person's commune, as area-keyed programmes read it (``""``: not given)."""
+    district: str = attrs.field(default="", validator=instance_of(str))
+    """The person's former district (``""``: not given)."""
+    former_province: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(instance_of(str))
+    )
+    """The person's pre-2025 province code (``None``: not given)."""
 
     @classmethod
     def from_person(cls, person: Person, affiliations: Iterable[str] = ()) -> Beneficiary:
@@ -388,6 +396,9 @@ class Beneficiary:
             categories=person.categories,
             vsi_supported_months=person.vsi_supported_months,
             affiliations=frozenset(affiliations),
+            commune=person.commune,
+            district=person.district,
+            former_province=person.former_province,
         )
 
 

@@ -92,8 +92,10 @@ from ansinh.core.dates import is_date
 from ansinh.core.people import Category
 from ansinh.core.products import ProductKind
 from ansinh.core.provinces import find_province, province
-from ansinh.exceptions import AnsinhError, CampaignFileError, InvalidValueError
+from ansinh.exceptions import AnsinhError, CampaignFileError, InvalidValueError, RosterError
+from ansinh.io.files import read_limited
 from ansinh.io.roster import RejectedRow, Roster, load_roster
+from ansinh.limits import MAX_ROSTER_BYTES
 
 __all__ = [
     "PLEDGE_HEADERS",
@@ -330,9 +332,23 @@ def _province(field: str, text: str) -> str | None:
         raise _Bad(field, text, "a current province code or name, or blank for the whole campaign") from None
 
 
+def _read_text(path: Path) -> str:
+    """A campaign file's text (UTF-8, BOM dropped): a regular file of at most :data:`~ansinh.limits.MAX_ROSTER_BYTES`.
+
+    Raises:
+        UnicodeDecodeError: not UTF-8.
+        CampaignFileError: missing, not a regular file, or larger than the limit.
+    """
+    try:
+        data = read_limited(path, MAX_ROSTER_BYTES, "MAX_ROSTER_BYTES", RosterError)
+    except RosterError as exc:
+        raise CampaignFileError(str(path), "", f"a readable file ({exc})") from None
+    return data.decode("utf-8-sig")
+
+
 def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> Any:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CampaignFileError(str(path), "", f"a readable UTF-8 CSV file ({exc})") from None
     sample = text.split("\n", 1)[0]
@@ -655,7 +671,7 @@ def _read_toml(
 ]:
     where = p.name
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read_text(p))
     except (OSError, UnicodeDecodeError) as exc:
         raise CampaignFileError(str(p), "", f"a readable campaign.toml ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -730,8 +746,8 @@ def _province_or_error(value: Any, where: str) -> str | None:
 
 def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = _read_text(path)
+    except (OSError, UnicodeDecodeError, CampaignFileError):
         return ()  # load_roster reports an unreadable roster
     sample = text.split("\n", 1)[0]
     delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
@@ -750,6 +766,20 @@ def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple(sorted(out.items()))
 
 
+def _inside(root: Path, key: str, name: str) -> Path:
+    """*name* under *root*, refused if it leads out of the folder (``/etc/passwd``, ``../x``, a link out)."""
+    path = root / name
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the name
+        inside = False
+    if not inside:
+        raise CampaignFileError(
+            f"campaign.toml files.{key}", name, "a file inside the campaign folder (no absolute path, no ..)"
+        )
+    return path
+
+
 def read_campaign_folder(
     folder: str | os.PathLike[str], *, sponsor_kinds: Iterable[LocalSponsorKind] = ()
 ) -> CampaignFolder:
@@ -757,18 +787,22 @@ def read_campaign_folder(
 
     Raises:
         InvalidValueError: ``campaign.toml``, ``sponsors.csv`` or ``pledges.csv``
-            cannot be read at all.
+            cannot be read at all, or ``[files]`` names a file outside the
+            folder (a :class:`~ansinh.exceptions.CampaignFileError`).
         RosterError: the roster cannot be read at all.
     """
+    if not isinstance(folder, str | os.PathLike):
+        raise CampaignFileError("folder", folder, "a path to a campaign folder holding campaign.toml")
     root = Path(folder)
     if not root.is_dir():
         raise CampaignFileError("folder", str(root), "a campaign folder holding campaign.toml")
     campaign, settings, names, sourcing, plugin_settings = _read_toml(root / "campaign.toml")
-    sponsors, bad_sponsors = read_sponsors(root / names["sponsors"], sponsor_kinds=sponsor_kinds)
+    paths = {key: _inside(root, key, name) for key, name in names.items()}
+    sponsors, bad_sponsors = read_sponsors(paths["sponsors"], sponsor_kinds=sponsor_kinds)
     pledges, dates, receipts, bad_pledges = read_pledges(
-        root / names["pledges"], sponsors, default_date=campaign.start
+        paths["pledges"], sponsors, default_date=campaign.start
     )
-    roster_path = root / names["roster"]
+    roster_path = paths["roster"]
     roster = load_roster(roster_path)
     return CampaignFolder(
         folder=root,

@@ -31,12 +31,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-from ansinh.exceptions import OutputFileError
+from ansinh.exceptions import AnsinhError, OutputFileError
 
 __all__ = [
     "FORMULA_STARTS",
     "csv_text",
     "markdown_text",
+    "read_limited",
     "spreadsheet_text",
     "spreadsheet_value",
     "write_atomic",
@@ -97,6 +98,28 @@ def markdown_text(text: str) -> str:
     """
     text = html.escape(" ".join(text.split()), quote=False)
     return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def read_limited(path: Path, limit: int, name: str, error: type[AnsinhError]) -> bytes:
+    """The bytes of the regular file *path*, refused with *error* past *limit* bytes or if not a file.
+
+    A device (``/dev/zero``), a pipe or a folder is refused before it is
+    read, and no more than *limit* + 1 bytes are ever read: the error names
+    the limit (*name*, one of :mod:`ansinh.limits`).
+
+    Raises:
+        AnsinhError: *error*, naming the file and the problem.
+    """
+    try:
+        if not path.is_file():
+            raise error(f"{path}: not a regular file (a missing file, a folder or a device)")
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except (OSError, ValueError) as e:
+        raise error(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e})") from None
+    if len(data) > limit:
+        raise error(f"{path}: larger than {limit} bytes (ansinh.limits.{name})")
+    return data
 
 
 def write_atomic(

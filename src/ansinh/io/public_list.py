@@ -34,6 +34,7 @@ import attrs
 from ansinh.core.dates import format_date
 from ansinh.core.eligibility import Decision, Screening, ranking_key
 from ansinh.core.provinces import province as _province
+from ansinh.core.review import Posting
 from ansinh.exceptions import InvalidValueError
 from ansinh.io.files import csv_text, markdown_text, write_atomic
 
@@ -180,8 +181,20 @@ def public_list_markdown(
     *,
     title: str | None = None,
     include_ineligible: bool = True,
+    posting: Posting | None = None,
 ) -> str:
-    """The public list as a Markdown table with a title and a note on masking; text escaped (:func:`~ansinh.io.files.markdown_text`)."""
+    """The public list as a Markdown table with a title and a note on masking; text escaped (:func:`~ansinh.io.files.markdown_text`).
+
+    With *posting* (a list under public review, :mod:`ansinh.core.review`) the
+    list also says where and until when it is posted and where to object
+    (:meth:`~ansinh.core.review.Posting.notice`).
+
+    Raises:
+        InvalidValueError: *decisions* is not a Screening or decisions, or
+            *posting* is not a :class:`~ansinh.core.review.Posting`.
+    """
+    if posting is not None and not isinstance(posting, Posting):
+        raise InvalidValueError("posting", posting, "a Posting (ansinh.core.review) or None")
     if title is None:
         if isinstance(decisions, Screening):
             title = (
@@ -195,6 +208,7 @@ def public_list_markdown(
         "Thông tin cá nhân đã được che: số CCCD chỉ hiện 4 số đầu và 2 số cuối, ngày sinh chỉ ghi năm, "
         "không ghi địa chỉ.",
         "",
+        *([markdown_text(posting.notice()), ""] if posting is not None else []),
         "| " + " | ".join(PUBLIC_COLUMNS) + " |",
         "|" + "|".join("---" for _ in PUBLIC_COLUMNS) + "|",
     ]
@@ -210,6 +224,7 @@ def write_public_list(
     format: Literal["csv", "md"] | None = None,
     title: str | None = None,
     include_ineligible: bool = True,
+    posting: Posting | None = None,
 ) -> Path:
     """Write the public list to *path* (CSV with a BOM, or Markdown), never half-written.
 
@@ -219,15 +234,21 @@ def write_public_list(
         format: ``"csv"`` or ``"md"``; default from the suffix (``.md`` → Markdown, else CSV).
         title: the Markdown title.
         include_ineligible: also list ineligible people with the reasons.
+        posting: where and until when the list is posted (Markdown states it;
+            a CSV file is the table alone).
 
     Raises:
-        InvalidValueError: an unknown format.
+        InvalidValueError: an unknown format, or *posting* is not a Posting.
         RosterError: the file cannot be written.
     """
     fmt = format or ("md" if Path(path).suffix.lower() in (".md", ".markdown") else "csv")
     if fmt == "md":
-        text = public_list_markdown(decisions, title=title, include_ineligible=include_ineligible)
+        text = public_list_markdown(
+            decisions, title=title, include_ineligible=include_ineligible, posting=posting
+        )
         return write_atomic(path, text)
     if fmt == "csv":
+        if posting is not None and not isinstance(posting, Posting):
+            raise InvalidValueError("posting", posting, "a Posting (ansinh.core.review) or None")
         return write_atomic(path, public_list_csv(decisions, include_ineligible=include_ineligible), bom=True)
     raise InvalidValueError("format", format, "'csv', 'md' or None")

@@ -25,6 +25,7 @@ from ansinh.core.money import format_vnd
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport, Quote
 from ansinh.core.products import ProductKind
+from ansinh.core.review import CandidateList, ReviewStatus
 from ansinh.exceptions import InvalidValueError
 
 __all__ = ["Allocation", "Giver", "Matcher", "Payer", "allocate"]
@@ -45,6 +46,8 @@ class Allocation:
     """Every pledge that still holds units or money, by pledge id."""
     unserved: tuple[tuple[ProductKind, int], ...]
     """Eligible candidates left without a gift, counted by kind."""
+    not_approved: tuple[str, ...] = ()
+    """Ids of candidates refused because the approved list (``approved=``) does not name them, sorted."""
 
     def events(self, prefix: str = "") -> tuple[GiftAllocated, ...]:
         """One ``GiftAllocated`` per gift, with event id ``f"{prefix}alloc:{gift.id}"``."""
@@ -285,6 +288,7 @@ def allocate(
     local_supports: Sequence[LocalSupport] = (),
     affiliations: Mapping[str, Iterable[str]] | None = None,
     money_buys: ProductKind = ProductKind.HEALTH_CARD,
+    approved: CandidateList | None = None,
 ) -> Allocation:
     """Match the pledges of *state* to *candidates*; see :mod:`ansinh.core.allocation` for the rules.
 
@@ -299,6 +303,10 @@ def allocate(
         affiliations: person id → earmark targets they belong to (the
             enterprise whose workers' relatives they are, a congregation …).
         money_buys: the kind of gift money pledges buy.
+        approved: for a campaign whose lists are reviewed in public, the
+            approved :class:`~ansinh.core.review.CandidateList`: a candidate it
+            does not name gets no gift and is listed in
+            :attr:`Allocation.not_approved`.
 
     Returns:
         The proposed :class:`Allocation` (nothing is appended to any ledger).
@@ -315,6 +323,9 @@ def allocate(
     money_buys = ProductKind(money_buys)
     if not isinstance(law, Law):
         raise InvalidValueError("law", law, "an ansinh.Law")
+    refused: tuple[str, ...] = ()
+    if approved is not None:
+        candidates, refused = _on_approved_list(candidates, approved)
     prices = Prices(on=on, law=law, local_supports=local_supports)
     tables = rank(candidates, scope=state.campaign.province, by_province=bool(prices.local_supports))
     known = Affiliations(affiliations or {})
@@ -335,4 +346,28 @@ def allocate(
         gifts=tuple(giver.gifts),
         leftovers=leftovers(balances, units_left, money_left, law=law, on=on, money_buys=money_buys),
         unserved=tuple((kind, tables[kind].unserved) for kind in sorted(tables)),
+        not_approved=refused,
     )
+
+
+def _on_approved_list(
+    candidates: Iterable[CandidateLike], approved: CandidateList
+) -> tuple[list[CandidateLike], tuple[str, ...]]:
+    """The candidates *approved* names, and the ids of those it does not (sorted, once each).
+
+    Raises:
+        InvalidValueError: *approved* is not an approved :class:`CandidateList`.
+    """
+    if not isinstance(approved, CandidateList) or approved.status is not ReviewStatus.APPROVED:
+        raise InvalidValueError(
+            "approved", approved, "an approved CandidateList (ansinh.core.review.approve)"
+        )
+    kept: list[CandidateLike] = []
+    refused: set[str] = set()
+    for candidate in candidates:
+        person_id = candidate.person.id
+        if approved.allows(person_id):
+            kept.append(candidate)
+        else:
+            refused.add(person_id)
+    return kept, tuple(sorted(refused))

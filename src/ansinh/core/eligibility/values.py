@@ -25,6 +25,8 @@ from ansinh.core.dates import format_date, is_date
 from ansinh.core.eligibility.card_start import gift_end
 from ansinh.core.law import Citation, Law, LawPeriod
 from ansinh.core.people import Person, age_on
+from ansinh.core.places import CommuneList
+from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift
 from ansinh.exceptions import InvalidPersonError, InvalidValueError
 
@@ -130,6 +132,11 @@ class CheckContext:
     """The date of the gift (the payment date for cards and books)."""
     campaign: Campaign | None
     law: Law
+    local_supports: tuple[LocalSupport, ...] = ()
+    """Provincial top-ups to price the gift with (:data:`~ansinh.core.eligibility.rules.FULLY_SUPPORTED`
+    reads them; the core's price keeps those of the person's province, product and date)."""
+    commune_lists: tuple[CommuneList, ...] = ()
+    """Dated commune lists for the place-dependent rules (read by ``FULLY_SUPPORTED`` too)."""
     period: LawPeriod = attrs.field(init=False, eq=False, repr=False)
     """The law period of :attr:`on` (``law.at(on)``): rules read law values here."""
     age: int = attrs.field(init=False, eq=False, repr=False)
@@ -155,6 +162,14 @@ class CheckContext:
             raise InvalidValueError("campaign", self.campaign, "an ansinh Campaign or None")
         if not isinstance(self.law, Law):
             raise InvalidValueError("law", self.law, "an ansinh.Law")
+        if not isinstance(self.local_supports, tuple) or not all(
+            isinstance(s, LocalSupport) for s in self.local_supports
+        ):
+            raise InvalidValueError("local_supports", self.local_supports, "a tuple of LocalSupport")
+        if not isinstance(self.commune_lists, tuple) or not all(
+            isinstance(c, CommuneList) for c in self.commune_lists
+        ):
+            raise InvalidValueError("commune_lists", self.commune_lists, "a tuple of CommuneList")
         object.__setattr__(self, "period", self.law.at(self.on))
         object.__setattr__(self, "age", age_on(self.person.date_of_birth, self.on))
         object.__setattr__(self, "gift_end", gift_end(self.on, self.product.months))
