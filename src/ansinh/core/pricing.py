@@ -59,6 +59,7 @@ from typing import Literal, Protocol, runtime_checkable
 import attrs
 
 from ansinh.core.dates import check_date, format_date
+from ansinh.core.display import Section, html_summary
 from ansinh.core.law import Citation, Law, LawPeriod, SourceStatus
 from ansinh.core.money import format_percent, format_vnd, round_half_up
 from ansinh.core.people import Category
@@ -234,6 +235,28 @@ class Quote:
                 text += f"  <{ln.status.value}>"
             out.append(text)
         return "\n".join(out)
+
+    def __repr__(self) -> str:
+        return (
+            f"Quote({self.product!r}, on={self.on.isoformat()}, group={self.group!r}, gross={self.gross}, "
+            f"state_support={self.state_support}, local_support={self.local_support}, "
+            f"payable={self.payable}, {len(self.lines)} lines)"
+        )
+
+    def _repr_html_(self) -> str:
+        fields = [
+            ("product", repr(self.product)),
+            ("on", self.on.isoformat()),
+            ("group", self.group),
+            *(
+                (k, format_vnd(getattr(self, k)))
+                for k in ("gross", "state_support", "local_support", "payable")
+            ),
+            ("monthly payable", format_vnd(self.monthly_payable)),
+            ("law", self.law_name),
+        ]
+        lines = [(ln.label("en"), ln.value_text("en"), str(ln.citation or "")) for ln in self.lines]
+        return html_summary("Quote", fields, [Section("lines", ("line", "value", "source"), lines)])
 
 
 # -- computation ------------------------------------------------------------

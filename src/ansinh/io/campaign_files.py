@@ -50,8 +50,10 @@ refused with its name, never silently ignored.  The pledges a ``[[sourcing]]``
 table produces are added to those of ``pledges.csv`` by :func:`ansinh.io.run.run_campaign`,
 registered on ``registered_on`` (default: the campaign start).
 
-CSV files are UTF-8 (a byte-order mark is fine), with Vietnamese or English
-headers (accents and case ignored; see :data:`SPONSOR_HEADERS` and
+CSV files are UTF-8 (a byte-order mark is fine); each file may instead be an
+Excel workbook (``sponsors.xlsx``, ``pledges.xlsx``, ``roster.xlsx``: its first
+sheet, read with ``ansinh[excel]``), its cells read as the same text a CSV
+export holds.  Both have Vietnamese or English headers (accents and case ignored; see :data:`SPONSOR_HEADERS` and
 :data:`PLEDGE_HEADERS`).  Amounts are whole đồng, with or without ``.``
 thousands separators (``50.000.000``).  A bad row is kept out and reported
 (:attr:`CampaignFolder.rejected`), never silently dropped; the rest is read.
@@ -346,18 +348,64 @@ def _read_text(path: Path) -> str:
     return data.decode("utf-8-sig")
 
 
-def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> Any:
+_EXCEL: Final = (".xlsx", ".xlsm")
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text the same cell has in a CSV export."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _excel_rows(path: Path) -> list[list[str]]:
+    """The first worksheet's rows as text (needs openpyxl: ``ansinh[excel]``)."""
+    try:
+        import openpyxl
+    except ImportError:
+        raise CampaignFileError(
+            str(path), "", "openpyxl installed to read Excel (pip install 'ansinh[excel]')"
+        ) from None
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise CampaignFileError(str(path), "", f"a readable Excel workbook ({type(exc).__name__})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _text_rows(path: Path) -> list[list[str]]:
+    """The rows of a CSV file (``,`` or ``;``) or of an Excel workbook's first sheet, as text."""
+    if path.suffix.lower() in _EXCEL:
+        return _excel_rows(path)
     try:
         text = _read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise CampaignFileError(str(path), "", f"a readable UTF-8 CSV file ({exc})") from None
+        raise CampaignFileError(
+            str(path), "", f"a readable UTF-8 CSV file, or an .xlsx workbook ({exc})"
+        ) from None
     sample = text.split("\n", 1)[0]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> Any:
+    reader = iter(_text_rows(path))
     try:
         header = next(reader)
     except StopIteration:
-        raise CampaignFileError(str(path), "", "a CSV file with a header row") from None
+        raise CampaignFileError(str(path), "", "a CSV file or a worksheet with a header row") from None
     index = {alias: f for f, aliases in headers.items() for alias in aliases}
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
@@ -725,6 +773,9 @@ def _read_toml(
         **ints,
     )
     names = {"sponsors": "sponsors.csv", "pledges": "pledges.csv", "roster": "roster.csv"}
+    for key in names:  # a folder may hold a workbook instead: sponsors.xlsx
+        if not (p.parent / names[key]).exists() and (p.parent / f"{key}.xlsx").exists():
+            names[key] = f"{key}.xlsx"
     for key in names:
         if key in files:
             if not isinstance(files[key], str) or not files[key]:

@@ -23,6 +23,7 @@ R2,''@x,7
 from __future__ import annotations
 
 import csv
+import errno
 import html
 import io
 import os
@@ -111,8 +112,14 @@ def read_limited(path: Path, limit: int, name: str, error: type[AnsinhError]) ->
         AnsinhError: *error*, naming the file and the problem.
     """
     try:
-        if not path.is_file():
-            raise error(f"{path}: not a regular file (a missing file, a folder or a device)")
+        exists, regular = path.exists(), path.is_file()
+    except (OSError, ValueError) as e:  # a name too long, a NUL in the name
+        raise error(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e})") from None
+    if not exists:
+        raise error(f"{path}: cannot be read ({os.strerror(errno.ENOENT)})")
+    if not regular:
+        raise error(f"{path}: not a regular file (a folder or a device)")
+    try:
         with path.open("rb") as fh:
             data = fh.read(limit + 1)
     except (OSError, ValueError) as e:
