@@ -59,7 +59,7 @@ def register(
     p.add_argument("--on", type=parse_date, default=None, metavar="DATE", help=word("report.on", lang))
     p.add_argument("--renewal-days", type=parse_count, default=60, metavar="N", help=word("renewal", lang))
     p.add_argument(
-        "--campaign", action="append", default=None, metavar="CODE", help=word("report.campaign", lang)
+        "--campaign", action="append", default=None, metavar="CODE", help=word("report.only", lang)
     )
     p.add_argument("--by", choices=_BY, default=None, help=word("report.by", lang))
     p.add_argument("--units", choices=("current", "of_date"), default=None, help=word("report.units", lang))

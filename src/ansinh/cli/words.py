@@ -148,7 +148,7 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "report a campaign's results, or roll up several campaigns, from their ledgers",
     ),
     "ledger": ("tệp sổ ghi SQLite (một hoặc nhiều)", "SQLite ledger file(s)"),
-    "report.campaign": (
+    "report.only": (
         "chỉ báo cáo chương trình có mã này (lặp lại được)",
         "only the campaign with this code (repeatable)",
     ),
