@@ -24,7 +24,7 @@ from ansinh.cli import EXIT_OK
 from ansinh.cli.options import parse_count, parse_date, plugins_from
 from ansinh.cli.output import print_json
 from ansinh.cli.views import report_text
-from ansinh.cli.words import word
+from ansinh.cli.words import dimension_text, total_text, word
 from ansinh.core.labels import Lang
 from ansinh.core.ledger import LedgerState
 from ansinh.core.money import format_vnd
@@ -179,7 +179,7 @@ def _national_text(rep: NationalReport, series: Sequence[SeriesRow], by: str, la
         "instalments_overdue",
     }
     for key, value in rep.totals().items():
-        lines.append(f"  {key:<22} {format_vnd(value, lang) if key in money else value}")
+        lines.append(f"  {total_text(key, lang):<34} {format_vnd(value, lang) if key in money else value}")
     if by == "year":
         lines += ["", "Years:" if en else "Qua các năm:"]
         for s in series:
@@ -187,7 +187,7 @@ def _national_text(rep: NationalReport, series: Sequence[SeriesRow], by: str, la
             worth = "—" if s.value is None else format_vnd(s.value, lang)
             lines.append(f"  {s.year}  {s.backing.label(lang):<26} {n:>10}  {worth:>20}  {s.source}")
     else:
-        lines += ["", f"{by}:"]
+        lines += ["", f"{dimension_text(by, lang)}:"]
         for r in rep.rows_for(by):
             mark = " *" if r.backing.value == "aggregate" else ""
             lines.append(

@@ -248,6 +248,14 @@ _TOTALS: Final[Mapping[str, tuple[str, str]]] = {
     "cost_per_person": ("Bình quân mỗi người", "Cost per person"),
     "provinces": ("Số tỉnh, thành phố", "Provinces"),
     "expiring_soon": ("Sắp hết hạn", "Expiring soon"),
+    "campaigns": ("Số chương trình", "Campaigns"),
+    "mobilised": ("Tổng kinh phí vận động", "Total mobilised"),
+    "registered_central": ("Đăng ký khối Trung ương", "Registered centrally"),
+    "registered_province": ("Đăng ký tại địa phương", "Registered in the provinces"),
+    "money": ("Đăng ký bằng tiền", "Pledged in money"),
+    "unit_value": ("Đăng ký hiện vật (quy tiền)", "Pledged in units (valued)"),
+    "instalments_due": ("Đến hạn nộp", "Instalments due"),
+    "instalments_overdue": ("Quá hạn nộp", "Instalments overdue"),
 }
 _DIMENSIONS: Final[Mapping[str, tuple[str, str]]] = {
     "province": ("Theo tỉnh, thành phố", "By province"),
@@ -255,6 +263,9 @@ _DIMENSIONS: Final[Mapping[str, tuple[str, str]]] = {
     "sponsor_kind": ("Theo loại nhà tài trợ", "By kind of sponsor"),
     "strategy": ("Theo cách vận động", "By sourcing strategy"),
     "year": ("Theo năm mua", "By purchase year"),
+    "level": ("Theo cấp đăng ký", "By registration level"),
+    "funds_source": ("Theo nguồn kinh phí", "By source of funds"),
+    "campaign": ("Theo chương trình", "By campaign"),
     "pledge": ("Theo khoản tài trợ", "By pledge"),
 }
 
