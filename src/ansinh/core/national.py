@@ -52,7 +52,7 @@ from ansinh.core.accounting import (
     pledge_values,
     registration_level,
 )
-from ansinh.core.campaign import Gift, SponsorKind
+from ansinh.core.campaign import SponsorKind
 from ansinh.core.dates import check_date
 from ansinh.core.labels import Labelled
 from ansinh.core.law import Law
@@ -344,28 +344,42 @@ _LABELS: Final[Mapping[str, Any]] = {
 }
 
 
-def _gift_rows(dimension: str, gifts: Iterable[tuple[str, Gift, bool]]) -> list[RollupRow]:
-    """Gift rows of one campaign: (key, gift, paid by a central registration) triples."""
-    counts: dict[str, dict[str, Any]] = {}
+_FIELD: Final = {ProductKind.HEALTH_CARD: 0, ProductKind.SOCIAL_BOOK: 1, ProductKind.TET_GIFT: 2}
+
+_GiftFact = tuple[str, str, int, int, str, bool]
+"""What the rows read of one active gift: pledge id, province, kind slot, amount, person id, central."""
+
+
+def _gift_rows(
+    dimension: str, facts: Sequence[_GiftFact], key_of: Mapping[str, str] | None
+) -> list[RollupRow]:
+    """Gift rows of one campaign, keyed by the gift's province (*key_of* ``None``) or by its pledge's key."""
+    sums: dict[str, list[int]] = {}
     people: dict[str, set[str]] = {}
-    field = {
-        ProductKind.HEALTH_CARD: "health_cards",
-        ProductKind.SOCIAL_BOOK: "social_books",
-        ProductKind.TET_GIFT: "tet_gifts",
-    }
-    for key, g, central in gifts:
-        c = counts.setdefault(
-            key, dict.fromkeys(("health_cards", "social_books", "tet_gifts", "value", "central_value"), 0)
-        )
-        c[field[g.kind]] += 1
-        c["value"] += g.amount
-        c["central_value"] += g.amount if central else 0
-        people.setdefault(key, set()).add(g.person_id)
+    for pledge_id, where, slot, amount, person, central in facts:
+        key = where if key_of is None else key_of[pledge_id]
+        acc = sums.get(key)
+        if acc is None:
+            acc = sums[key] = [0, 0, 0, 0, 0]
+            people[key] = set()
+        acc[slot] += 1
+        acc[3] += amount
+        if central:
+            acc[4] += amount
+        people[key].add(person)
     return [
-        attrs.evolve(
-            RollupRow(dimension=dimension, key=k, label=_LABELS[dimension](k), people=len(people[k])), **c
+        RollupRow(
+            dimension=dimension,
+            key=k,
+            label=_LABELS[dimension](k),
+            health_cards=acc[0],
+            social_books=acc[1],
+            tet_gifts=acc[2],
+            value=acc[3],
+            central_value=acc[4],
+            people=len(people[k]),
         )
-        for k, c in counts.items()
+        for k, acc in sums.items()
     ]
 
 
@@ -398,16 +412,15 @@ def _campaign_part(
     balances = {b.pledge.id: b for b in state.pledges}
     level = {k: registration_level(b.sponsor, state.campaign) for k, b in balances.items()}
     central = {k for k, lv in level.items() if lv is RegistrationLevel.CENTRAL}
-    active = [g for g in state.gifts if g.status.is_active]
-    rows = _gift_rows("province", ((g.province, g, g.pledge_id in central) for g in active))
-    rows += _gift_rows("level", ((level[g.pledge_id].value, g, g.pledge_id in central) for g in active))
-    rows += _gift_rows(
-        "sponsor_kind", ((balances[g.pledge_id].sponsor.kind_key, g, g.pledge_id in central) for g in active)
-    )
-    rows += _gift_rows(
-        "funds_source",
-        ((balances[g.pledge_id].pledge.funds_source, g, g.pledge_id in central) for g in active),
-    )
+    facts: list[_GiftFact] = [
+        (g.pledge_id, g.province, _FIELD[g.kind], g.amount, g.person_id, g.pledge_id in central)
+        for g in state.gifts
+        if g.status.is_active
+    ]
+    rows = _gift_rows("province", facts, None)
+    rows += _gift_rows("level", facts, {k: lv.value for k, lv in level.items()})
+    rows += _gift_rows("sponsor_kind", facts, {k: b.sponsor.kind_key for k, b in balances.items()})
+    rows += _gift_rows("funds_source", facts, {k: b.pledge.funds_source for k, b in balances.items()})
     rows += _registration_rows(
         "province",
         (
