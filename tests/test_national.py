@@ -593,3 +593,22 @@ def test_instalments_due_and_overdue_are_in_the_national_totals() -> None:
     assert mid.summary_vi().endswith("Các khoản tài trợ đã quá hạn nộp 2.000.000 đ.")
     end = national_report([ledger.state], on=dt.date(2025, 12, 31), law=LAW).totals()
     assert (end["instalments_due"], end["instalments_overdue"]) == (5_000_000, 2_000_000)
+
+
+def test_every_province_gives_a_row_for_each_unit_in_force() -> None:
+    r = national_report([central(), hung_yen()], on=END, law=LAW, every_province=True)
+    keys = [x.key for x in r.rows_for("province")]
+    assert len(keys) == 34 + 1  # the 34 units and the central registrations
+    assert CENTRAL_KEY in keys
+    assert next(x for x in r.rows_for("province") if x.key == "96").gifts == 0
+    assert sum(x.value for x in r.rows_for("province")) == r.totals()["value"]
+    before = national_report(
+        [_before_the_merger("HN2025", "01", 5)],
+        on=dt.date(2025, 6, 30),
+        law=LAW,
+        units="of_date",
+        every_province=True,
+    )
+    former = [x for x in before.rows_for("province") if x.former]
+    assert len(former) == 63
+    assert next(x for x in former if x.key == "01").gifts == 5

@@ -63,6 +63,7 @@ def register(
     )
     p.add_argument("--by", choices=_BY, default=None, help=word("report.by", lang))
     p.add_argument("--units", choices=("current", "of_date"), default=None, help=word("report.units", lang))
+    p.add_argument("--all-provinces", action="store_true", help=word("report.all_provinces", lang))
     p.add_argument("--published", action="store_true", help=word("report.published", lang))
     p.add_argument("--aggregates", default=None, metavar="FILE", help=word("report.aggregates", lang))
     p.add_argument("--out", default=None, metavar="DIR", help=word("report.out", lang))
@@ -119,7 +120,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     lang: Lang = args.lang
     states = _states(args)
     national = len(args.stores) > 1 or any(
-        (args.by, args.units, args.published, args.aggregates, args.out, args.campaign)
+        (args.by, args.units, args.published, args.aggregates, args.out, args.campaign, args.all_provinces)
     )
     if not national and len(states) == 1:
         state = states[0]
@@ -142,7 +143,9 @@ def _national(args: argparse.Namespace, states: list[LedgerState], out: TextIO) 
     law = default_law()
     records = _aggregates(args)
     units: Units = "of_date" if args.units == "of_date" else "current"
-    rep = national_report(states, on=on, law=law, units=units, aggregates=records)
+    rep = national_report(
+        states, on=on, law=law, units=units, aggregates=records, every_province=args.all_provinces
+    )
     series: tuple[SeriesRow, ...] = ()
     if args.by == "year" or records:
         by_year: dict[int, list[LedgerState]] = {}

@@ -160,6 +160,10 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "tỉnh theo đơn vị hiện nay (current) hay đơn vị tại ngày báo cáo (of_date: 63 tỉnh trước 01/07/2025)",
         "provinces as today's units (current) or the units of the report date (of_date: the 63 before 2025-07-01)",
     ),
+    "report.all_provinces": (
+        "một dòng cho mọi tỉnh, thành phố (34, hoặc 63 trước 01/07/2025), kể cả tỉnh chưa có số liệu",
+        "a row for every province (34, or 63 before 2025-07-01), zeros included",
+    ),
     "report.published": (
         "thêm số liệu đã công bố 2020–2025 (không theo danh sách từng người)",
         "add the published 2020–2025 totals (not backed by person rows)",

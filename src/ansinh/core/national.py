@@ -66,6 +66,7 @@ from ansinh.core.provinces import (
     former_province,
     former_provinces,
     province,
+    provinces,
 )
 from ansinh.core.reporting import CampaignReport, about_vnd, format_count, report
 from ansinh.core.validators import non_empty_text as _text
@@ -499,10 +500,17 @@ def _to_former(rows: Iterable[RollupRow]) -> list[RollupRow]:
     return out
 
 
-def _place(rows: list[RollupRow], *, on: dt.date, units: Units) -> tuple[RollupRow, ...]:
-    if units == "of_date" and on < MERGER_DATE:
-        return _merge_rows(_to_former(rows))
-    return map_to_current(rows)
+def _place(rows: list[RollupRow], *, on: dt.date, units: Units, every: bool) -> tuple[RollupRow, ...]:
+    former = units == "of_date" and on < MERGER_DATE
+    if every:  # a zero row for every unit in force, so the table lists them all
+        if former:
+            rows = rows + [
+                RollupRow(dimension="province", key=f.code, label=f.name, former=True)
+                for f in former_provinces()
+            ]
+        else:
+            rows = rows + [RollupRow(dimension="province", key=p.code, label=p.name) for p in provinces()]
+    return _merge_rows(_to_former(rows)) if former else map_to_current(rows)
 
 
 # -- the national report ----------------------------------------------------------------------------
@@ -681,6 +689,7 @@ def national_report(
     aggregates: Iterable[AggregateRecord] = (),
     local_supports: Sequence[LocalSupport] = (),
     office: str | None = None,
+    every_province: bool = False,
 ) -> NationalReport:
     """Roll up many campaigns' ledger states as of *on* (see the module docstring).
 
@@ -693,6 +702,8 @@ def national_report(
         aggregates: published totals to show beside the person rows, marked as such.
         local_supports: provincial top-ups pricing considers.
         office: who reports (default: "BHXH Việt Nam", or the one province's office).
+        every_province: a row for every unit in force (the 34, or the 63 under ``units="of_date"``
+            before 2025-07-01), zeros where nothing happened; otherwise only units with figures.
 
     Raises:
         InvalidValueError: a bad argument, two states of one campaign, or units the law cannot price.
@@ -733,5 +744,5 @@ def national_report(
         values=tuple(values),
         sponsors=sponsors,
         instalments=tuple(instalments),
-        rows=_place(rows, on=on, units=units),
+        rows=_place(rows, on=on, units=units, every=bool(every_province)),
     )
