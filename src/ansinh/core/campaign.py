@@ -29,7 +29,13 @@ from ansinh.core.people import Category, Person, to_categories
 from ansinh.core.pricing import Quote
 from ansinh.core.products import MAX_MONTHS, Product, ProductKind
 from ansinh.core.validators import date as _date
-from ansinh.core.validators import instance_of, names_ok
+from ansinh.core.validators import (
+    day,
+    instance_of,
+    names_ok,
+    optional_former_province,
+    optional_non_negative_int,
+)
 from ansinh.core.validators import non_empty_text as _text
 from ansinh.core.validators import non_negative_int as _non_negative_int
 from ansinh.core.validators import optional_province as _opt_province
@@ -76,7 +82,7 @@ class Campaign:
     end: dt.date = attrs.field(validator=_date)
     tet_dates: tuple[dt.date, dt.date] | None = None
     """First and last day of the Tết holiday the campaign covers (for Tết gifts)."""
-    purchase_date: dt.date | None = attrs.field(default=None, validator=attrs.validators.optional(_date))
+    purchase_date: dt.date | None = attrs.field(default=None, validator=day(optional=True))
     """The date unit pledges are valued at before allocation (``None``: :attr:`start`)."""
 
     def __attrs_post_init__(self) -> None:
@@ -254,9 +260,7 @@ class Pledge:
     book_months: int = attrs.field(default=12, validator=_whole_number(1, MAX_MONTHS))
     """Months of each book this pledge buys (the law of the purchase date allows 1, 3, 6 or 12)."""
     instalments: tuple[Instalment, ...] = ()
-    declared_value: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_non_negative_int)
-    )
+    declared_value: int | None = attrs.field(default=None, validator=optional_non_negative_int)
     """What the sponsor says the units are worth, đồng ("tương ứng 13,3 tỷ đồng"); ``None``:
     value them at the campaign's purchase date (:func:`ansinh.core.accounting.pledge_value`)."""
     unit_categories: frozenset[Category] = attrs.field(factory=frozenset, converter=_categories)
@@ -382,9 +386,7 @@ class Beneficiary:
     """The person's commune, as area-keyed programmes read it (``""``: not given)."""
     district: str = attrs.field(default="", validator=instance_of(str))
     """The person's former district (``""``: not given)."""
-    former_province: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(instance_of(str))
-    )
+    former_province: str | None = attrs.field(default=None, validator=optional_former_province)
     """The person's pre-2025 province code (``None``: not given)."""
 
     @classmethod
