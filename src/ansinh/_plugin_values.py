@@ -27,7 +27,7 @@ class Contribution:
     """What one plugin contributes through one hook, by name (as ``ansinh plugins`` lists it)."""
 
     kind: str
-    """``"strategies"``, ``"top_ups"``, ``"rules"`` or ``"parameters"``."""
+    """``"strategies"``, ``"top_ups"``, ``"rules"``, ``"parameters"`` or ``"sponsor_kinds"``."""
     names: tuple[str, ...]
     """Strategy names, top-up programme codes, rule codes or parameter names, sorted."""
 

@@ -337,6 +337,10 @@ _ARGPARSE_VI: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         ),
         (r"No such file or directory", "không có tệp hoặc thư mục này"),
         (r": cannot be read \(", ": không đọc được ("),
+        (
+            r"not a regular file \(a missing file, a folder or a device\)",
+            "không phải một tệp (không có tệp, hoặc là thư mục, thiết bị)",
+        ),
         (r"^no such file$", "không có tệp này"),
     )
 )
