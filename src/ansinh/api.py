@@ -197,8 +197,17 @@ def check(
 
     law = resolve_law(law)
     host = resolve_plugins(plugins)
-    rules = host.eligibility_rules(product) if host is not None and _is_product(product) else ()
-    return eligibility.check(person, product, on=on, campaign=campaign, law=law, rules=rules)
+    if host is None or not _is_product(product):
+        return eligibility.check(person, product, on=on, campaign=campaign, law=law)
+    return eligibility.check(
+        person,
+        product,
+        on=on,
+        campaign=campaign,
+        law=law,
+        rules=host.eligibility_rules(product),
+        priority_policy=host.priority_policy(campaign) or eligibility.DEFAULT_PRIORITY_POLICY,
+    )
 
 
 def screen(
@@ -213,7 +222,8 @@ def screen(
     """Check every person and rank them, with the plugins' rules and priority parts.
 
     See :func:`ansinh.core.eligibility.screen`; the plugins contribute extra
-    rules and priority parts (:func:`~ansinh.hookspecs.ansinh_priority`).
+    rules and priority parts (:func:`~ansinh.hookspecs.ansinh_priority`), and
+    may replace the table of priority points (:func:`~ansinh.hookspecs.ansinh_priority_policy`).
 
     Raises:
         PluginError: a plugin failed (no screening is returned).
@@ -235,6 +245,7 @@ def screen(
         law=law,
         rules=host.eligibility_rules(product),
         extra_priority=host.priority_function(campaign),
+        priority_policy=host.priority_policy(campaign) or eligibility.DEFAULT_PRIORITY_POLICY,
     )
 
 

@@ -11,7 +11,8 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    strategy with its inputs (its sponsors and pledges join those of the files);
 3. screen the roster for each kind of gift the pledges name
    (:func:`ansinh.core.eligibility.screen`), with the plugins' rules and
-   priority parts;
+   priority parts, and the province's points table if the folder has a
+   ``priority.toml`` (:mod:`ansinh.io.priority_files`);
 4. record the pledges and the money received in the ledger
    (a SQLite store, ``<out>/ledger.sqlite``), as one batch;
 5. if the folder has a ``review.toml`` (:mod:`ansinh.io.review_files`), post
@@ -51,7 +52,17 @@ import pluggy
 from ansinh.api import affiliations_from_plugins, resolve_law, resolve_plugins
 from ansinh.core.allocation import Allocation, allocate
 from ansinh.core.campaign import Campaign, Pledge, Sponsor
-from ansinh.core.eligibility import CheckContext, Decision, PriorityParts, Reason, Rule, Screening, screen
+from ansinh.core.eligibility import (
+    DEFAULT_PRIORITY_POLICY,
+    CheckContext,
+    Decision,
+    PriorityParts,
+    PriorityPolicy,
+    Reason,
+    Rule,
+    Screening,
+    screen,
+)
 from ansinh.core.identifiers import mask_digits
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, MoneyReceived, PledgeRegistered, deliveries_due, payments_due
@@ -64,6 +75,7 @@ from ansinh.core.review import CandidateList, ObjectionKind, Outcome, ReviewStat
 from ansinh.exceptions import CampaignFileError, InvalidValueError
 from ansinh.hookspecs import SourcingResult
 from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
+from ansinh.io.priority_files import PRIORITY_FILE, read_priority_policy
 from ansinh.io.public_list import write_public_list
 from ansinh.io.report_files import ReportFiles, write_report
 from ansinh.io.review_files import REVIEW_FILE, apply_review, read_review
@@ -154,6 +166,7 @@ class _Contributions:
     local_supports: tuple[LocalSupport, ...] = ()
     rules: tuple[Rule, ...] = ()
     host: PluginHost | None = None
+    policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY
 
     def extra_priority(self, campaign: Campaign) -> Callable[[Person], PriorityParts] | None:
         return self.host.priority_function(campaign) if self.host is not None else None
@@ -239,12 +252,25 @@ def _products(folder: CampaignFolder) -> dict[ProductKind, Product]:
     return out
 
 
+def _policy(data: CampaignFolder, host: PluginHost | None) -> PriorityPolicy:
+    """The folder's ``priority.toml``, else a plugin's table (``ansinh_priority_policy``), else ansinh's default."""
+    path = data.folder / PRIORITY_FILE
+    if path.is_file():
+        return read_priority_policy(path)
+    from_plugin = host.priority_policy(data.campaign) if host is not None else None
+    return from_plugin or DEFAULT_PRIORITY_POLICY
+
+
 def _screen(
-    data: CampaignFolder, given: _Contributions, tick: Progress, people: tuple[Person, ...] | None = None
+    data: CampaignFolder,
+    given: _Contributions,
+    tick: Progress,
+    people: tuple[Person, ...] | None = None,
 ) -> dict[ProductKind, Screening]:
     """The roster (or *people*) screened for each kind of gift the pledges can buy."""
     products = _products(data)
     extra_priority = given.extra_priority(data.campaign)
+    policy = given.policy
     screenings: dict[ProductKind, Screening] = {}
     for n, (kind, product) in enumerate(products.items()):
         tick("screen", n, len(products))
@@ -256,6 +282,7 @@ def _screen(
             law=given.law,
             rules=given.rules,
             extra_priority=extra_priority,
+            priority_policy=policy,
         )
     tick("screen", len(products), len(products))
     return screenings
@@ -327,6 +354,7 @@ def _reviewed(
     screenings: dict[ProductKind, Screening],
     out_dir: Path,
     rescreen: Callable[[Person], dict[ProductKind, Screening]],
+    policy: PriorityPolicy,
 ) -> tuple[CandidateList | None, tuple[Path, ...], tuple[Decision, ...]]:
     """The approved list of a folder with a ``review.toml``, the public lists posted, and the people added.
 
@@ -362,7 +390,11 @@ def _reviewed(
         raise CampaignFileError(f"{REVIEW_FILE} [approval]", "", "an approval before gifts are allocated")
     written = tuple(
         write_public_list(
-            s, out_dir / f"public-list-{kind.value}.md", include_ineligible=False, posting=plan.posting
+            s,
+            out_dir / f"public-list-{kind.value}.md",
+            include_ineligible=False,
+            posting=plan.posting,
+            priority_policy=policy,
         )
         for kind, s in screenings.items()
     )
@@ -413,10 +445,15 @@ def run_campaign(
     tick("read", 1, 1)
     given = _contributions(law, plugins, data)
     data, sourced = _sourced(data, given.host)
+    given = attrs.evolve(given, policy=_policy(data, given.host))
     out_dir = Path(out) if out is not None else data.folder / "build"
     screenings = _screen(data, given, tick)
     approved, public_lists, added = _reviewed(
-        data, screenings, out_dir, lambda person: _screen(data, given, lambda *_: None, (person,))
+        data,
+        screenings,
+        out_dir,
+        lambda person: _screen(data, given, lambda *_: None, (person,)),
+        given.policy,
     )
     with SqliteStore(
         out_dir / "ledger.sqlite", data.campaign, law=given.law, local_supports=given.local_supports

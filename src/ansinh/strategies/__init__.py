@@ -51,7 +51,7 @@ from ansinh.core.campaign import (
     Sponsor,
     SponsorKind,
 )
-from ansinh.core.eligibility import Decision, Priority, Reason, Screening
+from ansinh.core.eligibility import Decision, Priority, PriorityPolicy, Reason, Screening
 from ansinh.core.events import EVENT_TYPES
 from ansinh.core.law import (
     Amendment,
@@ -123,6 +123,7 @@ from ansinh.strategies._results import (
     decisions,
     leftovers,
     priorities,
+    priority_policies,
     reasons,
     renewal_items,
     report_rows,
@@ -164,6 +165,7 @@ __all__ = [
     "pledge_balances",
     "pledges",
     "priorities",
+    "priority_policies",
     "products",
     "provinces",
     "quote_lines",
@@ -200,6 +202,7 @@ _REGISTRY: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     PledgeBalance: pledge_balances,
     GiftStep: gift_steps,
     Priority: priorities,
+    PriorityPolicy: priority_policies,
     Reason: reasons,
     Screening: screenings,
     SourcingResult: sourcing_results,

@@ -33,7 +33,10 @@ from ansinh.core.campaign import Campaign
 from ansinh.core.dates import check_date
 from ansinh.core.eligibility.card_start import card_start
 from ansinh.core.eligibility.priorities import (
+    DEFAULT_PRIORITY_POLICY,
+    PriorityPolicy,
     check_parts,
+    check_policy,
     context_priority,
     in_difficult_circumstances,
     ranking_key,
@@ -147,7 +150,12 @@ def _facts(ctx: CheckContext, valid_from: dt.date | None) -> Facts:
     )
 
 
-def _decide(ctx: CheckContext, rules: tuple[Rule, ...], extra_priority: PriorityParts) -> Decision:
+def _decide(
+    ctx: CheckContext,
+    rules: tuple[Rule, ...],
+    extra_priority: PriorityParts,
+    policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+) -> Decision:
     """The decision for *ctx*: *rules* (the built-in ones first) in order; valid_from, priority and facts."""
     reasons: list[Reason] = []
     eligible = True
@@ -171,7 +179,7 @@ def _decide(ctx: CheckContext, rules: tuple[Rule, ...], extra_priority: Priority
         eligible=eligible,
         reasons=tuple(reasons),
         valid_from=valid_from,
-        priority=context_priority(ctx, extra_priority),
+        priority=context_priority(ctx, extra_priority, policy),
         facts=_facts(ctx, valid_from),
     )
 
@@ -184,6 +192,7 @@ def check(
     campaign: Campaign | None = None,
     law: Law,
     rules: Iterable[Rule] = (),
+    priority_policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ) -> Decision:
     """Decide whether *product* can be given to *person* on *on*, and why.
 
@@ -196,6 +205,8 @@ def check(
             ``tet_dates`` are required for a Tết gift.
         law: the parameters to use (:func:`ansinh.check` defaults to the shipped law).
         rules: extra rules run after the built-in ones (e.g. a province's).
+        priority_policy: the priority points table (a province's declared
+            :class:`~ansinh.core.eligibility.priorities.PriorityPolicy`; default: ansinh's).
 
     Returns:
         A :class:`~ansinh.core.eligibility.values.Decision`; ``eligible`` is
@@ -209,7 +220,8 @@ def check(
     """
     _check_args(product, on, campaign, law)
     ctx = CheckContext(person=person, product=product, on=on, campaign=campaign, law=law)
-    return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), ())
+    policy = check_policy(priority_policy)
+    return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), (), policy)
 
 
 class _HasPeople(Protocol):
@@ -226,6 +238,7 @@ def screen(
     law: Law,
     rules: Iterable[Rule] = (),
     extra_priority: Callable[[Person], PriorityParts] | None = None,
+    priority_policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ) -> Screening:
     """Apply :func:`check` to every person and sort by priority.
 
@@ -236,7 +249,7 @@ def screen(
     Args:
         people: persons, or a roster (anything with a ``people`` tuple, such as
             :class:`ansinh.io.roster.Roster`: its accepted people).
-        product, on, campaign, law, rules: as for :func:`check`.
+        product, on, campaign, law, rules, priority_policy: as for :func:`check`.
         extra_priority: called with each person; returns extra
             ``(code, points)`` parts (e.g. from province plugins).
 
@@ -261,6 +274,7 @@ def screen(
         raise InvalidValueError("people", people, "an iterable of Person, or a roster with .people")
     _check_args(product, on, campaign, law)
     all_rules = (*builtin_rules(product.kind), *_check_rules(rules))
+    policy = check_policy(priority_policy)
     if extra_priority is not None and not callable(extra_priority):
         raise InvalidValueError("extra_priority", extra_priority, "None or a callable (person) -> parts")
     good: list[Decision] = []
@@ -268,7 +282,7 @@ def screen(
     for person in items:
         ctx = CheckContext(person=person, product=product, on=on, campaign=campaign, law=law)
         extra = check_parts(extra_priority(person), field="extra_priority") if extra_priority else ()
-        d = _decide(ctx, all_rules, extra)
+        d = _decide(ctx, all_rules, extra, policy)
         (good if d.eligible else bad).append(d)
     return Screening(
         product=product,
