@@ -370,6 +370,7 @@ def test_builtin_rules_listed() -> None:
         "UNDER_MIN_AGE",
         "IN_COMPULSORY_SI",
         "RECEIVES_PENSION",
+        "FULLY_SUPPORTED",
         "OUTSIDE_CAMPAIGN_PROVINCE",
         "NOT_IN_DIFFICULT_CIRCUMSTANCES",
     ]
@@ -390,6 +391,8 @@ def test_builtin_rules_listed() -> None:
         ({"law": {}}, "law"),
         ({"rules": ("ALREADY_INSURED",)}, "rules"),
         ({"rules": 5}, "rules"),
+        ({"local_supports": "hanoi"}, "local_supports"),
+        ({"local_supports": (1,)}, "local_supports"),
     ],
 )
 def test_malformed_input_raises_ansinh_error(args: dict[str, Any], field: str) -> None:

@@ -4,15 +4,24 @@ before and the day of every date that changes the amount."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from ansinh.core.law import SourceStatus
-from ansinh.core.people import Category
-from ansinh.core.pricing import book_monthly_support, book_support_group, card_payment_months, price
-from ansinh.core.products import HealthCard, SocialBook
+from ansinh.core.people import Category, Person
+from ansinh.core.pricing import (
+    LocalSupport,
+    book_monthly_support,
+    book_support_group,
+    card_payment_months,
+    price,
+)
+from ansinh.core.products import HealthCard, ProductKind, SocialBook
 from ansinh.data import default_law
 from ansinh.exceptions import InvalidProductError, NotInForceError
+from ansinh.io.store import SqliteStore
+from ansinh.plugins.local_support import shipped_local_supports
 from ansinh.testing import sample_person
 
 LAW = default_law()
@@ -116,3 +125,233 @@ def test_citations_name_the_right_articles() -> None:
     assert "Điều 6 khoản 6" in support.citation.article
     assert "unconfirmed" not in support.note
     assert LAW.status("bhyt_child_state_paid_age", on=D(2026, 1, 1)) is SourceStatus.CONFIRMED_2ND
+
+
+# -- groups the state pays in full (A4) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("category", "table", "status"),
+    [
+        (Category.ISLAND_RESIDENT, "bhyt_fully_state_paid", SourceStatus.CONFIRMED),
+        (
+            Category.EXTREMELY_DIFFICULT_AREA,
+            "bhyt_state_paid_extremely_difficult_area",
+            SourceStatus.CONFIRMED_2ND,
+        ),
+        (Category.MERITORIOUS, "bhyt_state_paid_meritorious", SourceStatus.UNCONFIRMED),
+    ],
+)
+def test_state_paid_groups_are_priced_at_nothing_with_their_source(
+    category: Category, table: str, status: SourceStatus
+) -> None:
+    q = price(HealthCard(months=12), sample_person(categories={category}), on=D(2026, 1, 1), law=LAW)
+    assert (q.group, q.gross, q.state_support, q.payable) == (category.value, 1_263_600, 1_263_600, 0)
+    line = q.line("monthly_state_support")
+    assert line.citation == LAW.citation(table, on=D(2026, 1, 1))
+    assert line.status is status
+
+
+def test_social_pension_75_is_state_paid_from_2025_07_01() -> None:
+    person = sample_person(categories={Category.SOCIAL_PENSION_75})
+    day_before = price(HealthCard(months=12), person, on=D(2025, 6, 30), law=LAW)
+    assert (day_before.group, day_before.state_support, day_before.payable) == ("household", 0, 1_263_600)
+    day_of = price(HealthCard(months=12), person, on=D(2025, 7, 1), law=LAW)
+    assert (day_of.group, day_of.state_support, day_of.payable) == ("social_pension_75", 1_263_600, 0)
+    citation = day_of.line("monthly_state_support").citation
+    assert citation is not None
+    assert "12805" in citation.url
+
+
+def test_the_state_paid_groups_are_refused_a_card_gift() -> None:
+    from ansinh.core.eligibility import check
+
+    for category, day in (
+        (Category.ISLAND_RESIDENT, D(2026, 1, 10)),
+        (Category.SOCIAL_PENSION_75, D(2025, 7, 1)),
+    ):
+        person = sample_person(categories={category})
+        decision = check(person, HealthCard(months=12), on=day, law=LAW)
+        assert "STATE_PAID_IN_FULL" in decision.codes
+        assert not decision.eligible
+    before = check(
+        sample_person(categories={Category.SOCIAL_PENSION_75}),
+        HealthCard(months=12),
+        on=D(2025, 6, 30),
+        law=LAW,
+    )
+    assert "STATE_PAID_IN_FULL" not in before.codes
+
+
+# -- a gift that costs the donor nothing is not a gift (FULLY_SUPPORTED) -------------------------
+
+
+def _shipped() -> tuple[LocalSupport, ...]:
+    return shipped_local_supports()
+
+
+def test_check_says_when_the_budgets_pay_it_all() -> None:
+    from ansinh.core.eligibility import check
+
+    poor_hanoi = sample_person(province="01", categories={Category.POOR})
+    book = SocialBook(months=12)
+    before = check(poor_hanoi, book, on=D(2025, 12, 31), law=LAW, local_supports=_shipped())
+    assert before.eligible  # the state pays 50 %, Hà Nội nothing yet: 1,980,000 đ left
+    assert "FULLY_SUPPORTED" not in before.codes
+    day_of = check(poor_hanoi, book, on=D(2026, 1, 1), law=LAW, local_supports=_shipped())
+    assert not day_of.eligible
+    reason = next(r for r in day_of.reasons if r.code == "FULLY_SUPPORTED")
+    assert reason.blocking
+    assert reason.citation is not None
+    assert "159/2025" in reason.citation.document  # the state's share
+    assert "Hà Nội" in reason.citation.document  # the city's share
+    # without the province's top-ups the core cannot know
+    assert check(poor_hanoi, book, on=D(2026, 1, 1), law=LAW).eligible
+
+
+def test_hcmc_near_poor_card_is_fully_supported_from_2026() -> None:
+    import ansinh
+
+    near_poor = sample_person(province="79", categories={Category.NEAR_POOR})
+    card = HealthCard(months=12)
+    assert "FULLY_SUPPORTED" not in ansinh.check(near_poor, card, on=D(2025, 12, 31)).codes
+    decision = ansinh.check(near_poor, card, on=D(2026, 1, 1))  # the shipped plugin's top-up
+    assert "FULLY_SUPPORTED" in decision.codes
+    assert not decision.eligible
+    assert "FULLY_SUPPORTED" not in ansinh.check(near_poor, card, on=D(2026, 1, 1), plugins=False).codes
+
+
+def test_screen_does_not_rank_them_for_a_sponsor() -> None:
+    import ansinh
+
+    people = [
+        sample_person(id="79-np", province="79", categories={Category.NEAR_POOR}),
+        sample_person(id="33-np", province="33", categories={Category.NEAR_POOR}),
+    ]
+    s = ansinh.screen(people, HealthCard(months=12), on=D(2026, 1, 5))
+    assert [d.person.id for d in s.eligible] == ["33-np"]
+    assert [d.codes[:1] for d in s.ineligible] == [("FULLY_SUPPORTED",)]
+
+
+def test_the_example_campaign_spends_no_unit_on_a_fully_supported_person(tmp_path: Path) -> None:
+    from ansinh.io.run import run_campaign
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "tet-binh-ngo-2026"
+    run = run_campaign(example, out=tmp_path / "build")  # with the shipped plugins (HCMC's top-up)
+    with SqliteStore(run.store, local_supports=_shipped()) as store:  # the run's top-ups check the prices
+        gifts = store.state.gifts
+    assert gifts
+    assert all(g.quote.payable > 0 for g in gifts)
+    p06 = [g for g in gifts if g.pledge_id == "P06"]
+    assert p06  # its two 3-month HCMC cards went to people whose card costs something
+    assert all(g.quote.payable > 0 and g.province == "79" for g in p06)
+
+
+def test_allocate_passes_over_a_fully_supported_candidate() -> None:
+    import ansinh
+    from ansinh.core.allocation import Candidate
+    from ansinh.core.campaign import Pledge, Sponsor
+    from ansinh.core.ledger import Ledger, PledgeRegistered
+    from ansinh.testing import sample_campaign
+
+    ledger = Ledger(sample_campaign(), law=LAW)
+    ledger.append(
+        PledgeRegistered(
+            event_id="e1",
+            on=D(2025, 11, 1),
+            sponsor=Sponsor(id="S1", name="Ngân hàng A", kind="bank"),
+            pledge=Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 2),), province="79"),
+        )
+    )
+    free = sample_person(id="79-free", province="79", categories={Category.NEAR_POOR})
+    paying = sample_person(id="79-pay", province="79", categories={Category.FARM_AVERAGE_INCOME})
+    candidates = [Candidate(person=p, product=HealthCard(months=12)) for p in (free, paying)]
+    result = ansinh.allocate(ledger.state, candidates, on=D(2026, 1, 5))
+    assert [g.person_id for g in result.gifts] == ["79-pay"]
+    assert [lo.pledge_id for lo in result.leftovers] == ["P1"]  # the second unit is kept, not spent
+    before = ansinh.allocate(ledger.state, candidates, on=D(2025, 12, 31))
+    assert sorted(g.person_id for g in before.gifts) == ["79-free", "79-pay"]
+
+
+def test_bulk_screening_settles_fully_supported_rows_with_the_core_rule() -> None:
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("numpy")
+    from ansinh.bulk import screen_table
+    from ansinh.core.eligibility import check
+
+    law = LAW.amend(
+        "vsi_state_support",
+        {"poor": "1", "near_poor": "0.4", "other": "0.2"},
+        effective=D(2026, 1, 1),
+        source="x",
+    )
+    rows = {
+        "date_of_birth": [D(1980, 1, 1), D(1980, 1, 1)],
+        "province": ["33", "33"],
+        "categories": ["poor", "near_poor"],
+    }
+    table = screen_table(rows, SocialBook(months=12), on=D(2026, 1, 5), law=law, plugins=False)
+    assert table.column("reasons").to_pylist() == ["FULLY_SUPPORTED", ""]
+    for i, cats in enumerate(({Category.POOR}, {Category.NEAR_POOR})):
+        person = sample_person(province="33", categories=cats, date_of_birth=D(1980, 1, 1))
+        d = check(person, SocialBook(months=12), on=D(2026, 1, 5), law=law)
+        assert table.column("eligible")[i].as_py() is d.eligible
+        assert ";".join(d.codes) == table.column("reasons")[i].as_py()
+
+
+# -- programmes found by the audit, shipped with their statuses (A7) -----------------------------
+
+
+def _with_plugins(product: HealthCard | SocialBook, who: Person, day: dt.date) -> tuple[int, int, int]:
+    import ansinh
+
+    q = ansinh.price(product, who, on=day)
+    return q.state_support, q.local_support, q.payable
+
+
+def _who(province: str, *cats: Category, **address: str) -> Person:
+    return Person(
+        id="x",
+        full_name="x",
+        date_of_birth=D(1980, 1, 1),
+        province=province,
+        categories=set(cats),
+        **address,  # type: ignore[arg-type]
+    )
+
+
+def test_hcmc_students_from_2026_01_01() -> None:
+    student = _who("79", Category.STUDENT)
+    assert _with_plugins(HealthCard(months=12), student, D(2025, 12, 31)) == (631_800, 0, 631_800)
+    assert _with_plugins(HealthCard(months=12), student, D(2026, 1, 1)) == (631_800, 631_800, 0)
+
+
+def test_hanoi_health_cards_from_2026_01_01() -> None:
+    farm = _who("01", Category.FARM_AVERAGE_INCOME)
+    assert _with_plugins(HealthCard(months=12), farm, D(2025, 12, 31)) == (379_080, 0, 884_520)
+    assert _with_plugins(HealthCard(months=12), farm, D(2026, 1, 1)) == (379_080, 379_080, 505_440)
+    out_of_poverty = _who("01", Category.JUST_ESCAPED_POVERTY)
+    assert _with_plugins(HealthCard(months=12), out_of_poverty, D(2025, 12, 31)) == (0, 0, 1_263_600)
+    assert _with_plugins(HealthCard(months=12), out_of_poverty, D(2026, 1, 1)) == (0, 1_263_600, 0)
+
+
+def test_former_binh_dinh_near_poor_from_2023_07_24_to_the_merger() -> None:
+    near_poor = _who("52", Category.NEAR_POOR, former_province="52")
+    card = HealthCard(months=12)
+    assert _with_plugins(card, near_poor, D(2023, 7, 23)) == (680_400, 0, 291_600)
+    assert _with_plugins(card, near_poor, D(2023, 7, 24)) == (680_400, 291_600, 0)
+    assert _with_plugins(card, near_poor, D(2025, 6, 30)) == (884_520, 379_080, 0)
+    assert _with_plugins(card, near_poor, D(2025, 7, 1)) == (884_520, 0, 379_080)
+    former_gia_lai = _who("52", Category.NEAR_POOR, former_province="64")
+    assert _with_plugins(card, former_gia_lai, D(2024, 1, 1)) == (680_400, 0, 291_600)
+
+
+def test_long_bien_district_voluntary_si_2022_to_2025() -> None:
+    poor = _who("01", Category.POOR, district="Long Biên")
+    book = SocialBook(months=1)
+    assert _with_plugins(book, poor, D(2022, 7, 31)) == (99_000, 0, 231_000)
+    assert _with_plugins(book, poor, D(2022, 8, 1)) == (99_000, 132_000, 99_000)
+    assert _with_plugins(book, poor, D(2025, 12, 31)) == (165_000, 132_000, 33_000)
+    assert _with_plugins(book, poor, D(2026, 1, 1)) == (165_000, 165_000, 0)  # the city's 2026 top-up
+    elsewhere = _who("01", Category.POOR, district="Ba Đình")
+    assert _with_plugins(book, elsewhere, D(2022, 8, 1)) == (99_000, 0, 231_000)

@@ -1,9 +1,11 @@
-"""The national roll-up, province units (63 / 34), aggregate records and the year series."""
+"""The national roll-up, province units (63 / 34), aggregate records, the year series and their files."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from functools import cache
+from pathlib import Path
 
 import attrs
 import pytest
@@ -39,7 +41,12 @@ from ansinh.core.reporting import report
 from ansinh.core.series import year_series
 from ansinh.data import default_law, published_figures
 from ansinh.exceptions import AnsinhError, InvalidValueError
-from ansinh.strategies import ledger_states
+from ansinh.io.national_files import (
+    render_national_html,
+    render_national_markdown,
+    write_national_report,
+)
+from ansinh.strategies import ledger_states, ledgers
 
 LAW = default_law()
 PLAN = "Kế hoạch 2716/KH-BHXH ngày 23/10/2025"
@@ -48,13 +55,13 @@ BUY, PAY, HAND = dt.date(2025, 12, 1), dt.date(2025, 12, 5), dt.date(2025, 12, 1
 NEAR_POOR = frozenset({Category.NEAR_POOR})
 
 
-def _campaign(code: str, province: str | None) -> Campaign:
+def campaign_of(code: str, province: str | None) -> Campaign:
     return Campaign(
         code=code, name="Xuân Bính Ngọ 2026", plan_reference=PLAN, province=province, start=START, end=END
     )
 
 
-def _gifts(
+def gifts_for(
     pledge: str,
     where: str,
     products: list[Product],
@@ -81,7 +88,7 @@ def _gifts(
     return events
 
 
-def _register(n: int, money: int, on: dt.date, province: str) -> list[Event]:
+def register(n: int, money: int, on: dt.date, province: str) -> list[Event]:
     sponsor = Sponsor(id=f"S{n:03d}", name=f"Đơn vị {n}", kind="enterprise" if n % 3 else "individual")
     return [
         PledgeRegistered(
@@ -97,21 +104,21 @@ def _register(n: int, money: int, on: dt.date, province: str) -> list[Event]:
 @cache
 def hai_phong() -> LedgerState:
     """Seed 003: by 15/12, 195 sponsors, over 1,61 billion đồng, 1.896 cards and 143 books handed over."""
-    events = _register(0, 1_224_000_000, dt.date(2025, 11, 3), "31")
+    events = register(0, 1_224_000_000, dt.date(2025, 11, 3), "31")
     for n in range(1, 195):
-        events += _register(n, 2_000_000, dt.date(2025, 11, 10), "31")
+        events += register(n, 2_000_000, dt.date(2025, 11, 10), "31")
     cards: list[Product] = [HealthCard(months=12)] * 1_896
     products = cards + [SocialBook(months=12)] * 143
-    events += _gifts("P000", "31", products, "HP", Funding.MONEY)
-    events += _register(195, 5_000_000, dt.date(2025, 12, 20), "31")  # after 15/12
-    return Ledger(_campaign("HP2026", "31"), law=LAW, events=events).state
+    events += gifts_for("P000", "31", products, "HP", Funding.MONEY)
+    events += register(195, 5_000_000, dt.date(2025, 12, 20), "31")  # after 15/12
+    return Ledger(campaign_of("HP2026", "31"), law=LAW, events=events).state
 
 
 @cache
 def hung_yen() -> LedgerState:
-    events = _register(0, 40_000_000, dt.date(2025, 11, 5), "33")
-    events += _gifts("P000", "33", [HealthCard(months=12)] * 20, "HY", Funding.MONEY)
-    return Ledger(_campaign("HY2026", "33"), law=LAW, events=events).state
+    events = register(0, 40_000_000, dt.date(2025, 11, 5), "33")
+    events += gifts_for("P000", "33", [HealthCard(months=12)] * 20, "HY", Funding.MONEY)
+    return Ledger(campaign_of("HY2026", "33"), law=LAW, events=events).state
 
 
 @cache
@@ -129,9 +136,9 @@ def central() -> LedgerState:
         PledgeRegistered(event_id="r", on=dt.date(2025, 10, 25), sponsor=bank, pledge=cards),
         MoneyReceived(event_id="m", on=dt.date(2025, 11, 1), pledge_id="VCB-1", amount=100 * 379_080),
     ]
-    events += _gifts("VCB-1", "31", [HealthCard(months=12)] * 30, "TW-HP", Funding.UNITS)
-    events += _gifts("VCB-1", "01", [HealthCard(months=12)] * 10, "TW-HN", Funding.UNITS)
-    return Ledger(_campaign("BN2026", None), law=LAW, events=events).state
+    events += gifts_for("VCB-1", "31", [HealthCard(months=12)] * 30, "TW-HP", Funding.UNITS)
+    events += gifts_for("VCB-1", "01", [HealthCard(months=12)] * 10, "TW-HN", Funding.UNITS)
+    return Ledger(campaign_of("BN2026", None), law=LAW, events=events).state
 
 
 def test_hai_phong_sentence_of_15_12_comes_from_the_data() -> None:
@@ -212,9 +219,9 @@ def _before_the_merger(code: str, where: str, cards: int) -> LedgerState:
         start=dt.date(2025, 6, 1),
         end=dt.date(2025, 12, 31),
     )
-    events = _register(0, 40_000_000, dt.date(2025, 6, 1), where)
+    events = register(0, 40_000_000, dt.date(2025, 6, 1), where)
     days = (dt.date(2025, 6, 10), dt.date(2025, 6, 12), dt.date(2025, 6, 15))
-    events += _gifts("P000", where, [HealthCard(months=12)] * cards, code, Funding.MONEY, days)
+    events += gifts_for("P000", where, [HealthCard(months=12)] * cards, code, Funding.MONEY, days)
     return Ledger(campaign, law=LAW, events=events).state
 
 
@@ -358,3 +365,203 @@ def test_aggregate_files_name_the_bad_field() -> None:
         aggregates_from_mapping({"record": [{"year": 2024}]})
     with pytest.raises(InvalidValueError, match="record"):
         aggregates_from_mapping({"record": "2024"})
+
+
+# -- files ---------------------------------------------------------------------------------
+
+FILES_ON = dt.date(2026, 1, 31)
+
+
+def _hostile() -> object:
+    c = Campaign(
+        code="HY", name="<b>Xuân</b>", province="33", start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31)
+    )
+    s = Sponsor(id="S", name="=cmd|' /C calc'!A0", kind="enterprise")
+    p = Pledge(id="P", sponsor_id="S", money=1_000_000, funds_source='=HYPERLINK("x")')
+    ledger = Ledger(
+        c,
+        law=LAW,
+        events=[
+            PledgeRegistered(event_id="r", on=dt.date(2025, 11, 1), sponsor=s, pledge=p),
+            MoneyReceived(event_id="m", on=dt.date(2025, 11, 2), pledge_id="P", amount=1_000_000),
+        ],
+    )
+    return ledger.state
+
+
+def test_files_hold_every_row_and_the_series(tmp_path: Path) -> None:
+    rep = national_report(
+        [central(), hai_phong()],
+        on=FILES_ON,
+        law=LAW,
+        aggregates=[
+            AggregateRecord(year=2025, province="31", health_cards=1_896, source="VTC News (seed 003)")
+        ],
+    )
+    series = year_series({2026: rep}, published_figures())
+    files = write_national_report(rep, tmp_path / "out", series=series)
+    assert files.csv.read_bytes().startswith(b"\xef\xbb\xbf")
+    with files.csv.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == len(rep.rows)
+    hp = [r for r in rows if r["dimension"] == "province" and r["key"] == "31"]
+    assert sorted(r["backing"] for r in hp) == ["aggregate", "persons"]
+    assert next(r for r in hp if r["backing"] == "aggregate")["source"] == "VTC News (seed 003)"
+    assert files.series is not None
+    with files.series.open(encoding="utf-8-sig", newline="") as fh:
+        years = [(r["year"], r["backing"]) for r in csv.DictReader(fh)]
+    assert years[-1] == ("2026", "persons")
+    assert ("2025", "aggregate") in years
+    md = files.markdown.read_text(encoding="utf-8")
+    assert "## Theo tỉnh, thành phố" in md
+    assert "TP Hải Phòng *" in md  # the published row is marked
+    assert "## Qua các năm" in md
+    page = files.html.read_text(encoding="utf-8")
+    assert page.count("<svg") == 2  # by province, and the years
+    assert files.summary.read_text(encoding="utf-8").startswith("Đến ngày 31/1, BHXH Việt Nam")
+    assert set(files.all) >= {files.csv, files.totals, files.markdown, files.html}
+
+
+def test_cells_cannot_run_as_formulas_and_pages_are_escaped(tmp_path: Path) -> None:
+    rep = national_report([_hostile()], on=FILES_ON, law=LAW)  # type: ignore[list-item]
+    files = write_national_report(rep, tmp_path)
+    text = files.csv.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert ",=HYPERLINK" not in text
+    assert files.xlsx is not None
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.load_workbook(files.xlsx)
+    assert wb.sheetnames == ["national", "totals"]
+    values = [c.value for row in wb["national"].iter_rows() for c in row]
+    assert '\'=HYPERLINK("x")' in values
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    page = render_national_html(rep)
+    assert "<b>Xuân</b>" not in page
+    assert "=HYPERLINK(&quot;x&quot;)" in page
+    assert "<svg" not in page  # no gift: no province chart
+    md = render_national_markdown(rep)
+    assert "Theo nguồn kinh phí" in md
+    assert "&lt;b&gt;Xuân&lt;/b&gt;" in md
+    assert "<b>" not in md
+
+
+def test_unwritable_folder_is_an_ansinh_error(tmp_path: Path) -> None:
+    from ansinh.exceptions import AnsinhError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    rep = national_report([], on=FILES_ON, law=LAW)
+    with pytest.raises(AnsinhError):
+        write_national_report(rep, blocker / "sub")
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+
+def _store(path: Path, campaign: Campaign, events: list[Event]) -> Path:
+    from ansinh.io.store import SqliteStore
+
+    with SqliteStore(path, campaign, law=LAW) as store:
+        store.extend(events)
+    return path
+
+
+def _stores(folder: Path) -> tuple[str, str]:
+    hy = register(0, 40_000_000, dt.date(2025, 11, 5), "33")
+    hy += gifts_for("P000", "33", [HealthCard(months=12)] * 3, "HY", Funding.MONEY)
+    bank = Sponsor(id="VCB", name="Ngân hàng A", kind="bank")
+    cards = Pledge(
+        id="VCB-1", sponsor_id="VCB", units=((ProductKind.HEALTH_CARD, 10),), unit_categories=NEAR_POOR
+    )
+    tw: list[Event] = [
+        PledgeRegistered(event_id="r", on=dt.date(2025, 10, 25), sponsor=bank, pledge=cards),
+        MoneyReceived(event_id="m", on=dt.date(2025, 11, 1), pledge_id="VCB-1", amount=10 * 379_080),
+    ]
+    tw += gifts_for("VCB-1", "31", [HealthCard(months=12)] * 2, "TW-HP", Funding.UNITS)
+    a = _store(folder / "hy.sqlite", campaign_of("HY2026", "33"), hy)
+    b = _store(folder / "tw.sqlite", campaign_of("BN2026", None), tw)
+    return str(a), str(b)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from ansinh import cli
+
+    code = cli.main(["--no-plugins", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_command_rolls_up_several_stores(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import json
+
+    hy, tw = _stores(tmp_path)
+    code, out, err = _run(capsys, "report", hy, tw, "--on", "2026-01-31")
+    assert code == 0, err
+    assert out.startswith("Đến ngày 31/1, BHXH Việt Nam đã vận động được 2 đơn vị")
+    code, out, err = _run(capsys, "report", hy, tw, "--on", "2026-01-31", "--json", "--by", "level")
+    doc = json.loads(out)
+    assert doc["type"] == "national_report"
+    assert doc["totals"]["health_cards"] == 5
+    assert doc["totals"]["registered_central"] == 10 * 379_080
+    assert {r["key"] for r in doc["rows"] if r["dimension"] == "province"} == {"31", "33", "TW"}
+    code, out, err = _run(capsys, "report", hy, tw, "--campaign", "HY2026", "--on", "2025-12-15")
+    assert out.startswith("Đến ngày 15/12, BHXH Hưng Yên")
+    code, out, err = _run(
+        capsys,
+        "report",
+        hy,
+        tw,
+        "--by",
+        "year",
+        "--published",
+        "--lang",
+        "en",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert code == 0, err
+    years = [line.split()[0] for line in out.splitlines() if line.startswith("  20")]
+    assert years == ["2020", "2021", "2022", "2023", "2024", "2025", "2025"]
+    assert "person-backed" in out
+    assert (tmp_path / "out" / "national.html").read_text(encoding="utf-8").count("<svg") == 2
+    # one store and nothing else: the campaign report, as before
+    code, out, err = _run(capsys, "report", hy, "--on", "2026-01-31")
+    assert "Xuân Bính Ngọ 2026" in out.splitlines()[0]
+    assert "BHXH Việt Nam" not in out
+
+
+def test_the_command_refuses_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    hy, tw = _stores(tmp_path)
+    code, _, err = _run(capsys, "report", hy, tw, "--campaign", "NOPE")
+    assert code == 2
+    assert "NOPE" in err
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[record]]\nyear = 2024\n", encoding="utf-8")
+    code, _, err = _run(capsys, "report", hy, "--aggregates", str(bad))
+    assert code == 2
+    assert "source" in err
+    bad.write_text("not toml ===", encoding="utf-8")
+    code, _, err = _run(capsys, "report", hy, "--aggregates", str(bad))
+    assert code == 2
+    assert "--aggregates" in err
+    code, _, err = _run(capsys, "report", hy, "--by", "district")
+    assert code == 2
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(ledgers(max_events=10), min_size=1, max_size=3, unique_by=lambda ledger: ledger.campaign.code),
+    st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+)
+def test_a_report_as_of_a_date_is_the_report_of_the_events_up_to_it(
+    ledgers_: list[Ledger], on: dt.date
+) -> None:
+    truncated = [
+        Ledger(ledger.campaign, law=LAW, events=[e for e in ledger.events if e.on <= on]).state
+        for ledger in ledgers_
+    ]
+    full = national_report([ledger.state for ledger in ledgers_], on=on, law=LAW)
+    cut = national_report(truncated, on=on, law=LAW)
+    assert full.totals() == cut.totals()
+    assert full.rows == cut.rows
+    assert full.summary_vi() == cut.summary_vi()

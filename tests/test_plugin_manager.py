@@ -30,6 +30,7 @@ from ansinh.plugin_manager import (
     disabled_plugins,
     get_plugin_manager,
 )
+from ansinh.plugins.local_support import shipped_local_supports
 from ansinh.plugins.sourcing import WorkplaceDrive
 from ansinh.testing import plugin_host, sample_person
 
@@ -286,7 +287,7 @@ def test_province_plugin_overrides_builtin_by_code(host: PluginHost) -> None:
     host.register(_Override(), "override")
     after = host.local_supports(province="01", product=ProductKind.SOCIAL_BOOK, on=ON)
     assert [(s.code, s.status) for s in after] == [("hanoi-vsi-2026", SourceStatus.SCENARIO)]
-    assert len(host.all_local_supports()) == 3
+    assert len(host.all_local_supports()) == len(shipped_local_supports())
 
 
 def test_local_supports_filters_what_plugins_return() -> None:

@@ -333,3 +333,49 @@ def test_a_plugin_failing_with_its_settings_is_named(folder: Path) -> None:
     with pytest.raises(PluginError) as info:
         run_campaign(folder, out=folder / "out", plugins=host)
     assert (info.value.plugin, info.value.hook) == ("workers", "ansinh_earmark_matches")
+
+
+def _to_xlsx(csv_path: Path, typed: bool) -> Path:
+    """*csv_path* as a workbook; with *typed*, numbers and dates as Excel numbers and dates."""
+    import csv
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    with csv_path.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.reader(f)):
+            cells: list[object] = list(row)
+            if typed and n:
+                for i, cell in enumerate(row):
+                    if cell.isdigit():
+                        cells[i] = int(cell) if len(cell) > 2 else cell  # ids stay text
+                    elif len(cell) == 10 and cell[4] == "-":
+                        cells[i] = dt.datetime.fromisoformat(cell)
+            sheet.append(cells)
+    out = csv_path.with_suffix(".xlsx")
+    workbook.save(out)
+    csv_path.unlink()
+    return out
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_sponsors_and_pledges_as_excel_workbooks(folder: Path, typed: bool) -> None:
+    from_csv = run_campaign(folder, out=folder / "csv", plugins=False)
+    for name in ("sponsors.csv", "pledges.csv"):
+        _to_xlsx(folder / name, typed)
+    data = read_campaign_folder(folder)
+    assert [p.money for p in data.pledges] == [5_544_000]
+    assert data.receipts[0].on == dt.date(2025, 11, 2)
+    from_xlsx = run_campaign(folder, out=folder / "xlsx", plugins=False)
+    assert [(g.person_id, g.amount) for g in from_xlsx.allocation.gifts] == [
+        (g.person_id, g.amount) for g in from_csv.allocation.gifts
+    ]
+
+
+def test_a_file_that_is_not_a_workbook_is_named(folder: Path) -> None:
+    (folder / "pledges.csv").unlink()
+    (folder / "pledges.xlsx").write_text("id,sponsor id\n", encoding="utf-8")
+    with pytest.raises(CampaignFileError, match=r"pledges\.xlsx.*a readable Excel workbook"):
+        read_campaign_folder(folder)

@@ -181,7 +181,8 @@ def check(
     """Decide whether *product* can be given to *person* on *on*, with the plugins' local rules.
 
     See :func:`ansinh.core.eligibility.check`; the plugins contribute extra
-    rules (:func:`~ansinh.hookspecs.ansinh_eligibility_rules`).
+    rules (:func:`~ansinh.hookspecs.ansinh_eligibility_rules`) and the top-ups of
+    the person's province (a gift the budgets pay in full is ``FULLY_SUPPORTED``).
 
     Raises:
         PluginError: a plugin, or one of its rules, failed.
@@ -197,16 +198,18 @@ def check(
 
     law = resolve_law(law)
     host = resolve_plugins(plugins)
-    if host is None or not _is_product(product):
-        return eligibility.check(person, product, on=on, campaign=campaign, law=law)
+    rules = host.eligibility_rules(product) if host is not None and _is_product(product) else ()
+    supports = local_supports_for(product, person, on=on, plugins=host)
+    policy = host.priority_policy(campaign) if host is not None else None
     return eligibility.check(
         person,
         product,
         on=on,
         campaign=campaign,
         law=law,
-        rules=host.eligibility_rules(product),
-        priority_policy=host.priority_policy(campaign) or eligibility.DEFAULT_PRIORITY_POLICY,
+        rules=rules,
+        local_supports=supports,
+        priority_policy=policy or eligibility.DEFAULT_PRIORITY_POLICY,
     )
 
 
@@ -245,6 +248,7 @@ def screen(
         law=law,
         rules=host.eligibility_rules(product),
         extra_priority=host.priority_function(campaign),
+        local_supports=host.all_local_supports(),
         priority_policy=host.priority_policy(campaign) or eligibility.DEFAULT_PRIORITY_POLICY,
     )
 

@@ -29,6 +29,7 @@ __all__ = [
     "OutputFileError",
     "PluginError",
     "PluginLoadWarning",
+    "QuoteMismatchError",
     "ReviewError",
     "RosterError",
     "SerializationError",
@@ -104,6 +105,10 @@ class NotInForceError(AnsinhError, LookupError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class QuoteMismatchError(InvalidValueError):
+    """A quote's figure is not what the law gives (:func:`ansinh.verify`): an edited amount, line or group."""
 
 
 class RosterError(AnsinhError, ValueError):

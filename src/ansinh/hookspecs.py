@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, runtime_checkab
 import attrs
 import pluggy
 
-from ansinh.core.campaign import Campaign, Earmark, Pledge, Sponsor
+from ansinh.core.campaign import Campaign, Earmark, LocalSponsorKind, Pledge, Sponsor
 from ansinh.core.eligibility.priorities import PriorityPolicy
 from ansinh.core.law import Parameter
 from ansinh.core.people import Person
@@ -69,6 +69,7 @@ __all__ = [
     "ansinh_priority",
     "ansinh_priority_policy",
     "ansinh_sourcing_strategies",
+    "ansinh_sponsor_kinds",
     "hookimpl",
     "hookspec",
 ]
@@ -299,4 +300,20 @@ def ansinh_participation(person: Person, on: dt.date, settings: Mapping[str, obj
     :param on: the first day after the gift.
     :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: ``"renewed_by_person"``, ``"lapsed"`` (a :class:`~ansinh.core.registry.FollowUpStatus` value) or ``None``.
+    """
+
+
+@hookspec
+def ansinh_sponsor_kinds(settings: Mapping[str, object]) -> Iterable[LocalSponsorKind]:  # type: ignore[empty-body]
+    """Contribute sponsor kinds the built-in ones lack (cooperatives — hợp tác xã —, foreign donors …).
+
+    A sponsor of such a kind is a :class:`~ansinh.core.campaign.Sponsor` with
+    ``kind="other"`` and ``local_kind`` set to the kind's code; sponsor files
+    may write the code, either label or an alias.  Reports group sponsors by
+    :attr:`~ansinh.core.campaign.Sponsor.kind_key`.  All plugins' results are
+    collected; two plugins giving one code different labels is a
+    :class:`~ansinh.exceptions.PluginError`.
+
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
+    :return: an iterable of :class:`~ansinh.core.campaign.LocalSponsorKind` (may be empty).
     """

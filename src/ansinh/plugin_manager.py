@@ -53,7 +53,7 @@ from ansinh._plugin_values import (
     _kind_of,
     _uncovered,
 )
-from ansinh.core.campaign import Campaign, Earmark
+from ansinh.core.campaign import Campaign, Earmark, LocalSponsorKind
 from ansinh.core.dates import check_date
 from ansinh.core.eligibility.priorities import PriorityPolicy
 from ansinh.core.law import Law, Parameter
@@ -627,6 +627,26 @@ class PluginHost:
         if not isinstance(result, SourcingResult):
             raise PluginError(owner, f"{strategy}.source", f"returned {result!r}; expected a SourcingResult")
         return result
+
+    def sponsor_kinds(self) -> tuple[LocalSponsorKind, ...]:
+        """The sponsor kinds the plugins add (``ansinh_sponsor_kinds``), by code.
+
+        Raises:
+            PluginError: a plugin failed or returned something else, or two
+                plugins gave one code different labels.
+        """
+        kinds: dict[str, tuple[str, LocalSponsorKind]] = {}
+        for name, items in self._call(
+            "ansinh_sponsor_kinds", lambda k: isinstance(k, LocalSponsorKind), "LocalSponsorKind"
+        ):
+            for kind in items:
+                assert isinstance(kind, LocalSponsorKind)
+                first = kinds.setdefault(kind.code, (name, kind))
+                if first[1] != kind:
+                    raise PluginError(
+                        name, "ansinh_sponsor_kinds", f"kind {kind.code!r} differs from plugin {first[0]!r}'s"
+                    )
+        return tuple(kinds[code][1] for code in sorted(kinds))
 
     def earmark_matches(self, earmark: Earmark, person: Person) -> bool | None:
         """Whether *person* may be paid for by a pledge with *earmark*; ``None`` if no plugin knows.

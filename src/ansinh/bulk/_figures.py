@@ -128,7 +128,8 @@ def _programmes(
     ns, npv = len(plan.segments), len(provinces) + 2
     out = []
     for sup in plan.local_supports:
-        if sup.product is not kind or sup.province not in provinces:
+        # a bulk row has no address, so (as in the row's scalar path) an area-keyed programme never covers it
+        if sup.product is not kind or sup.province not in provinces or sup.area_keyed:
             continue
         applies = np.zeros((ns, npv), dtype=bool)
         column = provinces.index(sup.province) + 1

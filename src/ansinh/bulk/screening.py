@@ -15,7 +15,10 @@ here: the age tests become comparisons of birth dates against the latest
 birth date old enough, the card start a comparison of the card's end with
 :func:`~ansinh.core.eligibility.card_start.last_break_end`, and category
 tests lookups by category class.  Tết gifts, extra
-``rules=`` (a province's own) and rows whose person data is malformed go
+``rules=`` (a province's own), rows whose person data is malformed and rows of
+a category class the budgets pay in full (``FULLY_SUPPORTED``, found by the
+core's :func:`~ansinh.core.eligibility.rules.fully_supported` once per class;
+no provincial top-ups here, as ``check`` without ``local_supports``) go
 through the scalar :func:`~ansinh.core.eligibility.checking` one row at a time —
 correct, but much slower.  If the built-in rule list of
 :mod:`ansinh.core.eligibility` ever differs from the one vectorised here,
@@ -55,6 +58,7 @@ from ansinh.core.eligibility.priorities import (
     difficult_categories,
     part_points,
 )
+from ansinh.core.eligibility.rules import fully_supported
 from ansinh.core.eligibility.thresholds import child_state_paid_age, state_paid_groups, vsi_min_age
 from ansinh.core.law import Law, LawPeriod
 from ansinh.core.people import Category, Person, age_on
@@ -86,7 +90,7 @@ _CARD_CODES: Final = (
     "WAITING_PERIOD_30_DAYS",
     "CONTINUOUS_PARTICIPATION",
 )
-_CARD_RULES: Final = (*_CARD_CODES[:5], "CARD_START")
+_CARD_RULES: Final = (*_CARD_CODES[:3], "FULLY_SUPPORTED", *_CARD_CODES[3:5], "CARD_START")
 _CARD_BLOCKING: Final = 0b11111
 _BOOK_CODES: Final = (
     "NOT_CITIZEN",
@@ -96,6 +100,7 @@ _BOOK_CODES: Final = (
     "OUTSIDE_CAMPAIGN_PROVINCE",
     "NOT_IN_DIFFICULT_CIRCUMSTANCES",
 )
+_BOOK_RULES: Final = (*_BOOK_CODES[:4], "FULLY_SUPPORTED", *_BOOK_CODES[4:])
 _BOOK_BLOCKING: Final = 0b111111
 _BATCH_ROWS: Final = 1 << 16
 _NO_DATE: Final = np.iinfo(np.int32).min
@@ -200,7 +205,7 @@ def make_screen_plan(
             )
     kind = product.kind
     builtins = tuple(r.code for r in builtin_rules(kind))
-    known = {ProductKind.HEALTH_CARD: _CARD_RULES, ProductKind.SOCIAL_BOOK: _BOOK_CODES}.get(kind)
+    known = {ProductKind.HEALTH_CARD: _CARD_RULES, ProductKind.SOCIAL_BOOK: _BOOK_RULES}.get(kind)
     vectorised = not extra and known is not None and builtins == known
     plan = ScreenPlan(product=product, on=on, campaign=campaign, law=law, rules=extra, vectorised=vectorised)
     # The thresholds the scalar rules read, from the same functions and the same law period; reading
@@ -226,17 +231,30 @@ def _card_thresholds(product: Product, on: dt.date, period: LawPeriod) -> dict[s
     }
 
 
+@attrs.frozen
+class _Class:
+    """A category class as the core's price reads a participant (no province: no top-ups here)."""
+
+    categories: frozenset[Category]
+    province: None = None
+    vsi_supported_months: int = 0
+
+
 def _class_tables(
     plan: ScreenPlan, classes: Sequence[frozenset[Category]]
-) -> tuple[I64, BoolArray, BoolArray]:
+) -> tuple[I64, BoolArray, BoolArray, BoolArray]:
     points = np.zeros(len(classes) + 1, dtype=np.int64)
     difficult = np.zeros(len(classes) + 1, dtype=bool)
     fully = np.zeros(len(classes) + 1, dtype=bool)
+    budgets = np.zeros(len(classes) + 1, dtype=bool)
     for i, cats in enumerate(classes):
         points[i] = sum(pts for _, pts in category_parts(cats))
         difficult[i] = difficult_categories(cats)
         fully[i] = not cats.isdisjoint(plan.fully_paid)
-    return points, difficult, fully
+        # the core's FULLY_SUPPORTED rule, for the class with no months used yet (more used months
+        # only leave more to pay): its rows are settled by the scalar check
+        budgets[i] = fully_supported(plan.product, _Class(cats), on=plan.on, law=plan.law) is not None
+    return points, difficult, fully, budgets
 
 
 def _dates(arr: pa.Array | None, n: int) -> I32:
@@ -350,20 +368,22 @@ def _screen_batch(
     batch: pa.RecordBatch,
     plan: ScreenPlan,
     enc: Any,
-    tables: tuple[I64, BoolArray, BoolArray],
+    tables: tuple[I64, BoolArray, BoolArray, BoolArray],
     offset: int,
     out: _Cols,
 ) -> npt.NDArray[np.intp]:
     """Screen a batch into *out*; return the rows the scalar path must settle."""
     n = batch.num_rows
     sl = slice(offset, offset + n)
-    points, difficult_cls, fully_cls = tables
+    points, difficult_cls, fully_cls, budgets_cls = tables
     on = day_number(plan.on)
     dob = _dates(_col(batch, "date_of_birth"), n)
     until = _dates(_col(batch, BHYT_VALID_UNTIL), n)
     flag = _flags(_col(batch, DIFFICULT), n, False)
     cls = _row_classes(batch, enc, sl)
     bad, outside = _bad_and_outside(batch, enc, dob, cls)
+    # classes a budget may pay in full (FULLY_SUPPORTED): the scalar rule settles them
+    bad |= budgets_cls.take(cls, mode="clip")
     card = plan.product.kind is ProductKind.HEALTH_CARD
     nd_bit = np.int16(1 << (4 if card else 5))
     # per category class: the not-difficult bit (cleared below by the review flag) and the state-paid bit

@@ -20,8 +20,9 @@ standard error, only when it is a terminal or ``--progress`` is given.
 
 The package holds the parser and :func:`main`; the commands live in
 :mod:`~ansinh.cli.gifts` (``price``, ``check``, ``screen``),
-:mod:`~ansinh.cli.campaigns` (``campaign run``, ``report``) and
-:mod:`~ansinh.cli.law` (``law show``, ``plugins``) and, from the HTTP package,
+:mod:`~ansinh.cli.campaigns` (``campaign run``), :mod:`~ansinh.cli.report` (``report``),
+:mod:`~ansinh.cli.law` (``law show``, ``plugins``), :mod:`~ansinh.cli.plugin_new`
+(``plugin new``) and, from the HTTP package,
 :mod:`ansinh.serve.cli` (``serve``), their shared options in
 :mod:`~ansinh.cli.options`, what they print in :mod:`~ansinh.cli.views` and
 :mod:`~ansinh.cli.output`, and every word in both languages in
@@ -47,7 +48,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Final, NoReturn, TextIO, cast
 
 from ansinh.cli.output import MaskedText
-from ansinh.cli.words import word
+from ansinh.cli.words import message_text, word
 from ansinh.core.identifiers import mask_digits
 from ansinh.core.labels import Lang
 from ansinh.core.messages import shorten
@@ -70,8 +71,22 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    """The command's parser: argparse's own words in Vietnamese, errors raised for ``main``."""
+
+    lang: Lang = "vi"
+
     def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: {message}")
+        raise _UsageError(f"{self.prog}: {message_text(message, self.lang)}")
+
+    def format_usage(self) -> str:
+        return message_text(super().format_usage(), self.lang)
+
+    def format_help(self) -> str:
+        return message_text(super().format_help(), self.lang)
+
+
+class _EnglishParser(_Parser):
+    lang: Lang = "en"
 
 
 # -- parser -----------------------------------------------------------------------------------
@@ -117,10 +132,10 @@ def build_parser(lang: Lang = "vi") -> argparse.ArgumentParser:
     from ansinh import __version__
 
     # The command modules take the exit codes from this package: imported here, once it is complete.
-    from ansinh.cli import campaigns, gifts, law
+    from ansinh.cli import campaigns, gifts, law, plugin_new, report
 
     common = _globals(lang, top=False)
-    parser = _Parser(
+    parser = (_EnglishParser if lang == "en" else _Parser)(
         prog="ansinh",
         description=word("prog", lang),
         epilog=word("exit_codes", lang),
@@ -129,7 +144,7 @@ def build_parser(lang: Lang = "vi") -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ansinh {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=word("cmd", lang), required=True)
 
-    for module in (gifts, campaigns, law):
+    for module in (gifts, campaigns, report, law, plugin_new):
         module.register(sub.add_parser, common, lang)
     from ansinh.serve import cli as serve_cli  # imports neither Starlette nor uvicorn
 
@@ -172,14 +187,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _warning_line(args.lang)
             code: int = args.func(args, out)
     except AnsinhError as exc:
-        _report(exc, debug)
+        _report(exc, debug, lang=args.lang)
         return EXIT_USAGE
     except BrokenPipeError:  # `ansinh … | head`: the reader left; not an error of ours
         with contextlib.suppress(OSError, ValueError):  # stdout may not be a real file
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the final flush is quiet
         return EXIT_OK
     except OSError as exc:
-        _report(exc, debug, prefix=f"{exc.filename}: " if getattr(exc, "filename", None) else "")
+        _report(
+            exc, debug, prefix=f"{exc.filename}: " if getattr(exc, "filename", None) else "", lang=args.lang
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write(f"ansinh: {word('interrupted', args.lang)}\n")
@@ -207,8 +224,9 @@ def _warning_line(lang: Lang) -> Callable[..., None]:
     return show
 
 
-def _report(exc: BaseException, debug: bool, prefix: str = "") -> None:
+def _report(exc: BaseException, debug: bool, prefix: str = "", *, lang: Lang = "en") -> None:
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     text = exc.strerror if isinstance(exc, OSError) and exc.strerror else _error_line(exc)
+    text = message_text(text, lang)
     sys.stderr.write(mask_digits(f"ansinh: {prefix}{shorten(text, 2000)}\n"))

@@ -26,6 +26,8 @@ from ansinh.core.labels import Lang
 from ansinh.core.law import DatedValue, Law, Link, Parameter, ParamKind, ParamValue, RateTable
 from ansinh.core.money import format_percent, format_vnd
 from ansinh.core.reporting import DIMENSIONS
+from ansinh.core.shares import LocalSupport
+from ansinh.plugins.local_support import NotShippedProgramme
 
 if TYPE_CHECKING:
     from ansinh.core.eligibility import Screening
@@ -98,6 +100,38 @@ def law_text(law: Law, params: Iterable[Parameter], *, on: dt.date | None, lang:
     return "\n\n".join(blocks) + "\n"
 
 
+def programmes_text(
+    supports: Iterable[LocalSupport],
+    not_shipped: Iterable[NotShippedProgramme],
+    *,
+    on: dt.date | None,
+    lang: Lang,
+) -> str:
+    """Every provincial programme (those in force *on*, or all): area, dates, rates, source, status;
+    then those found and not shipped, with why."""
+    vi = lang == "vi"
+    lines = ["Chương trình hỗ trợ của địa phương" if vi else "Provincial programmes"]
+    for s in supports:
+        if on is not None and not (s.effective <= on and (s.until is None or on <= s.until)):
+            continue
+        until = s.until.isoformat() if s.until else word("open", lang)
+        rates = ", ".join(f"{key} {format_percent(rate)}" for key, rate in s.rates)
+        lines.append(f"  {s.code} — {s.label_vi if vi else s.label_en}")
+        lines.append(f"      {s.area(lang)}; {s.product.label(lang)}; {s.effective.isoformat()} → {until}")
+        lines.append(f"      {rates}")
+        lines.append(f"      [{s.citation}] <{status_text(s.status, lang)}>")
+        if s.note:
+            lines.append(f"      {s.note}")
+    lines.append("")
+    lines.append("Chương trình đã tìm thấy nhưng chưa áp dụng" if vi else "Programmes found and not shipped")
+    for p in not_shipped:
+        lines.append(f"  {p.code} — {p.area} ({p.province}); {p.product}; {p.dates}")
+        lines.append(f"      {p.groups}")
+        lines.append(f"      [{p.citation}] <{status_text(p.status, lang)}>")
+        lines.append(f"      {p.reason}")
+    return "\n".join(lines) + "\n"
+
+
 # -- screenings, reports and runs ----------------------------------------------------------------
 
 
@@ -131,21 +165,29 @@ def screening_text(result: Screening, roster: Roster, lang: Lang, limit: int | N
             f"  {i:>4}. {d.person.id}  {d.person.full_name}  [{d.priority.score}] "
             f"{d.priority.explain(lang)}{valid}"
         )
-    if len(shown) < len(result.eligible):
-        lines.append(f"  … {len(result.eligible) - len(shown)} {'more' if en else 'người nữa'}")
+    lines += _more(len(result.eligible), len(shown), en)
     if result.ineligible:
         lines += ["", "Not eligible:" if en else "Không đủ điều kiện:"]
-        for d in result.ineligible:
-            lines.append(f"  {d.person.id}  {d.person.full_name}: {', '.join(r.code for r in d.blocking)}")
+        for d in result.ineligible[:limit]:
+            reasons = "; ".join(f"{r.text(lang)} [{r.code}]" for r in d.blocking)
+            lines.append(f"  {d.person.id}  {d.person.full_name}: {reasons}")
+        lines += _more(len(result.ineligible), len(result.ineligible[:limit]), en)
     if roster.rejected:
         lines += ["", "Rejected rows:" if en else "Dòng bị loại:"]
-        lines += [f"  {r}" for r in roster.rejected]
+        lines += [f"  {r}" for r in roster.rejected[:limit]]
+        lines += _more(len(roster.rejected), len(roster.rejected[:limit]), en, "problems", "lỗi nữa")
     if roster.duplicates:
         lines += ["", "Duplicates (not merged):" if en else "Trùng lặp (không gộp):"]
-        for dup in roster.duplicates:
+        for dup in roster.duplicates[:limit]:
             rows = ", ".join(map(str, dup.rows))
             lines.append(f"  {dup.field} {dup.value}: {'rows' if en else 'dòng'} {rows}")
+        lines += _more(len(roster.duplicates), len(roster.duplicates[:limit]), en, "more", "nhóm nữa")
     return "\n".join(lines) + "\n"
+
+
+def _more(total: int, shown: int, en: bool, word_en: str = "more", word_vi: str = "người nữa") -> list[str]:
+    """``["  … N more"]`` when *shown* of *total* were printed; nothing when all were."""
+    return [f"  … {total - shown} {word_en if en else word_vi}"] if shown < total else []
 
 
 def report_text(rep: CampaignReport, lang: Lang) -> str:

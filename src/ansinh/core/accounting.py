@@ -130,14 +130,14 @@ class PledgeValue:
     pledge_id: str
     sponsor_id: str
     sponsor_kind: str
-    """The sponsor's kind (a :class:`~ansinh.core.campaign.SponsorKind` value)."""
+    """The sponsor's :attr:`~ansinh.core.campaign.Sponsor.kind_key` (a built-in kind, or a plugin's)."""
     level: RegistrationLevel
     province: str | None
     """Where it was registered: the sponsor's province, else the campaign's (``None``: central)."""
     funds_source: str
     units: tuple[tuple[ProductKind, int], ...]
     unit_value: int
-    """The units' value in đồng (0 when :attr:`valued_by` is ``none``)."""
+    """The units' value in đồng (0 when ``valued_by`` is ``none``)."""
     valued_by: ValuedBy
     """How the units were valued: declared by the sponsor, priced by the law, or not at all."""
     priced_on: dt.date | None
@@ -249,7 +249,7 @@ def pledge_value(
     return PledgeValue(
         pledge_id=pledge.id,
         sponsor_id=sponsor.id,
-        sponsor_kind=str(sponsor.kind),
+        sponsor_kind=sponsor.kind_key,
         level=level,
         province=where,
         funds_source=pledge.funds_source,
@@ -264,14 +264,17 @@ def pledge_value(
 
 
 def _live(state: LedgerState, on: dt.date) -> list[PledgeBalance]:
-    """The pledges registered on or before *on* and not withdrawn."""
-    return [b for b in state.pledges if b.registered_on <= on and not b.withdrawn]
+    """The pledges registered on or before *on* and not withdrawn on that day, as they stood then."""
+    return [b for b in state.as_of(on).pledges if not b.withdrawn]
 
 
 def pledge_values(
     state: LedgerState, *, on: dt.date, law: Law, local_supports: Sequence[LocalSupport] = ()
 ) -> tuple[PledgeValue, ...]:
-    """Every pledge of *state* registered by *on* and not withdrawn, valued (by pledge id).
+    """Every pledge of *state* registered by *on* and not withdrawn then, valued as it stood that day.
+
+    Only what was recorded on or before *on* counts (:meth:`LedgerState.as_of
+    <ansinh.core.state.LedgerState.as_of>`): the pledge's amendments, the money received.
 
     Raises:
         InvalidValueError: a bad argument, or units the law cannot price.

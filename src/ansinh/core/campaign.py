@@ -29,7 +29,13 @@ from ansinh.core.people import Category, Person, to_categories
 from ansinh.core.pricing import Quote
 from ansinh.core.products import MAX_MONTHS, Product, ProductKind
 from ansinh.core.validators import date as _date
-from ansinh.core.validators import names_ok
+from ansinh.core.validators import (
+    day,
+    instance_of,
+    names_ok,
+    optional_former_province,
+    optional_non_negative_int,
+)
 from ansinh.core.validators import non_empty_text as _text
 from ansinh.core.validators import non_negative_int as _non_negative_int
 from ansinh.core.validators import optional_province as _opt_province
@@ -46,6 +52,7 @@ __all__ = [
     "Gift",
     "GiftStatus",
     "Instalment",
+    "LocalSponsorKind",
     "Pledge",
     "Sponsor",
     "SponsorKind",
@@ -75,7 +82,7 @@ class Campaign:
     end: dt.date = attrs.field(validator=_date)
     tet_dates: tuple[dt.date, dt.date] | None = None
     """First and last day of the Tết holiday the campaign covers (for Tết gifts)."""
-    purchase_date: dt.date | None = attrs.field(default=None, validator=attrs.validators.optional(_date))
+    purchase_date: dt.date | None = attrs.field(default=None, validator=day(optional=True))
     """The date unit pledges are valued at before allocation (``None``: :attr:`start`)."""
 
     def __attrs_post_init__(self) -> None:
@@ -104,6 +111,8 @@ class SponsorKind(Labelled):
     """The social-security sector's own staff (công chức, viên chức ngành BHXH)."""
     COMMUNE = "commune"
     """A commune government engaged directly."""
+    OTHER = "other"
+    """A kind a province adds through a plugin (:class:`LocalSponsorKind`); ``Sponsor.local_kind`` names it."""
 
     @classmethod
     def labels(cls) -> Mapping[str, tuple[str, str]]:
@@ -119,7 +128,57 @@ _SPONSOR_LABELS = {
     "individual": ("cá nhân, nhà hảo tâm", "individual"),
     "sector_staff": ("công chức, viên chức ngành BHXH", "social-security staff"),
     "commune": ("chính quyền cấp xã", "commune government"),
+    "other": ("loại khác (tỉnh bổ sung)", "other (added by a province)"),
 }
+
+
+def _kind_code(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if (
+        not isinstance(value, str)
+        or not value
+        or not all(c.isascii() and (c.islower() or c.isdigit() or c == "_") for c in value)
+        or value in {k.value for k in SponsorKind}
+    ):
+        raise InvalidValueError(
+            attr.name,
+            value,
+            "a new code of lower-case ASCII letters, digits and _, not a built-in sponsor kind",
+        )
+
+
+def _aliases(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidValueError("aliases", value, "a tuple of non-empty strings")
+    out = tuple(value)
+    if not all(isinstance(a, str) and a.strip() for a in out):
+        raise InvalidValueError("aliases", value, "a tuple of non-empty strings")
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class LocalSponsorKind:
+    """A sponsor kind a province adds through the ``ansinh_sponsor_kinds`` hook (e.g. cooperatives).
+
+    >>> LocalSponsorKind(code="hop_tac_xa", label_vi="hợp tác xã", label_en="cooperative",
+    ...                  aliases=("htx",)).code
+    'hop_tac_xa'
+    """
+
+    code: str = attrs.field(validator=_kind_code)
+    """Stable code, stored as ``Sponsor.local_kind``."""
+    label_vi: str = attrs.field(validator=_text)
+    label_en: str = attrs.field(validator=_text)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_aliases)
+    """Other ways sponsor files write it ("htx")."""
+
+
+def _sponsor_kind(value: Any) -> SponsorKind:
+    try:
+        return SponsorKind(value)
+    except ValueError:
+        raise InvalidValueError(
+            "kind", value, "one of " + ", ".join(k.value for k in SponsorKind) + " (a plugin adds others)"
+        ) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -128,9 +187,22 @@ class Sponsor:
 
     id: str = attrs.field(validator=_text)
     name: str = attrs.field(validator=_text)
-    kind: SponsorKind = attrs.field(converter=SponsorKind)
+    kind: SponsorKind = attrs.field(converter=_sponsor_kind)
     province: str | None = attrs.field(default=None, validator=_opt_province)
     """Where the sponsor registered; ``None`` for central sponsors."""
+    local_kind: str = ""
+    """With ``kind=SponsorKind.OTHER``: the code of the :class:`LocalSponsorKind` a plugin added."""
+
+    def __attrs_post_init__(self) -> None:
+        if (self.kind is SponsorKind.OTHER) != bool(self.local_kind):
+            raise InvalidValueError(
+                "local_kind", self.local_kind, "a plugin's kind code exactly when kind is 'other'"
+            )
+
+    @property
+    def kind_key(self) -> str:
+        """The kind reports group by: the local kind's code, else the built-in kind's value."""
+        return self.local_kind or self.kind.value
 
 
 class EarmarkKind(enum.StrEnum):
@@ -188,9 +260,7 @@ class Pledge:
     book_months: int = attrs.field(default=12, validator=_whole_number(1, MAX_MONTHS))
     """Months of each book this pledge buys (the law of the purchase date allows 1, 3, 6 or 12)."""
     instalments: tuple[Instalment, ...] = ()
-    declared_value: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_non_negative_int)
-    )
+    declared_value: int | None = attrs.field(default=None, validator=optional_non_negative_int)
     """What the sponsor says the units are worth, đồng ("tương ứng 13,3 tỷ đồng"); ``None``:
     value them at the campaign's purchase date (:func:`ansinh.core.accounting.pledge_value`)."""
     unit_categories: frozenset[Category] = attrs.field(factory=frozenset, converter=_categories)
@@ -312,6 +382,12 @@ class Beneficiary:
     vsi_supported_months: int = attrs.field(default=0, validator=_non_negative_int)
     affiliations: frozenset[str] = attrs.field(factory=frozenset, converter=_texts)
     """Earmark targets the person belongs to (enterprise ids, congregations, communes)."""
+    commune: str = attrs.field(default="", validator=instance_of(str))
+    """The person's commune, as area-keyed programmes read it (``""``: not given)."""
+    district: str = attrs.field(default="", validator=instance_of(str))
+    """The person's former district (``""``: not given)."""
+    former_province: str | None = attrs.field(default=None, validator=optional_former_province)
+    """The person's pre-2025 province code (``None``: not given)."""
 
     @classmethod
     def from_person(cls, person: Person, affiliations: Iterable[str] = ()) -> Beneficiary:
@@ -322,6 +398,9 @@ class Beneficiary:
             categories=person.categories,
             vsi_supported_months=person.vsi_supported_months,
             affiliations=frozenset(affiliations),
+            commune=person.commune,
+            district=person.district,
+            former_province=person.former_province,
         )
 
 

@@ -393,7 +393,7 @@ def _campaign_part(
     rows = _gift_rows("province", ((g.province, g, g.pledge_id in central) for g in active))
     rows += _gift_rows("level", ((level[g.pledge_id].value, g, g.pledge_id in central) for g in active))
     rows += _gift_rows(
-        "sponsor_kind", ((str(balances[g.pledge_id].sponsor.kind), g, g.pledge_id in central) for g in active)
+        "sponsor_kind", ((balances[g.pledge_id].sponsor.kind_key, g, g.pledge_id in central) for g in active)
     )
     rows += _gift_rows(
         "funds_source",

@@ -22,6 +22,8 @@ from ansinh.core import validators
 from ansinh.core.dates import is_date
 from ansinh.core.identifiers import mask_id
 from ansinh.core.labels import Labelled
+from ansinh.core.provinces import current_code_for_former, former_provinces
+from ansinh.core.validators import Check, optional_former_province
 from ansinh.exceptions import InvalidPersonError, InvalidValueError
 
 __all__ = ["IMPLIED_CATEGORIES", "Category", "Person", "age_on", "mask_id", "rate_groups", "to_categories"]
@@ -50,6 +52,12 @@ class Category(Labelled):
     """Farm, forestry, fishery or salt household of average living standard."""
     ISLAND_RESIDENT = "island_resident"
     """Resident of an island commune or special zone (xã đảo, đặc khu)."""
+    EXTREMELY_DIFFICULT_AREA = "extremely_difficult_area"
+    """Resident of an area with extremely difficult socio-economic conditions, any ethnicity
+    (vùng có điều kiện kinh tế - xã hội đặc biệt khó khăn; state pays BHYT in full)."""
+    SOCIAL_PENSION_75 = "social_pension_75"
+    """Aged 75 or more and receiving the social pension (trợ cấp hưu trí xã hội; from 2025-07-01
+    the state pays BHYT in full)."""
     DISABILITY = "disability"
     """Person with a disability (người khuyết tật)."""
     ELDERLY_ALONE = "elderly_alone"
@@ -84,6 +92,14 @@ _LABELS: Final[Mapping[str, tuple[str, str]]] = {
         "farm household of average living standard",
     ),
     Category.ISLAND_RESIDENT: ("cư trú tại xã đảo, đặc khu", "island commune or special zone"),
+    Category.EXTREMELY_DIFFICULT_AREA: (
+        "cư trú tại vùng đặc biệt khó khăn",
+        "area with extremely difficult conditions",
+    ),
+    Category.SOCIAL_PENSION_75: (
+        "từ đủ 75 tuổi hưởng trợ cấp hưu trí xã hội",
+        "aged 75+ on the social pension",
+    ),
     Category.DISABILITY: ("người khuyết tật", "person with a disability"),
     Category.ELDERLY_ALONE: ("người cao tuổi cô đơn", "elderly person living alone"),
     Category.CHILD: ("trẻ em có hoàn cảnh khó khăn", "child in difficult circumstances"),
@@ -168,6 +184,23 @@ def to_categories(
 _text = validators.text(error=InvalidPersonError)
 
 
+def _former_merged_into_province(person: Any, _attr: object, value: Any) -> None:
+    """``None``, or a former (pre-2025-07-01) province code that merged into the person's province."""
+    if value is None:
+        return
+    merged = None
+    if isinstance(value, str) and value in _FORMER_CODES:
+        merged = current_code_for_former(value)
+    if merged is None or merged != person.province:
+        raise InvalidPersonError(
+            "former_province", value, f"None or a pre-2025 province code that merged into {person.province}"
+        )
+
+
+_FORMER_CODES: Final = frozenset(p.code for p in former_provinces())
+_FORMER_PROVINCE: Final = Check(_former_merged_into_province, optional_former_province.schema)
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Person:
     """A person on a reviewed list (người có hoàn cảnh khó khăn).
@@ -195,7 +228,13 @@ class Person:
     )
     """Mã số BHXH: 10 digits."""
     commune: str = ""
-    """Xã/phường of residence (public lists never show it)."""
+    """Xã/phường of residence (public lists never show it); area-keyed programmes read it."""
+    district: str = ""
+    """Quận/huyện of residence before 2025-07-01 (districts were abolished then); a district's own
+    programme (e.g. Long Biên) reads it."""
+    former_province: str | None = attrs.field(default=None, validator=_FORMER_PROVINCE)
+    """Code of the province of residence before 2025-07-01 (one of the 63; it must have merged into
+    :attr:`province`); a former province's programme reads it.  ``None``: not given."""
     household_id: str | None = None
     """Identifies members of one household (same lawful residence)."""
     vietnamese_citizen: bool = True

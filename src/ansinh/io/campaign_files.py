@@ -50,8 +50,10 @@ refused with its name, never silently ignored.  The pledges a ``[[sourcing]]``
 table produces are added to those of ``pledges.csv`` by :func:`ansinh.io.run.run_campaign`,
 registered on ``registered_on`` (default: the campaign start).
 
-CSV files are UTF-8 (a byte-order mark is fine), with Vietnamese or English
-headers (accents and case ignored; see :data:`SPONSOR_HEADERS` and
+CSV files are UTF-8 (a byte-order mark is fine); each file may instead be an
+Excel workbook (``sponsors.xlsx``, ``pledges.xlsx``, ``roster.xlsx``: its first
+sheet, read with ``ansinh[excel]``), its cells read as the same text a CSV
+export holds.  Both have Vietnamese or English headers (accents and case ignored; see :data:`SPONSOR_HEADERS` and
 :data:`PLEDGE_HEADERS`).  Amounts are whole đồng, with or without ``.``
 thousands separators (``50.000.000``).  A bad row is kept out and reported
 (:attr:`CampaignFolder.rejected`), never silently dropped; the rest is read.
@@ -72,20 +74,30 @@ import os
 import tomllib
 import types
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 import cattrs
 
-from ansinh.core.campaign import Campaign, Earmark, EarmarkKind, Pledge, Sponsor, SponsorKind
+from ansinh.core.campaign import (
+    Campaign,
+    Earmark,
+    EarmarkKind,
+    LocalSponsorKind,
+    Pledge,
+    Sponsor,
+    SponsorKind,
+)
 from ansinh.core.dates import is_date
 from ansinh.core.people import Category
 from ansinh.core.products import ProductKind
 from ansinh.core.provinces import find_province, province
-from ansinh.exceptions import AnsinhError, CampaignFileError, InvalidValueError
+from ansinh.exceptions import AnsinhError, CampaignFileError, InvalidValueError, RosterError
+from ansinh.io.files import read_limited
 from ansinh.io.roster import RejectedRow, Roster, load_roster
+from ansinh.limits import MAX_ROSTER_BYTES
 
 __all__ = [
     "PLEDGE_HEADERS",
@@ -140,8 +152,8 @@ _AFFILIATION_HEADERS: Final = ("don vi lien quan", "affiliations", "affiliation"
 _ROSTER_ID_HEADERS: Final = ("id", "ma", "ma ho so", "ma doi tuong", "person id")
 
 _SPONSOR_KINDS: Final[dict[str, SponsorKind]] = {
-    **{_plain(k.value.replace("_", " ")): k for k in SponsorKind},
-    **{_plain(k.label_vi): k for k in SponsorKind},
+    **{_plain(k.value.replace("_", " ")): k for k in SponsorKind if k is not SponsorKind.OTHER},
+    **{_plain(k.label_vi): k for k in SponsorKind if k is not SponsorKind.OTHER},
     "doanh nghiep": SponsorKind.ENTERPRISE,
     "cong ty": SponsorKind.ENTERPRISE,
     "ngan hang": SponsorKind.BANK,
@@ -322,18 +334,78 @@ def _province(field: str, text: str) -> str | None:
         raise _Bad(field, text, "a current province code or name, or blank for the whole campaign") from None
 
 
-def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> Any:
+def _read_text(path: Path) -> str:
+    """A campaign file's text (UTF-8, BOM dropped): a regular file of at most :data:`~ansinh.limits.MAX_ROSTER_BYTES`.
+
+    Raises:
+        UnicodeDecodeError: not UTF-8.
+        CampaignFileError: missing, not a regular file, or larger than the limit.
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = read_limited(path, MAX_ROSTER_BYTES, "MAX_ROSTER_BYTES", RosterError)
+    except RosterError as exc:
+        raise CampaignFileError(str(path), "", f"a readable file ({exc})") from None
+    return data.decode("utf-8-sig")
+
+
+_EXCEL: Final = (".xlsx", ".xlsm")
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text the same cell has in a CSV export."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _excel_rows(path: Path) -> list[list[str]]:
+    """The first worksheet's rows as text (needs openpyxl: ``ansinh[excel]``)."""
+    try:
+        import openpyxl
+    except ImportError:
+        raise CampaignFileError(
+            str(path), "", "openpyxl installed to read Excel (pip install 'ansinh[excel]')"
+        ) from None
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise CampaignFileError(str(path), "", f"a readable Excel workbook ({type(exc).__name__})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _text_rows(path: Path) -> list[list[str]]:
+    """The rows of a CSV file (``,`` or ``;``) or of an Excel workbook's first sheet, as text."""
+    if path.suffix.lower() in _EXCEL:
+        return _excel_rows(path)
+    try:
+        text = _read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise CampaignFileError(str(path), "", f"a readable UTF-8 CSV file ({exc})") from None
+        raise CampaignFileError(
+            str(path), "", f"a readable UTF-8 CSV file, or an .xlsx workbook ({exc})"
+        ) from None
     sample = text.split("\n", 1)[0]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> Any:
+    reader = iter(_text_rows(path))
     try:
         header = next(reader)
     except StopIteration:
-        raise CampaignFileError(str(path), "", "a CSV file with a header row") from None
+        raise CampaignFileError(str(path), "", "a CSV file or a worksheet with a header row") from None
     index = {alias: f for f, aliases in headers.items() for alias in aliases}
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
@@ -358,31 +430,48 @@ def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tupl
     return rows, names
 
 
-def read_sponsors(path: str | os.PathLike[str]) -> tuple[tuple[Sponsor, ...], tuple[RejectedRow, ...]]:
+def _kind_table(extra: Iterable[LocalSponsorKind]) -> dict[str, tuple[SponsorKind, str]]:
+    """How sponsor files write each kind (matching form) → (kind, local kind code)."""
+    table = {k: (v, "") for k, v in _SPONSOR_KINDS.items()}
+    for local in extra:
+        for text in (local.code.replace("_", " "), local.label_vi, local.label_en, *local.aliases):
+            table.setdefault(_plain(text), (SponsorKind.OTHER, local.code))
+    return table
+
+
+def read_sponsors(
+    path: str | os.PathLike[str], *, sponsor_kinds: Iterable[LocalSponsorKind] = ()
+) -> tuple[tuple[Sponsor, ...], tuple[RejectedRow, ...]]:
     """Read ``sponsors.csv``: the sponsors, and every row kept out with the reason.
+
+    Args:
+        path: the file.
+        sponsor_kinds: kinds plugins add (``ansinh_sponsor_kinds``); a row of
+            another kind ("hợp tác xã" with no plugin adding it) is rejected.
 
     Raises:
         CampaignFileError: the file cannot be read or lacks a required column.
     """
+    extra = tuple(sponsor_kinds)
+    kinds = _kind_table(extra)
+    allowed = [f"{k.value} ({k.label_vi})" for k in SponsorKind if k is not SponsorKind.OTHER]
+    allowed += [f"{k.code} ({k.label_vi})" for k in extra]
     rows, names = _read_csv(Path(path), SPONSOR_HEADERS, ("id", "name", "kind"))
     sponsors: list[Sponsor] = []
     rejected: list[RejectedRow] = []
     seen: set[str] = set()
     for number, cells in rows:
         try:
-            kind = _SPONSOR_KINDS.get(_plain(cells["kind"]))
-            if kind is None:
-                raise _Bad(
-                    "kind",
-                    cells["kind"],
-                    "one of " + ", ".join(f"{k.value} ({k.label_vi})" for k in SponsorKind),
-                )
+            found = kinds.get(_plain(cells["kind"]))
+            if found is None:
+                raise _Bad("kind", cells["kind"], "one of " + ", ".join(allowed))
             if cells["id"] in seen:
                 raise _Bad("id", cells["id"], "an id not used by an earlier row")
             sponsor = Sponsor(
                 id=cells["id"],
                 name=cells["name"],
-                kind=kind,
+                kind=found[0],
+                local_kind=found[1],
                 province=_province("province", cells.get("province", "")),
             )
         except _Bad as bad:
@@ -630,7 +719,7 @@ def _read_toml(
 ]:
     where = p.name
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read_text(p))
     except (OSError, UnicodeDecodeError) as exc:
         raise CampaignFileError(str(p), "", f"a readable campaign.toml ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -684,6 +773,9 @@ def _read_toml(
         **ints,
     )
     names = {"sponsors": "sponsors.csv", "pledges": "pledges.csv", "roster": "roster.csv"}
+    for key in names:  # a folder may hold a workbook instead: sponsors.xlsx
+        if not (p.parent / names[key]).exists() and (p.parent / f"{key}.xlsx").exists():
+            names[key] = f"{key}.xlsx"
     for key in names:
         if key in files:
             if not isinstance(files[key], str) or not files[key]:
@@ -705,8 +797,8 @@ def _province_or_error(value: Any, where: str) -> str | None:
 
 def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = _read_text(path)
+    except (OSError, UnicodeDecodeError, CampaignFileError):
         return ()  # load_roster reports an unreadable roster
     sample = text.split("\n", 1)[0]
     delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
@@ -725,23 +817,43 @@ def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple(sorted(out.items()))
 
 
-def read_campaign_folder(folder: str | os.PathLike[str]) -> CampaignFolder:
-    """Read a whole campaign folder (see the module docstring).
+def _inside(root: Path, key: str, name: str) -> Path:
+    """*name* under *root*, refused if it leads out of the folder (``/etc/passwd``, ``../x``, a link out)."""
+    path = root / name
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the name
+        inside = False
+    if not inside:
+        raise CampaignFileError(
+            f"campaign.toml files.{key}", name, "a file inside the campaign folder (no absolute path, no ..)"
+        )
+    return path
+
+
+def read_campaign_folder(
+    folder: str | os.PathLike[str], *, sponsor_kinds: Iterable[LocalSponsorKind] = ()
+) -> CampaignFolder:
+    """Read a whole campaign folder (see the module docstring); *sponsor_kinds*: kinds plugins add.
 
     Raises:
         InvalidValueError: ``campaign.toml``, ``sponsors.csv`` or ``pledges.csv``
-            cannot be read at all.
+            cannot be read at all, or ``[files]`` names a file outside the
+            folder (a :class:`~ansinh.exceptions.CampaignFileError`).
         RosterError: the roster cannot be read at all.
     """
+    if not isinstance(folder, str | os.PathLike):
+        raise CampaignFileError("folder", folder, "a path to a campaign folder holding campaign.toml")
     root = Path(folder)
     if not root.is_dir():
         raise CampaignFileError("folder", str(root), "a campaign folder holding campaign.toml")
     campaign, settings, names, sourcing, plugin_settings = _read_toml(root / "campaign.toml")
-    sponsors, bad_sponsors = read_sponsors(root / names["sponsors"])
+    paths = {key: _inside(root, key, name) for key, name in names.items()}
+    sponsors, bad_sponsors = read_sponsors(paths["sponsors"], sponsor_kinds=sponsor_kinds)
     pledges, dates, receipts, bad_pledges = read_pledges(
-        root / names["pledges"], sponsors, default_date=campaign.start
+        paths["pledges"], sponsors, default_date=campaign.start
     )
-    roster_path = root / names["roster"]
+    roster_path = paths["roster"]
     roster = load_roster(roster_path)
     return CampaignFolder(
         folder=root,

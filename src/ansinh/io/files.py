@@ -23,6 +23,7 @@ R2,''@x,7
 from __future__ import annotations
 
 import csv
+import errno
 import html
 import io
 import os
@@ -31,12 +32,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-from ansinh.exceptions import OutputFileError
+from ansinh.exceptions import AnsinhError, OutputFileError
 
 __all__ = [
     "FORMULA_STARTS",
     "csv_text",
     "markdown_text",
+    "read_limited",
     "spreadsheet_text",
     "spreadsheet_value",
     "write_atomic",
@@ -97,6 +99,34 @@ def markdown_text(text: str) -> str:
     """
     text = html.escape(" ".join(text.split()), quote=False)
     return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def read_limited(path: Path, limit: int, name: str, error: type[AnsinhError]) -> bytes:
+    """The bytes of the regular file *path*, refused with *error* past *limit* bytes or if not a file.
+
+    A device (``/dev/zero``), a pipe or a folder is refused before it is
+    read, and no more than *limit* + 1 bytes are ever read: the error names
+    the limit (*name*, one of :mod:`ansinh.limits`).
+
+    Raises:
+        AnsinhError: *error*, naming the file and the problem.
+    """
+    try:
+        exists, regular = path.exists(), path.is_file()
+    except (OSError, ValueError) as e:  # a name too long, a NUL in the name
+        raise error(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e})") from None
+    if not exists:
+        raise error(f"{path}: cannot be read ({os.strerror(errno.ENOENT)})")
+    if not regular:
+        raise error(f"{path}: not a regular file (a folder or a device)")
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except (OSError, ValueError) as e:
+        raise error(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e})") from None
+    if len(data) > limit:
+        raise error(f"{path}: larger than {limit} bytes (ansinh.limits.{name})")
+    return data
 
 
 def write_atomic(

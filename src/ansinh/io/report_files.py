@@ -28,7 +28,6 @@ and in ``report.html`` too.
 from __future__ import annotations
 
 import html
-import io
 import os
 from pathlib import Path
 
@@ -223,28 +222,15 @@ def render_html(report: CampaignReport, *, chart: str | None = None) -> str:
 def write_chart(report: CampaignReport, path: str | os.PathLike[str]) -> Path | None:
     """Draw gift value by province as a PNG bar chart; ``None`` if matplotlib is not installed.
 
-    Uses matplotlib's object API (no ``pyplot``, no global state).
+    The figure is :func:`ansinh.io.charts.report_figure` (which a notebook can show as it is).
     """
+    from ansinh.io.charts import report_figure, save_png
+
     try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+        import matplotlib  # noqa: F401
     except ImportError:
         return None
-    rows = sorted(report.rows_for("province"), key=lambda r: (-r.value, r.key))
-    target = Path(path)
-    fig = Figure(figsize=(8, 0.4 * max(len(rows), 3) + 1.2), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    labels = [r.label for r in rows][::-1]
-    values = [r.value / 1_000_000 for r in rows][::-1]  # display only, in millions
-    ax.barh(labels, values, color="#2a6ebb")
-    ax.set_xlabel("triệu đồng")
-    ax.set_title("Giá trị quà tặng theo tỉnh, thành phố")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    write_atomic(target, buf.getvalue())
-    return target
+    return save_png(report_figure(report, "province"), path)
 
 
 def write_report(

@@ -52,6 +52,7 @@ import pluggy
 from ansinh.api import affiliations_from_plugins, resolve_law, resolve_plugins
 from ansinh.core.allocation import Allocation, allocate
 from ansinh.core.campaign import Campaign, Pledge, Sponsor
+from ansinh.core.display import Section, html_summary
 from ansinh.core.eligibility import (
     DEFAULT_PRIORITY_POLICY,
     CheckContext,
@@ -128,6 +129,24 @@ class CampaignRun:
             f"CampaignRun(campaign={shorten(self.campaign.code)!r}, out={str(self.out)!r}, "
             f"gifts={len(self.allocation.gifts)}, rejected={len(self.rejected)}, "
             f"duplicates={self.duplicates}, new_events={self.new_events})"
+        )
+
+    def _repr_html_(self) -> str:
+        screened = [(kind.label_en, good, bad) for kind, good, bad in self.screened]
+        rejected = [(Path(f).name, r.row, r.column, r.reason) for f, r in self.rejected]
+        notes = [(s.strategy, note) for s in self.sourcing for note in s.assumptions]
+        return (
+            html_summary(
+                f"CampaignRun {self.campaign.code}",
+                [("summary", self.summary_en), ("output", str(self.out)), ("new events", self.new_events)],
+                [
+                    Section("screened", ("gift", "eligible", "not eligible"), screened, open=True),
+                    Section("sourcing", ("strategy", "assumption"), notes),
+                    Section("rows kept out", ("file", "row", "column", "why"), rejected),
+                ],
+            )
+            + self.report._repr_html_()
+            + self.allocation._repr_html_()
         )
 
     @property
@@ -441,9 +460,10 @@ def run_campaign(
             progress(step, done, total)
 
     tick("read", 0, 1)
-    data = read_campaign_folder(folder)
+    host = resolve_plugins(plugins)
+    data = read_campaign_folder(folder, sponsor_kinds=host.sponsor_kinds() if host is not None else ())
     tick("read", 1, 1)
-    given = _contributions(law, plugins, data)
+    given = _contributions(law, host if host is not None else False, data)
     data, sourced = _sourced(data, given.host)
     given = attrs.evolve(given, policy=_policy(data, given.host))
     out_dir = Path(out) if out is not None else data.folder / "build"

@@ -34,12 +34,15 @@ from ansinh.core.campaign import Beneficiary, Campaign, Gift, Pledge, Sponsor
 from ansinh.core.eligibility import Decision, Screening
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, LedgerState
+from ansinh.core.messages import shorten, shown
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport, Quote
 from ansinh.core.products import HealthCard, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport
+from ansinh.core.validators import Check
 from ansinh.exceptions import AnsinhError, InvalidValueError, SerializationError
-from ansinh.serialization._shapes import union_args
+from ansinh.limits import MAX_DOCUMENT_BYTES
+from ansinh.serialization._shapes import is_ansinh_attrs, public_fields, union_args
 from ansinh.serialization.converter import make_converter
 
 __all__ = [
@@ -140,7 +143,11 @@ def _format_exception(exc: BaseException, tp: type | None) -> str:
 
 
 def _messages(exc: BaseException, path: str = "$") -> list[str]:
-    return cattrs.transform_error(exc, path=path, format_exception=_format_exception)
+    try:
+        messages = cattrs.transform_error(exc, path=path, format_exception=_format_exception)
+    except Exception:  # an error whose text cannot be made: name it by its type
+        messages = [f"{type(exc).__name__} @ {path}"]
+    return [shorten(m, 500) for m in messages]
 
 
 def document_types() -> Mapping[str, type[Any]]:
@@ -166,7 +173,7 @@ def document_type_name(cl: Any) -> str:
         if known is cl or cl in (union_args(known) or ()):
             return name
     raise SerializationError(
-        f"type={getattr(cl, '__name__', cl)!r} is not allowed: one of the document classes "
+        f"type={shown(getattr(cl, '__name__', cl))} is not allowed: one of the document classes "
         + ", ".join(getattr(c, "__name__", "") or str(c) for c in _DOCUMENT_TYPES.values())
     )
 
@@ -201,7 +208,13 @@ def dump_document(obj: object, *, converter: cattrs.Converter | None = None) -> 
     return {"schema_version": _VERSIONS[name], "type": name, "data": conv.unstructure(obj)}
 
 
-def load_document(document: object, cl: type[T], *, converter: cattrs.Converter | None = None) -> T:
+def load_document(
+    document: object,
+    cl: type[T],
+    *,
+    converter: cattrs.Converter | None = None,
+    masked_identifiers: bool = False,
+) -> T:
     """Read a document written by :func:`dump_document`.
 
     Args:
@@ -209,6 +222,10 @@ def load_document(document: object, cl: type[T], *, converter: cattrs.Converter 
         cl: the class expected in it (one of :func:`document_types`, or
             :data:`ansinh.Product` for any product).
         converter: the converter to use (default: one made by :func:`make_converter`).
+        masked_identifiers: read a public document, as ``ansinh check --json``
+            prints it: an identifier in its masked form (``"0330******34"``)
+            is read as ``None`` (not known); a full identifier is still read,
+            and anything else is still refused.
 
     Raises:
         SerializationError: the envelope is wrong (version, type, keys) or the
@@ -238,13 +255,53 @@ def load_document(document: object, cl: type[T], *, converter: cattrs.Converter 
     data = document["data"]
     if document["schema_version"] == 1 and _VERSIONS[name] == 2:
         data = _upgrade_v1(name, data)
+    if masked_identifiers:
+        data = _unmask(data, _identifier_checks())
     conv = converter if converter is not None else _shared_converter()
     try:
         result: T = conv.structure(data, target)
-    except (cattrs.BaseValidationError, AnsinhError, ValueError, TypeError, KeyError) as exc:
+    except (
+        Exception
+    ) as exc:  # any failure to build from bad data (a too deep one: RecursionError) is bad data
         messages = _messages(exc, "$.data")
         raise SerializationError(f"cannot read a {label} document: " + "; ".join(messages)) from None
     return result
+
+
+@functools.cache
+def _identifier_checks() -> Mapping[str, Check]:
+    """The identifier fields of the document classes (those with a masked form) and their checks."""
+    found: dict[str, Check] = {}
+    for cl in _classes_in(tuple(_DOCUMENT_TYPES.values())):
+        for a in public_fields(cl):
+            if isinstance(a.validator, Check) and a.validator.masked is not None:
+                found[a.name] = a.validator
+    return types.MappingProxyType(found)
+
+
+def _classes_in(roots: tuple[Any, ...]) -> list[type[Any]]:
+    """Every ansinh attrs class reachable from the type hints *roots*."""
+    seen: list[type[Any]] = []
+    todo = list(roots)
+    while todo:
+        tp = todo.pop()
+        if is_ansinh_attrs(tp) and tp not in seen:
+            seen.append(tp)
+            hints = typing.get_type_hints(tp)
+            todo.extend(hints[a.name] for a in public_fields(tp))
+        todo.extend(typing.get_args(tp))
+    return seen
+
+
+def _unmask(data: object, checks: Mapping[str, Check]) -> object:
+    """*data* with each masked identifier replaced by ``None``."""
+    if isinstance(data, list):
+        return [_unmask(item, checks) for item in data]
+    if not isinstance(data, Mapping):
+        return data
+    return {
+        k: None if k in checks and checks[k].is_masked(v) else _unmask(v, checks) for k, v in data.items()
+    }
 
 
 def _envelope_problems(document: Mapping[Any, Any], allowed: Mapping[str, Any], label: str) -> list[str]:
@@ -252,20 +309,20 @@ def _envelope_problems(document: Mapping[Any, Any], allowed: Mapping[str, Any], 
     problems = []
     extra = set(document) - {"schema_version", "type", "data"}
     if extra:
-        problems.append(f"extra fields found ({', '.join(sorted(map(str, extra)))}) @ $")
+        problems.append(f"extra fields found ({shorten(', '.join(sorted(map(str, extra))))}) @ $")
     for key in ("schema_version", "type", "data"):
         if key not in document:
             problems.append(f"required field missing @ $.{key}")
     version = document.get("schema_version")
     kind = document.get("type")
-    if "type" in document and kind not in allowed:
-        problems.append(f"type={kind!r} is not allowed: {label} @ $.type")
+    if "type" in document and (not isinstance(kind, str) or kind not in allowed):
+        problems.append(f"type={shown(kind)} is not allowed: {label} @ $.type")
     elif "schema_version" in document:
         newest = _VERSIONS[typing.cast(str, kind)] if kind in allowed else SCHEMA_VERSION
         if type(version) is not int or not 1 <= version <= newest:
             readable = ", ".join(map(str, range(1, newest + 1)))
             problems.append(
-                f"schema_version={version!r} is not allowed: {readable} "
+                f"schema_version={shown(version)} is not allowed: {readable} "
                 f"(this ansinh reads these versions of a {kind or label} document) @ $.schema_version"
             )
     return problems
@@ -285,10 +342,22 @@ def loads_document(text: str | bytes, cl: type[T]) -> T:
     """:func:`load_document` from JSON text.
 
     Raises:
-        SerializationError: the text is not JSON, or the document is bad.
+        SerializationError: the text is not JSON (or nested too deep for
+            Python to read, or larger than :data:`~ansinh.limits.MAX_DOCUMENT_BYTES`),
+            or the document is bad.
     """
+    if not isinstance(text, str | bytes | bytearray):
+        raise SerializationError(
+            f"cannot read a document: text={shown(text)} is not allowed: JSON as str or bytes"
+        )
+    if len(text) > MAX_DOCUMENT_BYTES:
+        raise SerializationError(
+            f"cannot read a document: larger than {MAX_DOCUMENT_BYTES} bytes (ansinh.limits.MAX_DOCUMENT_BYTES)"
+        )
     try:
         document = json.loads(text)
-    except ValueError as exc:
-        raise SerializationError(f"cannot read a document: not valid JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:  # an int over 4300 digits is a ValueError too
+        raise SerializationError(
+            f"cannot read a document: not valid JSON ({shorten(str(exc), 200)})"
+        ) from None
     return load_document(document, cl)

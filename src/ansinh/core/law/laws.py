@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from ansinh.core.dates import check_date
+from ansinh.core.display import Section, html_summary
 from ansinh.core.law.parsing import _PARAM_KEYS, _check_history, _coerce, _parse_value
 from ansinh.core.law.periods import LawPeriod, LawValue, _Missing
 from ansinh.core.law.values import (
@@ -304,6 +305,28 @@ class Law:
     def months(self, name: str, *, on: dt.date) -> tuple[int, ...]:
         """Like :meth:`value` for a set of allowed payment periods."""
         return self._in_force(name, on).months()
+
+    def __repr__(self) -> str:
+        first, last = (self._change_dates[0], self._change_dates[-1]) if self._change_dates else (None, None)
+        span = f", changes {first} … {last}" if first is not None else ""
+        return (
+            f"Law({self.name!r}, {len(self.parameters)} parameters, {len(self.amendments)} amendments{span})"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (p.name, p.label_en, len(p.values), p.values[-1].effective.isoformat(), p.values[-1].status.value)
+            for p in self.parameters
+        ]
+        changes = [(a.name, str(a.value), a.effective.isoformat()) for a in self.amendments]
+        return html_summary(
+            f"Law {self.name}",
+            [("parameters", len(self.parameters)), ("amendments", len(self.amendments))],
+            [
+                Section("parameters", ("name", "label", "dated values", "latest from", "status"), rows),
+                Section("amendments", ("parameter", "value", "from"), changes, open=True),
+            ],
+        )
 
     @property
     def change_dates(self) -> tuple[dt.date, ...]:

@@ -10,6 +10,7 @@ from typing import Final
 from ansinh.exceptions import InvalidValueError, RosterError
 from ansinh.io.roster.parse import TextRow, read_text_rows
 from ansinh.io.roster.values import Roster
+from ansinh.limits import MAX_CELL_CHARACTERS, MAX_ROSTER_BYTES
 
 __all__ = ["parse_roster_csv", "text_rows"]
 
@@ -91,7 +92,9 @@ def parse_roster_csv(data: bytes | str, *, source: str = "<csv>") -> Roster:
     """Read a roster from CSV bytes (UTF-8, with or without BOM) or text.
 
     Raises:
-        RosterError: not UTF-8, not CSV, no header, or a required column missing.
+        RosterError: not UTF-8, not CSV, no header, a required column missing,
+            or more than :data:`~ansinh.limits.MAX_ROSTER_BYTES` bytes.
+        InvalidValueError: *data* is neither bytes nor str.
 
     >>> r = parse_roster_csv("Họ và tên,Ngày sinh,Tỉnh,Số CCCD\\n"
     ...                      "Lê Thị Hoa,05/03/1962,Thái Bình,034162001234\\n"
@@ -101,6 +104,8 @@ def parse_roster_csv(data: bytes | str, *, source: str = "<csv>") -> Roster:
     >>> [(x.row, x.column, x.reason) for x in r.rejected]
     [(3, 'Ngày sinh', 'no such day: use dd/mm/yyyy or yyyy-mm-dd')]
     """
+    if isinstance(data, bytes | bytearray | str) and len(data) > MAX_ROSTER_BYTES:
+        raise RosterError(f"{source}: larger than {MAX_ROSTER_BYTES} bytes (ansinh.limits.MAX_ROSTER_BYTES)")
     if isinstance(data, bytes | bytearray):
         try:
             text = bytes(data).decode("utf-8-sig")
@@ -116,5 +121,8 @@ def parse_roster_csv(data: bytes | str, *, source: str = "<csv>") -> Roster:
         raise RosterError(f"{source}: contains NUL characters; this is not a CSV text file")
     try:
         return read_text_rows(text_rows(text, _delimiter(text)), source=source)
-    except csv.Error as e:
-        raise RosterError(f"{source}: not readable as CSV ({e})") from None
+    except csv.Error as e:  # a cell over the csv module's field size limit (131072 characters)
+        raise RosterError(
+            f"{source}: not readable as CSV ({e}); a cell may hold at most "
+            f"{MAX_CELL_CHARACTERS} characters (ansinh.limits.MAX_CELL_CHARACTERS)"
+        ) from None

@@ -25,6 +25,7 @@ from ansinh.exceptions import InvalidValueError, RosterError
 from ansinh.io.files import spreadsheet_value
 from ansinh.io.roster.columns import COLUMNS, HEADERS, Column, column_for
 from ansinh.io.roster.values import Cell, Duplicate, RejectedRow, Roster
+from ansinh.limits import MAX_CELL_CHARACTERS
 
 __all__ = ["TextRow", "parse_roster_rows", "parse_text_rows", "read_text_rows"]
 
@@ -230,6 +231,13 @@ class _Load:
         """The rows padded to the header's width; more non-blank cells than headers is a problem."""
         width = len(self.names)
         rows = [cells for _, cells in body]
+        if max(map(len, itertools.chain.from_iterable(rows)), default=0) > MAX_CELL_CHARACTERS:
+            for i, cells in enumerate(rows):
+                longest = max(map(len, cells))
+                if longest > MAX_CELL_CHARACTERS:
+                    reason = f"a cell of {longest} characters: at most {MAX_CELL_CHARACTERS} (ansinh.limits)"
+                    problems.setdefault(i, []).append(_Problem(_WHOLE_ROW, "", "", reason))
+                    rows[i] = [""] * width
         if all(len(cells) == width for cells in rows):
             return rows
         for i, cells in enumerate(rows):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
 from ansinh.core.messages import shorten, shown
 from ansinh.core.people import Person
+from ansinh.core.tables import PERSON_COLUMNS, Tabular, person_record
 from ansinh.exceptions import InvalidValueError
 
 __all__ = ["Cell", "Duplicate", "RejectedRow", "Roster"]
@@ -72,8 +73,16 @@ class Duplicate:
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Roster:
-    """A loaded candidate list: accepted people, rejected rows, duplicates."""
+class Roster(Tabular):
+    """A loaded candidate list: accepted people, rejected rows, duplicates.
+
+    ``to_arrow()``, ``to_pandas()``, ``to_polars()``: one row per accepted person
+    with English column names and codes, identifiers masked
+    (:func:`~ansinh.core.tables.person_record`) — the table :func:`ansinh.bulk.screen_table`
+    and :func:`ansinh.bulk.price_table` read.
+    """
+
+    TABLE_COLUMNS: ClassVar[tuple[str, ...]] = PERSON_COLUMNS
 
     source: str
     """Where it was read from."""
@@ -114,6 +123,10 @@ class Roster:
             f"Roster(source={self.source!r}, people={len(self.people)}, "
             f"rejected_rows={len(self.rejected_rows)}, duplicates={len(self.duplicates)})"
         )
+
+    def records(self) -> list[dict[str, object]]:
+        """One row per accepted person, in file order (:func:`~ansinh.core.tables.person_record`)."""
+        return [person_record(p) for p in self.people]
 
     @property
     def rejected_rows(self) -> tuple[int, ...]:
