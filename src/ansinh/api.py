@@ -201,8 +201,16 @@ def check(
     host = resolve_plugins(plugins)
     rules = host.eligibility_rules(product) if host is not None and _is_product(product) else ()
     supports = local_supports_for(product, person, on=on, plugins=host)
+    policy = host.priority_policy(campaign) if host is not None else None
     return eligibility.check(
-        person, product, on=on, campaign=campaign, law=law, rules=rules, local_supports=supports
+        person,
+        product,
+        on=on,
+        campaign=campaign,
+        law=law,
+        rules=rules,
+        local_supports=supports,
+        priority_policy=policy or eligibility.DEFAULT_PRIORITY_POLICY,
     )
 
 
@@ -218,7 +226,8 @@ def screen(
     """Check every person and rank them, with the plugins' rules and priority parts.
 
     See :func:`ansinh.core.eligibility.screen`; the plugins contribute extra
-    rules and priority parts (:func:`~ansinh.hookspecs.ansinh_priority`).
+    rules and priority parts (:func:`~ansinh.hookspecs.ansinh_priority`), and
+    may replace the table of priority points (:func:`~ansinh.hookspecs.ansinh_priority_policy`).
 
     Raises:
         PluginError: a plugin failed (no screening is returned).
@@ -241,6 +250,7 @@ def screen(
         rules=host.eligibility_rules(product),
         extra_priority=host.priority_function(campaign),
         local_supports=host.all_local_supports(),
+        priority_policy=host.priority_policy(campaign) or eligibility.DEFAULT_PRIORITY_POLICY,
     )
 
 

@@ -56,6 +56,7 @@ from ansinh._plugin_values import (
 from ansinh.core import validators
 from ansinh.core.campaign import Campaign, Earmark, LocalSponsorKind
 from ansinh.core.dates import check_date
+from ansinh.core.eligibility.priorities import PriorityPolicy
 from ansinh.core.law import Law, Parameter
 from ansinh.core.messages import shorten, shown
 from ansinh.core.people import Person
@@ -707,6 +708,20 @@ class PluginHost:
                 raise PluginError(impl.plugin_name, hook, f"returned {shown(answer)}; expected {expected}")
             return answer
         return None
+
+    def priority_policy(self, campaign: Campaign | None = None) -> PriorityPolicy | None:
+        """The first plugin's table of priority points (``ansinh_priority_policy``), or ``None``.
+
+        Raises:
+            PluginError: a plugin raised or answered something other than a PriorityPolicy or None.
+        """
+        answer = self._first_answer(
+            "ansinh_priority_policy",
+            lambda a: isinstance(a, PriorityPolicy),
+            "a PriorityPolicy or None",
+            campaign=campaign,
+        )
+        return answer if isinstance(answer, PriorityPolicy) else None
 
     def participation(self, person: Person, on: dt.date) -> FollowUpStatus | None:
         """How *person* stood on *on* by the first plugin that knows (``ansinh_participation``); else ``None``.
