@@ -45,6 +45,7 @@ def register(
     )
     p_report.add_argument("ledger", metavar="LEDGER", help=word("ledger", lang))
     p_report.add_argument("--on", type=parse_date, default=None, metavar="DATE", help=word("report.on", lang))
+    p_report.add_argument("--campaign", default=None, metavar="CODE", help=word("report.campaign", lang))
     p_report.add_argument(
         "--renewal-days", type=parse_count, default=60, metavar="N", help=word("renewal", lang)
     )
@@ -66,7 +67,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     law = host.law_with_parameters(None) if host is not None else None
     supports = host.all_local_supports() if host is not None else ()
     with SqliteStore(path, law=law, local_supports=supports) as store:
-        state = store.state
+        state = store.ledger_of(args.campaign).state if args.campaign else store.state
     on: dt.date = args.on or state.campaign.end
     rep = report(state, on=on, renewal_days=args.renewal_days)
     if args.json:
