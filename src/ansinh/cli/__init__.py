@@ -17,7 +17,8 @@ standard error, only when it is a terminal or ``--progress`` is given.
 
 The package holds the parser and :func:`main`; the commands live in
 :mod:`~ansinh.cli.gifts` (``price``, ``check``, ``screen``),
-:mod:`~ansinh.cli.campaigns` (``campaign run``, ``report``) and
+:mod:`~ansinh.cli.campaigns` (``campaign run``, ``report``),
+:mod:`~ansinh.cli.stores` (``store merge``) and
 :mod:`~ansinh.cli.law` (``law show``, ``plugins``) and, from the HTTP package,
 :mod:`ansinh.serve.cli` (``serve``), their shared options in
 :mod:`~ansinh.cli.options`, what they print in :mod:`~ansinh.cli.views` and
@@ -102,7 +103,7 @@ def build_parser(lang: Lang = "vi") -> argparse.ArgumentParser:
     from ansinh import __version__
 
     # The command modules take the exit codes from this package: imported here, once it is complete.
-    from ansinh.cli import campaigns, gifts, law
+    from ansinh.cli import campaigns, gifts, law, stores
 
     common = _globals(lang, top=False)
     parser = _Parser(
@@ -114,7 +115,7 @@ def build_parser(lang: Lang = "vi") -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ansinh {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=word("cmd", lang), required=True)
 
-    for module in (gifts, campaigns, law):
+    for module in (gifts, campaigns, law, stores):
         module.register(sub.add_parser, common, lang)
     from ansinh.serve import cli as serve_cli  # imports neither Starlette nor uvicorn
 

@@ -65,16 +65,19 @@ from ansinh.core.ledger import Event, Ledger
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import InvalidValueError
 from ansinh.io.store._jsonl import event_from_json, event_to_json, read_jsonl, write_jsonl
+from ansinh.io.store._merge import MergeResult
 from ansinh.io.store._schema import SCHEMA_VERSION, STORE_FORMAT
 from ansinh.io.store._sqlite import SqliteStore
 
 __all__ = [
     "SCHEMA_VERSION",
     "STORE_FORMAT",
+    "MergeResult",
     "ProgrammeStore",
     "SqliteStore",
     "event_from_json",
     "event_to_json",
+    "merge",
     "open_store",
     "read_jsonl",
     "store_location",
@@ -124,6 +127,12 @@ class ProgrammeStore(Protocol):
         """Drop a campaign's ledger kept in memory."""
         ...
 
+    def merge_from(
+        self, source: ProgrammeStore, *, progress: Callable[[int, int], None] | None = None
+    ) -> MergeResult:
+        """Merge another store's campaigns and events into this one, all or nothing."""
+        ...
+
     def export_jsonl(self, path: str | os.PathLike[str], *, campaign: str | None = None) -> Path:
         """A campaign's events as JSON Lines of full documents."""
         ...
@@ -170,3 +179,31 @@ def open_store(
         LedgerError: the store cannot be opened or read.
     """
     return SqliteStore(store_location(location), campaign, law=law, local_supports=local_supports)
+
+
+def merge(
+    source: ProgrammeStore, *, into: ProgrammeStore, progress: Callable[[int, int], None] | None = None
+) -> MergeResult:
+    """Merge every campaign and event of *source* (a province's store) into *into* (the national one).
+
+    Campaigns the target lacks are added; events it lacks are checked by
+    each campaign's ledger and written, every campaign in one transaction.
+    Merging the same store again adds nothing, and merging several stores
+    gives the same campaigns and events in any order.  A conflict — a
+    campaign of the same code with other details, or an event id held for a
+    different event, or an event the target's ledger refuses — is refused
+    and changes nothing.
+
+    Args:
+        source: the store to read.
+        into: the store to write.
+        progress: called as ``progress(done, total)`` while events are written.
+
+    Returns:
+        What was added.
+
+    Raises:
+        LedgerError: a conflict (naming the campaign and the event), or the write failed.
+        InvariantViolation: the target's ledger refuses an event of *source*.
+    """
+    return into.merge_from(source, progress=progress)

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
@@ -15,11 +16,24 @@ from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
 from ansinh.io.store._codec import decode, digest, dumps, encode
 from ansinh.io.store._jsonl import read_jsonl, write_jsonl
+from ansinh.io.store._merge import MergeResult, plan_merge
 from ansinh.io.store._schema import prepare
 
 __all__ = ["SqliteStore"]
 
 Progress = Callable[[int, int], None]
+
+
+class ProgrammeStoreLike(Protocol):
+    """What a merge reads from a source store."""
+
+    def campaigns(self) -> tuple[Campaign, ...]:
+        """Every campaign, parents first."""
+        ...
+
+    def ledger_of(self, code: str) -> Ledger:
+        """One campaign's checked ledger."""
+        ...
 
 
 def _campaign_json(campaign: Campaign) -> str:
@@ -285,12 +299,17 @@ class SqliteStore:
         self.write_rows({code: (count - len(events), events)}, progress)
 
     def write_rows(
-        self, batches: dict[str, tuple[int, tuple[Event, ...]]], progress: Progress | None = None
+        self,
+        batches: dict[str, tuple[int, tuple[Event, ...]]],
+        progress: Progress | None = None,
+        *,
+        campaigns: Sequence[Campaign] = (),
     ) -> None:
         """Write checked events of several campaigns in one transaction (``{code: (stored before, events)}``).
 
         The caller has checked the events against each campaign's ledger; this
-        only writes them, after making sure no other process wrote meanwhile.
+        only writes them (after adding *campaigns*), once it made sure no
+        other process wrote meanwhile.
 
         Raises:
             LedgerError: another process changed a campaign, or the write failed (nothing is written).
@@ -311,6 +330,10 @@ class SqliteStore:
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                conn.executemany(
+                    "INSERT INTO campaigns (code, parent, body) VALUES (?, ?, ?)",
+                    [(c.code, c.parent, _campaign_json(c)) for c in campaigns],
+                )
                 for code, (known, events) in batches.items():
                     (count,) = conn.execute(
                         "SELECT count(*) FROM events WHERE campaign = ?", (code,)
@@ -359,6 +382,43 @@ class SqliteStore:
             InvariantViolation: an event is refused; nothing from the file is appended.
         """
         return len(self.append_batch(read_jsonl(path), campaign=campaign))
+
+    @property
+    def local_supports(self) -> tuple[LocalSupport, ...]:
+        """The provincial top-ups gifts are priced with."""
+        return self._local_supports
+
+    def merge_from(self, source: ProgrammeStoreLike, *, progress: Progress | None = None) -> MergeResult:
+        """Merge every campaign and event of *source* into this store, all or nothing (see :func:`merge`)."""
+        where = str(self._path)
+        held = {c.code: c for c in self.campaigns()}
+        target = {code: (c, self.ledger_of(code)) for code, c in held.items()}
+        plans = plan_merge({c: source.ledger_of(c.code).events for c in source.campaigns()}, target, where)
+        touched: list[str] = []
+        fresh: dict[str, Ledger] = {}
+        batches: dict[str, tuple[int, tuple[Event, ...]]] = {}
+        try:
+            for plan in plans:
+                if plan.is_new:
+                    ledger = Ledger(plan.campaign, law=self._law, local_supports=self._local_supports)
+                    fresh[plan.campaign.code] = ledger
+                else:
+                    ledger = self.ledger_of(plan.campaign.code)
+                    touched.append(plan.campaign.code)
+                before = len(ledger)
+                if plan.events:
+                    ledger.append_batch(plan.events)
+                    batches[plan.campaign.code] = (before, plan.events)
+            self.write_rows(batches, progress, campaigns=[p.campaign for p in plans if p.is_new])
+        except BaseException:
+            for code in touched:  # read again from the file, which the failed merge left as it was
+                self.forget(code)
+            raise
+        self._ledgers.update(fresh)
+        return MergeResult(
+            campaigns=tuple(p.campaign.code for p in plans if p.is_new),
+            events=tuple((code, len(events)) for code, (_, events) in batches.items()),
+        )
 
     def forget(self, code: str) -> None:
         """Drop the ledger of *code* kept in memory (it is read again from the file when next used)."""
