@@ -372,7 +372,8 @@ def test_rows_are_compact_and_the_export_holds_full_documents(tmp_path: Path) ->
     with contextlib.closing(sqlite3.connect(path)) as conn:
         meta = dict(conn.execute("SELECT key, value FROM meta"))
         rows = conn.execute(
-            "SELECT campaign, event_id, type, on_date, body FROM events ORDER BY seq"
+            "SELECT c.code, e.event_id, e.type, e.on_date, e.body FROM events e "
+            "JOIN campaigns c ON c.id = e.campaign ORDER BY e.seq"
         ).fetchall()
     assert meta == {"format": "ansinh-store", "schema_version": "2"}
     assert [r[:4] for r in rows][:2] == [
@@ -507,3 +508,13 @@ def test_two_provinces_may_both_number_a_pledge_p01(tmp_path: Path) -> None:
 def test_a_campaign_is_not_its_own_parent() -> None:
     with pytest.raises(InvalidValueError, match="parent"):
         attrs.evolve(HAI_PHONG, parent="BN2026-31")
+
+
+def test_the_jsonl_file_holds_each_event_as_event_to_json_writes_it(tmp_path: Path) -> None:
+    events = _events()
+    allocated = events[2]
+    assert isinstance(allocated, GiftAllocated)
+    second = attrs.evolve(allocated, event_id="alloc:g2", gift=attrs.evolve(allocated.gift, id="g2"))
+    path = write_jsonl(tmp_path / "events.jsonl", [*events, second])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines == [event_to_json(e) for e in [*events, second]]

@@ -13,19 +13,19 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 import cattrs
 
-from ansinh.core.campaign import Gift
+from ansinh.core.campaign import Beneficiary, Gift
 from ansinh.core.events import EVENT_TYPES, Event, GiftAllocated
 from ansinh.core.law import Law
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.exceptions import AnsinhError, LedgerError
 
-__all__ = ["QUOTE_AMOUNTS", "Row", "decode", "digest", "dumps", "encode"]
+__all__ = ["QUOTE_AMOUNTS", "Row", "converter", "decode", "digest", "dumps", "encode", "gift_fields"]
 
 QUOTE_AMOUNTS: Final = ("gross", "state_support", "local_support", "payable")
 """The amounts of a gift's quote a row keeps (the rest is re-derived from the law)."""
@@ -37,15 +37,22 @@ Row = tuple[str, str, str, str]
 
 
 @functools.cache
-def _converter() -> cattrs.Converter:
+def converter() -> cattrs.Converter:
+    """ansinh's converter (:func:`ansinh.serialization.make_converter`), made once."""
     from ansinh.serialization import make_converter
 
     return make_converter()
 
 
 @functools.cache
-def _gift_fields() -> tuple[attrs.Attribute[Any], ...]:
+def gift_fields() -> tuple[attrs.Attribute[Any], ...]:
+    """Every field of a gift but its quote, with resolved types."""
     return tuple(f for f in attrs.fields(attrs.resolve_types(Gift)) if f.name != "quote")
+
+
+@functools.cache
+def _beneficiary_fields() -> tuple[attrs.Attribute[Any], ...]:
+    return tuple(attrs.fields(attrs.resolve_types(Beneficiary)))
 
 
 def dumps(data: Any) -> str:
@@ -54,13 +61,27 @@ def dumps(data: Any) -> str:
 
 
 def digest(body: str) -> bytes:
-    """The 16-byte BLAKE2b digest a row keeps beside its body."""
-    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest()
+    """The 8-byte BLAKE2b digest a row keeps beside its body (catches a damaged or hand-edited row)."""
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=8).digest()
+
+
+def _without_defaults(obj: Any, fields: Iterable[attrs.Attribute[Any]]) -> dict[str, Any]:
+    """The fields of an attrs value that differ from their defaults, unstructured (the others are implied)."""
+    conv = converter()
+    out = {}
+    for f in fields:
+        value = getattr(obj, f.name)
+        default: Any = f.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if default is attrs.NOTHING or value != default:
+            out[f.name] = conv.unstructure(value, f.type)
+    return out
 
 
 def _gift_body(gift: Gift) -> dict[str, Any]:
-    conv = _converter()
-    body = {f.name: conv.unstructure(getattr(gift, f.name), f.type) for f in _gift_fields()}
+    body = _without_defaults(gift, (f for f in gift_fields() if f.name != "beneficiary"))
+    body["beneficiary"] = _without_defaults(gift.beneficiary, _beneficiary_fields())
     body["quote"] = {name: getattr(gift.quote, name) for name in QUOTE_AMOUNTS}
     return body
 
@@ -70,15 +91,15 @@ def encode(event: Event) -> Row:
     if isinstance(event, GiftAllocated):
         data: dict[str, Any] = {"gift": _gift_body(event.gift)}
     else:
-        data = _converter().unstructure(event)
+        data = converter().unstructure(event)
         for column in ("event_id", "on", "type"):
             data.pop(column, None)
     return event.event_id, event.type, event.on.isoformat(), dumps(data)
 
 
 def _gift(body: Mapping[str, Any], on: dt.date, law: Law, local_supports: Sequence[LocalSupport]) -> Gift:
-    conv = _converter()
-    fields = {f.name: conv.structure(body[f.name], f.type) for f in _gift_fields() if f.name in body}  # type: ignore[arg-type]
+    conv = converter()
+    fields = {f.name: conv.structure(body[f.name], f.type) for f in gift_fields() if f.name in body}  # type: ignore[arg-type]
     quote: Quote = price(
         fields["product"], fields["beneficiary"], on=on, law=law, local_supports=local_supports
     )
@@ -105,7 +126,7 @@ def decode(row: Row, *, law: Law, local_supports: Sequence[LocalSupport] = ()) -
         data = json.loads(body)
         if cl is GiftAllocated:
             return GiftAllocated(event_id=event_id, on=on, gift=_gift(data["gift"], on, law, local_supports))
-        event: Event = _converter().structure({**data, "event_id": event_id, "on": on_text, "type": kind}, cl)
+        event: Event = converter().structure({**data, "event_id": event_id, "on": on_text, "type": kind}, cl)
         return event
     except LedgerError:
         raise

@@ -205,7 +205,8 @@ class SqliteStore:
         where = str(self._path)
         ledger = Ledger(campaign, law=self._law, local_supports=self._local_supports)
         rows = self._connection().execute(
-            "SELECT seq, event_id, type, on_date, body, digest FROM events WHERE campaign = ? ORDER BY seq",
+            "SELECT seq, event_id, type, on_date, body, digest FROM events "
+            "WHERE campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY seq",
             (campaign.code,),
         )
         for seq, event_id, kind, on, body, stored in rows:
@@ -318,11 +319,11 @@ class SqliteStore:
         total = sum(len(evs) for _, evs in batches.values())
         done = 0
 
-        def rows(code: str, events: tuple[Event, ...]) -> Iterable[tuple[str, str, str, str, str, bytes]]:
+        def rows(key: int, events: tuple[Event, ...]) -> Iterable[tuple[int, str, str, str, str, bytes]]:
             nonlocal done
             for event in events:
                 row = encode(event)
-                yield (code, *row, digest(row[3]))
+                yield (key, *row, digest(row[3]))
                 done += 1
                 if progress is not None and (done % 1000 == 0 or done == total):
                     progress(done, total)
@@ -335,8 +336,9 @@ class SqliteStore:
                     [(c.code, c.parent, _campaign_json(c)) for c in campaigns],
                 )
                 for code, (known, events) in batches.items():
+                    (key,) = conn.execute("SELECT id FROM campaigns WHERE code = ?", (code,)).fetchone()
                     (count,) = conn.execute(
-                        "SELECT count(*) FROM events WHERE campaign = ?", (code,)
+                        "SELECT count(*) FROM events WHERE campaign = ?", (key,)
                     ).fetchone()
                     if count != known:
                         raise LedgerError(
@@ -345,7 +347,7 @@ class SqliteStore:
                         )
                     conn.executemany(
                         "INSERT INTO events (campaign, event_id, type, on_date, body, digest) VALUES (?, ?, ?, ?, ?, ?)",
-                        rows(code, events),
+                        rows(key, events),
                     )
                 conn.execute("COMMIT")
             except BaseException:
