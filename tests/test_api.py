@@ -201,7 +201,7 @@ class _Relatives:
     def ansinh_earmark_matches(self, earmark: Earmark, person: Person) -> bool | None:
         if earmark.kind is not EarmarkKind.WORKERS_RELATIVES or earmark.target != "DN01":
             return None
-        return person.id == "33-poor"
+        return person.id in ("33-poor", "33-farm")
 
 
 def _drive_ledger() -> LedgerState:
@@ -228,9 +228,13 @@ def test_allocate_uses_plugin_earmark_knowledge_and_top_ups() -> None:
     people = sample_people(province="33")
     candidates = [Candidate(person=p, product=HealthCard(months=12)) for p in people]
     host = plugin_host(_Relatives(), local_support)
-    assert api.affiliations_from_plugins(state, candidates, plugins=host) == {"33-poor": ("DN01",)}
+    assert api.affiliations_from_plugins(state, candidates, plugins=host) == {
+        "33-poor": ("DN01",),
+        "33-farm": ("DN01",),
+    }
     result = api.allocate(state, candidates, on=dt.date(2026, 1, 5), plugins=host)
-    assert [g.person_id for g in result.gifts] == ["33-poor"]
+    # the poor relative's card costs a donor nothing (the state pays it all): the unit goes on
+    assert [g.person_id for g in result.gifts] == ["33-farm"]
     without = api.allocate(state, candidates, on=dt.date(2026, 1, 5), plugins=False)
     assert without.gifts == ()
     assert [lo.pledge_id for lo in without.leftovers] == ["P1"]

@@ -107,7 +107,7 @@ rows = st.fixed_dictionaries(
         "product": _mostly(
             st.sampled_from(["health_card", "social_book"]), st.sampled_from(["tet_gift", "x"])
         ),
-        "months": _mostly(st.sampled_from([1, 3, 6, 12]), st.sampled_from([0, 5, 24, 61, -3])),
+        "months": _mostly(st.sampled_from([1, 3, 6, 9, 12]), st.sampled_from([0, 5, 24, 61, -3])),
         "household_rank": _mostly(st.none() | st.integers(1, 8), st.integers(-1, 0)),
         "categories": _mostly(
             st.lists(st.sampled_from(_CATS), max_size=3, unique=True),

@@ -122,7 +122,7 @@ def test_json_option_is_accepted_before_the_command(capsys: pytest.CaptureFixtur
 def test_bad_input_is_one_line_on_stderr_and_exit_2(
     capsys: pytest.CaptureFixture[str], argv: list[str], needle: str
 ) -> None:
-    code, out, err = run(capsys, *argv)
+    code, out, err = run(capsys, *argv, "--lang", "en")
     assert code == cli.EXIT_USAGE
     assert out == ""
     assert needle in err
@@ -173,7 +173,7 @@ def test_law_show_one_parameter_lists_its_history_with_sources(capsys: pytest.Ca
         assert v.effective.isoformat() in out
         assert v.citation.document in out
     assert "2.340.000 đ" in out
-    assert "<chưa xác nhận>" in out  # the 2018 value is unconfirmed
+    assert "<xác nhận qua nguồn thứ cấp>" in out  # the 2018 decree number is confirmed-2nd
 
 
 def test_law_show_on_a_date_gives_the_value_in_force(capsys: pytest.CaptureFixture[str]) -> None:
@@ -300,7 +300,10 @@ def test_screen_ranks_and_reports_rejected_rows(capsys: pytest.CaptureFixture[st
     assert err == ""  # no progress: stderr is not a terminal
     assert "3 people read, 1 rows rejected, 2 eligible, 1 not eligible" in out
     assert out.index("A-1") < out.index("A-4")  # near-poor and 60+ first
-    assert "A-2  Lê Thị B: STATE_PAID_IN_FULL" in out
+    assert (
+        "A-2  Lê Thị B: In a group whose health insurance the state pays in full (poor household). "
+        "[STATE_PAID_IN_FULL]"
+    ) in out
     assert "row 4, column 'Ngày sinh'" in out
 
 

@@ -177,10 +177,11 @@ def test_children_under_6(born: dt.date, blocked: bool) -> None:
     assert ("STATE_PAID_CHILD_UNDER_6" in blocking(d)) is blocked
     if blocked:
         reason = next(r for r in d.reasons if r.code == "STATE_PAID_CHILD_UNDER_6")
-        assert "chưa được xác nhận" in reason.text_vi
+        assert "Điều 12 khoản 3" in reason.text_vi
         assert reason.citation is not None
         assert reason.citation == default_law().lookup("bhyt_child_state_paid_age", on=ON).citation
-        assert default_law().lookup("bhyt_child_state_paid_age", on=ON).status is SourceStatus.UNCONFIRMED
+        # confirmed indirectly (HCMC Res. 75/2025 starts its own support at 6)
+        assert default_law().lookup("bhyt_child_state_paid_age", on=ON).status is SourceStatus.CONFIRMED_2ND
 
 
 @pytest.mark.parametrize(
@@ -369,6 +370,7 @@ def test_builtin_rules_listed() -> None:
         "UNDER_MIN_AGE",
         "IN_COMPULSORY_SI",
         "RECEIVES_PENSION",
+        "FULLY_SUPPORTED",
         "OUTSIDE_CAMPAIGN_PROVINCE",
         "NOT_IN_DIFFICULT_CIRCUMSTANCES",
     ]
@@ -389,6 +391,8 @@ def test_builtin_rules_listed() -> None:
         ({"law": {}}, "law"),
         ({"rules": ("ALREADY_INSURED",)}, "rules"),
         ({"rules": 5}, "rules"),
+        ({"local_supports": "hanoi"}, "local_supports"),
+        ({"local_supports": (1,)}, "local_supports"),
     ],
 )
 def test_malformed_input_raises_ansinh_error(args: dict[str, Any], field: str) -> None:

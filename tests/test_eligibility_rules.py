@@ -85,6 +85,7 @@ ALL_RULES = (
     R.ALREADY_INSURED,
     R.STATE_PAID_IN_FULL,
     R.STATE_PAID_CHILD_UNDER_6,
+    R.FULLY_SUPPORTED,
     R.OUTSIDE_CAMPAIGN_PROVINCE,
     R.NOT_IN_DIFFICULT_CIRCUMSTANCES,
     R.CARD_START,
@@ -97,8 +98,8 @@ ALL_RULES = (
 )
 
 
-def test_twelve_named_frozen_rules() -> None:
-    assert len({r.code for r in ALL_RULES}) == 12
+def test_thirteen_named_frozen_rules() -> None:
+    assert len({r.code for r in ALL_RULES}) == 13
     for rule in ALL_RULES:
         assert isinstance(rule, BuiltinRule)
         assert isinstance(rule, Rule)
@@ -112,9 +113,9 @@ def test_twelve_named_frozen_rules() -> None:
 
 
 def test_builtin_rules_keep_their_order() -> None:
-    assert builtin_rules(ProductKind.HEALTH_CARD) == ALL_RULES[:6]
-    assert builtin_rules(ProductKind.SOCIAL_BOOK) == (*ALL_RULES[6:10], *ALL_RULES[3:5])
-    assert builtin_rules(ProductKind.TET_GIFT) == (*ALL_RULES[10:], *ALL_RULES[3:5])
+    assert builtin_rules(ProductKind.HEALTH_CARD) == ALL_RULES[:7]
+    assert builtin_rules(ProductKind.SOCIAL_BOOK) == (*ALL_RULES[7:11], *ALL_RULES[3:6])
+    assert builtin_rules(ProductKind.TET_GIFT) == (*ALL_RULES[11:], *ALL_RULES[4:6])
     with pytest.raises(InvalidValueError):
         builtin_rules("voucher")  # type: ignore[arg-type]
 
@@ -348,9 +349,16 @@ def test_thresholds_of_the_shipped_law() -> None:
         Category.MERITORIOUS,
         Category.SOCIAL_ALLOWANCE,
         Category.ETHNIC_MINORITY_DIFFICULT_AREA,
+        Category.ISLAND_RESIDENT,
+        Category.EXTREMELY_DIFFICULT_AREA,
+        Category.SOCIAL_PENSION_75,
     }
     assert groups[Category.POOR] == period.citation("bhyt_state_support")
-    assert groups[Category.MERITORIOUS] == period.citation("bhyt_fully_state_paid")
+    assert groups[Category.ISLAND_RESIDENT] == period.citation("bhyt_fully_state_paid")
+    assert groups[Category.MERITORIOUS] == period.citation("bhyt_state_paid_meritorious")
+    assert groups[Category.SOCIAL_PENSION_75] == period.citation("bhyt_state_paid_social_pension")
+    before = dict(state_paid_groups(LAW.at(D(2025, 6, 30))))
+    assert Category.SOCIAL_PENSION_75 not in before  # the social pension starts on 2025-07-01
 
 
 def test_child_age_before_the_parameter_starts_is_not_in_force() -> None:

@@ -122,8 +122,8 @@ def _edit(**changes: Any) -> dict[str, Any]:
     ("change", "message"),
     [
         ({"base_salary__values__2__effective": dt.date(2019, 7, 1)}, "overlap"),
-        ({"vsi_state_support__values__0__until": dt.date(2025, 5, 31)}, "gap"),
-        ({"vsi_state_support__values__0__until": dt.date(2025, 7, 31)}, "overlap"),
+        ({"vsi_state_support__values__1__until": dt.date(2025, 5, 31)}, "gap"),
+        ({"vsi_state_support__values__1__until": dt.date(2025, 7, 31)}, "overlap"),
         ({"base_salary__values__1__value": 1.49e6}, "floats are never accepted"),
         ({"bhyt_rate__values__0__value": 0.045}, "never float"),
         ({"base_salary__values__1__status": "rumour"}, "status"),

@@ -49,7 +49,7 @@ def _by_code() -> dict[str, LocalSupport]:
 
 def test_shipped_programmes_with_dates_sources_and_status() -> None:
     table = _by_code()
-    assert set(table) == {"hanoi-vsi-2026", "khanhhoa-vsi-2026-2030", "hcmc-bhyt-poor-near-poor"}
+    assert set(table) == {"hanoi-vsi-2026", "khanhhoa-vsi-2026-2030", "hcmc-bhyt-res75-2025"}
     hanoi = table["hanoi-vsi-2026"]
     assert (hanoi.province, hanoi.product, hanoi.effective, hanoi.until) == (
         HANOI,
@@ -82,10 +82,16 @@ def test_shipped_programmes_with_dates_sources_and_status() -> None:
     }
     assert "1645085" in kh.citation.url
 
-    hcmc = table["hcmc-bhyt-poor-near-poor"]
-    assert (hcmc.province, hcmc.product) == (HCMC, ProductKind.HEALTH_CARD)
-    assert hcmc.rates.as_dict() == {"poor": Fraction(1), "near_poor": Fraction(1)}
-    assert "75" in hcmc.citation.document
+    hcmc = table["hcmc-bhyt-res75-2025"]
+    assert (hcmc.province, hcmc.product, hcmc.effective, hcmc.status) == (
+        HCMC,
+        ProductKind.HEALTH_CARD,
+        dt.date(2026, 1, 1),
+        SourceStatus.CONFIRMED,
+    )
+    assert hcmc.rates.as_dict() == {"poor": 1, "near_poor": 1, "just_escaped_poverty": 1}
+    assert "75/2025/NQ-HĐND" in hcmc.citation.document
+    assert hcmc.citation.article == "Điều 1 khoản 2"
 
 
 def test_hook_is_trylast_and_answers_for_all_provinces(host: PluginHost) -> None:
@@ -178,8 +184,18 @@ def test_hcmc_near_poor_card_gets_the_remaining_share(host: PluginHost) -> None:
     person = sample_person(province=HCMC, categories={Category.NEAR_POOR})
     q = price(HealthCard(months=12), person, on=dt.date(2026, 1, 1), plugins=host)
     assert (q.gross, q.state_support, q.local_support, q.payable) == (1_263_600, 884_520, 379_080, 0)
-    before = price(HealthCard(months=12), person, on=dt.date(2025, 8, 12), plugins=host)
+    assert "75/2025" in str(q.line("monthly_local_support").citation)
+    # Res. 75/2025 applies from 2026-01-01: the 2025-08-13 report was a proposal
+    before = price(HealthCard(months=12), person, on=dt.date(2025, 12, 31), plugins=host)
     assert (before.local_support, before.payable) == (0, 379_080)
+
+
+def test_hcmc_just_out_of_poverty_from_2026(host: PluginHost) -> None:
+    person = sample_person(province=HCMC, categories={Category.JUST_ESCAPED_POVERTY})
+    day_before = price(HealthCard(months=12), person, on=dt.date(2025, 12, 31), plugins=host)
+    assert (day_before.state_support, day_before.local_support, day_before.payable) == (0, 0, 1_263_600)
+    day_of = price(HealthCard(months=12), person, on=dt.date(2026, 1, 1), plugins=host)
+    assert (day_of.state_support, day_of.local_support, day_of.payable) == (0, 1_263_600, 0)
 
 
 def test_hcmc_other_groups_unchanged(host: PluginHost) -> None:

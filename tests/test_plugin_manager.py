@@ -6,22 +6,30 @@ import datetime as dt
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 
 import pluggy
 import pytest
 
+import ansinh
 from ansinh.core.campaign import Earmark, EarmarkKind
 from ansinh.core.law import Citation, DatedValue, Parameter, ParamKind, RateTable, SourceStatus
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
 from ansinh.data import default_law
-from ansinh.exceptions import InvalidValueError, PluginError
+from ansinh.exceptions import InvalidValueError, PluginError, PluginLoadWarning
 from ansinh.hookspecs import hookimpl
-from ansinh.plugin_manager import BUILTIN_PLUGINS, PluginHost, get_plugin_manager
+from ansinh.plugin_manager import (
+    BUILTIN_PLUGINS,
+    DISABLE_ENV,
+    Contribution,
+    PluginHost,
+    disabled_plugins,
+    get_plugin_manager,
+)
 from ansinh.plugins.sourcing import WorkplaceDrive
 from ansinh.testing import plugin_host, sample_person
 
@@ -76,7 +84,8 @@ def test_builtins_registered_like_plugins_and_trylast(host: PluginHost) -> None:
     assert tuple(infos) == BUILTIN_PLUGINS
     assert infos["ansinh.local_support"].hooks == ("ansinh_local_support",)
     assert infos["ansinh.sourcing"].hooks == ("ansinh_sourcing_strategies",)
-    assert all(p.builtin and p.distribution is None for p in infos.values())
+    assert all(p.builtin and p.distribution == "ansinh" for p in infos.values())
+    assert all(p.version == ansinh.__version__ and not p.broken for p in infos.values())
     for caller_name in ("ansinh_local_support", "ansinh_sourcing_strategies"):
         impls = getattr(host.manager.hook, caller_name).get_hookimpls()
         assert impls
@@ -173,21 +182,45 @@ def test_no_entry_points_when_asked(installed: Path) -> None:
     assert not get_plugin_manager(load_entrypoints=False).is_registered("fake")
 
 
-def test_broken_entry_point_is_named(installed: Path) -> None:
+def test_broken_entry_point_is_skipped_with_one_warning(installed: Path) -> None:
+    (installed / "fake_ansinh_plugin.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    with pytest.warns(PluginLoadWarning, match="boom") as caught:
+        host = get_plugin_manager()
+    assert [w.message.plugin for w in caught if isinstance(w.message, PluginLoadWarning)] == ["fake"]
+    assert not host.is_registered("fake")
+    assert host.is_registered("ansinh.local_support")  # the others still work
+    info = {p.name: p for p in host.plugins()}["fake"]
+    assert info.broken
+    assert (info.distribution, info.version) == ("ansinh-fake", "1.2")
+    assert "RuntimeError: boom" in (info.error or "")
+    assert "BROKEN: RuntimeError: boom" in host.describe()
+
+
+def test_broken_entry_point_raises_when_strict(installed: Path) -> None:
     (installed / "fake_ansinh_plugin.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
     with pytest.raises(PluginError, match="boom") as info:
-        get_plugin_manager()
+        get_plugin_manager(strict=True)
     assert (info.value.plugin, info.value.hook) == ("fake", "load")
 
 
-def test_entry_point_with_unknown_hook_fails_check_pending(installed: Path) -> None:
+def test_disabled_broken_plugin_is_not_loaded_at_all(installed: Path) -> None:
+    (installed / "fake_ansinh_plugin.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    host = get_plugin_manager(blocked=disabled_plugins({DISABLE_ENV: "other, fake"}))
+    assert "fake" not in {p.name for p in host.plugins()}
+
+
+def test_entry_point_with_unknown_hook_is_skipped_and_unregistered(installed: Path) -> None:
     (installed / "fake_ansinh_plugin.py").write_text(
         "import ansinh.hookspecs\n\n@ansinh.hookspecs.hookimpl\ndef ansinh_not_a_hook():\n    return 1\n",
         encoding="utf-8",
     )
+    with pytest.warns(PluginLoadWarning, match="ansinh_not_a_hook"):
+        host = get_plugin_manager()
+    assert not host.is_registered("fake")
+    host.manager.check_pending()  # nothing of the broken plugin is left behind
     with pytest.raises(PluginError, match="ansinh_not_a_hook") as info:
-        get_plugin_manager()
-    assert info.value.plugin == "fake"
+        get_plugin_manager(strict=True)
+    assert (info.value.plugin, info.value.hook) == ("fake", "check_pending")
 
 
 def test_importing_ansinh_loads_no_plugins() -> None:
@@ -469,3 +502,58 @@ def test_objects_are_named_after_their_class() -> None:
     host = plugin_host(_Override(), _Override())
     assert [p.name for p in host.plugins()] == ["_Override", "_Override-2"]
     assert host.register(sys.modules[__name__]) == __name__
+
+
+# -- what each plugin contributes, and its settings ------------------------------------
+
+
+class _Settled:
+    """A plugin whose priority reads its ``[plugins.NAME]`` settings."""
+
+    @hookimpl
+    def ansinh_priority(self, candidate: Person, settings: object) -> tuple[tuple[str, int], ...]:
+        assert isinstance(settings, Mapping)
+        return (("t.points", int(settings.get("points", 0))),) if settings else ()
+
+
+def test_plugins_list_what_each_contributes(host: PluginHost) -> None:
+    infos = {p.name: p for p in host.plugins(contributions=True)}
+    strategies = infos["ansinh.sourcing"].contributes
+    assert [c.kind for c in strategies] == ["strategies"]
+    assert "workplace_drive" in strategies[0].names
+    (top_ups,) = infos["ansinh.local_support"].contributes
+    assert top_ups.kind == "top_ups"
+    assert "hanoi-vsi-2026" in top_ups.names
+    assert "  strategies: " in host.describe(contributions=True)
+    assert host.plugins()[0].contributes == ()
+
+
+def test_a_plugin_failing_when_listed_is_shown_broken(host: PluginHost) -> None:
+    host.register(_BrokenRules(), "bad")
+    info = {p.name: p for p in host.plugins(contributions=True)}["bad"]
+    assert info.broken
+    assert "ansinh_eligibility_rules" in (info.error or "")
+    assert Contribution("rules", ("X",)) not in info.contributes
+
+
+def test_settings_reach_only_their_plugin(host: PluginHost) -> None:
+    host.register(_Settled(), "settled")
+    assert host.priority_parts(sample_person()) == ()
+    configured = host.configured({"settled": {"points": 4}})
+    assert configured.priority_parts(sample_person()) == (("t.points", 4),)
+    assert configured.settings_of("ansinh.sourcing") == {}
+    with pytest.raises(TypeError):
+        configured.settings_of("settled")["points"] = 5  # type: ignore[index]
+
+
+def test_settings_for_an_unknown_plugin_are_refused(host: PluginHost) -> None:
+    with pytest.raises(InvalidValueError, match=r"plugins\.setled"):
+        host.configured({"setled": {"points": 4}})
+    with pytest.raises(InvalidValueError, match="a table"):
+        host.configured({"ansinh.sourcing": 4})  # type: ignore[dict-item]
+
+
+class _BrokenRules:
+    @hookimpl
+    def ansinh_eligibility_rules(self, product: ProductKind) -> object:
+        raise RuntimeError("no rules today")

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import ansinh
 from ansinh.core import pricing
 from ansinh.core.law import RateTable, SourceStatus
+from ansinh.core.people import rate_groups
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
 
@@ -287,7 +288,9 @@ def test_card_rule_helpers_are_what_price_uses(
     assert q.group == (pricing.HOUSEHOLD_GROUP if support is None else support[0])
     assert pricing.card_monthly(period, support, rank) == (q.monthly_gross, q.monthly_state_support)
     if support is not None:  # the group's share is the highest any of the person's groups has
-        shares = [s for t in pricing.CARD_SUPPORT_TABLES for k, s in period.rates(t) if k in categories]
+        groups = {c.value for c in rate_groups(categories)}
+        tables = pricing.card_support_tables(period)
+        shares = [s for _, entry in tables for k, s in entry.rates() if k in groups]
         assert support[1] == max(shares)
 
 

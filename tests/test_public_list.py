@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from ansinh.core.eligibility import check, screen
 from ansinh.core.people import Category, Person
 from ansinh.core.products import HealthCard, SocialBook
+from ansinh.core.review import Posting
 from ansinh.data import default_law
 from ansinh.exceptions import InvalidValueError
 from ansinh.io.public_list import (
@@ -121,6 +122,27 @@ def test_markdown_escapes_and_titles() -> None:
     assert len(table) == 1
     assert "Lê \\| Văn Tám" in table[0]
     assert public_list_markdown([], title="Xã A").startswith("# Xã A\n")
+
+
+def test_a_posted_list_says_where_and_until_when_and_where_to_object(tmp_path: Path) -> None:
+    s = screen([person(1)], CARD, on=ON, law=LAW)
+    posting = Posting(
+        place="Nhà văn hóa thôn | 3",
+        start=D(2025, 11, 10),
+        end=D(2025, 11, 17),
+        objections_to="Bộ phận một cửa UBND xã",
+    )
+    md = public_list_markdown(s, posting=posting)
+    assert "niêm yết công khai tại Nhà văn hóa thôn \\| 3 từ ngày 10/11/2025 đến hết ngày 17/11/2025" in md
+    assert "gửi về Bộ phận một cửa UBND xã" in md
+    assert md.index("niêm yết") < md.index("| STT")
+    assert "niêm yết" not in public_list_markdown(s)
+    written = write_public_list(s, tmp_path / "cong-khai.md", posting=posting).read_text(encoding="utf-8")
+    assert written == md
+    with pytest.raises(InvalidValueError, match="posting"):
+        public_list_markdown(s, posting="thôn 3")  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="posting"):
+        write_public_list(s, tmp_path / "x.csv", posting="thôn 3")  # type: ignore[arg-type]
 
 
 def test_write_public_list(tmp_path: Path) -> None:

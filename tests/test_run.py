@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from ansinh.core.campaign import Campaign, GiftStatus
+from ansinh.core.campaign import Campaign, Earmark, GiftStatus
 from ansinh.core.eligibility import CheckContext, FunctionRule, Reason, Rule
 from ansinh.core.people import Person
 from ansinh.core.products import ProductKind
 from ansinh.core.reporting import report
-from ansinh.exceptions import InvalidValueError, InvariantViolation, PluginError
+from ansinh.exceptions import CampaignFileError, InvalidValueError, InvariantViolation, PluginError
 from ansinh.hookspecs import hookimpl
 from ansinh.io.campaign_files import read_campaign_folder
 from ansinh.io.run import run_campaign
@@ -239,3 +240,142 @@ class _BrokenPriority:
     @hookimpl
     def ansinh_priority(self) -> object:
         return 5
+
+
+# -- every hook takes effect: [[sourcing]], earmarks, [plugins.NAME] ------------------------------
+
+_SOURCING = """
+[[sourcing]]
+strategy = "workplace_drive"
+received_on = 2025-12-01
+[sourcing.inputs]
+province = "01"
+enterprises = [{ id = "DN01", name = "Công ty May Sóc Sơn", workers = 100, participation = "1", amount_per_worker = 55440 }]
+"""
+
+
+class _Workers:
+    """Knows, from its settings, who the relatives of DN01's workers are."""
+
+    @hookimpl
+    def ansinh_earmark_matches(
+        self, earmark: Earmark, person: Person, settings: Mapping[str, object]
+    ) -> bool | None:
+        if earmark.target != "DN01":
+            return None
+        relatives = settings.get("relatives", ())
+        assert isinstance(relatives, tuple)
+        return person.id in relatives
+
+
+def _with(folder: Path, extra: str) -> Path:
+    toml = folder / "campaign.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return folder
+
+
+def test_sourcing_earmark_and_settings_take_effect(folder: Path) -> None:
+    _with(folder, _SOURCING + '\n[plugins.workers]\nrelatives = ["01-002"]\n')
+    host = plugin_host(builtins=True)
+    host.register(_Workers(), "workers")
+    run = run_campaign(folder, out=folder / "out", plugins=host)
+    (drive,) = run.sourcing
+    assert drive.strategy == "workplace_drive"
+    assert drive.money == 5_544_000
+    assert "100 of 100 workers" in drive.assumptions[0]
+    by_pledge = {g.pledge_id: g.person_id for g in run.allocation.gifts}
+    earmarked = next(p for p in by_pledge if p != "P1")
+    assert by_pledge[earmarked] == "01-002"  # the only relative the plugin knows
+    assert by_pledge["P1"] != "01-002"
+
+
+def test_an_earmark_nobody_is_known_for_buys_nothing_and_says_why(folder: Path) -> None:
+    _with(folder, _SOURCING)
+    run = run_campaign(folder, out=folder / "out", plugins=plugin_host(builtins=True))
+    assert {g.pledge_id for g in run.allocation.gifts} == {"P1"}
+    (left,) = run.allocation.leftovers
+    assert left.money_left == 5_544_000
+    assert "DN01" in left.reason_en
+    assert "ansinh_earmark_matches" in left.reason_en
+
+
+def test_unknown_keys_in_campaign_toml_are_refused_by_name(folder: Path) -> None:
+    text = (folder / "campaign.toml").read_text(encoding="utf-8")
+    (folder / "campaign.toml").write_text(text.replace("book_months", "renewal_dayz"), encoding="utf-8")
+    with pytest.raises(CampaignFileError, match=r"\[run\] renewal_dayz=12 .*purchase_date"):
+        read_campaign_folder(folder)
+    for extra, key in (
+        ("\n[ran]\nx = 1\n", "ran"),
+        ('\n[[sourcing]]\nstrategy = "workplace_drive"\ninputz = {}\n', "inputz"),
+    ):
+        (folder / "campaign.toml").write_text(text + extra, encoding="utf-8")
+        with pytest.raises(CampaignFileError, match=key):
+            read_campaign_folder(folder)
+
+
+def test_bad_sourcing_and_plugin_tables_name_the_table(folder: Path) -> None:
+    text = (folder / "campaign.toml").read_text(encoding="utf-8")
+    _with(folder, _SOURCING.replace("workers = 100", "workerz = 100"))
+    with pytest.raises(
+        CampaignFileError, match=r"\[\[sourcing\]\] #1 \(workplace_drive\) enterprises\[0\]\.workerz"
+    ):
+        run_campaign(folder, out=folder / "out", plugins=plugin_host(builtins=True))
+    (folder / "campaign.toml").write_text(text + "\n[plugins.wrokers]\nrelatives = []\n", encoding="utf-8")
+    with pytest.raises(CampaignFileError, match=r"plugins\.wrokers.*ansinh\.sourcing"):
+        run_campaign(folder, out=folder / "out", plugins=plugin_host(builtins=True))
+    assert not (folder / "out").exists()
+
+
+def test_a_plugin_failing_with_its_settings_is_named(folder: Path) -> None:
+    _with(folder, _SOURCING + '\n[plugins.workers]\nrelatives = "01-002"\n')
+    host = plugin_host(builtins=True)
+    host.register(_Workers(), "workers")
+    with pytest.raises(PluginError) as info:
+        run_campaign(folder, out=folder / "out", plugins=host)
+    assert (info.value.plugin, info.value.hook) == ("workers", "ansinh_earmark_matches")
+
+
+def _to_xlsx(csv_path: Path, typed: bool) -> Path:
+    """*csv_path* as a workbook; with *typed*, numbers and dates as Excel numbers and dates."""
+    import csv
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    with csv_path.open(encoding="utf-8") as f:
+        for n, row in enumerate(csv.reader(f)):
+            cells: list[object] = list(row)
+            if typed and n:
+                for i, cell in enumerate(row):
+                    if cell.isdigit():
+                        cells[i] = int(cell) if len(cell) > 2 else cell  # ids stay text
+                    elif len(cell) == 10 and cell[4] == "-":
+                        cells[i] = dt.datetime.fromisoformat(cell)
+            sheet.append(cells)
+    out = csv_path.with_suffix(".xlsx")
+    workbook.save(out)
+    csv_path.unlink()
+    return out
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_sponsors_and_pledges_as_excel_workbooks(folder: Path, typed: bool) -> None:
+    from_csv = run_campaign(folder, out=folder / "csv", plugins=False)
+    for name in ("sponsors.csv", "pledges.csv"):
+        _to_xlsx(folder / name, typed)
+    data = read_campaign_folder(folder)
+    assert [p.money for p in data.pledges] == [5_544_000]
+    assert data.receipts[0].on == dt.date(2025, 11, 2)
+    from_xlsx = run_campaign(folder, out=folder / "xlsx", plugins=False)
+    assert [(g.person_id, g.amount) for g in from_xlsx.allocation.gifts] == [
+        (g.person_id, g.amount) for g in from_csv.allocation.gifts
+    ]
+
+
+def test_a_file_that_is_not_a_workbook_is_named(folder: Path) -> None:
+    (folder / "pledges.csv").unlink()
+    (folder / "pledges.xlsx").write_text("id,sponsor id\n", encoding="utf-8")
+    with pytest.raises(CampaignFileError, match=r"pledges\.xlsx.*a readable Excel workbook"):
+        read_campaign_folder(folder)

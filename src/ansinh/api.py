@@ -68,15 +68,15 @@ __all__ = [
 def default_plugins() -> PluginHost:
     """The installed plugins: a host built on first use, then reused.
 
-    Call ``default_plugins.cache_clear()`` after installing a plugin in a
-    running interpreter.
-
-    Raises:
-        PluginError: an installed plugin cannot be loaded.
+    Plugins named in the environment variable ``ANSINH_DISABLE_PLUGINS``
+    (comma-separated) are not loaded; one that cannot be loaded is skipped
+    with a :class:`~ansinh.exceptions.PluginLoadWarning`, once.  Call
+    ``default_plugins.cache_clear()`` after installing a plugin in a running
+    interpreter.
     """
-    from ansinh.plugin_manager import get_plugin_manager
+    from ansinh.plugin_manager import disabled_plugins, get_plugin_manager
 
-    return get_plugin_manager()
+    return get_plugin_manager(blocked=disabled_plugins())
 
 
 def resolve_plugins(plugins: PluginHost | pluggy.PluginManager | bool | None) -> PluginHost | None:
@@ -181,7 +181,8 @@ def check(
     """Decide whether *product* can be given to *person* on *on*, with the plugins' local rules.
 
     See :func:`ansinh.core.eligibility.check`; the plugins contribute extra
-    rules (:func:`~ansinh.hookspecs.ansinh_eligibility_rules`).
+    rules (:func:`~ansinh.hookspecs.ansinh_eligibility_rules`) and the top-ups of
+    the person's province (a gift the budgets pay in full is ``FULLY_SUPPORTED``).
 
     Raises:
         PluginError: a plugin, or one of its rules, failed.
@@ -198,7 +199,10 @@ def check(
     law = resolve_law(law)
     host = resolve_plugins(plugins)
     rules = host.eligibility_rules(product) if host is not None and _is_product(product) else ()
-    return eligibility.check(person, product, on=on, campaign=campaign, law=law, rules=rules)
+    supports = local_supports_for(product, person, on=on, plugins=host)
+    return eligibility.check(
+        person, product, on=on, campaign=campaign, law=law, rules=rules, local_supports=supports
+    )
 
 
 def screen(
@@ -235,6 +239,7 @@ def screen(
         law=law,
         rules=host.eligibility_rules(product),
         extra_priority=host.priority_function(campaign),
+        local_supports=host.all_local_supports(),
     )
 
 

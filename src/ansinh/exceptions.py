@@ -5,12 +5,15 @@ catches everything the library reports about bad input or broken data.  The
 leaves also subclass the natural built-in (``ValueError``, ``LookupError``), so
 code that already catches those keeps working.
 
-Messages always say which field, which value and what is allowed.
+Messages always say which field, which value and what is allowed.  The one
+warning, :class:`PluginLoadWarning`, says an installed plugin was skipped.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from ansinh.core.messages import shown
 
 __all__ = [
     "AnsinhError",
@@ -25,6 +28,8 @@ __all__ = [
     "NotInForceError",
     "OutputFileError",
     "PluginError",
+    "PluginLoadWarning",
+    "ReviewError",
     "RosterError",
     "SerializationError",
     "UnknownParameterError",
@@ -38,6 +43,9 @@ class AnsinhError(Exception):
 class InvalidValueError(AnsinhError, ValueError):
     """A value given to ansinh is not allowed.
 
+    The message quotes the value with :func:`~ansinh.core.messages.shown`:
+    shortened, never an unbounded ``repr``, nine-to-twelve-digit runs masked.
+
     Attributes:
         field: the name of the field or argument.
         value: the value that was given.
@@ -48,7 +56,7 @@ class InvalidValueError(AnsinhError, ValueError):
         self.field = field
         self.value = value
         self.allowed = allowed
-        super().__init__(f"{field}={value!r} is not allowed: {allowed}")
+        super().__init__(f"{field}={shown(value)} is not allowed: {allowed}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.field, self.value, self.allowed))
@@ -64,6 +72,10 @@ class InvalidProductError(InvalidValueError):
 
 class InvalidPersonError(InvalidValueError):
     """A person's data is malformed (bad CCCD, unknown province …)."""
+
+
+class ReviewError(InvalidValueError):
+    """A step of a candidate list's public review is not allowed (wrong status, a pending objection …)."""
 
 
 class LawDataError(AnsinhError, ValueError):
@@ -143,3 +155,20 @@ class SerializationError(AnsinhError, ValueError):
 
     The message names the path of every bad field.
     """
+
+
+class PluginLoadWarning(UserWarning):
+    """An installed plugin could not be loaded and was skipped (the others still work).
+
+    Attributes:
+        plugin: the entry-point name of the plugin.
+        problem: what went wrong, one line.
+    """
+
+    def __init__(self, plugin: str, problem: str) -> None:
+        self.plugin = plugin
+        self.problem = problem
+        super().__init__(f"plugin {plugin!r} cannot be loaded and is skipped: {problem}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.plugin, self.problem))

@@ -11,8 +11,17 @@ functions of the same names, marked with :data:`hookimpl`::
         return (MyRule(),)
 
 A plugin implements only the hooks it needs and may accept only the
-arguments it uses (pluggy passes arguments by name).  Hooks are called
-through :class:`ansinh.plugin_manager.PluginHost`, which checks every result's
+arguments it uses (pluggy passes arguments by name).  Every hook may take a
+``settings`` argument: the plugin's own ``[plugins.NAME]`` table of the
+campaign's ``campaign.toml`` (like a datasette plugin's configuration), an
+empty mapping outside a campaign run::
+
+    @ansinh.hookimpl
+    def ansinh_priority(candidate, settings):
+        points = int(settings.get("flood_points", 3))
+        return (("hy.flood", points),) if candidate.commune in settings.get("flooded", ()) else None
+
+Hooks are called through :class:`ansinh.plugin_manager.PluginHost`, which checks every result's
 type and reports a failure as :class:`~ansinh.exceptions.PluginError` naming
 the plugin and the hook.
 
@@ -37,7 +46,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, runtime_checkab
 import attrs
 import pluggy
 
-from ansinh.core.campaign import Campaign, Earmark, Pledge, Sponsor
+from ansinh.core.campaign import Campaign, Earmark, LocalSponsorKind, Pledge, Sponsor
 from ansinh.core.law import Parameter
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
@@ -55,8 +64,10 @@ __all__ = [
     "ansinh_eligibility_rules",
     "ansinh_local_support",
     "ansinh_parameters",
+    "ansinh_participation",
     "ansinh_priority",
     "ansinh_sourcing_strategies",
+    "ansinh_sponsor_kinds",
     "hookimpl",
     "hookspec",
 ]
@@ -147,7 +158,9 @@ class SourcingStrategy(Protocol):
 
 
 @hookspec
-def ansinh_sourcing_strategies() -> Iterable[type[SourcingStrategy]]:  # type: ignore[empty-body]
+def ansinh_sourcing_strategies(  # type: ignore[empty-body]
+    settings: Mapping[str, object],
+) -> Iterable[type[SourcingStrategy]]:
     """Contribute ways of raising resources (sourcing strategies).
 
     Return the strategy *classes* the plugin offers; each is configured with
@@ -156,13 +169,14 @@ def ansinh_sourcing_strategies() -> Iterable[type[SourcingStrategy]]:  # type: i
     with the same :attr:`~SourcingStrategy.name`, the one called first wins:
     the built-ins are ``trylast``, so a province's own variant replaces them.
 
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: an iterable of strategy classes (may be empty).
     """
 
 
 @hookspec
 def ansinh_local_support(  # type: ignore[empty-body]
-    province: str | None, product: ProductKind | None, on: dt.date | None
+    province: str | None, product: ProductKind | None, on: dt.date | None, settings: Mapping[str, object]
 ) -> Iterable[LocalSupport]:
     """Contribute provincial budget top-ups on top of state support (ngân sách địa phương hỗ trợ).
 
@@ -177,12 +191,15 @@ def ansinh_local_support(  # type: ignore[empty-body]
     :param province: code of the current province-level unit, or ``None`` for all provinces.
     :param product: the kind of gift being priced, or ``None`` for all kinds.
     :param on: the purchase date, or ``None`` for every date.
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: an iterable of :class:`~ansinh.LocalSupport` (may be empty).
     """
 
 
 @hookspec
-def ansinh_eligibility_rules(product: ProductKind) -> Iterable[Rule]:  # type: ignore[empty-body]
+def ansinh_eligibility_rules(  # type: ignore[empty-body]
+    product: ProductKind, settings: Mapping[str, object]
+) -> Iterable[Rule]:
     """Contribute local eligibility rules for a kind of gift.
 
     Each rule has a stable ``code`` and an ``evaluate(ctx)`` method returning
@@ -192,12 +209,15 @@ def ansinh_eligibility_rules(product: ProductKind) -> Iterable[Rule]:  # type: i
     results are collected, in call order.
 
     :param product: the kind of gift being checked.
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: an iterable of rules (may be empty).
     """
 
 
 @hookspec
-def ansinh_priority(candidate: Person, campaign: Campaign | None) -> Iterable[tuple[str, int]] | None:
+def ansinh_priority(
+    candidate: Person, campaign: Campaign | None, settings: Mapping[str, object]
+) -> Iterable[tuple[str, int]] | None:
     """Contribute to a candidate's priority when gifts are scarce.
 
     Return named parts ``(code, points)``, e.g. ``(("hy.flood_2025", 3),)``;
@@ -207,12 +227,13 @@ def ansinh_priority(candidate: Person, campaign: Campaign | None) -> Iterable[tu
 
     :param candidate: the person being ranked.
     :param campaign: the campaign the ranking is for, or ``None``.
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: an iterable of ``(code, points)`` pairs, or ``None`` for nothing.
     """
 
 
 @hookspec
-def ansinh_parameters() -> Iterable[Parameter]:  # type: ignore[empty-body]
+def ansinh_parameters(settings: Mapping[str, object]) -> Iterable[Parameter]:  # type: ignore[empty-body]
     """Contribute extra dated parameters (a province's own, with their sources).
 
     Each :class:`~ansinh.Parameter` carries its full history of
@@ -222,12 +243,13 @@ def ansinh_parameters() -> Iterable[Parameter]:  # type: ignore[empty-body]
     the law, never change it.  Prefix names with the province (e.g.
     ``"hy_drive_default_share"``).
 
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: an iterable of :class:`~ansinh.Parameter` (may be empty).
     """
 
 
 @hookspec(firstresult=True)
-def ansinh_earmark_matches(earmark: Earmark, person: Person) -> bool | None:
+def ansinh_earmark_matches(earmark: Earmark, person: Person, settings: Mapping[str, object]) -> bool | None:
     """Say whether *person* is someone an earmarked pledge may pay for.
 
     Only the province knows who the relatives of an enterprise's workers are,
@@ -237,5 +259,40 @@ def ansinh_earmark_matches(earmark: Earmark, person: Person) -> bool | None:
 
     :param earmark: the pledge's earmark (its ``kind`` and ``target``).
     :param person: the candidate.
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: ``True``/``False``, or ``None`` when this plugin does not know.
+    """
+
+
+@hookspec(firstresult=True)
+def ansinh_participation(person: Person, on: dt.date, settings: Mapping[str, object]) -> str | None:
+    """Say how *person* stood on *on*, the day after a gifted card or book ended (follow-up).
+
+    A province that can look a person up in another BHXH system (by CCCD or
+    mã số BHXH) answers ``"renewed_by_person"`` (they went on paying
+    themselves) or ``"lapsed"``; ``None`` when it does not know.  A renewal
+    by a sponsor is seen in the registry itself
+    (:func:`ansinh.core.registry.follow_up`).  This hook stops at first
+    non-None result.
+
+    :param person: the person whose gift ended (identifiers unmasked: keep them inside your system).
+    :param on: the first day after the gift.
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
+    :return: ``"renewed_by_person"``, ``"lapsed"`` (a :class:`~ansinh.core.registry.FollowUpStatus` value) or ``None``.
+    """
+
+
+@hookspec
+def ansinh_sponsor_kinds(settings: Mapping[str, object]) -> Iterable[LocalSponsorKind]:  # type: ignore[empty-body]
+    """Contribute sponsor kinds the built-in ones lack (cooperatives — hợp tác xã —, foreign donors …).
+
+    A sponsor of such a kind is a :class:`~ansinh.core.campaign.Sponsor` with
+    ``kind="other"`` and ``local_kind`` set to the kind's code; sponsor files
+    may write the code, either label or an alias.  Reports group sponsors by
+    :attr:`~ansinh.core.campaign.Sponsor.kind_key`.  All plugins' results are
+    collected; two plugins giving one code different labels is a
+    :class:`~ansinh.exceptions.PluginError`.
+
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
+    :return: an iterable of :class:`~ansinh.core.campaign.LocalSponsorKind` (may be empty).
     """

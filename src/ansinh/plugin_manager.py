@@ -30,32 +30,67 @@ therefore not supported on ``ansinh`` hooks.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import importlib.metadata
+import os
 import types
+import warnings
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Final, TypeGuard, cast, final
+from typing import TYPE_CHECKING, Final, cast, final
 
 import attrs
 import pluggy
 
 from ansinh import hookspecs
-from ansinh.core.campaign import Campaign, Earmark
+from ansinh._plugin_values import (
+    _INVENTORY,
+    Contribution,
+    PluginInfo,
+    _is_part,
+    _is_rule,
+    _is_strategy,
+    _kind_of,
+    _uncovered,
+)
+from ansinh.core.campaign import Campaign, Earmark, LocalSponsorKind
 from ansinh.core.dates import check_date
 from ansinh.core.law import Law, Parameter
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import Product, ProductKind
-from ansinh.exceptions import AnsinhError, InvalidValueError, LawDataError, PluginError
-from ansinh.hookspecs import PROJECT_NAME, SourcingStrategy
+from ansinh.core.registry import FollowUpStatus
+from ansinh.exceptions import AnsinhError, InvalidValueError, LawDataError, PluginError, PluginLoadWarning
+from ansinh.hookspecs import PROJECT_NAME, SourcingResult, SourcingStrategy
 
 if TYPE_CHECKING:
     from ansinh.core.eligibility import CheckContext, Reason, Rule
 
-__all__ = ["BUILTIN_PLUGINS", "PluginHost", "PluginInfo", "get_plugin_manager"]
+__all__ = [
+    "BUILTIN_PLUGINS",
+    "DISABLE_ENV",
+    "Contribution",
+    "PluginHost",
+    "PluginInfo",
+    "disabled_plugins",
+    "get_plugin_manager",
+]
 
 BUILTIN_PLUGINS: Final = ("ansinh.sourcing", "ansinh.local_support")
 """Names the built-in plugins are registered under (block them with ``blocked=``)."""
+
+DISABLE_ENV: Final = "ANSINH_DISABLE_PLUGINS"
+"""The environment variable naming plugins not to load (comma- or space-separated)."""
+
+
+def disabled_plugins(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The plugin names :data:`DISABLE_ENV` lists in *environ* (default: ``os.environ``).
+
+    >>> disabled_plugins({"ANSINH_DISABLE_PLUGINS": "hung_yen, thai_nguyen"})
+    ('hung_yen', 'thai_nguyen')
+    """
+    text = (os.environ if environ is None else environ).get(DISABLE_ENV, "")
+    return tuple(name for name in text.replace(",", " ").split() if name)
 
 
 def _builtin_plugins() -> tuple[tuple[str, object], ...]:
@@ -64,82 +99,6 @@ def _builtin_plugins() -> tuple[tuple[str, object], ...]:
     from ansinh.plugins import local_support, sourcing
 
     return (("ansinh.sourcing", sourcing), ("ansinh.local_support", local_support))
-
-
-@attrs.frozen
-class PluginInfo:
-    """One registered plugin, as ``ansinh plugins`` lists it."""
-
-    name: str
-    """The name it is registered under (the entry-point name for installed plugins)."""
-    distribution: str | None
-    """The installed distribution it came from, e.g. ``"ansinh-hung-yen"``; ``None`` if registered directly."""
-    version: str | None
-    """That distribution's version."""
-    hooks: tuple[str, ...]
-    """The hooks it implements, sorted."""
-    builtin: bool = False
-    """Whether it ships with ansinh."""
-
-    def describe(self) -> str:
-        """One line: name, origin and hooks."""
-        if self.builtin:
-            origin = "built-in"
-        elif self.distribution is None:
-            origin = "registered directly"
-        else:
-            origin = f"{self.distribution} {self.version or ''}".strip()
-        return f"{self.name} ({origin}): {', '.join(self.hooks) or 'no hooks'}"
-
-
-def _is_rule(value: object) -> bool:
-    return isinstance(getattr(value, "code", None), str) and callable(getattr(value, "evaluate", None))
-
-
-def _is_strategy(value: object) -> TypeGuard[type[SourcingStrategy]]:
-    return (
-        isinstance(value, type)
-        and isinstance(getattr(value, "name", None), str)
-        and callable(getattr(value, "from_mapping", None))
-        and callable(getattr(value, "source", None))
-    )
-
-
-def _is_part(value: object) -> bool:
-    return (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and isinstance(value[0], str)
-        and isinstance(value[1], int)
-        and not isinstance(value[1], bool)
-    )
-
-
-def _kind_of(product: object) -> ProductKind:
-    if isinstance(product, ProductKind):
-        return product
-    kind = getattr(product, "kind", None)
-    if isinstance(kind, ProductKind):
-        return kind
-    raise InvalidValueError("product", product, "a ProductKind or a HealthCard, SocialBook or TetGift")
-
-
-_DAY: Final = dt.timedelta(days=1)
-
-
-def _uncovered(piece: LocalSupport, earlier: LocalSupport) -> list[LocalSupport]:
-    """The parts of *piece*'s dates that *earlier* does not cover."""
-    end, other_end = piece.until, earlier.until
-    if (end is not None and end < earlier.effective) or (
-        other_end is not None and other_end < piece.effective
-    ):
-        return [piece]
-    out = []
-    if piece.effective < earlier.effective:
-        out.append(attrs.evolve(piece, until=earlier.effective - _DAY))
-    if other_end is not None and (end is None or end > other_end):
-        out.append(attrs.evolve(piece, effective=other_end + _DAY))
-    return out
 
 
 @attrs.frozen
@@ -191,7 +150,7 @@ class PluginHost:
         InvalidValueError: *manager* is not an ansinh plugin manager.
     """
 
-    __slots__ = ("_builtins", "_pm", "_table_cache")
+    __slots__ = ("_broken", "_builtins", "_pm", "_settings", "_table_cache")
 
     def __init__(self, manager: pluggy.PluginManager | None = None) -> None:
         if manager is None:
@@ -205,6 +164,8 @@ class PluginHost:
             manager.add_hookspecs(hookspecs)
         self._pm: Final = manager
         self._builtins: set[str] = set()
+        self._broken: dict[str, PluginInfo] = {}
+        self._settings: dict[str, Mapping[str, object]] = {}
         self._table_cache: tuple[frozenset[int], tuple[LocalSupport, ...]] | None = None
 
     def __repr__(self) -> str:
@@ -261,8 +222,16 @@ class PluginHost:
         """Whether a plugin is registered under *name*."""
         return self._pm.get_plugin(name) is not None
 
-    def plugins(self) -> tuple[PluginInfo, ...]:
-        """Every registered plugin with its distribution and the hooks it implements."""
+    def plugins(self, *, contributions: bool = False) -> tuple[PluginInfo, ...]:
+        """Every registered plugin with its distribution and hooks, then the broken ones.
+
+        Args:
+            contributions: also ask each plugin what it contributes (strategies,
+                top-up programmes, rules, parameters); a plugin failing then is
+                listed with its :attr:`~PluginInfo.error` instead of raising.
+        """
+        from ansinh import __version__
+
         dists: dict[int, importlib.metadata.Distribution] = {
             id(plugin): dist for plugin, dist in self._pm.list_plugin_distributions()
         }
@@ -272,22 +241,114 @@ class PluginHost:
                 continue
             callers = self._pm.get_hookcallers(plugin) or []
             dist = dists.get(id(plugin))
+            builtin = name in self._builtins
+            given, error = self._contributions_of(plugin) if contributions else ((), None)
             out.append(
                 PluginInfo(
                     name=name,
-                    distribution=None if dist is None else dist.metadata["Name"],
-                    version=None if dist is None else dist.version,
+                    distribution="ansinh" if builtin else None if dist is None else dist.metadata["Name"],
+                    version=__version__ if builtin else None if dist is None else dist.version,
                     hooks=tuple(sorted(c.name for c in callers)),
-                    builtin=name in self._builtins,
+                    builtin=builtin,
+                    contributes=given,
+                    error=error,
                 )
             )
-        return tuple(out)
+        return (*out, *self._broken.values())
 
-    def describe(self) -> str:
+    def describe(self, *, contributions: bool = False) -> str:
         """The plugin list as text, one plugin per line (what ``ansinh plugins`` prints)."""
-        return "\n".join(p.describe() for p in self.plugins()) or "no plugins"
+        return "\n".join(p.describe() for p in self.plugins(contributions=contributions)) or "no plugins"
+
+    def _contributions_of(self, plugin: object) -> tuple[tuple[Contribution, ...], str | None]:
+        """What *plugin* contributes, by hook; the error of the first hook that failed."""
+        out: list[Contribution] = []
+        try:
+            for caller in self._pm.get_hookcallers(plugin) or []:
+                inventory = _INVENTORY.get(caller.name)
+                if inventory is None:
+                    continue
+                kind, check, expected, calls, key = inventory
+                names: set[str] = set()
+                for impl in caller.get_hookimpls():
+                    if impl.plugin is plugin:
+                        for kwargs in calls:
+                            names.update(
+                                key(item)
+                                for item in self._call_one(impl, caller.name, check, expected, kwargs)
+                            )
+                if names:
+                    out.append(Contribution(kind, tuple(sorted(names))))
+        except PluginError as exc:
+            return tuple(out), str(exc)
+        return tuple(sorted(out, key=lambda c: c.kind)), None
+
+    # -- settings ---------------------------------------------------------------
+
+    def configured(self, settings: Mapping[str, Mapping[str, object]]) -> PluginHost:
+        """A host over the same plugins whose hooks receive ``settings[name]`` as ``settings``.
+
+        This is how ``campaign.toml``'s ``[plugins.NAME]`` tables reach each
+        plugin: a hook implementation that takes a ``settings`` argument gets
+        its own plugin's table (read-only; an empty mapping when there is none).
+        The new host shares the plugin manager with this one.
+
+        Raises:
+            InvalidValueError: a name is not a registered, disabled or broken
+                plugin, or a value is not a table.
+        """
+        known = [name for name, _plugin in self._pm.list_name_plugin()] + list(self._broken)
+        tables: dict[str, Mapping[str, object]] = {}
+        for name, table in settings.items():
+            if name not in known:
+                raise InvalidValueError(f"plugins.{name}", name, "the name of a plugin: " + ", ".join(known))
+            if not isinstance(table, Mapping):
+                raise InvalidValueError(f"plugins.{name}", table, "a table of settings")
+            tables[name] = types.MappingProxyType(copy.deepcopy(dict(table)))
+        host = PluginHost(self._pm)
+        host._builtins = set(self._builtins)
+        host._broken = dict(self._broken)
+        host._settings = tables
+        return host
+
+    def settings_of(self, name: str) -> Mapping[str, object]:
+        """The settings the plugin *name* receives (an empty mapping when none were given)."""
+        return self._settings.get(name, types.MappingProxyType({}))
 
     # -- calling ----------------------------------------------------------------
+
+    def _call_one(
+        self,
+        impl: pluggy.HookImpl,
+        hook: str,
+        check: Callable[[object], bool],
+        expected: str,
+        kwargs: Mapping[str, object],
+    ) -> tuple[object, ...]:
+        """Call one implementation of *hook*; its checked items (none for ``None``)."""
+        name = impl.plugin_name
+        if impl.wrapper or impl.hookwrapper:
+            raise PluginError(name, hook, "hook wrappers are not supported on ansinh hooks")
+        try:
+            result = impl.function(*(self._argument(name, kwargs, arg) for arg in impl.argnames))
+            if result is None:
+                return ()
+            if isinstance(result, str | bytes | Mapping) or not isinstance(result, Iterable):
+                raise PluginError(
+                    name, hook, f"returned {result!r}; expected an iterable of {expected} or None"
+                )
+            items = tuple(result)
+        except PluginError:
+            raise
+        except Exception as exc:
+            raise PluginError(name, hook, f"raised {type(exc).__name__}: {exc}") from exc
+        for item in items:
+            if not check(item):
+                raise PluginError(name, hook, f"returned {item!r}; expected {expected}")
+        return items
+
+    def _argument(self, plugin: str, kwargs: Mapping[str, object], arg: str) -> object:
+        return self.settings_of(plugin) if arg == "settings" else kwargs[arg]
 
     def _call(
         self, hook: str, check: Callable[[object], bool], expected: str, /, **kwargs: object
@@ -296,26 +357,9 @@ class PluginHost:
         caller: pluggy.HookCaller = getattr(self._pm.hook, hook)
         out: list[tuple[str, tuple[object, ...]]] = []
         for impl in reversed(caller.get_hookimpls()):
-            name = impl.plugin_name
-            if impl.wrapper or impl.hookwrapper:
-                raise PluginError(name, hook, "hook wrappers are not supported on ansinh hooks")
-            try:
-                result = impl.function(*(kwargs[arg] for arg in impl.argnames))
-                if result is None:
-                    continue
-                if isinstance(result, str | bytes | Mapping) or not isinstance(result, Iterable):
-                    raise PluginError(
-                        name, hook, f"returned {result!r}; expected an iterable of {expected} or None"
-                    )
-                items = tuple(result)
-            except PluginError:
-                raise
-            except Exception as exc:
-                raise PluginError(name, hook, f"raised {type(exc).__name__}: {exc}") from exc
-            for item in items:
-                if not check(item):
-                    raise PluginError(name, hook, f"returned {item!r}; expected {expected}")
-            out.append((name, items))
+            items = self._call_one(impl, hook, check, expected, kwargs)
+            if items:
+                out.append((impl.plugin_name, items))
         return out
 
     @staticmethod
@@ -555,6 +599,54 @@ class PluginHost:
                 return strategy
         raise InvalidValueError("strategy", name, "one of " + ", ".join(s.name for s in strategies))
 
+    def source(self, strategy: str, inputs: Mapping[str, object], campaign: Campaign) -> SourcingResult:
+        """Run the strategy called *strategy* with *inputs* for *campaign* (a ``[[sourcing]]`` table).
+
+        Raises:
+            InvalidValueError: no plugin offers that strategy, or *inputs* are
+                not what it takes (its own message, naming the field).
+            PluginError: the strategy failed otherwise, or returned something
+                other than a :class:`~ansinh.hookspecs.SourcingResult`.
+        """
+        cls = self.sourcing_strategy(strategy)
+        owner = next(
+            (
+                name
+                for name, items in self._call("ansinh_sourcing_strategies", _is_strategy, "a class")
+                if cls in items
+            ),
+            strategy,
+        )
+        try:
+            result = cls.from_mapping(inputs).source(campaign)
+        except InvalidValueError:
+            raise
+        except Exception as exc:
+            raise PluginError(owner, f"{strategy}.source", f"raised {type(exc).__name__}: {exc}") from exc
+        if not isinstance(result, SourcingResult):
+            raise PluginError(owner, f"{strategy}.source", f"returned {result!r}; expected a SourcingResult")
+        return result
+
+    def sponsor_kinds(self) -> tuple[LocalSponsorKind, ...]:
+        """The sponsor kinds the plugins add (``ansinh_sponsor_kinds``), by code.
+
+        Raises:
+            PluginError: a plugin failed or returned something else, or two
+                plugins gave one code different labels.
+        """
+        kinds: dict[str, tuple[str, LocalSponsorKind]] = {}
+        for name, items in self._call(
+            "ansinh_sponsor_kinds", lambda k: isinstance(k, LocalSponsorKind), "LocalSponsorKind"
+        ):
+            for kind in items:
+                assert isinstance(kind, LocalSponsorKind)
+                first = kinds.setdefault(kind.code, (name, kind))
+                if first[1] != kind:
+                    raise PluginError(
+                        name, "ansinh_sponsor_kinds", f"kind {kind.code!r} differs from plugin {first[0]!r}'s"
+                    )
+        return tuple(kinds[code][1] for code in sorted(kinds))
+
     def earmark_matches(self, earmark: Earmark, person: Person) -> bool | None:
         """Whether *person* may be paid for by a pledge with *earmark*; ``None`` if no plugin knows.
 
@@ -563,48 +655,91 @@ class PluginHost:
         Raises:
             PluginError: a plugin raised or answered something other than a bool or None.
         """
-        hook = "ansinh_earmark_matches"
-        caller: pluggy.HookCaller = self._pm.hook.ansinh_earmark_matches
-        kwargs: dict[str, object] = {"earmark": earmark, "person": person}
+        answer = self._first_answer(
+            "ansinh_earmark_matches",
+            lambda a: isinstance(a, bool),
+            "True, False or None",
+            earmark=earmark,
+            person=person,
+        )
+        return None if answer is None else bool(answer)
+
+    def _first_answer(
+        self, hook: str, accept: Callable[[object], bool], expected: str, /, **kwargs: object
+    ) -> object | None:
+        """The first non-None answer to the firstresult *hook*, checked by *accept*; ``None`` if none."""
+        caller: pluggy.HookCaller = getattr(self._pm.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
             if impl.wrapper or impl.hookwrapper:
                 raise PluginError(impl.plugin_name, hook, "hook wrappers are not supported on ansinh hooks")
             try:
-                answer = impl.function(*(kwargs[arg] for arg in impl.argnames))
+                answer = impl.function(
+                    *(self._argument(impl.plugin_name, kwargs, arg) for arg in impl.argnames)
+                )
             except Exception as exc:
                 raise PluginError(impl.plugin_name, hook, f"raised {type(exc).__name__}: {exc}") from exc
             if answer is None:
                 continue
-            if not isinstance(answer, bool):
-                raise PluginError(
-                    impl.plugin_name, hook, f"returned {answer!r}; expected True, False or None"
-                )
+            if not accept(answer):
+                raise PluginError(impl.plugin_name, hook, f"returned {answer!r}; expected {expected}")
             return answer
         return None
 
+    def participation(self, person: Person, on: dt.date) -> FollowUpStatus | None:
+        """How *person* stood on *on* by the first plugin that knows (``ansinh_participation``); else ``None``.
 
-def _load_entrypoints(host: PluginHost) -> None:
+        Pass :attr:`participation` itself to :func:`ansinh.core.registry.follow_up`.
+
+        Raises:
+            PluginError: a plugin raised or answered something other than
+                ``"renewed_by_person"``, ``"lapsed"`` or ``None``.
+        """
+        check_date("on", on)
+        answer = self._first_answer(
+            "ansinh_participation",
+            lambda a: a in _PARTICIPATION_ANSWERS,
+            "'renewed_by_person', 'lapsed' or None",
+            person=person,
+            on=on,
+        )
+        return None if answer is None else FollowUpStatus(str(answer))
+
+
+_PARTICIPATION_ANSWERS: Final = frozenset({FollowUpStatus.RENEWED_BY_PERSON, FollowUpStatus.LAPSED})
+
+
+def _load_entrypoints(host: PluginHost, *, strict: bool) -> None:
+    """Load each installed plugin on its own: one that fails is skipped (or raised when *strict*)."""
     pm = host.manager
-    try:
-        pm.load_setuptools_entrypoints(PROJECT_NAME)
-    except Exception as exc:
-        raise PluginError(_failing_entrypoint(pm), "load", f"{type(exc).__name__}: {exc}") from exc
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(pm.get_name(exc.plugin) or repr(exc.plugin), "check_pending", str(exc)) from None
-
-
-def _failing_entrypoint(pm: pluggy.PluginManager) -> str:
-    """The name of the first installed entry point that is not registered (the one that failed)."""
     for ep in importlib.metadata.entry_points(group=PROJECT_NAME):
-        if pm.get_plugin(ep.name) is None and not pm.is_blocked(ep.name):
-            return ep.name
-    return "<entry point>"  # pragma: no cover - the failure happened in register
+        if pm.get_plugin(ep.name) is not None or pm.is_blocked(ep.name) or ep.name in host._broken:
+            continue
+        try:
+            pm.load_setuptools_entrypoints(PROJECT_NAME, name=ep.name)
+            pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            error = PluginError(ep.name, "check_pending", str(exc))
+        except Exception as exc:
+            error = PluginError(ep.name, "load", f"{type(exc).__name__}: {exc}")
+        else:
+            continue
+        if pm.get_plugin(ep.name) is not None:
+            pm.unregister(name=ep.name)
+        if strict:
+            raise error
+        dist = ep.dist
+        host._broken[ep.name] = PluginInfo(
+            name=ep.name,
+            distribution=None if dist is None else dist.metadata["Name"],
+            version=None if dist is None else dist.version,
+            hooks=(),
+            error=error.problem.splitlines()[0] if error.problem else error.hook,
+        )
+        warnings.warn(PluginLoadWarning(ep.name, host._broken[ep.name].error or ""), stacklevel=3)
 
 
 def get_plugin_manager(
-    *, load_entrypoints: bool = True, blocked: Iterable[str] = (), builtins: bool = True
+    *, load_entrypoints: bool = True, blocked: Iterable[str] = (), builtins: bool = True, strict: bool = False
 ) -> PluginHost:
     """Build a plugin host: hookspecs, built-ins, installed plugins, then ``check_pending()``.
 
@@ -614,13 +749,16 @@ def get_plugin_manager(
         blocked: plugin names never to register — entry-point names, or
             :data:`BUILTIN_PLUGINS` names such as ``"ansinh.local_support"``.
         builtins: register the built-in plugins (their hooks are ``trylast``).
+        strict: raise when an installed plugin cannot be loaded, instead of
+            skipping it with a :class:`~ansinh.exceptions.PluginLoadWarning`
+            (it is then listed by :meth:`PluginHost.plugins` as broken).
 
     Returns:
         A new :class:`PluginHost`; every call builds a fresh one.
 
     Raises:
-        PluginError: an installed plugin cannot be imported or does not
-            match the hook specifications.
+        PluginError: with *strict*, an installed plugin cannot be imported or
+            does not match the hook specifications.
         InvalidValueError: *blocked* is not a collection of names.
 
     >>> host = get_plugin_manager(load_entrypoints=False, blocked=["ansinh.local_support"])
@@ -641,6 +779,6 @@ def get_plugin_manager(
             if not host.manager.is_blocked(name):
                 host.register(plugin, name, builtin=True)
     if load_entrypoints:
-        _load_entrypoints(host)
+        _load_entrypoints(host, strict=strict)
     host.manager.check_pending()
     return host

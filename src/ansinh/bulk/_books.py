@@ -86,7 +86,7 @@ def price_books(
     inc, given_none = _incomes(batch, rows, floor)
     ok = (
         book.ok[s]
-        & book.months.ok[s, book.months.code.take(m, mode="clip")]
+        & book.months.ok[s, 0, book.months.code.take(m, mode="clip")]
         & (c != book.state.shape[1] - 1)
         & (p != book.local.shape[2] - 1)
         & (used >= 0)

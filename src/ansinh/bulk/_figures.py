@@ -79,23 +79,28 @@ def mul_round(num: npt.NDArray[Any], den: npt.NDArray[Any], x: I64) -> I64 | Non
 
 @attrs.frozen(eq=False)
 class Months:
-    """Allowed payment periods per segment, as codes: 0 for every count no segment allows."""
+    """Allowed payment periods per segment and group, as codes: 0 for every count none allows."""
 
     values: I64
     """Code → month count (code 0: 0)."""
     ok: BoolArray
-    """``ok[segment, code]``: the count is allowed in that segment."""
+    """``ok[segment, group, code]``: the count is allowed in that segment for that group
+    (a card's group code; 0 for a book)."""
     code: Intp
     """Month count (0 to ``MAX_MONTHS + 1``) → code."""
 
     @classmethod
-    def build(cls, allowed: Sequence[tuple[int, ...] | None]) -> Months:
-        """The codes of the counts any segment allows (``None``: the segment allows none)."""
-        values = sorted({m for months in allowed if months for m in months if 1 <= m <= MAX_MONTHS})
-        ok = np.zeros((len(allowed), len(values) + 1), dtype=bool)
-        for s, months in enumerate(allowed):
-            for j, m in enumerate(values, start=1):
-                ok[s, j] = months is not None and m in months
+    def build(cls, allowed: Sequence[Sequence[tuple[int, ...] | None]]) -> Months:
+        """The codes of the counts any segment allows to any group (``None``: it allows none)."""
+        values = sorted(
+            {m for groups in allowed for months in groups if months for m in months if 1 <= m <= MAX_MONTHS}
+        )
+        n_groups = max((len(groups) for groups in allowed), default=1)
+        ok = np.zeros((len(allowed), n_groups, len(values) + 1), dtype=bool)
+        for s, groups in enumerate(allowed):
+            for g, months in enumerate(groups):
+                for j, m in enumerate(values, start=1):
+                    ok[s, g, j] = months is not None and m in months
         code = np.zeros(MAX_MONTHS + 2, dtype=np.intp)
         code[values] = np.arange(1, len(values) + 1)
         return cls(np.array([0, *values], dtype=np.int64), ok, code)
@@ -123,7 +128,8 @@ def _programmes(
     ns, npv = len(plan.segments), len(provinces) + 2
     out = []
     for sup in plan.local_supports:
-        if sup.product is not kind or sup.province not in provinces:
+        # a bulk row has no address, so (as in the row's scalar path) an area-keyed programme never covers it
+        if sup.product is not kind or sup.province not in provinces or sup.area_keyed:
             continue
         applies = np.zeros((ns, npv), dtype=bool)
         column = provinces.index(sup.province) + 1
@@ -174,7 +180,12 @@ class CardFigures:
         mv = self.months.values[m]
         # each product below stays in int64: a larger monthly amount is left to the scalar path
         limit = _INT64_MAX // (MAX_MONTHS * (len(self.programmes) + 1))
-        ok = self.ok[s, c, r] & (p != self.n_provinces - 1) & self.months.ok[s, m] & (gm <= limit)
+        ok = (
+            self.ok[s, c, r]
+            & (p != self.n_provinces - 1)
+            & self.months.ok[s, self.group[s, c, r], m]
+            & (gm <= limit)
+        )
         gpos = np.where(ok, np.maximum(gm, 0), 0)
         lsum = np.zeros(len(s), dtype=np.int64)
         for prog in self.programmes:
@@ -332,7 +343,7 @@ def _book_figures(
         rate_num=rate_num,
         rate_den=rate_den,
         cap=cap,
-        months=Months.build([seg.book.months if seg.book else None for seg in segs]),
+        months=Months.build([(seg.book.months if seg.book else None,) for seg in segs]),
         state=state,
         group=group,
         local=local,

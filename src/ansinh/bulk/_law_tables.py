@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from ansinh.core.law import Law, LawPeriod
 from ansinh.core.people import Category
-from ansinh.core.pricing import HOUSEHOLD_GROUP, OTHER_GROUP, LocalSupport
+from ansinh.core.pricing import HOUSEHOLD_GROUP, OTHER_GROUP, LocalSupport, card_payment_months
 from ansinh.core.products import ProductKind
 from ansinh.exceptions import AnsinhError
 
@@ -80,11 +80,15 @@ class BookParams:
     cap: int
 
 
-def _card_months(period: LawPeriod) -> tuple[int, ...] | None:
-    try:
-        return period.months("bhyt_payment_months")
-    except AnsinhError:
-        return None  # the scalar path says why
+def _card_months(period: LawPeriod) -> tuple[tuple[int, ...] | None, ...]:
+    """Allowed card periods of each group (by :data:`GROUP_CODE`), from the core's rule."""
+    out: list[tuple[int, ...] | None] = []
+    for name in GROUP_NAMES:
+        try:
+            out.append(card_payment_months(period, None if name == HOUSEHOLD_GROUP else name)[1])
+        except AnsinhError:
+            out.append(None)  # the scalar path says why
+    return tuple(out)
 
 
 def _book(period: LawPeriod) -> BookParams | None:
@@ -112,8 +116,9 @@ class Segment:
     """A day inside the segment (its first day, or the day before the first break)."""
     period: LawPeriod
     """The law in force during the segment (the snapshot the scalar path reads)."""
-    card_months: tuple[int, ...] | None
-    """Allowed card periods; ``None``: the law cannot price a card on these days (the scalar path raises)."""
+    card_months: tuple[tuple[int, ...] | None, ...]
+    """Allowed card periods of each group (by :data:`GROUP_CODE`); ``None``: the law cannot price
+    that group's card on these days (the scalar path raises)."""
     book: BookParams | None
     """``None``: the law cannot price a book on these days."""
     supports: tuple[LocalSupport, ...]
@@ -156,7 +161,7 @@ class PricingPlan:
         starts = sorted(days)
         reps = [starts[0] - _ONE_DAY if starts and starts[0] > dt.date.min else dt.date.min, *starts]
         # values read once per law period (several segments may share one)
-        periods: dict[LawPeriod, tuple[tuple[int, ...] | None, BookParams | None]] = {}
+        periods: dict[LawPeriod, tuple[tuple[tuple[int, ...] | None, ...], BookParams | None]] = {}
         segments = []
         for rep in reps:
             period = law.at(rep)

@@ -56,6 +56,7 @@ from ansinh.exceptions import AnsinhError, InvalidValueError
 from ansinh.plugin_manager import PluginHost
 
 __all__ = [
+    "ADDRESS_COLUMNS",
     "ENGINES",
     "GROUP_NAMES",
     "OUTPUT_COLUMNS",
@@ -258,6 +259,24 @@ def _iter_rows(table: pa.Table) -> Iterator[dict[str, Any]]:
 # -- public ----------------------------------------------------------------------------
 
 
+ADDRESS_COLUMNS: Final = ("commune", "district", "former_province")
+"""Address columns bulk pricing does not read: with an area-keyed programme in the plan it refuses them."""
+
+
+def _refuse_addresses(table: pa.Table, plan: PricingPlan) -> None:
+    """Refuse a table with an address column when a programme reads addresses (bulk rows have none)."""
+    keyed = [s.code for s in plan.local_supports if s.area_keyed]
+    given = [c for c in ADDRESS_COLUMNS if c in table.column_names]
+    if keyed and given:
+        raise InvalidValueError(
+            given[0],
+            "column",
+            "no address column: bulk pricing applies no area-keyed programme ("
+            + ", ".join(keyed)
+            + "); price people with an address with ansinh.price",
+        )
+
+
 def price_batches(
     table: pa.Table,
     plan: PricingPlan,
@@ -275,6 +294,7 @@ def price_batches(
     kernel = _engine(engine, table.num_rows)
     if row_supports is not None and not callable(row_supports):
         raise InvalidValueError("row_supports", row_supports, "None or a callable (row) -> LocalSupports")
+    _refuse_addresses(table, plan)
     enc = encode(table, frozenset(s.province for s in plan.local_supports))
     figs = figures(plan, enc.classes, enc.provinces)
     space = card_space(plan, Codebook.of(enc))

@@ -15,7 +15,10 @@ here: the age tests become comparisons of birth dates against the latest
 birth date old enough, the card start a comparison of the card's end with
 :func:`~ansinh.core.eligibility.card_start.last_break_end`, and category
 tests lookups by category class.  Tết gifts, extra
-``rules=`` (a province's own) and rows whose person data is malformed go
+``rules=`` (a province's own), rows whose person data is malformed and rows of
+a category class the budgets pay in full (``FULLY_SUPPORTED``, found by the
+core's :func:`~ansinh.core.eligibility.rules.fully_supported` once per class;
+no provincial top-ups here, as ``check`` without ``local_supports``) go
 through the scalar :func:`~ansinh.core.eligibility.checking` one row at a time —
 correct, but much slower.  If the built-in rule list of
 :mod:`ansinh.core.eligibility` ever differs from the one vectorised here,
@@ -55,6 +58,7 @@ from ansinh.core.eligibility.priorities import (
     difficult_categories,
     part_points,
 )
+from ansinh.core.eligibility.rules import fully_supported
 from ansinh.core.eligibility.thresholds import child_state_paid_age, state_paid_groups, vsi_min_age
 from ansinh.core.law import Law, LawPeriod
 from ansinh.core.people import Category, Person, age_on
@@ -86,7 +90,7 @@ _CARD_CODES: Final = (
     "WAITING_PERIOD_30_DAYS",
     "CONTINUOUS_PARTICIPATION",
 )
-_CARD_RULES: Final = (*_CARD_CODES[:5], "CARD_START")
+_CARD_RULES: Final = (*_CARD_CODES[:3], "FULLY_SUPPORTED", *_CARD_CODES[3:5], "CARD_START")
 _CARD_BLOCKING: Final = 0b11111
 _BOOK_CODES: Final = (
     "NOT_CITIZEN",
@@ -96,6 +100,7 @@ _BOOK_CODES: Final = (
     "OUTSIDE_CAMPAIGN_PROVINCE",
     "NOT_IN_DIFFICULT_CIRCUMSTANCES",
 )
+_BOOK_RULES: Final = (*_BOOK_CODES[:4], "FULLY_SUPPORTED", *_BOOK_CODES[4:])
 _BOOK_BLOCKING: Final = 0b111111
 _BATCH_ROWS: Final = 1 << 16
 _NO_DATE: Final = np.iinfo(np.int32).min
@@ -200,7 +205,7 @@ def make_screen_plan(
             )
     kind = product.kind
     builtins = tuple(r.code for r in builtin_rules(kind))
-    known = {ProductKind.HEALTH_CARD: _CARD_RULES, ProductKind.SOCIAL_BOOK: _BOOK_CODES}.get(kind)
+    known = {ProductKind.HEALTH_CARD: _CARD_RULES, ProductKind.SOCIAL_BOOK: _BOOK_RULES}.get(kind)
     vectorised = not extra and known is not None and builtins == known
     plan = ScreenPlan(product=product, on=on, campaign=campaign, law=law, rules=extra, vectorised=vectorised)
     # The thresholds the scalar rules read, from the same functions and the same law period; reading
@@ -226,17 +231,30 @@ def _card_thresholds(product: Product, on: dt.date, period: LawPeriod) -> dict[s
     }
 
 
+@attrs.frozen
+class _Class:
+    """A category class as the core's price reads a participant (no province: no top-ups here)."""
+
+    categories: frozenset[Category]
+    province: None = None
+    vsi_supported_months: int = 0
+
+
 def _class_tables(
     plan: ScreenPlan, classes: Sequence[frozenset[Category]]
-) -> tuple[I64, BoolArray, BoolArray]:
+) -> tuple[I64, BoolArray, BoolArray, BoolArray]:
     points = np.zeros(len(classes) + 1, dtype=np.int64)
     difficult = np.zeros(len(classes) + 1, dtype=bool)
     fully = np.zeros(len(classes) + 1, dtype=bool)
+    budgets = np.zeros(len(classes) + 1, dtype=bool)
     for i, cats in enumerate(classes):
         points[i] = sum(pts for _, pts in category_parts(cats))
         difficult[i] = difficult_categories(cats)
         fully[i] = not cats.isdisjoint(plan.fully_paid)
-    return points, difficult, fully
+        # the core's FULLY_SUPPORTED rule, for the class with no months used yet (more used months
+        # only leave more to pay): its rows are settled by the scalar check
+        budgets[i] = fully_supported(plan.product, _Class(cats), on=plan.on, law=plan.law) is not None
+    return points, difficult, fully, budgets
 
 
 def _dates(arr: pa.Array | None, n: int) -> I32:
@@ -274,36 +292,29 @@ class _Cols:
     priority: I64
 
 
-def _screen_batch(
-    batch: pa.RecordBatch,
-    plan: ScreenPlan,
-    enc: Any,
-    tables: tuple[I64, BoolArray, BoolArray],
-    offset: int,
-    out: _Cols,
-) -> npt.NDArray[np.intp]:
-    """Screen a batch into *out*; return the rows the scalar path must settle."""
+def _row_classes(batch: pa.RecordBatch, enc: Any, sl: slice) -> npt.NDArray[np.intp]:
+    """Each row's category class (``len(enc.classes)`` marks a malformed category list)."""
     n = batch.num_rows
-    sl = slice(offset, offset + n)
-    points, difficult_cls, fully_cls = tables
-    on = day_number(plan.on)
-    dob = _dates(_col(batch, "date_of_birth"), n)
-    until = _dates(_col(batch, BHYT_VALID_UNTIL), n)
-    flag = _flags(_col(batch, DIFFICULT), n, False)
     cat_arr = _col(batch, CATEGORIES)
     if enc.cat_rows is not None:
-        cls = enc.cat_rows[sl]
-    elif enc.cat_map is not None and cat_arr is not None:
-        cls = enc.cat_map.take(dict_indices(cat_arr, len(enc.cat_map) - 1), mode="clip")
-    else:
-        cls = np.zeros(n, dtype=np.intp)
-    prov_arr = _col(batch, PROVINCE)
-    prov_idx = dict_indices(prov_arr, len(enc.prov_map) - 1) if prov_arr is not None else None
+        return enc.cat_rows[sl]  # type: ignore[no-any-return]
+    if enc.cat_map is not None and cat_arr is not None:
+        return enc.cat_map.take(dict_indices(cat_arr, len(enc.cat_map) - 1), mode="clip")  # type: ignore[no-any-return]
+    return np.zeros(n, dtype=np.intp)
+
+
+def _bad_and_outside(
+    batch: pa.RecordBatch, enc: Any, dob: I32, cls: npt.NDArray[np.intp]
+) -> tuple[BoolArray, BoolArray]:
+    """Rows the scalar path must settle (malformed data), and rows outside the campaign's provinces."""
+    n = batch.num_rows
     outside = np.zeros(n, dtype=bool)
     bad = (dob == _NO_DATE) | (cls == len(enc.classes))
-    if prov_idx is None:
+    prov_arr = _col(batch, PROVINCE)
+    if prov_arr is None:
         bad |= True
     else:
+        prov_idx = dict_indices(prov_arr, len(enc.prov_map) - 1)
         bad |= enc.prov_bad.take(prov_idx, mode="clip")
         if enc.outside is not None:
             outside = enc.outside.take(prov_idx, mode="clip")
@@ -315,6 +326,65 @@ def _screen_batch(
             else used_arr.to_numpy()
         )
         bad |= used < 0
+    return bad, outside
+
+
+def _card_bits(plan: ScreenPlan, dob: I32, until: I32, on: int, out_valid_from: I32) -> Any:
+    """The card rules' reason bits (age, renewal, waiting start …); writes each row's card start."""
+    renewal = until >= on
+    mask = (until >= plan.gift_end).astype(np.int16)
+    mask |= (dob > plan.child_birth) * np.int16(1 << 2)
+    mask |= renewal * np.int16(1 << 5)
+    waiting_start = (until <= plan.break_limit) & ~renewal  # no card, or a break
+    mask |= waiting_start * np.int16(1 << 6)
+    continuous = ~renewal & ~waiting_start
+    mask |= continuous * np.int16(1 << 7)
+    next_day = np.minimum(until, _MAX_DAY - 1) + 1
+    out_valid_from[:] = np.where(renewal, next_day, np.where(continuous, on, plan.first_valid))
+    return mask
+
+
+def _book_bits(batch: pa.RecordBatch, plan: ScreenPlan, dob: I32) -> Any:
+    """The social book rules' reason bits (citizen, minimum age, compulsory insurance, pension)."""
+    n = batch.num_rows
+    mask = (~_flags(_col(batch, CITIZEN), n, True)).astype(np.int16)
+    mask |= (dob > plan.min_age_birth) * np.int16(1 << 1)
+    mask |= _flags(_col(batch, COMPULSORY), n, False) * np.int16(1 << 2)
+    mask |= _flags(_col(batch, PENSION), n, False) * np.int16(1 << 3)
+    return mask
+
+
+def _score(plan: ScreenPlan, points: I64, cls: npt.NDArray[np.intp], dob: I32, until: I32, on: int) -> Any:
+    """Each row's priority score from its category class, age and card (the review flag comes later)."""
+    score = points.astype(np.int32).take(cls, mode="clip")
+    old = dob <= plan.birth_60
+    score += old * np.int32(part_points("AGE_60_PLUS"))
+    score += ((dob > plan.birth_16) & ~old) * np.int32(part_points("AGE_UNDER_16"))
+    score += (until < on) * np.int32(part_points("UNINSURED"))  # no card (the sentinel) counts too
+    return score
+
+
+def _screen_batch(
+    batch: pa.RecordBatch,
+    plan: ScreenPlan,
+    enc: Any,
+    tables: tuple[I64, BoolArray, BoolArray, BoolArray],
+    offset: int,
+    out: _Cols,
+) -> npt.NDArray[np.intp]:
+    """Screen a batch into *out*; return the rows the scalar path must settle."""
+    n = batch.num_rows
+    sl = slice(offset, offset + n)
+    points, difficult_cls, fully_cls, budgets_cls = tables
+    on = day_number(plan.on)
+    dob = _dates(_col(batch, "date_of_birth"), n)
+    until = _dates(_col(batch, BHYT_VALID_UNTIL), n)
+    flag = _flags(_col(batch, DIFFICULT), n, False)
+    cls = _row_classes(batch, enc, sl)
+    bad, outside = _bad_and_outside(batch, enc, dob, cls)
+    bad |= budgets_cls.take(
+        cls, mode="clip"
+    )  # classes a budget may pay in full: the scalar rule settles them
     card = plan.product.kind is ProductKind.HEALTH_CARD
     nd_bit = np.int16(1 << (4 if card else 5))
     # per category class: the not-difficult bit (cleared below by the review flag) and the state-paid bit
@@ -322,33 +392,17 @@ def _screen_batch(
     if card:
         cls_bits |= fully_cls.astype(np.int16) << 1
     mask = cls_bits.take(cls, mode="clip")
-    score = points.astype(np.int32).take(cls, mode="clip")
+    score = _score(plan, points, cls, dob, until, on)
     if flag.any():
         mask &= ~(flag * nd_bit)
         score += flag * np.int32(part_points("DIFFICULT_CIRCUMSTANCES"))
     if outside.any():
         mask |= outside * np.int16(1 << (3 if card else 4))
-    old = dob <= plan.birth_60
-    score += old * np.int32(part_points("AGE_60_PLUS"))
-    score += ((dob > plan.birth_16) & ~old) * np.int32(part_points("AGE_UNDER_16"))
-    score += (until < on) * np.int32(part_points("UNINSURED"))  # no card (the sentinel) counts too
     if card:
-        renewal = until >= on
-        mask |= until >= plan.gift_end
-        mask |= (dob > plan.child_birth) * np.int16(1 << 2)
-        mask |= renewal * np.int16(1 << 5)
-        waiting_start = (until <= plan.break_limit) & ~renewal  # no card, or a break
-        mask |= waiting_start * np.int16(1 << 6)
-        continuous = ~renewal & ~waiting_start
-        mask |= continuous * np.int16(1 << 7)
-        next_day = np.minimum(until, _MAX_DAY - 1) + 1
-        out.valid_from[sl] = np.where(renewal, next_day, np.where(continuous, on, plan.first_valid))
+        mask |= _card_bits(plan, dob, until, on, out.valid_from[sl])
         blocking = _CARD_BLOCKING
     else:
-        mask |= ~_flags(_col(batch, CITIZEN), n, True)
-        mask |= (dob > plan.min_age_birth) * np.int16(1 << 1)
-        mask |= _flags(_col(batch, COMPULSORY), n, False) * np.int16(1 << 2)
-        mask |= _flags(_col(batch, PENSION), n, False) * np.int16(1 << 3)
+        mask |= _book_bits(batch, plan, dob)
         out.valid_from[sl] = _NO_DATE
         blocking = _BOOK_BLOCKING
     out.mask[sl] = mask

@@ -12,14 +12,18 @@ Exit codes:
 * ``3`` (:data:`EXIT_ERROR`) — an unexpected error (a bug: run again with
   ``--debug`` for the traceback).
 
-Errors are one line on standard error.  Progress of long runs goes to
+Errors are one line on standard error, and so is each installed plugin that
+cannot be loaded (it is skipped; ``ansinh plugins`` lists it as broken;
+``--disable-plugin NAME`` or ``ANSINH_DISABLE_PLUGINS=NAME`` keeps it from
+being loaded at all).  Progress of long runs goes to
 standard error, only when it is a terminal or ``--progress`` is given.
 
 The package holds the parser and :func:`main`; the commands live in
 :mod:`~ansinh.cli.gifts` (``price``, ``check``, ``screen``),
-:mod:`~ansinh.cli.campaigns` (``campaign run``, ``report``),
-:mod:`~ansinh.cli.stores` (``store merge``) and
-:mod:`~ansinh.cli.law` (``law show``, ``plugins``) and, from the HTTP package,
+:mod:`~ansinh.cli.campaigns` (``campaign run``), :mod:`~ansinh.cli.report` (``report``),
+:mod:`~ansinh.cli.stores` (``store merge``),
+:mod:`~ansinh.cli.law` (``law show``, ``plugins``), :mod:`~ansinh.cli.plugin_new`
+(``plugin new``) and, from the HTTP package,
 :mod:`ansinh.serve.cli` (``serve``), their shared options in
 :mod:`~ansinh.cli.options`, what they print in :mod:`~ansinh.cli.views` and
 :mod:`~ansinh.cli.output`, and every word in both languages in
@@ -40,12 +44,16 @@ import contextlib
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, Final, NoReturn
+from typing import Any, Final, NoReturn, TextIO, cast
 
-from ansinh.cli.words import word
+from ansinh.cli.output import MaskedText
+from ansinh.cli.words import message_text, word
+from ansinh.core.identifiers import mask_digits
 from ansinh.core.labels import Lang
-from ansinh.exceptions import AnsinhError
+from ansinh.core.messages import shorten
+from ansinh.exceptions import AnsinhError, PluginLoadWarning
 
 __all__ = ["EXIT_ERROR", "EXIT_NO", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -64,8 +72,22 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    """The command's parser: argparse's own words in Vietnamese, errors raised for ``main``."""
+
+    lang: Lang = "vi"
+
     def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: {message}")
+        raise _UsageError(f"{self.prog}: {message_text(message, self.lang)}")
+
+    def format_usage(self) -> str:
+        return message_text(super().format_usage(), self.lang)
+
+    def format_help(self) -> str:
+        return message_text(super().format_help(), self.lang)
+
+
+class _EnglishParser(_Parser):
+    lang: Lang = "en"
 
 
 # -- parser -----------------------------------------------------------------------------------
@@ -91,6 +113,14 @@ def _globals(lang: Lang, *, top: bool) -> _Parser:
     g.add_argument("--debug", action="store_true", default=d(False), help=word("debug", lang))
     g.add_argument("--progress", action="store_true", default=d(False), help=word("progress", lang))
     g.add_argument("--no-plugins", action="store_true", default=d(False), help=word("no_plugins_opt", lang))
+    g.add_argument(
+        "--disable-plugin",
+        action="append",
+        default=d([]),
+        metavar="NAME",
+        dest="disable_plugin",
+        help=word("disable_plugin", lang),
+    )
     return p
 
 
@@ -103,10 +133,10 @@ def build_parser(lang: Lang = "vi") -> argparse.ArgumentParser:
     from ansinh import __version__
 
     # The command modules take the exit codes from this package: imported here, once it is complete.
-    from ansinh.cli import campaigns, gifts, law, stores
+    from ansinh.cli import campaigns, gifts, law, plugin_new, report, stores
 
     common = _globals(lang, top=False)
-    parser = _Parser(
+    parser = (_EnglishParser if lang == "en" else _Parser)(
         prog="ansinh",
         description=word("prog", lang),
         epilog=word("exit_codes", lang),
@@ -115,7 +145,7 @@ def build_parser(lang: Lang = "vi") -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ansinh {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=word("cmd", lang), required=True)
 
-    for module in (gifts, campaigns, law, stores):
+    for module in (gifts, campaigns, report, stores, law, plugin_new):
         module.register(sub.add_parser, common, lang)
     from ansinh.serve import cli as serve_cli  # imports neither Starlette nor uvicorn
 
@@ -145,22 +175,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(args_list)
     except _UsageError as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(mask_digits(f"{exc}\n"))
         return EXIT_USAGE
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     debug = bool(args.debug)
+    # JSON is masked value by value (money stays a number); text is masked as it is written.
+    out = sys.stdout if getattr(args, "json", False) else cast(TextIO, MaskedText(sys.stdout))
     try:
-        code: int = args.func(args, sys.stdout)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", PluginLoadWarning)  # each host warns once per broken plugin
+            warnings.showwarning = _warning_line(args.lang)
+            code: int = args.func(args, out)
     except AnsinhError as exc:
-        _report(exc, debug)
+        _report(exc, debug, lang=args.lang)
         return EXIT_USAGE
     except BrokenPipeError:  # `ansinh … | head`: the reader left; not an error of ours
         with contextlib.suppress(OSError, ValueError):  # stdout may not be a real file
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the final flush is quiet
         return EXIT_OK
     except OSError as exc:
-        _report(exc, debug, prefix=f"{exc.filename}: " if getattr(exc, "filename", None) else "")
+        _report(
+            exc, debug, prefix=f"{exc.filename}: " if getattr(exc, "filename", None) else "", lang=args.lang
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write(f"ansinh: {word('interrupted', args.lang)}\n")
@@ -171,8 +208,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _report(exc: BaseException, debug: bool, prefix: str = "") -> None:
+def _warning_line(lang: Lang) -> Callable[..., None]:
+    """``warnings.showwarning`` for the command: a skipped plugin is one line on standard error."""
+    seen: set[str] = set()
+
+    def show(message: Warning | str, category: type[Warning], *_args: object, **_kwargs: object) -> None:
+        if isinstance(message, PluginLoadWarning):
+            if message.plugin in seen:
+                return
+            seen.add(message.plugin)
+            text = word("plugin_skipped", lang).format(plugin=message.plugin, problem=message.problem)
+        else:
+            text = f"{category.__name__}: {message}"
+        sys.stderr.write(f"ansinh: {word('warning', lang)}: {text}\n")
+
+    return show
+
+
+def _report(exc: BaseException, debug: bool, prefix: str = "", *, lang: Lang = "en") -> None:
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     text = exc.strerror if isinstance(exc, OSError) and exc.strerror else _error_line(exc)
-    sys.stderr.write(f"ansinh: {prefix}{text}\n")
+    text = message_text(text, lang)
+    sys.stderr.write(mask_digits(f"ansinh: {prefix}{shorten(text, 2000)}\n"))

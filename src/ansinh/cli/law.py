@@ -11,9 +11,10 @@ from ansinh.cli import EXIT_OK
 from ansinh.cli.options import parse_date, plugins_from
 from ansinh.cli.output import print_json
 from ansinh.cli.views import law_rows, law_text
-from ansinh.cli.words import word
+from ansinh.cli.words import contribution_text, word
 from ansinh.core.labels import Lang
 from ansinh.core.law import DatedValue, Law, ParamValue
+from ansinh.plugin_manager import PluginInfo
 from ansinh.serialization import SCHEMA_VERSION, make_converter
 
 __all__ = ["register"]
@@ -100,10 +101,11 @@ def _law_show(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _plugins(args: argparse.Namespace, out: TextIO) -> int:
-    from ansinh.plugin_manager import get_plugin_manager
+    from ansinh.plugin_manager import disabled_plugins, get_plugin_manager
 
-    host = get_plugin_manager(load_entrypoints=not args.no_plugins)
-    infos = host.plugins()
+    blocked = () if args.no_plugins else (*args.disable_plugin, *disabled_plugins())
+    host = get_plugin_manager(load_entrypoints=not args.no_plugins, blocked=blocked)
+    infos = host.plugins(contributions=True)
     if args.json:
         conv = make_converter()
         print_json(
@@ -118,5 +120,14 @@ def _plugins(args: argparse.Namespace, out: TextIO) -> int:
     if not infos:
         out.write(word("no_plugins", args.lang) + "\n")
     for info in infos:
-        out.write(info.describe() + "\n")
+        out.write(_plugin_text(info, args.lang))
     return EXIT_OK
+
+
+def _plugin_text(info: PluginInfo, lang: Lang) -> str:
+    """One plugin as ``ansinh plugins`` prints it: the heading line, then what it contributes."""
+    lines = [info.describe().splitlines()[0]]
+    lines += [f"  {contribution_text(c.kind, lang)}: {', '.join(c.names)}" for c in info.contributes]
+    if info.error is not None:
+        lines.append(f"  {word('broken', lang)}: {info.error}")
+    return "\n".join(lines) + "\n"

@@ -31,6 +31,7 @@ __all__ = [
     "add_product_options",
     "campaign_from",
     "parse_amount",
+    "parse_category",
     "parse_count",
     "parse_date",
     "parse_province",
@@ -84,6 +85,26 @@ def parse_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)") from None
 
 
+def parse_category(text: str) -> Category:
+    """One category by its code or any label the roster loader accepts (``"hộ cận nghèo"``, ``"near-poor"``).
+
+    Raises:
+        argparse.ArgumentTypeError: not one known category.
+    """
+    from ansinh.io.roster.cells import parse_categories
+
+    try:
+        categories, _difficult = parse_categories(text)
+    except AnsinhError:
+        categories = frozenset()
+    if len(categories) != 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: one category, as a code or a label: "
+            + ", ".join(f"{c.value} ({c.label_vi})" for c in Category)
+        )
+    return next(iter(categories))
+
+
 def parse_province(text: str) -> str:
     """A province's code from its code (``"1"`` or ``"01"``) or its name (``"Hưng Yên"``).
 
@@ -115,9 +136,11 @@ def add_person_options(p: argparse.ArgumentParser, lang: Lang, *, required: bool
         "--category",
         action="append",
         default=[],
-        choices=[c.value for c in Category],
+        type=parse_category,
         metavar="CATEGORY",
-        help=word("category", lang) + ": " + ", ".join(c.value for c in Category),
+        help=word("category", lang)
+        + ": "
+        + ", ".join(f"{c.value} ({c.label_vi if lang == 'vi' else c.label_en})" for c in Category),
     )
     g.add_argument(
         "--supported-months", type=parse_count, default=0, metavar="N", help=word("supported", lang)
@@ -153,6 +176,8 @@ def person_from(args: argparse.Namespace, lang: Lang) -> Person | None:
         return None
     if args.province is None:
         raise InvalidValueError("--province", None, word("needs_province", lang))
+    if args.born is not None and args.born > min(args.on, dt.date.today()):
+        raise InvalidValueError("--born", args.born.isoformat(), word("born_future", lang))
     extra: dict[str, Any] = {}
     if "cccd" in args:  # ``ansinh check``
         extra = {
@@ -170,7 +195,7 @@ def person_from(args: argparse.Namespace, lang: Lang) -> Person | None:
         # Age never changes a price; a recipient described only for pricing gets a placeholder.
         date_of_birth=args.born or dt.date(1980, 1, 1),
         province=args.province,
-        categories=frozenset(Category(c) for c in args.category),
+        categories=frozenset(args.category),
         vsi_supported_months=args.supported_months,
         **extra,
     )
@@ -243,9 +268,12 @@ def campaign_from(args: argparse.Namespace) -> Campaign | None:
 
 
 def plugins_from(args: argparse.Namespace) -> PluginHost | None:
-    """What ``plugins=`` gets: ``None`` (the installed plugins), or the built-ins only with ``--no-plugins``."""
-    if not args.no_plugins:
-        return None
-    from ansinh.plugin_manager import get_plugin_manager
+    """What ``plugins=`` gets: ``None`` (the installed plugins), the built-ins only with
+    ``--no-plugins``, or the installed plugins but those named by ``--disable-plugin``
+    and ``ANSINH_DISABLE_PLUGINS``."""
+    from ansinh.plugin_manager import disabled_plugins, get_plugin_manager
 
-    return get_plugin_manager(load_entrypoints=False)
+    if args.no_plugins:
+        return get_plugin_manager(load_entrypoints=False)
+    disabled = (*args.disable_plugin, *disabled_plugins())
+    return get_plugin_manager(blocked=disabled) if args.disable_plugin else None

@@ -131,21 +131,29 @@ def screening_text(result: Screening, roster: Roster, lang: Lang, limit: int | N
             f"  {i:>4}. {d.person.id}  {d.person.full_name}  [{d.priority.score}] "
             f"{d.priority.explain(lang)}{valid}"
         )
-    if len(shown) < len(result.eligible):
-        lines.append(f"  … {len(result.eligible) - len(shown)} {'more' if en else 'người nữa'}")
+    lines += _more(len(result.eligible), len(shown), en)
     if result.ineligible:
         lines += ["", "Not eligible:" if en else "Không đủ điều kiện:"]
-        for d in result.ineligible:
-            lines.append(f"  {d.person.id}  {d.person.full_name}: {', '.join(r.code for r in d.blocking)}")
+        for d in result.ineligible[:limit]:
+            reasons = "; ".join(f"{r.text(lang)} [{r.code}]" for r in d.blocking)
+            lines.append(f"  {d.person.id}  {d.person.full_name}: {reasons}")
+        lines += _more(len(result.ineligible), len(result.ineligible[:limit]), en)
     if roster.rejected:
         lines += ["", "Rejected rows:" if en else "Dòng bị loại:"]
-        lines += [f"  {r}" for r in roster.rejected]
+        lines += [f"  {r}" for r in roster.rejected[:limit]]
+        lines += _more(len(roster.rejected), len(roster.rejected[:limit]), en, "problems", "lỗi nữa")
     if roster.duplicates:
         lines += ["", "Duplicates (not merged):" if en else "Trùng lặp (không gộp):"]
-        for dup in roster.duplicates:
+        for dup in roster.duplicates[:limit]:
             rows = ", ".join(map(str, dup.rows))
             lines.append(f"  {dup.field} {dup.value}: {'rows' if en else 'dòng'} {rows}")
+        lines += _more(len(roster.duplicates), len(roster.duplicates[:limit]), en, "more", "nhóm nữa")
     return "\n".join(lines) + "\n"
+
+
+def _more(total: int, shown: int, en: bool, word_en: str = "more", word_vi: str = "người nữa") -> list[str]:
+    """``["  … N more"]`` when *shown* of *total* were printed; nothing when all were."""
+    return [f"  … {total - shown} {word_en if en else word_vi}"] if shown < total else []
 
 
 def report_text(rep: CampaignReport, lang: Lang) -> str:
@@ -213,6 +221,20 @@ def run_text(run: CampaignRun, lang: Lang) -> str:
         lines += [f"  {Path(f).name}: {r}" for f, r in run.rejected]
     if run.duplicates:
         lines.append(f"  {'people listed twice' if en else 'người trùng lặp'}: {run.duplicates}")
+    for result in run.sourcing:
+        lines += [
+            "",
+            f"{'Sourcing' if en else 'Huy động'} {result.strategy}: {format_vnd(result.money, lang)}",
+        ]
+        lines += [f"  {note}" for note in result.assumptions]
+    if run.allocation.leftovers:
+        lines += ["", ("Pledges not fully used:" if en else "Khoản tài trợ chưa dùng hết:")]
+        for left in run.allocation.leftovers:
+            units = ", ".join(f"{n} {kind.label_en if en else kind.label_vi}" for kind, n in left.units_left)
+            held = ", ".join(
+                x for x in (units, format_vnd(left.money_left, lang) if left.money_left else "") if x
+            )
+            lines.append(f"  {left.pledge_id} ({held}): {left.reason_en if en else left.reason_vi}")
     lines += [
         "",
         (f"{run.new_events} new events in" if en else f"{run.new_events} sự kiện mới trong")

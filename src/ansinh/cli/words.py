@@ -11,13 +11,23 @@ language of the output (Vietnamese unless ``--lang en``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Final
 
 from ansinh.core.labels import Lang
 from ansinh.core.law import SourceStatus
 
-__all__ = ["dimension_text", "status_text", "step_text", "total_text", "unit_text", "word"]
+__all__ = [
+    "contribution_text",
+    "dimension_text",
+    "message_text",
+    "status_text",
+    "step_text",
+    "total_text",
+    "unit_text",
+    "word",
+]
 
 _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "prog": (
@@ -68,12 +78,48 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     ),
     "law.name": ("tên tham số (mặc định: tất cả)", "parameter name (default: all)"),
     "law.on": ("chỉ giá trị có hiệu lực vào ngày này", "only the value in force on this date"),
-    "plugins": ("liệt kê các plugin đã đăng ký", "list the registered plugins"),
+    "plugins": (
+        "liệt kê các plugin: phiên bản, hook và những gì mỗi plugin đóng góp (kể cả plugin hỏng)",
+        "list the plugins: version, hooks and what each contributes (broken ones too)",
+    ),
     "no_plugins": ("không có plugin nào", "no plugins"),
     "no_plugins_opt": (
         "không nạp plugin đã cài (chỉ dùng plugin có sẵn)",
         "do not load installed plugins (built-ins only)",
     ),
+    "disable_plugin": (
+        "không nạp plugin NAME (lặp lại được; cũng qua biến môi trường ANSINH_DISABLE_PLUGINS)",
+        "do not load the plugin NAME (repeatable; also the environment variable ANSINH_DISABLE_PLUGINS)",
+    ),
+    "warning": ("cảnh báo", "warning"),
+    "born_future": (
+        "một ngày sinh không sau hôm nay và không sau ngày --on",
+        "a birth date not after today nor after --on",
+    ),
+    "plugin": ("tạo plugin của tỉnh", "make a province plugin"),
+    "plugin.new": (
+        "tạo một gói plugin mới (pyproject, hook mẫu, dữ liệu, kiểm thử, CI)",
+        "create a new plugin package (pyproject, example hooks, data, tests, CI)",
+    ),
+    "plugin.name": (
+        "tên plugin, chữ thường không dấu, nối bằng - hoặc _ (vd. hung-yen)",
+        "the plugin's name, lower-case ASCII, words joined by - or _ (e.g. hung-yen)",
+    ),
+    "plugin.dir": ("thư mục tạo gói (mặc định: ansinh-NAME)", "the folder to create (default: ansinh-NAME)"),
+    "plugin.province": (
+        "mã hoặc tên tỉnh (mặc định: tỉnh có tên NAME, nếu có)",
+        "the province's code or name (default: the province NAME names, if any)",
+    ),
+    "plugin.created": (
+        "Đã tạo gói plugin trong {folder}: cài bằng `pip install {folder}`, kiểm thử bằng `python -m pytest`.",
+        "Created the plugin package in {folder}: install it with `pip install {folder}`, test it with `python -m pytest`.",
+    ),
+    "plugin_skipped": (
+        "plugin {plugin!r} không nạp được nên bị bỏ qua ({problem}); tắt hẳn bằng --disable-plugin {plugin}",
+        "plugin {plugin!r} cannot be loaded and is skipped ({problem}); turn it off with --disable-plugin {plugin}",
+    ),
+    "broken": ("HỎNG", "BROKEN"),
+    "contributes": ("đóng góp", "contributes"),
     "check": (
         "xét một người có đủ điều kiện nhận quà không (mã thoát 1: không đủ)",
         "check whether a person may receive a gift (exit code 1: not eligible)",
@@ -97,15 +143,38 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "hospital": ("ngày nhập viện và dự kiến ra viện", "hospital admission and expected discharge"),
     "needs_value": ("quà Tết cần --value", "a Tết gift needs --value"),
     "screening": ("Đang xét", "Screening"),
-    "report": ("báo cáo kết quả một chương trình từ sổ ghi", "report a campaign's results from its ledger"),
-    "ledger": ("tệp sổ ghi SQLite của chương trình", "the campaign's SQLite ledger file"),
+    "report": (
+        "báo cáo kết quả một chương trình, hoặc tổng hợp nhiều chương trình, từ sổ ghi",
+        "report a campaign's results, or roll up several campaigns, from their ledgers",
+    ),
+    "ledger": ("tệp sổ ghi SQLite (một hoặc nhiều)", "SQLite ledger file(s)"),
+    "report.campaign": (
+        "chỉ báo cáo chương trình có mã này (lặp lại được)",
+        "only the campaign with this code (repeatable)",
+    ),
+    "report.by": (
+        "bảng chi tiết theo chiều này (mặc định: province)",
+        "the breakdown to print (default: province)",
+    ),
+    "report.units": (
+        "tỉnh theo đơn vị hiện nay (current) hay đơn vị tại ngày báo cáo (of_date: 63 tỉnh trước 01/07/2025)",
+        "provinces as today's units (current) or the units of the report date (of_date: the 63 before 2025-07-01)",
+    ),
+    "report.published": (
+        "thêm số liệu đã công bố 2020–2025 (không theo danh sách từng người)",
+        "add the published 2020–2025 totals (not backed by person rows)",
+    ),
+    "report.aggregates": (
+        "thêm số liệu đã công bố từ tệp TOML ([[record]])",
+        "add published totals from a TOML file ([[record]] tables)",
+    ),
+    "report.out": (
+        "ghi các tệp báo cáo (CSV, XLSX, MD, HTML) vào thư mục",
+        "write the report files (CSV, XLSX, MD, HTML) into a folder",
+    ),
     "report.on": (
         "ngày báo cáo (mặc định: ngày kết thúc chương trình)",
         "report date (default: the campaign's end)",
-    ),
-    "report.campaign": (
-        "mã chương trình trong kho (khi kho có nhiều chương trình)",
-        "the campaign's code in the store (when the store holds several)",
     ),
     "store": ("kho sổ ghi: gộp kho của các tỉnh", "programme stores: merge province stores"),
     "store.merge": (
@@ -224,6 +293,75 @@ def word(key: str, lang: Lang) -> str:
 def status_text(status: SourceStatus, lang: Lang) -> str:
     """How sure the source of a legal value is, in words (``"đã xác nhận"``, ``"confirmed"`` …)."""
     return _pick(_STATUS[status], lang)
+
+
+_CONTRIBUTIONS: Final[dict[str, tuple[str, str]]] = {
+    "strategies": ("cách huy động", "sourcing strategies"),
+    "top_ups": ("chương trình NSĐP hỗ trợ", "local top-up programmes"),
+    "rules": ("quy định xét chọn", "eligibility rules"),
+    "parameters": ("tham số", "parameters"),
+}
+
+
+# The fixed English of argparse (help headings, its error messages, Python 3.11-3.13) and of
+# ansinh's errors and argument types, and their Vietnamese; what the message quotes is kept.
+_ARGPARSE_VI: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
+    (re.compile(pattern, re.MULTILINE), vi)
+    for pattern, vi in (
+        (r"^usage: ", "cách dùng: "),
+        (r"^options:$", "tùy chọn:"),
+        (r"^positional arguments:$", "tham số:"),
+        (r"show this help message and exit", "in trợ giúp này rồi thoát"),
+        (r"show program's version number and exit", "in phiên bản rồi thoát"),
+        (r"the following arguments are required: ", "thiếu tham số bắt buộc: "),
+        (r"unrecognized arguments: ", "tham số không nhận ra: "),
+        (r"^argument ([^:]+): ", r"tham số \1: "),
+        (r"invalid choice: (.*) \(choose from (.*)\)$", r"lựa chọn không hợp lệ: \1 (chọn một trong \2)"),
+        (r"invalid \S+ value: ", "giá trị không hợp lệ: "),
+        (r"expected one argument", "cần một giá trị"),
+        (r"expected (\d+) arguments", r"cần \1 giá trị"),
+        (r"not allowed with argument ", "không dùng cùng với "),
+        (r"ambiguous option: (\S+) could match ", r"tùy chọn mơ hồ: \1 có thể là "),
+        (r"ignored explicit argument ", "bỏ qua giá trị "),
+        (r" is not allowed: ", " không hợp lệ; cần: "),
+        (r"^plugin ('[^']*') failed in hook ('[^']*'): ", r"plugin \1 lỗi ở hook \2: "),
+        (r"^plugin ('[^']*') cannot be loaded and is skipped: ", r"plugin \1 không nạp được nên bị bỏ qua: "),
+        (r" is not defined by this law; known parameters: ", " không có trong luật; các tham số: "),
+        (r" is not a date \(YYYY-MM-DD or DD/MM/YYYY\)", " không phải một ngày (YYYY-MM-DD hoặc DD/MM/YYYY)"),
+        (r" is not a whole number >= 0", " không phải số nguyên >= 0"),
+        (
+            r" is not a whole number of đồng \(e\.g\. 1500000 or 1\.500\.000; never a fraction\)",
+            " không phải số đồng nguyên (vd. 1500000 hoặc 1.500.000; không có phần lẻ)",
+        ),
+        (r"No such file or directory", "không có tệp hoặc thư mục này"),
+        (r": cannot be read \(", ": không đọc được ("),
+        (r"^no such file$", "không có tệp này"),
+    )
+)
+
+
+def message_text(text: str, lang: Lang) -> str:
+    """argparse's own words (``usage:``, ``options:``, its errors) and the frame of ansinh's errors in *lang*.
+
+    What a message quotes (a value, a field, what is allowed) is left as it is.
+
+    >>> message_text("the following arguments are required: --on", "vi")
+    'thiếu tham số bắt buộc: --on'
+    >>> message_text("argument --months: invalid choice: '5' (choose from '3', '6', '12')", "vi")
+    "tham số --months: lựa chọn không hợp lệ: '5' (chọn một trong '3', '6', '12')"
+    >>> message_text("months=5 is not allowed: one of 3, 6, 12", "vi")
+    'months=5 không hợp lệ; cần: one of 3, 6, 12'
+    """
+    if lang == "en":
+        return text
+    for pattern, vi in _ARGPARSE_VI:
+        text = pattern.sub(vi, text)
+    return text
+
+
+def contribution_text(kind: str, lang: Lang) -> str:
+    """The label of what a plugin contributes (``"strategies"`` -> ``"cách huy động"``); an unknown kind as is."""
+    return _pick(_CONTRIBUTIONS.get(kind, (kind, kind)), lang)
 
 
 def step_text(step: str, lang: Lang) -> str:

@@ -29,7 +29,7 @@ from ansinh.core.people import Category, Person, to_categories
 from ansinh.core.pricing import Quote
 from ansinh.core.products import MAX_MONTHS, Product, ProductKind
 from ansinh.core.validators import date as _date
-from ansinh.core.validators import names_ok
+from ansinh.core.validators import instance_of, names_ok
 from ansinh.core.validators import non_empty_text as _text
 from ansinh.core.validators import non_negative_int as _non_negative_int
 from ansinh.core.validators import optional_province as _opt_province
@@ -46,12 +46,17 @@ __all__ = [
     "Gift",
     "GiftStatus",
     "Instalment",
+    "LocalSponsorKind",
     "Pledge",
     "Sponsor",
     "SponsorKind",
     "earmark_matches",
     "month_index",
 ]
+
+
+def _categories(value: Any) -> frozenset[Category]:
+    return to_categories(value, error=InvalidValueError)
 
 
 @attrs.frozen(kw_only=True)
@@ -73,6 +78,8 @@ class Campaign:
     """First and last day of the Tết holiday the campaign covers (for Tết gifts)."""
     parent: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
     """The code of the campaign this one is part of (a province's under the national one), or ``None``."""
+    purchase_date: dt.date | None = attrs.field(default=None, validator=attrs.validators.optional(_date))
+    """The date unit pledges are valued at before allocation (``None``: :attr:`start`)."""
 
     def __attrs_post_init__(self) -> None:
         if self.parent == self.code:
@@ -102,6 +109,8 @@ class SponsorKind(Labelled):
     """The social-security sector's own staff (công chức, viên chức ngành BHXH)."""
     COMMUNE = "commune"
     """A commune government engaged directly."""
+    OTHER = "other"
+    """A kind a province adds through a plugin (:class:`LocalSponsorKind`); ``Sponsor.local_kind`` names it."""
 
     @classmethod
     def labels(cls) -> Mapping[str, tuple[str, str]]:
@@ -117,7 +126,57 @@ _SPONSOR_LABELS = {
     "individual": ("cá nhân, nhà hảo tâm", "individual"),
     "sector_staff": ("công chức, viên chức ngành BHXH", "social-security staff"),
     "commune": ("chính quyền cấp xã", "commune government"),
+    "other": ("loại khác (tỉnh bổ sung)", "other (added by a province)"),
 }
+
+
+def _kind_code(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if (
+        not isinstance(value, str)
+        or not value
+        or not all(c.isascii() and (c.islower() or c.isdigit() or c == "_") for c in value)
+        or value in {k.value for k in SponsorKind}
+    ):
+        raise InvalidValueError(
+            attr.name,
+            value,
+            "a new code of lower-case ASCII letters, digits and _, not a built-in sponsor kind",
+        )
+
+
+def _aliases(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidValueError("aliases", value, "a tuple of non-empty strings")
+    out = tuple(value)
+    if not all(isinstance(a, str) and a.strip() for a in out):
+        raise InvalidValueError("aliases", value, "a tuple of non-empty strings")
+    return out
+
+
+@attrs.frozen(kw_only=True)
+class LocalSponsorKind:
+    """A sponsor kind a province adds through the ``ansinh_sponsor_kinds`` hook (e.g. cooperatives).
+
+    >>> LocalSponsorKind(code="hop_tac_xa", label_vi="hợp tác xã", label_en="cooperative",
+    ...                  aliases=("htx",)).code
+    'hop_tac_xa'
+    """
+
+    code: str = attrs.field(validator=_kind_code)
+    """Stable code, stored as ``Sponsor.local_kind``."""
+    label_vi: str = attrs.field(validator=_text)
+    label_en: str = attrs.field(validator=_text)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_aliases)
+    """Other ways sponsor files write it ("htx")."""
+
+
+def _sponsor_kind(value: Any) -> SponsorKind:
+    try:
+        return SponsorKind(value)
+    except ValueError:
+        raise InvalidValueError(
+            "kind", value, "one of " + ", ".join(k.value for k in SponsorKind) + " (a plugin adds others)"
+        ) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -126,9 +185,22 @@ class Sponsor:
 
     id: str = attrs.field(validator=_text)
     name: str = attrs.field(validator=_text)
-    kind: SponsorKind = attrs.field(converter=SponsorKind)
+    kind: SponsorKind = attrs.field(converter=_sponsor_kind)
     province: str | None = attrs.field(default=None, validator=_opt_province)
     """Where the sponsor registered; ``None`` for central sponsors."""
+    local_kind: str = ""
+    """With ``kind=SponsorKind.OTHER``: the code of the :class:`LocalSponsorKind` a plugin added."""
+
+    def __attrs_post_init__(self) -> None:
+        if (self.kind is SponsorKind.OTHER) != bool(self.local_kind):
+            raise InvalidValueError(
+                "local_kind", self.local_kind, "a plugin's kind code exactly when kind is 'other'"
+            )
+
+    @property
+    def kind_key(self) -> str:
+        """The kind reports group by: the local kind's code, else the built-in kind's value."""
+        return self.local_kind or self.kind.value
 
 
 class EarmarkKind(enum.StrEnum):
@@ -186,6 +258,16 @@ class Pledge:
     book_months: int = attrs.field(default=12, validator=_whole_number(1, MAX_MONTHS))
     """Months of each book this pledge buys (the law of the purchase date allows 1, 3, 6 or 12)."""
     instalments: tuple[Instalment, ...] = ()
+    declared_value: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_non_negative_int)
+    )
+    """What the sponsor says the units are worth, đồng ("tương ứng 13,3 tỷ đồng"); ``None``:
+    value them at the campaign's purchase date (:func:`ansinh.core.accounting.pledge_value`)."""
+    unit_categories: frozenset[Category] = attrs.field(factory=frozenset, converter=_categories)
+    """Who the units are declared for ("19.500 thẻ BHYT cho người cận nghèo"), for valuing them."""
+    funds_source: str = ""
+    """Where the money comes from, e.g. "kinh phí hoạt động tình nghĩa của ngành",
+    "quỹ từ thiện xã hội của doanh nghiệp"."""
 
     def __attrs_post_init__(self) -> None:
         for kind, count in self.units:
@@ -251,10 +333,6 @@ class Funding(enum.StrEnum):
     """The pledge's money, by the gift's price."""
 
 
-def _categories(value: Any) -> frozenset[Category]:
-    return to_categories(value, error=InvalidValueError)
-
-
 _NO_TEXTS: frozenset[str] = frozenset()
 """Shared by every beneficiary without affiliations (one object, not one each)."""
 
@@ -304,6 +382,14 @@ class Beneficiary:
     vsi_supported_months: int = attrs.field(default=0, validator=_non_negative_int)
     affiliations: frozenset[str] = attrs.field(factory=frozenset, converter=_texts)
     """Earmark targets the person belongs to (enterprise ids, congregations, communes)."""
+    commune: str = attrs.field(default="", validator=instance_of(str))
+    """The person's commune, as area-keyed programmes read it (``""``: not given)."""
+    district: str = attrs.field(default="", validator=instance_of(str))
+    """The person's former district (``""``: not given)."""
+    former_province: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(instance_of(str))
+    )
+    """The person's pre-2025 province code (``None``: not given)."""
 
     @classmethod
     def from_person(cls, person: Person, affiliations: Iterable[str] = ()) -> Beneficiary:
@@ -314,6 +400,9 @@ class Beneficiary:
             categories=person.categories,
             vsi_supported_months=person.vsi_supported_months,
             affiliations=frozenset(affiliations),
+            commune=person.commune,
+            district=person.district,
+            former_province=person.former_province,
         )
 
 

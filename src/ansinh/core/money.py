@@ -17,7 +17,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from ansinh.exceptions import InvalidAmountError
+from ansinh.exceptions import InvalidAmountError, InvalidValueError
+from ansinh.limits import MAX_AMOUNT_DIGITS, MAX_FORMAT_DIGITS, MAX_RATE_DIGITS, MAX_RATE_EXPONENT
 
 __all__ = [
     "ROUNDING_RULE",
@@ -37,6 +38,11 @@ ROUNDING_RULE = "round half up to the đồng, once, on each monthly amount"
 
 Lang = Literal["vi", "en"]
 
+_AMOUNT_BOUND = 10**MAX_AMOUNT_DIGITS
+_RATE_BITS = (
+    int((MAX_RATE_DIGITS + MAX_RATE_EXPONENT) * 3.33) + 1
+)  # bits of a rate's numerator or denominator
+
 
 def to_amount(value: object, field: str = "amount") -> int:
     """Check that *value* is a whole number of đồng and return it as ``int``.
@@ -46,7 +52,8 @@ def to_amount(value: object, field: str = "amount") -> int:
         field: the name used in the error message.
 
     Raises:
-        InvalidAmountError: *value* is not an ``int``.
+        InvalidAmountError: *value* is not an ``int``, or has more than
+            :data:`~ansinh.limits.MAX_AMOUNT_DIGITS` digits.
 
     >>> to_amount(1_263_600)
     1263600
@@ -59,7 +66,31 @@ def to_amount(value: object, field: str = "amount") -> int:
         raise InvalidAmountError(
             field, value, "a whole number of đồng as int (floats are never accepted for money)"
         )
+    if not -_AMOUNT_BOUND < value < _AMOUNT_BOUND:
+        raise InvalidAmountError(field, value, f"at most {MAX_AMOUNT_DIGITS} digits (ansinh.limits)")
     return value
+
+
+def _bounded_rate(value: Fraction, original: object, field: str) -> Fraction:
+    if max(value.numerator.bit_length(), value.denominator.bit_length()) > _RATE_BITS:
+        raise InvalidAmountError(
+            field, original, f"a rate of at most {MAX_RATE_DIGITS + MAX_RATE_EXPONENT} digits (ansinh.limits)"
+        )
+    return value
+
+
+def _decimal_rate(dec: Decimal, original: object, field: str) -> Fraction:
+    """*dec* as a Fraction, refused before converting if its digits or exponent are too large."""
+    if not dec.is_finite():
+        raise InvalidAmountError(field, original, "a finite rate")
+    if len(dec.as_tuple().digits) > MAX_RATE_DIGITS or abs(dec.adjusted()) > MAX_RATE_EXPONENT:
+        raise InvalidAmountError(
+            field,
+            original,
+            f"a decimal rate of at most {MAX_RATE_DIGITS} digits and exponent within "
+            f"±{MAX_RATE_EXPONENT} (ansinh.limits)",
+        )
+    return Fraction(dec)
 
 
 def to_rate(value: object, field: str = "rate") -> Fraction:
@@ -69,7 +100,10 @@ def to_rate(value: object, field: str = "rate") -> Fraction:
     ``"0.045"`` or ``"4.5%"``.  Refuses ``float``.
 
     Raises:
-        InvalidAmountError: *value* is a float, a bool, or not a number.
+        InvalidAmountError: *value* is a float, a bool, not a number, or past
+            :data:`~ansinh.limits.MAX_RATE_DIGITS` /
+            :data:`~ansinh.limits.MAX_RATE_EXPONENT` (refused before any
+            arithmetic, so ``"1e999999999"`` is answered at once).
 
     >>> to_rate("4.5%")
     Fraction(9, 200)
@@ -81,25 +115,25 @@ def to_rate(value: object, field: str = "rate") -> Fraction:
             field, value, "an exact rate: Fraction, int, Decimal or a decimal string (never float)"
         )
     if isinstance(value, Fraction):
-        return value
+        return _bounded_rate(value, value, field)
     if isinstance(value, int):
-        return Fraction(value)
+        return _bounded_rate(Fraction(value), value, field)
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise InvalidAmountError(field, value, "a finite rate")
-        return Fraction(value)
+        return _decimal_rate(value, value, field)
     if isinstance(value, str):
         text = value.strip().replace(" ", "")
         percent = text.endswith("%")
         if percent:
             text = text[:-1]
+        if len(text) > 2 * (MAX_RATE_DIGITS + MAX_RATE_EXPONENT):
+            raise InvalidAmountError(
+                field, value, f"a decimal string of at most {MAX_RATE_DIGITS} digits (ansinh.limits)"
+            )
         try:
             dec = Decimal(text.replace(",", "."))
         except ArithmeticError:
             raise InvalidAmountError(field, value, "a decimal string such as '0.045' or '4.5%'") from None
-        if not dec.is_finite():
-            raise InvalidAmountError(field, value, "a finite rate")
-        result = Fraction(dec)
+        result = _decimal_rate(dec, value, field)
         return result / 100 if percent else result
     raise InvalidAmountError(
         field, value, "an exact rate: Fraction, int, Decimal or a decimal string (never float)"
@@ -160,6 +194,10 @@ def format_vnd_short(amount: int, lang: Lang = "vi", digits: int = 2) -> str:
     The amount is rounded half up to *digits* decimals of its scale and
     trailing zeros are dropped.
 
+    Raises:
+        InvalidAmountError: *amount* is not a whole number of đồng (:func:`to_amount`).
+        InvalidValueError: *digits* is not from 0 to :data:`~ansinh.limits.MAX_FORMAT_DIGITS`.
+
     >>> format_vnd_short(52_500_000_000)
     '52,5 tỷ đồng'
     >>> format_vnd_short(1_612_000_000)
@@ -170,6 +208,7 @@ def format_vnd_short(amount: int, lang: Lang = "vi", digits: int = 2) -> str:
     '590 triệu đồng'
     """
     to_amount(amount)
+    _check_digits(digits)
     scales = _SCALES_EN if lang == "en" else _SCALES_VI
     sign = "-" if amount < 0 else ""
     value = abs(amount)
@@ -184,6 +223,13 @@ def format_vnd_short(amount: int, lang: Lang = "vi", digits: int = 2) -> str:
     return format_vnd(amount, lang)
 
 
+def _check_digits(digits: object) -> None:
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= MAX_FORMAT_DIGITS:
+        raise InvalidValueError(
+            "digits", digits, f"a whole number from 0 to {MAX_FORMAT_DIGITS} (ansinh.limits)"
+        )
+
+
 def format_percent(rate: Fraction | int, lang: Lang = "vi", digits: int = 4) -> str:
     """Format an exact rate as a percentage without ever going through ``float``.
 
@@ -195,7 +241,8 @@ def format_percent(rate: Fraction | int, lang: Lang = "vi", digits: int = 4) -> 
     >>> format_percent(Fraction(1, 3)), format_percent(Fraction(7, 10))
     ('33,3333%', '70%')
     """
-    scaled = round_half_up(Fraction(rate) * 100 * 10**digits)
+    _check_digits(digits)
+    scaled = round_half_up(to_rate(rate) * 100 * 10**digits)
     sign = "-" if scaled < 0 else ""
     head, tail = divmod(abs(scaled), 10**digits)
     tail_text = str(tail).rjust(digits, "0").rstrip("0") if digits else ""

@@ -22,9 +22,10 @@ from ansinh.core import validators
 from ansinh.core.dates import is_date
 from ansinh.core.identifiers import mask_id
 from ansinh.core.labels import Labelled
+from ansinh.core.provinces import current_code_for_former
 from ansinh.exceptions import InvalidPersonError, InvalidValueError
 
-__all__ = ["Category", "Person", "age_on", "mask_id", "to_categories"]
+__all__ = ["IMPLIED_CATEGORIES", "Category", "Person", "age_on", "mask_id", "rate_groups", "to_categories"]
 
 
 class Category(Labelled):
@@ -50,6 +51,12 @@ class Category(Labelled):
     """Farm, forestry, fishery or salt household of average living standard."""
     ISLAND_RESIDENT = "island_resident"
     """Resident of an island commune or special zone (xã đảo, đặc khu)."""
+    EXTREMELY_DIFFICULT_AREA = "extremely_difficult_area"
+    """Resident of an area with extremely difficult socio-economic conditions, any ethnicity
+    (vùng có điều kiện kinh tế - xã hội đặc biệt khó khăn; state pays BHYT in full)."""
+    SOCIAL_PENSION_75 = "social_pension_75"
+    """Aged 75 or more and receiving the social pension (trợ cấp hưu trí xã hội; from 2025-07-01
+    the state pays BHYT in full)."""
     DISABILITY = "disability"
     """Person with a disability (người khuyết tật)."""
     ELDERLY_ALONE = "elderly_alone"
@@ -84,6 +91,14 @@ _LABELS: Final[Mapping[str, tuple[str, str]]] = {
         "farm household of average living standard",
     ),
     Category.ISLAND_RESIDENT: ("cư trú tại xã đảo, đặc khu", "island commune or special zone"),
+    Category.EXTREMELY_DIFFICULT_AREA: (
+        "cư trú tại vùng đặc biệt khó khăn",
+        "area with extremely difficult conditions",
+    ),
+    Category.SOCIAL_PENSION_75: (
+        "từ đủ 75 tuổi hưởng trợ cấp hưu trí xã hội",
+        "aged 75+ on the social pension",
+    ),
     Category.DISABILITY: ("người khuyết tật", "person with a disability"),
     Category.ELDERLY_ALONE: ("người cao tuổi cô đơn", "elderly person living alone"),
     Category.CHILD: ("trẻ em có hoàn cảnh khó khăn", "child in difficult circumstances"),
@@ -91,6 +106,31 @@ _LABELS: Final[Mapping[str, tuple[str, str]]] = {
     Category.MERITORIOUS: ("người có công với cách mạng", "person with meritorious services"),
     Category.FREE_WORKER: ("lao động tự do", "informal worker"),
 }
+
+
+IMPLIED_CATEGORIES: Final[Mapping[Category, frozenset[Category]]] = {
+    Category.ETHNIC_MINORITY_DIFFICULT_AREA: frozenset({Category.ETHNIC_MINORITY}),
+}
+"""The other groups a category belongs to by definition.
+
+An ethnic-minority person living in a difficult area is an ethnic-minority person:
+Decree 159/2025 Art. 5 gives them the ethnic-minority voluntary-SI rate (30 %), and a
+province's ethnic-minority top-up applies to them too.
+"""
+
+
+def rate_groups(categories: Iterable[Category]) -> frozenset[Category]:
+    """*categories* with every group they imply (:data:`IMPLIED_CATEGORIES`).
+
+    Pricing looks rates up under these, so a category maps to every group it belongs to.
+
+    >>> sorted(c.value for c in rate_groups({Category.ETHNIC_MINORITY_DIFFICULT_AREA}))
+    ['ethnic_minority', 'ethnic_minority_difficult_area']
+    """
+    found = set(categories)
+    for category in tuple(found):
+        found |= IMPLIED_CATEGORIES.get(category, frozenset())
+    return frozenset(found)
 
 
 def age_on(date_of_birth: dt.date, on: dt.date) -> int:
@@ -170,7 +210,13 @@ class Person:
     )
     """Mã số BHXH: 10 digits."""
     commune: str = ""
-    """Xã/phường of residence (public lists never show it)."""
+    """Xã/phường of residence (public lists never show it); area-keyed programmes read it."""
+    district: str = ""
+    """Quận/huyện of residence before 2025-07-01 (districts were abolished then); a district's own
+    programme (e.g. Long Biên) reads it."""
+    former_province: str | None = attrs.field(default=None)
+    """Code of the province of residence before 2025-07-01 (one of the 63; it must have merged into
+    :attr:`province`); a former province's programme reads it.  ``None``: not given."""
     household_id: str | None = None
     """Identifies members of one household (same lawful residence)."""
     vietnamese_citizen: bool = True
@@ -191,6 +237,16 @@ class Person:
     """Months of voluntary SI already supported by the state (the 120-month cap)."""
     hospital_stay: tuple[dt.date, dt.date] | None = attrs.field(default=None)
     """Admission and expected discharge, for Tết gifts to in-patients."""
+
+    @former_province.validator
+    def _check_former(self, _attr: object, value: Any) -> None:
+        if value is None:
+            return
+        merged = current_code_for_former(value) if isinstance(value, str) else None
+        if merged != self.province:
+            raise InvalidPersonError(
+                "former_province", value, f"None or a pre-2025 province code that merged into {self.province}"
+            )
 
     @hospital_stay.validator
     def _check_stay(self, _attr: object, value: Any) -> None:

@@ -54,23 +54,44 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Final, Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import attrs
 
 from ansinh.core.dates import check_date, format_date
-from ansinh.core.law import Citation, Law, LawPeriod, RateTable, SourceStatus
+from ansinh.core.display import Section, html_summary
+from ansinh.core.law import Citation, Law, LawPeriod, SourceStatus
 from ansinh.core.money import format_percent, format_vnd, round_half_up
 from ansinh.core.people import Category
+from ansinh.core.places import PLACE_GROUP_LABELS, CommuneList, place_groups
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.provinces import province as _province
+from ansinh.core.shares import (
+    CARD_PAYMENT_MONTHS,
+    CARD_SUPPORT_TABLES,
+    HOUSEHOLD_GROUP,
+    OTHER_GROUP,
+    STUDENT_PAYMENT_MONTHS,
+    LocalSupport,
+    book_monthly_support,
+    book_support_group,
+    card_monthly,
+    card_payment_months,
+    card_support_group,
+    card_support_tables,
+    household_factor,
+    household_rank_limit,
+    support_groups,
+)
 from ansinh.exceptions import InvalidProductError, InvalidValueError
 
 __all__ = [
+    "CARD_PAYMENT_MONTHS",
     "CARD_SUPPORT_TABLES",
     "GIFT_GROUP",
     "HOUSEHOLD_GROUP",
     "OTHER_GROUP",
+    "STUDENT_PAYMENT_MONTHS",
     "LocalSupport",
     "Participant",
     "Quote",
@@ -78,21 +99,17 @@ __all__ = [
     "book_monthly_support",
     "book_support_group",
     "card_monthly",
+    "card_payment_months",
     "card_support_group",
+    "card_support_tables",
     "household_factor",
     "household_rank_limit",
     "price",
     "support_groups",
 ]
 
-OTHER_GROUP = "other"
-"""Group key of voluntary-SI participants in no specific group (Decree 159 Art. 5)."""
-HOUSEHOLD_GROUP = "household"
-"""Group key of health-card buyers paying as household members, without state support."""
 GIFT_GROUP = "gift"
 """Group key of a Tết gift (no contribution group)."""
-CARD_SUPPORT_TABLES: Final = ("bhyt_state_support", "bhyt_fully_state_paid")
-"""The law's tables of state-supported health-card groups, in the order they are searched."""
 
 
 def _pct(rate: Fraction) -> str:
@@ -135,50 +152,6 @@ class QuoteLine:
         assert isinstance(self.value, int)
         suffix = ("/tháng" if lang == "vi" else "/month") if self.unit == "VND/month" else ""
         return format_vnd(self.value, lang) + suffix
-
-
-@attrs.frozen(kw_only=True, cache_hash=True)
-class LocalSupport:
-    """A province's budget top-up on top of state support (ngân sách địa phương hỗ trợ).
-
-    The rate for a person is the highest rate among their groups (category
-    codes, plus ``"other"`` for everyone), applied to the same base as the
-    state's share: ``vsi_rate × floor`` for a book, the monthly contribution
-    for a card.  State plus local support never exceed the contribution; the
-    local share is cut to fit.  For a book it is paid for the same months as
-    the state's support (an assumption: the provincial texts found do not say).
-    """
-
-    code: str
-    """Stable identifier, e.g. ``"hanoi-vsi-2026"``."""
-    province: str
-    """Code of the current province-level unit."""
-    product: ProductKind
-    effective: dt.date
-    until: dt.date | None
-    rates: RateTable
-    citation: Citation
-    status: SourceStatus
-    label_vi: str
-    label_en: str
-
-    def applies(self, province: str, product: ProductKind, on: dt.date) -> bool:
-        """Whether this programme covers *province*, *product* on *on*."""
-        return (
-            self.province == province
-            and self.product is product
-            and self.effective <= on
-            and (self.until is None or on <= self.until)
-        )
-
-    def rate_for(self, groups: Iterable[str]) -> tuple[str, Fraction] | None:
-        """The (group, rate) with the highest rate among *groups*, or ``None``."""
-        best: tuple[str, Fraction] | None = None
-        for key in groups:
-            rate = self.rates.get(key)
-            if rate is not None and (best is None or rate > best[1]):
-                best = (key, rate)
-        return best
 
 
 @runtime_checkable
@@ -263,6 +236,28 @@ class Quote:
             out.append(text)
         return "\n".join(out)
 
+    def __repr__(self) -> str:
+        return (
+            f"Quote({self.product!r}, on={self.on.isoformat()}, group={self.group!r}, gross={self.gross}, "
+            f"state_support={self.state_support}, local_support={self.local_support}, "
+            f"payable={self.payable}, {len(self.lines)} lines)"
+        )
+
+    def _repr_html_(self) -> str:
+        fields = [
+            ("product", repr(self.product)),
+            ("on", self.on.isoformat()),
+            ("group", self.group),
+            *(
+                (k, format_vnd(getattr(self, k)))
+                for k in ("gross", "state_support", "local_support", "payable")
+            ),
+            ("monthly payable", format_vnd(self.monthly_payable)),
+            ("law", self.law_name),
+        ]
+        lines = [(ln.label("en"), ln.value_text("en"), str(ln.citation or "")) for ln in self.lines]
+        return html_summary("Quote", fields, [Section("lines", ("line", "value", "source"), lines)])
+
 
 # -- computation ------------------------------------------------------------
 
@@ -285,8 +280,9 @@ def _money(code: str, vi: str, en: str, value: int, formula: str, unit: str = "V
     return QuoteLine(code=code, label_vi=vi, label_en=en, value=value, unit=unit, formula=formula)
 
 
-def _check_months(period: LawPeriod, name: str, product: HealthCard | SocialBook, on: dt.date) -> None:
-    allowed = period.months(name)
+def _check_months(
+    period: LawPeriod, name: str, product: HealthCard | SocialBook, on: dt.date, allowed: tuple[int, ...]
+) -> None:
     if product.months not in allowed:
         raise InvalidProductError(
             "months",
@@ -342,6 +338,8 @@ def _state_line(
     entry = period.entry(table)
     if group == OTHER_GROUP:
         vi, en = "đối tượng khác", "others"
+    elif group in PLACE_GROUP_LABELS:
+        vi, en = PLACE_GROUP_LABELS[group]
     else:
         vi, en = Category(group).label_vi, Category(group).label_en
     return QuoteLine(
@@ -356,170 +354,20 @@ def _state_line(
     )
 
 
-# -- the rules, one pure function each (the bulk layer calls the same ones) -------------
-
-
-def support_groups(categories: Iterable[Category]) -> tuple[str, ...]:
-    """The group keys a participant's local top-ups are looked up under.
-
-    Their category codes, sorted, then ``"other"`` (everyone): a
-    :class:`LocalSupport` gives the highest rate among these
-    (:meth:`LocalSupport.rate_for`).
-
-    >>> support_groups({Category.STUDENT, Category.NEAR_POOR})
-    ('near_poor', 'student', 'other')
-    """
-    return (*sorted(c.value for c in categories), OTHER_GROUP)
-
-
-def card_support_group(period: LawPeriod, categories: Iterable[Category]) -> tuple[str, Fraction, str] | None:
-    """The state-support group of a health-card buyer in *categories*.
-
-    The group with the highest state share among the entries of
-    :data:`CARD_SUPPORT_TABLES` (searched in that order, each in the law's
-    order; the first listed wins a tie).
-
-    Returns:
-        ``(group, share, table)``, or ``None`` when no group applies: the
-        buyer then pays as a household member (:func:`household_factor`).
-
-    Raises:
-        NotInForceError: a table has no value in *period*.
-
-    >>> import datetime as dt
-    >>> from ansinh.data import default_law
-    >>> period = default_law().at(dt.date(2025, 1, 1))
-    >>> card_support_group(period, {Category.NEAR_POOR})
-    ('near_poor', Fraction(7, 10), 'bhyt_state_support')
-    >>> card_support_group(period, set()) is None
-    True
-    """
-    keys = {c.value for c in categories}
-    best: tuple[str, Fraction, str] | None = None
-    for table in CARD_SUPPORT_TABLES:
-        for key, share in period.rates(table):
-            if key in keys and (best is None or share > best[1]):
-                best = (key, share, table)
-    return best
-
-
-def household_factor(period: LawPeriod, rank: int) -> Fraction:
-    """The share of the full card contribution the *rank*-th household member pays.
-
-    A rank the ``bhyt_household_factors`` table does not list pays the
-    factor of its last entry ("the fifth member and later").
-
-    Raises:
-        NotInForceError: the table has no value in *period*.
-
-    >>> import datetime as dt
-    >>> from ansinh.data import default_law
-    >>> period = default_law().at(dt.date(2025, 1, 1))
-    >>> household_factor(period, 2), household_factor(period, 9)
-    (Fraction(7, 10), Fraction(2, 5))
-    """
-    factors = period.rates("bhyt_household_factors")
-    keys = factors.keys()
-    return factors[str(rank) if str(rank) in keys else keys[-1]]
-
-
-def household_rank_limit(period: LawPeriod) -> int:
-    """The smallest rank from which every later household member pays the same factor.
-
-    One more than the highest rank ``bhyt_household_factors`` lists by
-    number, and at least 2: ranks from 1 to ``limit - 1`` may each differ,
-    every rank from ``limit`` on pays :func:`household_factor` of ``limit``.
-
-    Raises:
-        NotInForceError: the table has no value in *period*.
-
-    >>> import datetime as dt
-    >>> from ansinh.data import default_law
-    >>> household_rank_limit(default_law().at(dt.date(2025, 1, 1)))
-    6
-    """
-    keys = period.rates("bhyt_household_factors").keys()
-    numbered = [int(key) for key in keys if key.isascii() and key.isdigit()]
-    return max(2, max(numbered, default=0) + 1)
-
-
-def card_monthly(period: LawPeriod, support: tuple[str, Fraction, str] | None, rank: int) -> tuple[int, int]:
-    """The monthly contribution of a health card and the state's monthly share of it.
-
-    Args:
-        period: the law in force on the purchase date.
-        support: the buyer's :func:`card_support_group`; ``None`` prices the
-            card for a household member of *rank* (no state support).
-        rank: the household rank (read only when *support* is ``None``).
-
-    Returns:
-        ``(gross, state)`` per month, each rounded once: ``bhyt_rate ×
-        base_salary`` (times the household factor), and the group's share of it.
-
-    >>> import datetime as dt
-    >>> from ansinh.data import default_law
-    >>> period = default_law().at(dt.date(2025, 1, 1))
-    >>> card_monthly(period, None, 2), card_monthly(period, card_support_group(period, {Category.POOR}), 1)
-    ((73710, 0), (105300, 105300))
-    """
-    first = period.rate("bhyt_rate") * period.amount("base_salary")
-    if support is None:
-        return round_half_up(first * household_factor(period, rank)), 0
-    gross = round_half_up(first)
-    return gross, round_half_up(gross * support[1])
-
-
-def book_support_group(period: LawPeriod, categories: Iterable[Category]) -> tuple[str, Fraction]:
-    """The voluntary-SI state-support group of a participant in *categories*, and its rate.
-
-    The single group with the highest rate in ``vsi_state_support`` among
-    their categories and ``"other"`` (the first listed wins a tie); no
-    listed group gives ``("other", 0)``.
-
-    >>> import datetime as dt
-    >>> from ansinh.data import default_law
-    >>> period = default_law().at(dt.date(2026, 1, 1))
-    >>> book_support_group(period, {Category.NEAR_POOR}), book_support_group(period, set())
-    (('near_poor', Fraction(2, 5)), ('other', Fraction(1, 5)))
-    """
-    keys = {c.value for c in categories} | {OTHER_GROUP}
-    group, share = OTHER_GROUP, Fraction(0)
-    for key, rate in period.rates("vsi_state_support"):
-        if key in keys and rate > share:
-            group, share = key, rate
-    return group, share
-
-
-def book_monthly_support(period: LawPeriod, share: Fraction) -> tuple[int, int]:
-    """The state's monthly support of a voluntary-SI book at rate *share*, and the top-ups' base.
-
-    Returns:
-        ``(state, base)`` per month: ``share × vsi_rate × vsi_income_floor``
-        rounded once, and ``vsi_rate × vsi_income_floor`` rounded (what a
-        :class:`LocalSupport` rate applies to), whatever income is chosen.
-
-    >>> import datetime as dt
-    >>> from ansinh.data import default_law
-    >>> book_monthly_support(default_law().at(dt.date(2026, 1, 1)), Fraction(3, 10))
-    (99000, 330000)
-    """
-    rate = period.rate("vsi_rate")
-    floor = period.amount("vsi_income_floor")
-    return round_half_up(share * rate * floor), round_half_up(rate * floor)
-
-
 def _price_card(
     card: HealthCard,
     categories: frozenset[Category],
     period: LawPeriod,
     on: dt.date,
     supports: Sequence[LocalSupport],
+    places: frozenset[str],
 ) -> _Priced:
-    _check_months(period, "bhyt_payment_months", card, on)
+    best = card_support_group(period, categories, places)
+    months_name, allowed = card_payment_months(period, None if best is None else best[0])
+    _check_months(period, months_name, card, on, allowed)
     base = period.amount("base_salary")
     rate = period.rate("bhyt_rate")
     lines = [_line(period, "base_salary", base, "VND/month"), _line(period, "bhyt_rate", rate, "rate")]
-    best = card_support_group(period, categories)
     gross_m, state_m = card_monthly(period, best, card.household_rank)
     if best is None:
         group = HOUSEHOLD_GROUP
@@ -544,15 +392,8 @@ def _price_card(
     return _Priced(group, card.months, gross_m, state_m, local_m, tuple(lines))
 
 
-def _price_book(
-    book: SocialBook,
-    categories: frozenset[Category],
-    used_months: int,
-    period: LawPeriod,
-    on: dt.date,
-    supports: Sequence[LocalSupport],
-) -> _Priced:
-    _check_months(period, "vsi_payment_months", book, on)
+def _book_income(book: SocialBook, period: LawPeriod, on: dt.date) -> int:
+    """The chosen monthly income (the floor when none is chosen), checked against floor, ceiling and step."""
     floor = period.amount("vsi_income_floor")
     ceiling = period.amount("vsi_income_ceiling")
     step = period.amount("vsi_income_step")
@@ -564,10 +405,14 @@ def _price_book(
             f"from {floor:,} to {ceiling:,} đồng in steps of {step:,} above {floor:,} on {on.isoformat()} "
             f"({period.citation('vsi_income_floor')}; {period.citation('vsi_income_ceiling')})",
         )
+    return income
+
+
+def _book_gross_lines(book: SocialBook, period: LawPeriod, income: int, gross_m: int) -> list[QuoteLine]:
+    """The lines that say how the monthly contribution is computed."""
     rate = period.rate("vsi_rate")
-    gross_m = round_half_up(rate * income)
-    lines = [
-        _line(period, "vsi_income_floor", floor, "VND/month"),
+    return [
+        _line(period, "vsi_income_floor", period.amount("vsi_income_floor"), "VND/month"),
         _line(period, "vsi_rate", rate, "rate"),
         _money(
             "monthly_income",
@@ -586,33 +431,54 @@ def _price_book(
             "VND/month",
         ),
     ]
+
+
+def _book_state_lines(
+    book: SocialBook, group: str, share: Fraction, state_m: int, used_months: int, period: LawPeriod
+) -> tuple[int, list[QuoteLine]]:
+    """The months the state supports (its cap less the months already used) and the state lines."""
+    rate = period.rate("vsi_rate")
+    floor = period.amount("vsi_income_floor")
+    cap_entry = period.entry("vsi_support_max_months")
+    cap = cap_entry.amount()
+    supported = max(0, min(book.months, cap - used_months))
+    state_line = _state_line(
+        group,
+        share,
+        state_m,
+        f"{_pct(share)} × {_pct(rate)} × {format_vnd(floor)}",
+        period,
+        "vsi_state_support",
+    )
+    months_line = QuoteLine(
+        code="supported_months",
+        label_vi="Số tháng được hỗ trợ",
+        label_en="Months with state support",
+        value=supported,
+        unit="months",
+        formula=f"min({book.months}, {cap} − {used_months})",
+        citation=cap_entry.citation,
+        status=cap_entry.status,
+    )
+    return supported, [state_line, months_line]
+
+
+def _price_book(
+    book: SocialBook,
+    categories: frozenset[Category],
+    used_months: int,
+    period: LawPeriod,
+    on: dt.date,
+    supports: Sequence[LocalSupport],
+) -> _Priced:
+    _check_months(period, "vsi_payment_months", book, on, period.months("vsi_payment_months"))
+    income = _book_income(book, period, on)
+    gross_m = round_half_up(period.rate("vsi_rate") * income)
+    lines = _book_gross_lines(book, period, income, gross_m)
     group, share = book_support_group(period, categories)
     state_m, support_base = book_monthly_support(period, share)
-    cap = period.amount("vsi_support_max_months")
-    supported = max(0, min(book.months, cap - used_months))
-    lines.append(
-        _state_line(
-            group,
-            share,
-            state_m,
-            f"{_pct(share)} × {_pct(rate)} × {format_vnd(floor)}",
-            period,
-            "vsi_state_support",
-        )
-    )
-    cap_entry = period.entry("vsi_support_max_months")
-    lines.append(
-        QuoteLine(
-            code="supported_months",
-            label_vi="Số tháng được hỗ trợ",
-            label_en="Months with state support",
-            value=supported,
-            unit="months",
-            formula=f"min({book.months}, {cap} − {used_months})",
-            citation=cap_entry.citation,
-            status=cap_entry.status,
-        )
-    )
+    supported, state_lines = _book_state_lines(book, group, share, state_m, used_months, period)
+    lines.extend(state_lines)
     local_m, local_lines = _local(supports, support_groups(categories), support_base, gross_m - state_m)
     lines.extend(local_lines)
     return _Priced(group, supported, gross_m, state_m, local_m, tuple(lines))
@@ -683,10 +549,11 @@ def _quote(
     used: int,
     supports: tuple[LocalSupport, ...],
     on: dt.date,
+    places: frozenset[str] = frozenset(),
 ) -> Quote:
     """The quote of one price class on one date (pure: a bounded cache shares it)."""
     if isinstance(product, HealthCard):
-        priced = _price_card(product, categories, period, on, supports)
+        priced = _price_card(product, categories, period, on, supports, places)
     else:
         priced = _price_book(product, categories, used, period, on, supports)
     gross, state, local, payable, lines = _totals(priced, product.months)
@@ -707,6 +574,20 @@ def _quote(
         lines=lines,
         law_name=period.law_name,
     )
+
+
+def _address(who: object) -> tuple[str, str, str | None]:
+    """The commune, former district and former province of *who* (``""`` / ``None`` when not given)."""
+    commune = getattr(who, "commune", "")
+    district = getattr(who, "district", "")
+    former = getattr(who, "former_province", None)
+    if not isinstance(commune, str):
+        raise InvalidValueError("who.commune", commune, "a text")
+    if not isinstance(district, str):
+        raise InvalidValueError("who.district", district, "a text")
+    if former is not None and not isinstance(former, str):
+        raise InvalidValueError("who.former_province", former, "None or a pre-2025 province code")
+    return commune, district, former
 
 
 def _participant(who: object) -> tuple[frozenset[Category], str | None, int]:
@@ -735,6 +616,7 @@ def price(
     on: dt.date,
     law: Law,
     local_supports: Sequence[LocalSupport] = (),
+    commune_lists: Sequence[CommuneList] = (),
 ) -> Quote:
     """Price *product* for *who* on the purchase date *on* under *law*.
 
@@ -749,7 +631,14 @@ def price(
         on: the purchase date; the law in force that day prices the whole period.
         law: the parameters to use (:func:`ansinh.price` defaults to the shipped law).
         local_supports: provincial top-ups to consider; those that apply to
-            the participant's province, the product and the date are used.
+            the participant's province, the product and the date are used, and
+            an area-keyed one (:attr:`LocalSupport.area_keyed`) only when the
+            participant's ``commune``, ``district`` or ``former_province`` (read
+            when *who* has them) is in its area.
+        commune_lists: dated commune lists a province supplies
+            (:class:`~ansinh.core.places.CommuneList`): a card then follows the
+            place-dependent national rules (:func:`~ansinh.core.places.place_groups`)
+            for the participant's ``commune``.
 
     Returns:
         A :class:`Quote`, shared by everyone of the same price class.
@@ -772,10 +661,23 @@ def price(
     supports: tuple[object, ...] = tuple(local_supports) if isinstance(local_supports, Iterable) else ()
     if not isinstance(local_supports, Iterable) or not all(isinstance(s, LocalSupport) for s in supports):
         raise InvalidValueError("local_supports", local_supports, "a sequence of LocalSupport")
+    address = _address(who)
     applicable = tuple(
         s
         for s in supports
-        if isinstance(s, LocalSupport) and province is not None and s.applies(province, kind, on)
+        if isinstance(s, LocalSupport)
+        and province is not None
+        and s.applies(province, kind, on)
+        and s.covers(*address)
     )
     used = used if kind is ProductKind.SOCIAL_BOOK else 0
-    return _quote(law.at(on), product, categories, used, applicable, on)
+    period = law.at(on)
+    places: frozenset[str] = frozenset()
+    if kind is ProductKind.HEALTH_CARD and commune_lists:
+        lists = tuple(commune_lists)
+        if not all(isinstance(c, CommuneList) for c in lists):
+            raise InvalidValueError("commune_lists", commune_lists, "a sequence of CommuneList")
+        places = place_groups(
+            lists, categories=categories, province=province, commune=address[0], on=on, period=period
+        )
+    return _quote(period, product, categories, used, applicable, on, places)

@@ -59,7 +59,10 @@ class HealthCard:
     Args:
         months: the payment period; the law of the purchase date decides which
             periods are allowed (3, 6 or 12 months for households under Decrees
-            146/2018 and 188/2025 — parameter ``bhyt_payment_months``).
+            146/2018 and 188/2025 — parameter ``bhyt_payment_months``; a card
+            priced in the student group follows ``bhyt_student_payment_months``:
+            3, 6, 9 or 12 before 2025-07-01 — see
+            :func:`~ansinh.core.pricing.card_payment_months`).
         household_rank: position of the person among household members joining
             in the same fiscal year (1 = first; 5 stands for fifth and later).
             Only households paying without state support get the reduction.

@@ -17,6 +17,7 @@ which scheme it reads.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import unicodedata
 from typing import Final
@@ -26,11 +27,13 @@ import attrs
 from ansinh.exceptions import InvalidPersonError
 
 __all__ = [
+    "MERGER_DATE",
     "MERGER_DATE_TEXT",
     "FormerProvince",
     "Province",
     "current_code_for_former",
     "find_province",
+    "former_province",
     "former_provinces",
     "normalise_name",
     "province",
@@ -39,6 +42,9 @@ __all__ = [
 
 MERGER_DATE_TEXT = "2025-07-01 (Nghị quyết 202/2025/QH15; mã theo Quyết định 19/2025/QĐ-TTg)"
 """When and by which texts the 34 units replaced the 63."""
+
+MERGER_DATE: Final = dt.date(2025, 7, 1)
+"""The first day of the 34 units; the 63 former ones were in force before it."""
 
 
 # The 63 former units and the unit each merged into on 2025-07-01: (old code, old name, new code,
@@ -201,16 +207,28 @@ def province(code: str) -> Province:
         ) from None
 
 
+def former_province(code: str) -> FormerProvince:
+    """The former (pre-2025-07-01) unit with this two-digit code.
+
+    Raises:
+        InvalidPersonError: not one of the 63 former codes.
+
+    >>> former_province("30").name, former_province("30").merged_into
+    ('Hải Dương', '31')
+    """
+    try:
+        return _tables()[1][code]
+    except (KeyError, TypeError):
+        raise InvalidPersonError("province", code, "one of the 63 codes in use before 2025-07-01") from None
+
+
 def current_code_for_former(code: str) -> str:
     """The current code of the unit a former (pre-2025-07-01) province merged into.
 
     Raises:
         InvalidPersonError: not one of the 63 former codes.
     """
-    try:
-        return _tables()[1][code].merged_into
-    except (KeyError, TypeError):
-        raise InvalidPersonError("province", code, "one of the 63 codes in use before 2025-07-01") from None
+    return former_province(code).merged_into
 
 
 def find_province(name: str) -> Province:

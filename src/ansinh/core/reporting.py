@@ -31,16 +31,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from fractions import Fraction
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, ClassVar, Final, Literal, TypeAlias
 
 import attrs
 
 from ansinh.core.campaign import Campaign, Gift, GiftStatus
 from ansinh.core.dates import add_days, check_date, format_date
+from ansinh.core.display import Section, html_summary
 from ansinh.core.ledger import LedgerState, PledgeBalance
 from ansinh.core.money import format_vnd, format_vnd_short, round_half_up
 from ansinh.core.products import ProductKind
 from ansinh.core.provinces import province as _province
+from ansinh.core.tables import Tabular
 from ansinh.exceptions import InvalidValueError
 
 __all__ = [
@@ -175,8 +177,17 @@ class RenewalItem:
 
 
 @attrs.frozen(kw_only=True)
-class CampaignReport:
-    """A campaign's results on a date, computed from the ledger alone (see :func:`report`)."""
+class CampaignReport(Tabular):
+    """A campaign's results on a date, computed from the ledger alone (see :func:`report`).
+
+    ``to_arrow()``, ``to_pandas()``, ``to_polars()``: one row per breakdown row
+    (:meth:`records`; filter on ``dimension``).
+    """
+
+    TABLE_COLUMNS: ClassVar[tuple[str, ...]] = (
+        "dimension", "key", "label", "health_cards", "social_books", "tet_gifts", "gifts", "value", "people",
+        "pledged", "received", "spent",
+    )  # fmt: skip
 
     campaign: Campaign
     on: dt.date
@@ -274,6 +285,46 @@ class CampaignReport:
                 for x in self.expiring
             ],
         }
+
+    def records(self) -> list[dict[str, object]]:
+        """Every breakdown row as a plain dict (what ``report.csv`` holds)."""
+        return [r.as_dict() for r in self.rows]
+
+    def __repr__(self) -> str:
+        gifts = sum(n for _k, n in self.gifts)
+        return (
+            f"CampaignReport({self.campaign.code!r} on {self.on.isoformat()}: {gifts} gifts for "
+            f"{self.people_covered} people in {len(self.provinces)} provinces, value={self.value}, "
+            f"received={self.received}, {len(self.rows)} breakdown rows, {len(self.expiring)} expiring)"
+        )
+
+    def _repr_html_(self) -> str:
+        money = {"pledged_money", "received", "committed", "spent", "leftover", "uncommitted", "value"}
+        totals = [
+            (k, format_vnd(v) if k in money | {"delivered_value", "cost_per_person"} else v)
+            for k, v in self.totals().items()
+        ]
+        head = ("", "cards", "books", "Tết gifts", "value", "people")
+        sections = [
+            Section(
+                f"by {dimension}",
+                head,
+                [
+                    (r.label, r.health_cards, r.social_books, r.tet_gifts, format_vnd(r.value), r.people)
+                    for r in self.rows_for(dimension)
+                ],
+            )
+            for dimension in DIMENSIONS
+        ]
+        expiring = [
+            (x.person_id, x.kind.value, x.valid_until.isoformat(), x.days_left) for x in self.expiring
+        ]
+        sections.append(Section("expiring soon", ("person", "gift", "valid until", "days left"), expiring))
+        return html_summary(
+            f"CampaignReport {self.campaign.code} — {self.campaign.name} (on {self.on.isoformat()})",
+            [("summary", self.summary_en()), *totals],
+            sections,
+        )
 
     def _kinds_text(
         self, counts: tuple[tuple[ProductKind, int], ...], lang: Literal["vi", "en"], *, money: int = 0

@@ -1,4 +1,4 @@
-"""The data ansinh ships: the legal parameters.
+"""The data ansinh ships: the legal parameters and the programme's published totals.
 
 Files are read on first use (never at import time) and cached; the objects
 returned are immutable, so sharing them is safe.
@@ -11,8 +11,9 @@ import tomllib
 from importlib import resources
 
 from ansinh.core.law import Law
+from ansinh.core.national import AggregateRecord, aggregates_from_mapping
 
-__all__ = ["default_law", "read_text"]
+__all__ = ["default_law", "published_figures", "read_text"]
 
 
 def read_text(name: str) -> str:
@@ -32,3 +33,16 @@ def default_law() -> Law:
     2530000
     """
     return Law.from_mapping(tomllib.loads(read_text("law.toml")), name="ansinh")
+
+
+@functools.cache
+def published_figures() -> tuple[AggregateRecord, ...]:
+    """The programme's published totals, 2020–2025, each with its source (``published_figures.toml``).
+
+    National records, and a few provinces' as examples; none is backed by
+    person rows (:class:`~ansinh.core.national.AggregateRecord`).
+
+    >>> [r.year for r in published_figures() if r.province is None]
+    [2020, 2021, 2022, 2023, 2024, 2025]
+    """
+    return aggregates_from_mapping(tomllib.loads(read_text("published_figures.toml")))

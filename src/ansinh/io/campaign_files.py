@@ -36,8 +36,25 @@ year's programme::
     pledges = "pledges.csv"
     roster = "roster.csv"
 
-CSV files are UTF-8 (a byte-order mark is fine), with Vietnamese or English
-headers (accents and case ignored; see :data:`SPONSOR_HEADERS` and
+    [[sourcing]]                 # optional, repeatable: run a sourcing strategy
+    strategy = "workplace_drive" # a strategy name (``ansinh plugins`` lists them)
+    received_on = 2025-12-01     # optional: its money was received on this date
+    [sourcing.inputs]            # the strategy's inputs (its ``from_mapping`` table)
+    province = "33"
+    enterprises = [{ id = "DN01", name = "Công ty May", workers = 1200, participation = "0.6", amount_per_worker = 50000 }]
+
+    [plugins.hung_yen]           # optional: settings passed to the plugin "hung_yen"
+    flood_points = 3
+
+A key ``campaign.toml`` does not know (a typo such as ``renewal_dayz``) is
+refused with its name, never silently ignored.  The pledges a ``[[sourcing]]``
+table produces are added to those of ``pledges.csv`` by :func:`ansinh.io.run.run_campaign`,
+registered on ``registered_on`` (default: the campaign start).
+
+CSV files are UTF-8 (a byte-order mark is fine); each file may instead be an
+Excel workbook (``sponsors.xlsx``, ``pledges.xlsx``, ``roster.xlsx``: its first
+sheet, read with ``ansinh[excel]``), its cells read as the same text a CSV
+export holds.  Both have Vietnamese or English headers (accents and case ignored; see :data:`SPONSOR_HEADERS` and
 :data:`PLEDGE_HEADERS`).  Amounts are whole đồng, with or without ``.``
 thousands separators (``50.000.000``).  A bad row is kept out and reported
 (:attr:`CampaignFolder.rejected`), never silently dropped; the rest is read.
@@ -56,20 +73,32 @@ import datetime as dt
 import io
 import os
 import tomllib
+import types
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
+import cattrs
 
-from ansinh.core.campaign import Campaign, Earmark, EarmarkKind, Pledge, Sponsor, SponsorKind
+from ansinh.core.campaign import (
+    Campaign,
+    Earmark,
+    EarmarkKind,
+    LocalSponsorKind,
+    Pledge,
+    Sponsor,
+    SponsorKind,
+)
 from ansinh.core.dates import is_date
 from ansinh.core.people import Category
 from ansinh.core.products import ProductKind
 from ansinh.core.provinces import find_province, province
-from ansinh.exceptions import AnsinhError, CampaignFileError, InvalidValueError
+from ansinh.exceptions import AnsinhError, CampaignFileError, InvalidValueError, RosterError
+from ansinh.io.files import read_limited
 from ansinh.io.roster import RejectedRow, Roster, load_roster
+from ansinh.limits import MAX_ROSTER_BYTES
 
 __all__ = [
     "PLEDGE_HEADERS",
@@ -77,6 +106,7 @@ __all__ = [
     "CampaignFolder",
     "Receipt",
     "RunSettings",
+    "SourcingPlan",
     "read_campaign_folder",
     "read_campaign_toml",
     "read_pledges",
@@ -123,8 +153,8 @@ _AFFILIATION_HEADERS: Final = ("don vi lien quan", "affiliations", "affiliation"
 _ROSTER_ID_HEADERS: Final = ("id", "ma", "ma ho so", "ma doi tuong", "person id")
 
 _SPONSOR_KINDS: Final[dict[str, SponsorKind]] = {
-    **{_plain(k.value.replace("_", " ")): k for k in SponsorKind},
-    **{_plain(k.label_vi): k for k in SponsorKind},
+    **{_plain(k.value.replace("_", " ")): k for k in SponsorKind if k is not SponsorKind.OTHER},
+    **{_plain(k.label_vi): k for k in SponsorKind if k is not SponsorKind.OTHER},
     "doanh nghiep": SponsorKind.ENTERPRISE,
     "cong ty": SponsorKind.ENTERPRISE,
     "ngan hang": SponsorKind.BANK,
@@ -189,6 +219,20 @@ class RunSettings:
 
 
 @attrs.frozen(kw_only=True)
+class SourcingPlan:
+    """A ``[[sourcing]]`` table of ``campaign.toml``: a strategy to run, with its inputs."""
+
+    strategy: str
+    """The strategy's name (see :meth:`~ansinh.plugin_manager.PluginHost.sourcing_strategies`)."""
+    inputs: Mapping[str, object]
+    """Its ``[sourcing.inputs]`` table, read-only (tables as mappings, arrays as tuples)."""
+    registered_on: dt.date | None = None
+    """When its pledges were registered (``None``: the campaign start)."""
+    received_on: dt.date | None = None
+    """When the money it pledged was received (``None``: not yet)."""
+
+
+@attrs.frozen(kw_only=True)
 class Receipt:
     """Money received for a pledge, as ``pledges.csv`` records it."""
 
@@ -214,6 +258,10 @@ class CampaignFolder:
     """Person id → earmark targets they are linked to (``Đơn vị liên quan``)."""
     rejected: tuple[tuple[str, RejectedRow], ...]
     """``(file name, problem)`` for every row kept out of sponsors and pledges."""
+    sourcing: tuple[SourcingPlan, ...] = ()
+    """The ``[[sourcing]]`` tables, in order."""
+    plugin_settings: Mapping[str, Mapping[str, object]] = attrs.field(factory=lambda: _read_only({}))
+    """Plugin name → its ``[plugins.NAME]`` table, read-only."""
 
     def affiliation_map(self) -> dict[str, frozenset[str]]:
         """:attr:`affiliations` as a dict, for :func:`~ansinh.core.allocation.allocate`."""
@@ -287,18 +335,78 @@ def _province(field: str, text: str) -> str | None:
         raise _Bad(field, text, "a current province code or name, or blank for the whole campaign") from None
 
 
-def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> Any:
+def _read_text(path: Path) -> str:
+    """A campaign file's text (UTF-8, BOM dropped): a regular file of at most :data:`~ansinh.limits.MAX_ROSTER_BYTES`.
+
+    Raises:
+        UnicodeDecodeError: not UTF-8.
+        CampaignFileError: missing, not a regular file, or larger than the limit.
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = read_limited(path, MAX_ROSTER_BYTES, "MAX_ROSTER_BYTES", RosterError)
+    except RosterError as exc:
+        raise CampaignFileError(str(path), "", f"a readable file ({exc})") from None
+    return data.decode("utf-8-sig")
+
+
+_EXCEL: Final = (".xlsx", ".xlsm")
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text the same cell has in a CSV export."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _excel_rows(path: Path) -> list[list[str]]:
+    """The first worksheet's rows as text (needs openpyxl: ``ansinh[excel]``)."""
+    try:
+        import openpyxl
+    except ImportError:
+        raise CampaignFileError(
+            str(path), "", "openpyxl installed to read Excel (pip install 'ansinh[excel]')"
+        ) from None
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise CampaignFileError(str(path), "", f"a readable Excel workbook ({type(exc).__name__})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _text_rows(path: Path) -> list[list[str]]:
+    """The rows of a CSV file (``,`` or ``;``) or of an Excel workbook's first sheet, as text."""
+    if path.suffix.lower() in _EXCEL:
+        return _excel_rows(path)
+    try:
+        text = _read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
-        raise CampaignFileError(str(path), "", f"a readable UTF-8 CSV file ({exc})") from None
+        raise CampaignFileError(
+            str(path), "", f"a readable UTF-8 CSV file, or an .xlsx workbook ({exc})"
+        ) from None
     sample = text.split("\n", 1)[0]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> Any:
+    reader = iter(_text_rows(path))
     try:
         header = next(reader)
     except StopIteration:
-        raise CampaignFileError(str(path), "", "a CSV file with a header row") from None
+        raise CampaignFileError(str(path), "", "a CSV file or a worksheet with a header row") from None
     index = {alias: f for f, aliases in headers.items() for alias in aliases}
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
@@ -323,38 +431,55 @@ def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tupl
     return rows, names
 
 
-def read_sponsors(path: str | os.PathLike[str]) -> tuple[tuple[Sponsor, ...], tuple[RejectedRow, ...]]:
+def _kind_table(extra: Iterable[LocalSponsorKind]) -> dict[str, tuple[SponsorKind, str]]:
+    """How sponsor files write each kind (matching form) → (kind, local kind code)."""
+    table = {k: (v, "") for k, v in _SPONSOR_KINDS.items()}
+    for local in extra:
+        for text in (local.code.replace("_", " "), local.label_vi, local.label_en, *local.aliases):
+            table.setdefault(_plain(text), (SponsorKind.OTHER, local.code))
+    return table
+
+
+def read_sponsors(
+    path: str | os.PathLike[str], *, sponsor_kinds: Iterable[LocalSponsorKind] = ()
+) -> tuple[tuple[Sponsor, ...], tuple[RejectedRow, ...]]:
     """Read ``sponsors.csv``: the sponsors, and every row kept out with the reason.
+
+    Args:
+        path: the file.
+        sponsor_kinds: kinds plugins add (``ansinh_sponsor_kinds``); a row of
+            another kind ("hợp tác xã" with no plugin adding it) is rejected.
 
     Raises:
         CampaignFileError: the file cannot be read or lacks a required column.
     """
+    extra = tuple(sponsor_kinds)
+    kinds = _kind_table(extra)
+    allowed = [f"{k.value} ({k.label_vi})" for k in SponsorKind if k is not SponsorKind.OTHER]
+    allowed += [f"{k.code} ({k.label_vi})" for k in extra]
     rows, names = _read_csv(Path(path), SPONSOR_HEADERS, ("id", "name", "kind"))
     sponsors: list[Sponsor] = []
     rejected: list[RejectedRow] = []
     seen: set[str] = set()
     for number, cells in rows:
         try:
-            kind = _SPONSOR_KINDS.get(_plain(cells["kind"]))
-            if kind is None:
-                raise _Bad(
-                    "kind",
-                    cells["kind"],
-                    "one of " + ", ".join(f"{k.value} ({k.label_vi})" for k in SponsorKind),
-                )
+            found = kinds.get(_plain(cells["kind"]))
+            if found is None:
+                raise _Bad("kind", cells["kind"], "one of " + ", ".join(allowed))
             if cells["id"] in seen:
                 raise _Bad("id", cells["id"], "an id not used by an earlier row")
             sponsor = Sponsor(
                 id=cells["id"],
                 name=cells["name"],
-                kind=kind,
+                kind=found[0],
+                local_kind=found[1],
                 province=_province("province", cells.get("province", "")),
             )
         except _Bad as bad:
             rejected.append(RejectedRow(number, names.get(bad.field, bad.field), bad.value, bad.reason))
             continue
         except InvalidValueError as exc:
-            rejected.append(RejectedRow(number, names.get(exc.field, exc.field), str(exc.value), exc.allowed))
+            rejected.append(RejectedRow(number, names.get(exc.field, exc.field), exc.value, exc.allowed))
             continue
         seen.add(sponsor.id)
         sponsors.append(sponsor)
@@ -439,7 +564,7 @@ def read_pledges(
             continue
         except InvalidValueError as exc:
             column = names.get(exc.field, exc.field)
-            rejected.append(RejectedRow(number, column, str(exc.value), exc.allowed))
+            rejected.append(RejectedRow(number, column, exc.value, exc.allowed))
             continue
         seen.add(pledge.id)
         pledges.append(pledge)
@@ -471,24 +596,145 @@ def _required_date(table: Mapping[str, Any], key: str, where: str) -> dt.date:
     return value
 
 
+# The keys each table of campaign.toml may hold; cattrs refuses any other (forbid_extra_keys).
+# The values are checked below, with messages naming the key.
+@attrs.define
+class _CampaignKeys:
+    code: Any = None
+    name: Any = None
+    lunar_year: Any = None
+    plan_reference: Any = None
+    province: Any = None
+    start: Any = None
+    end: Any = None
+    tet_dates: Any = None
+
+
+@attrs.define
+class _RunKeys:
+    purchase_date: Any = None
+    handover_date: Any = None
+    report_date: Any = None
+    money_buys: Any = None
+    card_months: Any = None
+    book_months: Any = None
+    tet_gift_value: Any = None
+    renewal_days: Any = None
+
+
+@attrs.define
+class _FilesKeys:
+    sponsors: Any = None
+    pledges: Any = None
+    roster: Any = None
+
+
+@attrs.define
+class _SourcingKeys:
+    strategy: Any = None
+    inputs: Any = None
+    registered_on: Any = None
+    received_on: Any = None
+
+
+@attrs.define
+class _TopKeys:
+    campaign: Any = None
+    run: Any = None
+    files: Any = None
+    sourcing: Any = None
+    plugins: Any = None
+
+
+_KEYS: Final = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+
+
+def _known_keys(table: Mapping[str, Any], keys: type, where: str) -> None:
+    """Refuse a key *keys* does not have, naming it (a typo must not be ignored)."""
+    try:
+        _KEYS.structure(dict(table), keys)
+    except cattrs.ForbiddenExtraKeysError as exc:
+        key = sorted(exc.extra_fields)[0]
+        allowed = ", ".join(a.name for a in attrs.fields(keys))
+        raise CampaignFileError(f"{where} {key}", table[key], f"a known key: {allowed}") from None
+
+
+def _read_only(value: Any) -> Any:
+    """A TOML value that cannot be changed: tables as read-only mappings, arrays as tuples."""
+    if isinstance(value, Mapping):
+        return types.MappingProxyType({k: _read_only(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_read_only(v) for v in value)
+    return value
+
+
+def _sourcing(data: Mapping[str, Any], where: str) -> tuple[SourcingPlan, ...]:
+    tables = data.get("sourcing", [])
+    if not isinstance(tables, list):
+        raise CampaignFileError(f"{where} sourcing", tables, "[[sourcing]] tables")
+    plans = []
+    for i, table in enumerate(tables):
+        at = f"{where} [[sourcing]] #{i + 1}"
+        if not isinstance(table, Mapping):
+            raise CampaignFileError(at, table, "a [[sourcing]] table")
+        _known_keys(table, _SourcingKeys, at)
+        strategy, inputs = table.get("strategy"), table.get("inputs", {})
+        if not isinstance(strategy, str) or not strategy:
+            raise CampaignFileError(f"{at} strategy", strategy, "the name of a sourcing strategy")
+        if not isinstance(inputs, Mapping):
+            raise CampaignFileError(f"{at} inputs", inputs, "a table of the strategy's inputs")
+        plans.append(
+            SourcingPlan(
+                strategy=strategy,
+                inputs=_read_only(inputs),
+                registered_on=_toml_date(table, "registered_on", at),
+                received_on=_toml_date(table, "received_on", at),
+            )
+        )
+    return tuple(plans)
+
+
+def _plugin_settings(data: Mapping[str, Any], where: str) -> Mapping[str, Mapping[str, object]]:
+    tables = _table(data, "plugins", where)
+    for name, table in tables.items():
+        if not isinstance(table, Mapping):
+            raise CampaignFileError(f"{where} [plugins.{name}]", table, "a table of the plugin's settings")
+    return _read_only(tables)  # type: ignore[no-any-return]
+
+
 def read_campaign_toml(path: str | os.PathLike[str]) -> tuple[Campaign, RunSettings, dict[str, str]]:
     """Read ``campaign.toml``: the campaign, the run settings and the file names.
 
     Raises:
-        CampaignFileError: the file is missing, is not TOML, or a value is not allowed
-            (the message names the key).
+        CampaignFileError: the file is missing, is not TOML, has a key it
+            should not, or a value is not allowed (the message names the key).
     """
-    p = Path(path)
+    campaign, settings, names, _sourcing_plans, _plugins = _read_toml(Path(path))
+    return campaign, settings, names
+
+
+def _read_toml(
+    p: Path,
+) -> tuple[
+    Campaign, RunSettings, dict[str, str], tuple[SourcingPlan, ...], Mapping[str, Mapping[str, object]]
+]:
     where = p.name
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read_text(p))
     except (OSError, UnicodeDecodeError) as exc:
         raise CampaignFileError(str(p), "", f"a readable campaign.toml ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise CampaignFileError(str(p), "", f"valid TOML ({exc})") from None
+    _known_keys(data, _TopKeys, where)
     c = _table(data, "campaign", where)
     run = _table(data, "run", where)
     files = _table(data, "files", where)
+    for table, keys, name in (
+        (c, _CampaignKeys, "campaign"),
+        (run, _RunKeys, "run"),
+        (files, _FilesKeys, "files"),
+    ):
+        _known_keys(table, keys, f"{where} [{name}]")
     tet = c.get("tet_dates")
     tet_dates: tuple[dt.date, dt.date] | None = None
     if tet is not None:
@@ -529,12 +775,15 @@ def read_campaign_toml(path: str | os.PathLike[str]) -> tuple[Campaign, RunSetti
         **ints,
     )
     names = {"sponsors": "sponsors.csv", "pledges": "pledges.csv", "roster": "roster.csv"}
+    for key in names:  # a folder may hold a workbook instead: sponsors.xlsx
+        if not (p.parent / names[key]).exists() and (p.parent / f"{key}.xlsx").exists():
+            names[key] = f"{key}.xlsx"
     for key in names:
         if key in files:
             if not isinstance(files[key], str) or not files[key]:
                 raise CampaignFileError(f"{where} files.{key}", files[key], "a file name")
             names[key] = files[key]
-    return campaign, settings, names
+    return campaign, settings, names, _sourcing(data, where), _plugin_settings(data, where)
 
 
 def _province_or_error(value: Any, where: str) -> str | None:
@@ -550,8 +799,8 @@ def _province_or_error(value: Any, where: str) -> str | None:
 
 def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = _read_text(path)
+    except (OSError, UnicodeDecodeError, CampaignFileError):
         return ()  # load_roster reports an unreadable roster
     sample = text.split("\n", 1)[0]
     delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
@@ -570,23 +819,43 @@ def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple(sorted(out.items()))
 
 
-def read_campaign_folder(folder: str | os.PathLike[str]) -> CampaignFolder:
-    """Read a whole campaign folder (see the module docstring).
+def _inside(root: Path, key: str, name: str) -> Path:
+    """*name* under *root*, refused if it leads out of the folder (``/etc/passwd``, ``../x``, a link out)."""
+    path = root / name
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the name
+        inside = False
+    if not inside:
+        raise CampaignFileError(
+            f"campaign.toml files.{key}", name, "a file inside the campaign folder (no absolute path, no ..)"
+        )
+    return path
+
+
+def read_campaign_folder(
+    folder: str | os.PathLike[str], *, sponsor_kinds: Iterable[LocalSponsorKind] = ()
+) -> CampaignFolder:
+    """Read a whole campaign folder (see the module docstring); *sponsor_kinds*: kinds plugins add.
 
     Raises:
         InvalidValueError: ``campaign.toml``, ``sponsors.csv`` or ``pledges.csv``
-            cannot be read at all.
+            cannot be read at all, or ``[files]`` names a file outside the
+            folder (a :class:`~ansinh.exceptions.CampaignFileError`).
         RosterError: the roster cannot be read at all.
     """
+    if not isinstance(folder, str | os.PathLike):
+        raise CampaignFileError("folder", folder, "a path to a campaign folder holding campaign.toml")
     root = Path(folder)
     if not root.is_dir():
         raise CampaignFileError("folder", str(root), "a campaign folder holding campaign.toml")
-    campaign, settings, names = read_campaign_toml(root / "campaign.toml")
-    sponsors, bad_sponsors = read_sponsors(root / names["sponsors"])
+    campaign, settings, names, sourcing, plugin_settings = _read_toml(root / "campaign.toml")
+    paths = {key: _inside(root, key, name) for key, name in names.items()}
+    sponsors, bad_sponsors = read_sponsors(paths["sponsors"], sponsor_kinds=sponsor_kinds)
     pledges, dates, receipts, bad_pledges = read_pledges(
-        root / names["pledges"], sponsors, default_date=campaign.start
+        paths["pledges"], sponsors, default_date=campaign.start
     )
-    roster_path = root / names["roster"]
+    roster_path = paths["roster"]
     roster = load_roster(roster_path)
     return CampaignFolder(
         folder=root,
@@ -600,4 +869,6 @@ def read_campaign_folder(folder: str | os.PathLike[str]) -> CampaignFolder:
         affiliations=_affiliations(roster_path),
         rejected=tuple((names["sponsors"], r) for r in bad_sponsors)
         + tuple((names["pledges"], r) for r in bad_pledges),
+        sourcing=sourcing,
+        plugin_settings=plugin_settings,
     )

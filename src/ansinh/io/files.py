@@ -1,20 +1,132 @@
-"""Writing result files so that no half-written file is ever left behind.
+r"""Writing result files: never half-written, safe to open in a spreadsheet or a Markdown viewer.
 
 Every file ansinh writes (rosters, public lists, reports, charts, ledger
 exports) goes through :func:`write_atomic`: the data is written to a temporary
 file beside the target and renamed over it only when complete.
+
+Every CSV ansinh writes goes through :func:`csv_text`, which neutralises
+formulas the OWASP way (:func:`spreadsheet_text`): a text cell starting with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``,
+so a name like ``=HYPERLINK(…)`` is shown, never run.  Numbers stay numbers
+(a negative amount is written as ``-5``).  The roster reader takes the
+``'`` off again (:func:`spreadsheet_value`), so a written roster reads back
+to the same people.  Markdown text goes through :func:`markdown_text`.
+
+>>> print(csv_text([["id", "name", "amount"], ["R1", "=1+1", -5], ["R2", "'@x", 7]]), end="")
+id,name,amount
+R1,'=1+1,-5
+R2,''@x,7
+>>> spreadsheet_value("'=1+1"), spreadsheet_value("''@x"), spreadsheet_value("'quoted")
+('=1+1', "'@x", "'quoted")
 """
 
 from __future__ import annotations
 
+import csv
+import errno
+import html
+import io
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Final
 
-from ansinh.exceptions import OutputFileError
+from ansinh.exceptions import AnsinhError, OutputFileError
 
-__all__ = ["write_atomic"]
+__all__ = [
+    "FORMULA_STARTS",
+    "csv_text",
+    "markdown_text",
+    "read_limited",
+    "spreadsheet_text",
+    "spreadsheet_value",
+    "write_atomic",
+]
+
+FORMULA_STARTS: Final = frozenset("=+-@\t\r")
+"""The first characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+
+def _formula_like(text: str) -> bool:
+    """Whether *text*, after any leading ``'``, starts like a formula (then one more ``'`` is needed)."""
+    rest = text.lstrip("'")
+    return bool(rest) and rest[0] in FORMULA_STARTS
+
+
+def spreadsheet_text(text: str) -> str:
+    r"""*text* as a CSV or XLSX cell: a ``'`` in front if a spreadsheet would read it as a formula.
+
+    A text already starting with ``'`` before a formula character gets one
+    more, so :func:`spreadsheet_value` gives back exactly *text*.
+
+    >>> spreadsheet_text("-Lan"), spreadsheet_text("Lan"), spreadsheet_text("\tx")
+    ("'-Lan", 'Lan', "'\tx")
+    """
+    return "'" + text if _formula_like(text) else text
+
+
+def spreadsheet_value(cell: str) -> str:
+    """A cell written by :func:`spreadsheet_text`, as it was before: the added ``'`` taken off."""
+    return cell[1:] if cell.startswith("'") and _formula_like(cell[1:]) else cell
+
+
+def csv_text(rows: Iterable[Iterable[object]], *, lineterminator: str = "\n") -> str:
+    """Rows as CSV text: strings through :func:`spreadsheet_text`, numbers as numbers, ``None`` blank.
+
+    Raises:
+        TypeError: never for the types ansinh writes (str, int, None); any other value is written as its ``str``.
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator=lineterminator)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    return buf.getvalue()
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str):
+        return spreadsheet_text(value)
+    if value is None or isinstance(value, int | float):
+        return value
+    return spreadsheet_text(str(value))
+
+
+def markdown_text(text: str) -> str:
+    r"""*text* as one Markdown table cell or line: HTML escaped (``<script>`` is shown, never run), ``\`` and ``|`` escaped, on one line.
+
+    >>> markdown_text("<script>alert(1)</script> | a\nb")
+    '&lt;script&gt;alert(1)&lt;/script&gt; \\| a b'
+    """
+    text = html.escape(" ".join(text.split()), quote=False)
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def read_limited(path: Path, limit: int, name: str, error: type[AnsinhError]) -> bytes:
+    """The bytes of the regular file *path*, refused with *error* past *limit* bytes or if not a file.
+
+    A device (``/dev/zero``), a pipe or a folder is refused before it is
+    read, and no more than *limit* + 1 bytes are ever read: the error names
+    the limit (*name*, one of :mod:`ansinh.limits`).
+
+    Raises:
+        AnsinhError: *error*, naming the file and the problem.
+    """
+    try:
+        exists, regular = path.exists(), path.is_file()
+    except (OSError, ValueError) as e:  # a name too long, a NUL in the name
+        raise error(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e})") from None
+    if not exists:
+        raise error(f"{path}: cannot be read ({os.strerror(errno.ENOENT)})")
+    if not regular:
+        raise error(f"{path}: not a regular file (a folder or a device)")
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except (OSError, ValueError) as e:
+        raise error(f"{path}: cannot be read ({getattr(e, 'strerror', None) or e})") from None
+    if len(data) > limit:
+        raise error(f"{path}: larger than {limit} bytes (ansinh.limits.{name})")
+    return data
 
 
 def write_atomic(

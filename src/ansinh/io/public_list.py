@@ -24,8 +24,6 @@ Rows come eligible first, each group in priority order (:func:`ansinh.core.eligi
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,8 +34,9 @@ import attrs
 from ansinh.core.dates import format_date
 from ansinh.core.eligibility import Decision, Screening, ranking_key
 from ansinh.core.provinces import province as _province
+from ansinh.core.review import Posting
 from ansinh.exceptions import InvalidValueError
-from ansinh.io.files import write_atomic
+from ansinh.io.files import csv_text, markdown_text, write_atomic
 
 __all__ = [
     "PUBLIC_COLUMNS",
@@ -89,21 +88,25 @@ class PublicRow:
     valid_from: str
     """For health cards, the day the card would start (dd/mm/yyyy); else empty."""
 
-    def cells(self) -> tuple[str, ...]:
-        """The row as text cells, in :data:`PUBLIC_COLUMNS` order."""
+    def values(self) -> tuple[int | str, ...]:
+        """The row's values (numbers as ``int``), in :data:`PUBLIC_COLUMNS` order."""
         return (
-            str(self.number),
+            self.number,
             self.full_name,
-            str(self.birth_year),
+            self.birth_year,
             self.masked_cccd,
             self.province,
             self.categories,
-            str(self.score),
+            self.score,
             self.priority,
             self.result,
             self.reasons,
             self.valid_from,
         )
+
+    def cells(self) -> tuple[str, ...]:
+        """The row as text cells, in :data:`PUBLIC_COLUMNS` order."""
+        return tuple(str(v) for v in self.values())
 
 
 def _ordered(decisions: Screening | Iterable[Decision], include_ineligible: bool) -> list[Decision]:
@@ -166,17 +169,11 @@ def public_rows(
 
 
 def public_list_csv(decisions: Screening | Iterable[Decision], *, include_ineligible: bool = True) -> str:
-    """The public list as CSV text (Vietnamese headers)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(PUBLIC_COLUMNS)
+    """The public list as CSV text (Vietnamese headers), formulas neutralised (:func:`~ansinh.io.files.csv_text`)."""
+    rows: list[tuple[object, ...]] = [PUBLIC_COLUMNS]
     for row in public_rows(decisions, include_ineligible=include_ineligible):
-        writer.writerow(row.cells())
-    return buf.getvalue()
-
-
-def _md(cell: str) -> str:
-    return " ".join(cell.replace("\\", "\\\\").replace("|", "\\|").split())
+        rows.append(row.values())  # numbers as numbers: a negative score is -5, not text
+    return csv_text(rows, lineterminator="\r\n")
 
 
 def public_list_markdown(
@@ -184,8 +181,20 @@ def public_list_markdown(
     *,
     title: str | None = None,
     include_ineligible: bool = True,
+    posting: Posting | None = None,
 ) -> str:
-    """The public list as a Markdown table with a title and a note on masking."""
+    """The public list as a Markdown table with a title and a note on masking; text escaped (:func:`~ansinh.io.files.markdown_text`).
+
+    With *posting* (a list under public review, :mod:`ansinh.core.review`) the
+    list also says where and until when it is posted and where to object
+    (:meth:`~ansinh.core.review.Posting.notice`).
+
+    Raises:
+        InvalidValueError: *decisions* is not a Screening or decisions, or
+            *posting* is not a :class:`~ansinh.core.review.Posting`.
+    """
+    if posting is not None and not isinstance(posting, Posting):
+        raise InvalidValueError("posting", posting, "a Posting (ansinh.core.review) or None")
     if title is None:
         if isinstance(decisions, Screening):
             title = (
@@ -194,16 +203,17 @@ def public_list_markdown(
         else:
             title = "Danh sách công khai"
     lines = [
-        f"# {_md(title)}",
+        f"# {markdown_text(title)}",
         "",
         "Thông tin cá nhân đã được che: số CCCD chỉ hiện 4 số đầu và 2 số cuối, ngày sinh chỉ ghi năm, "
         "không ghi địa chỉ.",
         "",
+        *([markdown_text(posting.notice()), ""] if posting is not None else []),
         "| " + " | ".join(PUBLIC_COLUMNS) + " |",
         "|" + "|".join("---" for _ in PUBLIC_COLUMNS) + "|",
     ]
     for row in public_rows(decisions, include_ineligible=include_ineligible):
-        lines.append("| " + " | ".join(_md(c) for c in row.cells()) + " |")
+        lines.append("| " + " | ".join(markdown_text(c) for c in row.cells()) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -214,6 +224,7 @@ def write_public_list(
     format: Literal["csv", "md"] | None = None,
     title: str | None = None,
     include_ineligible: bool = True,
+    posting: Posting | None = None,
 ) -> Path:
     """Write the public list to *path* (CSV with a BOM, or Markdown), never half-written.
 
@@ -223,15 +234,21 @@ def write_public_list(
         format: ``"csv"`` or ``"md"``; default from the suffix (``.md`` → Markdown, else CSV).
         title: the Markdown title.
         include_ineligible: also list ineligible people with the reasons.
+        posting: where and until when the list is posted (Markdown states it;
+            a CSV file is the table alone).
 
     Raises:
-        InvalidValueError: an unknown format.
+        InvalidValueError: an unknown format, or *posting* is not a Posting.
         RosterError: the file cannot be written.
     """
     fmt = format or ("md" if Path(path).suffix.lower() in (".md", ".markdown") else "csv")
     if fmt == "md":
-        text = public_list_markdown(decisions, title=title, include_ineligible=include_ineligible)
+        text = public_list_markdown(
+            decisions, title=title, include_ineligible=include_ineligible, posting=posting
+        )
         return write_atomic(path, text)
     if fmt == "csv":
+        if posting is not None and not isinstance(posting, Posting):
+            raise InvalidValueError("posting", posting, "a Posting (ansinh.core.review) or None")
         return write_atomic(path, public_list_csv(decisions, include_ineligible=include_ineligible), bom=True)
     raise InvalidValueError("format", format, "'csv', 'md' or None")

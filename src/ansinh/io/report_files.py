@@ -18,14 +18,16 @@
     (``pip install 'ansinh[chart]'``); the other files never need it.
 
 Every file is written through a temporary file and renamed, so a reader never
-sees half a report.  Only ids (never names or identity numbers) appear.
+sees half a report.  Only ids (never names or identity numbers) appear.  Text
+a spreadsheet would run as a formula gets a leading ``'`` in the CSV files
+(:func:`~ansinh.io.files.csv_text`); text in ``report.md`` is escaped
+(:func:`~ansinh.io.files.markdown_text`: ``<script>`` is shown, never run)
+and in ``report.html`` too.
 """
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import os
 from pathlib import Path
 
@@ -35,7 +37,7 @@ from ansinh.core.dates import format_date
 from ansinh.core.money import format_vnd
 from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow, format_count
 from ansinh.exceptions import AnsinhError
-from ansinh.io.files import write_atomic
+from ansinh.io.files import csv_text, markdown_text, write_atomic
 
 __all__ = ["ReportFiles", "render_html", "render_markdown", "write_chart", "write_report"]
 
@@ -104,11 +106,7 @@ class ReportFiles:
 
 
 def _csv_text(header: list[str], rows: list[list[object]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue()
+    return csv_text([header, *rows])
 
 
 def _cell(row: ReportRow, key: str) -> str:
@@ -136,11 +134,12 @@ def _totals_rows(report: CampaignReport) -> list[tuple[str, str]]:
 def render_markdown(report: CampaignReport, *, chart: str | None = None) -> str:
     """The report as Markdown (GitHub tables); *chart* is the image file name to show, if any."""
     c = report.campaign
-    lines = [f"# {c.name}", ""]
+    m = markdown_text
+    lines = [f"# {m(c.name)}", ""]
     if c.plan_reference:
-        lines += [f"*{c.plan_reference}* — báo cáo ngày {format_date(report.on)}", ""]
-    lines += [report.summary_vi(), "", "## Tổng hợp", "", "| Chỉ tiêu | Giá trị |", "|---|---:|"]
-    lines += [f"| {label} | {value} |" for label, value in _totals_rows(report)]
+        lines += [f"*{m(c.plan_reference)}* — báo cáo ngày {format_date(report.on)}", ""]
+    lines += [m(report.summary_vi()), "", "## Tổng hợp", "", "| Chỉ tiêu | Giá trị |", "|---|---:|"]
+    lines += [f"| {m(label)} | {m(value)} |" for label, value in _totals_rows(report)]
     if chart:
         lines += ["", f"![Giá trị quà tặng theo tỉnh, thành phố]({chart})"]
     for dim in DIMENSIONS:
@@ -152,17 +151,17 @@ def render_markdown(report: CampaignReport, *, chart: str | None = None) -> str:
         lines.append("| " + " | ".join(t or "" for _, t in cols) + " |")
         lines.append("|" + "|".join("---" if k == "label" else "---:" for k, _ in cols) + "|")
         for r in rows:
-            lines.append("| " + " | ".join(_cell(r, k).replace("|", "\\|") for k, _ in cols) + " |")
+            lines.append("| " + " | ".join(m(_cell(r, k)) for k, _ in cols) + " |")
     lines += ["", f"## Sắp hết hạn trong {report.renewal_days} ngày ({len(report.expiring)})", ""]
     if report.expiring:
         lines += ["| Mã người | Tỉnh | Loại | Hết hạn | Còn (ngày) |", "|---|---|---|---|---:|"]
         for x in report.expiring:
             lines.append(
-                f"| {x.person_id} | {x.province} | {x.kind.label_vi} | {format_date(x.valid_until)} | {x.days_left} |"
+                f"| {m(x.person_id)} | {m(x.province)} | {x.kind.label_vi} | {format_date(x.valid_until)} | {x.days_left} |"
             )
     else:
         lines.append("Không có.")
-    lines += ["", "---", "", report.summary_en(), ""]
+    lines += ["", "---", "", m(report.summary_en()), ""]
     return "\n".join(lines)
 
 
@@ -223,28 +222,15 @@ def render_html(report: CampaignReport, *, chart: str | None = None) -> str:
 def write_chart(report: CampaignReport, path: str | os.PathLike[str]) -> Path | None:
     """Draw gift value by province as a PNG bar chart; ``None`` if matplotlib is not installed.
 
-    Uses matplotlib's object API (no ``pyplot``, no global state).
+    The figure is :func:`ansinh.io.charts.report_figure` (which a notebook can show as it is).
     """
+    from ansinh.io.charts import report_figure, save_png
+
     try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+        import matplotlib  # noqa: F401
     except ImportError:
         return None
-    rows = sorted(report.rows_for("province"), key=lambda r: (-r.value, r.key))
-    target = Path(path)
-    fig = Figure(figsize=(8, 0.4 * max(len(rows), 3) + 1.2), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    labels = [r.label for r in rows][::-1]
-    values = [r.value / 1_000_000 for r in rows][::-1]  # display only, in millions
-    ax.barh(labels, values, color="#2a6ebb")
-    ax.set_xlabel("triệu đồng")
-    ax.set_title("Giá trị quà tặng theo tỉnh, thành phố")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    write_atomic(target, buf.getvalue())
-    return target
+    return save_png(report_figure(report, "province"), path)
 
 
 def write_report(

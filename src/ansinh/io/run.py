@@ -3,17 +3,22 @@
 :func:`run_campaign` does what a province office does with one year's
 programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
 
-1. ask the plugins for their parameters (added to the law), the whole table of
-   provincial top-ups and their eligibility rules for each kind of gift;
-2. read ``campaign.toml``, the sponsors, the pledges and the roster (bad
+1. read ``campaign.toml``, the sponsors, the pledges and the roster (bad
    rows are kept out and listed, never silently dropped);
+2. give each plugin its ``[plugins.NAME]`` settings, ask the plugins for their
+   parameters (added to the law), the whole table of provincial top-ups and
+   their eligibility rules for each kind of gift, and run each ``[[sourcing]]``
+   strategy with its inputs (its sponsors and pledges join those of the files);
 3. screen the roster for each kind of gift the pledges name
    (:func:`ansinh.core.eligibility.screen`), with the plugins' rules and
    priority parts;
 4. record the pledges and the money received in the ledger
    (a SQLite store, ``<out>/ledger.sqlite``), as one batch;
 5. allocate (:func:`ansinh.core.allocation.allocate`) and record the gifts
-   as one batch (all of them, or none);
+   as one batch (all of them, or none); an earmarked pledge (workers'
+   relatives, members) pays for the people the roster's ``Đơn vị liên quan``
+   column links to its target, and for those a plugin's
+   :func:`~ansinh.hookspecs.ansinh_earmark_matches` says belong to it;
 6. pay every gift whose pledge has received enough money, and mark paid gifts
    delivered on the handover date, if the campaign file gives one
    (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.ledger.deliveries_due`);
@@ -39,17 +44,22 @@ from pathlib import Path
 import attrs
 import pluggy
 
-from ansinh.api import resolve_law, resolve_plugins
+from ansinh.api import affiliations_from_plugins, resolve_law, resolve_plugins
 from ansinh.core.allocation import Allocation, allocate
-from ansinh.core.campaign import Campaign
+from ansinh.core.campaign import Campaign, Pledge, Sponsor
+from ansinh.core.display import Section, html_summary
 from ansinh.core.eligibility import CheckContext, PriorityParts, Reason, Rule, Screening, screen
+from ansinh.core.identifiers import mask_digits
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, MoneyReceived, PledgeRegistered, deliveries_due, payments_due
+from ansinh.core.messages import shorten
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, report
-from ansinh.io.campaign_files import CampaignFolder, read_campaign_folder
+from ansinh.exceptions import CampaignFileError, InvalidValueError
+from ansinh.hookspecs import SourcingResult
+from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
 from ansinh.io.report_files import ReportFiles, write_report
 from ansinh.io.roster import RejectedRow
 from ansinh.io.store import SqliteStore, write_jsonl
@@ -61,9 +71,13 @@ Progress = Callable[[str, int, int], None]
 """``progress(step, done, total)``: called as each long step advances."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class CampaignRun:
-    """What :func:`run_campaign` did, and where it put the results."""
+    """What :func:`run_campaign` did, and where it put the results.
+
+    Its ``repr`` is short (counts and paths, never the people) and every run
+    of nine or more digits in it is masked.
+    """
 
     campaign: Campaign
     out: Path
@@ -84,6 +98,33 @@ class CampaignRun:
     """People flagged as appearing twice in the roster."""
     new_events: int
     """Events this run added to the ledger (0 on a repeated run)."""
+    sourcing: tuple[SourcingResult, ...] = ()
+    """What each ``[[sourcing]]`` strategy produced, with its assumptions, in file order."""
+
+    def __repr__(self) -> str:
+        return mask_digits(
+            f"CampaignRun(campaign={shorten(self.campaign.code)!r}, out={str(self.out)!r}, "
+            f"gifts={len(self.allocation.gifts)}, rejected={len(self.rejected)}, "
+            f"duplicates={self.duplicates}, new_events={self.new_events})"
+        )
+
+    def _repr_html_(self) -> str:
+        screened = [(kind.label_en, good, bad) for kind, good, bad in self.screened]
+        rejected = [(Path(f).name, r.row, r.column, r.reason) for f, r in self.rejected]
+        notes = [(s.strategy, note) for s in self.sourcing for note in s.assumptions]
+        return (
+            html_summary(
+                f"CampaignRun {self.campaign.code}",
+                [("summary", self.summary_en), ("output", str(self.out)), ("new events", self.new_events)],
+                [
+                    Section("screened", ("gift", "eligible", "not eligible"), screened, open=True),
+                    Section("sourcing", ("strategy", "assumption"), notes),
+                    Section("rows kept out", ("file", "row", "column", "why"), rejected),
+                ],
+            )
+            + self.report._repr_html_()
+            + self.allocation._repr_html_()
+        )
 
     @property
     def summary_vi(self) -> str:
@@ -127,18 +168,67 @@ class _Contributions:
 
 
 def _contributions(
-    law: Law | None, plugins: PluginHost | pluggy.PluginManager | bool | None
+    law: Law | None, plugins: PluginHost | pluggy.PluginManager | bool | None, data: CampaignFolder
 ) -> _Contributions:
     law = resolve_law(law)
     host = resolve_plugins(plugins)
     if host is None:
+        if data.plugin_settings:
+            name = next(iter(data.plugin_settings))
+            raise CampaignFileError(f"campaign.toml [plugins.{name}]", name, "settings of a loaded plugin")
         return _Contributions(law=law)
+    try:
+        host = host.configured(data.plugin_settings)
+    except InvalidValueError as exc:
+        raise CampaignFileError(f"campaign.toml [{exc.field}]", exc.value, exc.allowed) from None
     return _Contributions(
         law=host.law_with_parameters(law),
         local_supports=host.all_local_supports(),
         rules=tuple(_KindRule(kind, rule) for kind in ProductKind for rule in host.eligibility_rules(kind)),
         host=host,
     )
+
+
+def _sourced(
+    data: CampaignFolder, host: PluginHost | None
+) -> tuple[CampaignFolder, tuple[SourcingResult, ...]]:
+    """*data* with the sponsors and pledges of its ``[[sourcing]]`` strategies added."""
+    if not data.sourcing:
+        return data, ()
+    if host is None:
+        raise CampaignFileError(
+            "campaign.toml [[sourcing]]", data.sourcing[0].strategy, "plugins (not --no-plugins)"
+        )
+    results: list[SourcingResult] = []
+    sponsors: dict[str, Sponsor] = {s.id: s for s in data.sponsors}
+    pledges: list[Pledge] = list(data.pledges)
+    dates, receipts = list(data.registered_on), list(data.receipts)
+    for n, plan in enumerate(data.sourcing, 1):
+        where = f"campaign.toml [[sourcing]] #{n} ({plan.strategy})"
+        try:
+            result = host.source(plan.strategy, plan.inputs, data.campaign)
+        except InvalidValueError as exc:
+            raise CampaignFileError(f"{where} {exc.field}", exc.value, exc.allowed) from None
+        for sponsor in result.sponsors:
+            if sponsors.setdefault(sponsor.id, sponsor) != sponsor:
+                raise CampaignFileError(f"{where} sponsor", sponsor.id, "a sponsor id not used otherwise")
+        known = {p.id for p in pledges}
+        for pledge in result.pledges:
+            if pledge.id in known or pledge.sponsor_id not in sponsors:
+                raise CampaignFileError(f"{where} pledge", pledge.id, "a new pledge id of a known sponsor")
+            pledges.append(pledge)
+            dates.append((pledge.id, plan.registered_on or data.campaign.start))
+            if plan.received_on is not None and pledge.money:
+                receipts.append(Receipt(pledge_id=pledge.id, on=plan.received_on, amount=pledge.money))
+        results.append(result)
+    sourced = attrs.evolve(
+        data,
+        sponsors=tuple(sponsors.values()),
+        pledges=tuple(pledges),
+        registered_on=tuple(dates),
+        receipts=tuple(receipts),
+    )
+    return sourced, tuple(results)
 
 
 def _products(folder: CampaignFolder) -> dict[ProductKind, Product]:
@@ -211,13 +301,17 @@ def _record(
     settings = data.settings
     store.append_batch(_pledge_events(data), progress=lambda d, t: tick("record", d, t))
     tick("allocate", 0, 1)
+    eligible = [d for s in screenings.values() for d in s.eligible]
+    affiliations = {k: tuple(v) for k, v in data.affiliation_map().items()}
+    for person_id, targets in affiliations_from_plugins(store.state, eligible, plugins=given.host).items():
+        affiliations[person_id] = tuple(sorted({*affiliations.get(person_id, ()), *targets}))
     allocation = allocate(
         store.state,
-        [d for s in screenings.values() for d in s.eligible],
+        eligible,
         on=settings.purchase_date,
         law=given.law,
         local_supports=given.local_supports,
-        affiliations=data.affiliation_map(),
+        affiliations=affiliations,
         money_buys=settings.money_buys,
     )
     tick("allocate", 1, 1)
@@ -257,7 +351,9 @@ def run_campaign(
 
     Raises:
         PluginError: a plugin failed (the output folder is left as it was).
-        InvalidValueError: a campaign file cannot be read at all.
+        InvalidValueError: a campaign file cannot be read at all, or a
+            ``[[sourcing]]`` or ``[plugins.NAME]`` table is not what its
+            strategy or plugin takes (:class:`~ansinh.exceptions.CampaignFileError`).
         RosterError: the roster cannot be read at all.
         InvariantViolation: the ledger in *out* refuses what the files say now.
         LedgerError: the store in *out* belongs to another campaign or is unusable.
@@ -267,10 +363,12 @@ def run_campaign(
         if progress is not None:
             progress(step, done, total)
 
-    given = _contributions(law, plugins)
     tick("read", 0, 1)
-    data = read_campaign_folder(folder)
+    host = resolve_plugins(plugins)
+    data = read_campaign_folder(folder, sponsor_kinds=host.sponsor_kinds() if host is not None else ())
     tick("read", 1, 1)
+    given = _contributions(law, host if host is not None else False, data)
+    data, sourced = _sourced(data, given.host)
     out_dir = Path(out) if out is not None else data.folder / "build"
     screenings = _screen(data, given, tick)
     with SqliteStore(
@@ -298,4 +396,5 @@ def run_campaign(
         rejected=data.rejected + tuple((data.roster.source, r) for r in data.roster.rejected),
         duplicates=len(data.roster.duplicates),
         new_events=new_events,
+        sourcing=sourced,
     )

@@ -37,6 +37,7 @@ from ansinh.core.law import Citation, RateTable, parse_date, parse_status
 from ansinh.core.money import to_rate
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
+from ansinh.core.provinces import current_code_for_former
 from ansinh.core.provinces import province as _province
 from ansinh.exceptions import AnsinhError, InvalidValueError, LawDataError
 from ansinh.hookspecs import hookimpl
@@ -60,7 +61,7 @@ _REQUIRED = (
     "label_vi",
     "label_en",
 )
-_KEYS = frozenset((*_REQUIRED, "until", "article", "url", "note"))
+_KEYS = frozenset((*_REQUIRED, "until", "article", "url", "note", "former_province", "district", "communes"))
 
 
 def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
@@ -108,6 +109,7 @@ def _one(raw: object, where: str) -> LocalSupport:
     until = None if raw.get("until") is None else parse_date(raw["until"], f"{where}.until")
     if until is not None and until < effective:
         raise LawDataError(f"{where}.until={until} is not allowed: on or after effective ({effective})")
+    former, district, communes = _area(raw, where, province)
     return LocalSupport(
         code=_text(raw, "code", where),
         province=province,
@@ -123,7 +125,31 @@ def _one(raw: object, where: str) -> LocalSupport:
         status=status,
         label_vi=_text(raw, "label_vi", where),
         label_en=_text(raw, "label_en", where),
+        former_province=former,
+        district=district,
+        communes=communes,
     )
+
+
+def _area(raw: Mapping[str, Any], where: str, province: str) -> tuple[str | None, str, frozenset[str]]:
+    """The optional area inside the province: a former province, a former district, a commune list."""
+    former = raw.get("former_province")
+    if former is not None:
+        if not isinstance(former, str):
+            raise LawDataError(f"{where}.former_province={former!r} is not allowed: a pre-2025 province code")
+        try:
+            merged = current_code_for_former(former)
+        except AnsinhError as exc:
+            raise LawDataError(f"{where}: {exc}") from None
+        if merged != province:
+            raise LawDataError(
+                f"{where}.former_province={former!r} is not allowed: a former province that merged into {province}"
+            )
+    district = _text(raw, "district", where, required=False)
+    communes = raw.get("communes", [])
+    if not isinstance(communes, list) or not all(isinstance(c, str) and c.strip() for c in communes):
+        raise LawDataError(f"{where}.communes={communes!r} is not allowed: a list of commune names")
+    return former, district, frozenset(communes)
 
 
 def parse_local_supports(data: Mapping[str, object]) -> tuple[LocalSupport, ...]:

@@ -34,11 +34,13 @@ from ansinh.core.campaign import Beneficiary, Campaign, Gift, Pledge, Sponsor
 from ansinh.core.eligibility import Decision, Screening
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, LedgerState
+from ansinh.core.messages import shorten, shown
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport, Quote
 from ansinh.core.products import HealthCard, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport
 from ansinh.exceptions import AnsinhError, InvalidValueError, SerializationError
+from ansinh.limits import MAX_DOCUMENT_BYTES
 from ansinh.serialization._shapes import union_args
 from ansinh.serialization.converter import make_converter
 
@@ -140,7 +142,11 @@ def _format_exception(exc: BaseException, tp: type | None) -> str:
 
 
 def _messages(exc: BaseException, path: str = "$") -> list[str]:
-    return cattrs.transform_error(exc, path=path, format_exception=_format_exception)
+    try:
+        messages = cattrs.transform_error(exc, path=path, format_exception=_format_exception)
+    except Exception:  # an error whose text cannot be made: name it by its type
+        messages = [f"{type(exc).__name__} @ {path}"]
+    return [shorten(m, 500) for m in messages]
 
 
 def document_types() -> Mapping[str, type[Any]]:
@@ -166,7 +172,7 @@ def document_type_name(cl: Any) -> str:
         if known is cl or cl in (union_args(known) or ()):
             return name
     raise SerializationError(
-        f"type={getattr(cl, '__name__', cl)!r} is not allowed: one of the document classes "
+        f"type={shown(getattr(cl, '__name__', cl))} is not allowed: one of the document classes "
         + ", ".join(getattr(c, "__name__", "") or str(c) for c in _DOCUMENT_TYPES.values())
     )
 
@@ -241,7 +247,9 @@ def load_document(document: object, cl: type[T], *, converter: cattrs.Converter 
     conv = converter if converter is not None else _shared_converter()
     try:
         result: T = conv.structure(data, target)
-    except (cattrs.BaseValidationError, AnsinhError, ValueError, TypeError, KeyError) as exc:
+    except (
+        Exception
+    ) as exc:  # any failure to build from bad data (a too deep one: RecursionError) is bad data
         messages = _messages(exc, "$.data")
         raise SerializationError(f"cannot read a {label} document: " + "; ".join(messages)) from None
     return result
@@ -252,20 +260,20 @@ def _envelope_problems(document: Mapping[Any, Any], allowed: Mapping[str, Any], 
     problems = []
     extra = set(document) - {"schema_version", "type", "data"}
     if extra:
-        problems.append(f"extra fields found ({', '.join(sorted(map(str, extra)))}) @ $")
+        problems.append(f"extra fields found ({shorten(', '.join(sorted(map(str, extra))))}) @ $")
     for key in ("schema_version", "type", "data"):
         if key not in document:
             problems.append(f"required field missing @ $.{key}")
     version = document.get("schema_version")
     kind = document.get("type")
-    if "type" in document and kind not in allowed:
-        problems.append(f"type={kind!r} is not allowed: {label} @ $.type")
+    if "type" in document and (not isinstance(kind, str) or kind not in allowed):
+        problems.append(f"type={shown(kind)} is not allowed: {label} @ $.type")
     elif "schema_version" in document:
         newest = _VERSIONS[typing.cast(str, kind)] if kind in allowed else SCHEMA_VERSION
         if type(version) is not int or not 1 <= version <= newest:
             readable = ", ".join(map(str, range(1, newest + 1)))
             problems.append(
-                f"schema_version={version!r} is not allowed: {readable} "
+                f"schema_version={shown(version)} is not allowed: {readable} "
                 f"(this ansinh reads these versions of a {kind or label} document) @ $.schema_version"
             )
     return problems
@@ -285,10 +293,22 @@ def loads_document(text: str | bytes, cl: type[T]) -> T:
     """:func:`load_document` from JSON text.
 
     Raises:
-        SerializationError: the text is not JSON, or the document is bad.
+        SerializationError: the text is not JSON (or nested too deep for
+            Python to read, or larger than :data:`~ansinh.limits.MAX_DOCUMENT_BYTES`),
+            or the document is bad.
     """
+    if not isinstance(text, str | bytes | bytearray):
+        raise SerializationError(
+            f"cannot read a document: text={shown(text)} is not allowed: JSON as str or bytes"
+        )
+    if len(text) > MAX_DOCUMENT_BYTES:
+        raise SerializationError(
+            f"cannot read a document: larger than {MAX_DOCUMENT_BYTES} bytes (ansinh.limits.MAX_DOCUMENT_BYTES)"
+        )
     try:
         document = json.loads(text)
-    except ValueError as exc:
-        raise SerializationError(f"cannot read a document: not valid JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:  # an int over 4300 digits is a ValueError too
+        raise SerializationError(
+            f"cannot read a document: not valid JSON ({shorten(str(exc), 200)})"
+        ) from None
     return load_document(document, cl)

@@ -52,6 +52,14 @@ _SHIPPED_SCHEMAS: Final = ("quote", "decision", "campaign", "ledger_event", "per
 """The document types whose JSON Schema ships in ``ansinh/data/schemas``."""
 
 
+_SCALARS: Final[dict[type, dict[str, Any]]] = {
+    bool: {"type": "boolean"},
+    int: {"type": "integer"},
+    str: {"type": "string"},
+    dt.date: {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+}
+
+
 def _first_line(doc: str | None) -> str:
     return (doc or "").strip().split("\n", 1)[0].strip()
 
@@ -66,69 +74,81 @@ class _SchemaBuilder:
         return {"$ref": f"#/$defs/{name}"}
 
     def of(self, tp: Any) -> dict[str, Any]:
-        if tp is bool:
-            return {"type": "boolean"}
-        if tp is int:
-            return {"type": "integer"}
-        if tp is str:
-            return {"type": "string"}
-        if tp is dt.date:
-            return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+        """The schema of one type hint (a ``$ref`` for enums and attrs classes)."""
+        scalar = _SCALARS.get(tp) if isinstance(tp, type) else None
+        if scalar is not None:
+            return dict(scalar)
         if tp is Fraction:
             return self.rate()
         if is_frozenset(tp):
             return {"type": "array", "items": self.of(typing.get_args(tp)[0]), "uniqueItems": True}
         if tp == UNITS_TYPE:
-            return {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {"kind": self.of(ProductKind), "count": {"type": "integer"}},
-                    "required": ["count", "kind"],
-                    "additionalProperties": False,
-                },
-            }
+            return self.units()
         if tp is RateTable:
             return self.rate_table()
         if is_ansinh_enum(tp):
-            name = tp.__name__
-            if name not in self.defs:
-                self.defs[name] = {
-                    "description": _first_line(tp.__doc__),
-                    "type": "string",
-                    "enum": [m.value for m in tp],
-                }
-            return self.ref(name)
-        args = union_args(tp)
-        if args is not None:
-            if args == PARAM_VALUE_ARGS:
-                return self.param_value()
-            if args == PARAM_OR_LINK_ARGS:
-                return {"anyOf": [self.param_value(), self.of(Link)]}
-            union = tagged_union(tp)
-            if union is not None:
-                return self.tagged_union(union)
-            if args == INT_OR_FRACTION_ARGS:
-                return {"anyOf": [{"type": "integer"}, self.rate()]}
-            members = [a for a in typing.get_args(tp) if a is not type(None)]
-            alternatives = [self.of(a) for a in members]
-            if type(None) in args:
-                alternatives.append({"type": "null"})
-            return {"anyOf": alternatives}
+            return self.enum(tp)
+        if union_args(tp) is not None:
+            return self.union(tp)
         if is_tuple(tp):
-            targs = typing.get_args(tp)
-            if len(targs) == 2 and targs[1] is Ellipsis:
-                return {"type": "array", "items": self.of(targs[0])}
-            return {
-                "type": "array",
-                "prefixItems": [self.of(a) for a in targs],
-                "items": False,
-                "minItems": len(targs),
-                "maxItems": len(targs),
-            }
+            return self.sequence(tp)
         if is_ansinh_attrs(tp):
             return self.attrs_class(tp)
         raise TypeError(f"no JSON Schema for {tp!r}")  # pragma: no cover - a new type needs a branch
+
+    def units(self) -> dict[str, Any]:
+        """A pledge's units: a list of product kinds with their counts."""
+        return {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"kind": self.of(ProductKind), "count": {"type": "integer"}},
+                "required": ["count", "kind"],
+                "additionalProperties": False,
+            },
+        }
+
+    def enum(self, tp: Any) -> dict[str, Any]:
+        """A ``$ref`` to an ansinh enum, defined once by its values."""
+        name = tp.__name__
+        if name not in self.defs:
+            self.defs[name] = {
+                "description": _first_line(tp.__doc__),
+                "type": "string",
+                "enum": [m.value for m in tp],
+            }
+        return self.ref(name)
+
+    def union(self, tp: Any) -> dict[str, Any]:
+        """A union: parameter values, tagged unions, int-or-rate, or ``anyOf`` its members."""
+        args = union_args(tp)
+        if args == PARAM_VALUE_ARGS:
+            return self.param_value()
+        if args == PARAM_OR_LINK_ARGS:
+            return {"anyOf": [self.param_value(), self.of(Link)]}
+        union = tagged_union(tp)
+        if union is not None:
+            return self.tagged_union(union)
+        if args == INT_OR_FRACTION_ARGS:
+            return {"anyOf": [{"type": "integer"}, self.rate()]}
+        members = [a for a in typing.get_args(tp) if a is not type(None)]
+        alternatives = [self.of(a) for a in members]
+        if type(None) in typing.get_args(tp):
+            alternatives.append({"type": "null"})
+        return {"anyOf": alternatives}
+
+    def sequence(self, tp: Any) -> dict[str, Any]:
+        """A homogeneous ``tuple[X, ...]`` or a fixed-length tuple."""
+        targs = typing.get_args(tp)
+        if len(targs) == 2 and targs[1] is Ellipsis:
+            return {"type": "array", "items": self.of(targs[0])}
+        return {
+            "type": "array",
+            "prefixItems": [self.of(a) for a in targs],
+            "items": False,
+            "minItems": len(targs),
+            "maxItems": len(targs),
+        }
 
     def attrs_class(self, cl: type[Any]) -> dict[str, Any]:
         name = cl.__name__

@@ -199,6 +199,18 @@ def api_schemas() -> dict[str, dict[str, Any]]:
                 "version": string_or_null,
                 "hooks": {"type": "array", "items": {"type": "string"}},
                 "builtin": {"type": "boolean"},
+                "contributes": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "kind": {"type": "string"},
+                            "names": {"type": "array", "items": {"type": "string"}},
+                        },
+                        "required": ["kind", "names"],
+                    },
+                },
+                "error": string_or_null,
             },
         ),
         "PluginsDocument": _envelope_schema(

@@ -30,14 +30,14 @@ written in English.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
 
+from ansinh.core.identifiers import mask_digits
 from ansinh.core.labels import Labelled, Lang
-from ansinh.core.people import mask_id
+from ansinh.core.messages import shorten
 from ansinh.exceptions import (
     AnsinhError,
     InvalidValueError,
@@ -64,7 +64,6 @@ PROBLEM_MEDIA_TYPE: Final = "application/problem+json"
 """The media type of problem documents (RFC 9457)."""
 
 _SHOWN: Final = 80
-_DIGITS: Final = re.compile(r"\d{9,}")
 
 
 class ProblemType(Labelled):
@@ -157,18 +156,6 @@ _DETAILS: Final[Mapping[ProblemType, tuple[str, str]]] = {
 }
 
 
-def mask_digits(text: str) -> str:
-    """*text* with every run of nine or more digits masked like :func:`~ansinh.core.people.mask_id`.
-
-    CCCD numbers (12 digits), social-insurance numbers (10) and old identity
-    card numbers (9) never leave the server in a problem or a log line.
-
-    >>> mask_digits("cccd=001170012389, months=12")
-    'cccd=0011******89, months=12'
-    """
-    return _DIGITS.sub(lambda m: mask_id(m.group()) or "", text)
-
-
 def shown_value(value: object) -> str:
     """A value as a problem document shows it: text (JSON for non-strings), shortened, digits masked.
 
@@ -180,10 +167,9 @@ def shown_value(value: object) -> str:
     else:
         try:
             text = json.dumps(value, ensure_ascii=False, default=str)
-        except (ValueError, TypeError, RecursionError):  # a circular or too deep value
+        except (ValueError, TypeError, RecursionError):  # a circular or too deep value, a huge int
             text = type(value).__name__
-    text = mask_digits(text)
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+    return shorten(text, _SHOWN)
 
 
 def negotiate_language(header: str | None) -> Lang:

@@ -21,6 +21,7 @@ from ansinh.core.campaign import (
     Gift,
     GiftStatus,
     Instalment,
+    LocalSponsorKind,
     Pledge,
     Sponsor,
     SponsorKind,
@@ -69,6 +70,7 @@ __all__ = [
     "ledger_events",
     "ledger_states",
     "ledgers",
+    "local_sponsor_kinds",
     "pledge_balances",
     "pledges",
     "sourcing_results",
@@ -93,6 +95,7 @@ def _campaigns(draw: st.DrawFn, province: SearchStrategy[str | None]) -> Campaig
         start=start,
         end=end,
         tet_dates=tet,
+        purchase_date=draw(st.none() | st.dates(start, end)),
     )
 
 
@@ -109,14 +112,18 @@ def sponsors(
     *, province: str | SearchStrategy[str | None] | None = None, kind: SponsorKind | None = None
 ) -> SearchStrategy[Sponsor]:
     """Sponsors of any kind (or of *kind*), central or provincial."""
-    return st.builds(
-        Sponsor,
-        id=ids("S-"),
-        name=st.sampled_from(
-            ("Vietcombank", "Công ty May 10", "Chùa Bái Đính", "Nguyễn Văn A", "Hội Chữ thập đỏ")
-        ),
-        kind=st.sampled_from(SponsorKind) if kind is None else st.just(kind),
-        province=given_or(province, st.none() | provinces()),
+    kinds = st.sampled_from(SponsorKind) if kind is None else st.just(kind)
+    return kinds.flatmap(
+        lambda k: st.builds(
+            Sponsor,
+            id=ids("S-"),
+            name=st.sampled_from(
+                ("Vietcombank", "Công ty May 10", "Chùa Bái Đính", "Nguyễn Văn A", "Hội Chữ thập đỏ")
+            ),
+            kind=st.just(k),
+            province=given_or(province, st.none() | provinces()),
+            local_kind=st.just("hop_tac_xa" if k is SponsorKind.OTHER else ""),
+        )
     )
 
 
@@ -135,6 +142,17 @@ def earmarks() -> SearchStrategy[Earmark]:
             target=st.sampled_from(("Công ty May 10", "Hội Phật giáo", "Xã Tiên Lữ")),
             label=st.sampled_from(("", "thân nhân người lao động")),
         ),
+    )
+
+
+def local_sponsor_kinds() -> SearchStrategy[LocalSponsorKind]:
+    """Sponsor kinds a province plugin adds (cooperatives, foreign donors …)."""
+    return st.builds(
+        LocalSponsorKind,
+        code=st.sampled_from(("hop_tac_xa", "nha_tai_tro_nuoc_ngoai", "quy_2")),
+        label_vi=st.sampled_from(("hợp tác xã", "nhà tài trợ nước ngoài")),
+        label_en=st.sampled_from(("cooperative", "foreign donor")),
+        aliases=st.lists(st.sampled_from(("htx", "ngo")), max_size=2, unique=True).map(tuple),
     )
 
 
@@ -173,6 +191,9 @@ def _pledges(
         card_months=draw(st.sampled_from((3, 6, 12))),
         book_months=draw(st.sampled_from((1, 3, 6, 12))),
         instalments=schedule,
+        declared_value=draw(st.none() | st.integers(0, 10**11)) if units else None,
+        unit_categories=draw(st.frozensets(st.sampled_from(Category), max_size=2)) if units else frozenset(),
+        funds_source=draw(st.sampled_from(("", "kinh phí hoạt động tình nghĩa", "quỹ từ thiện xã hội"))),
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from ansinh.core.allocation.pools import months_of
-from ansinh.core.campaign import Pledge
+from ansinh.core.campaign import EarmarkKind, Pledge
 from ansinh.core.dates import format_date
 from ansinh.core.law import Law
 from ansinh.core.ledger import PledgeBalance
@@ -80,6 +80,17 @@ def _reasons(
         if money > 0:
             vi.append(f"số tiền còn lại {format_vnd(money)} không đủ mua thêm suất nào cho người phù hợp")
             en.append(f"the {format_vnd(money, 'en')} left buys no gift for any matching candidate")
+        earmark = pledge.earmark
+        if earmark is not None and earmark.kind in (EarmarkKind.WORKERS_RELATIVES, EarmarkKind.MEMBERS):
+            # only the roster's affiliations or a province plugin say who belongs to the target
+            vi.append(
+                f"khoản tài trợ dành cho {earmark.kind.value} của {earmark.target!r}: chỉ người có "
+                "cột Đơn vị liên quan ghi mã này hoặc được plugin (ansinh_earmark_matches) xác nhận"
+            )
+            en.append(
+                f"the pledge is earmarked for {earmark.kind.value} of {earmark.target!r}: only people whose "
+                "affiliations column names it, or whom a plugin's ansinh_earmark_matches accepts, match"
+            )
     return "; ".join(vi), "; ".join(en)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from typing import ClassVar
 
 import attrs
 
@@ -19,23 +20,32 @@ from ansinh.core.allocation.leftovers import Leftover, leftovers
 from ansinh.core.allocation.pools import NONE_LEFT, Affiliations, Pools, Prices, months_of
 from ansinh.core.allocation.ranking import CandidateLike, Ranked, rank
 from ansinh.core.campaign import Beneficiary, Funding, Gift, month_index
+from ansinh.core.display import Section, html_summary
 from ansinh.core.law import Law
 from ansinh.core.ledger import GiftAllocated, LedgerState, PledgeBalance
 from ansinh.core.money import format_vnd
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport, Quote
 from ansinh.core.products import ProductKind
+from ansinh.core.review import CandidateList, ReviewStatus
+from ansinh.core.tables import Tabular
 from ansinh.exceptions import InvalidValueError
 
 __all__ = ["Allocation", "Giver", "Matcher", "Payer", "allocate"]
 
 
 @attrs.frozen(kw_only=True)
-class Allocation:
+class Allocation(Tabular):
     """The gifts :func:`allocate` proposes, and what is left.
 
-    Append :meth:`events` to the ledger to record them.
+    Append :meth:`events` to the ledger to record them.  ``to_arrow()``,
+    ``to_pandas()``, ``to_polars()``: one row per gift (:meth:`records`).
     """
+
+    TABLE_COLUMNS: ClassVar[tuple[str, ...]] = (
+        "gift_id", "person_id", "province", "product", "months", "pledge_id", "amount", "purchased_on",
+        "covers_from", "priority",
+    )  # fmt: skip
 
     on: dt.date
     """The purchase date every gift is priced on."""
@@ -45,6 +55,8 @@ class Allocation:
     """Every pledge that still holds units or money, by pledge id."""
     unserved: tuple[tuple[ProductKind, int], ...]
     """Eligible candidates left without a gift, counted by kind."""
+    not_approved: tuple[str, ...] = ()
+    """Ids of candidates refused because the approved list (``approved=``) does not name them, sorted."""
 
     def events(self, prefix: str = "") -> tuple[GiftAllocated, ...]:
         """One ``GiftAllocated`` per gift, with event id ``f"{prefix}alloc:{gift.id}"``."""
@@ -56,6 +68,58 @@ class Allocation:
     def money_left(self) -> int:
         """Pledged money no gift uses."""
         return sum(x.money_left for x in self.leftovers)
+
+    def records(self) -> list[dict[str, object]]:
+        """One row per gift, in allocation order (``months`` is 0 for a Tết gift)."""
+        return [
+            {
+                "gift_id": g.id,
+                "person_id": g.person_id,
+                "province": g.beneficiary.province,
+                "product": g.kind.value,
+                "months": len(g.months),
+                "pledge_id": g.pledge_id,
+                "amount": g.amount,
+                "purchased_on": g.purchased_on,
+                "covers_from": g.covers_from,
+                "priority": g.priority,
+            }
+            for g in self.gifts
+        ]
+
+    def __repr__(self) -> str:
+        unserved = ", ".join(f"{kind.value} {n}" for kind, n in self.unserved) or "none"
+        return (
+            f"Allocation(on={self.on.isoformat()}: {len(self.gifts)} gifts worth "
+            f"{sum(g.amount for g in self.gifts)}, {len(self.leftovers)} pledges with something left "
+            f"(money_left={self.money_left}), unserved: {unserved})"
+        )
+
+    def _repr_html_(self) -> str:
+        gifts = [(g.person_id, g.product.kind.value, g.pledge_id, format_vnd(g.amount)) for g in self.gifts]
+        left = [
+            (
+                x.pledge_id,
+                ", ".join(f"{k.value} {n}" for k, n in x.units_left),
+                format_vnd(x.money_left),
+                x.reason_en,
+            )
+            for x in self.leftovers
+        ]
+        return html_summary(
+            "Allocation",
+            [
+                ("on", self.on.isoformat()),
+                ("gifts", len(self.gifts)),
+                ("value", format_vnd(sum(g.amount for g in self.gifts))),
+                ("money left", format_vnd(self.money_left)),
+                ("unserved", ", ".join(f"{k.label_en}: {n}" for k, n in self.unserved) or "none"),
+            ],
+            [
+                Section("gifts", ("person", "gift", "pledge", "amount"), gifts),
+                Section("pledges not fully used", ("pledge", "units left", "money left", "why"), left),
+            ],
+        )
 
 
 class Payer:
@@ -285,6 +349,7 @@ def allocate(
     local_supports: Sequence[LocalSupport] = (),
     affiliations: Mapping[str, Iterable[str]] | None = None,
     money_buys: ProductKind = ProductKind.HEALTH_CARD,
+    approved: CandidateList | None = None,
 ) -> Allocation:
     """Match the pledges of *state* to *candidates*; see :mod:`ansinh.core.allocation` for the rules.
 
@@ -299,6 +364,10 @@ def allocate(
         affiliations: person id → earmark targets they belong to (the
             enterprise whose workers' relatives they are, a congregation …).
         money_buys: the kind of gift money pledges buy.
+        approved: for a campaign whose lists are reviewed in public, the
+            approved :class:`~ansinh.core.review.CandidateList`: a candidate it
+            does not name gets no gift and is listed in
+            :attr:`Allocation.not_approved`.
 
     Returns:
         The proposed :class:`Allocation` (nothing is appended to any ledger).
@@ -315,6 +384,9 @@ def allocate(
     money_buys = ProductKind(money_buys)
     if not isinstance(law, Law):
         raise InvalidValueError("law", law, "an ansinh.Law")
+    refused: tuple[str, ...] = ()
+    if approved is not None:
+        candidates, refused = _on_approved_list(candidates, approved)
     prices = Prices(on=on, law=law, local_supports=local_supports)
     tables = rank(candidates, scope=state.campaign.province, by_province=bool(prices.local_supports))
     known = Affiliations(affiliations or {})
@@ -335,4 +407,28 @@ def allocate(
         gifts=tuple(giver.gifts),
         leftovers=leftovers(balances, units_left, money_left, law=law, on=on, money_buys=money_buys),
         unserved=tuple((kind, tables[kind].unserved) for kind in sorted(tables)),
+        not_approved=refused,
     )
+
+
+def _on_approved_list(
+    candidates: Iterable[CandidateLike], approved: CandidateList
+) -> tuple[list[CandidateLike], tuple[str, ...]]:
+    """The candidates *approved* names, and the ids of those it does not (sorted, once each).
+
+    Raises:
+        InvalidValueError: *approved* is not an approved :class:`CandidateList`.
+    """
+    if not isinstance(approved, CandidateList) or approved.status is not ReviewStatus.APPROVED:
+        raise InvalidValueError(
+            "approved", approved, "an approved CandidateList (ansinh.core.review.approve)"
+        )
+    kept: list[CandidateLike] = []
+    refused: set[str] = set()
+    for candidate in candidates:
+        person_id = candidate.person.id
+        if approved.allows(person_id):
+            kept.append(candidate)
+        else:
+            refused.add(person_id)
+    return kept, tuple(sorted(refused))

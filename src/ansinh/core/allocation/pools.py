@@ -76,6 +76,8 @@ class Quotes(dict[PriceClass, Quote | None]):
             )
         except AnsinhError:
             quote = None  # a period or income the law of that date refuses: no pledge can buy it
+        if quote is not None and quote.payable == 0 and quote.gross > 0:
+            quote = None  # the budgets pay it all (FULLY_SUPPORTED): not a gift, no pledge spends on it
         self[price_class] = quote
         return quote
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final, Protocol, TypeAlias
 
 from ansinh.core.campaign import Campaign
@@ -43,6 +43,8 @@ from ansinh.core.eligibility.thresholds import vsi_min_age
 from ansinh.core.eligibility.values import CheckContext, Decision, PriorityParts, Reason, Rule, Screening
 from ansinh.core.law import Law
 from ansinh.core.people import Category, Person
+from ansinh.core.places import CommuneList
+from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift
 from ansinh.exceptions import InvalidValueError
 
@@ -63,6 +65,24 @@ def _check_rules(rules: object) -> tuple[Rule, ...]:
             )
         out.append(r)
     return tuple(out)
+
+
+def _check_supports(local_supports: object) -> tuple[LocalSupport, ...]:
+    if isinstance(local_supports, str) or not isinstance(local_supports, Iterable):
+        raise InvalidValueError("local_supports", local_supports, "a sequence of LocalSupport")
+    supports = tuple(local_supports)
+    if not all(isinstance(s, LocalSupport) for s in supports):
+        raise InvalidValueError("local_supports", local_supports, "a sequence of LocalSupport")
+    return supports
+
+
+def _check_lists(commune_lists: object) -> tuple[CommuneList, ...]:
+    if isinstance(commune_lists, str) or not isinstance(commune_lists, Iterable):
+        raise InvalidValueError("commune_lists", commune_lists, "a sequence of CommuneList")
+    lists = tuple(commune_lists)
+    if not all(isinstance(c, CommuneList) for c in lists):
+        raise InvalidValueError("commune_lists", commune_lists, "a sequence of CommuneList")
+    return lists
 
 
 def _check_args(product: object, on: object, campaign: object, law: object) -> None:
@@ -184,6 +204,8 @@ def check(
     campaign: Campaign | None = None,
     law: Law,
     rules: Iterable[Rule] = (),
+    local_supports: Sequence[LocalSupport] = (),
+    commune_lists: Sequence[CommuneList] = (),
 ) -> Decision:
     """Decide whether *product* can be given to *person* on *on*, and why.
 
@@ -196,6 +218,10 @@ def check(
             ``tet_dates`` are required for a Tết gift.
         law: the parameters to use (:func:`ansinh.check` defaults to the shipped law).
         rules: extra rules run after the built-in ones (e.g. a province's).
+        local_supports: provincial top-ups; with them a card or book the budgets
+            pay in full is refused (``FULLY_SUPPORTED``).
+        commune_lists: dated commune lists for the place-dependent rules
+            (:mod:`ansinh.core.places`).
 
     Returns:
         A :class:`~ansinh.core.eligibility.values.Decision`; ``eligible`` is
@@ -208,7 +234,17 @@ def check(
         NotInForceError: the law has no value the product's rules need on that date.
     """
     _check_args(product, on, campaign, law)
-    ctx = CheckContext(person=person, product=product, on=on, campaign=campaign, law=law)
+    supports = _check_supports(local_supports)
+    lists = _check_lists(commune_lists)
+    ctx = CheckContext(
+        person=person,
+        product=product,
+        on=on,
+        campaign=campaign,
+        law=law,
+        local_supports=supports,
+        commune_lists=lists,
+    )
     return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), ())
 
 
@@ -226,6 +262,8 @@ def screen(
     law: Law,
     rules: Iterable[Rule] = (),
     extra_priority: Callable[[Person], PriorityParts] | None = None,
+    local_supports: Sequence[LocalSupport] = (),
+    commune_lists: Sequence[CommuneList] = (),
 ) -> Screening:
     """Apply :func:`check` to every person and sort by priority.
 
@@ -236,7 +274,8 @@ def screen(
     Args:
         people: persons, or a roster (anything with a ``people`` tuple, such as
             :class:`ansinh.io.roster.Roster`: its accepted people).
-        product, on, campaign, law, rules: as for :func:`check`.
+        product, on, campaign, law, rules, local_supports, commune_lists: as for :func:`check`
+            (every province's top-ups may be given: each person's own apply).
         extra_priority: called with each person; returns extra
             ``(code, points)`` parts (e.g. from province plugins).
 
@@ -260,13 +299,23 @@ def screen(
     if isinstance(items, str | bytes) or not isinstance(items, Iterable):
         raise InvalidValueError("people", people, "an iterable of Person, or a roster with .people")
     _check_args(product, on, campaign, law)
+    supports = _check_supports(local_supports)
+    lists = _check_lists(commune_lists)
     all_rules = (*builtin_rules(product.kind), *_check_rules(rules))
     if extra_priority is not None and not callable(extra_priority):
         raise InvalidValueError("extra_priority", extra_priority, "None or a callable (person) -> parts")
     good: list[Decision] = []
     bad: list[Decision] = []
     for person in items:
-        ctx = CheckContext(person=person, product=product, on=on, campaign=campaign, law=law)
+        ctx = CheckContext(
+            person=person,
+            product=product,
+            on=on,
+            campaign=campaign,
+            law=law,
+            local_supports=supports,
+            commune_lists=lists,
+        )
         extra = check_parts(extra_priority(person), field="extra_priority") if extra_priority else ()
         d = _decide(ctx, all_rules, extra)
         (good if d.eligible else bad).append(d)

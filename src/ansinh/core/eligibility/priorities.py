@@ -26,6 +26,8 @@ Priority (:func:`priority`)
     ``SOCIAL_ALLOWANCE``               10     category monthly social allowance
     ``FARM_AVERAGE_INCOME``            10     category farm household, average standard
     ``ISLAND_RESIDENT``                10     category island commune or special zone
+    ``EXTREMELY_DIFFICULT_AREA``       10     category extremely difficult area
+    ``SOCIAL_PENSION_75``              10     category aged 75+ on the social pension
     ``STUDENT``                        5      category student
     ``FREE_WORKER``                    5      category informal worker
     ``MERITORIOUS``                    5      category meritorious services
@@ -112,6 +114,13 @@ PRIORITY_TABLE: Final[tuple[tuple[str, int, str, str], ...]] = (
     ("SOCIAL_ALLOWANCE", 10, "hưởng trợ cấp xã hội hằng tháng", "monthly social allowance"),
     ("FARM_AVERAGE_INCOME", 10, "hộ nông, lâm, ngư, diêm nghiệp mức sống trung bình", "farm household"),
     ("ISLAND_RESIDENT", 10, "cư trú tại xã đảo, đặc khu", "island commune or special zone"),
+    (
+        "EXTREMELY_DIFFICULT_AREA",
+        10,
+        "cư trú tại vùng đặc biệt khó khăn",
+        "area with extremely difficult conditions",
+    ),
+    ("SOCIAL_PENSION_75", 10, "từ đủ 75 tuổi hưởng trợ cấp hưu trí xã hội", "aged 75+ on the social pension"),
     ("STUDENT", 5, "học sinh, sinh viên", "student"),
     ("FREE_WORKER", 5, "lao động tự do", "informal worker"),
     ("MERITORIOUS", 5, "người có công với cách mạng", "person with meritorious services"),

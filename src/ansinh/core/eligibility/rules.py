@@ -11,12 +11,16 @@ people with the same values (a bounded cache of immutable reasons).
 Health card (thẻ BHYT)
     :data:`ALREADY_INSURED`: a card valid until at least the last day of the
     gift period.  :data:`STATE_PAID_IN_FULL`: a group whose contribution the
-    state pays in full (every group with share 1 in ``bhyt_state_support`` —
-    poor households — and every group of ``bhyt_fully_state_paid``).
+    state pays in full (every group with share 1 in the tables of
+    ``CARD_SUPPORT_TABLES``: poor households, social-allowance recipients, ethnic
+    minorities in difficult areas, island residents, residents of extremely
+    difficult areas, meritorious people, people aged 75+ on the social pension).
     :data:`STATE_PAID_CHILD_UNDER_6`: a child under ``bhyt_child_state_paid_age``
-    (the HI law has the state pay their card; not confirmed in the project's
-    sources, see the reason's text; a law without the parameter has no such
-    group).  :data:`OUTSIDE_CAMPAIGN_PROVINCE`,
+    (HI Law Art. 12.3 has the state pay their card; confirmed indirectly, see the
+    parameter's status and note; a law without the parameter has no such
+    group).  :data:`FULLY_SUPPORTED`: state and provincial budgets pay the
+    whole card (payable 0 đồng; :func:`fully_supported`).
+    :data:`OUTSIDE_CAMPAIGN_PROVINCE`,
     :data:`NOT_IN_DIFFICULT_CIRCUMSTANCES`.  Informative: :data:`CARD_START`
     gives ``RENEWAL_FROM_CARD_END``, ``CONTINUOUS_PARTICIPATION`` or
     ``WAITING_PERIOD_30_DAYS`` (:mod:`ansinh.core.eligibility.card_start`).
@@ -24,8 +28,8 @@ Health card (thẻ BHYT)
 Social book (sổ BHXH tự nguyện)
     :data:`NOT_CITIZEN`, :data:`UNDER_MIN_AGE` (``vsi_min_age`` on the date:
     the 15th birthday itself is old enough), :data:`IN_COMPULSORY_SI`,
-    :data:`RECEIVES_PENSION`, :data:`OUTSIDE_CAMPAIGN_PROVINCE`,
-    :data:`NOT_IN_DIFFICULT_CIRCUMSTANCES`.
+    :data:`RECEIVES_PENSION`, :data:`FULLY_SUPPORTED` (budgets pay the whole
+    book), :data:`OUTSIDE_CAMPAIGN_PROVINCE`, :data:`NOT_IN_DIFFICULT_CIRCUMSTANCES`.
 
 Tết gift (suất quà Tết)
     :data:`NOT_IN_HOSPITAL_AT_TET` (the hospital stay must overlap the
@@ -35,8 +39,8 @@ Tết gift (suất quà Tết)
     ``tet_dates``.
 
 >>> [r.code for r in builtin_rules(ProductKind.HEALTH_CARD)]  # doctest: +NORMALIZE_WHITESPACE
-['ALREADY_INSURED', 'STATE_PAID_IN_FULL', 'STATE_PAID_CHILD_UNDER_6', 'OUTSIDE_CAMPAIGN_PROVINCE',
- 'NOT_IN_DIFFICULT_CIRCUMSTANCES', 'CARD_START']
+['ALREADY_INSURED', 'STATE_PAID_IN_FULL', 'STATE_PAID_CHILD_UNDER_6', 'FULLY_SUPPORTED',
+ 'OUTSIDE_CAMPAIGN_PROVINCE', 'NOT_IN_DIFFICULT_CIRCUMSTANCES', 'CARD_START']
 """
 
 from __future__ import annotations
@@ -57,14 +61,18 @@ from ansinh.core.eligibility.thresholds import (
     waiting_days,
 )
 from ansinh.core.eligibility.values import BuiltinRule, CheckContext, Reason
-from ansinh.core.law import Citation, LawPeriod
+from ansinh.core.law import Citation, Law, LawPeriod
+from ansinh.core.money import format_vnd
 from ansinh.core.people import Category
-from ansinh.core.products import ProductKind
-from ansinh.exceptions import InvalidValueError
+from ansinh.core.places import CommuneList
+from ansinh.core.pricing import LocalSupport, Participant, Quote, price
+from ansinh.core.products import Product, ProductKind, TetGift
+from ansinh.exceptions import AnsinhError, InvalidValueError
 
 __all__ = [
     "ALREADY_INSURED",
     "CARD_START",
+    "FULLY_SUPPORTED",
     "IN_COMPULSORY_SI",
     "NOT_CITIZEN",
     "NOT_INSURED",
@@ -77,6 +85,7 @@ __all__ = [
     "STATE_PAID_IN_FULL",
     "UNDER_MIN_AGE",
     "builtin_rules",
+    "fully_supported",
     "programme_citation",
     "tet_dates",
 ]
@@ -162,9 +171,8 @@ def _child(period: LawPeriod, age: int) -> Reason | None:
         "STATE_PAID_CHILD_UNDER_6",
         True,
         f"Trẻ em dưới {limit.value} tuổi ({age} tuổi) được ngân sách nhà nước đóng BHYT "
-        "(quy định của Luật BHYT; chưa được xác nhận trong nguồn của dự án).",
-        f"Children under {limit.value} (this one is {age}) get their card from the state "
-        "(HI Law; not confirmed in the project's sources).",
+        "(Luật BHYT Điều 12 khoản 3).",
+        f"Children under {limit.value} (this one is {age}) get their card from the state (HI Law Art. 12.3).",
         limit.citation,
     )
 
@@ -177,6 +185,85 @@ STATE_PAID_CHILD_UNDER_6: Final = BuiltinRule(
     "STATE_PAID_CHILD_UNDER_6", "a child whose card the state pays", _check_child
 )
 """Blocks a child under ``bhyt_child_state_paid_age``; nobody when the law lacks that parameter."""
+
+
+@functools.lru_cache(maxsize=_CACHE)
+def _fully_supported(quote: Quote) -> Reason:
+    budgets = [
+        line.citation
+        for line in quote.lines
+        if line.code in ("monthly_state_support", "monthly_local_support") and line.citation is not None
+    ]
+    citation = Citation(
+        "; ".join(dict.fromkeys(str(c) for c in budgets)), "", budgets[0].url if budgets else ""
+    )
+    return Reason(
+        "FULLY_SUPPORTED",
+        True,
+        f"Ngân sách nhà nước ({format_vnd(quote.state_support)}) và ngân sách địa phương "
+        f"({format_vnd(quote.local_support)}) đã đóng toàn bộ; nhà tài trợ không phải trả gì.",
+        f"The state ({format_vnd(quote.state_support, 'en')}) and local budgets "
+        f"({format_vnd(quote.local_support, 'en')}) pay it all; a donor would pay nothing.",
+        citation,
+    )
+
+
+def fully_supported(
+    product: Product,
+    who: Participant,
+    *,
+    on: dt.date,
+    law: Law,
+    local_supports: tuple[LocalSupport, ...] = (),
+    commune_lists: tuple[CommuneList, ...] = (),
+) -> Reason | None:
+    """The :data:`FULLY_SUPPORTED` reason when budgets pay the whole gift for *who*, else ``None``.
+
+    ``None`` too for a Tết gift, for a person in a group the state pays in full
+    (:data:`STATE_PAID_IN_FULL` says so for a card) and for a product the law of
+    *on* cannot price (other rules and the price say why).  ``ansinh.bulk``
+    screening calls this same function.
+
+    >>> import datetime as dt
+    >>> from ansinh.core.people import Category
+    >>> from ansinh.core.products import SocialBook
+    >>> from ansinh.data import default_law
+    >>> from ansinh.testing import sample_person
+    >>> from ansinh.plugins.local_support import shipped_local_supports
+    >>> poor = sample_person(province="01", categories={Category.POOR})
+    >>> fully_supported(SocialBook(months=1), poor, on=dt.date(2026, 3, 1), law=default_law(),
+    ...                 local_supports=shipped_local_supports()).code
+    'FULLY_SUPPORTED'
+    """
+    if isinstance(product, TetGift):
+        return None
+    if product.kind is ProductKind.HEALTH_CARD and _state_paid(law.at(on), who.categories) is not None:
+        return None
+    try:
+        quote = price(
+            product, who, on=on, law=law, local_supports=local_supports, commune_lists=commune_lists
+        )
+    except AnsinhError:
+        return None
+    return _fully_supported(quote) if quote.payable == 0 else None
+
+
+def _check_fully_supported(ctx: CheckContext) -> Reason | None:
+    return fully_supported(
+        ctx.product,
+        ctx.person,
+        on=ctx.on,
+        law=ctx.law,
+        local_supports=ctx.local_supports,
+        commune_lists=ctx.commune_lists,
+    )
+
+
+FULLY_SUPPORTED: Final = BuiltinRule(
+    "FULLY_SUPPORTED", "budgets pay the whole gift: it costs a donor nothing", _check_fully_supported
+)
+"""Blocks a card or book the state and provincial budgets pay in full (payable 0 đồng): it is
+not a gift.  Cites each budget's source."""
 
 
 @functools.lru_cache(maxsize=_CACHE)
@@ -448,6 +535,7 @@ _BUILTIN: Final[Mapping[ProductKind, tuple[BuiltinRule, ...]]] = {
         ALREADY_INSURED,
         STATE_PAID_IN_FULL,
         STATE_PAID_CHILD_UNDER_6,
+        FULLY_SUPPORTED,
         OUTSIDE_CAMPAIGN_PROVINCE,
         NOT_IN_DIFFICULT_CIRCUMSTANCES,
         CARD_START,
@@ -457,6 +545,7 @@ _BUILTIN: Final[Mapping[ProductKind, tuple[BuiltinRule, ...]]] = {
         UNDER_MIN_AGE,
         IN_COMPULSORY_SI,
         RECEIVES_PENSION,
+        FULLY_SUPPORTED,
         OUTSIDE_CAMPAIGN_PROVINCE,
         NOT_IN_DIFFICULT_CIRCUMSTANCES,
     ),

@@ -14,8 +14,8 @@ function                               law parameter(s)
 :func:`break_months`                   ``bhyt_break_months`` (months of a break)
 :func:`child_state_paid_age`           ``bhyt_child_state_paid_age``; ``None`` when the law
                                        lacks it (no child group then)
-:func:`state_paid_groups`              every group with share 1 in ``bhyt_state_support``
-                                       or ``bhyt_fully_state_paid``, with the table's citation
+:func:`state_paid_groups`              every group with share 1 in a table of
+                                       ``CARD_SUPPORT_TABLES``, with the table's citation
 ====================================== ======================================================
 
 >>> import datetime as dt
@@ -24,7 +24,7 @@ function                               law parameter(s)
 >>> waiting_days(period).value, break_months(period).value, vsi_min_age(period).value
 (30, 3, 15)
 >>> [c.value for c, _ in state_paid_groups(period)]
-['poor', 'meritorious', 'social_allowance', 'ethnic_minority_difficult_area']
+['poor', 'social_allowance', 'ethnic_minority_difficult_area', 'island_resident', 'extremely_difficult_area', 'meritorious', 'social_pension_75']
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ import attrs
 
 from ansinh.core.law import Citation, LawPeriod
 from ansinh.core.people import Category
+from ansinh.core.pricing import card_support_tables
 from ansinh.exceptions import UnknownParameterError
 
 __all__ = [
@@ -153,9 +154,10 @@ def child_state_paid_age(period: LawPeriod) -> Threshold | None:
 def state_paid_groups(period: LawPeriod) -> tuple[tuple[Category, Citation], ...]:
     """The categories whose health card the state pays in full, each with its citation.
 
-    Every group with share 1 in ``bhyt_state_support`` (poor households), then
-    every such group of ``bhyt_fully_state_paid``, in the law's order; a group
-    listed twice keeps the first citation.  Groups ansinh has no
+    Every group with share 1 in the tables of
+    :data:`~ansinh.core.pricing.CARD_SUPPORT_TABLES` in force (``bhyt_state_support``:
+    poor households; ``bhyt_fully_state_paid`` and the tables after it), in the law's
+    order; a group listed twice keeps the first citation.  Groups ansinh has no
     :class:`~ansinh.core.people.Category` for are left out (nobody can be in
     them).
 
@@ -163,8 +165,7 @@ def state_paid_groups(period: LawPeriod) -> tuple[tuple[Category, Citation], ...
         NotInForceError: either table has no value in *period*.
     """
     found: dict[Category, Citation] = {}
-    for table in (STATE_SUPPORT, FULLY_STATE_PAID):
-        entry = period.entry(table)
+    for _table, entry in card_support_tables(period):
         for key, share in entry.rates():
             if share == 1 and key in _CATEGORY_VALUES:
                 found.setdefault(Category(key), entry.citation)

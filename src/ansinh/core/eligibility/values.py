@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Final, Literal, Protocol, TypeAlias, runtime_checkable
+from typing import ClassVar, Final, Literal, Protocol, TypeAlias, runtime_checkable
 
 import attrs
 
 from ansinh.core.campaign import Campaign
 from ansinh.core.dates import format_date, is_date
+from ansinh.core.display import Section, html_summary
 from ansinh.core.eligibility.card_start import gift_end
 from ansinh.core.law import Citation, Law, LawPeriod
 from ansinh.core.people import Person, age_on
+from ansinh.core.places import CommuneList
+from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift
+from ansinh.core.tables import Tabular
 from ansinh.exceptions import InvalidPersonError, InvalidValueError
 
 __all__ = [
@@ -130,6 +134,11 @@ class CheckContext:
     """The date of the gift (the payment date for cards and books)."""
     campaign: Campaign | None
     law: Law
+    local_supports: tuple[LocalSupport, ...] = ()
+    """Provincial top-ups to price the gift with (:data:`~ansinh.core.eligibility.rules.FULLY_SUPPORTED`
+    reads them; the core's price keeps those of the person's province, product and date)."""
+    commune_lists: tuple[CommuneList, ...] = ()
+    """Dated commune lists for the place-dependent rules (read by ``FULLY_SUPPORTED`` too)."""
     period: LawPeriod = attrs.field(init=False, eq=False, repr=False)
     """The law period of :attr:`on` (``law.at(on)``): rules read law values here."""
     age: int = attrs.field(init=False, eq=False, repr=False)
@@ -155,6 +164,14 @@ class CheckContext:
             raise InvalidValueError("campaign", self.campaign, "an ansinh Campaign or None")
         if not isinstance(self.law, Law):
             raise InvalidValueError("law", self.law, "an ansinh.Law")
+        if not isinstance(self.local_supports, tuple) or not all(
+            isinstance(s, LocalSupport) for s in self.local_supports
+        ):
+            raise InvalidValueError("local_supports", self.local_supports, "a tuple of LocalSupport")
+        if not isinstance(self.commune_lists, tuple) or not all(
+            isinstance(c, CommuneList) for c in self.commune_lists
+        ):
+            raise InvalidValueError("commune_lists", self.commune_lists, "a tuple of CommuneList")
         object.__setattr__(self, "period", self.law.at(self.on))
         object.__setattr__(self, "age", age_on(self.person.date_of_birth, self.on))
         object.__setattr__(self, "gift_end", gift_end(self.on, self.product.months))
@@ -275,10 +292,46 @@ class Decision:
             )
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        verdict = "eligible" if self.eligible else "not eligible"
+        start = f", valid_from={self.valid_from.isoformat()}" if self.valid_from is not None else ""
+        return (
+            f"Decision(person={self.person.id!r}, {self.product.kind.value} on {self.on.isoformat()}: "
+            f"{verdict}, reasons=[{', '.join(self.codes)}], priority={self.priority.score}{start})"
+        )
+
+    def _repr_html_(self) -> str:
+        fields = [
+            ("person", f"{self.person.id} — {self.person.full_name}"),
+            ("gift", f"{self.product.kind.label_en} on {self.on.isoformat()}"),
+            ("eligible", "yes" if self.eligible else "no"),
+            ("valid from", self.valid_from.isoformat() if self.valid_from else "—"),
+            ("priority", self.priority.score),
+        ]
+        reasons = [
+            (r.code, "blocking" if r.blocking else "", r.text("en"), str(r.citation or ""))
+            for r in self.reasons
+        ]
+        return html_summary(
+            "Decision",
+            fields,
+            [
+                Section("reasons", ("code", "", "reason", "source"), reasons, open=True),
+                Section("facts", ("fact", "value"), self.facts),
+            ],
+        )
+
 
 @attrs.frozen(kw_only=True)
-class Screening:
-    """The result of :func:`~ansinh.core.eligibility.checking.screen`: decisions, best priority first."""
+class Screening(Tabular):
+    """The result of :func:`~ansinh.core.eligibility.checking.screen`: decisions, best priority first.
+
+    ``to_arrow()``, ``to_pandas()``, ``to_polars()``: one row per decision (:meth:`records`).
+    """
+
+    TABLE_COLUMNS: ClassVar[tuple[str, ...]] = (
+        "person_id", "full_name", "province", "product", "on", "eligible", "priority", "reasons", "valid_from",
+    )  # fmt: skip
 
     product: Product
     on: dt.date
@@ -294,6 +347,51 @@ class Screening:
 
     def __len__(self) -> int:
         return len(self.eligible) + len(self.ineligible)
+
+    def __repr__(self) -> str:
+        top = ", ".join(f"{code} {n}" for code, n in self.reason_counts()[:3])
+        return (
+            f"Screening({self.product.kind.value} on {self.on.isoformat()}: {len(self.eligible)} eligible, "
+            f"{len(self.ineligible)} not eligible" + (f"; most frequent reasons: {top})" if top else ")")
+        )
+
+    def _repr_html_(self) -> str:
+        def rows(decisions: tuple[Decision, ...]) -> list[tuple[object, ...]]:
+            return [
+                (d.person.id, d.person.full_name, d.priority.score, ", ".join(d.codes)) for d in decisions
+            ]
+
+        headers = ("id", "name", "priority", "reasons")
+        return html_summary(
+            "Screening",
+            [
+                ("gift", f"{self.product.kind.label_en} on {self.on.isoformat()}"),
+                ("eligible", len(self.eligible)),
+                ("not eligible", len(self.ineligible)),
+            ],
+            [
+                Section("reason counts", ("reason", "people"), self.reason_counts(), open=True),
+                Section("eligible, best priority first", headers, rows(self.eligible)),
+                Section("not eligible", headers, rows(self.ineligible)),
+            ],
+        )
+
+    def records(self) -> list[dict[str, object]]:
+        """One row per decision, eligible first: reasons are the codes joined by ``";"``."""
+        return [
+            {
+                "person_id": d.person.id,
+                "full_name": d.person.full_name,
+                "province": d.person.province,
+                "product": d.product.kind.value,
+                "on": d.on,
+                "eligible": d.eligible,
+                "priority": d.priority.score,
+                "reasons": ";".join(d.codes),
+                "valid_from": d.valid_from,
+            }
+            for d in self.decisions
+        ]
 
     def reason_counts(self) -> tuple[tuple[str, int], ...]:
         """How many people got each reason code, most frequent first (then by code)."""

@@ -67,6 +67,18 @@ Provinces
     column named for the former scheme (``Tỉnh cũ``, ``Mã tỉnh cũ``,
     ``former_province``) is always read as former codes or names.
 
+Lines
+    Every line after the header ends as exactly one of: an accepted person,
+    a rejected row, a blank line, or a line inside a quoted cell holding a
+    line break; each load checks that ``lines_read == len(people) +
+    len(rejected_rows) + blank_lines + joined_lines``
+    (:attr:`Roster.lines_read <ansinh.io.roster.values.Roster.lines_read>`).
+    A stray opening quote does not swallow the rows after it: its line is
+    rejected ("unclosed quote from line 3 swallowed lines 4–5 …") and the
+    lines after it are read on their own
+    (:func:`~ansinh.io.roster.csv.text_rows`).  CSV row numbers are the line
+    a row starts on.
+
 People
     Every accepted row is built with :class:`~ansinh.core.people.Person`, so
     every check it makes applies; what it refuses becomes a rejected row

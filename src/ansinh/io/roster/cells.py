@@ -170,6 +170,8 @@ _CATEGORY_ALIASES: Final[dict[Category, tuple[str, ...]]] = {
     Category.STUDENT: ("hoc sinh", "sinh vien", "hssv", "hoc sinh sinh vien"),
     Category.FARM_AVERAGE_INCOME: ("ho muc song trung binh", "muc song trung binh"),
     Category.ISLAND_RESIDENT: ("xa dao", "dac khu"),
+    Category.EXTREMELY_DIFFICULT_AREA: ("vung dac biet kho khan", "dbkk"),
+    Category.SOCIAL_PENSION_75: ("huu tri xa hoi", "tro cap huu tri xa hoi"),
     Category.DISABILITY: ("khuyet tat", "nkt"),
     Category.ELDERLY_ALONE: ("cao tuoi co don", "nct co don"),
     Category.CHILD: ("tre em", "tre em hckk"),

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
-import io
+import re
+from collections.abc import Iterator
+from typing import Final
 
 from ansinh.exceptions import InvalidValueError, RosterError
-from ansinh.io.roster.parse import parse_text_rows
+from ansinh.io.roster.parse import TextRow, read_text_rows
 from ansinh.io.roster.values import Roster
+from ansinh.limits import MAX_CELL_CHARACTERS, MAX_ROSTER_BYTES
 
-__all__ = ["parse_roster_csv"]
+__all__ = ["parse_roster_csv", "text_rows"]
 
 
 def _delimiter(text: str) -> str:
@@ -20,11 +23,78 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+_LINE: Final = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # the lines the csv module sees
+
+
+def _swallowed(number: int, span: int) -> str:
+    if span == 1:
+        return f"unclosed quote on line {number}: close the quote or remove it"
+    end = number + span - 1
+    lines = f"line {end}" if span == 2 else f"lines {number + 1}–{end}"
+    return (
+        f"unclosed quote from line {number} swallowed {lines}: line {number} is kept out "
+        "and the lines after it are read on their own; close the quote or remove it"
+    )
+
+
+def text_rows(text: str, delimiter: str) -> Iterator[TextRow]:
+    r"""The rows of a CSV text, each with the line it starts on and the lines it spans.
+
+    A quoted cell may hold line breaks, so a row may span several lines; but
+    a stray opening quote would swallow every line up to the next quote.  A
+    row spanning several lines is read as one only if its quotes are closed,
+    it has as many cells as the header and none of its later lines looks like
+    a row of its own (as many separators as the header); otherwise its first line becomes
+    a rejected row saying which lines the quote swallowed, and reading goes
+    on from the next line.  So every line ends in exactly one row.
+
+    >>> [(r.number, r.lines, r.problem[:30]) for r in text_rows('a,b\nx,"y\nz,w\n', ",")]
+    [(1, 1, ''), (2, 1, 'unclosed quote from line 2 swa'), (3, 1, '')]
+    >>> [(r.number, r.lines, r.cells) for r in text_rows('a,b\nx,"y\nz"\n', ",")]
+    [(1, 1, ['a', 'b']), (2, 2, ['x', 'y\nz'])]
+    """
+    lines = _LINE.findall(text)
+    width: int | None = None
+    start = 0
+    while start < len(lines):
+        reader = csv.reader((lines[i] for i in range(start, len(lines))), delimiter=delimiter, strict=False)
+        consumed = 0
+        for cells in reader:
+            number, span = start + consumed + 1, reader.line_num - consumed
+            consumed = reader.line_num
+            if width is None and "".join(cells).strip():
+                width = len(cells)
+            rows = lines[number - 1 : number - 1 + span]
+            if (span > 1 or number == len(lines)) and _broken(rows, cells, width, delimiter):
+                yield TextRow(number, [lines[number - 1].rstrip("\r\n")], 1, _swallowed(number, span))
+                start = number  # the next line, read afresh
+                break
+            yield TextRow(number, cells, span)
+        else:
+            return
+
+
+def _broken(lines: list[str], cells: list[str], width: int | None, delimiter: str) -> bool:
+    """Whether the lines of one row hold an unclosed quote, or look like several rows run together.
+
+    Several lines are one row only with as many cells as the header, and with
+    no line after the first that has a row's worth of separators (a cell
+    holding a line break has a line or two of text, not the next row).
+    """
+    if sum(line.count('"') for line in lines) % 2:
+        return True
+    if len(lines) == 1 or width is None:
+        return False
+    return len(cells) != width or any(line.count(delimiter) >= width - 1 for line in lines[1:])
+
+
 def parse_roster_csv(data: bytes | str, *, source: str = "<csv>") -> Roster:
     """Read a roster from CSV bytes (UTF-8, with or without BOM) or text.
 
     Raises:
-        RosterError: not UTF-8, not CSV, no header, or a required column missing.
+        RosterError: not UTF-8, not CSV, no header, a required column missing,
+            or more than :data:`~ansinh.limits.MAX_ROSTER_BYTES` bytes.
+        InvalidValueError: *data* is neither bytes nor str.
 
     >>> r = parse_roster_csv("Họ và tên,Ngày sinh,Tỉnh,Số CCCD\\n"
     ...                      "Lê Thị Hoa,05/03/1962,Thái Bình,034162001234\\n"
@@ -34,6 +104,8 @@ def parse_roster_csv(data: bytes | str, *, source: str = "<csv>") -> Roster:
     >>> [(x.row, x.column, x.reason) for x in r.rejected]
     [(3, 'Ngày sinh', 'no such day: use dd/mm/yyyy or yyyy-mm-dd')]
     """
+    if isinstance(data, bytes | bytearray | str) and len(data) > MAX_ROSTER_BYTES:
+        raise RosterError(f"{source}: larger than {MAX_ROSTER_BYTES} bytes (ansinh.limits.MAX_ROSTER_BYTES)")
     if isinstance(data, bytes | bytearray):
         try:
             text = bytes(data).decode("utf-8-sig")
@@ -48,7 +120,9 @@ def parse_roster_csv(data: bytes | str, *, source: str = "<csv>") -> Roster:
     if "\x00" in text:
         raise RosterError(f"{source}: contains NUL characters; this is not a CSV text file")
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
-        return parse_text_rows(reader, source=source)
-    except csv.Error as e:
-        raise RosterError(f"{source}: not readable as CSV ({e})") from None
+        return read_text_rows(text_rows(text, _delimiter(text)), source=source)
+    except csv.Error as e:  # a cell over the csv module's field size limit (131072 characters)
+        raise RosterError(
+            f"{source}: not readable as CSV ({e}); a cell may hold at most "
+            f"{MAX_CELL_CHARACTERS} characters (ansinh.limits.MAX_CELL_CHARACTERS)"
+        ) from None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ansinh.exceptions import RosterError
+from ansinh.exceptions import InvalidValueError, RosterError
+from ansinh.io.files import read_limited
 from ansinh.io.roster.csv import parse_roster_csv
 from ansinh.io.roster.values import Roster
 from ansinh.io.roster.xlsx import load_roster_xlsx
+from ansinh.limits import MAX_ROSTER_BYTES
 
 __all__ = ["load_roster"]
 
@@ -26,13 +28,15 @@ def load_roster(path: str | os.PathLike[str], *, sheet: str | None = None) -> Ro
 
     Raises:
         RosterError: the file cannot be read at all (missing, not UTF-8, no
-            header, a required column missing, openpyxl not installed …).
+            header, a required column missing, openpyxl not installed, larger
+            than :data:`~ansinh.limits.MAX_ROSTER_BYTES` …).
+        InvalidValueError: *path* is not a path, or *sheet* not a string.
     """
+    if not isinstance(path, str | os.PathLike) or (isinstance(path, str) and not path.strip()):
+        raise InvalidValueError("path", path, "a path to a .csv, .xlsx or .xlsm file")
+    if sheet is not None and not isinstance(sheet, str):
+        raise InvalidValueError("sheet", sheet, "a worksheet name, or None for the first")
     p = Path(path)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
         return load_roster_xlsx(p, sheet=sheet)
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise RosterError(f"{p}: cannot be read ({e.strerror or e})") from None
-    return parse_roster_csv(data, source=str(p))
+    return parse_roster_csv(read_limited(p, MAX_ROSTER_BYTES, "MAX_ROSTER_BYTES", RosterError), source=str(p))

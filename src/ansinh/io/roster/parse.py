@@ -19,16 +19,18 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, NamedTuple
 
 from ansinh.core.identifiers import mask_id
+from ansinh.core.messages import shown
 from ansinh.core.people import Category, Person
 from ansinh.exceptions import InvalidValueError, RosterError
+from ansinh.io.files import spreadsheet_value
 from ansinh.io.roster.columns import COLUMNS, HEADERS, Column, column_for
 from ansinh.io.roster.values import Cell, Duplicate, RejectedRow, Roster
+from ansinh.limits import MAX_CELL_CHARACTERS
 
-__all__ = ["parse_roster_rows", "parse_text_rows"]
+__all__ = ["TextRow", "parse_roster_rows", "parse_text_rows", "read_text_rows"]
 
 _IDENTIFIERS: Final = ("cccd", "social_insurance_number")
 _REQUIRED: Final = ("full_name", "date_of_birth")
-_MAX_SHOWN: Final = 80
 _POSITION: Final = {c.field: position for position, c in enumerate(COLUMNS)}
 _WHOLE_ROW: Final = -1
 _CHUNK: Final = 512
@@ -55,21 +57,51 @@ def parse_roster_rows(rows: Iterable[Sequence[Cell]], *, source: str = "<rows>")
 
 
 def parse_text_rows(rows: Iterable[Sequence[str]], *, source: str = "<rows>") -> Roster:
-    """:func:`parse_roster_rows` for rows whose cells are all text (the CSV reader's).
+    """:func:`parse_roster_rows` for rows whose cells are all text.
 
     Raises:
         RosterError: no header, a required column missing, or two columns
             with the same meaning.
     """
-    # Blank rows are skipped (same as: no cell with a non-space); numbers count them, as a spreadsheet does.
-    numbered = ((number, cells) for number, cells in enumerate(rows, start=1) if "".join(cells).strip())
-    header = next(numbered, None)
+    return read_text_rows(
+        (TextRow(number, cells) for number, cells in enumerate(rows, start=1)), source=source
+    )
+
+
+class TextRow(NamedTuple):
+    """A row as a file reader found it: where it starts, its cells, how many lines it spans."""
+
+    number: int
+    """The row (CSV: line) it starts on; the header's is 1 in a file without leading blank rows."""
+    cells: Sequence[str]
+    """Its cells as text."""
+    lines: int = 1
+    """How many lines of the file it spans (a quoted CSV cell may hold line breaks)."""
+    problem: str = ""
+    """Why the reader could not split it into cells (an unclosed quote …): the whole row is rejected."""
+
+
+def read_text_rows(rows: Iterable[TextRow], *, source: str = "<rows>") -> Roster:
+    """Build a roster from the rows a file reader found; the first non-blank row is the header.
+
+    Every line after the header ends as a person, a rejected row, a blank line
+    or a line of a multi-line cell, and the load checks that they add up
+    (:attr:`Roster.lines_read <ansinh.io.roster.values.Roster.lines_read>`).
+
+    Raises:
+        RosterError: no header, a required column missing, two columns with
+            the same meaning, or (a bug) lines that do not add up.
+    """
+    it = iter(rows)
+    header = next((r for r in it if r.problem or "".join(r.cells).strip()), None)
     if header is None:
         raise RosterError(f"{source}: empty — no header row")
-    load = _Load(source, header[1])
+    if header.problem:
+        raise RosterError(f"{source}: the header row cannot be read: {header.problem}")
+    load = _Load(source, header.cells)
     # _CHUNK rows at a time: each column is read at once, and the rows do not all stay in memory.
-    while chunk := list(itertools.islice(numbered, _CHUNK)):
-        load.read(chunk)
+    while chunk := list(itertools.islice(it, _CHUNK)):
+        load.read_rows(chunk)
     return load.roster()
 
 
@@ -82,9 +114,8 @@ def _text_cell(cell: Cell) -> str:
 
 
 def _shown(field: str, value: str) -> str:
-    if field in _IDENTIFIERS:
-        return mask_id(value) or ""
-    return value if len(value) <= _MAX_SHOWN else value[: _MAX_SHOWN - 1] + "…"
+    # identifier columns masked whole (even a short value); RejectedRow masks digit runs in any column
+    return mask_id(value) or "" if field in _IDENTIFIERS else value
 
 
 def _match_header(source: str, header: Sequence[str]) -> tuple[list[str], dict[str, int], tuple[str, ...]]:
@@ -144,11 +175,34 @@ class _Load:
         self.rows: list[int] = []
         self.rejected: list[RejectedRow] = []
         self.ids: dict[str, int] = {}  # id -> row of each accepted person
+        self.lines_read = self.blank_lines = self.joined_lines = 0
+        self.spans: dict[int, int] = {}  # row -> lines it spans, for rows of more than one line
         # parser -> (text -> value or _Refused, the texts refused): each distinct cell is parsed once
         self.memo: dict[Callable[[str], Any], tuple[dict[str, Any], set[str]]] = {}
 
+    def read_rows(self, chunk: Sequence[TextRow]) -> None:
+        """Count the lines of rows after the header, and read those that are not blank."""
+        body: list[tuple[int, Sequence[str]]] = []
+        for row in chunk:
+            self.lines_read += row.lines
+            if row.lines > 1:
+                self.spans[row.number] = row.lines
+            if row.problem:  # rejected whole, in its place among the others
+                self.read(body)
+                body = []
+                self.rejected.append(RejectedRow(row.number, "", " ".join(row.cells), row.problem))
+            elif "".join(row.cells).strip():
+                body.append((row.number, row.cells))
+            else:
+                self.blank_lines += row.lines
+                continue
+            self.joined_lines += row.lines - 1
+        self.read(body)
+
     def read(self, body: Sequence[tuple[int, Sequence[str]]]) -> None:
         """Read rows after the header: (row number, cells)."""
+        if not body:
+            return
         problems: dict[int, list[_Problem]] = {}
         rows = self.fit(body, problems)
         texts: dict[str, list[str]] = {}
@@ -158,6 +212,8 @@ class _Load:
             if index is None:
                 continue
             cells = [r[index].strip() for r in rows]
+            if any(c[:1] == "'" for c in cells):  # a formula neutralised by a writer: its ' taken off
+                cells = [spreadsheet_value(c) for c in cells]
             if column.instead_of in texts:
                 cells = [
                     c if not other else "" for c, other in zip(cells, texts[column.instead_of], strict=True)
@@ -175,6 +231,13 @@ class _Load:
         """The rows padded to the header's width; more non-blank cells than headers is a problem."""
         width = len(self.names)
         rows = [cells for _, cells in body]
+        if max(map(len, itertools.chain.from_iterable(rows)), default=0) > MAX_CELL_CHARACTERS:
+            for i, cells in enumerate(rows):
+                longest = max(map(len, cells))
+                if longest > MAX_CELL_CHARACTERS:
+                    reason = f"a cell of {longest} characters: at most {MAX_CELL_CHARACTERS} (ansinh.limits)"
+                    problems.setdefault(i, []).append(_Problem(_WHOLE_ROW, "", "", reason))
+                    rows[i] = [""] * width
         if all(len(cells) == width for cells in rows):
             return rows
         for i, cells in enumerate(rows):
@@ -264,7 +327,8 @@ class _Load:
                 try:
                     accepted = Person(**person)
                 except InvalidValueError as e:
-                    found.append(self.problem(e.field, str(e.value), e.allowed))
+                    shown_value = e.value if isinstance(e.value, str) else shown(e.value)
+                    found.append(self.problem(e.field, shown_value, e.allowed))
             if found:
                 self.reject(number, found)
             else:
@@ -317,6 +381,7 @@ class _Load:
             self.rejected.append(RejectedRow(number, column, _shown(p.field, p.value), p.reason))
 
     def roster(self) -> Roster:
+        self.check_lines()
         return Roster(
             source=self.source,
             people=tuple(self.people),
@@ -325,7 +390,22 @@ class _Load:
             duplicates=_duplicates(self.people, self.rows),
             columns=tuple((self.names[i], f) for f, i in sorted(self.fields.items(), key=lambda kv: kv[1])),
             ignored_columns=self.ignored,
+            lines_read=self.lines_read,
+            blank_lines=self.blank_lines,
+            joined_lines=self.joined_lines,
         )
+
+    def check_lines(self) -> None:
+        """Every line read is a person, a rejected row, a blank line or part of a multi-line row."""
+        rejected = {r.row for r in self.rejected}
+        outcomes = len(self.people) + len(rejected) + self.blank_lines + self.joined_lines
+        spanned = sum(self.spans.get(n, 1) for n in itertools.chain(self.rows, rejected)) + self.blank_lines
+        if not outcomes == spanned == self.lines_read or rejected.intersection(self.rows):
+            raise RosterError(
+                f"{self.source}: {self.lines_read} lines read but {outcomes} accounted for "
+                f"({len(self.people)} people, {len(rejected)} rejected rows, {self.blank_lines} blank lines, "
+                f"{self.joined_lines} lines inside multi-line cells); this is a bug in ansinh, please report it"
+            )
 
 
 def _duplicates(people: Sequence[Person], rows: Sequence[int]) -> tuple[Duplicate, ...]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import attrs
 
+from ansinh.core.messages import shorten, shown
 from ansinh.core.people import Person
+from ansinh.core.tables import PERSON_COLUMNS, Tabular, person_record
 from ansinh.exceptions import InvalidValueError
 
 __all__ = ["Cell", "Duplicate", "RejectedRow", "Roster"]
@@ -16,17 +19,38 @@ Cell = str | dt.date
 """A cell as read: text (CSV, most Excel cells) or a date (Excel date cells)."""
 
 
+_REASON_CHARACTERS = 500
+
+
+def _value_text(value: Any) -> str:
+    """A cell as a rejected row shows it: text shortened, anything else as :func:`~ansinh.core.messages.shown`."""
+    return shorten(value) if isinstance(value, str) else shown(value)
+
+
+def _reason_text(reason: Any) -> str:
+    return shorten(reason if isinstance(reason, str) else shown(reason), _REASON_CHARACTERS)
+
+
 @attrs.frozen
 class RejectedRow:
-    """One problem with one row that kept it out of the roster."""
+    """One problem with one row that kept it out of the roster.
+
+    Whatever builds it, the value is shortened and every run of nine or more
+    digits in the column, value and reason is masked
+    (:func:`~ansinh.core.identifiers.mask_digits`): a CCCD typed into any
+    column is never shown whole.
+
+    >>> RejectedRow(3, "Họ và tên", "001170012389", "not a name")
+    RejectedRow(row=3, column='Họ và tên', value='0011******89', reason='not a name')
+    """
 
     row: int
     """Row number as a spreadsheet shows it (header = 1); 0 for the whole file."""
-    column: str
+    column: str = attrs.field(converter=_value_text)
     """The header as written in the file; empty when the whole row is at fault."""
-    value: str
+    value: str = attrs.field(converter=_value_text)
     """The value (identifiers masked, long values shortened)."""
-    reason: str
+    reason: str = attrs.field(converter=_reason_text)
     """What is wrong and what is allowed."""
 
     def __str__(self) -> str:
@@ -49,8 +73,16 @@ class Duplicate:
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Roster:
-    """A loaded candidate list: accepted people, rejected rows, duplicates."""
+class Roster(Tabular):
+    """A loaded candidate list: accepted people, rejected rows, duplicates.
+
+    ``to_arrow()``, ``to_pandas()``, ``to_polars()``: one row per accepted person
+    with English column names and codes, identifiers masked
+    (:func:`~ansinh.core.tables.person_record`) — the table :func:`ansinh.bulk.screen_table`
+    and :func:`ansinh.bulk.price_table` read.
+    """
+
+    TABLE_COLUMNS: ClassVar[tuple[str, ...]] = PERSON_COLUMNS
 
     source: str
     """Where it was read from."""
@@ -67,6 +99,18 @@ class Roster:
     """``(header as written, field)`` for every recognised column."""
     ignored_columns: tuple[str, ...] = ()
     """Headers that were not recognised (their cells are not read)."""
+    lines_read: int = 0
+    """Lines (CSV) or rows (Excel, other sources) read after the header, blank ones included.
+
+    Every one is accounted for, and each load checks it::
+
+        lines_read == len(people) + len(rejected_rows) + blank_lines + joined_lines
+
+    (people listed twice are among :attr:`people`, flagged in :attr:`duplicates`)."""
+    blank_lines: int = 0
+    """Lines or rows after the header with nothing but white space in them (skipped)."""
+    joined_lines: int = 0
+    """CSV lines that continue a quoted cell of the row above (a cell holding a line break)."""
 
     def __len__(self) -> int:
         return len(self.people)
@@ -79,6 +123,10 @@ class Roster:
             f"Roster(source={self.source!r}, people={len(self.people)}, "
             f"rejected_rows={len(self.rejected_rows)}, duplicates={len(self.duplicates)})"
         )
+
+    def records(self) -> list[dict[str, object]]:
+        """One row per accepted person, in file order (:func:`~ansinh.core.tables.person_record`)."""
+        return [person_record(p) for p in self.people]
 
     @property
     def rejected_rows(self) -> tuple[int, ...]:

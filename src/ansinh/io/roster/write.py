@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,7 +11,7 @@ from typing import Final, Literal
 from ansinh.core.dates import format_date
 from ansinh.core.people import Person
 from ansinh.exceptions import InvalidValueError
-from ansinh.io.files import write_atomic
+from ansinh.io.files import csv_text, write_atomic
 from ansinh.io.roster.columns import COLUMNS
 from ansinh.io.roster.values import Roster
 
@@ -85,7 +83,9 @@ def write_roster_csv(
     Vietnamese headers, dates ``dd/mm/yyyy`` and category labels by default;
     ``lang="en"`` writes English headers (the field names), ISO dates and
     category codes.  The file is UTF-8 with a BOM (so Excel shows Vietnamese
-    correctly) and is written to a temporary file first, then renamed.
+    correctly) and is written to a temporary file first, then renamed.  Text
+    cells a spreadsheet would run as a formula get a leading ``'``
+    (:func:`~ansinh.io.files.spreadsheet_text`), which the loader takes off.
     Identifiers are written in full: this is the office's working file, not a
     public list (see :mod:`ansinh.io.public_list`).
 
@@ -96,11 +96,9 @@ def write_roster_csv(
     if lang not in ("vi", "en"):
         raise InvalidValueError("lang", lang, "'vi' or 'en'")
     items = people.people if isinstance(people, Roster) else people
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([f if lang == "en" else _HEADERS_VI[f] for f in _WRITTEN])
+    rows = [[f if lang == "en" else _HEADERS_VI[f] for f in _WRITTEN]]
     for p in items:
         if not isinstance(p, Person):
             raise InvalidValueError("people", p, "ansinh.Person objects")
-        writer.writerow(_row(p, lang))
-    return write_atomic(path, buf.getvalue(), bom=True)
+        rows.append(_row(p, lang))
+    return write_atomic(path, csv_text(rows, lineterminator="\r\n"), bom=True)

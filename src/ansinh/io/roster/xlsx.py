@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 from ansinh.exceptions import RosterError
 from ansinh.io.roster.columns import column_for
 from ansinh.io.roster.parse import parse_roster_rows
 from ansinh.io.roster.values import Cell, Roster
+from ansinh.limits import MAX_XLSX_BYTES, MAX_XLSX_PART_BYTES
 
 __all__ = ["load_roster_xlsx"]
 
@@ -50,11 +52,32 @@ def _zero_padded(rows: list[list[Cell]]) -> list[list[Cell]]:
     return padded
 
 
+def _check_sizes(path: Path) -> None:
+    """Refuse a workbook too large, or with a part that unzips too large, before openpyxl reads it."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_XLSX_BYTES:
+            raise RosterError(f"{path}: larger than {MAX_XLSX_BYTES} bytes (ansinh.limits.MAX_XLSX_BYTES)")
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.file_size > MAX_XLSX_PART_BYTES:
+                    raise RosterError(
+                        f"{path}: the part {info.filename[:80]!r} unzips to {info.file_size} bytes, more than "
+                        f"{MAX_XLSX_PART_BYTES} (ansinh.limits.MAX_XLSX_PART_BYTES)"
+                    )
+    except OSError as e:
+        raise RosterError(f"{path}: cannot be read ({e.strerror or e})") from None
+    except (zipfile.BadZipFile, ValueError) as e:
+        raise RosterError(f"{path}: not a readable Excel workbook ({type(e).__name__}: {e})") from None
+
+
 def load_roster_xlsx(path: Path, *, sheet: str | None = None) -> Roster:
     """Read a roster from the first worksheet of a workbook, or the one *sheet* names.
 
     Raises:
-        RosterError: openpyxl is not installed, the workbook cannot be read,
+        RosterError: openpyxl is not installed, the workbook cannot be read
+            or is past :data:`~ansinh.limits.MAX_XLSX_BYTES` or
+            :data:`~ansinh.limits.MAX_XLSX_PART_BYTES`,
             *sheet* is not in it, or the rows are not a roster (see
             :func:`~ansinh.io.roster.parse.parse_roster_rows`).
     """
@@ -64,6 +87,7 @@ def load_roster_xlsx(path: Path, *, sheet: str | None = None) -> Roster:
         raise RosterError(
             f"{path}: reading .xlsx files needs openpyxl; install it with: pip install 'ansinh[excel]'"
         ) from None
+    _check_sizes(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a broken file

@@ -1,0 +1,155 @@
+"""The values the plugin host hands out and the checks it applies to what plugins return.
+
+Kept apart from :mod:`ansinh.plugin_manager` (which re-exports :class:`PluginInfo`
+and :class:`Contribution`) so that module stays about calling the hooks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Final, TypeGuard
+
+import attrs
+
+from ansinh.core.law import Parameter
+from ansinh.core.pricing import LocalSupport
+from ansinh.core.products import ProductKind
+from ansinh.exceptions import InvalidValueError
+from ansinh.hookspecs import SourcingStrategy
+
+__all__ = ["Contribution", "PluginInfo"]
+
+
+@attrs.frozen
+class Contribution:
+    """What one plugin contributes through one hook, by name (as ``ansinh plugins`` lists it)."""
+
+    kind: str
+    """``"strategies"``, ``"top_ups"``, ``"rules"`` or ``"parameters"``."""
+    names: tuple[str, ...]
+    """Strategy names, top-up programme codes, rule codes or parameter names, sorted."""
+
+
+@attrs.frozen
+class PluginInfo:
+    """One plugin, as ``ansinh plugins`` lists it: registered, or installed but broken."""
+
+    name: str
+    """The name it is registered under (the entry-point name for installed plugins)."""
+    distribution: str | None
+    """The installed distribution it came from, e.g. ``"ansinh-hung-yen"``; ``None`` if registered directly."""
+    version: str | None
+    """That distribution's version (ansinh's own for the built-ins)."""
+    hooks: tuple[str, ...]
+    """The hooks it implements, sorted."""
+    builtin: bool = False
+    """Whether it ships with ansinh."""
+    contributes: tuple[Contribution, ...] = ()
+    """What it contributes (filled by ``plugins(contributions=True)``)."""
+    error: str | None = None
+    """Why it is broken (it could not be loaded, or failed when asked what it contributes); else ``None``."""
+
+    @property
+    def broken(self) -> bool:
+        """Whether the plugin failed (see :attr:`error`)."""
+        return self.error is not None
+
+    def describe(self) -> str:
+        """Its name, origin and hooks; then one indented line per contribution, and the error if any."""
+        if self.builtin:
+            origin = "built-in"
+        elif self.distribution is None:
+            origin = "registered directly"
+        else:
+            origin = f"{self.distribution} {self.version or ''}".strip()
+        lines = [f"{self.name} ({origin}): {', '.join(self.hooks) or 'no hooks'}"]
+        lines += [f"  {c.kind}: {', '.join(c.names)}" for c in self.contributes]
+        if self.error is not None:
+            lines.append(f"  BROKEN: {self.error}")
+        return "\n".join(lines)
+
+
+def _is_rule(value: object) -> bool:
+    return isinstance(getattr(value, "code", None), str) and callable(getattr(value, "evaluate", None))
+
+
+def _is_strategy(value: object) -> TypeGuard[type[SourcingStrategy]]:
+    return (
+        isinstance(value, type)
+        and isinstance(getattr(value, "name", None), str)
+        and callable(getattr(value, "from_mapping", None))
+        and callable(getattr(value, "source", None))
+    )
+
+
+def _is_part(value: object) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], int)
+        and not isinstance(value[1], bool)
+    )
+
+
+def _kind_of(product: object) -> ProductKind:
+    if isinstance(product, ProductKind):
+        return product
+    kind = getattr(product, "kind", None)
+    if isinstance(kind, ProductKind):
+        return kind
+    raise InvalidValueError("product", product, "a ProductKind or a HealthCard, SocialBook or TetGift")
+
+
+_DAY: Final = dt.timedelta(days=1)
+
+_Inventory = tuple[
+    str, Callable[[object], bool], str, tuple[Mapping[str, object], ...], Callable[[object], str]
+]
+# hook -> (contribution kind, check, expected, the calls that ask for everything, name of an item)
+_INVENTORY: Final[dict[str, _Inventory]] = {
+    "ansinh_sourcing_strategies": (
+        "strategies",
+        _is_strategy,
+        "a SourcingStrategy class",
+        ({},),
+        lambda s: str(getattr(s, "name", "")),
+    ),
+    "ansinh_local_support": (
+        "top_ups",
+        lambda s: isinstance(s, LocalSupport),
+        "LocalSupport",
+        ({"province": None, "product": None, "on": None},),
+        lambda s: str(getattr(s, "code", "")),
+    ),
+    "ansinh_eligibility_rules": (
+        "rules",
+        _is_rule,
+        "a rule",
+        tuple({"product": kind} for kind in ProductKind),
+        lambda r: str(getattr(r, "code", "")),
+    ),
+    "ansinh_parameters": (
+        "parameters",
+        lambda p: isinstance(p, Parameter),
+        "Parameter",
+        ({},),
+        lambda p: str(getattr(p, "name", "")),
+    ),
+}
+
+
+def _uncovered(piece: LocalSupport, earlier: LocalSupport) -> list[LocalSupport]:
+    """The parts of *piece*'s dates that *earlier* does not cover."""
+    end, other_end = piece.until, earlier.until
+    if (end is not None and end < earlier.effective) or (
+        other_end is not None and other_end < piece.effective
+    ):
+        return [piece]
+    out = []
+    if piece.effective < earlier.effective:
+        out.append(attrs.evolve(piece, until=earlier.effective - _DAY))
+    if other_end is not None and (end is None or end > other_end):
+        out.append(attrs.evolve(piece, effective=other_end + _DAY))
+    return out

@@ -1,0 +1,240 @@
+"""Dated commune lists and the national rules that depend on where a person lives.
+
+Two health-card rules of Decree 188/2025/NĐ-CP Art. 6.6 (HI Law Art. 12.4) depend
+on the commune, not on a category:
+
+- a near-poor person living in a **poor commune** (a Prime Minister's decision
+  lists them) has the whole card paid by the state (group
+  :data:`NEAR_POOR_IN_POOR_COMMUNE`, parameter
+  ``bhyt_state_paid_near_poor_poor_commune``);
+- an ethnic-minority person living in a commune that **left the list of
+  (extremely) difficult areas** has at least 70 % paid for
+  ``bhyt_left_difficult_area_months`` (36) months after it left (group
+  :data:`ETHNIC_MINORITY_LEFT_DIFFICULT_AREA`, parameter
+  ``bhyt_state_support_left_difficult_area``).
+
+The lists themselves are data a province supplies (:class:`CommuneList`, read
+from a table by :func:`parse_commune_lists`); ansinh ships none, since no list
+was found in a public source.  A commune matches by its name as the person's
+``commune`` gives it (the same text on both sides).
+
+>>> import datetime as dt
+>>> from ansinh.core.people import Category
+>>> from ansinh.data import default_law
+>>> poor = parse_commune_lists({"commune_list": [{
+...     "code": "hy-poor-2026", "kind": "poor_commune", "province": "33", "communes": ["Xã A"],
+...     "effective": "2026-01-01", "document": "Quyết định … (giả định)", "status": "scenario",
+...     "label_vi": "Xã nghèo", "label_en": "Poor communes"}]})
+>>> sorted(place_groups(poor, categories={Category.NEAR_POOR}, province="33", commune="Xã A",
+...                     on=dt.date(2026, 3, 1), period=default_law().at(dt.date(2026, 3, 1))))
+['near_poor_in_poor_commune']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from ansinh.core.dates import add_months
+from ansinh.core.law import Citation, LawPeriod, SourceStatus, parse_date, parse_status
+from ansinh.core.people import Category, rate_groups
+from ansinh.core.provinces import province as _province
+from ansinh.exceptions import AnsinhError, LawDataError, NotInForceError, UnknownParameterError
+
+__all__ = [
+    "ETHNIC_MINORITY_LEFT_DIFFICULT_AREA",
+    "LEFT_DIFFICULT_AREA_MONTHS",
+    "NEAR_POOR_IN_POOR_COMMUNE",
+    "PLACE_GROUP_LABELS",
+    "CommuneList",
+    "PlaceKind",
+    "parse_commune_lists",
+    "place_groups",
+]
+
+NEAR_POOR_IN_POOR_COMMUNE: Final = "near_poor_in_poor_commune"
+"""Group key: a near-poor person living in a poor commune."""
+ETHNIC_MINORITY_LEFT_DIFFICULT_AREA: Final = "ethnic_minority_left_difficult_area"
+"""Group key: an ethnic-minority person in a commune that left the difficult-area list."""
+LEFT_DIFFICULT_AREA_MONTHS: Final = "bhyt_left_difficult_area_months"
+"""The parameter: months the support lasts after a commune leaves the difficult-area list."""
+PLACE_GROUP_LABELS: Final[Mapping[str, tuple[str, str]]] = {
+    NEAR_POOR_IN_POOR_COMMUNE: ("hộ cận nghèo ở xã nghèo", "near-poor household in a poor commune"),
+    ETHNIC_MINORITY_LEFT_DIFFICULT_AREA: (
+        "người dân tộc thiểu số ở xã ra khỏi vùng khó khăn",
+        "ethnic minority in a commune that left the difficult-area list",
+    ),
+}
+"""The ``(Vietnamese, English)`` label of each place group."""
+
+
+class PlaceKind(enum.StrEnum):
+    """What a commune list lists."""
+
+    POOR_COMMUNE = "poor_commune"
+    """Poor communes (xã nghèo), per a Prime Minister's decision."""
+    DIFFICULT_AREA = "difficult_area"
+    """Communes in areas with (extremely) difficult socio-economic conditions."""
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class CommuneList:
+    """A dated list of communes of one province (poor communes, difficult areas), with its source.
+
+    A commune is on the list from :attr:`effective` to :attr:`until` (inclusive);
+    for a difficult-area list, the day after :attr:`until` is the day its communes
+    left it.
+    """
+
+    code: str
+    kind: PlaceKind
+    province: str
+    communes: frozenset[str]
+    effective: dt.date
+    until: dt.date | None
+    citation: Citation
+    status: SourceStatus
+    label_vi: str
+    label_en: str
+
+    def lists(self, province: str | None, commune: str, on: dt.date) -> bool:
+        """Whether *commune* of *province* is on the list on *on*."""
+        return (
+            province == self.province
+            and commune in self.communes
+            and self.effective <= on
+            and (self.until is None or on <= self.until)
+        )
+
+    def left_within(self, province: str | None, commune: str, on: dt.date, months: int) -> bool:
+        """Whether *commune* left this list (after :attr:`until`) at most *months* months before *on*."""
+        return (
+            province == self.province
+            and commune in self.communes
+            and self.until is not None
+            and self.until < on <= add_months(self.until, months)
+        )
+
+
+def place_groups(
+    lists: Iterable[CommuneList],
+    *,
+    categories: Iterable[Category],
+    province: str | None,
+    commune: str,
+    on: dt.date,
+    period: LawPeriod,
+) -> frozenset[str]:
+    """The place groups (:data:`PLACE_GROUP_LABELS`) a person is in on *on*.
+
+    ``bhyt_left_difficult_area_months`` is read from *period*; a law without it
+    (or before it is in force) has no such group.
+    """
+    if not commune:
+        return frozenset()
+    groups: set[str] = set()
+    cats = rate_groups(categories)
+    try:
+        months = period.amount(LEFT_DIFFICULT_AREA_MONTHS)
+    except (NotInForceError, UnknownParameterError):
+        months = None
+    for lst in lists:
+        if (
+            lst.kind is PlaceKind.POOR_COMMUNE
+            and Category.NEAR_POOR in cats
+            and lst.lists(province, commune, on)
+        ):
+            groups.add(NEAR_POOR_IN_POOR_COMMUNE)
+        elif (
+            lst.kind is PlaceKind.DIFFICULT_AREA
+            and months is not None
+            and Category.ETHNIC_MINORITY in cats
+            and lst.left_within(province, commune, on, months)
+        ):
+            groups.add(ETHNIC_MINORITY_LEFT_DIFFICULT_AREA)
+    return frozenset(groups)
+
+
+_REQUIRED: Final = (
+    "code",
+    "kind",
+    "province",
+    "communes",
+    "effective",
+    "document",
+    "status",
+    "label_vi",
+    "label_en",
+)
+_KEYS: Final = frozenset((*_REQUIRED, "until", "article", "url", "note"))
+
+
+def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
+    value = raw.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise LawDataError(f"{where}.{key}={value!r} is not allowed: a non-empty string")
+    return value
+
+
+def _one(raw: object, where: str) -> CommuneList:
+    if not isinstance(raw, Mapping):
+        raise LawDataError(f"{where} must be a table")
+    unknown = sorted(set(raw) - _KEYS)
+    if unknown:
+        raise LawDataError(f"{where} has unknown keys {unknown}; allowed: {sorted(_KEYS)}")
+    missing = [k for k in _REQUIRED if k not in raw]
+    if missing:
+        raise LawDataError(f"{where} is missing {missing[0]!r}")
+    try:
+        kind = PlaceKind(raw["kind"])
+        _province(raw["province"])
+    except (ValueError, AnsinhError):
+        raise LawDataError(
+            f"{where}: kind={raw['kind']!r}, province={raw['province']!r} are not allowed: a kind among "
+            + ", ".join(k.value for k in PlaceKind)
+            + " and one of the 34 current province codes"
+        ) from None
+    communes = raw["communes"]
+    if not isinstance(communes, list) or not communes or not all(isinstance(c, str) and c for c in communes):
+        raise LawDataError(f"{where}.communes is not allowed: a non-empty list of commune names")
+    effective = parse_date(raw["effective"], f"{where}.effective")
+    until = None if raw.get("until") is None else parse_date(raw["until"], f"{where}.until")
+    if until is not None and until < effective:
+        raise LawDataError(f"{where}.until={until} is not allowed: on or after effective ({effective})")
+    return CommuneList(
+        code=_text(raw, "code", where),
+        kind=kind,
+        province=raw["province"],
+        communes=frozenset(communes),
+        effective=effective,
+        until=until,
+        citation=Citation(
+            _text(raw, "document", where),
+            _text(raw, "article", where, required=False),
+            _text(raw, "url", where, required=False),
+        ),
+        status=parse_status(raw["status"], f"{where}.status"),
+        label_vi=_text(raw, "label_vi", where),
+        label_en=_text(raw, "label_en", where),
+    )
+
+
+def parse_commune_lists(data: Mapping[str, object]) -> tuple[CommuneList, ...]:
+    """Read ``[[commune_list]]`` tables (a province's data file) into :class:`CommuneList` values.
+
+    Raises:
+        LawDataError: a table is malformed, or two tables share a ``code``.
+    """
+    raw = data.get("commune_list", [])
+    if not isinstance(raw, list):
+        raise LawDataError("commune_list must be a list of tables ([[commune_list]])")
+    lists = tuple(_one(item, f"commune_list[{i}]") for i, item in enumerate(raw))
+    codes = [c.code for c in lists]
+    for code in codes:
+        if codes.count(code) > 1:
+            raise LawDataError(f"commune list code {code!r} is used twice; codes must be unique")
+    return lists

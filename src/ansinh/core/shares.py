@@ -1,0 +1,362 @@
+"""The shares of a contribution: who the state supports, the household factors, the provinces' top-ups.
+
+The pricing rules, one pure function each, over one law period
+(:meth:`Law.at <ansinh.core.law.Law.at>`): :func:`card_support_group`,
+:func:`card_payment_months`, :func:`household_factor`, :func:`card_monthly`,
+:func:`book_support_group`, :func:`book_monthly_support`, :func:`support_groups`,
+and the provincial top-ups (:class:`LocalSupport`).  :func:`ansinh.core.pricing.price`
+and the bulk layer (:mod:`ansinh.bulk`) call the same functions; every name here is
+importable from :mod:`ansinh.core.pricing` too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Final
+
+import attrs
+
+from ansinh.core.law import Citation, LawPeriod, LawValue, RateTable, SourceStatus
+from ansinh.core.money import round_half_up
+from ansinh.core.people import Category, rate_groups
+from ansinh.core.products import ProductKind
+from ansinh.exceptions import NotInForceError, UnknownParameterError
+
+__all__ = [
+    "CARD_PAYMENT_MONTHS",
+    "CARD_SUPPORT_TABLES",
+    "HOUSEHOLD_GROUP",
+    "OTHER_GROUP",
+    "STUDENT_PAYMENT_MONTHS",
+    "LocalSupport",
+    "book_monthly_support",
+    "book_support_group",
+    "card_monthly",
+    "card_payment_months",
+    "card_support_group",
+    "card_support_tables",
+    "household_factor",
+    "household_rank_limit",
+    "support_groups",
+]
+
+OTHER_GROUP = "other"
+"""Group key of voluntary-SI participants in no specific group (Decree 159 Art. 5)."""
+HOUSEHOLD_GROUP = "household"
+"""Group key of health-card buyers paying as household members, without state support."""
+CARD_SUPPORT_TABLES: Final = (
+    "bhyt_state_support",
+    "bhyt_fully_state_paid",
+    "bhyt_state_paid_extremely_difficult_area",
+    "bhyt_state_paid_meritorious",
+    "bhyt_state_paid_social_pension",
+    "bhyt_state_paid_near_poor_poor_commune",
+    "bhyt_state_support_left_difficult_area",
+)
+"""The law's tables of state-supported health-card groups, in the order they are searched.
+
+The first two are required on every date a card is priced; the others apply where the law
+has a value (each its own citation and status: a group's table may start later, as the
+social pension's does on 2025-07-01, or be missing from a scenario law)."""
+_REQUIRED_CARD_TABLES: Final = 2
+CARD_PAYMENT_MONTHS: Final = "bhyt_payment_months"
+"""The payment periods of every other health card."""
+STUDENT_PAYMENT_MONTHS: Final = "bhyt_student_payment_months"
+"""The payment periods of a card priced in the student group (optional parameter)."""
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class LocalSupport:
+    """A province's budget top-up on top of state support (ngân sách địa phương hỗ trợ).
+
+    The rate for a person is the highest rate among their groups (category
+    codes, plus ``"other"`` for everyone), applied to the same base as the
+    state's share: ``vsi_rate × floor`` for a book, the monthly contribution
+    for a card.  State plus local support never exceed the contribution; the
+    local share is cut to fit.  For a book it is paid for the same months as
+    the state's support (an assumption: the provincial texts found do not say).
+    """
+
+    code: str
+    """Stable identifier, e.g. ``"hanoi-vsi-2026"``."""
+    province: str
+    """Code of the current province-level unit."""
+    product: ProductKind
+    effective: dt.date
+    until: dt.date | None
+    rates: RateTable
+    citation: Citation
+    status: SourceStatus
+    label_vi: str
+    label_en: str
+    former_province: str | None = None
+    """Only people whose pre-2025 province is this code (a former province's regime); ``None``: any."""
+    district: str = ""
+    """Only people of this former district (e.g. Long Biên); ``""``: any."""
+    communes: frozenset[str] = frozenset()
+    """Only people living in one of these communes; empty: any."""
+
+    def applies(self, province: str, product: ProductKind, on: dt.date) -> bool:
+        """Whether this programme covers *province*, *product* on *on* (its area aside: :meth:`covers`)."""
+        return (
+            self.province == province
+            and self.product is product
+            and self.effective <= on
+            and (self.until is None or on <= self.until)
+        )
+
+    @property
+    def area_keyed(self) -> bool:
+        """Whether the programme covers less than its whole province (a former province, district or communes)."""
+        return self.former_province is not None or bool(self.district) or bool(self.communes)
+
+    def covers(self, commune: str = "", district: str = "", former_province: str | None = None) -> bool:
+        """Whether a person of this address (inside :attr:`province`) is in the programme's area.
+
+        >>> import datetime as dt
+        >>> lb = LocalSupport(code="lb", province="01", product=ProductKind.SOCIAL_BOOK,
+        ...     effective=dt.date(2022, 8, 1), until=None, rates=RateTable((("poor", Fraction(2, 5)),)),
+        ...     citation=Citation("x"), status=SourceStatus.CONFIRMED, label_vi="x", label_en="x",
+        ...     district="Long Biên")
+        >>> lb.covers(district="Long Biên"), lb.covers(district="Ba Đình"), lb.covers()
+        (True, False, False)
+        """
+        return (
+            (self.former_province is None or former_province == self.former_province)
+            and (not self.district or district == self.district)
+            and (not self.communes or commune in self.communes)
+        )
+
+    def area(self, lang: str = "vi") -> str:
+        """The area in words: the province, or the former province, district or communes within it."""
+        parts = [f"{'tỉnh/thành phố' if lang == 'vi' else 'province'} {self.province}"]
+        if self.former_province is not None:
+            parts.append(f"{'tỉnh cũ' if lang == 'vi' else 'former province'} {self.former_province}")
+        if self.district:
+            parts.append(f"{'quận/huyện cũ' if lang == 'vi' else 'former district'} {self.district}")
+        if self.communes:
+            parts.append(f"{'xã' if lang == 'vi' else 'communes'} {', '.join(sorted(self.communes))}")
+        return ", ".join(parts)
+
+    def rate_for(self, groups: Iterable[str]) -> tuple[str, Fraction] | None:
+        """The (group, rate) with the highest rate among *groups*, or ``None``."""
+        best: tuple[str, Fraction] | None = None
+        for key in groups:
+            rate = self.rates.get(key)
+            if rate is not None and (best is None or rate > best[1]):
+                best = (key, rate)
+        return best
+
+
+# -- the rules, one pure function each (the bulk layer calls the same ones) -------------
+
+
+def support_groups(categories: Iterable[Category]) -> tuple[str, ...]:
+    """The group keys a participant's local top-ups are looked up under.
+
+    Their category codes, sorted, then ``"other"`` (everyone): a
+    :class:`LocalSupport` gives the highest rate among these
+    (:meth:`LocalSupport.rate_for`).
+
+    >>> support_groups({Category.STUDENT, Category.NEAR_POOR})
+    ('near_poor', 'student', 'other')
+    """
+    return (*sorted(c.value for c in rate_groups(categories)), OTHER_GROUP)
+
+
+def card_support_group(
+    period: LawPeriod, categories: Iterable[Category], places: Iterable[str] = ()
+) -> tuple[str, Fraction, str] | None:
+    """The state-support group of a health-card buyer in *categories*.
+
+    The group with the highest state share among the entries of
+    :data:`CARD_SUPPORT_TABLES` (searched in that order, each in the law's
+    order; the first listed wins a tie), among the groups of *categories* and
+    the place groups *places* (:func:`~ansinh.core.places.place_groups`).
+
+    Returns:
+        ``(group, share, table)``, or ``None`` when no group applies: the
+        buyer then pays as a household member (:func:`household_factor`).
+
+    Raises:
+        NotInForceError: a table has no value in *period*.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> period = default_law().at(dt.date(2025, 1, 1))
+    >>> card_support_group(period, {Category.NEAR_POOR})
+    ('near_poor', Fraction(7, 10), 'bhyt_state_support')
+    >>> card_support_group(period, set()) is None
+    True
+    """
+    keys = {c.value for c in rate_groups(categories)} | set(places)
+    best: tuple[str, Fraction, str] | None = None
+    for table, entry in card_support_tables(period):
+        for key, share in entry.rates():
+            if key in keys and (best is None or share > best[1]):
+                best = (key, share, table)
+    return best
+
+
+def card_support_tables(period: LawPeriod) -> tuple[tuple[str, LawValue], ...]:
+    """The tables of :data:`CARD_SUPPORT_TABLES` in force in *period*, with their values.
+
+    The first two are required; a later table the law has no value for in *period*
+    (or does not have at all) is left out.
+
+    Raises:
+        NotInForceError: a required table has no value in *period*.
+        LawDataError: a table's value cannot be resolved.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> [name for name, _ in card_support_tables(default_law().at(dt.date(2025, 6, 30)))][-1]
+    'bhyt_state_paid_meritorious'
+    >>> [name for name, _ in card_support_tables(default_law().at(dt.date(2025, 7, 1)))][-3:]
+    ['bhyt_state_paid_social_pension', 'bhyt_state_paid_near_poor_poor_commune', 'bhyt_state_support_left_difficult_area']
+    """
+    found: list[tuple[str, LawValue]] = []
+    for i, table in enumerate(CARD_SUPPORT_TABLES):
+        try:
+            found.append((table, period.entry(table)))
+        except (NotInForceError, UnknownParameterError):
+            if i < _REQUIRED_CARD_TABLES:
+                raise
+    return tuple(found)
+
+
+def card_payment_months(period: LawPeriod, group: str | None) -> tuple[str, tuple[int, ...]]:
+    """The parameter that sets a health card's allowed payment periods, and the periods.
+
+    A card priced in the student group (:func:`card_support_group`) follows
+    ``bhyt_student_payment_months`` (3, 6, 9 or 12 months before Decree 188/2025;
+    3, 6 or 12 under its Art. 7.6.a) when the law has it; every other card
+    follows ``bhyt_payment_months``.
+
+    Args:
+        period: the law in force on the purchase date.
+        group: the card's state-support group, or ``None`` for a household card.
+
+    Raises:
+        NotInForceError: the parameter has no value in *period*.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> card_payment_months(default_law().at(dt.date(2025, 6, 30)), "student")
+    ('bhyt_student_payment_months', (3, 6, 9, 12))
+    >>> card_payment_months(default_law().at(dt.date(2025, 6, 30)), None)
+    ('bhyt_payment_months', (3, 6, 12))
+    """
+    if group == Category.STUDENT.value:
+        try:
+            return STUDENT_PAYMENT_MONTHS, period.months(STUDENT_PAYMENT_MONTHS)
+        except UnknownParameterError:
+            pass  # a law without the student periods: students pay as every card does
+    return CARD_PAYMENT_MONTHS, period.months(CARD_PAYMENT_MONTHS)
+
+
+def household_factor(period: LawPeriod, rank: int) -> Fraction:
+    """The share of the full card contribution the *rank*-th household member pays.
+
+    A rank the ``bhyt_household_factors`` table does not list pays the
+    factor of its last entry ("the fifth member and later").
+
+    Raises:
+        NotInForceError: the table has no value in *period*.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> period = default_law().at(dt.date(2025, 1, 1))
+    >>> household_factor(period, 2), household_factor(period, 9)
+    (Fraction(7, 10), Fraction(2, 5))
+    """
+    factors = period.rates("bhyt_household_factors")
+    keys = factors.keys()
+    return factors[str(rank) if str(rank) in keys else keys[-1]]
+
+
+def household_rank_limit(period: LawPeriod) -> int:
+    """The smallest rank from which every later household member pays the same factor.
+
+    One more than the highest rank ``bhyt_household_factors`` lists by
+    number, and at least 2: ranks from 1 to ``limit - 1`` may each differ,
+    every rank from ``limit`` on pays :func:`household_factor` of ``limit``.
+
+    Raises:
+        NotInForceError: the table has no value in *period*.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> household_rank_limit(default_law().at(dt.date(2025, 1, 1)))
+    6
+    """
+    keys = period.rates("bhyt_household_factors").keys()
+    numbered = [int(key) for key in keys if key.isascii() and key.isdigit()]
+    return max(2, max(numbered, default=0) + 1)
+
+
+def card_monthly(period: LawPeriod, support: tuple[str, Fraction, str] | None, rank: int) -> tuple[int, int]:
+    """The monthly contribution of a health card and the state's monthly share of it.
+
+    Args:
+        period: the law in force on the purchase date.
+        support: the buyer's :func:`card_support_group`; ``None`` prices the
+            card for a household member of *rank* (no state support).
+        rank: the household rank (read only when *support* is ``None``).
+
+    Returns:
+        ``(gross, state)`` per month, each rounded once: ``bhyt_rate ×
+        base_salary`` (times the household factor), and the group's share of it.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> period = default_law().at(dt.date(2025, 1, 1))
+    >>> card_monthly(period, None, 2), card_monthly(period, card_support_group(period, {Category.POOR}), 1)
+    ((73710, 0), (105300, 105300))
+    """
+    first = period.rate("bhyt_rate") * period.amount("base_salary")
+    if support is None:
+        return round_half_up(first * household_factor(period, rank)), 0
+    gross = round_half_up(first)
+    return gross, round_half_up(gross * support[1])
+
+
+def book_support_group(period: LawPeriod, categories: Iterable[Category]) -> tuple[str, Fraction]:
+    """The voluntary-SI state-support group of a participant in *categories*, and its rate.
+
+    The single group with the highest rate in ``vsi_state_support`` among
+    their categories and ``"other"`` (the first listed wins a tie); no
+    listed group gives ``("other", 0)``.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> period = default_law().at(dt.date(2026, 1, 1))
+    >>> book_support_group(period, {Category.NEAR_POOR}), book_support_group(period, set())
+    (('near_poor', Fraction(2, 5)), ('other', Fraction(1, 5)))
+    """
+    keys = {c.value for c in rate_groups(categories)} | {OTHER_GROUP}
+    group, share = OTHER_GROUP, Fraction(0)
+    for key, rate in period.rates("vsi_state_support"):
+        if key in keys and rate > share:
+            group, share = key, rate
+    return group, share
+
+
+def book_monthly_support(period: LawPeriod, share: Fraction) -> tuple[int, int]:
+    """The state's monthly support of a voluntary-SI book at rate *share*, and the top-ups' base.
+
+    Returns:
+        ``(state, base)`` per month: ``share × vsi_rate × vsi_income_floor``
+        rounded once, and ``vsi_rate × vsi_income_floor`` rounded (what a
+        :class:`LocalSupport` rate applies to), whatever income is chosen.
+
+    >>> import datetime as dt
+    >>> from ansinh.data import default_law
+    >>> book_monthly_support(default_law().at(dt.date(2026, 1, 1)), Fraction(3, 10))
+    (99000, 330000)
+    """
+    rate = period.rate("vsi_rate")
+    floor = period.amount("vsi_income_floor")
+    return round_half_up(share * rate * floor), round_half_up(rate * floor)

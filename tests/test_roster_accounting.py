@@ -1,0 +1,88 @@
+"""Rows never lost: every line after the header is a person, a rejected row, a blank line or part of a cell."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ansinh.io.roster import Roster, load_roster, parse_roster_csv
+
+HEADER = "Mã,Họ và tên,Ngày sinh,Tỉnh\n"
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _adds_up(r: Roster) -> None:
+    assert r.lines_read == len(r.people) + len(r.rejected_rows) + r.blank_lines + r.joined_lines
+    assert not set(r.rows) & set(r.rejected_rows)
+
+
+def test_a_stray_quote_swallows_nothing() -> None:
+    r = parse_roster_csv(
+        HEADER + 'R1,A,01/01/1980,01\nR2,"B,01/01/1980,01\nR3,C,01/01/1980,01\nR4,D,01/01/1980,01\n'
+    )
+    assert [p.id for p in r.people] == ["R1", "R3", "R4"]
+    assert r.rows == (2, 4, 5)
+    [bad] = r.rejected
+    assert bad.row == 3
+    assert bad.reason.startswith("unclosed quote from line 3 swallowed lines 4–5")
+    assert bad.value == 'R2,"B,01/01/1980,01'
+    assert r.lines_read == 4
+    _adds_up(r)
+
+
+def test_a_stray_quote_closed_by_another_keeps_the_lines_between() -> None:
+    r = parse_roster_csv(HEADER + 'R1,"A,01/01/1980,01\nR2,B,01/01/1980,01\nR3,C",01/01/1980,01\n')
+    assert [p.id for p in r.people] == ["R2"]
+    assert r.rejected_rows == (2, 4)
+    assert r.rejected[0].reason.startswith("unclosed quote from line 2 swallowed lines 3–4")
+    _adds_up(r)
+
+
+def test_a_cell_with_a_line_break_is_one_row() -> None:
+    r = parse_roster_csv(HEADER + 'R1,"Nguyễn\nVăn A",01/01/1980,01\nR2,B,01/01/1980,01\n\n')
+    assert [p.full_name for p in r.people] == ["Nguyễn\nVăn A", "B"]
+    assert r.rows == (2, 4)
+    assert (r.lines_read, r.blank_lines, r.joined_lines) == (4, 1, 1)
+    _adds_up(r)
+
+
+def test_an_unclosed_quote_on_the_last_line() -> None:
+    r = parse_roster_csv(HEADER + 'R1,A,01/01/1980,01\nR2,"B,01/01/1980,01')
+    assert [p.id for p in r.people] == ["R1"]
+    assert r.rejected[0].reason.startswith("unclosed quote on line 3")
+    _adds_up(r)
+
+
+_CELL = st.text(alphabet='ab1/"\r\n ,;', max_size=12)
+_ROW = st.lists(_CELL, max_size=6).map(",".join)
+
+
+@given(st.lists(_ROW, max_size=15), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_every_line_of_hostile_csv_is_accounted_for(rows: list[str], newline: str) -> None:
+    text = HEADER.replace("\n", newline) + newline.join(rows)
+    r = parse_roster_csv(text)
+    _adds_up(r)
+    assert r.lines_read == len(_LINE.findall(text)) - 1  # every line after the header
+
+
+def test_xlsx_rows_are_accounted_for(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Mã", "Họ và tên", "Ngày sinh", "Tỉnh"])
+    ws.append(["R1", "A", "01/01/1980", "01"])
+    ws.append([None, None, None, None])
+    ws.append(["R2", "B", "31/02/1980", "01"])
+    ws.append(["R3", "C", "01/01/1980", "01"])
+    ws.cell(row=7, column=2, value="D")  # a row after a gap
+    path = tmp_path / "ds.xlsx"
+    wb.save(path)
+    r = load_roster(path)
+    assert r.rows == (2, 5)
+    assert r.rejected_rows == (4, 7)
+    assert (r.lines_read, r.blank_lines) == (6, 2)
+    _adds_up(r)
