@@ -31,6 +31,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("screen",): ("screen", str(EXAMPLES / "tet-binh-ngo-2026" / "roster.csv"), "--on", "2026-01-10"),
     ("campaign", "run"): ("campaign", "run", str(CAMPAIGN), "--out", "{out}"),
     ("report",): ("report", "{out}/ledger.sqlite"),
+    ("store", "merge"): ("store", "merge", "{out}/ledger.sqlite", "--into", "{out}/national.sqlite"),
     ("law", "show"): ("law", "show", "--on", "2026-01-01"),
     ("plugins",): ("plugins",),
     ("plugin", "new"): ("plugin", "new", "demo_plugin", "--dir", "{out}/plugin"),

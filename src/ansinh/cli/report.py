@@ -83,8 +83,8 @@ def _states(args: argparse.Namespace) -> list[LedgerState]:
         path = Path(name)
         if not path.is_file():
             raise FileNotFoundError(2, "no such file", str(path))
-        with SqliteStore(path, law=law, local_supports=supports) as store:
-            states.append(store.state)
+        with SqliteStore(path, law=law, local_supports=supports) as store:  # every campaign the store holds
+            states += [store.ledger_of(c.code).state for c in store.campaigns()]
     if args.campaign:
         wanted = set(args.campaign)
         states = [s for s in states if s.campaign.code in wanted]

@@ -216,6 +216,11 @@ def _plugin_package() -> dict[str, Any]:
     )
 
 
+def _store_merge() -> dict[str, Any]:
+    properties = {"new_events": _INT, "stores": _INT, "campaigns": _array(_STR)}
+    return _envelope("store_merge", "ansinh store merge", properties, {})
+
+
 def _public(name: str) -> Callable[[], dict[str, Any]]:
     return lambda: json_schema(name, public=True)
 
@@ -227,6 +232,7 @@ _BUILDERS: Final[dict[str, Callable[[], dict[str, Any]]]] = {
     "law_values": _law_values,
     "plugins": _plugins,
     "plugin_package": _plugin_package,
+    "store_merge": _store_merge,
     "campaign_report": _campaign_report,
     "campaign_run": _campaign_run,
 }

@@ -34,6 +34,7 @@ from ansinh.core.validators import (
     names_ok,
     optional_former_province,
     optional_non_negative_int,
+    optional_text,
 )
 from ansinh.core.validators import non_empty_text as _text
 from ansinh.core.validators import non_negative_int as _non_negative_int
@@ -81,10 +82,14 @@ class Campaign:
     end: dt.date = attrs.field(validator=_date)
     tet_dates: tuple[dt.date, dt.date] | None = None
     """First and last day of the Tết holiday the campaign covers (for Tết gifts)."""
+    parent: str | None = attrs.field(default=None, validator=optional_text)
+    """The code of the campaign this one is part of (a province's under the national one), or ``None``."""
     purchase_date: dt.date | None = attrs.field(default=None, validator=day(optional=True))
     """The date unit pledges are valued at before allocation (``None``: :attr:`start`)."""
 
     def __attrs_post_init__(self) -> None:
+        if self.parent == self.code:
+            raise InvalidValueError("parent", self.parent, f"the code of another campaign than {self.code!r}")
         if self.end < self.start:
             raise InvalidValueError("end", self.end, f"a date on or after start ({self.start})")
         if self.tet_dates is not None:

@@ -47,6 +47,7 @@ __all__ = [
     "optional_former_province",
     "optional_non_negative_int",
     "optional_province",
+    "optional_text",
     "positive_amount",
     "province",
     "text",
@@ -119,6 +120,15 @@ def text(*, error: type[InvalidValueError] = InvalidValueError) -> Check:
 
 non_empty_text: Final[Check] = text()
 """A string with something other than white space in it (:func:`text` raising InvalidValueError)."""
+
+
+def _optional_text(inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        non_empty_text(inst, attr, value)
+
+
+optional_text: Final = Check(_optional_text, (("pattern", NON_BLANK_PATTERN),))
+"""``None`` or a string with something other than white space in it."""
 
 
 def names_ok(collections: Iterable[Any]) -> bool:
