@@ -612,3 +612,24 @@ def test_every_province_gives_a_row_for_each_unit_in_force() -> None:
     former = [x for x in before.rows_for("province") if x.former]
     assert len(former) == 63
     assert next(x for x in former if x.key == "01").gifts == 5
+
+
+def test_the_campaign_filter_takes_the_campaigns_under_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import json
+
+    from ansinh.io.store import SqliteStore
+
+    hy = register(0, 40_000_000, dt.date(2025, 11, 5), "33")
+    path = tmp_path / "programme.sqlite"
+    with SqliteStore(path, campaign_of("BN2026", None), law=LAW):
+        pass
+    child = attrs.evolve(campaign_of("HY2026", "33"), parent="BN2026")
+    with SqliteStore(path, child, law=LAW) as store:
+        store.extend(hy)
+    code, out, err = _run(capsys, "report", str(path), "--campaign", "BN2026", "--json")
+    assert code == 0, err
+    assert json.loads(out)["campaigns"] == ["BN2026", "HY2026"]
+    code, out, err = _run(capsys, "report", str(path), "--campaign", "HY2026", "--json")
+    assert json.loads(out)["campaigns"] == ["HY2026"]

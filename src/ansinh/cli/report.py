@@ -87,11 +87,26 @@ def _states(args: argparse.Namespace) -> list[LedgerState]:
             states += [store.ledger_of(c.code).state for c in store.campaigns()]
     if args.campaign:
         wanted = set(args.campaign)
-        states = [s for s in states if s.campaign.code in wanted]
-        missing = wanted - {s.campaign.code for s in states}
+        parent = {s.campaign.code: s.campaign.parent for s in states}
+
+        def chosen(
+            code: str | None,
+        ) -> bool:  # the campaign, or one under it (a province's under the nation's)
+            seen: set[str] = set()
+            while code is not None and code not in seen:
+                if code in wanted:
+                    return True
+                seen.add(code)
+                code = parent.get(code)
+            return False
+
+        missing = wanted - set(parent)
+        states = [s for s in states if chosen(s.campaign.code)]
         if missing:
             raise InvalidValueError(
-                "--campaign", ", ".join(sorted(missing)), "the code of a campaign in the stores"
+                "--campaign",
+                ", ".join(sorted(missing)),
+                "the code of a campaign in the stores (its children count too)",
             )
     return states
 
