@@ -541,6 +541,7 @@ class NationalReport:
     """Many campaigns' results as of one date (see :func:`national_report`)."""
 
     on: dt.date
+    """The date the report is as of: it counts the events dated on or before it."""
     office: str
     """Who reports: "BHXH Việt Nam", or "BHXH <province>" when every campaign is one province's."""
     units: Units
