@@ -35,12 +35,20 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
 from ansinh.core.dates import add_months
-from ansinh.core.law import Citation, LawPeriod, SourceStatus, parse_date, parse_status
+from ansinh.core.law import (
+    Citation,
+    LawPeriod,
+    SourceStatus,
+    parse_date,
+    parse_status,
+    parse_table,
+    parse_text,
+)
 from ansinh.core.people import Category, rate_groups
 from ansinh.core.provinces import province as _province
 from ansinh.exceptions import AnsinhError, LawDataError, NotInForceError, UnknownParameterError
@@ -173,22 +181,8 @@ _REQUIRED: Final = (
 _KEYS: Final = frozenset((*_REQUIRED, "until", "article", "url", "note"))
 
 
-def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
-    value = raw.get(key, "")
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise LawDataError(f"{where}.{key}={value!r} is not allowed: a non-empty string")
-    return value
-
-
-def _one(raw: object, where: str) -> CommuneList:
-    if not isinstance(raw, Mapping):
-        raise LawDataError(f"{where} must be a table")
-    unknown = sorted(set(raw) - _KEYS)
-    if unknown:
-        raise LawDataError(f"{where} has unknown keys {unknown}; allowed: {sorted(_KEYS)}")
-    missing = [k for k in _REQUIRED if k not in raw]
-    if missing:
-        raise LawDataError(f"{where} is missing {missing[0]!r}")
+def _one(table: object, where: str) -> CommuneList:
+    raw = parse_table(table, where, required=_REQUIRED, allowed=_KEYS)
     try:
         kind = PlaceKind(raw["kind"])
         _province(raw["province"])
@@ -206,20 +200,20 @@ def _one(raw: object, where: str) -> CommuneList:
     if until is not None and until < effective:
         raise LawDataError(f"{where}.until={until} is not allowed: on or after effective ({effective})")
     return CommuneList(
-        code=_text(raw, "code", where),
+        code=parse_text(raw, "code", where),
         kind=kind,
         province=raw["province"],
         communes=frozenset(communes),
         effective=effective,
         until=until,
         citation=Citation(
-            _text(raw, "document", where),
-            _text(raw, "article", where, required=False),
-            _text(raw, "url", where, required=False),
+            parse_text(raw, "document", where),
+            parse_text(raw, "article", where, required=False),
+            parse_text(raw, "url", where, required=False),
         ),
         status=parse_status(raw["status"], f"{where}.status"),
-        label_vi=_text(raw, "label_vi", where),
-        label_en=_text(raw, "label_en", where),
+        label_vi=parse_text(raw, "label_vi", where),
+        label_en=parse_text(raw, "label_en", where),
     )
 
 

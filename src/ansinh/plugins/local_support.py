@@ -33,7 +33,15 @@ from typing import Any, Self
 
 import attrs
 
-from ansinh.core.law import Citation, RateTable, SourceStatus, parse_date, parse_status
+from ansinh.core.law import (
+    Citation,
+    RateTable,
+    SourceStatus,
+    parse_date,
+    parse_status,
+    parse_table,
+    parse_text,
+)
 from ansinh.core.money import to_rate
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
@@ -78,22 +86,8 @@ _KEYS = frozenset(
 )
 
 
-def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
-    value = raw.get(key, "")
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise LawDataError(f"{where}.{key}={value!r} is not allowed: a non-empty string")
-    return value
-
-
-def _one(raw: object, where: str) -> LocalSupport:
-    if not isinstance(raw, Mapping):
-        raise LawDataError(f"{where} must be a table")
-    unknown = sorted(set(raw) - _KEYS)
-    if unknown:
-        raise LawDataError(f"{where} has unknown keys {unknown}; allowed: {sorted(_KEYS)}")
-    missing = [k for k in _REQUIRED if k not in raw]
-    if missing:
-        raise LawDataError(f"{where} is missing {missing[0]!r}")
+def _one(table: object, where: str) -> LocalSupport:
+    raw = parse_table(table, where, required=_REQUIRED, allowed=_KEYS)
     try:
         product = ProductKind(raw["product"])
     except ValueError:
@@ -114,7 +108,7 @@ def _one(raw: object, where: str) -> LocalSupport:
         if not 0 <= rate <= 1:
             raise LawDataError(f"{where}.rates.{key}={value!r} is not allowed: a rate between 0 and 1")
         entries.append((str(key), rate))
-    province = _text(raw, "province", where)
+    province = parse_text(raw, "province", where)
     try:
         _province(province)
     except AnsinhError as exc:
@@ -125,25 +119,25 @@ def _one(raw: object, where: str) -> LocalSupport:
         raise LawDataError(f"{where}.until={until} is not allowed: on or after effective ({effective})")
     former, district, communes = _area(raw, where, province)
     return LocalSupport(
-        code=_text(raw, "code", where),
+        code=parse_text(raw, "code", where),
         province=province,
         product=product,
         effective=effective,
         until=until,
         rates=RateTable(tuple(entries)),
         citation=Citation(
-            _text(raw, "document", where),
-            _text(raw, "article", where, required=False),
-            _text(raw, "url", where, required=False),
+            parse_text(raw, "document", where),
+            parse_text(raw, "article", where, required=False),
+            parse_text(raw, "url", where, required=False),
         ),
         status=status,
-        label_vi=_text(raw, "label_vi", where),
-        label_en=_text(raw, "label_en", where),
+        label_vi=parse_text(raw, "label_vi", where),
+        label_en=parse_text(raw, "label_en", where),
         former_province=former,
         district=district,
         communes=communes,
         combines_with=_codes(raw, where),
-        note=_text(raw, "note", where, required=False),
+        note=parse_text(raw, "note", where, required=False),
     )
 
 
@@ -168,7 +162,7 @@ def _area(raw: Mapping[str, Any], where: str, province: str) -> tuple[str | None
             raise LawDataError(
                 f"{where}.former_province={former!r} is not allowed: a former province that merged into {province}"
             )
-    district = _text(raw, "district", where, required=False)
+    district = parse_text(raw, "district", where, required=False)
     communes = raw.get("communes", [])
     if not isinstance(communes, list) or not all(isinstance(c, str) and c.strip() for c in communes):
         raise LawDataError(f"{where}.communes={communes!r} is not allowed: a list of commune names")
@@ -252,21 +246,21 @@ _NOT_SHIPPED_KEYS = frozenset(
 def _not_shipped(raw: object, where: str) -> NotShippedProgramme:
     if not isinstance(raw, Mapping) or set(raw) != _NOT_SHIPPED_KEYS:
         raise LawDataError(f"{where} must be a table with exactly the keys {sorted(_NOT_SHIPPED_KEYS)}")
-    province = _text(raw, "province", where)
+    province = parse_text(raw, "province", where)
     try:
         _province(province)
     except AnsinhError as exc:
         raise LawDataError(f"{where}: {exc}") from None
     return NotShippedProgramme(
-        code=_text(raw, "code", where),
+        code=parse_text(raw, "code", where),
         province=province,
-        area=_text(raw, "area", where),
-        product=_text(raw, "product", where),
-        groups=_text(raw, "groups", where),
-        dates=_text(raw, "dates", where),
-        citation=Citation(_text(raw, "document", where), "", _text(raw, "url", where)),
+        area=parse_text(raw, "area", where),
+        product=parse_text(raw, "product", where),
+        groups=parse_text(raw, "groups", where),
+        dates=parse_text(raw, "dates", where),
+        citation=Citation(parse_text(raw, "document", where), "", parse_text(raw, "url", where)),
         status=parse_status(raw["status"], f"{where}.status"),
-        reason=_text(raw, "reason", where),
+        reason=parse_text(raw, "reason", where),
     )
 
 

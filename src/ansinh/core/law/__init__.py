@@ -32,7 +32,8 @@ The package has one module per concern; every name below is importable from
     :class:`SourceStatus`, :class:`Citation`, :class:`RateTable`, :class:`Link`,
     :class:`ParamKind`, :class:`DatedValue`, :class:`Parameter`, :class:`Amendment`.
 :mod:`~ansinh.core.law.parsing`
-    :func:`parse_date` and :func:`parse_status` (data files and plugin tables).
+    :func:`parse_date`, :func:`parse_status`, :func:`parse_table` and :func:`parse_text` (data files and
+    plugin tables).
 :mod:`~ansinh.core.law.laws`
     :class:`Law`: building, :meth:`Law.amend` scenarios, reading by date.
 :mod:`~ansinh.core.law.periods`
@@ -42,7 +43,7 @@ The package has one module per concern; every name below is importable from
 from __future__ import annotations
 
 from ansinh.core.law.laws import Law
-from ansinh.core.law.parsing import parse_date, parse_status
+from ansinh.core.law.parsing import parse_date, parse_status, parse_table, parse_text
 from ansinh.core.law.periods import LawPeriod, LawValue
 from ansinh.core.law.values import (
     Amendment,
@@ -71,4 +72,6 @@ __all__ = [
     "SourceStatus",
     "parse_date",
     "parse_status",
+    "parse_table",
+    "parse_text",
 ]

@@ -1,7 +1,7 @@
 """Reading the law's data-file shape: dates, statuses, values and their histories.
 
-:func:`parse_date` and :func:`parse_status` are public (a plugin's data table reads
-dates and statuses the same way); the rest is what :meth:`Law.from_mapping
+:func:`parse_date`, :func:`parse_status`, :func:`parse_table` and :func:`parse_text` are
+public (a plugin's data table reads dates, statuses, tables and texts the same way); the rest is what :meth:`Law.from_mapping
 <ansinh.core.law.laws.Law.from_mapping>` and :meth:`Law.amend
 <ansinh.core.law.laws.Law.amend>` check a value with.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ansinh.core.dates import is_date
@@ -27,7 +27,7 @@ from ansinh.core.law.values import (
 from ansinh.core.money import to_amount, to_rate
 from ansinh.exceptions import InvalidValueError, LawDataError
 
-__all__ = ["parse_date", "parse_status"]
+__all__ = ["parse_date", "parse_status", "parse_table", "parse_text"]
 
 
 def _coerce(kind: ParamKind, raw: object, where: str) -> ParamValue:
@@ -69,6 +69,41 @@ _VALUE_KEYS = frozenset(
     {"effective", "until", "value", "of", "multiple", "document", "article", "url", "status", "note"}
 )
 _PARAM_KEYS = frozenset({"kind", "unit", "label_vi", "label_en", "values"})
+
+
+def parse_table(
+    raw: object, where: str, *, required: Iterable[str], allowed: Iterable[str]
+) -> Mapping[str, Any]:
+    """*raw* as a data-file table: a mapping with every *required* key and no key outside *allowed*.
+
+    >>> parse_table({"code": "x"}, "programme[0]", required=["code"], allowed=["code", "note"])
+    {'code': 'x'}
+
+    Raises:
+        LawDataError: not a table, an unknown key, or a missing key (the message names *where*).
+    """
+    if not isinstance(raw, Mapping):
+        raise LawDataError(f"{where} must be a table")
+    keys = frozenset(allowed)
+    unknown = sorted(set(raw) - keys)
+    if unknown:
+        raise LawDataError(f"{where} has unknown keys {unknown}; allowed: {sorted(keys)}")
+    missing = [k for k in required if k not in raw]
+    if missing:
+        raise LawDataError(f"{where} is missing {missing[0]!r}")
+    return raw
+
+
+def parse_text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
+    """The text at *key* of a data-file table (``""`` when an optional key is absent).
+
+    Raises:
+        LawDataError: not a string, or blank where *required*.
+    """
+    value = raw.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise LawDataError(f"{where}.{key}={value!r} is not allowed: a non-empty string")
+    return value
 
 
 def parse_date(raw: object, where: str) -> dt.date:
