@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import signal
@@ -13,6 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import attrs
 import pytest
 
 from ansinh.core.campaign import Beneficiary, Campaign, Funding, Gift, Pledge, Sponsor
@@ -29,8 +31,16 @@ from ansinh.core.people import Category
 from ansinh.core.pricing import price
 from ansinh.core.products import HealthCard
 from ansinh.data import default_law
-from ansinh.exceptions import InvariantViolation, LedgerError, SerializationError
-from ansinh.io.store import SqliteStore, event_from_json, event_to_json, read_jsonl, write_jsonl
+from ansinh.exceptions import InvalidValueError, InvariantViolation, LedgerError, SerializationError
+from ansinh.io.store import (
+    ProgrammeStore,
+    SqliteStore,
+    event_from_json,
+    event_to_json,
+    open_store,
+    read_jsonl,
+    write_jsonl,
+)
 
 LAW = default_law()
 
@@ -122,7 +132,7 @@ def test_another_campaign_or_a_tampered_store_is_refused(tmp_path: Path) -> None
     path = tmp_path / "ledger.sqlite"
     with SqliteStore(path, CAMPAIGN) as store:
         store.extend(_events())
-    other = Campaign(code="HP2026", name="Hải Phòng", start=CAMPAIGN.start, end=CAMPAIGN.end)
+    other = Campaign(code="BN2026", name="Hải Phòng", start=CAMPAIGN.start, end=CAMPAIGN.end)
     with pytest.raises(LedgerError, match="other details"):
         SqliteStore(path, other)
     # a hand edit breaks the digest
@@ -138,8 +148,10 @@ def test_another_campaign_or_a_tampered_store_is_refused(tmp_path: Path) -> None
         store.extend(_events())
     with pytest.raises(LedgerError, match="not the law's price"):
         SqliteStore(fresh, law=scenario)
-    with pytest.raises(LedgerError, match="needs a campaign"):
-        SqliteStore(tmp_path / "new.sqlite")
+    with SqliteStore(tmp_path / "new.sqlite") as empty:
+        assert empty.campaigns() == ()
+        with pytest.raises(LedgerError, match="name one"):
+            empty.append(_events()[0])
     (tmp_path / "junk.sqlite").write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(LedgerError, match="not a usable"):
         SqliteStore(tmp_path / "junk.sqlite", CAMPAIGN)
@@ -346,3 +358,163 @@ def test_a_process_killed_mid_batch_leaves_none_of_the_batch(tmp_path: Path) -> 
     with SqliteStore(path) as store:
         assert [e.event_id for e in store.events] == ["reg:P1"]
         assert store.state.pledge("P1").received == 0
+
+
+# -- compact rows, schema versions, upgrades -----------------------------------------
+
+
+def test_rows_are_compact_and_the_export_holds_full_documents(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    events = _events()
+    with SqliteStore(path, CAMPAIGN) as store:
+        store.append_batch(events)
+        exported = store.export_jsonl(tmp_path / "events.jsonl")
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        rows = conn.execute(
+            "SELECT c.code, e.event_id, e.type, e.on_date, e.body FROM events e "
+            "JOIN campaigns c ON c.id = e.campaign ORDER BY e.seq"
+        ).fetchall()
+    assert meta == {"format": "ansinh-store", "schema_version": "2"}
+    assert [r[:4] for r in rows][:2] == [
+        ("BN2026", "reg:P1", "pledge_registered", "2025-11-01"),
+        ("BN2026", "recv:P1:1", "money_received", "2025-12-01"),
+    ]
+    gift_body = json.loads(rows[2][4])
+    assert gift_body["gift"]["quote"] == {
+        "gross": 1_263_600,
+        "state_support": 884_520,
+        "local_support": 0,
+        "payable": 379_080,
+    }
+    assert "lines" not in rows[2][4]
+    assert "BN2026" not in rows[2][4]
+    assert json.loads(rows[3][4]) == {"gift_id": "g1"}
+    assert read_jsonl(exported) == tuple(events)
+    assert "lines" in exported.read_text(encoding="utf-8")
+    assert all(len(row[4]) < len(event_to_json(e)) for row, e in zip(rows, events, strict=True))
+
+
+def _old_store(path: Path, events: list[Event]) -> None:
+    """A store as ansinh 0.2 wrote it: one campaign, full JSON documents, SHA-256 digests."""
+    from ansinh.serialization import dumps_document
+
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute(
+            "CREATE TABLE events (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, "
+            "type TEXT NOT NULL, body TEXT NOT NULL, digest TEXT NOT NULL)"
+        )
+        conn.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("format", "ansinh-ledger/1"), ("campaign", dumps_document(CAMPAIGN, indent=None))],
+        )
+        for e in events:
+            body = event_to_json(e)
+            conn.execute(
+                "INSERT INTO events (event_id, type, body, digest) VALUES (?, ?, ?, ?)",
+                (e.event_id, e.type, body, hashlib.sha256(body.encode()).hexdigest()),
+            )
+        conn.commit()
+
+
+def test_an_old_store_is_upgraded_in_one_transaction(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    events = _events()
+    _old_store(path, events)
+    with SqliteStore(path) as store:
+        assert store.campaign == CAMPAIGN
+        assert store.events == tuple(events)
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert dict(conn.execute("SELECT key, value FROM meta"))["schema_version"] == "2"
+    # an old store with a damaged row is refused, and left exactly as it was
+    broken = tmp_path / "broken.sqlite"
+    _old_store(broken, events)
+    with contextlib.closing(sqlite3.connect(broken)) as conn:
+        conn.execute("UPDATE events SET body = replace(body, '2000000', '9000000') WHERE seq = 2")
+        conn.commit()
+    with pytest.raises(LedgerError, match="does not match its digest"):
+        SqliteStore(broken)
+    with contextlib.closing(sqlite3.connect(broken)) as conn:
+        assert dict(conn.execute("SELECT key, value FROM meta"))["format"] == "ansinh-ledger/1"
+        assert conn.execute("SELECT count(*) FROM events").fetchone() == (len(events),)
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'campaigns'").fetchone() == (0,)
+
+
+def test_a_newer_store_or_another_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite"
+    SqliteStore(path, CAMPAIGN).close()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        conn.commit()
+    with pytest.raises(LedgerError, match="newer ansinh"):
+        SqliteStore(path)
+    other = tmp_path / "other.sqlite"
+    with contextlib.closing(sqlite3.connect(other)) as conn:
+        conn.execute("CREATE TABLE people (id TEXT)")
+        conn.commit()
+    with pytest.raises(LedgerError, match="not an ansinh store"):
+        SqliteStore(other)
+
+
+# -- many campaigns in one store ---------------------------------------------------
+
+
+NATIONAL = attrs.evolve(CAMPAIGN, code="BN2026-VN")
+HAI_PHONG = Campaign(
+    code="BN2026-31",
+    name="Hải Phòng",
+    province="31",
+    parent="BN2026-VN",
+    start=CAMPAIGN.start,
+    end=CAMPAIGN.end,
+)
+HUNG_YEN = attrs.evolve(HAI_PHONG, code="BN2026-33", name="Hưng Yên", province="33")
+
+
+def test_two_provinces_may_both_number_a_pledge_p01(tmp_path: Path) -> None:
+    path = tmp_path / "programme.sqlite"
+    hp_sponsor = Sponsor(id="S1", name="Cảng Hải Phòng", kind="enterprise", province="31")
+    with open_store(f"sqlite:///{path}") as store:
+        assert store.add_campaign(NATIONAL)
+        assert store.add_campaign(HUNG_YEN)
+        assert not store.add_campaign(HUNG_YEN)
+        assert store.add_campaign(HAI_PHONG)
+        store.append_batch(_events()[:2], campaign="BN2026-33")
+        store.append_batch(
+            [
+                PledgeRegistered(
+                    event_id="reg:P1",
+                    on=dt.date(2025, 11, 1),
+                    sponsor=hp_sponsor,
+                    pledge=Pledge(id="P1", sponsor_id="S1", money=7_000_000, province="31"),
+                )
+            ],
+            campaign="BN2026-31",
+        )
+        with pytest.raises(LedgerError, match="name one"):
+            store.append(_events()[2])
+    with open_store(path) as again:
+        assert [c.code for c in again.campaigns()] == ["BN2026-VN", "BN2026-31", "BN2026-33"]
+        assert again.campaign_of("BN2026-31").parent == "BN2026-VN"
+        assert again.ledger_of("BN2026-31").state.pledge("P1").pledge.money == 7_000_000
+        assert again.ledger_of("BN2026-33").state.pledge("P1").pledge.money == 2_000_000
+        assert len(again.ledger_of("BN2026-VN")) == 0
+        assert isinstance(again, ProgrammeStore)
+    with pytest.raises(InvalidValueError, match="sqlite:///path"):
+        open_store("postgresql://localhost/ansinh")
+
+
+def test_a_campaign_is_not_its_own_parent() -> None:
+    with pytest.raises(InvalidValueError, match="parent"):
+        attrs.evolve(HAI_PHONG, parent="BN2026-31")
+
+
+def test_the_jsonl_file_holds_each_event_as_event_to_json_writes_it(tmp_path: Path) -> None:
+    events = _events()
+    allocated = events[2]
+    assert isinstance(allocated, GiftAllocated)
+    second = attrs.evolve(allocated, event_id="alloc:g2", gift=attrs.evolve(allocated.gift, id="g2"))
+    path = write_jsonl(tmp_path / "events.jsonl", [*events, second])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines == [event_to_json(e) for e in [*events, second]]

@@ -21,6 +21,7 @@ standard error, only when it is a terminal or ``--progress`` is given.
 The package holds the parser and :func:`main`; the commands live in
 :mod:`~ansinh.cli.gifts` (``price``, ``check``, ``screen``),
 :mod:`~ansinh.cli.campaigns` (``campaign run``), :mod:`~ansinh.cli.report` (``report``),
+:mod:`~ansinh.cli.stores` (``store merge``),
 :mod:`~ansinh.cli.law` (``law show``, ``plugins``), :mod:`~ansinh.cli.plugin_new`
 (``plugin new``) and, from the HTTP package,
 :mod:`ansinh.serve.cli` (``serve``), their shared options in
@@ -132,7 +133,7 @@ def build_parser(lang: Lang = "vi") -> argparse.ArgumentParser:
     from ansinh import __version__
 
     # The command modules take the exit codes from this package: imported here, once it is complete.
-    from ansinh.cli import campaigns, gifts, law, plugin_new, report
+    from ansinh.cli import campaigns, gifts, law, plugin_new, report, stores
 
     common = _globals(lang, top=False)
     parser = (_EnglishParser if lang == "en" else _Parser)(
@@ -144,7 +145,7 @@ def build_parser(lang: Lang = "vi") -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ansinh {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=word("cmd", lang), required=True)
 
-    for module in (gifts, campaigns, report, law, plugin_new):
+    for module in (gifts, campaigns, report, law, plugin_new, stores):
         module.register(sub.add_parser, common, lang)
     from ansinh.serve import cli as serve_cli  # imports neither Starlette nor uvicorn
 

@@ -176,6 +176,24 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "ngày báo cáo (mặc định: ngày kết thúc chương trình)",
         "report date (default: the campaign's end)",
     ),
+    "report.campaign": (
+        "mã chương trình trong kho (khi kho có nhiều chương trình)",
+        "the campaign's code in the store (when the store holds several)",
+    ),
+    "store": ("kho sổ ghi: gộp kho của các tỉnh", "programme stores: merge province stores"),
+    "store.merge": (
+        "gộp các kho (của tỉnh) vào một kho (toàn quốc); gộp lại lần nữa không thay đổi gì",
+        "merge stores (a province's) into one (the national store); merging again changes nothing",
+    ),
+    "store.sources": (
+        "các kho cần gộp (đường dẫn hoặc sqlite:///…)",
+        "the stores to merge (paths or sqlite:///…)",
+    ),
+    "store.into": ("kho nhận (tạo mới nếu chưa có)", "the store to merge into (created if missing)"),
+    "store.merged": (
+        "Đã gộp {new} sự kiện mới từ {stores} kho ({campaigns} chương trình)",
+        "Merged {new} new events from {stores} stores ({campaigns} campaigns)",
+    ),
     "renewal": ("danh sách gia hạn: hết hạn trong N ngày (60)", "renewal list: expiring within N days (60)"),
     "public": (
         "ghi danh sách công khai (che thông tin cá nhân) ra tệp .csv hoặc .md",

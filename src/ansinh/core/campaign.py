@@ -78,8 +78,12 @@ class Campaign:
     """First and last day of the Tết holiday the campaign covers (for Tết gifts)."""
     purchase_date: dt.date | None = attrs.field(default=None, validator=attrs.validators.optional(_date))
     """The date unit pledges are valued at before allocation (``None``: :attr:`start`)."""
+    parent: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    """The code of the campaign this one is part of (a province's under the national one), or ``None``."""
 
     def __attrs_post_init__(self) -> None:
+        if self.parent == self.code:
+            raise InvalidValueError("parent", self.parent, f"the code of another campaign than {self.code!r}")
         if self.end < self.start:
             raise InvalidValueError("end", self.end, f"a date on or after start ({self.start})")
         if self.tet_dates is not None:

@@ -306,12 +306,13 @@ class Ledger:
         """
         mark, steps = len(self._events), len(self._steps)
         undo: list[_Undo] = []
+        kept: set[tuple[int, object]] = set()  # (container, key) already in undo: its first image wins
         try:
             for event in events:
                 if self.is_duplicate(event):
                     continue
                 self._check(event)
-                undo += self._before_image(event)
+                undo += self._before_image(event, kept)
                 self._apply(event)
                 self._events.append(event)
                 self._by_id[event.event_id] = event
@@ -330,11 +331,14 @@ class Ledger:
             raise
         return new
 
-    def _before_image(self, event: Event) -> list[_Undo]:
-        """What applying *event* changes, as it is now (restored if its batch fails)."""
+    def _before_image(self, event: Event, kept: set[tuple[int, object]]) -> list[_Undo]:
+        """What applying *event* changes, as it was before the batch (restored if the batch fails)."""
         out: list[_Undo] = []
 
         def keep(container: dict[Any, Any], key: object, copy: Callable[[Any], Any] = lambda v: v) -> None:
+            if (id(container), key) in kept:
+                return
+            kept.add((id(container), key))
             old = container.get(key, _MISSING)
             out.append((container, key, old if old is _MISSING else copy(old)))
 

@@ -19,6 +19,7 @@ year's programme::
     end = 2026-03-31
     tet_dates = [2026-02-16, 2026-02-22]
     # province = "31"            # a provincial campaign; omit for a national one
+    # parent = "BN2026"          # the code of the national campaign a province's is part of
 
     [run]
     purchase_date = 2026-01-05   # the law of this date prices every gift
@@ -750,6 +751,7 @@ def _read_toml(
         start=_required_date(c, "start", where),
         end=_required_date(c, "end", where),
         tet_dates=tet_dates,
+        parent=str(c["parent"]) if c.get("parent") is not None else None,
     )
     purchase = _required_date(run, "purchase_date", where)
     try:

@@ -3,8 +3,8 @@
 ``GET /campaigns`` and ``GET /campaigns/{code}/report`` read a
 :class:`CampaignSource`, not a store class, so the server can be pointed at
 any store that lists campaigns and gives the ledger state of one.
-:class:`SqliteCampaigns` implements it for today's
-:class:`~ansinh.io.store.SqliteStore` files (one file holds one campaign).
+:class:`SqliteCampaigns` implements it for :class:`~ansinh.io.store.SqliteStore`
+files (a file may hold many campaigns).
 
 >>> import tempfile, pathlib
 >>> from ansinh.io.store import SqliteStore
@@ -66,16 +66,13 @@ def store_path(location: str | os.PathLike[str]) -> Path:
     >>> store_path("sqlite:///build/ledger.sqlite"), store_path("sqlite:////srv/ledger.sqlite")
     (PosixPath('build/ledger.sqlite'), PosixPath('/srv/ledger.sqlite'))
     """
-    text = os.fspath(location)
-    if text.startswith(_SQLITE + "/"):
-        return Path(text.removeprefix(_SQLITE + "/"))
-    if "://" in text:
-        raise InvalidValueError("store", text, "a file path or a URL sqlite:///path (a SQLite store)")
-    return Path(text)
+    from ansinh.io.store import store_location
+
+    return store_location(location)
 
 
 class SqliteCampaigns:
-    """:class:`CampaignSource` over SQLite store files, one campaign per file.
+    """:class:`CampaignSource` over SQLite store files, each holding one or more campaigns.
 
     Each file is opened with :class:`~ansinh.io.store.SqliteStore` (which
     re-checks every stored event) when first read, and again only when the
@@ -105,7 +102,7 @@ class SqliteCampaigns:
         self._law = law
         self._local_supports = tuple(local_supports)
         self._lock = threading.Lock()
-        self._states: dict[Path, tuple[tuple[tuple[int, int], ...], LedgerState]] = {}
+        self._states: dict[Path, tuple[tuple[tuple[int, int], ...], dict[str, LedgerState]]] = {}
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -122,7 +119,7 @@ class SqliteCampaigns:
             stats.append((st.st_mtime_ns, st.st_size))
         return tuple(stats)
 
-    def _state_of(self, path: Path) -> LedgerState:
+    def _states_of(self, path: Path) -> dict[str, LedgerState]:
         from ansinh.io.store import SqliteStore
 
         with self._lock:
@@ -133,17 +130,17 @@ class SqliteCampaigns:
             if not path.is_file():
                 raise LedgerError(f"{path}: the store file is gone")
             with SqliteStore(path, law=self._law, local_supports=self._local_supports) as store:
-                state = store.state
-            self._states[path] = (signature, state)
-            return state
+                states = {c.code: store.ledger_of(c.code).state for c in store.campaigns()}
+            self._states[path] = (signature, states)
+            return states
 
     def campaigns(self) -> tuple[Campaign, ...]:
-        """The campaign of each file, in the order the files were given.
+        """The campaigns of each file (parents first), in the order the files were given.
 
         Raises:
             LedgerError: a file cannot be read, or two files hold the same campaign code.
         """
-        found = [self._state_of(p).campaign for p in self._paths]
+        found = [state.campaign for p in self._paths for state in self._states_of(p).values()]
         codes = [c.code for c in found]
         if len(set(codes)) != len(codes):
             twice = sorted({c for c in codes if codes.count(c) > 1})
@@ -157,8 +154,8 @@ class SqliteCampaigns:
             LedgerError: a file cannot be read.
         """
         for path in self._paths:
-            state = self._state_of(path)
-            if state.campaign.code == code:
+            state = self._states_of(path).get(code)
+            if state is not None:
                 return state
         return None
 

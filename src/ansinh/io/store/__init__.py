@@ -1,0 +1,209 @@
+"""Keeping the programme's ledgers on disk: a store of many campaigns, and JSON Lines files.
+
+A store holds campaigns — a national campaign per year and the province
+campaigns under it (:attr:`Campaign.parent <ansinh.core.campaign.Campaign.parent>`) —
+and the events of each.  Event and pledge ids are namespaced by campaign, so
+two provinces that both number a pledge ``P01`` never collide, and a
+province's store can be merged upward into the national one.
+
+:func:`open_store` opens one by path or URL (``sqlite:///path``); its result
+implements :class:`ProgrammeStore`, the interface another database can
+implement too.  :class:`SqliteStore` is the embedded default (standard
+library :mod:`sqlite3`):
+
+* a batch of events (:meth:`SqliteStore.append_batch`: one allocation, one
+  import) is checked whole by the campaign's ledger, then written in one
+  transaction before the ledger keeps it: a batch holding an event the
+  ledger refuses is never written, not even in part;
+* :meth:`SqliteStore.append_batch` returns only after the batch is committed
+  (``synchronous=FULL``): a store reopened after a crash holds every
+  acknowledged batch, and nothing of a batch that was being written;
+* appending an event whose id is already stored in the campaign is a no-op
+  when it is the same event, and an
+  :class:`~ansinh.exceptions.InvariantViolation` when it is a different one;
+* a campaign's ledger is read by replaying its stored events through a fresh
+  :class:`~ansinh.core.ledger.Ledger`, so a store that breaks an invariant
+  (edited by hand, or priced under another law) is refused with a
+  :class:`~ansinh.exceptions.LedgerError`.
+
+Rows are compact (schema version ``SCHEMA_VERSION``): the campaign, the
+event id, type and date are columns, and a gift keeps its quote's amounts
+only — the quote is priced again from the law on reading and checked against
+them.  A store written by an older ansinh (one campaign, full JSON documents)
+is upgraded in one transaction when opened; one written by a newer ansinh is
+refused.  :func:`write_jsonl` and :func:`read_jsonl` exchange full documents
+(:mod:`ansinh.serialization`) one per line.
+
+>>> import datetime as dt, tempfile, pathlib
+>>> from ansinh.core.campaign import Campaign, Pledge, Sponsor
+>>> from ansinh.core.ledger import PledgeRegistered
+>>> c = Campaign(code="BN2026", name="Xuân Bính Ngọ 2026",
+...              start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31))
+>>> e = PledgeRegistered(event_id="reg:P1", on=dt.date(2025, 11, 1),
+...                      sponsor=Sponsor(id="S1", name="Ngân hàng A", kind="bank"),
+...                      pledge=Pledge(id="P1", sponsor_id="S1", money=10_000_000))
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     path = pathlib.Path(tmp) / "ledger.sqlite"
+...     with SqliteStore(path, c) as store:
+...         store.append(e), store.append(e)
+...     with open_store(f"sqlite:///{path}") as again:
+...         len(again), again.state.pledge("P1").pledge.money, [c.code for c in again.campaigns()]
+(True, False)
+(1, 10000000, ['BN2026'])
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from ansinh.core.campaign import Campaign
+from ansinh.core.law import Law
+from ansinh.core.ledger import Event, Ledger
+from ansinh.core.pricing import LocalSupport
+from ansinh.exceptions import InvalidValueError
+from ansinh.io.store._jsonl import event_from_json, event_to_json, read_jsonl, write_jsonl
+from ansinh.io.store._merge import MergeResult
+from ansinh.io.store._schema import SCHEMA_VERSION, STORE_FORMAT
+from ansinh.io.store._sqlite import SqliteStore
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STORE_FORMAT",
+    "MergeResult",
+    "ProgrammeStore",
+    "SqliteStore",
+    "event_from_json",
+    "event_to_json",
+    "merge",
+    "open_store",
+    "read_jsonl",
+    "store_location",
+    "write_jsonl",
+]
+
+
+@runtime_checkable
+class ProgrammeStore(Protocol):
+    """What every store of campaigns offers, whatever the database (SQLite today; PostgreSQL can implement it)."""
+
+    def campaigns(self) -> tuple[Campaign, ...]:
+        """Every campaign, parents before their children."""
+        ...
+
+    def campaign_of(self, code: str) -> Campaign:
+        """One campaign by code (:class:`~ansinh.exceptions.InvalidValueError` if absent)."""
+        ...
+
+    def add_campaign(self, campaign: Campaign) -> bool:
+        """Add a campaign; ``False`` if the same one is stored, :class:`~ansinh.exceptions.LedgerError` if another."""
+        ...
+
+    def ledger_of(self, code: str) -> Ledger:
+        """The checked ledger of one campaign."""
+        ...
+
+    def append_batch(
+        self,
+        events: Iterable[Event],
+        *,
+        campaign: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[Event, ...]:
+        """Check and commit a batch of one campaign's events, all or nothing; the new ones."""
+        ...
+
+    def write_rows(
+        self,
+        batches: dict[str, tuple[int, tuple[Event, ...]]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Write checked events of several campaigns in one transaction."""
+        ...
+
+    def forget(self, code: str) -> None:
+        """Drop a campaign's ledger kept in memory."""
+        ...
+
+    def merge_from(
+        self, source: ProgrammeStore, *, progress: Callable[[int, int], None] | None = None
+    ) -> MergeResult:
+        """Merge another store's campaigns and events into this one, all or nothing."""
+        ...
+
+    def export_jsonl(self, path: str | os.PathLike[str], *, campaign: str | None = None) -> Path:
+        """A campaign's events as JSON Lines of full documents."""
+        ...
+
+    def close(self) -> None:
+        """Close the connection."""
+        ...
+
+
+def store_location(location: str | os.PathLike[str]) -> Path:
+    """The file a store location names: a path, or a URL ``sqlite:///relative/path`` / ``sqlite:////absolute/path``.
+
+    Raises:
+        InvalidValueError: another URL scheme.
+
+    >>> store_location("sqlite:///build/ledger.sqlite"), store_location("sqlite:////srv/ledger.sqlite")
+    (PosixPath('build/ledger.sqlite'), PosixPath('/srv/ledger.sqlite'))
+    """
+    text = os.fspath(location)
+    if text.startswith("sqlite:///"):
+        return Path(text.removeprefix("sqlite:///"))
+    if "://" in text:
+        raise InvalidValueError("store", text, "a file path or a URL sqlite:///path (a SQLite store)")
+    return Path(text)
+
+
+def open_store(
+    location: str | os.PathLike[str],
+    *,
+    campaign: Campaign | None = None,
+    law: Law | None = None,
+    local_supports: Sequence[LocalSupport] = (),
+) -> SqliteStore:
+    """Open (or create) the store at *location*: a path or a ``sqlite:///`` URL.
+
+    Args:
+        location: where the store is.
+        campaign: a campaign to add, or check, and make current (see :class:`SqliteStore`).
+        law: the law that prices gifts (default: :func:`ansinh.default_law`).
+        local_supports: provincial top-ups pricing considers.
+
+    Raises:
+        InvalidValueError: a URL scheme this ansinh has no store for.
+        LedgerError: the store cannot be opened or read.
+    """
+    return SqliteStore(store_location(location), campaign, law=law, local_supports=local_supports)
+
+
+def merge(
+    source: ProgrammeStore, *, into: ProgrammeStore, progress: Callable[[int, int], None] | None = None
+) -> MergeResult:
+    """Merge every campaign and event of *source* (a province's store) into *into* (the national one).
+
+    Campaigns the target lacks are added; events it lacks are checked by
+    each campaign's ledger and written, every campaign in one transaction.
+    Merging the same store again adds nothing, and merging several stores
+    gives the same campaigns and events in any order.  A conflict — a
+    campaign of the same code with other details, or an event id held for a
+    different event, or an event the target's ledger refuses — is refused
+    and changes nothing.
+
+    Args:
+        source: the store to read.
+        into: the store to write.
+        progress: called as ``progress(done, total)`` while events are written.
+
+    Returns:
+        What was added.
+
+    Raises:
+        LedgerError: a conflict (naming the campaign and the event), or the write failed.
+        InvariantViolation: the target's ledger refuses an event of *source*.
+    """
+    return into.merge_from(source, progress=progress)

@@ -1,0 +1,134 @@
+"""Compact rows: an event as the store keeps it, without what the row or the law already says.
+
+A row holds the campaign code, the event id, its type and date in their own
+columns, and a JSON body with the rest.  A gift's quote is not stored: only
+its four amounts are, and on reading the quote is priced again from the law
+and checked against them, so a store read under another law is refused
+rather than silently repriced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import cattrs
+
+from ansinh.core.campaign import Beneficiary, Gift
+from ansinh.core.events import EVENT_TYPES, Event, GiftAllocated
+from ansinh.core.law import Law
+from ansinh.core.pricing import LocalSupport, Quote, price
+from ansinh.exceptions import AnsinhError, LedgerError
+
+__all__ = ["QUOTE_AMOUNTS", "Row", "converter", "decode", "digest", "dumps", "encode", "gift_fields"]
+
+QUOTE_AMOUNTS: Final = ("gross", "state_support", "local_support", "payable")
+"""The amounts of a gift's quote a row keeps (the rest is re-derived from the law)."""
+
+_BY_TYPE: Final = {cl.type: cl for cl in EVENT_TYPES}
+
+Row = tuple[str, str, str, str]
+"""``(event_id, type, on, body)``."""
+
+
+@functools.cache
+def converter() -> cattrs.Converter:
+    """ansinh's converter (:func:`ansinh.serialization.make_converter`), made once."""
+    from ansinh.serialization import make_converter
+
+    return make_converter()
+
+
+@functools.cache
+def gift_fields() -> tuple[attrs.Attribute[Any], ...]:
+    """Every field of a gift but its quote, with resolved types."""
+    return tuple(f for f in attrs.fields(attrs.resolve_types(Gift)) if f.name != "quote")
+
+
+@functools.cache
+def _beneficiary_fields() -> tuple[attrs.Attribute[Any], ...]:
+    return tuple(attrs.fields(attrs.resolve_types(Beneficiary)))
+
+
+def dumps(data: Any) -> str:
+    """Compact JSON with sorted keys: the same data always gives the same text."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def digest(body: str) -> bytes:
+    """The 8-byte BLAKE2b digest a row keeps beside its body (catches a damaged or hand-edited row)."""
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=8).digest()
+
+
+def _without_defaults(obj: Any, fields: Iterable[attrs.Attribute[Any]]) -> dict[str, Any]:
+    """The fields of an attrs value that differ from their defaults, unstructured (the others are implied)."""
+    conv = converter()
+    out = {}
+    for f in fields:
+        value = getattr(obj, f.name)
+        default: Any = f.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if default is attrs.NOTHING or value != default:
+            out[f.name] = conv.unstructure(value, f.type)
+    return out
+
+
+def _gift_body(gift: Gift) -> dict[str, Any]:
+    body = _without_defaults(gift, (f for f in gift_fields() if f.name != "beneficiary"))
+    body["beneficiary"] = _without_defaults(gift.beneficiary, _beneficiary_fields())
+    body["quote"] = {name: getattr(gift.quote, name) for name in QUOTE_AMOUNTS}
+    return body
+
+
+def encode(event: Event) -> Row:
+    """One event as a compact row."""
+    if isinstance(event, GiftAllocated):
+        data: dict[str, Any] = {"gift": _gift_body(event.gift)}
+    else:
+        data = converter().unstructure(event)
+        for column in ("event_id", "on", "type"):
+            data.pop(column, None)
+    return event.event_id, event.type, event.on.isoformat(), dumps(data)
+
+
+def _gift(body: Mapping[str, Any], on: dt.date, law: Law, local_supports: Sequence[LocalSupport]) -> Gift:
+    conv = converter()
+    fields = {f.name: conv.structure(body[f.name], f.type) for f in gift_fields() if f.name in body}  # type: ignore[arg-type]
+    quote: Quote = price(
+        fields["product"], fields["beneficiary"], on=on, law=law, local_supports=local_supports
+    )
+    stored = body["quote"]
+    for name in QUOTE_AMOUNTS:
+        if stored[name] != getattr(quote, name):
+            raise LedgerError(
+                f"the stored {name} {stored[name]} is not the law's price on {on} ({getattr(quote, name)}); "
+                f"open the store with the law it was written under"
+            )
+    return Gift(quote=quote, **fields)
+
+
+def decode(row: Row, *, law: Law, local_supports: Sequence[LocalSupport] = ()) -> Event:
+    """The event a compact row holds; a gift's quote is priced again and checked.
+
+    Raises:
+        LedgerError: the row cannot be read, or a gift's stored amounts are not the law's price.
+    """
+    event_id, kind, on_text, body = row
+    try:
+        cl = _BY_TYPE[kind]
+        on = dt.date.fromisoformat(on_text)
+        data = json.loads(body)
+        if cl is GiftAllocated:
+            return GiftAllocated(event_id=event_id, on=on, gift=_gift(data["gift"], on, law, local_supports))
+        event: Event = converter().structure({**data, "event_id": event_id, "on": on_text, "type": kind}, cl)
+        return event
+    except LedgerError:
+        raise
+    except (AnsinhError, cattrs.BaseValidationError, KeyError, TypeError, ValueError) as exc:
+        raise LedgerError(f"the row cannot be read ({type(exc).__name__}: {exc})") from None

@@ -1,0 +1,110 @@
+"""The store's tables, its schema version, and the upgrade from the one-campaign format."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from typing import Final
+
+from ansinh.exceptions import AnsinhError, LedgerError
+from ansinh.io.store._codec import digest, encode
+from ansinh.io.store._jsonl import event_from_json
+
+__all__ = ["SCHEMA_VERSION", "STORE_FORMAT", "prepare"]
+
+STORE_FORMAT: Final = "ansinh-store"
+"""The format tag in a store's ``meta`` table."""
+
+SCHEMA_VERSION: Final = 2
+"""The schema this ansinh writes (1: one campaign, full JSON documents; 2: many campaigns, compact rows)."""
+
+_OLD_FORMAT: Final = "ansinh-ledger/1"
+
+# Event ids are unique within a campaign: the campaign's ledger refuses a used id before anything is
+# written, and one writer at a time holds the database (BEGIN IMMEDIATE, with a count check), so no
+# unique index is kept (at national scale it would be a sixth of the file).
+TABLES: Final = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS campaigns (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, parent TEXT, "
+    "body TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, campaign INTEGER NOT NULL REFERENCES campaigns(id), "
+    "event_id TEXT NOT NULL, type TEXT NOT NULL, on_date TEXT NOT NULL, body TEXT NOT NULL, digest BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS events_by_campaign ON events (campaign)",
+)
+
+
+def _upgrade_from_1(conn: sqlite3.Connection, meta: dict[str, str], where: str) -> None:
+    """Rewrite a one-campaign store (full documents) as schema 2, inside the caller's transaction."""
+    from ansinh.core.campaign import Campaign
+    from ansinh.serialization import load_document
+
+    try:
+        import json
+
+        campaign = load_document(json.loads(meta["campaign"]), Campaign)
+    except (AnsinhError, KeyError, ValueError) as exc:
+        raise LedgerError(f"{where}: the stored campaign cannot be read ({exc})") from None
+    rows = []
+    for seq, event_id, body, old_digest in conn.execute(
+        "SELECT seq, event_id, body, digest FROM events ORDER BY seq"
+    ):
+        if hashlib.sha256(body.encode("utf-8")).hexdigest() != old_digest:
+            raise LedgerError(f"{where}: event #{seq} ({event_id!r}) does not match its digest")
+        try:
+            event = event_from_json(body)
+        except AnsinhError as exc:
+            raise LedgerError(f"{where}: stored event #{seq} ({event_id!r}) cannot be read: {exc}") from None
+        row = encode(event)
+        rows.append((seq, 1, *row, digest(row[3])))
+    conn.execute("ALTER TABLE events RENAME TO events_v1")
+    for statement in TABLES[1:]:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO campaigns (id, code, parent, body) VALUES (1, ?, ?, ?)",
+        (campaign.code, campaign.parent, meta["campaign"]),
+    )
+    conn.executemany(
+        "INSERT INTO events (seq, campaign, event_id, type, on_date, body, digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    conn.execute("DROP TABLE events_v1")
+    conn.execute("DELETE FROM meta")
+
+
+def prepare(conn: sqlite3.Connection, where: str) -> None:
+    """Create the tables of a new store, upgrade an old one, or refuse one this ansinh cannot read.
+
+    The whole upgrade is one transaction: it is done, or the file is as it was.
+
+    Raises:
+        LedgerError: not an ansinh store, or written by a newer ansinh.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall()) if "meta" in names else {}
+        if names and not meta:
+            raise LedgerError(f"{where}: not an ansinh store (tables {', '.join(sorted(names))})")
+        if meta.get("format") == _OLD_FORMAT:
+            _upgrade_from_1(conn, meta, where)
+            meta = {}
+        elif meta:
+            if meta.get("format") != STORE_FORMAT:
+                raise LedgerError(f"{where}: format {meta.get('format')!r} is not {STORE_FORMAT!r}")
+            version = meta.get("schema_version", "")
+            if not version.isdigit() or int(version) > SCHEMA_VERSION:
+                raise LedgerError(
+                    f"{where}: schema version {version!r} was written by a newer ansinh; "
+                    f"this one reads versions up to {SCHEMA_VERSION}"
+                )
+        if not meta:
+            for statement in TABLES:
+                conn.execute(statement)
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                (("format", STORE_FORMAT), ("schema_version", str(SCHEMA_VERSION))),
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,447 @@
+"""The SQLite store: many campaigns in one file, each with its ledger, written in atomic batches."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol
+
+from ansinh.core.campaign import Campaign
+from ansinh.core.law import Law
+from ansinh.core.ledger import Event, Ledger, LedgerState
+from ansinh.core.pricing import LocalSupport
+from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
+from ansinh.io.store._codec import decode, digest, dumps, encode
+from ansinh.io.store._jsonl import read_jsonl, write_jsonl
+from ansinh.io.store._merge import MergeResult, plan_merge
+from ansinh.io.store._schema import prepare
+
+__all__ = ["SqliteStore"]
+
+Progress = Callable[[int, int], None]
+
+
+class ProgrammeStoreLike(Protocol):
+    """What a merge reads from a source store."""
+
+    def campaigns(self) -> tuple[Campaign, ...]:
+        """Every campaign, parents first."""
+        ...
+
+    def ledger_of(self, code: str) -> Ledger:
+        """One campaign's checked ledger."""
+        ...
+
+
+def _campaign_json(campaign: Campaign) -> str:
+    from ansinh.serialization import dump_document
+
+    return dumps(dump_document(campaign))
+
+
+def _campaign_from_json(text: str) -> Campaign:
+    import json
+
+    from ansinh.serialization import load_document
+
+    return load_document(json.loads(text), Campaign)
+
+
+class SqliteStore:
+    """Campaigns and their events in a SQLite file, with the ledger each builds.
+
+    A store holds many campaigns (a national campaign and the province
+    campaigns under it, :attr:`Campaign.parent <ansinh.core.campaign.Campaign.parent>`),
+    each with its own events: event and pledge ids are namespaced by
+    campaign, so two provinces may both number a pledge ``P01``.  Methods
+    that take no campaign act on the store's *current* campaign: the one
+    given when opening, or the only one it holds.
+
+    Args:
+        path: the database file (created with its folder if missing).
+        campaign: a campaign to add (when new) or to check against the
+            stored one of the same code; it becomes the current campaign.
+        law: the law that prices gifts (default: :func:`ansinh.default_law`).
+        local_supports: provincial top-ups pricing considers.
+
+    Raises:
+        LedgerError: not an ansinh store, written by a newer ansinh, another
+            campaign under the same code, or the file cannot be opened.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        campaign: Campaign | None = None,
+        *,
+        law: Law | None = None,
+        local_supports: Sequence[LocalSupport] = (),
+    ) -> None:
+        self._path = Path(path)
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self._path, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise LedgerError(f"{self._path}: cannot open the store ({exc})") from None
+        self._conn: sqlite3.Connection | None = conn
+        if law is None:
+            from ansinh.data import default_law
+
+            law = default_law()
+        self._law = law
+        self._local_supports = tuple(local_supports)
+        self._ledgers: dict[str, Ledger] = {}  # loaded on first use; dropped when a write fails
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            prepare(conn, str(self._path))
+            if campaign is not None:
+                self.add_campaign(campaign)
+            codes = [c.code for c in self.campaigns()]
+            self._current = campaign.code if campaign is not None else codes[0] if len(codes) == 1 else None
+            if self._current is not None:
+                self.ledger_of(self._current)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise LedgerError(f"{self._path}: not a usable SQLite store ({exc})") from None
+        except BaseException:
+            conn.close()
+            self._conn = None
+            raise
+
+    # -- campaigns ------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._path
+
+    @property
+    def law(self) -> Law:
+        """The law gifts are priced under."""
+        return self._law
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise LedgerError(f"{self._path}: the store is closed")
+        return self._conn
+
+    def campaigns(self) -> tuple[Campaign, ...]:
+        """Every campaign in the store, parents before their children, then by code."""
+        rows = self._connection().execute("SELECT code, body FROM campaigns ORDER BY code").fetchall()
+        found: dict[str, Campaign] = {}
+        for code, body in rows:
+            try:
+                found[code] = _campaign_from_json(body)
+            except (AnsinhError, ValueError) as exc:
+                raise LedgerError(f"{self._path}: campaign {code!r} cannot be read ({exc})") from None
+
+        def depth(c: Campaign) -> int:
+            n = 0
+            while c.parent is not None and c.parent in found and n < len(found):
+                c, n = found[c.parent], n + 1
+            return n
+
+        return tuple(sorted(found.values(), key=lambda c: (depth(c), c.code)))
+
+    def campaign_of(self, code: str) -> Campaign:
+        """The stored campaign *code*.
+
+        Raises:
+            InvalidValueError: the store holds no such campaign.
+        """
+        row = self._connection().execute("SELECT body FROM campaigns WHERE code = ?", (code,)).fetchone()
+        if row is None:
+            raise InvalidValueError("campaign", code, "the code of a campaign in " + str(self._path))
+        return _campaign_from_json(row[0])
+
+    def add_campaign(self, campaign: Campaign) -> bool:
+        """Add *campaign*; ``False`` if the same campaign is already stored.
+
+        Raises:
+            LedgerError: another campaign is stored under its code.
+        """
+        if not isinstance(campaign, Campaign):
+            raise InvalidValueError("campaign", campaign, "an ansinh Campaign")
+        conn = self._connection()
+        body = _campaign_json(campaign)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute("SELECT body FROM campaigns WHERE code = ?", (campaign.code,)).fetchone()
+            if row is None:
+                conn.execute(
+                    "INSERT INTO campaigns (code, parent, body) VALUES (?, ?, ?)",
+                    (campaign.code, campaign.parent, body),
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        if row is not None and _campaign_from_json(row[0]) != campaign:
+            raise LedgerError(
+                f"{self._path}: holds campaign {campaign.code!r} with other details than "
+                f"campaign {campaign.code!r}; give the other campaign another code"
+            )
+        return row is None
+
+    def ledger_of(self, code: str) -> Ledger:
+        """The ledger of campaign *code*: its stored events, each checked again (read once, then kept).
+
+        Raises:
+            InvalidValueError: the store holds no such campaign.
+            LedgerError: a stored event cannot be read, breaks an invariant, or
+                does not match its digest.
+        """
+        ledger = self._ledgers.get(code)
+        if ledger is None:
+            ledger = self._load(self.campaign_of(code))
+            self._ledgers[code] = ledger
+        return ledger
+
+    def _load(self, campaign: Campaign) -> Ledger:
+        where = str(self._path)
+        ledger = Ledger(campaign, law=self._law, local_supports=self._local_supports)
+        rows = self._connection().execute(
+            "SELECT seq, event_id, type, on_date, body, digest FROM events "
+            "WHERE campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY seq",
+            (campaign.code,),
+        )
+        for seq, event_id, kind, on, body, stored in rows:
+            if digest(body) != stored:
+                raise LedgerError(f"{where}: event #{seq} ({event_id!r}) does not match its digest")
+            try:
+                ledger.append(
+                    decode((event_id, kind, on, body), law=self._law, local_supports=self._local_supports)
+                )
+            except AnsinhError as exc:
+                raise LedgerError(f"{where}: stored event #{seq} ({event_id!r}) is refused: {exc}") from None
+        return ledger
+
+    # -- the current campaign -------------------------------------------------
+
+    def _code(self, campaign: str | None) -> str:
+        if campaign is not None:
+            return campaign
+        if self._current is None:
+            raise LedgerError(f"{self._path}: holds several campaigns (or none); name one")
+        return self._current
+
+    @property
+    def ledger(self) -> Ledger:
+        """The current campaign's ledger (append through the store, not to it)."""
+        return self.ledger_of(self._code(None))
+
+    @property
+    def campaign(self) -> Campaign:
+        """The current campaign."""
+        return self.ledger.campaign
+
+    @property
+    def state(self) -> LedgerState:
+        """The current campaign's state."""
+        return self.ledger.state
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The current campaign's events, in order."""
+        return self.ledger.events
+
+    def __len__(self) -> int:
+        return len(self.ledger)
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self.ledger
+
+    # -- writing ------------------------------------------------------------
+
+    def append(self, event: Event, *, campaign: str | None = None) -> bool:
+        """Append one event (a batch of one); ``True`` if it was new.
+
+        Raises:
+            InvariantViolation: the event breaks an invariant; nothing is written.
+            LedgerError: the store is closed, was changed by another process, or the write failed.
+        """
+        return bool(self.append_batch((event,), campaign=campaign))
+
+    def append_batch(
+        self, events: Iterable[Event], *, campaign: str | None = None, progress: Progress | None = None
+    ) -> tuple[Event, ...]:
+        """Check a batch of events and commit it in one transaction: all of it, or none.
+
+        The campaign's ledger checks the whole batch first
+        (:meth:`Ledger.append_batch <ansinh.core.ledger.Ledger.append_batch>`);
+        the new events are then written in one transaction, and only once it
+        is committed (``synchronous=FULL``) does the ledger hold them.  A
+        process killed mid-batch leaves a store without any event of the batch.
+
+        Args:
+            events: the batch, in order; events already stored are skipped.
+            campaign: the campaign's code (default: the current campaign).
+            progress: called as ``progress(done, total)`` while the batch is written.
+
+        Returns:
+            The new events, in order.
+
+        Raises:
+            InvariantViolation: an event breaks an invariant, or its id is
+                stored for a different event; nothing is written.
+            LedgerError: the store is closed, was changed by another process,
+                or the write failed (nothing is written).
+        """
+        self._connection()
+        code = self._code(campaign)
+        ledger = self.ledger_of(code)
+        return ledger.append_batch(events, commit=lambda new: self._write(code, len(ledger), new, progress))
+
+    def _write(self, code: str, count: int, events: tuple[Event, ...], progress: Progress | None) -> None:
+        self.write_rows({code: (count - len(events), events)}, progress)
+
+    def write_rows(
+        self,
+        batches: dict[str, tuple[int, tuple[Event, ...]]],
+        progress: Progress | None = None,
+        *,
+        campaigns: Sequence[Campaign] = (),
+    ) -> None:
+        """Write checked events of several campaigns in one transaction (``{code: (stored before, events)}``).
+
+        The caller has checked the events against each campaign's ledger; this
+        only writes them (after adding *campaigns*), once it made sure no
+        other process wrote meanwhile.
+
+        Raises:
+            LedgerError: another process changed a campaign, or the write failed (nothing is written).
+        """
+        conn = self._connection()
+        total = sum(len(evs) for _, evs in batches.values())
+        done = 0
+
+        def rows(key: int, events: tuple[Event, ...]) -> Iterable[tuple[int, str, str, str, str, bytes]]:
+            nonlocal done
+            for event in events:
+                row = encode(event)
+                yield (key, *row, digest(row[3]))
+                done += 1
+                if progress is not None and (done % 1000 == 0 or done == total):
+                    progress(done, total)
+
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(
+                    "INSERT INTO campaigns (code, parent, body) VALUES (?, ?, ?)",
+                    [(c.code, c.parent, _campaign_json(c)) for c in campaigns],
+                )
+                for code, (known, events) in batches.items():
+                    (key,) = conn.execute("SELECT id FROM campaigns WHERE code = ?", (code,)).fetchone()
+                    (count,) = conn.execute(
+                        "SELECT count(*) FROM events WHERE campaign = ?", (key,)
+                    ).fetchone()
+                    if count != known:
+                        raise LedgerError(
+                            f"{self._path}: another process changed campaign {code!r} "
+                            f"({count} events stored, {known} known); reopen the store"
+                        )
+                    conn.executemany(
+                        "INSERT INTO events (campaign, event_id, type, on_date, body, digest) VALUES (?, ?, ?, ?, ?, ?)",
+                        rows(key, events),
+                    )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{self._path}: a batch of {total} events was not written ({exc})") from None
+
+    def extend(
+        self, events: Iterable[Event], *, campaign: str | None = None, progress: Progress | None = None
+    ) -> int:
+        """Append events one by one (one transaction each); returns how many were new.
+
+        Raises:
+            InvariantViolation: an event is refused; the earlier ones stay stored.
+        """
+        items = tuple(events)
+        new = 0
+        for done, event in enumerate(items, 1):
+            new += self.append(event, campaign=campaign)
+            if progress is not None:
+                progress(done, len(items))
+        return new
+
+    def export_jsonl(self, path: str | os.PathLike[str], *, campaign: str | None = None) -> Path:
+        """Write a campaign's events to a JSON Lines file of full documents (see :func:`write_jsonl`)."""
+        return write_jsonl(path, self.ledger_of(self._code(campaign)).events)
+
+    def import_jsonl(self, path: str | os.PathLike[str], *, campaign: str | None = None) -> int:
+        """Append the events of a JSON Lines file as one batch; events already stored are skipped.
+
+        Raises:
+            SerializationError: a line cannot be read (nothing from the file is appended).
+            InvariantViolation: an event is refused; nothing from the file is appended.
+        """
+        return len(self.append_batch(read_jsonl(path), campaign=campaign))
+
+    @property
+    def local_supports(self) -> tuple[LocalSupport, ...]:
+        """The provincial top-ups gifts are priced with."""
+        return self._local_supports
+
+    def merge_from(self, source: ProgrammeStoreLike, *, progress: Progress | None = None) -> MergeResult:
+        """Merge every campaign and event of *source* into this store, all or nothing (see :func:`merge`)."""
+        where = str(self._path)
+        held = {c.code: c for c in self.campaigns()}
+        target = {code: (c, self.ledger_of(code)) for code, c in held.items()}
+        plans = plan_merge({c: source.ledger_of(c.code).events for c in source.campaigns()}, target, where)
+        touched: list[str] = []
+        fresh: dict[str, Ledger] = {}
+        batches: dict[str, tuple[int, tuple[Event, ...]]] = {}
+        try:
+            for plan in plans:
+                if plan.is_new:
+                    ledger = Ledger(plan.campaign, law=self._law, local_supports=self._local_supports)
+                    fresh[plan.campaign.code] = ledger
+                else:
+                    ledger = self.ledger_of(plan.campaign.code)
+                    touched.append(plan.campaign.code)
+                before = len(ledger)
+                if plan.events:
+                    ledger.append_batch(plan.events)
+                    batches[plan.campaign.code] = (before, plan.events)
+            self.write_rows(batches, progress, campaigns=[p.campaign for p in plans if p.is_new])
+        except BaseException:
+            for code in touched:  # read again from the file, which the failed merge left as it was
+                self.forget(code)
+            raise
+        self._ledgers.update(fresh)
+        return MergeResult(
+            campaigns=tuple(p.campaign.code for p in plans if p.is_new),
+            events=tuple((code, len(events)) for code, (_, events) in batches.items()),
+        )
+
+    def forget(self, code: str) -> None:
+        """Drop the ledger of *code* kept in memory (it is read again from the file when next used)."""
+        self._ledgers.pop(code, None)
+
+    def close(self) -> None:
+        """Close the database (ledgers already read stay readable)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({str(self._path)!r}, current={self._current!r})"
