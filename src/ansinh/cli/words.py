@@ -176,10 +176,6 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "ngày báo cáo (mặc định: ngày kết thúc chương trình)",
         "report date (default: the campaign's end)",
     ),
-    "report.campaign": (
-        "mã chương trình trong kho (khi kho có nhiều chương trình)",
-        "the campaign's code in the store (when the store holds several)",
-    ),
     "store": ("kho sổ ghi: gộp kho của các tỉnh", "programme stores: merge province stores"),
     "store.merge": (
         "gộp các kho (của tỉnh) vào một kho (toàn quốc); gộp lại lần nữa không thay đổi gì",
