@@ -559,3 +559,85 @@ def test_a_newer_schema_or_another_format_is_refused_on_every_database(store_url
     _run_sql(store_url, "DROP TABLE meta")
     with pytest.raises(LedgerError, match="not an ansinh store"):
         open_store(store_url)
+
+
+# -- many writers at once, on both databases ---------------------------------------
+
+WRITERS = 8
+ROUNDS = 4
+PEOPLE = 5
+
+# Each writer, for a fixed number of rounds, allocates a card from the same pledge P1 (money for
+# about six cards) to one of the same five people, and pays it, as one batch: writers compete for
+# the pledge's money and for the people (one card per person at a time).
+_WRITER = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from ansinh.core.campaign import Beneficiary, Funding, Gift
+    from ansinh.core.ledger import GiftAllocated, GiftPaid
+    from ansinh.core.people import Category
+    from ansinh.core.pricing import price
+    from ansinh.core.products import HealthCard
+    from ansinh.data import default_law
+    from ansinh.exceptions import InvariantViolation
+    from ansinh.io.store import open_store
+
+    url, writer, rounds, people = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    law, on = default_law(), dt.date(2026, 1, 5)
+    with open_store(url) as store:
+        for r in range(rounds):
+            who = Beneficiary(person_id=f"HP-{(writer + r) % people}", province="31",
+                              categories={Category.NEAR_POOR})
+            quote = price(HealthCard(months=12), who, on=on, law=law)
+            gid = f"w{writer}r{r}"
+            gift = Gift(id=gid, pledge_id="P1", beneficiary=who, product=quote.product, quote=quote,
+                        funding=Funding.MONEY, covers_from=on, reason="ưu tiên")
+            batch = [GiftAllocated(event_id=f"alloc:{gid}", on=on, gift=gift),
+                     GiftPaid(event_id=f"pay:{gid}", on=on, gift_id=gid)]
+            try:
+                store.append_batch(batch)
+            except InvariantViolation:
+                print("refused", gid, flush=True)
+            else:
+                print("ack", gid, flush=True)
+    """
+)
+
+
+def test_eight_writers_with_conflicting_batches_keep_every_invariant(store_url: str, tmp_path: Path) -> None:
+    script = tmp_path / "writer.py"
+    script.write_text(_WRITER, encoding="utf-8")
+    with open_store(store_url, campaign=CAMPAIGN) as store:
+        store.append_batch(_events()[:2])  # P1: 2,000,000 đồng registered and received
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), store_url, str(w), str(ROUNDS), str(PEOPLE)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(WRITERS)
+    ]
+    acked: set[str] = set()
+    refused: set[str] = set()
+    for proc in procs:
+        out, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err[-2000:]
+        for line in out.splitlines():
+            word, gid = line.split()
+            (acked if word == "ack" else refused).add(gid)
+    assert len(acked) + len(refused) == WRITERS * ROUNDS
+    assert acked
+    assert refused  # the writers did conflict
+    with open_store(store_url) as again:  # every stored event checked again by a fresh ledger
+        state = again.state
+        assert state == replay(CAMPAIGN, again.events, law=LAW)
+        gifts = {g.id: g for g in state.gifts}
+        assert set(gifts) == acked  # every acknowledged batch is there, nothing of a refused one
+        assert {e.event_id for e in again.events} == {"reg:P1", "recv:P1:1"} | {
+            f"{kind}:{gid}" for gid in acked for kind in ("alloc", "pay")
+        }
+        balance = state.pledge("P1")
+        assert balance.spent == sum(g.amount for g in gifts.values()) <= balance.received
+        people = [g.beneficiary.person_id for g in gifts.values()]
+        assert len(people) == len(set(people))  # one card per person (all cover the same 12 months)
