@@ -81,6 +81,7 @@ __all__ = [
     "SqliteStore",
     "event_from_json",
     "event_to_json",
+    "is_postgres_url",
     "merge",
     "open_store",
     "read_jsonl",
