@@ -80,7 +80,7 @@ def _cause(exc: Exception) -> str:
     elif isinstance(exc, pe.DiskFull):
         cause = "the server's disk is full"
     elif isinstance(exc, pe.AdminShutdown | pe.CrashShutdown | pe.CannotConnectNow):
-        cause = "the server shut down or is restarting"
+        cause = "the server ended the connection (shut down, restarting, or it was terminated)"
     elif "connection refused" in lowered or "no such file" in lowered or "could not connect" in lowered:
         cause = "the server cannot be reached (is it running?)"
     elif isinstance(exc, pe.OperationalError):
