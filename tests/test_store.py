@@ -641,3 +641,52 @@ def test_eight_writers_with_conflicting_batches_keep_every_invariant(store_url: 
         assert balance.spent == sum(g.amount for g in gifts.values()) <= balance.received
         people = [g.beneficiary.person_id for g in gifts.values()]
         assert len(people) == len(set(people))  # one card per person (all cover the same 12 months)
+
+
+# -- SQL views a reporting tool reads without ansinh --------------------------------
+
+
+def _query(store_url: str, statement: str) -> list[tuple[object, ...]]:
+    """Rows of one SELECT on the database behind *store_url*, as a reporting tool would run it."""
+    if store_url.startswith("sqlite:///"):
+        with contextlib.closing(sqlite3.connect(store_url.removeprefix("sqlite:///"))) as conn:
+            return list(conn.execute(statement).fetchall())
+    import psycopg
+
+    with psycopg.connect(store_url) as pg:
+        return list(pg.execute(statement.encode()).fetchall())
+
+
+def test_the_views_totals_equal_the_report(store_url: str) -> None:
+    from ansinh.core.reporting import report
+
+    events = _events()
+    who = attrs.evolve(WHO, person_id="HP-2", province="33")
+    quote = price(HealthCard(months=12), who, on=ON, law=LAW)
+    first = events[2]
+    assert isinstance(first, GiftAllocated)
+    second = attrs.evolve(first.gift, id="g2", beneficiary=who, quote=quote)
+    events += [GiftAllocated(event_id="alloc:g2", on=ON, gift=second), _register("P2", 3_000_000)]
+    with open_store(store_url, campaign=CAMPAIGN) as store:
+        store.append_batch(events)
+        state = store.state
+    rep = report(state, on=CAMPAIGN.end)
+    [(pledged, pledges)] = _query(
+        store_url, "SELECT SUM(money), COUNT(*) FROM ansinh_pledges WHERE withdrawn = 0"
+    )
+    assert (pledged, pledges) == (rep.pledged_money, rep.pledges) == (5_000_000, 2)
+    [(received,)] = _query(store_url, "SELECT SUM(amount) FROM ansinh_money_received")
+    assert received == rep.received == 2_000_000
+    [(value, gifts)] = _query(
+        store_url, "SELECT SUM(payable), COUNT(*) FROM ansinh_gifts WHERE cancelled = 0"
+    )
+    assert (value, gifts) == (rep.value, sum(n for _, n in rep.gifts)) == (2 * quote.payable, 2)
+    covered = _query(store_url, "SELECT province, year, people FROM ansinh_people_covered ORDER BY province")
+    assert covered == [("31", 2026, 1), ("33", 2026, 1)]
+    assert sum(int(str(p)) for _, _, p in covered) == rep.people_covered
+    balances = _query(
+        store_url, "SELECT pledge_id, money, received, committed, paid FROM ansinh_pledge_balances"
+    )
+    book = state.pledge("P1")
+    assert ("P1", 2_000_000, book.received, book.committed, book.spent) in balances
+    assert ("P2", 3_000_000, 0, 0, 0) in balances

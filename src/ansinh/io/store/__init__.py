@@ -33,7 +33,9 @@ event id, type and date are columns, and a gift keeps its quote's amounts
 only — the quote is priced again from the law on reading and checked against
 them.  A store written by an older ansinh (one campaign, full JSON documents)
 is upgraded in one transaction when opened; one written by a newer ansinh is
-refused.  :func:`write_jsonl` and :func:`read_jsonl` exchange full documents
+refused.  Every store has SQL views a reporting tool can read without ansinh
+(:data:`VIEW_NAMES`: gifts, pledges and balances, money received, people
+covered by province and year).  :func:`write_jsonl` and :func:`read_jsonl` exchange full documents
 (:mod:`ansinh.serialization`) one per line.
 
 >>> import datetime as dt, tempfile, pathlib
@@ -71,10 +73,12 @@ from ansinh.io.store._merge import MergeResult
 from ansinh.io.store._postgres import PostgresStore, is_postgres_url
 from ansinh.io.store._schema import SCHEMA_VERSION, STORE_FORMAT
 from ansinh.io.store._sqlite import SqliteStore
+from ansinh.io.store._views import VIEW_NAMES
 
 __all__ = [
     "SCHEMA_VERSION",
     "STORE_FORMAT",
+    "VIEW_NAMES",
     "MergeResult",
     "PostgresStore",
     "ProgrammeStore",

@@ -28,6 +28,7 @@ from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import LedgerError
 from ansinh.io.store._schema import SCHEMA_VERSION, STORE_FORMAT, check_meta
 from ansinh.io.store._sqlite import Connection, SqliteStore
+from ansinh.io.store._views import VIEW_NAMES, view_statements
 
 if TYPE_CHECKING:
     import psycopg
@@ -162,6 +163,13 @@ def _prepare(conn: Connection, where: str) -> None:
                 "INSERT INTO meta (key, value) VALUES (?, ?)",
                 (("format", STORE_FORMAT), ("schema_version", str(SCHEMA_VERSION))),
             )
+        views = {
+            name
+            for (name,) in conn.execute("SELECT viewname FROM pg_views WHERE schemaname = current_schema()")
+        }
+        if not views.issuperset(VIEW_NAMES):
+            for statement in view_statements("postgresql"):
+                conn.execute(statement)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -9,6 +9,7 @@ from typing import Final
 from ansinh.exceptions import AnsinhError, LedgerError
 from ansinh.io.store._codec import digest, encode
 from ansinh.io.store._jsonl import event_from_json
+from ansinh.io.store._views import VIEW_NAMES, view_statements
 
 __all__ = ["SCHEMA_VERSION", "STORE_FORMAT", "check_meta", "prepare"]
 
@@ -113,6 +114,10 @@ def prepare(conn: sqlite3.Connection, where: str) -> None:
                 "INSERT INTO meta (key, value) VALUES (?, ?)",
                 (("format", STORE_FORMAT), ("schema_version", str(SCHEMA_VERSION))),
             )
+        views = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+        if not views.issuperset(VIEW_NAMES):
+            for statement in view_statements("sqlite"):
+                conn.execute(statement)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
