@@ -34,7 +34,7 @@ only — the quote is priced again from the law on reading and checked against
 them.  A store written by an older ansinh (one campaign, full JSON documents)
 is upgraded in one transaction when opened; one written by a newer ansinh is
 refused.  Every store has SQL views a reporting tool can read without ansinh
-(:data:`VIEW_NAMES`: gifts, pledges and balances, money received, people
+(``VIEW_NAMES``: gifts, pledges and balances, money received, people
 covered by province and year).  :func:`write_jsonl` and :func:`read_jsonl` exchange full documents
 (:mod:`ansinh.serialization`) one per line.
 

@@ -411,7 +411,8 @@ class SqliteStore:
         other process wrote meanwhile.
 
         Raises:
-            StaleLedger: another writer committed events of a campaign first (nothing is written).
+            LedgerError: another writer committed events of a campaign first
+                (nothing is written; :meth:`append_batch` then checks the batch again).
             LedgerError: the write failed (nothing is written, or, when the
                 connection was lost while committing, perhaps all of it: send
                 the batch again, its event ids make that safe).
