@@ -150,3 +150,22 @@ def test_a_dropped_connection_is_one_ledger_error_and_the_store_reconnects(postg
 def test_a_server_that_cannot_be_reached_is_one_ledger_error() -> None:
     with pytest.raises(LedgerError, match="cannot be reached"):
         open_store("postgresql://ansinh@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_the_server_reads_a_postgresql_store_and_sees_other_writers(postgres_url: str) -> None:
+    from ansinh.serve.campaigns import open_campaign_source
+
+    with open_store(postgres_url, campaign=CAMPAIGN) as store:
+        store.append(REGISTER)
+        source = open_campaign_source([postgres_url])
+        assert [c.code for c in source.campaigns()] == ["BN2026"]
+        first = source.state("BN2026")
+        assert first is not None
+        assert first.pledge("P1").received == 0
+        store.append_batch(_received("m", 3))  # another writer, after the server read the store
+        later = source.state("BN2026")
+        assert later is not None
+        assert later.pledge("P1").received == 6
+        assert source.state("NOPE") is None
+        assert source.paths == ()
+        source.close()

@@ -14,7 +14,7 @@ from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, Ledger, LedgerState
 from ansinh.core.pricing import LocalSupport
-from ansinh.exceptions import AnsinhError, InvalidValueError, InvariantViolation, LedgerError
+from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
 from ansinh.io.store._codec import decode, digest, dumps, encode
 from ansinh.io.store._jsonl import read_jsonl, write_jsonl
 from ansinh.io.store._merge import MergeResult, plan_merge
@@ -23,9 +23,6 @@ from ansinh.io.store._schema import prepare
 __all__ = ["SqliteStore"]
 
 Progress = Callable[[int, int], None]
-
-_RETRIES = 50
-"""How often a batch is checked again after other writers committed first (then it is refused)."""
 
 
 class Connection(Protocol):
@@ -351,15 +348,15 @@ class SqliteStore:
         is committed (``synchronous=FULL``) does the ledger hold them.  A
         process killed mid-batch leaves a store without any event of the batch.
 
-        Inside that transaction, which holds the campaign's write lock, the
-        store makes sure no other writer committed events of the campaign
-        since its ledger was read; if one did, the transaction is rolled
-        back, the ledger reads the new events, and the whole batch is checked
-        again against them: a batch that conflicts with another writer's (the
-        same pledge's money spent twice, the same person given two cards) is
-        refused, one that does not is written.  Events already stored are
-        skipped, so a batch that was not acknowledged can be sent again with
-        the same event ids.
+        The transaction first takes the campaign's write lock (its row,
+        ``SELECT … FOR UPDATE``; on SQLite the file, ``BEGIN IMMEDIATE``),
+        then the ledger reads the events other writers committed since it
+        was read, and only then is the batch checked: a batch that conflicts
+        with another writer's (the same pledge's money spent twice, the same
+        person given two cards) is refused, one that does not is written, and
+        no writer can slip in between.  Events already stored are skipped, so
+        a batch that was not acknowledged can be sent again with the same
+        event ids.
 
         Args:
             events: the batch, in order; events already stored are skipped.
@@ -372,30 +369,40 @@ class SqliteStore:
         Raises:
             InvariantViolation: an event breaks an invariant, or its id is
                 stored for a different event; nothing is written.
-            LedgerError: the store is closed, other writers kept committing
-                first, or the write failed (nothing is written).
+            LedgerError: the store is closed, or the write failed (nothing
+                is written, unless the connection was lost while committing:
+                send the batch again).
         """
-        self._connection()
+        conn = self._connection()
         code = self._code(campaign)
         batch = tuple(events)
-        for _ in range(_RETRIES):
-            ledger = self.ledger_of(code)
-            known = len(ledger)
-
-            def write(new: tuple[Event, ...], known: int = known) -> None:
-                self.write_rows({code: (known, new)}, progress)
-
+        ledger = self.ledger_of(code)
+        try:
+            conn.execute(self._BEGIN)
             try:
-                return ledger.append_batch(batch, commit=write)
-            except StaleLedger:
+                # The campaign's write lock first, then the events other writers committed before it:
+                # the batch is checked against every stored event, and none can be added meanwhile.
+                conn.execute("SELECT id FROM campaigns WHERE code = ?" + self._LOCK, (code,)).fetchone()
                 self._catch_up(ledger)
-            except InvariantViolation:
-                if not self._catch_up(ledger):
-                    raise  # refused by the latest state: no other writer's events change that
-        raise LedgerError(
-            f"{self._where}: a batch of {len(batch)} events for campaign {code!r} was not written: "
-            f"other writers committed first {_RETRIES} times; send it again"
-        )
+                known = len(ledger)
+
+                written: list[int] = []
+
+                def write(new: tuple[Event, ...]) -> None:
+                    self.write_rows({code: (known, new)}, progress, in_transaction=True)
+                    written.append(len(new))
+
+                added = ledger.append_batch(batch, commit=write)
+                if not written:  # every event was stored already: nothing to commit
+                    self._rollback()
+                return added
+            except BaseException:
+                self._rollback()
+                raise
+        except self._DB_ERRORS as exc:
+            raise LedgerError(
+                f"{self._where}: a batch of {len(batch)} events was not written ({exc})"
+            ) from None
 
     def write_rows(
         self,
@@ -403,17 +410,23 @@ class SqliteStore:
         progress: Progress | None = None,
         *,
         campaigns: Sequence[Campaign] = (),
+        in_transaction: bool = False,
     ) -> None:
         """Write checked events of several campaigns in one transaction (``{code: (stored before, events)}``).
 
         The caller has checked the events against each campaign's ledger; this
         only writes them (after adding *campaigns*), once it made sure no
-        other process wrote meanwhile.
+        other process wrote meanwhile, and commits.
+
+        Args:
+            batches: ``{code: (events stored before, new events)}``.
+            progress: called as ``progress(done, total)`` while rows are written.
+            campaigns: campaigns to add first.
+            in_transaction: the caller has begun the transaction (and holds the campaigns' locks).
 
         Raises:
-            LedgerError: another writer committed events of a campaign first
-                (nothing is written; :meth:`append_batch` then checks the batch again).
-            LedgerError: the write failed (nothing is written, or, when the
+            LedgerError: another writer committed events of a campaign first,
+                or the write failed (nothing is written, or, when the
                 connection was lost while committing, perhaps all of it: send
                 the batch again, its event ids make that safe).
         """
@@ -431,7 +444,8 @@ class SqliteStore:
                     progress(done, total)
 
         try:
-            conn.execute(self._BEGIN)
+            if not in_transaction:
+                conn.execute(self._BEGIN)
             try:
                 conn.executemany(
                     "INSERT INTO campaigns (code, parent, body) VALUES (?, ?, ?)",
@@ -525,6 +539,14 @@ class SqliteStore:
             campaigns=tuple(p.campaign.code for p in plans if p.is_new),
             events=tuple((code, len(events)) for code, (_, events) in batches.items()),
         )
+
+    def refresh(self) -> int:
+        """Read the events other writers committed since each campaign's ledger was read; how many.
+
+        Raises:
+            LedgerError: a new stored event cannot be read or breaks an invariant.
+        """
+        return sum(self._catch_up(ledger) for ledger in tuple(self._ledgers.values()))
 
     def forget(self, code: str) -> None:
         """Drop the ledger of *code* kept in memory (it is read again from the file when next used)."""
