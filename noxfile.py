@@ -1,4 +1,4 @@
-"""Development sessions: ``nox -s tests lint typing docs`` is what CI runs; ``nox -s bench`` is opt-in."""
+"""Development sessions: ``nox -s tests lint typing docs`` is what CI runs; ``bench`` and ``fuzz`` are opt-in."""
 
 from __future__ import annotations
 
@@ -57,6 +57,22 @@ def docs(session: nox.Session) -> None:
         session.run(
             "sphinx-build", "-W", "--keep-going", "-n", "-b", builder, "docs", f"docs/_build/{builder}"
         )
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """The fuzz suite, long: ``ANSINH_FUZZ_EXAMPLES`` examples per test (default 2000; CI runs 25 in ``tests``)."""
+    session.install(ALL_EXTRAS, *_group("test"))
+    examples = os.environ.get("ANSINH_FUZZ_EXAMPLES", "2000")
+    session.run(
+        "pytest",
+        "-m",
+        "fuzz",
+        "--hypothesis-show-statistics",
+        "tests/fuzz",
+        *session.posargs,
+        env={"ANSINH_FUZZ_EXAMPLES": examples},
+    )
 
 
 @nox.session(default=False)

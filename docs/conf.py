@@ -51,13 +51,10 @@ napoleon_use_rtype = False
 
 # -- doctest -------------------------------------------------------------------------
 # Docstring examples are run by pytest (--doctest-modules) in their module's
-# namespace; here only the examples written in the documentation pages run.
+# namespace; here only the examples written in the documentation pages run.  No global
+# set-up: each page imports what it uses, so every example runs as written in a plain
+# Python session (tests/test_docs_examples.py runs each page in a fresh interpreter).
 doctest_test_doctest_blocks = ""
-doctest_global_setup = """
-import datetime as dt
-from fractions import Fraction
-import ansinh
-"""
 
 # -- cross-references -----------------------------------------------------------------
 intersphinx_mapping: dict[str, tuple[str, str | None]] = {}
@@ -82,7 +79,7 @@ nitpick_ignore_regex = [
     (r"py:.*", _EXTERNAL),
     # Short names the standard library uses in type hints (``Path``, ``Fraction`` …).
     (r"py:.*", r"(Path|Fraction|Decimal|TextIO|BinaryIO|Iterator|Iterable|Mapping|Sequence|Callable)"),
-    (r"py:.*", r"(dt|date|Any|Final|Literal|TypeAlias|SearchStrategy|Converter|PluginManager)(\..+)?"),
+    (r"py:.*", r"(dt|date|Any|Final|Literal|TypeAlias|SearchStrategy|Converter|PluginManager|Figure)(\..+)?"),
     # Private helpers and type variables that signatures mention but the docs do not describe.
     (r"py:.*", r"(ansinh(\.\w+)*\.)?_\w+(\.\w+)*"),
     (r"py:class", r"ansinh\.[\w.]+\.[A-Z]"),

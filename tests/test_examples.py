@@ -100,3 +100,18 @@ def test_campaign_results(tmp_path: Path) -> None:
     csv = (tmp_path / "build" / "report.csv").read_text(encoding="utf-8-sig")
     assert "province" in csv
     assert "chart written to build/gifts-by-province.png" in out
+
+
+@pytest.mark.skipif(
+    not (EXAMPLES / "follow-up-2027" / "participation.csv").is_file(),
+    reason="the follow-up example is missing",
+)
+def test_follow_up_next_year(tmp_path: Path) -> None:
+    out = run_example("follow_up_next_year.py", tmp_path)
+    assert "Already covered for the same months: health-insurance card P03:" in out
+    assert "sponsor Ngân hàng TMCP Sông Hồng, central" in out
+    assert "no gift yet, eligible" in out
+    assert "2 renewed by a sponsor" in out
+    assert "6 renewed by the person" in out
+    assert "TP Hải Phòng          health-insurance card                 2026     10      3  67%" in out
+    assert "033091401148" not in out  # identifiers are masked

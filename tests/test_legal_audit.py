@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ansinh.core.law import SourceStatus
-from ansinh.core.people import Category
+from ansinh.core.people import Category, Person
 from ansinh.core.pricing import (
     LocalSupport,
     book_monthly_support,
@@ -238,7 +238,7 @@ def test_the_example_campaign_spends_no_unit_on_a_fully_supported_person(tmp_pat
 
     example = Path(__file__).resolve().parent.parent / "examples" / "tet-binh-ngo-2026"
     run = run_campaign(example, out=tmp_path / "build")  # with the shipped plugins (HCMC's top-up)
-    with SqliteStore(run.store) as store:
+    with SqliteStore(run.store, local_supports=_shipped()) as store:  # the run's top-ups check the prices
         gifts = store.state.gifts
     assert gifts
     assert all(g.quote.payable > 0 for g in gifts)
@@ -297,3 +297,61 @@ def test_bulk_screening_settles_fully_supported_rows_with_the_core_rule() -> Non
         d = check(person, SocialBook(months=12), on=D(2026, 1, 5), law=law)
         assert table.column("eligible")[i].as_py() is d.eligible
         assert ";".join(d.codes) == table.column("reasons")[i].as_py()
+
+
+# -- programmes found by the audit, shipped with their statuses (A7) -----------------------------
+
+
+def _with_plugins(product: HealthCard | SocialBook, who: Person, day: dt.date) -> tuple[int, int, int]:
+    import ansinh
+
+    q = ansinh.price(product, who, on=day)
+    return q.state_support, q.local_support, q.payable
+
+
+def _who(province: str, *cats: Category, **address: str) -> Person:
+    return Person(
+        id="x",
+        full_name="x",
+        date_of_birth=D(1980, 1, 1),
+        province=province,
+        categories=set(cats),
+        **address,  # type: ignore[arg-type]
+    )
+
+
+def test_hcmc_students_from_2026_01_01() -> None:
+    student = _who("79", Category.STUDENT)
+    assert _with_plugins(HealthCard(months=12), student, D(2025, 12, 31)) == (631_800, 0, 631_800)
+    assert _with_plugins(HealthCard(months=12), student, D(2026, 1, 1)) == (631_800, 631_800, 0)
+
+
+def test_hanoi_health_cards_from_2026_01_01() -> None:
+    farm = _who("01", Category.FARM_AVERAGE_INCOME)
+    assert _with_plugins(HealthCard(months=12), farm, D(2025, 12, 31)) == (379_080, 0, 884_520)
+    assert _with_plugins(HealthCard(months=12), farm, D(2026, 1, 1)) == (379_080, 379_080, 505_440)
+    out_of_poverty = _who("01", Category.JUST_ESCAPED_POVERTY)
+    assert _with_plugins(HealthCard(months=12), out_of_poverty, D(2025, 12, 31)) == (0, 0, 1_263_600)
+    assert _with_plugins(HealthCard(months=12), out_of_poverty, D(2026, 1, 1)) == (0, 1_263_600, 0)
+
+
+def test_former_binh_dinh_near_poor_from_2023_07_24_to_the_merger() -> None:
+    near_poor = _who("52", Category.NEAR_POOR, former_province="52")
+    card = HealthCard(months=12)
+    assert _with_plugins(card, near_poor, D(2023, 7, 23)) == (680_400, 0, 291_600)
+    assert _with_plugins(card, near_poor, D(2023, 7, 24)) == (680_400, 291_600, 0)
+    assert _with_plugins(card, near_poor, D(2025, 6, 30)) == (884_520, 379_080, 0)
+    assert _with_plugins(card, near_poor, D(2025, 7, 1)) == (884_520, 0, 379_080)
+    former_gia_lai = _who("52", Category.NEAR_POOR, former_province="64")
+    assert _with_plugins(card, former_gia_lai, D(2024, 1, 1)) == (680_400, 0, 291_600)
+
+
+def test_long_bien_district_voluntary_si_2022_to_2025() -> None:
+    poor = _who("01", Category.POOR, district="Long Biên")
+    book = SocialBook(months=1)
+    assert _with_plugins(book, poor, D(2022, 7, 31)) == (99_000, 0, 231_000)
+    assert _with_plugins(book, poor, D(2022, 8, 1)) == (99_000, 132_000, 99_000)
+    assert _with_plugins(book, poor, D(2025, 12, 31)) == (165_000, 132_000, 33_000)
+    assert _with_plugins(book, poor, D(2026, 1, 1)) == (165_000, 165_000, 0)  # the city's 2026 top-up
+    elsewhere = _who("01", Category.POOR, district="Ba Đình")
+    assert _with_plugins(book, elsewhere, D(2022, 8, 1)) == (99_000, 0, 231_000)

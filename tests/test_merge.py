@@ -138,6 +138,8 @@ def test_store_merge_command(capsys: pytest.CaptureFixture[str], tmp_path: Path,
     args = ["store", "merge", str(hp), f"sqlite:///{hy}", "--into", national, "--json", "--no-plugins"]
     assert cli.main(args) == cli.EXIT_OK
     assert json.loads(capsys.readouterr().out) == {
+        "schema_version": 2,
+        "type": "store_merge",
         "new_events": 4,
         "stores": 2,
         "campaigns": ["BN2026-31", "BN2026-33", "BN2026-VN"],

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansinh.core.accounting import RegistrationLevel
-from ansinh.core.campaign import Beneficiary, Campaign, Funding, Gift, Pledge, Sponsor
+from ansinh.core.campaign import Beneficiary, Campaign, Funding, Gift, Instalment, Pledge, Sponsor
 from ansinh.core.ledger import (
     Event,
     GiftAllocated,
@@ -565,3 +565,50 @@ def test_a_report_as_of_a_date_is_the_report_of_the_events_up_to_it(
     assert full.totals() == cut.totals()
     assert full.rows == cut.rows
     assert full.summary_vi() == cut.summary_vi()
+
+
+def test_instalments_due_and_overdue_are_in_the_national_totals() -> None:
+    plan = (
+        Instalment(due=dt.date(2025, 11, 30), amount=5_000_000),
+        Instalment(due=dt.date(2025, 12, 31), amount=5_000_000),
+    )
+    sponsor = Sponsor(id="S", name="Công ty A", kind="enterprise")
+    ledger = Ledger(
+        campaign_of("HN2026", "01"),
+        law=LAW,
+        events=[
+            PledgeRegistered(
+                event_id="r",
+                on=dt.date(2025, 11, 1),
+                sponsor=sponsor,
+                pledge=Pledge(id="P", sponsor_id="S", money=10_000_000, instalments=plan),
+            ),
+            MoneyReceived(event_id="m", on=dt.date(2025, 11, 20), pledge_id="P", amount=3_000_000),
+        ],
+    )
+    before = national_report([ledger.state], on=dt.date(2025, 11, 29), law=LAW).totals()
+    assert (before["instalments_due"], before["instalments_overdue"]) == (0, 0)
+    mid = national_report([ledger.state], on=dt.date(2025, 12, 15), law=LAW)
+    assert (mid.totals()["instalments_due"], mid.totals()["instalments_overdue"]) == (0, 2_000_000)
+    assert mid.summary_vi().endswith("Các khoản tài trợ đã quá hạn nộp 2.000.000 đ.")
+    end = national_report([ledger.state], on=dt.date(2025, 12, 31), law=LAW).totals()
+    assert (end["instalments_due"], end["instalments_overdue"]) == (5_000_000, 2_000_000)
+
+
+def test_every_province_gives_a_row_for_each_unit_in_force() -> None:
+    r = national_report([central(), hung_yen()], on=END, law=LAW, every_province=True)
+    keys = [x.key for x in r.rows_for("province")]
+    assert len(keys) == 34 + 1  # the 34 units and the central registrations
+    assert CENTRAL_KEY in keys
+    assert next(x for x in r.rows_for("province") if x.key == "96").gifts == 0
+    assert sum(x.value for x in r.rows_for("province")) == r.totals()["value"]
+    before = national_report(
+        [_before_the_merger("HN2025", "01", 5)],
+        on=dt.date(2025, 6, 30),
+        law=LAW,
+        units="of_date",
+        every_province=True,
+    )
+    former = [x for x in before.rows_for("province") if x.former]
+    assert len(former) == 63
+    assert next(x for x in former if x.key == "01").gifts == 5

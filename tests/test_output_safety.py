@@ -110,6 +110,10 @@ def test_report_files_are_safe(tmp_path: Path) -> None:
     roster.write_text(
         lines[0] + "".join("-" + line for line in lines[1:]), encoding="utf-8"
     )  # ids start with -
+    review = folder / "review.toml"
+    review.write_text(
+        review.read_text(encoding="utf-8").replace('person = "', 'person = "-'), encoding="utf-8"
+    )
     run = run_campaign(folder, out=tmp_path / "out", plugins=False)
     for path in (run.files.csv, run.files.totals, run.files.renewals):
         _no_formula(_cells(path.read_text(encoding="utf-8")))

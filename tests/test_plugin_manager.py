@@ -30,6 +30,7 @@ from ansinh.plugin_manager import (
     disabled_plugins,
     get_plugin_manager,
 )
+from ansinh.plugins.local_support import shipped_local_supports
 from ansinh.plugins.sourcing import WorkplaceDrive
 from ansinh.testing import plugin_host, sample_person
 
@@ -286,7 +287,7 @@ def test_province_plugin_overrides_builtin_by_code(host: PluginHost) -> None:
     host.register(_Override(), "override")
     after = host.local_supports(province="01", product=ProductKind.SOCIAL_BOOK, on=ON)
     assert [(s.code, s.status) for s in after] == [("hanoi-vsi-2026", SourceStatus.SCENARIO)]
-    assert len(host.all_local_supports()) == 3
+    assert len(host.all_local_supports()) == len(shipped_local_supports())
 
 
 def test_local_supports_filters_what_plugins_return() -> None:
@@ -557,3 +558,16 @@ class _BrokenRules:
     @hookimpl
     def ansinh_eligibility_rules(self, product: ProductKind) -> object:
         raise RuntimeError("no rules today")
+
+
+def test_sponsor_kinds_are_listed_as_contributions(host: PluginHost) -> None:
+    from ansinh.core.campaign import LocalSponsorKind
+
+    class Cooperatives:
+        @hookimpl
+        def ansinh_sponsor_kinds(self) -> tuple[LocalSponsorKind, ...]:
+            return (LocalSponsorKind(code="hop_tac_xa", label_vi="hợp tác xã", label_en="cooperative"),)
+
+    host.register(Cooperatives(), "coops")
+    info = {p.name: p for p in host.plugins(contributions=True)}["coops"]
+    assert info.contributes == (Contribution("sponsor_kinds", ("hop_tac_xa",)),)

@@ -116,3 +116,10 @@ def test_national_rows_group_by_the_local_kind() -> None:
 def test_aliases_are_non_empty_strings(aliases: object) -> None:
     with pytest.raises(InvalidValueError, match="aliases"):
         LocalSponsorKind(code="hop_tac_xa", label_vi="x", label_en="x", aliases=aliases)
+
+
+def test_the_plugin_list_shows_the_kinds_a_plugin_adds() -> None:
+    host = get_plugin_manager(load_entrypoints=False)
+    host.register(Cooperatives(), name="hy")
+    info = next(p for p in host.plugins(contributions=True) if p.name == "hy")
+    assert [(c.kind, c.names) for c in info.contributes] == [("sponsor_kinds", ("hop_tac_xa",))]

@@ -5,6 +5,9 @@ Directives:
 ``ansinh-law-table``
     A table of every legal parameter and each of its dated values, with the
     legal source and status, read from :func:`ansinh.default_law` at build time.
+``ansinh-programmes-table``
+    Every provincial programme (area, dates, rates, source, status) and those
+    found and not shipped, read from the shipped local-support data.
 ``ansinh-exports``
     One short entry per name in ``ansinh.__all__`` pointing to where the name
     is defined (and documented), so ``ansinh.Person`` and
@@ -94,6 +97,65 @@ class LawTable(_Generated):
                     f"     - {status_text(value.status, lang)}",
                 ]
             out.append("")
+        return out
+
+
+class ProgrammesTable(_Generated):
+    """``.. ansinh-programmes-table::`` — every provincial programme: area, dates, rates, source, status;
+    then those found and not shipped, with why."""
+
+    def lines(self) -> list[str]:
+        from ansinh.cli.words import status_text
+        from ansinh.core.money import format_percent
+        from ansinh.plugins.local_support import not_shipped_programmes, shipped_local_supports
+
+        out = [
+            ".. list-table:: Provincial programmes ansinh applies",
+            "   :header-rows: 1",
+            "   :widths: 16 16 14 22 22 10",
+            "",
+            "   * - Programme",
+            "     - Area",
+            "     - Dates",
+            "     - Groups and rates",
+            "     - Source",
+            "     - Status",
+        ]
+        for s in shipped_local_supports():
+            until = s.until.isoformat() if s.until else "…"
+            rates = ", ".join(f"{key} {format_percent(rate, 'en')}" for key, rate in s.rates)
+            source = str(s.citation) + (" — " + s.note if s.note else "")
+            out += [
+                f"   * - ``{s.code}`` ({s.product.value})",
+                f"     - {_rst_cell(s.area('en'))}",
+                f"     - {s.effective.isoformat()} → {until}",
+                f"     - {_rst_cell(rates)}",
+                f"     - {_rst_cell(source)}",
+                f"     - {status_text(s.status, 'en')}",
+            ]
+        out += [
+            "",
+            ".. list-table:: Programmes found and not shipped",
+            "   :header-rows: 1",
+            "   :widths: 16 16 14 22 22 10",
+            "",
+            "   * - Programme",
+            "     - Area",
+            "     - Dates",
+            "     - Groups and rates",
+            "     - Source, and why not shipped",
+            "     - Status",
+        ]
+        for p in not_shipped_programmes():
+            out += [
+                f"   * - ``{p.code}`` ({_rst_cell(p.product)})",
+                f"     - {_rst_cell(p.area)} ({p.province})",
+                f"     - {_rst_cell(p.dates)}",
+                f"     - {_rst_cell(p.groups)}",
+                f"     - {_rst_cell(str(p.citation) + ' — ' + p.reason)}",
+                f"     - {status_text(p.status, 'en')}",
+            ]
+        out.append("")
         return out
 
 
@@ -248,6 +310,7 @@ def _plain_attribute_docs(
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("ansinh-law-table", LawTable)
+    app.add_directive("ansinh-programmes-table", ProgrammesTable)
     app.add_directive("ansinh-exports", Exports)
     app.add_directive("ansinh-cli-help", CliHelp)
     app.connect("missing-reference", _resolve)

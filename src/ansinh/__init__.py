@@ -76,6 +76,7 @@ from ansinh.exceptions import (
     NotInForceError,
     OutputFileError,
     PluginError,
+    QuoteMismatchError,
     ReviewError,
     RosterError,
     SerializationError,
@@ -85,6 +86,7 @@ from ansinh.hookspecs import SourcingResult, SourcingStrategy, hookimpl
 from ansinh.io.roster import Roster, load_roster
 from ansinh.io.run import CampaignRun, run_campaign
 from ansinh.plugin_manager import PluginHost, get_plugin_manager
+from ansinh.verification import verify
 
 
 def __getattr__(name: str) -> str:
@@ -157,6 +159,7 @@ __all__ = [
     "ProductKind",
     "Quote",
     "QuoteLine",
+    "QuoteMismatchError",
     "RateTable",
     "Reason",
     "RenewalItem",
@@ -189,4 +192,5 @@ __all__ = [
     "report",
     "run_campaign",
     "screen",
+    "verify",
 ]

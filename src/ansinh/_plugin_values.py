@@ -12,6 +12,7 @@ from typing import Final, TypeGuard
 
 import attrs
 
+from ansinh.core.campaign import LocalSponsorKind
 from ansinh.core.law import Parameter
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
@@ -26,7 +27,7 @@ class Contribution:
     """What one plugin contributes through one hook, by name (as ``ansinh plugins`` lists it)."""
 
     kind: str
-    """``"strategies"``, ``"top_ups"``, ``"rules"`` or ``"parameters"``."""
+    """``"strategies"``, ``"top_ups"``, ``"rules"``, ``"parameters"`` or ``"sponsor_kinds"``."""
     names: tuple[str, ...]
     """Strategy names, top-up programme codes, rule codes or parameter names, sorted."""
 
@@ -88,6 +89,7 @@ def _is_part(value: object) -> bool:
         isinstance(value, tuple)
         and len(value) == 2
         and isinstance(value[0], str)
+        and bool(str.strip(value[0]))  # an empty code is refused naming the plugin
         and isinstance(value[1], int)
         and not isinstance(value[1], bool)
     )
@@ -136,6 +138,13 @@ _INVENTORY: Final[dict[str, _Inventory]] = {
         "Parameter",
         ({},),
         lambda p: str(getattr(p, "name", "")),
+    ),
+    "ansinh_sponsor_kinds": (
+        "sponsor_kinds",
+        lambda k: isinstance(k, LocalSponsorKind),
+        "LocalSponsorKind",
+        ({},),
+        lambda k: str(getattr(k, "code", "")),
     ),
 }
 

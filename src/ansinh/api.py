@@ -43,6 +43,7 @@ from ansinh.core.law import Law
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport, Participant, Quote
 from ansinh.core.products import Product, ProductKind
+from ansinh.core.validators import items
 from ansinh.exceptions import InvalidValueError
 from ansinh.plugin_manager import PluginHost
 
@@ -200,8 +201,16 @@ def check(
     host = resolve_plugins(plugins)
     rules = host.eligibility_rules(product) if host is not None and _is_product(product) else ()
     supports = local_supports_for(product, person, on=on, plugins=host)
+    policy = host.priority_policy(campaign) if host is not None else None
     return eligibility.check(
-        person, product, on=on, campaign=campaign, law=law, rules=rules, local_supports=supports
+        person,
+        product,
+        on=on,
+        campaign=campaign,
+        law=law,
+        rules=rules,
+        local_supports=supports,
+        priority_policy=policy or eligibility.DEFAULT_PRIORITY_POLICY,
     )
 
 
@@ -217,7 +226,8 @@ def screen(
     """Check every person and rank them, with the plugins' rules and priority parts.
 
     See :func:`ansinh.core.eligibility.screen`; the plugins contribute extra
-    rules and priority parts (:func:`~ansinh.hookspecs.ansinh_priority`).
+    rules and priority parts (:func:`~ansinh.hookspecs.ansinh_priority`), and
+    may replace the table of priority points (:func:`~ansinh.hookspecs.ansinh_priority_policy`).
 
     Raises:
         PluginError: a plugin failed (no screening is returned).
@@ -240,6 +250,7 @@ def screen(
         rules=host.eligibility_rules(product),
         extra_priority=host.priority_function(campaign),
         local_supports=host.all_local_supports(),
+        priority_policy=host.priority_policy(campaign) or eligibility.DEFAULT_PRIORITY_POLICY,
     )
 
 
@@ -296,16 +307,30 @@ def allocate(
         InvalidValueError: an argument has the wrong type.
     """
     from ansinh.core import allocation
+    from ansinh.core.ledger import LedgerState
 
+    if not isinstance(state, LedgerState):
+        raise InvalidValueError("state", state, "a LedgerState (ledger.state)")
+    if affiliations is not None and not isinstance(affiliations, Mapping):
+        raise InvalidValueError(
+            "affiliations", affiliations, "a mapping person id -> earmark targets, or None"
+        )
     law = resolve_law(law)
     host = resolve_plugins(plugins)
-    people = tuple(candidates)
+    people = items("candidates", candidates, "a collection of candidates (Decision or Candidate)")
     supports = host.all_local_supports() if host is not None else ()
     merged: dict[str, tuple[str, ...]] = {}
-    if hasattr(state, "pledges"):
+    if all(hasattr(c, "person") for c in people):  # else core names the bad candidate
         merged = affiliations_from_plugins(state, people, plugins=host)
     for person_id, targets in (affiliations or {}).items():
-        merged[person_id] = tuple(sorted({*merged.get(person_id, ()), *targets}))
+        merged[person_id] = tuple(
+            sorted(
+                {
+                    *merged.get(person_id, ()),
+                    *items(f"affiliations[{person_id!r}]", targets, "earmark targets"),
+                }
+            )
+        )
     return allocation.allocate(
         state,
         people,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ansinh.core.identifiers import mask_digits
 from ansinh.core.messages import shown
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "OutputFileError",
     "PluginError",
     "PluginLoadWarning",
+    "QuoteMismatchError",
     "ReviewError",
     "RosterError",
     "SerializationError",
@@ -37,7 +39,15 @@ __all__ = [
 
 
 class AnsinhError(Exception):
-    """Base class of every error raised by ansinh."""
+    """Base class of every error raised by ansinh.
+
+    Its message has every run of nine or more digits masked
+    (:func:`~ansinh.core.identifiers.mask_digits`), whatever built it: an
+    identifier in a file name, a cell or a plugin's text never shows whole.
+    """
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(mask_digits(a) if isinstance(a, str) else a for a in args))
 
 
 class InvalidValueError(AnsinhError, ValueError):
@@ -89,7 +99,7 @@ class UnknownParameterError(AnsinhError, LookupError):
         self.name = name
         self.known = known
         super().__init__(
-            f"parameter={name!r} is not defined by this law; known parameters: " + ", ".join(known)
+            f"parameter={shown(name)} is not defined by this law; known parameters: " + ", ".join(known)
         )
 
     def __str__(self) -> str:  # LookupError would otherwise repr() the message
@@ -104,6 +114,10 @@ class NotInForceError(AnsinhError, LookupError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class QuoteMismatchError(InvalidValueError):
+    """A quote's figure is not what the law gives (:func:`ansinh.verify`): an edited amount, line or group."""
 
 
 class RosterError(AnsinhError, ValueError):

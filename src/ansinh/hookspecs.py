@@ -47,6 +47,7 @@ import attrs
 import pluggy
 
 from ansinh.core.campaign import Campaign, Earmark, LocalSponsorKind, Pledge, Sponsor
+from ansinh.core.eligibility.priorities import PriorityPolicy
 from ansinh.core.law import Parameter
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
@@ -66,6 +67,7 @@ __all__ = [
     "ansinh_parameters",
     "ansinh_participation",
     "ansinh_priority",
+    "ansinh_priority_policy",
     "ansinh_sourcing_strategies",
     "ansinh_sponsor_kinds",
     "hookimpl",
@@ -229,6 +231,25 @@ def ansinh_priority(
     :param campaign: the campaign the ranking is for, or ``None``.
     :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: an iterable of ``(code, points)`` pairs, or ``None`` for nothing.
+    """
+
+
+@hookspec(firstresult=True)
+def ansinh_priority_policy(
+    campaign: Campaign | None, settings: Mapping[str, object]
+) -> PriorityPolicy | None:
+    """Replace ansinh's table of priority points with the province's own, declared with its source.
+
+    Priority points are local policy: return a
+    :class:`~ansinh.core.eligibility.PriorityPolicy` naming the decision it
+    comes from (``source``), or ``None`` to leave the default.  A campaign
+    folder's ``priority.toml`` takes precedence over a plugin.  The parts of
+    :func:`ansinh_priority` are still added on top.  This hook stops at first
+    non-None result.
+
+    :param campaign: the campaign being screened, or ``None``.
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
+    :return: a :class:`~ansinh.core.eligibility.PriorityPolicy`, or ``None``.
     """
 
 

@@ -32,7 +32,7 @@ from ansinh.core.campaign import (
     Sponsor,
     SponsorKind,
 )
-from ansinh.core.eligibility import Decision, Priority, Reason, Screening
+from ansinh.core.eligibility import Decision, Priority, PriorityPolicy, Reason, Screening
 from ansinh.core.events import EVENT_TYPES
 from ansinh.core.law import (
     Amendment,
@@ -77,6 +77,7 @@ HOOK_TYPES: Final[tuple[type[Any], ...]] = (
     Leftover,
     PledgeBalance,
     Priority,
+    PriorityPolicy,
     Reason,
     RenewalItem,
     ReportRow,

@@ -53,9 +53,12 @@ from ansinh._plugin_values import (
     _kind_of,
     _uncovered,
 )
+from ansinh.core import validators
 from ansinh.core.campaign import Campaign, Earmark, LocalSponsorKind
 from ansinh.core.dates import check_date
+from ansinh.core.eligibility.priorities import PriorityPolicy
 from ansinh.core.law import Law, Parameter
+from ansinh.core.messages import shorten, shown
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import Product, ProductKind
@@ -101,6 +104,19 @@ def _builtin_plugins() -> tuple[tuple[str, object], ...]:
     return (("ansinh.sourcing", sourcing), ("ansinh.local_support", local_support))
 
 
+def _described(exc: BaseException) -> str:
+    """A plugin's exception as ``Type: message``, even if its ``str`` raises or is huge."""
+    try:
+        text = str(exc)
+    except Exception:
+        text = "<its message cannot be shown: str() raised>"
+    return f"{type(exc).__name__}: {shorten(text, 500)}"
+
+
+def _raised(exc: BaseException) -> str:
+    return f"raised {_described(exc)}"
+
+
 @attrs.frozen
 class _PluginRule:
     """A plugin's rule, with its failures reported as :class:`PluginError` naming the plugin."""
@@ -123,13 +139,13 @@ class _PluginRule:
             raise PluginError(
                 self.plugin,
                 "ansinh_eligibility_rules",
-                f"rule {self.code!r} raised {type(exc).__name__}: {exc}",
+                f"rule {shown(self.code)} {_raised(exc)}",
             ) from exc
         if reason is not None and not isinstance(reason, Reason):
             raise PluginError(
                 self.plugin,
                 "ansinh_eligibility_rules",
-                f"rule {self.code!r} returned {reason!r}; expected a Reason or None",
+                f"rule {shown(self.code)} returned {shown(reason)}; expected a Reason or None",
             )
         return reason
 
@@ -335,16 +351,20 @@ class PluginHost:
                 return ()
             if isinstance(result, str | bytes | Mapping) or not isinstance(result, Iterable):
                 raise PluginError(
-                    name, hook, f"returned {result!r}; expected an iterable of {expected} or None"
+                    name, hook, f"returned {shown(result)}; expected an iterable of {expected} or None"
                 )
             items = tuple(result)
         except PluginError:
             raise
         except Exception as exc:
-            raise PluginError(name, hook, f"raised {type(exc).__name__}: {exc}") from exc
+            raise PluginError(name, hook, _raised(exc)) from exc
         for item in items:
-            if not check(item):
-                raise PluginError(name, hook, f"returned {item!r}; expected {expected}")
+            try:
+                ok = check(item)
+            except Exception:  # an object whose attributes raise
+                ok = False
+            if not ok:
+                raise PluginError(name, hook, f"returned {shown(item)}; expected {expected}")
         return items
 
     def _argument(self, plugin: str, kwargs: Mapping[str, object], arg: str) -> object:
@@ -485,7 +505,7 @@ class PluginHost:
         results = self._call(
             "ansinh_priority",
             _is_part,
-            "(code: str, points: int) pairs",
+            "(code: non-empty str, points: int) pairs",
             candidate=person,
             campaign=campaign,
         )
@@ -493,7 +513,9 @@ class PluginHost:
         for _name, items in results:
             for item in items:
                 assert isinstance(item, tuple)
-                parts.append((str(item[0]), int(item[1])))
+                parts.append(
+                    (str.__str__(item[0]), int.__index__(item[1]))
+                )  # plain values, never a subclass's
         return tuple(parts)
 
     def priority_function(
@@ -622,9 +644,11 @@ class PluginHost:
         except InvalidValueError:
             raise
         except Exception as exc:
-            raise PluginError(owner, f"{strategy}.source", f"raised {type(exc).__name__}: {exc}") from exc
+            raise PluginError(owner, f"{strategy}.source", _raised(exc)) from exc
         if not isinstance(result, SourcingResult):
-            raise PluginError(owner, f"{strategy}.source", f"returned {result!r}; expected a SourcingResult")
+            raise PluginError(
+                owner, f"{strategy}.source", f"returned {shown(result)}; expected a SourcingResult"
+            )
         return result
 
     def sponsor_kinds(self) -> tuple[LocalSponsorKind, ...]:
@@ -677,13 +701,27 @@ class PluginHost:
                     *(self._argument(impl.plugin_name, kwargs, arg) for arg in impl.argnames)
                 )
             except Exception as exc:
-                raise PluginError(impl.plugin_name, hook, f"raised {type(exc).__name__}: {exc}") from exc
+                raise PluginError(impl.plugin_name, hook, _raised(exc)) from exc
             if answer is None:
                 continue
             if not accept(answer):
-                raise PluginError(impl.plugin_name, hook, f"returned {answer!r}; expected {expected}")
+                raise PluginError(impl.plugin_name, hook, f"returned {shown(answer)}; expected {expected}")
             return answer
         return None
+
+    def priority_policy(self, campaign: Campaign | None = None) -> PriorityPolicy | None:
+        """The first plugin's table of priority points (``ansinh_priority_policy``), or ``None``.
+
+        Raises:
+            PluginError: a plugin raised or answered something other than a PriorityPolicy or None.
+        """
+        answer = self._first_answer(
+            "ansinh_priority_policy",
+            lambda a: isinstance(a, PriorityPolicy),
+            "a PriorityPolicy or None",
+            campaign=campaign,
+        )
+        return answer if isinstance(answer, PriorityPolicy) else None
 
     def participation(self, person: Person, on: dt.date) -> FollowUpStatus | None:
         """How *person* stood on *on* by the first plugin that knows (``ansinh_participation``); else ``None``.
@@ -720,7 +758,7 @@ def _load_entrypoints(host: PluginHost, *, strict: bool) -> None:
         except pluggy.PluginValidationError as exc:
             error = PluginError(ep.name, "check_pending", str(exc))
         except Exception as exc:
-            error = PluginError(ep.name, "load", f"{type(exc).__name__}: {exc}")
+            error = PluginError(ep.name, "load", _described(exc))
         else:
             continue
         if pm.get_plugin(ep.name) is not None:
@@ -767,7 +805,7 @@ def get_plugin_manager(
     """
     if isinstance(blocked, str):
         raise InvalidValueError("blocked", blocked, "a collection of plugin names, not one string")
-    names = tuple(blocked)
+    names = validators.items("blocked", blocked, "a collection of plugin names")
     for name in names:
         if not isinstance(name, str) or not name:
             raise InvalidValueError("blocked", name, "plugin names (non-empty strings)")

@@ -60,8 +60,17 @@ def to_table(data: object, field: str = "table") -> pa.Table:
     name to array (numpy arrays, lists, Arrow arrays).
 
     Raises:
-        InvalidValueError: *data* is none of those.
+        InvalidValueError: *data* is none of those, or has two columns of the same name.
     """
+    table = _arrow(data, field)
+    names = table.column_names
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise InvalidValueError(field, ", ".join(twice), "a table whose column names are all different")
+    return table
+
+
+def _arrow(data: object, field: str) -> pa.Table:
     if isinstance(data, pa.Table):
         return data
     if isinstance(data, pa.RecordBatch):

@@ -382,9 +382,8 @@ def _screen_batch(
     flag = _flags(_col(batch, DIFFICULT), n, False)
     cls = _row_classes(batch, enc, sl)
     bad, outside = _bad_and_outside(batch, enc, dob, cls)
-    bad |= budgets_cls.take(
-        cls, mode="clip"
-    )  # classes a budget may pay in full: the scalar rule settles them
+    # classes a budget may pay in full (FULLY_SUPPORTED): the scalar rule settles them
+    bad |= budgets_cls.take(cls, mode="clip")
     card = plan.product.kind is ProductKind.HEALTH_CARD
     nd_bit = np.int16(1 << (4 if card else 5))
     # per category class: the not-difficult bit (cleared below by the review flag) and the state-paid bit

@@ -145,7 +145,7 @@ def build_parser(lang: Lang = "vi") -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ansinh {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title=word("cmd", lang), required=True)
 
-    for module in (gifts, campaigns, report, law, plugin_new, stores):
+    for module in (gifts, campaigns, report, stores, law, plugin_new):
         module.register(sub.add_parser, common, lang)
     from ansinh.serve import cli as serve_cli  # imports neither Starlette nor uvicorn
 

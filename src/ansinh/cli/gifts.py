@@ -102,10 +102,10 @@ def _price(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _decision_doc(decision: Decision) -> dict[str, Any]:
-    conv = make_converter()
-    data = conv.unstructure(decision)
-    data["priority"]["score"] = decision.priority.score
-    return {"schema_version": SCHEMA_VERSION, "type": "decision", "data": masked(data)}
+    # The public form of a decision document: identifiers masked (read it back with
+    # load_document(..., masked_identifiers=True)).
+    document: dict[str, Any] = masked(dump_document(decision))
+    return document
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:

@@ -10,11 +10,13 @@ from typing import TextIO
 from ansinh.cli import EXIT_OK
 from ansinh.cli.options import parse_date, plugins_from
 from ansinh.cli.output import print_json
-from ansinh.cli.views import law_rows, law_text
+from ansinh.cli.views import law_rows, law_text, programmes_text
 from ansinh.cli.words import contribution_text, word
 from ansinh.core.labels import Lang
 from ansinh.core.law import DatedValue, Law, ParamValue
+from ansinh.core.shares import LocalSupport
 from ansinh.plugin_manager import PluginInfo
+from ansinh.plugins.local_support import NotShippedProgramme
 from ansinh.serialization import SCHEMA_VERSION, make_converter
 
 __all__ = ["register"]
@@ -54,6 +56,15 @@ def _law(args: argparse.Namespace) -> Law:
     return host.law_with_parameters(None) if host is not None else default_law()
 
 
+def _programmes(args: argparse.Namespace) -> tuple[tuple[LocalSupport, ...], tuple[NotShippedProgramme, ...]]:
+    """The plugins' provincial programmes (every date) and those found and not shipped."""
+    from ansinh.api import resolve_plugins
+    from ansinh.plugins.local_support import not_shipped_programmes
+
+    host = resolve_plugins(plugins_from(args))
+    return (host.all_local_supports() if host is not None else ()), not_shipped_programmes()
+
+
 def _law_show(args: argparse.Namespace, out: TextIO) -> int:
     lang: Lang = args.lang
     law = _law(args)
@@ -64,8 +75,11 @@ def _law_show(args: argparse.Namespace, out: TextIO) -> int:
             law.lookup(args.name, on=on)  # a clear NotInForceError rather than an empty answer
     else:
         params = list(law.parameters)
+    supports, not_shipped = _programmes(args) if not args.name else ((), ())
     if not args.json:
         out.write(law_text(law, params, on=on, lang=lang))
+        if not args.name:
+            out.write("\n" + programmes_text(supports, not_shipped, on=on, lang=lang))
         return EXIT_OK
     conv = make_converter()
     docs = [
@@ -94,6 +108,12 @@ def _law_show(args: argparse.Namespace, out: TextIO) -> int:
             "law": law.name,
             "on": on.isoformat() if on else None,
             "parameters": docs,
+            "programmes": [
+                {**conv.unstructure(s, LocalSupport), "area": s.area("en")}
+                for s in supports
+                if on is None or (s.effective <= on and (s.until is None or on <= s.until))
+            ],
+            "not_shipped": [conv.unstructure(p) for p in not_shipped],
         },
         out,
     )

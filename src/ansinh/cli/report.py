@@ -26,7 +26,7 @@ from ansinh.cli import EXIT_OK
 from ansinh.cli.options import open_existing_store, parse_count, parse_date, plugins_from, store_locations
 from ansinh.cli.output import print_json
 from ansinh.cli.views import report_text
-from ansinh.cli.words import word
+from ansinh.cli.words import dimension_text, total_text, word
 from ansinh.core.labels import Lang
 from ansinh.core.ledger import LedgerState
 from ansinh.core.money import format_vnd
@@ -61,10 +61,11 @@ def register(
     p.add_argument("--on", type=parse_date, default=None, metavar="DATE", help=word("report.on", lang))
     p.add_argument("--renewal-days", type=parse_count, default=60, metavar="N", help=word("renewal", lang))
     p.add_argument(
-        "--campaign", action="append", default=None, metavar="CODE", help=word("report.campaign", lang)
+        "--campaign", action="append", default=None, metavar="CODE", help=word("report.only", lang)
     )
     p.add_argument("--by", choices=_BY, default=None, help=word("report.by", lang))
     p.add_argument("--units", choices=("current", "of_date"), default=None, help=word("report.units", lang))
+    p.add_argument("--all-provinces", action="store_true", help=word("report.all_provinces", lang))
     p.add_argument("--published", action="store_true", help=word("report.published", lang))
     p.add_argument("--aggregates", default=None, metavar="FILE", help=word("report.aggregates", lang))
     p.add_argument("--out", default=None, metavar="DIR", help=word("report.out", lang))
@@ -80,8 +81,8 @@ def _states(args: argparse.Namespace) -> list[LedgerState]:
     supports = host.all_local_supports() if host is not None else ()
     states: list[LedgerState] = []
     for name in store_locations(args.stores):
-        with open_existing_store(name, law=law, local_supports=supports) as store:
-            states.extend(store.ledger_of(c.code).state for c in store.campaigns())
+        with open_existing_store(name, law=law, local_supports=supports) as store:  # every campaign it holds
+            states += [store.ledger_of(c.code).state for c in store.campaigns()]
     if args.campaign:
         wanted = set(args.campaign)
         states = [s for s in states if s.campaign.code in wanted]
@@ -117,7 +118,7 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     lang: Lang = args.lang
     states = _states(args)
     national = len(args.stores) > 1 or any(
-        (args.by, args.units, args.published, args.aggregates, args.out, args.campaign)
+        (args.by, args.units, args.published, args.aggregates, args.out, args.campaign, args.all_provinces)
     )
     if not national and len(states) == 1:
         state = states[0]
@@ -140,7 +141,9 @@ def _national(args: argparse.Namespace, states: list[LedgerState], out: TextIO) 
     law = default_law()
     records = _aggregates(args)
     units: Units = "of_date" if args.units == "of_date" else "current"
-    rep = national_report(states, on=on, law=law, units=units, aggregates=records)
+    rep = national_report(
+        states, on=on, law=law, units=units, aggregates=records, every_province=args.all_provinces
+    )
     series: tuple[SeriesRow, ...] = ()
     if args.by == "year" or records:
         by_year: dict[int, list[LedgerState]] = {}
@@ -173,9 +176,11 @@ def _national_text(rep: NationalReport, series: Sequence[SeriesRow], by: str, la
         "received",
         "value",
         "delivered_value",
+        "instalments_due",
+        "instalments_overdue",
     }
     for key, value in rep.totals().items():
-        lines.append(f"  {key:<22} {format_vnd(value, lang) if key in money else value}")
+        lines.append(f"  {total_text(key, lang):<34} {format_vnd(value, lang) if key in money else value}")
     if by == "year":
         lines += ["", "Years:" if en else "Qua các năm:"]
         for s in series:
@@ -183,7 +188,7 @@ def _national_text(rep: NationalReport, series: Sequence[SeriesRow], by: str, la
             worth = "—" if s.value is None else format_vnd(s.value, lang)
             lines.append(f"  {s.year}  {s.backing.label(lang):<26} {n:>10}  {worth:>20}  {s.source}")
     else:
-        lines += ["", f"{by}:"]
+        lines += ["", f"{dimension_text(by, lang)}:"]
         for r in rep.rows_for(by):
             mark = " *" if r.backing.value == "aggregate" else ""
             lines.append(

@@ -11,6 +11,7 @@ from ansinh.cli.options import open_existing_store, plugins_from
 from ansinh.cli.output import print_json
 from ansinh.cli.words import word
 from ansinh.core.labels import Lang
+from ansinh.serialization import SCHEMA_VERSION
 
 __all__ = ["register"]
 
@@ -52,7 +53,8 @@ def _merge(args: argparse.Namespace, out: TextIO) -> int:
             new += result.new_events
             campaigns |= {code for code, _ in result.events} | set(result.campaigns)
     if args.json:
-        print_json({"new_events": new, "stores": len(args.sources), "campaigns": sorted(campaigns)}, out)
+        document = {"new_events": new, "stores": len(args.sources), "campaigns": sorted(campaigns)}
+        print_json({"schema_version": SCHEMA_VERSION, "type": "store_merge", **document}, out)
     else:
         out.write(
             word("store.merged", lang).format(new=new, stores=len(args.sources), campaigns=len(campaigns))

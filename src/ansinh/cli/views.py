@@ -26,6 +26,8 @@ from ansinh.core.labels import Lang
 from ansinh.core.law import DatedValue, Law, Link, Parameter, ParamKind, ParamValue, RateTable
 from ansinh.core.money import format_percent, format_vnd
 from ansinh.core.reporting import DIMENSIONS
+from ansinh.core.shares import LocalSupport
+from ansinh.plugins.local_support import NotShippedProgramme
 
 if TYPE_CHECKING:
     from ansinh.core.eligibility import Screening
@@ -96,6 +98,38 @@ def law_text(law: Law, params: Iterable[Parameter], *, on: dt.date | None, lang:
                 lines.append(f"      {v.note}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
+
+
+def programmes_text(
+    supports: Iterable[LocalSupport],
+    not_shipped: Iterable[NotShippedProgramme],
+    *,
+    on: dt.date | None,
+    lang: Lang,
+) -> str:
+    """Every provincial programme (those in force *on*, or all): area, dates, rates, source, status;
+    then those found and not shipped, with why."""
+    vi = lang == "vi"
+    lines = ["Chương trình hỗ trợ của địa phương" if vi else "Provincial programmes"]
+    for s in supports:
+        if on is not None and not (s.effective <= on and (s.until is None or on <= s.until)):
+            continue
+        until = s.until.isoformat() if s.until else word("open", lang)
+        rates = ", ".join(f"{key} {format_percent(rate)}" for key, rate in s.rates)
+        lines.append(f"  {s.code} — {s.label_vi if vi else s.label_en}")
+        lines.append(f"      {s.area(lang)}; {s.product.label(lang)}; {s.effective.isoformat()} → {until}")
+        lines.append(f"      {rates}")
+        lines.append(f"      [{s.citation}] <{status_text(s.status, lang)}>")
+        if s.note:
+            lines.append(f"      {s.note}")
+    lines.append("")
+    lines.append("Chương trình đã tìm thấy nhưng chưa áp dụng" if vi else "Programmes found and not shipped")
+    for p in not_shipped:
+        lines.append(f"  {p.code} — {p.area} ({p.province}); {p.product}; {p.dates}")
+        lines.append(f"      {p.groups}")
+        lines.append(f"      [{p.citation}] <{status_text(p.status, lang)}>")
+        lines.append(f"      {p.reason}")
+    return "\n".join(lines) + "\n"
 
 
 # -- screenings, reports and runs ----------------------------------------------------------------

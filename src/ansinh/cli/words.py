@@ -151,7 +151,7 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "kho sổ ghi: tệp SQLite hoặc URL sqlite:///…, postgresql://… (một hoặc nhiều; mặc định ANSINH_STORE)",
         "store(s): a SQLite file or a sqlite:///…, postgresql://… URL (default: ANSINH_STORE)",
     ),
-    "report.campaign": (
+    "report.only": (
         "chỉ báo cáo chương trình có mã này (lặp lại được)",
         "only the campaign with this code (repeatable)",
     ),
@@ -162,6 +162,10 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "report.units": (
         "tỉnh theo đơn vị hiện nay (current) hay đơn vị tại ngày báo cáo (of_date: 63 tỉnh trước 01/07/2025)",
         "provinces as today's units (current) or the units of the report date (of_date: the 63 before 2025-07-01)",
+    ),
+    "report.all_provinces": (
+        "một dòng cho mọi tỉnh, thành phố (34, hoặc 63 trước 01/07/2025), kể cả tỉnh chưa có số liệu",
+        "a row for every province (34, or 63 before 2025-07-01), zeros included",
     ),
     "report.published": (
         "thêm số liệu đã công bố 2020–2025 (không theo danh sách từng người)",
@@ -268,6 +272,14 @@ _TOTALS: Final[Mapping[str, tuple[str, str]]] = {
     "cost_per_person": ("Bình quân mỗi người", "Cost per person"),
     "provinces": ("Số tỉnh, thành phố", "Provinces"),
     "expiring_soon": ("Sắp hết hạn", "Expiring soon"),
+    "campaigns": ("Số chương trình", "Campaigns"),
+    "mobilised": ("Tổng kinh phí vận động", "Total mobilised"),
+    "registered_central": ("Đăng ký khối Trung ương", "Registered centrally"),
+    "registered_province": ("Đăng ký tại địa phương", "Registered in the provinces"),
+    "money": ("Đăng ký bằng tiền", "Pledged in money"),
+    "unit_value": ("Đăng ký hiện vật (quy tiền)", "Pledged in units (valued)"),
+    "instalments_due": ("Đến hạn nộp", "Instalments due"),
+    "instalments_overdue": ("Quá hạn nộp", "Instalments overdue"),
 }
 _DIMENSIONS: Final[Mapping[str, tuple[str, str]]] = {
     "province": ("Theo tỉnh, thành phố", "By province"),
@@ -275,6 +287,9 @@ _DIMENSIONS: Final[Mapping[str, tuple[str, str]]] = {
     "sponsor_kind": ("Theo loại nhà tài trợ", "By kind of sponsor"),
     "strategy": ("Theo cách vận động", "By sourcing strategy"),
     "year": ("Theo năm mua", "By purchase year"),
+    "level": ("Theo cấp đăng ký", "By registration level"),
+    "funds_source": ("Theo nguồn kinh phí", "By source of funds"),
+    "campaign": ("Theo chương trình", "By campaign"),
     "pledge": ("Theo khoản tài trợ", "By pledge"),
 }
 
@@ -306,6 +321,7 @@ _CONTRIBUTIONS: Final[dict[str, tuple[str, str]]] = {
     "top_ups": ("chương trình NSĐP hỗ trợ", "local top-up programmes"),
     "rules": ("quy định xét chọn", "eligibility rules"),
     "parameters": ("tham số", "parameters"),
+    "sponsor_kinds": ("loại nhà tài trợ", "sponsor kinds"),
 }
 
 
@@ -341,6 +357,10 @@ _ARGPARSE_VI: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         ),
         (r"No such file or directory", "không có tệp hoặc thư mục này"),
         (r": cannot be read \(", ": không đọc được ("),
+        (
+            r"not a regular file \(a missing file, a folder or a device\)",
+            "không phải một tệp (không có tệp, hoặc là thư mục, thiết bị)",
+        ),
         (r"^no such file$", "không có tệp này"),
     )
 )

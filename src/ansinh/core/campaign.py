@@ -17,19 +17,25 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from ansinh.core.dates import add_months, is_date
-from ansinh.core.labels import Labelled
+from ansinh.core.labels import Code, Labelled
 from ansinh.core.people import Category, Person, to_categories
 from ansinh.core.pricing import Quote
 from ansinh.core.products import MAX_MONTHS, Product, ProductKind
 from ansinh.core.validators import date as _date
-from ansinh.core.validators import instance_of, names_ok
+from ansinh.core.validators import (
+    day,
+    instance_of,
+    names_ok,
+    optional_former_province,
+    optional_non_negative_int,
+    optional_text,
+)
 from ansinh.core.validators import non_empty_text as _text
 from ansinh.core.validators import non_negative_int as _non_negative_int
 from ansinh.core.validators import optional_province as _opt_province
@@ -76,10 +82,10 @@ class Campaign:
     end: dt.date = attrs.field(validator=_date)
     tet_dates: tuple[dt.date, dt.date] | None = None
     """First and last day of the Tết holiday the campaign covers (for Tết gifts)."""
-    purchase_date: dt.date | None = attrs.field(default=None, validator=attrs.validators.optional(_date))
-    """The date unit pledges are valued at before allocation (``None``: :attr:`start`)."""
-    parent: str | None = attrs.field(default=None, validator=attrs.validators.optional(_text))
+    parent: str | None = attrs.field(default=None, validator=optional_text)
     """The code of the campaign this one is part of (a province's under the national one), or ``None``."""
+    purchase_date: dt.date | None = attrs.field(default=None, validator=day(optional=True))
+    """The date unit pledges are valued at before allocation (``None``: :attr:`start`)."""
 
     def __attrs_post_init__(self) -> None:
         if self.parent == self.code:
@@ -87,6 +93,14 @@ class Campaign:
         if self.end < self.start:
             raise InvalidValueError("end", self.end, f"a date on or after start ({self.start})")
         if self.tet_dates is not None:
+            if not (
+                isinstance(self.tet_dates, tuple)
+                and len(self.tet_dates) == 2
+                and all(map(is_date, self.tet_dates))
+            ):
+                raise InvalidValueError(
+                    "tet_dates", self.tet_dates, "(first day, last day) as two datetime.date"
+                )
             a, b = self.tet_dates
             if b < a:
                 raise InvalidValueError("tet_dates", self.tet_dates, "(first day, last day) in order")
@@ -203,7 +217,7 @@ class Sponsor:
         return self.local_kind or self.kind.value
 
 
-class EarmarkKind(enum.StrEnum):
+class EarmarkKind(Code):
     """What a pledge is reserved for."""
 
     WORKERS_RELATIVES = "workers_relatives"
@@ -258,9 +272,7 @@ class Pledge:
     book_months: int = attrs.field(default=12, validator=_whole_number(1, MAX_MONTHS))
     """Months of each book this pledge buys (the law of the purchase date allows 1, 3, 6 or 12)."""
     instalments: tuple[Instalment, ...] = ()
-    declared_value: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_non_negative_int)
-    )
+    declared_value: int | None = attrs.field(default=None, validator=optional_non_negative_int)
     """What the sponsor says the units are worth, đồng ("tương ứng 13,3 tỷ đồng"); ``None``:
     value them at the campaign's purchase date (:func:`ansinh.core.accounting.pledge_value`)."""
     unit_categories: frozenset[Category] = attrs.field(factory=frozenset, converter=_categories)
@@ -270,6 +282,14 @@ class Pledge:
     "quỹ từ thiện xã hội của doanh nghiệp"."""
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.units, tuple) or not all(
+            isinstance(u, tuple) and len(u) == 2 for u in self.units
+        ):
+            raise InvalidValueError("units", self.units, "a tuple of pairs (ProductKind, whole number >= 0)")
+        if not isinstance(self.instalments, tuple) or not all(
+            isinstance(i, Instalment) for i in self.instalments
+        ):
+            raise InvalidValueError("instalments", self.instalments, "a tuple of Instalment")
         for kind, count in self.units:
             if (
                 not isinstance(kind, ProductKind)
@@ -324,7 +344,7 @@ class GiftStatus(Labelled):
         }
 
 
-class Funding(enum.StrEnum):
+class Funding(Code):
     """Which part of a pledge pays a gift."""
 
     UNITS = "units"
@@ -386,9 +406,7 @@ class Beneficiary:
     """The person's commune, as area-keyed programmes read it (``""``: not given)."""
     district: str = attrs.field(default="", validator=instance_of(str))
     """The person's former district (``""``: not given)."""
-    former_province: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(instance_of(str))
-    )
+    former_province: str | None = attrs.field(default=None, validator=optional_former_province)
     """The person's pre-2025 province code (``None``: not given)."""
 
     @classmethod

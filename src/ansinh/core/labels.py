@@ -17,15 +17,46 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["Labelled", "Lang"]
+from ansinh.exceptions import InvalidValueError
+
+__all__ = ["Code", "Labelled", "Lang"]
 
 Lang = Literal["vi", "en"]
 """The languages ansinh writes: Vietnamese (the default) and English."""
 
 
-class Labelled(enum.StrEnum):
+class _CodeType(enum.EnumType):
+    """Looks a code up without Enum's own error path, which calls ``repr`` on any value."""
+
+    def __call__(cls, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs or not cls._member_map_:  # the functional API, or defining a subclass
+            return super().__call__(value, *args, **kwargs)
+        if isinstance(value, str):  # members are str too
+            member = cls._value2member_map_.get(value)
+            if member is not None:
+                return member
+        return getattr(cls, "_missing_")(value)  # noqa: B009 - the classmethod of the enum being called
+
+
+class Code(enum.StrEnum, metaclass=_CodeType):
+    """A :class:`enum.StrEnum` of stable codes; an unknown code is an :class:`~ansinh.exceptions.InvalidValueError`.
+
+    >>> class Colour(Code):
+    ...     RED = "red"
+    >>> Colour("blue")
+    Traceback (most recent call last):
+    ...
+    ansinh.exceptions.InvalidValueError: Colour='blue' is not allowed: one of red
+    """
+
+    @classmethod
+    def _missing_(cls, value: Any) -> Any:
+        raise InvalidValueError(cls.__name__, value, "one of " + ", ".join(m.value for m in cls))
+
+
+class Labelled(Code):
     """A :class:`enum.StrEnum` whose members have a Vietnamese and an English label.
 
     Subclasses implement :meth:`labels`: a mapping of each member's value to

@@ -86,6 +86,7 @@ from ansinh.core.law import Law
 from ansinh.core.pricing import LocalSupport, price
 from ansinh.core.products import ProductKind
 from ansinh.core.state import GiftStep, LedgerState, PledgeBalance
+from ansinh.core.validators import items
 from ansinh.exceptions import AnsinhError, InvalidValueError, InvariantViolation
 
 __all__ = [
@@ -185,7 +186,9 @@ class Ledger:
             raise InvalidValueError("law", law, "an ansinh.Law")
         self._campaign = campaign
         self._law = law
-        self._local_supports = tuple(local_supports)
+        self._local_supports = items("local_supports", local_supports, "a collection of LocalSupport")
+        if not all(isinstance(s, LocalSupport) for s in self._local_supports):
+            raise InvalidValueError("local_supports", local_supports, "a collection of LocalSupport")
         self._events: list[Event] = []
         self._by_id: dict[str, Event] = {}
         self._books: dict[str, _Book] = {}
@@ -266,7 +269,10 @@ class Ledger:
 
         Raises:
             InvariantViolation: the event would break an invariant; nothing changed.
+            InvalidValueError: *event* is not a ledger event.
         """
+        if not isinstance(event, EVENT_TYPES):
+            raise InvalidValueError("event", event, "a ledger event (PledgeRegistered, GiftAllocated …)")
         if self.is_duplicate(event):
             return False
         self._check(event)
@@ -281,7 +287,7 @@ class Ledger:
         Raises:
             InvariantViolation: an event breaks an invariant; the earlier ones stay appended.
         """
-        return sum(1 for e in events if self.append(e))
+        return sum(1 for e in items("events", events, "a collection of ledger events") if self.append(e))
 
     def append_batch(
         self, events: Iterable[Event], *, commit: Callable[[tuple[Event, ...]], None] | None = None

@@ -43,12 +43,21 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from ansinh.core.accounting import PledgeValue, RegistrationLevel, pledge_values, registration_level
-from ansinh.core.campaign import Gift, SponsorKind
+from ansinh.core.accounting import (
+    InstalmentState,
+    InstalmentStatus,
+    PledgeValue,
+    RegistrationLevel,
+    instalments_due,
+    pledge_values,
+    registration_level,
+)
+from ansinh.core.campaign import SponsorKind
 from ansinh.core.dates import check_date
 from ansinh.core.labels import Labelled
 from ansinh.core.law import Law
 from ansinh.core.ledger import LedgerState
+from ansinh.core.money import format_vnd
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
 from ansinh.core.provinces import (
@@ -57,6 +66,7 @@ from ansinh.core.provinces import (
     former_province,
     former_provinces,
     province,
+    provinces,
 )
 from ansinh.core.reporting import CampaignReport, about_vnd, format_count, report
 from ansinh.core.validators import non_empty_text as _text
@@ -335,28 +345,42 @@ _LABELS: Final[Mapping[str, Any]] = {
 }
 
 
-def _gift_rows(dimension: str, gifts: Iterable[tuple[str, Gift, bool]]) -> list[RollupRow]:
-    """Gift rows of one campaign: (key, gift, paid by a central registration) triples."""
-    counts: dict[str, dict[str, Any]] = {}
+_FIELD: Final = {ProductKind.HEALTH_CARD: 0, ProductKind.SOCIAL_BOOK: 1, ProductKind.TET_GIFT: 2}
+
+_GiftFact = tuple[str, str, int, int, str, bool]
+"""What the rows read of one active gift: pledge id, province, kind slot, amount, person id, central."""
+
+
+def _gift_rows(
+    dimension: str, facts: Sequence[_GiftFact], key_of: Mapping[str, str] | None
+) -> list[RollupRow]:
+    """Gift rows of one campaign, keyed by the gift's province (*key_of* ``None``) or by its pledge's key."""
+    sums: dict[str, list[int]] = {}
     people: dict[str, set[str]] = {}
-    field = {
-        ProductKind.HEALTH_CARD: "health_cards",
-        ProductKind.SOCIAL_BOOK: "social_books",
-        ProductKind.TET_GIFT: "tet_gifts",
-    }
-    for key, g, central in gifts:
-        c = counts.setdefault(
-            key, dict.fromkeys(("health_cards", "social_books", "tet_gifts", "value", "central_value"), 0)
-        )
-        c[field[g.kind]] += 1
-        c["value"] += g.amount
-        c["central_value"] += g.amount if central else 0
-        people.setdefault(key, set()).add(g.person_id)
+    for pledge_id, where, slot, amount, person, central in facts:
+        key = where if key_of is None else key_of[pledge_id]
+        acc = sums.get(key)
+        if acc is None:
+            acc = sums[key] = [0, 0, 0, 0, 0]
+            people[key] = set()
+        acc[slot] += 1
+        acc[3] += amount
+        if central:
+            acc[4] += amount
+        people[key].add(person)
     return [
-        attrs.evolve(
-            RollupRow(dimension=dimension, key=k, label=_LABELS[dimension](k), people=len(people[k])), **c
+        RollupRow(
+            dimension=dimension,
+            key=k,
+            label=_LABELS[dimension](k),
+            health_cards=acc[0],
+            social_books=acc[1],
+            tet_gifts=acc[2],
+            value=acc[3],
+            central_value=acc[4],
+            people=len(people[k]),
         )
-        for k, c in counts.items()
+        for k, acc in sums.items()
     ]
 
 
@@ -389,16 +413,15 @@ def _campaign_part(
     balances = {b.pledge.id: b for b in state.pledges}
     level = {k: registration_level(b.sponsor, state.campaign) for k, b in balances.items()}
     central = {k for k, lv in level.items() if lv is RegistrationLevel.CENTRAL}
-    active = [g for g in state.gifts if g.status.is_active]
-    rows = _gift_rows("province", ((g.province, g, g.pledge_id in central) for g in active))
-    rows += _gift_rows("level", ((level[g.pledge_id].value, g, g.pledge_id in central) for g in active))
-    rows += _gift_rows(
-        "sponsor_kind", ((balances[g.pledge_id].sponsor.kind_key, g, g.pledge_id in central) for g in active)
-    )
-    rows += _gift_rows(
-        "funds_source",
-        ((balances[g.pledge_id].pledge.funds_source, g, g.pledge_id in central) for g in active),
-    )
+    facts: list[_GiftFact] = [
+        (g.pledge_id, g.province, _FIELD[g.kind], g.amount, g.person_id, g.pledge_id in central)
+        for g in state.gifts
+        if g.status.is_active
+    ]
+    rows = _gift_rows("province", facts, None)
+    rows += _gift_rows("level", facts, {k: lv.value for k, lv in level.items()})
+    rows += _gift_rows("sponsor_kind", facts, {k: b.sponsor.kind_key for k, b in balances.items()})
+    rows += _gift_rows("funds_source", facts, {k: b.pledge.funds_source for k, b in balances.items()})
     rows += _registration_rows(
         "province",
         (
@@ -477,10 +500,17 @@ def _to_former(rows: Iterable[RollupRow]) -> list[RollupRow]:
     return out
 
 
-def _place(rows: list[RollupRow], *, on: dt.date, units: Units) -> tuple[RollupRow, ...]:
-    if units == "of_date" and on < MERGER_DATE:
-        return _merge_rows(_to_former(rows))
-    return map_to_current(rows)
+def _place(rows: list[RollupRow], *, on: dt.date, units: Units, every: bool) -> tuple[RollupRow, ...]:
+    former = units == "of_date" and on < MERGER_DATE
+    if every:  # a zero row for every unit in force, so the table lists them all
+        if former:
+            rows = rows + [
+                RollupRow(dimension="province", key=f.code, label=f.name, former=True)
+                for f in former_provinces()
+            ]
+        else:
+            rows = rows + [RollupRow(dimension="province", key=p.code, label=p.name) for p in provinces()]
+    return _merge_rows(_to_former(rows)) if former else map_to_current(rows)
 
 
 # -- the national report ----------------------------------------------------------------------------
@@ -522,6 +552,8 @@ class NationalReport:
     """Every live pledge, valued."""
     sponsors: int
     """Sponsors with a live pledge (counted once per campaign)."""
+    instalments: tuple[InstalmentStatus, ...]
+    """Every scheduled payment of the live pledges, where it stands on :attr:`on`."""
     rows: tuple[RollupRow, ...]
     """Every breakdown, in :data:`NATIONAL_DIMENSIONS` order; aggregate rows after person rows."""
 
@@ -567,7 +599,12 @@ class NationalReport:
             "delivered_value": sum(r.delivered_value for r in self.reports),
             "people_covered": sum(r.people_covered for r in self.reports),
             "provinces": len({p for r in self.reports for p in r.provinces}),
+            "instalments_due": self._outstanding(InstalmentState.DUE),
+            "instalments_overdue": self._outstanding(InstalmentState.OVERDUE),
         }
+
+    def _outstanding(self, state: InstalmentState) -> int:
+        return sum(i.outstanding for i in self.instalments if i.state is state)
 
     def as_dict(self) -> dict[str, Any]:
         """Everything as plain data: date, office, units, campaigns, totals, rows."""
@@ -608,6 +645,8 @@ class NationalReport:
                 f" Đã phân bổ {_count_text(given, 'vi')} cho {format_count(t['people_covered'])} người "
                 f"có hoàn cảnh khó khăn{where}, tổng giá trị {about_vnd(t['value'])}."
             )
+        if t["instalments_overdue"]:
+            text += f" Các khoản tài trợ đã quá hạn nộp {format_vnd(t['instalments_overdue'])}."
         return text
 
     def summary_en(self) -> str:
@@ -650,6 +689,7 @@ def national_report(
     aggregates: Iterable[AggregateRecord] = (),
     local_supports: Sequence[LocalSupport] = (),
     office: str | None = None,
+    every_province: bool = False,
 ) -> NationalReport:
     """Roll up many campaigns' ledger states as of *on* (see the module docstring).
 
@@ -662,6 +702,8 @@ def national_report(
         aggregates: published totals to show beside the person rows, marked as such.
         local_supports: provincial top-ups pricing considers.
         office: who reports (default: "BHXH Việt Nam", or the one province's office).
+        every_province: a row for every unit in force (the 34, or the 63 under ``units="of_date"``
+            before 2025-07-01), zeros where nothing happened; otherwise only units with figures.
 
     Raises:
         InvalidValueError: a bad argument, two states of one campaign, or units the law cannot price.
@@ -683,6 +725,7 @@ def national_report(
     reports: list[CampaignReport] = []
     values: list[PledgeValue] = []
     rows: list[RollupRow] = []
+    instalments: list[InstalmentStatus] = []
     sponsors = 0
     for s in items:
         rep, vals, part = _campaign_part(s, on=on, law=law, local_supports=local_supports)
@@ -690,6 +733,7 @@ def national_report(
         values += vals
         rows += part
         sponsors += len({v.sponsor_id for v in vals})
+        instalments += instalments_due(s, on=on)
     rows += [_aggregate_row(a) for a in records]
     return NationalReport(
         on=on,
@@ -699,5 +743,6 @@ def national_report(
         reports=tuple(reports),
         values=tuple(values),
         sponsors=sponsors,
-        rows=_place(rows, on=on, units=units),
+        instalments=tuple(instalments),
+        rows=_place(rows, on=on, units=units, every=bool(every_province)),
     )

@@ -22,7 +22,8 @@ from ansinh.core import validators
 from ansinh.core.dates import is_date
 from ansinh.core.identifiers import mask_id
 from ansinh.core.labels import Labelled
-from ansinh.core.provinces import current_code_for_former
+from ansinh.core.provinces import current_code_for_former, former_provinces
+from ansinh.core.validators import Check, optional_former_province
 from ansinh.exceptions import InvalidPersonError, InvalidValueError
 
 __all__ = ["IMPLIED_CATEGORIES", "Category", "Person", "age_on", "mask_id", "rate_groups", "to_categories"]
@@ -183,6 +184,23 @@ def to_categories(
 _text = validators.text(error=InvalidPersonError)
 
 
+def _former_merged_into_province(person: Any, _attr: object, value: Any) -> None:
+    """``None``, or a former (pre-2025-07-01) province code that merged into the person's province."""
+    if value is None:
+        return
+    merged = None
+    if isinstance(value, str) and value in _FORMER_CODES:
+        merged = current_code_for_former(value)
+    if merged is None or merged != person.province:
+        raise InvalidPersonError(
+            "former_province", value, f"None or a pre-2025 province code that merged into {person.province}"
+        )
+
+
+_FORMER_CODES: Final = frozenset(p.code for p in former_provinces())
+_FORMER_PROVINCE: Final = Check(_former_merged_into_province, optional_former_province.schema)
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Person:
     """A person on a reviewed list (người có hoàn cảnh khó khăn).
@@ -214,7 +232,7 @@ class Person:
     district: str = ""
     """Quận/huyện of residence before 2025-07-01 (districts were abolished then); a district's own
     programme (e.g. Long Biên) reads it."""
-    former_province: str | None = attrs.field(default=None)
+    former_province: str | None = attrs.field(default=None, validator=_FORMER_PROVINCE)
     """Code of the province of residence before 2025-07-01 (one of the 63; it must have merged into
     :attr:`province`); a former province's programme reads it.  ``None``: not given."""
     household_id: str | None = None
@@ -237,16 +255,6 @@ class Person:
     """Months of voluntary SI already supported by the state (the 120-month cap)."""
     hospital_stay: tuple[dt.date, dt.date] | None = attrs.field(default=None)
     """Admission and expected discharge, for Tết gifts to in-patients."""
-
-    @former_province.validator
-    def _check_former(self, _attr: object, value: Any) -> None:
-        if value is None:
-            return
-        merged = current_code_for_former(value) if isinstance(value, str) else None
-        if merged != self.province:
-            raise InvalidPersonError(
-                "former_province", value, f"None or a pre-2025 province code that merged into {self.province}"
-            )
 
     @hospital_stay.validator
     def _check_stay(self, _attr: object, value: Any) -> None:
@@ -271,7 +279,13 @@ class Person:
         return mask_id(self.social_insurance_number)
 
     def age_on(self, on: dt.date) -> int:
-        """Whole years of age on a date."""
+        """Whole years of age on a date.
+
+        Raises:
+            InvalidValueError: *on* is not a :class:`datetime.date`.
+        """
+        if not is_date(on):
+            raise InvalidValueError("on", on, "a datetime.date")
         return age_on(self.date_of_birth, on)
 
     def __repr__(self) -> str:

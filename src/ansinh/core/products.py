@@ -13,13 +13,13 @@ HealthCard(months=12, household_rank=2)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 import attrs
 
 from ansinh.core.labels import Labelled
-from ansinh.core.validators import whole_number
+from ansinh.core.validators import Check, whole_number
 from ansinh.exceptions import InvalidProductError
 
 __all__ = ["MAX_MONTHS", "HealthCard", "Product", "ProductKind", "SocialBook", "TetGift"]
@@ -48,7 +48,7 @@ class ProductKind(Labelled):
         }
 
 
-def _whole(low: int, high: int | None) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+def _whole(low: int, high: int | None) -> Check:
     return whole_number(low, high, InvalidProductError)
 
 
@@ -77,13 +77,16 @@ class HealthCard:
         return ProductKind.HEALTH_CARD
 
 
-def _income(_inst: object, _attr: object, value: Any) -> None:
+def _check_income(_inst: object, _attr: object, value: Any) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
         raise InvalidProductError(
             "monthly_income",
             value,
             "None (the legal minimum) or a positive whole number of đồng (never float)",
         )
+
+
+_income = Check(_check_income, (("minimum", 1),))
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)

@@ -97,6 +97,12 @@ class LocalSupport:
     """Only people of this former district (e.g. Long Biên); ``""``: any."""
     communes: frozenset[str] = frozenset()
     """Only people living in one of these communes; empty: any."""
+    combines_with: frozenset[str] = frozenset()
+    """Codes of programmes in force in the same province, for the same product, on some of the same
+    days, that this one is stated to add to: pricing adds every applicable programme's share,
+    capped at what the state leaves (the shipped data states it for every such pair)."""
+    note: str = ""
+    """Why, where the status, the dates or the groups need a word (e.g. groups not shipped)."""
 
     def applies(self, province: str, product: ProductKind, on: dt.date) -> bool:
         """Whether this programme covers *province*, *product* on *on* (its area aside: :meth:`covers`)."""

@@ -23,6 +23,7 @@ import attrs
 from ansinh.core.campaign import Campaign, Funding, Gift, GiftStatus, Pledge, Sponsor
 from ansinh.core.dates import check_date
 from ansinh.core.products import ProductKind
+from ansinh.core.validators import instance_of, non_negative_int, tuple_of
 from ansinh.exceptions import InvalidValueError
 
 __all__ = ["GiftStep", "LedgerState", "PledgeBalance"]
@@ -88,13 +89,13 @@ class LedgerState:
     Two states are equal when the same events built them (:func:`~ansinh.core.ledger.replay`).
     """
 
-    campaign: Campaign
-    pledges: tuple[PledgeBalance, ...]
+    campaign: Campaign = attrs.field(validator=instance_of(Campaign))
+    pledges: tuple[PledgeBalance, ...] = attrs.field(validator=tuple_of(PledgeBalance))
     """By pledge id."""
-    gifts: tuple[Gift, ...]
+    gifts: tuple[Gift, ...] = attrs.field(validator=tuple_of(Gift))
     """By gift id, each with its latest status."""
-    event_count: int
-    gift_steps: tuple[GiftStep, ...] = ()
+    event_count: int = attrs.field(validator=non_negative_int)
+    gift_steps: tuple[GiftStep, ...] = attrs.field(default=(), validator=tuple_of(GiftStep))
     """Every status each gift took, with its date, in ledger order."""
     _pledge_index: dict[str, PledgeBalance] = attrs.field(init=False, eq=False, repr=False)
     _gift_index: dict[str, Gift] = attrs.field(init=False, eq=False, repr=False)

@@ -18,30 +18,40 @@ ansinh.exceptions.InvalidPersonError: holder=' ' is not allowed: a non-empty str
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from itertools import chain, repeat
+from itertools import chain, groupby, repeat
 from typing import Any, Final
 
 import attrs
 
 from ansinh.core.dates import is_date
 from ansinh.core.identifiers import is_digits, mask_id
+from ansinh.core.provinces import former_province as _former_province
+from ansinh.core.provinces import former_provinces as _former_provinces
 from ansinh.core.provinces import province as _province
+from ansinh.core.provinces import provinces as _provinces
 from ansinh.exceptions import InvalidValueError
 
 __all__ = [
+    "Check",
     "Validator",
     "date",
     "day",
     "identifier",
     "instance_of",
+    "items",
     "names_ok",
     "non_empty_text",
     "non_negative_int",
+    "optional_former_province",
+    "optional_non_negative_int",
     "optional_province",
+    "optional_text",
     "positive_amount",
     "province",
     "text",
+    "tuple_of",
     "whole_number",
 ]
 
@@ -49,7 +59,55 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 """What attrs calls to validate a field: ``(instance, attribute, value) -> None``, raising when refused."""
 
 
-def text(*, error: type[InvalidValueError] = InvalidValueError) -> Validator:
+@attrs.frozen
+class Check:
+    """A field validator together with the JSON Schema keywords that say the same thing.
+
+    The validators of this module are ``Check`` objects, so the JSON Schemas
+    (:func:`ansinh.serialization.json_schema`) carry the very constraints the
+    classes check, read from the field's validator (one rule, one
+    implementation).  The keywords constrain only their own JSON type
+    (``pattern`` a string, ``minimum`` a number), so they sit beside a
+    ``null`` alternative unchanged.
+
+    >>> whole_number(1, 60).json_schema()
+    {'minimum': 1, 'maximum': 60}
+    """
+
+    test: Validator
+    """The validation itself, ``(instance, attribute, value) -> None``."""
+    schema: tuple[tuple[str, Any], ...] = ()
+    """JSON Schema keywords, as pairs (an ``enum``'s values as a tuple); empty: the type says it all."""
+    masked: tuple[tuple[str, Any], ...] | None = None
+    """For an identifier: the keywords of its masked form, as public documents show it; else ``None``."""
+
+    def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+        """Validate *value* (what attrs calls)."""
+        self.test(inst, attr, value)
+
+    def json_schema(self, *, public: bool = False) -> dict[str, Any]:
+        """The keywords as a new JSON-ready dict (tuples become lists).
+
+        Args:
+            public: the keywords of a public document, where identifiers are
+                masked (:func:`~ansinh.core.identifiers.mask_id`).
+        """
+        keywords = self.masked if public and self.masked is not None else self.schema
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in keywords}
+
+    def is_masked(self, value: object) -> bool:
+        """Whether *value* is this identifier's masked form (``"0011******89"``); ``False`` for other checks."""
+        if self.masked is None or not isinstance(value, str):
+            return False
+        keywords = dict(self.masked)
+        return len(value) == keywords["maxLength"] and re.search(keywords["pattern"], value) is not None
+
+
+NON_BLANK_PATTERN: Final = r"\S"
+"""A JSON Schema pattern for "something other than white space" (``str.strip`` and ``\\S`` agree)."""
+
+
+def text(*, error: type[InvalidValueError] = InvalidValueError) -> Check:
     """A validator accepting strings with something other than white space in them, raising *error*."""
 
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
@@ -57,11 +115,20 @@ def text(*, error: type[InvalidValueError] = InvalidValueError) -> Validator:
         if not isinstance(value, str) or not value.strip():
             raise error(attr.name, value, "a non-empty string")
 
-    return check
+    return Check(check, (("pattern", NON_BLANK_PATTERN),))
 
 
-non_empty_text: Final[Validator] = text()
+non_empty_text: Final[Check] = text()
 """A string with something other than white space in it (:func:`text` raising InvalidValueError)."""
+
+
+def _optional_text(inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        non_empty_text(inst, attr, value)
+
+
+optional_text: Final = Check(_optional_text, (("pattern", NON_BLANK_PATTERN),))
+"""``None`` or a string with something other than white space in it."""
 
 
 def names_ok(collections: Iterable[Any]) -> bool:
@@ -83,7 +150,7 @@ def names_ok(collections: Iterable[Any]) -> bool:
     return all(map(isinstance, names, repeat(str))) and all(map(str.strip, names))
 
 
-def day(*, error: type[InvalidValueError] = InvalidValueError, optional: bool = False) -> Validator:
+def day(*, error: type[InvalidValueError] = InvalidValueError, optional: bool = False) -> Check:
     """A validator accepting a :class:`datetime.date` (:func:`~ansinh.core.dates.is_date`: no ``datetime``).
 
     Args:
@@ -96,22 +163,34 @@ def day(*, error: type[InvalidValueError] = InvalidValueError, optional: bool = 
         if not is_date(value) and not (optional and value is None):
             raise error(attr.name, value, "a datetime.date")
 
-    return check
+    return Check(check, (("format", "date"),))
 
 
-date: Final[Validator] = day()
+date: Final[Check] = day()
 """A :class:`datetime.date`; a ``datetime`` is refused: ansinh's dates have no time (:func:`day`)."""
 
 
-def non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    """A whole number >= 0 (đồng or a count); ``bool`` and ``float`` are refused."""
+def _non_negative_int(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidValueError(attr.name, value, "a whole number >= 0 (money in whole đồng, never float)")
 
 
+non_negative_int: Final = Check(_non_negative_int, (("minimum", 0),))
+"""A whole number >= 0 (đồng or a count); ``bool`` and ``float`` are refused."""
+
+
+def _optional_non_negative_int(inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _non_negative_int(inst, attr, value)
+
+
+optional_non_negative_int: Final = Check(_optional_non_negative_int, (("minimum", 0),))
+"""``None`` or a whole number >= 0; ``bool`` and ``float`` are refused."""
+
+
 def whole_number(
     low: int, high: int | None = None, error: type[InvalidValueError] = InvalidValueError
-) -> Validator:
+) -> Check:
     """A validator accepting whole numbers from *low* to *high* (no upper bound if ``None``).
 
     ``bool`` and ``float`` are refused; the error raised is *error* (an
@@ -130,10 +209,11 @@ def whole_number(
             )
             raise error(attr.name, value, allowed)
 
-    return check
+    bounds = (("minimum", low),) if high is None else (("minimum", low), ("maximum", high))
+    return Check(check, bounds)
 
 
-def identifier(n: int, *, error: type[InvalidValueError] = InvalidValueError) -> Validator:
+def identifier(n: int, *, error: type[InvalidValueError] = InvalidValueError) -> Check:
     """A validator accepting ``None`` or exactly *n* ASCII digits (:func:`~ansinh.core.identifiers.is_digits`).
 
     The error raised (*error*) shows the value masked (:func:`~ansinh.core.identifiers.mask_id`).
@@ -144,31 +224,86 @@ def identifier(n: int, *, error: type[InvalidValueError] = InvalidValueError) ->
             shown = mask_id(value) if isinstance(value, str) else value
             raise error(attr.name, shown, f"exactly {n} digits, or None")
 
-    return check
+    # The lengths also refuse "<n digits>\n", which a "$" lets through in some regex engines.
+    lengths = (("minLength", n), ("maxLength", n))
+    shown = mask_id("0" * n) or ""
+    runs = ((("[0-9]" if c == "0" else re.escape(c)), len(list(g))) for c, g in groupby(shown))
+    masked = "^" + "".join(f"{unit}{{{count}}}" for unit, count in runs) + "$"
+    return Check(check, (("pattern", f"^[0-9]{{{n}}}$"), *lengths), (("pattern", masked), *lengths))
 
 
-def positive_amount(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
-    """A whole number of đồng > 0; ``bool`` and ``float`` are refused."""
+def _positive_amount(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise InvalidValueError(attr.name, value, "a whole number of đồng > 0 (never float)")
 
 
-def province(_inst: object, _attr: object, value: Any) -> None:
-    """One of the 34 current province codes (:func:`~ansinh.core.provinces.province` names what is allowed)."""
+positive_amount: Final = Check(_positive_amount, (("minimum", 1),))
+"""A whole number of đồng > 0; ``bool`` and ``float`` are refused."""
+
+
+def _province_code(_inst: object, _attr: object, value: Any) -> None:
     _province(value)
 
 
-def optional_province(_inst: object, _attr: object, value: Any) -> None:
-    """``None`` or one of the 34 current province codes."""
+def _optional_province_code(_inst: object, _attr: object, value: Any) -> None:
     if value is not None:
         _province(value)
 
 
-def instance_of(cls: type) -> Validator:
+_CODES: Final = tuple(p.code for p in _provinces())
+
+province: Final = Check(_province_code, (("enum", _CODES),))
+"""One of the 34 current province codes (:func:`~ansinh.core.provinces.province` names what is allowed)."""
+
+optional_province: Final = Check(_optional_province_code, (("enum", (*_CODES, None)),))
+"""``None`` or one of the 34 current province codes."""
+
+
+def _optional_former_province_code(_inst: object, _attr: object, value: Any) -> None:
+    if value is not None:
+        _former_province(value)
+
+
+_FORMER_CODES: Final = tuple(p.code for p in _former_provinces())
+
+optional_former_province: Final = Check(_optional_former_province_code, (("enum", (*_FORMER_CODES, None)),))
+"""``None`` or one of the 63 province codes in use before 2025-07-01."""
+
+
+def instance_of(cls: type) -> Check:
     """A validator accepting only instances of *cls*."""
 
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, cls):
             raise InvalidValueError(attr.name, value, f"a {cls.__name__}")
 
-    return check
+    return Check(check)
+
+
+def items(
+    field: str, value: Any, allowed: str, *, error: type[InvalidValueError] = InvalidValueError
+) -> tuple[Any, ...]:
+    """*value* as a tuple of its items; a string, a mapping or a non-collection raises *error*.
+
+    >>> items("people", [1, 2], "people"), items("people", None, "a collection of people")
+    Traceback (most recent call last):
+    ...
+    ansinh.exceptions.InvalidValueError: people=None is not allowed: a collection of people
+    """
+    if isinstance(value, str | bytes | bytearray) or value is None:
+        raise error(field, value, allowed)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise error(field, value, allowed) from None
+
+
+def tuple_of(cls: type | tuple[type, ...], *, error: type[InvalidValueError] = InvalidValueError) -> Check:
+    """A validator accepting a tuple whose items are all instances of *cls*."""
+    names = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
+
+    def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple) or not all(isinstance(v, cls) for v in value):
+            raise error(attr.name, value, f"a tuple of {names}")
+
+    return Check(check)

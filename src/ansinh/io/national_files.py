@@ -77,7 +77,17 @@ _COLUMNS: Final = (
     ("received", "Đã nhận"),
 )
 _MONEY: Final = frozenset(
-    {"value", "central_value", "registered", "money", "unit_value", "received", "mobilised"}
+    {
+        "value",
+        "central_value",
+        "registered",
+        "money",
+        "unit_value",
+        "received",
+        "mobilised",
+        "instalments_due",
+        "instalments_overdue",
+    }
 )
 _SERIES_COLUMNS: Final = (
     ("year", "Năm"),

@@ -32,7 +32,7 @@ from typing import Final, Literal
 import attrs
 
 from ansinh.core.dates import format_date
-from ansinh.core.eligibility import Decision, Screening, ranking_key
+from ansinh.core.eligibility import Decision, PriorityPolicy, Screening, ranking_key
 from ansinh.core.provinces import province as _province
 from ansinh.core.review import Posting
 from ansinh.exceptions import InvalidValueError
@@ -182,12 +182,14 @@ def public_list_markdown(
     title: str | None = None,
     include_ineligible: bool = True,
     posting: Posting | None = None,
+    priority_policy: PriorityPolicy | None = None,
 ) -> str:
     """The public list as a Markdown table with a title and a note on masking; text escaped (:func:`~ansinh.io.files.markdown_text`).
 
     With *posting* (a list under public review, :mod:`ansinh.core.review`) the
     list also says where and until when it is posted and where to object
-    (:meth:`~ansinh.core.review.Posting.notice`).
+    (:meth:`~ansinh.core.review.Posting.notice`).  With *priority_policy* it
+    says which table of priority points ranked the list and where it comes from.
 
     Raises:
         InvalidValueError: *decisions* is not a Screening or decisions, or
@@ -195,6 +197,8 @@ def public_list_markdown(
     """
     if posting is not None and not isinstance(posting, Posting):
         raise InvalidValueError("posting", posting, "a Posting (ansinh.core.review) or None")
+    if priority_policy is not None and not isinstance(priority_policy, PriorityPolicy):
+        raise InvalidValueError("priority_policy", priority_policy, "a PriorityPolicy or None")
     if title is None:
         if isinstance(decisions, Screening):
             title = (
@@ -209,6 +213,11 @@ def public_list_markdown(
         "không ghi địa chỉ.",
         "",
         *([markdown_text(posting.notice()), ""] if posting is not None else []),
+        *(
+            [markdown_text(f"Điểm ưu tiên tính theo: {priority_policy.source}."), ""]
+            if priority_policy is not None
+            else []
+        ),
         "| " + " | ".join(PUBLIC_COLUMNS) + " |",
         "|" + "|".join("---" for _ in PUBLIC_COLUMNS) + "|",
     ]
@@ -225,6 +234,7 @@ def write_public_list(
     title: str | None = None,
     include_ineligible: bool = True,
     posting: Posting | None = None,
+    priority_policy: PriorityPolicy | None = None,
 ) -> Path:
     """Write the public list to *path* (CSV with a BOM, or Markdown), never half-written.
 
@@ -236,6 +246,8 @@ def write_public_list(
         include_ineligible: also list ineligible people with the reasons.
         posting: where and until when the list is posted (Markdown states it;
             a CSV file is the table alone).
+        priority_policy: the table of priority points that ranked the list
+            (Markdown names its source).
 
     Raises:
         InvalidValueError: an unknown format, or *posting* is not a Posting.
@@ -244,7 +256,11 @@ def write_public_list(
     fmt = format or ("md" if Path(path).suffix.lower() in (".md", ".markdown") else "csv")
     if fmt == "md":
         text = public_list_markdown(
-            decisions, title=title, include_ineligible=include_ineligible, posting=posting
+            decisions,
+            title=title,
+            include_ineligible=include_ineligible,
+            posting=posting,
+            priority_policy=priority_policy,
         )
         return write_atomic(path, text)
     if fmt == "csv":

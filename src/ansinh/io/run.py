@@ -11,18 +11,23 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    strategy with its inputs (its sponsors and pledges join those of the files);
 3. screen the roster for each kind of gift the pledges name
    (:func:`ansinh.core.eligibility.screen`), with the plugins' rules and
-   priority parts;
+   priority parts, and the province's points table if the folder has a
+   ``priority.toml`` (:mod:`ansinh.io.priority_files`);
 4. record the pledges and the money received in the ledger
    (a SQLite store, ``<out>/ledger.sqlite``), as one batch;
-5. allocate (:func:`ansinh.core.allocation.allocate`) and record the gifts
+5. if the folder has a ``review.toml`` (:mod:`ansinh.io.review_files`), post
+   the screened list (``public-list-<kind>.md`` says where and until when, and
+   where to object), apply the objections and the approval; only the people
+   the approved list names can receive a gift;
+6. allocate (:func:`ansinh.core.allocation.allocate`) and record the gifts
    as one batch (all of them, or none); an earmarked pledge (workers'
    relatives, members) pays for the people the roster's ``Đơn vị liên quan``
    column links to its target, and for those a plugin's
    :func:`~ansinh.hookspecs.ansinh_earmark_matches` says belong to it;
-6. pay every gift whose pledge has received enough money, and mark paid gifts
+7. pay every gift whose pledge has received enough money, and mark paid gifts
    delivered on the handover date, if the campaign file gives one
    (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.ledger.deliveries_due`);
-7. write the report files (:func:`ansinh.io.report_files.write_report`) and
+8. write the report files (:func:`ansinh.io.report_files.write_report`) and
    the events as JSON Lines (``<out>/events.jsonl``).
 
 Every plugin is asked before the ledger is opened, so a failing plugin
@@ -48,19 +53,39 @@ from ansinh.api import affiliations_from_plugins, resolve_law, resolve_plugins
 from ansinh.core.allocation import Allocation, allocate
 from ansinh.core.campaign import Campaign, Pledge, Sponsor
 from ansinh.core.display import Section, html_summary
-from ansinh.core.eligibility import CheckContext, PriorityParts, Reason, Rule, Screening, screen
+from ansinh.core.eligibility import (
+    DEFAULT_PRIORITY_POLICY,
+    CheckContext,
+    Decision,
+    PriorityParts,
+    PriorityPolicy,
+    Reason,
+    Rule,
+    Screening,
+    screen,
+)
 from ansinh.core.identifiers import mask_digits
 from ansinh.core.law import Law
-from ansinh.core.ledger import Event, MoneyReceived, PledgeRegistered, deliveries_due, payments_due
+from ansinh.core.ledger import (
+    Event,
+    MoneyReceived,
+    PledgeRegistered,
+    deliveries_due,
+    payments_due,
+)
 from ansinh.core.messages import shorten
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, report
+from ansinh.core.review import CandidateList, ObjectionKind, Outcome, ReviewStatus
 from ansinh.exceptions import CampaignFileError, InvalidValueError
 from ansinh.hookspecs import SourcingResult
 from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
+from ansinh.io.priority_files import PRIORITY_FILE, read_priority_policy
+from ansinh.io.public_list import write_public_list
 from ansinh.io.report_files import ReportFiles, write_report
+from ansinh.io.review_files import REVIEW_FILE, apply_review, read_review
 from ansinh.io.roster import RejectedRow
 from ansinh.io.store import SqliteStore, write_jsonl
 from ansinh.plugin_manager import PluginHost
@@ -100,6 +125,10 @@ class CampaignRun:
     """Events this run added to the ledger (0 on a repeated run)."""
     sourcing: tuple[SourcingResult, ...] = ()
     """What each ``[[sourcing]]`` strategy produced, with its assumptions, in file order."""
+    review: CandidateList | None = None
+    """The approved list, when the folder has a ``review.toml`` (:mod:`ansinh.io.review_files`)."""
+    public_lists: tuple[Path, ...] = ()
+    """The public lists written for the review, one per kind of gift screened."""
 
     def __repr__(self) -> str:
         return mask_digits(
@@ -162,6 +191,7 @@ class _Contributions:
     local_supports: tuple[LocalSupport, ...] = ()
     rules: tuple[Rule, ...] = ()
     host: PluginHost | None = None
+    policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY
 
     def extra_priority(self, campaign: Campaign) -> Callable[[Person], PriorityParts] | None:
         return self.host.priority_function(campaign) if self.host is not None else None
@@ -247,20 +277,37 @@ def _products(folder: CampaignFolder) -> dict[ProductKind, Product]:
     return out
 
 
-def _screen(data: CampaignFolder, given: _Contributions, tick: Progress) -> dict[ProductKind, Screening]:
+def _policy(data: CampaignFolder, host: PluginHost | None) -> PriorityPolicy:
+    """The folder's ``priority.toml``, else a plugin's table (``ansinh_priority_policy``), else ansinh's default."""
+    path = data.folder / PRIORITY_FILE
+    if path.is_file():
+        return read_priority_policy(path)
+    from_plugin = host.priority_policy(data.campaign) if host is not None else None
+    return from_plugin or DEFAULT_PRIORITY_POLICY
+
+
+def _screen(
+    data: CampaignFolder,
+    given: _Contributions,
+    tick: Progress,
+    people: tuple[Person, ...] | None = None,
+) -> dict[ProductKind, Screening]:
+    """The roster (or *people*) screened for each kind of gift the pledges can buy."""
     products = _products(data)
     extra_priority = given.extra_priority(data.campaign)
+    policy = given.policy
     screenings: dict[ProductKind, Screening] = {}
     for n, (kind, product) in enumerate(products.items()):
         tick("screen", n, len(products))
         screenings[kind] = screen(
-            data.roster,
+            data.roster.people if people is None else people,
             product,
             on=data.settings.purchase_date,
             campaign=data.campaign,
             law=given.law,
             rules=given.rules,
             extra_priority=extra_priority,
+            priority_policy=policy,
         )
     tick("screen", len(products), len(products))
     return screenings
@@ -296,12 +343,14 @@ def _record(
     screenings: dict[ProductKind, Screening],
     given: _Contributions,
     tick: Progress,
+    approved: CandidateList | None = None,
+    added: tuple[Decision, ...] = (),
 ) -> Allocation:
     """Record the pledges, allocate and record the gifts, then pay and deliver what is due."""
     settings = data.settings
     store.append_batch(_pledge_events(data), progress=lambda d, t: tick("record", d, t))
     tick("allocate", 0, 1)
-    eligible = [d for s in screenings.values() for d in s.eligible]
+    eligible = [d for s in screenings.values() for d in s.eligible] + list(added)
     affiliations = {k: tuple(v) for k, v in data.affiliation_map().items()}
     for person_id, targets in affiliations_from_plugins(store.state, eligible, plugins=given.host).items():
         affiliations[person_id] = tuple(sorted({*affiliations.get(person_id, ()), *targets}))
@@ -313,6 +362,7 @@ def _record(
         local_supports=given.local_supports,
         affiliations=affiliations,
         money_buys=settings.money_buys,
+        approved=approved,
     )
     tick("allocate", 1, 1)
     store.append_batch(allocation.events(), progress=lambda d, t: tick("record", d, t))
@@ -322,6 +372,58 @@ def _record(
         due += deliveries_due(store.state, on=settings.handover_date, paid=paid)
     store.append_batch(due, progress=lambda d, t: tick("pay", d, t))
     return allocation
+
+
+def _reviewed(
+    data: CampaignFolder,
+    screenings: dict[ProductKind, Screening],
+    out_dir: Path,
+    rescreen: Callable[[Person], dict[ProductKind, Screening]],
+    policy: PriorityPolicy,
+) -> tuple[CandidateList | None, tuple[Path, ...], tuple[Decision, ...]]:
+    """The approved list of a folder with a ``review.toml``, the public lists posted, and the people added.
+
+    The list posted is everyone eligible for some gift.  An upheld request to
+    add someone confirms their difficult circumstances: the roster's person is
+    screened again with that (*rescreen*), and listed only if eligible.
+    Without a ``review.toml``: ``(None, (), ())``.
+
+    Raises:
+        CampaignFileError: the review file is wrong, a step is refused, or the list is not approved.
+    """
+    path = data.folder / REVIEW_FILE
+    if not path.is_file():
+        return None, (), ()
+    plan = read_review(path)
+    listed = sorted({d.person.id for s in screenings.values() for d in s.eligible})
+    roster = {p.id: p for p in data.roster.people}
+    upheld = {i for i, outcome, _, _ in plan.decisions if outcome is Outcome.UPHELD}
+    checks: dict[str, Decision] = {}
+    added: list[Decision] = []
+    for o in plan.objections:
+        if o.kind is not ObjectionKind.ADD or o.id not in upheld:
+            continue
+        if o.person_id not in roster:
+            raise CampaignFileError(f"{REVIEW_FILE} [[objection]] {o.id} person", o.person_id, "a roster id")
+        again = rescreen(attrs.evolve(roster[o.person_id], difficult_circumstances=True))
+        decisions = [d for s in again.values() for d in s.decisions]
+        if decisions:
+            checks[o.person_id] = next((d for d in decisions if d.eligible), decisions[0])
+            added += [d for d in decisions if d.eligible]
+    approved = apply_review(plan, listed, checks=checks)
+    if approved.status is not ReviewStatus.APPROVED:
+        raise CampaignFileError(f"{REVIEW_FILE} [approval]", "", "an approval before gifts are allocated")
+    written = tuple(
+        write_public_list(
+            s,
+            out_dir / f"public-list-{kind.value}.md",
+            include_ineligible=False,
+            posting=plan.posting,
+            priority_policy=policy,
+        )
+        for kind, s in screenings.items()
+    )
+    return approved, written, tuple(added)
 
 
 def run_campaign(
@@ -363,19 +465,31 @@ def run_campaign(
         if progress is not None:
             progress(step, done, total)
 
+    if out is not None and not isinstance(out, str | os.PathLike):
+        raise InvalidValueError("out", out, "a folder path, or None for <folder>/build")
+    if progress is not None and not callable(progress):
+        raise InvalidValueError("progress", progress, "a callable progress(step, done, total), or None")
     tick("read", 0, 1)
     host = resolve_plugins(plugins)
     data = read_campaign_folder(folder, sponsor_kinds=host.sponsor_kinds() if host is not None else ())
     tick("read", 1, 1)
     given = _contributions(law, host if host is not None else False, data)
     data, sourced = _sourced(data, given.host)
+    given = attrs.evolve(given, policy=_policy(data, given.host))
     out_dir = Path(out) if out is not None else data.folder / "build"
     screenings = _screen(data, given, tick)
+    approved, public_lists, added = _reviewed(
+        data,
+        screenings,
+        out_dir,
+        lambda person: _screen(data, given, lambda *_: None, (person,)),
+        given.policy,
+    )
     with SqliteStore(
         out_dir / "ledger.sqlite", data.campaign, law=given.law, local_supports=given.local_supports
     ) as store:
         before = len(store)
-        allocation = _record(store, data, screenings, given, tick)
+        allocation = _record(store, data, screenings, given, tick, approved, added)
         tick("report", 0, 1)
         state = store.state
         new_events = len(store) - before
@@ -397,4 +511,6 @@ def run_campaign(
         duplicates=len(data.roster.duplicates),
         new_events=new_events,
         sourcing=sourced,
+        review=approved,
+        public_lists=public_lists,
     )

@@ -33,7 +33,7 @@ from typing import Any, Self
 
 import attrs
 
-from ansinh.core.law import Citation, RateTable, parse_date, parse_status
+from ansinh.core.law import Citation, RateTable, SourceStatus, parse_date, parse_status
 from ansinh.core.money import to_rate
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
@@ -44,7 +44,9 @@ from ansinh.hookspecs import hookimpl
 
 __all__ = [
     "LocalSupportTable",
+    "NotShippedProgramme",
     "ansinh_local_support",
+    "not_shipped_programmes",
     "parse_local_supports",
     "select",
     "shipped_local_supports",
@@ -61,7 +63,19 @@ _REQUIRED = (
     "label_vi",
     "label_en",
 )
-_KEYS = frozenset((*_REQUIRED, "until", "article", "url", "note", "former_province", "district", "communes"))
+_KEYS = frozenset(
+    (
+        *_REQUIRED,
+        "until",
+        "article",
+        "url",
+        "note",
+        "former_province",
+        "district",
+        "communes",
+        "combines_with",
+    )
+)
 
 
 def _text(raw: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
@@ -128,7 +142,16 @@ def _one(raw: object, where: str) -> LocalSupport:
         former_province=former,
         district=district,
         communes=communes,
+        combines_with=_codes(raw, where),
+        note=_text(raw, "note", where, required=False),
     )
+
+
+def _codes(raw: Mapping[str, Any], where: str) -> frozenset[str]:
+    codes = raw.get("combines_with", [])
+    if not isinstance(codes, list) or not all(isinstance(c, str) and c for c in codes):
+        raise LawDataError(f"{where}.combines_with={codes!r} is not allowed: a list of programme codes")
+    return frozenset(codes)
 
 
 def _area(raw: Mapping[str, Any], where: str, province: str) -> tuple[str | None, str, frozenset[str]]:
@@ -198,6 +221,68 @@ def select(
         and (product is None or s.product is product)
         and (on is None or (s.effective <= on and (s.until is None or on <= s.until)))
     )
+
+
+@attrs.frozen(kw_only=True)
+class NotShippedProgramme:
+    """A provincial programme the audit found but ansinh does not price, and why (listed, never applied)."""
+
+    code: str
+    province: str
+    """Code of the current province-level unit it lies in."""
+    area: str
+    """The area in words (a former province, a district …)."""
+    product: str
+    """The kind of gift it concerns, in words (``"health_card"``, ``"health_card, social_book"``)."""
+    groups: str
+    """Its groups and rates, as the sources give them."""
+    dates: str
+    """Its dates as far as known."""
+    citation: Citation
+    status: SourceStatus
+    reason: str
+    """Why it is not shipped as a :class:`~ansinh.LocalSupport`."""
+
+
+_NOT_SHIPPED_KEYS = frozenset(
+    ("code", "province", "area", "product", "groups", "dates", "document", "url", "status", "reason")
+)
+
+
+def _not_shipped(raw: object, where: str) -> NotShippedProgramme:
+    if not isinstance(raw, Mapping) or set(raw) != _NOT_SHIPPED_KEYS:
+        raise LawDataError(f"{where} must be a table with exactly the keys {sorted(_NOT_SHIPPED_KEYS)}")
+    province = _text(raw, "province", where)
+    try:
+        _province(province)
+    except AnsinhError as exc:
+        raise LawDataError(f"{where}: {exc}") from None
+    return NotShippedProgramme(
+        code=_text(raw, "code", where),
+        province=province,
+        area=_text(raw, "area", where),
+        product=_text(raw, "product", where),
+        groups=_text(raw, "groups", where),
+        dates=_text(raw, "dates", where),
+        citation=Citation(_text(raw, "document", where), "", _text(raw, "url", where)),
+        status=parse_status(raw["status"], f"{where}.status"),
+        reason=_text(raw, "reason", where),
+    )
+
+
+@functools.cache
+def not_shipped_programmes() -> tuple[NotShippedProgramme, ...]:
+    """The programmes found and not shipped (``[[not_shipped]]`` in ``local_support.toml``).
+
+    >>> {p.code for p in not_shipped_programmes()} >= {"camau-bhyt", "nghean-2025-2030"}
+    True
+    """
+    from ansinh.data import read_text
+
+    raw = tomllib.loads(read_text("local_support.toml")).get("not_shipped", [])
+    if not isinstance(raw, list):
+        raise LawDataError("not_shipped must be a list of tables ([[not_shipped]])")
+    return tuple(_not_shipped(item, f"not_shipped[{i}]") for i, item in enumerate(raw))
 
 
 @hookimpl(trylast=True)

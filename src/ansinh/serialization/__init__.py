@@ -91,7 +91,13 @@ from ansinh.serialization.documents import (
     loads_document,
     schema_version,
 )
-from ansinh.serialization.schema import json_schema, schema_text, shipped_schema_names, write_schemas
+from ansinh.serialization.schema import (
+    json_schema,
+    schema_of,
+    schema_text,
+    shipped_schema_names,
+    write_schemas,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -106,6 +112,7 @@ __all__ = [
     "loads_document",
     "make_converter",
     "parse_fraction",
+    "schema_of",
     "schema_text",
     "schema_version",
     "shipped_schema_names",

@@ -20,10 +20,15 @@ from ansinh.core.events import EVENT_TYPES
 from ansinh.core.law import Link, ParamValue
 from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
 
-FRACTION_RE: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+|/[0-9]+)?")
-FRACTION_PATTERN: Final = "^" + FRACTION_RE.pattern + "$"
+FRACTION_RE: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+|/[0-9]*[1-9][0-9]*)?")
+"""An exact rate: a decimal, or a fraction with a non-zero denominator (read with ``fullmatch``)."""
 DATE_RE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-DATE_PATTERN: Final = "^" + DATE_RE.pattern + "$"
+"""An ISO date's shape (read with ``fullmatch``; ``date.fromisoformat`` checks the day exists)."""
+
+END_OF_TEXT: Final = r"(?![\s\S])"
+"""The end of the text in both Python's and ECMA-262's regexes (``$`` also matches before a final newline in Python's)."""
+FRACTION_PATTERN: Final = "^" + FRACTION_RE.pattern + END_OF_TEXT
+DATE_PATTERN: Final = "^" + DATE_RE.pattern + END_OF_TEXT
 
 UNITS_TYPE: Final = tuple[tuple[ProductKind, int], ...]
 

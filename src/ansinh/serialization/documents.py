@@ -39,9 +39,10 @@ from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport, Quote
 from ansinh.core.products import HealthCard, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport
+from ansinh.core.validators import Check
 from ansinh.exceptions import AnsinhError, InvalidValueError, SerializationError
 from ansinh.limits import MAX_DOCUMENT_BYTES
-from ansinh.serialization._shapes import union_args
+from ansinh.serialization._shapes import is_ansinh_attrs, public_fields, union_args
 from ansinh.serialization.converter import make_converter
 
 __all__ = [
@@ -207,7 +208,13 @@ def dump_document(obj: object, *, converter: cattrs.Converter | None = None) -> 
     return {"schema_version": _VERSIONS[name], "type": name, "data": conv.unstructure(obj)}
 
 
-def load_document(document: object, cl: type[T], *, converter: cattrs.Converter | None = None) -> T:
+def load_document(
+    document: object,
+    cl: type[T],
+    *,
+    converter: cattrs.Converter | None = None,
+    masked_identifiers: bool = False,
+) -> T:
     """Read a document written by :func:`dump_document`.
 
     Args:
@@ -215,6 +222,10 @@ def load_document(document: object, cl: type[T], *, converter: cattrs.Converter 
         cl: the class expected in it (one of :func:`document_types`, or
             :data:`ansinh.Product` for any product).
         converter: the converter to use (default: one made by :func:`make_converter`).
+        masked_identifiers: read a public document, as ``ansinh check --json``
+            prints it: an identifier in its masked form (``"0330******34"``)
+            is read as ``None`` (not known); a full identifier is still read,
+            and anything else is still refused.
 
     Raises:
         SerializationError: the envelope is wrong (version, type, keys) or the
@@ -244,6 +255,8 @@ def load_document(document: object, cl: type[T], *, converter: cattrs.Converter 
     data = document["data"]
     if document["schema_version"] == 1 and _VERSIONS[name] == 2:
         data = _upgrade_v1(name, data)
+    if masked_identifiers:
+        data = _unmask(data, _identifier_checks())
     conv = converter if converter is not None else _shared_converter()
     try:
         result: T = conv.structure(data, target)
@@ -253,6 +266,42 @@ def load_document(document: object, cl: type[T], *, converter: cattrs.Converter 
         messages = _messages(exc, "$.data")
         raise SerializationError(f"cannot read a {label} document: " + "; ".join(messages)) from None
     return result
+
+
+@functools.cache
+def _identifier_checks() -> Mapping[str, Check]:
+    """The identifier fields of the document classes (those with a masked form) and their checks."""
+    found: dict[str, Check] = {}
+    for cl in _classes_in(tuple(_DOCUMENT_TYPES.values())):
+        for a in public_fields(cl):
+            if isinstance(a.validator, Check) and a.validator.masked is not None:
+                found[a.name] = a.validator
+    return types.MappingProxyType(found)
+
+
+def _classes_in(roots: tuple[Any, ...]) -> list[type[Any]]:
+    """Every ansinh attrs class reachable from the type hints *roots*."""
+    seen: list[type[Any]] = []
+    todo = list(roots)
+    while todo:
+        tp = todo.pop()
+        if is_ansinh_attrs(tp) and tp not in seen:
+            seen.append(tp)
+            hints = typing.get_type_hints(tp)
+            todo.extend(hints[a.name] for a in public_fields(tp))
+        todo.extend(typing.get_args(tp))
+    return seen
+
+
+def _unmask(data: object, checks: Mapping[str, Check]) -> object:
+    """*data* with each masked identifier replaced by ``None``."""
+    if isinstance(data, list):
+        return [_unmask(item, checks) for item in data]
+    if not isinstance(data, Mapping):
+        return data
+    return {
+        k: None if k in checks and checks[k].is_masked(v) else _unmask(v, checks) for k, v in data.items()
+    }
 
 
 def _envelope_problems(document: Mapping[Any, Any], allowed: Mapping[str, Any], label: str) -> list[str]:

@@ -1,6 +1,6 @@
 """JSON Schemas (draft 2020-12) of ansinh's documents, for systems written in other languages.
 
-:func:`json_schema` describes exactly what :func:`~ansinh.serialization.dump_document`
+:func:`~ansinh.serialization.json_schema` describes exactly what :func:`~ansinh.serialization.dump_document`
 writes for one document type; the schemas of the main documents
 (:func:`shipped_schema_names`) ship in ``ansinh/data/schemas/`` and are
 regenerated with ``python -m ansinh.serialization --write-schemas``
@@ -25,6 +25,7 @@ import attrs
 
 from ansinh.core.law import Link, RateTable
 from ansinh.core.products import ProductKind
+from ansinh.core.validators import Check
 from ansinh.serialization._shapes import (
     DATE_PATTERN,
     FRACTION_PATTERN,
@@ -44,7 +45,7 @@ from ansinh.serialization._shapes import (
 )
 from ansinh.serialization.documents import document_types, schema_version
 
-__all__ = ["json_schema", "schema_text", "shipped_schema_names", "write_schemas"]
+__all__ = ["json_schema", "schema_of", "schema_text", "shipped_schema_names", "write_schemas"]
 
 _JSON_SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
@@ -67,8 +68,9 @@ def _first_line(doc: str | None) -> str:
 class _SchemaBuilder:
     """Builds JSON Schemas that describe exactly what :func:`make_converter` writes."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, public: bool = False) -> None:
         self.defs: dict[str, dict[str, Any]] = {}
+        self.public = public
 
     def ref(self, name: str) -> dict[str, Any]:
         return {"$ref": f"#/$defs/{name}"}
@@ -97,12 +99,12 @@ class _SchemaBuilder:
         raise TypeError(f"no JSON Schema for {tp!r}")  # pragma: no cover - a new type needs a branch
 
     def units(self) -> dict[str, Any]:
-        """A pledge's units: a list of product kinds with their counts."""
+        """A pledge's units: a list of product kinds with their counts (>= 0, as ``Pledge`` checks)."""
         return {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"kind": self.of(ProductKind), "count": {"type": "integer"}},
+                "properties": {"kind": self.of(ProductKind), "count": {"type": "integer", "minimum": 0}},
                 "required": ["count", "kind"],
                 "additionalProperties": False,
             },
@@ -164,6 +166,9 @@ class _SchemaBuilder:
             required.append(key)
         for a in public_fields(cl):
             properties[a.name] = self.of(hints[a.name])
+            if isinstance(a.validator, Check):
+                # The constraints the class checks, read from its own validator.
+                properties[a.name].update(a.validator.json_schema(public=self.public))
             if a.default is attrs.NOTHING:
                 required.append(a.name)
         self.defs[name] = {
@@ -230,11 +235,17 @@ class _SchemaBuilder:
         return self.ref(union.name)
 
 
-def json_schema(name: str) -> dict[str, Any]:
+def json_schema(name: str, *, public: bool = False) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the document type *name*.
 
     The schema describes the whole envelope (``schema_version``, ``type``,
     ``data``); its ``$defs`` hold one definition per class.
+
+    Args:
+        name: one of :func:`document_types`.
+        public: describe the public form, in which identifiers (CCCD, mã số
+            BHXH) are masked as the command line prints them; read such a
+            document with ``load_document(..., masked_identifiers=True)``.
 
     Raises:
         InvalidValueError: *name* is not one of :func:`document_types`.
@@ -245,13 +256,14 @@ def json_schema(name: str) -> dict[str, Any]:
     """
     version = schema_version(name)  # refuses an unknown name
     cl = document_types()[name]
-    builder = _SchemaBuilder()
+    builder = _SchemaBuilder(public=public)
     union = tagged_union(cl)
     data = builder.of(cl)
+    form = " (public: identifiers masked)" if public else ""
     return {
         "$schema": _JSON_SCHEMA_DIALECT,
-        "$id": f"urn:ansinh:schema:{name}:{version}",
-        "title": f"ansinh {name} document, schema version {version}",
+        "$id": f"urn:ansinh:schema:{name}:{version}" + (":public" if public else ""),
+        "title": f"ansinh {name} document{form}, schema version {version}",
         "description": union.description if union is not None else _first_line(cl.__doc__),
         "type": "object",
         "properties": {
@@ -263,6 +275,23 @@ def json_schema(name: str) -> dict[str, Any]:
         "additionalProperties": False,
         "$defs": dict(sorted(builder.defs.items())),
     }
+
+
+def schema_of(tp: Any, defs: dict[str, Any], *, public: bool = False) -> dict[str, Any]:
+    """The JSON Schema of one type hint as the converter writes it, for documents built around ansinh's.
+
+    Classes and enums become ``$ref`` s to ``#/$defs/<name>``; their
+    definitions are added to *defs* (put it in the schema's ``$defs``).  The
+    command line's own documents are described this way.
+
+    >>> import ansinh
+    >>> defs = {}
+    >>> schema_of(tuple[int, ...], defs), schema_of(ansinh.ProductKind, defs), list(defs)
+    ({'type': 'array', 'items': {'type': 'integer'}}, {'$ref': '#/$defs/ProductKind'}, ['ProductKind'])
+    """
+    builder = _SchemaBuilder(public=public)
+    builder.defs = defs
+    return builder.of(tp)
 
 
 def schema_text(name: str) -> str:

@@ -52,7 +52,7 @@ from ansinh.core.campaign import (
     Sponsor,
     SponsorKind,
 )
-from ansinh.core.eligibility import Decision, Priority, Reason, Screening
+from ansinh.core.eligibility import Decision, Priority, PriorityPolicy, Reason, Screening
 from ansinh.core.events import EVENT_TYPES
 from ansinh.core.law import (
     Amendment,
@@ -125,6 +125,7 @@ from ansinh.strategies._results import (
     decisions,
     leftovers,
     priorities,
+    priority_policies,
     reasons,
     renewal_items,
     report_rows,
@@ -167,6 +168,7 @@ __all__ = [
     "pledge_balances",
     "pledges",
     "priorities",
+    "priority_policies",
     "products",
     "provinces",
     "quote_lines",
@@ -203,6 +205,7 @@ _REGISTRY: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     PledgeBalance: pledge_balances,
     GiftStep: gift_steps,
     Priority: priorities,
+    PriorityPolicy: priority_policies,
     Reason: reasons,
     Screening: screenings,
     SourcingResult: sourcing_results,

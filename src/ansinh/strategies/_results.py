@@ -10,7 +10,17 @@ from hypothesis.strategies import SearchStrategy
 
 from ansinh.core.allocation import Allocation, Candidate, Leftover, allocate
 from ansinh.core.campaign import Campaign
-from ansinh.core.eligibility import Decision, Priority, Reason, Screening, check, screen
+from ansinh.core.eligibility import (
+    DEFAULT_PRIORITY_POLICY,
+    PRIORITY_TABLE,
+    Decision,
+    Priority,
+    PriorityPolicy,
+    Reason,
+    Screening,
+    check,
+    screen,
+)
 from ansinh.core.law import Law
 from ansinh.core.products import Product, ProductKind, TetGift
 from ansinh.core.reporting import DIMENSIONS, CampaignReport, RenewalItem, ReportRow, report
@@ -66,6 +76,18 @@ def priorities() -> SearchStrategy[Priority]:
         max_size=4,
         unique_by=lambda part: part[0],
     ).map(lambda parts: Priority.of(tuple(parts)))
+
+
+def priority_policies() -> SearchStrategy[PriorityPolicy]:
+    """Tables of priority points: a province's (some parts, with a source) or ansinh's default."""
+    codes = [code for code, _, _, _ in PRIORITY_TABLE]
+    local = st.builds(
+        PriorityPolicy,
+        points=st.dictionaries(st.sampled_from(codes), st.integers(0, 60), max_size=6),
+        source=st.sampled_from(("Quyết định số 12/QĐ-UBND (ví dụ)", "Kế hoạch của tỉnh (ví dụ)")),
+        province=st.none() | provinces(),
+    )
+    return st.just(DEFAULT_PRIORITY_POLICY) | local
 
 
 @st.composite

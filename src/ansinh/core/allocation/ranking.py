@@ -190,12 +190,16 @@ class Ranked:
 def _check(candidates: Iterable[CandidateLike], scope: str | None) -> None:
     """Raise for the first candidate, in the order given, whose person or (in *scope*) score is refused."""
     for candidate in candidates:
-        person = candidate.person
+        person = getattr(candidate, "person", None)
+        if person is None:
+            raise InvalidValueError(
+                "candidate", candidate, "a Decision or a Candidate (with .person and .priority)"
+            )
         if not isinstance(person, Person):
             raise InvalidValueError("candidate.person", person, "an ansinh Person")
         if scope is not None and person.province != scope:
             continue
-        score = candidate.priority.score
+        score = getattr(getattr(candidate, "priority", None), "score", None)
         if isinstance(score, bool) or not isinstance(score, int):
             raise InvalidValueError("candidate.priority.score", score, "a whole number")
 
@@ -211,7 +215,11 @@ def _in_scope(
             score (if in scope) is not a whole number.
     """
     kept = list(candidates)
-    persons = [c.person for c in kept]
+    try:
+        persons = [c.person for c in kept]
+    except AttributeError:  # not a candidate: _check names the first one
+        _check(kept, scope)
+        raise
     if {type(p) for p in persons} - {Person}:  # a subclass, or something else: look closer
         _check(kept, scope)
     if scope is not None:

@@ -45,8 +45,10 @@ from ansinh.core.dates import add_months
 from ansinh.core.eligibility.card_start import card_valid_from
 from ansinh.core.eligibility.checking import check, screen
 from ansinh.core.eligibility.priorities import (
+    DEFAULT_PRIORITY_POLICY,
     DIFFICULT_CATEGORIES,
     PRIORITY_TABLE,
+    PriorityPolicy,
     in_difficult_circumstances,
     priority,
     ranking_key,
@@ -65,6 +67,7 @@ from ansinh.core.eligibility.values import (
 )
 
 __all__ = [
+    "DEFAULT_PRIORITY_POLICY",
     "DIFFICULT_CATEGORIES",
     "PRIORITY_TABLE",
     "PROGRAMME_DOCUMENT",
@@ -74,6 +77,7 @@ __all__ = [
     "FunctionRule",
     "Priority",
     "PriorityParts",
+    "PriorityPolicy",
     "Reason",
     "Rule",
     "Screening",

@@ -33,7 +33,10 @@ from ansinh.core.campaign import Campaign
 from ansinh.core.dates import check_date
 from ansinh.core.eligibility.card_start import card_start
 from ansinh.core.eligibility.priorities import (
+    DEFAULT_PRIORITY_POLICY,
+    PriorityPolicy,
     check_parts,
+    check_policy,
     context_priority,
     in_difficult_circumstances,
     ranking_key,
@@ -167,7 +170,12 @@ def _facts(ctx: CheckContext, valid_from: dt.date | None) -> Facts:
     )
 
 
-def _decide(ctx: CheckContext, rules: tuple[Rule, ...], extra_priority: PriorityParts) -> Decision:
+def _decide(
+    ctx: CheckContext,
+    rules: tuple[Rule, ...],
+    extra_priority: PriorityParts,
+    policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+) -> Decision:
     """The decision for *ctx*: *rules* (the built-in ones first) in order; valid_from, priority and facts."""
     reasons: list[Reason] = []
     eligible = True
@@ -191,7 +199,7 @@ def _decide(ctx: CheckContext, rules: tuple[Rule, ...], extra_priority: Priority
         eligible=eligible,
         reasons=tuple(reasons),
         valid_from=valid_from,
-        priority=context_priority(ctx, extra_priority),
+        priority=context_priority(ctx, extra_priority, policy),
         facts=_facts(ctx, valid_from),
     )
 
@@ -206,6 +214,7 @@ def check(
     rules: Iterable[Rule] = (),
     local_supports: Sequence[LocalSupport] = (),
     commune_lists: Sequence[CommuneList] = (),
+    priority_policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ) -> Decision:
     """Decide whether *product* can be given to *person* on *on*, and why.
 
@@ -222,6 +231,8 @@ def check(
             pay in full is refused (``FULLY_SUPPORTED``).
         commune_lists: dated commune lists for the place-dependent rules
             (:mod:`ansinh.core.places`).
+        priority_policy: the priority points table (a province's declared
+            :class:`~ansinh.core.eligibility.priorities.PriorityPolicy`; default: ansinh's).
 
     Returns:
         A :class:`~ansinh.core.eligibility.values.Decision`; ``eligible`` is
@@ -236,6 +247,7 @@ def check(
     _check_args(product, on, campaign, law)
     supports = _check_supports(local_supports)
     lists = _check_lists(commune_lists)
+    policy = check_policy(priority_policy)
     ctx = CheckContext(
         person=person,
         product=product,
@@ -245,7 +257,7 @@ def check(
         local_supports=supports,
         commune_lists=lists,
     )
-    return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), ())
+    return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), (), policy)
 
 
 class _HasPeople(Protocol):
@@ -264,6 +276,7 @@ def screen(
     extra_priority: Callable[[Person], PriorityParts] | None = None,
     local_supports: Sequence[LocalSupport] = (),
     commune_lists: Sequence[CommuneList] = (),
+    priority_policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ) -> Screening:
     """Apply :func:`check` to every person and sort by priority.
 
@@ -274,8 +287,8 @@ def screen(
     Args:
         people: persons, or a roster (anything with a ``people`` tuple, such as
             :class:`ansinh.io.roster.Roster`: its accepted people).
-        product, on, campaign, law, rules, local_supports, commune_lists: as for :func:`check`
-            (every province's top-ups may be given: each person's own apply).
+        product, on, campaign, law, rules, local_supports, commune_lists, priority_policy: as for
+            :func:`check` (every province's top-ups may be given: each person's own apply).
         extra_priority: called with each person; returns extra
             ``(code, points)`` parts (e.g. from province plugins).
 
@@ -302,6 +315,7 @@ def screen(
     supports = _check_supports(local_supports)
     lists = _check_lists(commune_lists)
     all_rules = (*builtin_rules(product.kind), *_check_rules(rules))
+    policy = check_policy(priority_policy)
     if extra_priority is not None and not callable(extra_priority):
         raise InvalidValueError("extra_priority", extra_priority, "None or a callable (person) -> parts")
     good: list[Decision] = []
@@ -317,7 +331,7 @@ def screen(
             commune_lists=lists,
         )
         extra = check_parts(extra_priority(person), field="extra_priority") if extra_priority else ()
-        d = _decide(ctx, all_rules, extra)
+        d = _decide(ctx, all_rules, extra, policy)
         (good if d.eligible else bad).append(d)
     return Screening(
         product=product,

@@ -37,6 +37,15 @@ Priority (:func:`priority`)
     ``UNINSURED``                      10     no health card valid on the date
     ================================== ====== =========================================
 
+Declared local policy (:class:`PriorityPolicy`)
+    The points are local policy, not law: the table above is ansinh's own
+    default (:data:`DEFAULT_PRIORITY_POLICY`, which says so).  A province
+    replaces it with its own table and the decision it comes from, passed as
+    ``priority_policy=`` to :func:`~ansinh.core.eligibility.check` and
+    :func:`~ansinh.core.eligibility.screen` (a campaign folder's
+    ``priority.toml``); parts its table leaves out give no points.  Plugins'
+    parts (``ansinh_priority``) are added on top as before.
+
 Ordering (:func:`ranking_key`)
     Higher score first; on a tie the older person first (earlier date of
     birth); then by ``person.id``.  So two lists built from the same people
@@ -55,7 +64,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final, Literal
+
+import attrs
 
 from ansinh.core.dates import check_date
 from ansinh.core.eligibility.values import Priority, PriorityParts
@@ -66,12 +78,15 @@ if TYPE_CHECKING:
     from ansinh.core.eligibility.values import CheckContext, Decision
 
 __all__ = [
+    "DEFAULT_PRIORITY_POLICY",
     "DIFFICULT_CATEGORIES",
     "OLD_AGE",
     "PRIORITY_TABLE",
     "YOUNG_AGE",
+    "PriorityPolicy",
     "category_parts",
     "check_parts",
+    "check_policy",
     "context_priority",
     "difficult_categories",
     "in_difficult_circumstances",
@@ -137,6 +152,64 @@ YOUNG_AGE: Final = 16
 """Under this age on the date, the part ``AGE_UNDER_16`` applies."""
 
 _POINTS: Final[dict[str, int]] = {code: pts for code, pts, _, _ in PRIORITY_TABLE}
+
+
+def _points(value: object) -> tuple[tuple[str, int], ...]:
+    if isinstance(value, Mapping):
+        value = tuple(value.items())
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidValueError("points", value, "(part, points) pairs or a mapping of part to points")
+    out: dict[str, int] = {}
+    for item in value:
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            raise InvalidValueError("points", item, "a (part, points) pair")
+        code, pts = item
+        if code not in _POINTS:
+            raise InvalidValueError("points", code, "a part of PRIORITY_TABLE: " + ", ".join(_POINTS))
+        if isinstance(pts, bool) or not isinstance(pts, int) or pts < 0:
+            raise InvalidValueError(f"points.{code}", pts, "a whole number of points >= 0")
+        if code in out:
+            raise InvalidValueError("points", code, "each part once")
+        out[code] = pts
+    return tuple((code, out[code]) for code in _POINTS if code in out)
+
+
+@attrs.frozen(kw_only=True)
+class PriorityPolicy:
+    """A table of priority points and where it comes from: a province's decision, or ansinh's default.
+
+    >>> hy = PriorityPolicy(points={"POOR": 50, "NEAR_POOR": 40, "AGE_60_PLUS": 5},
+    ...                     source="Quyết định số 12/QĐ-UBND tỉnh Hưng Yên (ví dụ)", province="33")
+    >>> hy.points_of("NEAR_POOR"), hy.points_of("STUDENT"), hy.is_default
+    (40, 0, False)
+    """
+
+    points: tuple[tuple[str, int], ...] = attrs.field(converter=_points)
+    """``(part, points)`` for the parts the table gives points to, in :data:`PRIORITY_TABLE` order."""
+    source: str = attrs.field()
+    """The decision the table comes from (or, for the default, that it has no legal source)."""
+    province: str | None = None
+    """The province whose table it is; ``None`` for ansinh's default."""
+    is_default: bool = False
+    """Whether this is ansinh's own default table."""
+
+    @source.validator
+    def _check_source(self, _attr: object, value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidValueError("source", value, "the decision the table comes from (non-empty text)")
+
+    def points_of(self, code: str) -> int:
+        """The points of part *code* under this table (0 when the table leaves it out)."""
+        return dict(self.points).get(code, 0)
+
+
+DEFAULT_PRIORITY_POLICY: Final = PriorityPolicy(
+    points=tuple((code, pts) for code, pts, _, _ in PRIORITY_TABLE),
+    source="ansinh's default table: no legal source; a province declares its own (PriorityPolicy)",
+    is_default=True,
+)
+"""ansinh's own points (:data:`PRIORITY_TABLE`), declared as a default without a legal source."""
+
 _LABELS: Final[dict[str, tuple[str, str]]] = {code: (vi, en) for code, _, vi, en in PRIORITY_TABLE}
 # The category parts in table order, so the parts of a score always come out in the same order.
 _CATEGORY_PARTS: Final[tuple[tuple[Category, str, int], ...]] = tuple(
@@ -192,28 +265,41 @@ def in_difficult_circumstances(person: Person) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def category_parts(categories: frozenset[Category]) -> PriorityParts:
-    """The parts *categories* give, in the order of :data:`PRIORITY_TABLE`.
+def category_parts(
+    categories: frozenset[Category], policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY
+) -> PriorityParts:
+    """The parts *categories* give under *policy*, in the order of :data:`PRIORITY_TABLE`.
 
     >>> category_parts(frozenset({Category.ETHNIC_MINORITY, Category.NEAR_POOR}))
     (('NEAR_POOR', 30), ('ETHNIC_MINORITY', 15))
     """
-    return tuple((code, pts) for cat, code, pts in _CATEGORY_PARTS if cat in categories)
+    if policy is DEFAULT_PRIORITY_POLICY:
+        return tuple((code, pts) for cat, code, pts in _CATEGORY_PARTS if cat in categories)
+    table = dict(policy.points)
+    return tuple(
+        (code, table[code]) for cat, code, _ in _CATEGORY_PARTS if cat in categories and code in table
+    )
 
 
 @functools.lru_cache(maxsize=4096)
 def _builtin_priority(
-    categories: frozenset[Category], reviewed: bool, old: bool, young: bool, uninsured: bool
+    categories: frozenset[Category],
+    reviewed: bool,
+    old: bool,
+    young: bool,
+    uninsured: bool,
+    policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ) -> Priority:
-    parts = list(category_parts(categories))
-    if reviewed:
-        parts.append(("DIFFICULT_CIRCUMSTANCES", _POINTS["DIFFICULT_CIRCUMSTANCES"]))
-    if old:
-        parts.append(("AGE_60_PLUS", _POINTS["AGE_60_PLUS"]))
-    elif young:
-        parts.append(("AGE_UNDER_16", _POINTS["AGE_UNDER_16"]))
-    if uninsured:
-        parts.append(("UNINSURED", _POINTS["UNINSURED"]))
+    parts = list(category_parts(categories, policy))
+    table = _POINTS if policy is DEFAULT_PRIORITY_POLICY else dict(policy.points)
+    for code, applies in (
+        ("DIFFICULT_CIRCUMSTANCES", reviewed),
+        ("AGE_60_PLUS", old),
+        ("AGE_UNDER_16", young and not old),
+        ("UNINSURED", uninsured),
+    ):
+        if applies and code in table:
+            parts.append((code, table[code]))
     return Priority.of(tuple(parts))
 
 
@@ -243,7 +329,13 @@ def check_parts(parts: object, *, field: str = "extra") -> PriorityParts:
     return tuple(out)
 
 
-def priority(person: Person, *, on: dt.date, extra: PriorityParts = ()) -> Priority:
+def priority(
+    person: Person,
+    *,
+    on: dt.date,
+    extra: PriorityParts = (),
+    policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+) -> Priority:
     """The priority of *person* on a date, with its parts (see the module docstring's table).
 
     Args:
@@ -251,9 +343,11 @@ def priority(person: Person, *, on: dt.date, extra: PriorityParts = ()) -> Prior
         on: the date (ages are counted on it).
         extra: extra ``(code, points)`` parts, e.g. from a province plugin;
             they follow the built-in parts.
+        policy: the points table (default: :data:`DEFAULT_PRIORITY_POLICY`).
 
     Raises:
-        InvalidValueError: *person* is not a Person, *on* not a date, or *extra* malformed.
+        InvalidValueError: *person* is not a Person, *on* not a date, *extra*
+            malformed, or *policy* not a :class:`PriorityPolicy`.
 
     >>> import datetime as dt
     >>> from ansinh.core.people import Category, Person
@@ -265,19 +359,37 @@ def priority(person: Person, *, on: dt.date, extra: PriorityParts = ()) -> Prior
     if not isinstance(person, Person):
         raise InvalidValueError("person", person, "an ansinh.Person")
     check_date("on", on)
-    return _priority(person, age_on(person.date_of_birth, on), on, check_parts(extra) if extra else ())
+    check_policy(policy)
+    return _priority(
+        person, age_on(person.date_of_birth, on), on, check_parts(extra) if extra else (), policy
+    )
 
 
-def context_priority(ctx: CheckContext, extra: PriorityParts = ()) -> Priority:
+def check_policy(policy: object) -> PriorityPolicy:
+    """*policy* if it is a :class:`PriorityPolicy`.
+
+    Raises:
+        InvalidValueError: it is not.
+    """
+    if not isinstance(policy, PriorityPolicy):
+        raise InvalidValueError("priority_policy", policy, "a PriorityPolicy (ansinh.core.eligibility)")
+    return policy
+
+
+def context_priority(
+    ctx: CheckContext, extra: PriorityParts = (), policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY
+) -> Priority:
     """:func:`priority` of the context's person on its date (the age the context holds).
 
     Raises:
         InvalidValueError: *extra* is malformed.
     """
-    return _priority(ctx.person, ctx.age, ctx.on, check_parts(extra) if extra else ())
+    return _priority(ctx.person, ctx.age, ctx.on, check_parts(extra) if extra else (), policy)
 
 
-def _priority(person: Person, age: int, on: dt.date, extra: PriorityParts) -> Priority:
+def _priority(
+    person: Person, age: int, on: dt.date, extra: PriorityParts, policy: PriorityPolicy
+) -> Priority:
     until = person.bhyt_valid_until
     base = _builtin_priority(
         person.categories,
@@ -285,6 +397,7 @@ def _priority(person: Person, age: int, on: dt.date, extra: PriorityParts) -> Pr
         age >= OLD_AGE,
         age < YOUNG_AGE,
         until is None or until < on,
+        policy,
     )
     return Priority.of(base.parts + extra) if extra else base
 

@@ -205,7 +205,7 @@ class Law:
         """
         try:
             return self._index[name][0]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable name
             raise UnknownParameterError(name, self.names) from None
 
     def history(self, name: str) -> tuple[DatedValue, ...]:
@@ -215,7 +215,7 @@ class Law:
     def _entry(self, name: str, on: dt.date) -> DatedValue:
         try:
             param, dates = self._index[name]
-        except KeyError:
+        except (KeyError, TypeError):  # TypeError: an unhashable name
             raise UnknownParameterError(name, self.names) from None
         i = bisect_right(dates, on) - 1
         if i < 0:

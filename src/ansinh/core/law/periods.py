@@ -127,7 +127,7 @@ class LawPeriod:
 
     def get(self, name: str) -> LawValue | None:
         """The value of *name* in this period, or ``None`` when it has none."""
-        return self._by_name.get(name)
+        return self._by_name.get(name) if isinstance(name, str) else None
 
     def entry(self, name: str) -> LawValue:
         """The :class:`LawValue` of *name*.
@@ -137,7 +137,7 @@ class LawPeriod:
             LawDataError: its value cannot be resolved (e.g. a scenario link that is not whole).
             UnknownParameterError: the law has no parameter *name*.
         """
-        found = self._by_name.get(name)
+        found = self.get(name)
         if found is not None:
             return found
         for missing, why, message in self.missing:

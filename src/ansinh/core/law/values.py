@@ -6,13 +6,13 @@ Plain frozen values; :mod:`ansinh.core.law.laws` holds them in a :class:`~ansinh
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any, Final, TypeAlias
 
 import attrs
 
+from ansinh.core.labels import Code
 from ansinh.exceptions import InvalidValueError
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
 _ONE_DAY: Final = dt.timedelta(days=1)
 
 
-class SourceStatus(enum.StrEnum):
+class SourceStatus(Code):
     """How sure ansinh is of a value (the tags of ``facts.md``)."""
 
     CONFIRMED = "confirmed"
@@ -161,7 +161,7 @@ class Link:
     """The factor applied to it."""
 
 
-class ParamKind(enum.StrEnum):
+class ParamKind(Code):
     """What sort of value a parameter holds."""
 
     AMOUNT = "amount"
