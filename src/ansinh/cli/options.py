@@ -23,8 +23,6 @@ from ansinh.core.provinces import find_province, province
 from ansinh.exceptions import AnsinhError, InvalidValueError
 
 if TYPE_CHECKING:
-    from ansinh.core.law import Law
-    from ansinh.core.pricing import LocalSupport
     from ansinh.io.store import SqliteStore
     from ansinh.plugin_manager import PluginHost
 
@@ -309,10 +307,10 @@ def store_locations(given: Sequence[str]) -> tuple[str, ...]:
     return (named,)
 
 
-def open_existing_store(
-    location: str, *, law: Law | None = None, local_supports: Sequence[LocalSupport] = ()
-) -> SqliteStore:
+def open_existing_store(location: str, **options: Any) -> SqliteStore:
     """Open the store *location* names (a path, ``sqlite:///`` or ``postgresql://`` URL) that must exist.
+
+    *options* are :func:`~ansinh.io.store.open_store`'s (``law=``, ``local_supports=``).
 
     A store file that does not exist is :class:`FileNotFoundError` (as every
     missing input file); a database server is asked, and refuses with a
@@ -324,4 +322,4 @@ def open_existing_store(
         path = store_location(location)
         if not path.is_file():
             raise FileNotFoundError(2, "no such file", str(path))
-    return open_store(location, law=law, local_supports=local_supports)
+    return open_store(location, **options)
