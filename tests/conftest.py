@@ -127,3 +127,83 @@ def postgres_cluster() -> Iterator[tuple[str, Path, Path]]:
             check=False,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _new_database(server: str) -> Iterator[str]:
+    """A fresh database on the test cluster (dropped afterwards): its URL."""
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}".encode())
+    yield server.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a new, empty store: a SQLite file, then a fresh database on the test cluster.
+
+    Every store test that takes this fixture runs against both databases.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite'}"
+        return
+    server, _, _ = request.getfixturevalue("postgres_cluster")
+    with _new_database(server) as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: tuple[str, Path, Path]) -> Iterator[str]:
+    """The URL of a fresh database on the test cluster (for the PostgreSQL-only tests)."""
+    with _new_database(postgres_cluster[0]) as url:
+        yield url
+
+
+class PostgresServer:
+    """Stops the test cluster the hard way and starts it again (for the fault tests)."""
+
+    def __init__(self, url: str, bindir: Path, data: Path) -> None:
+        port = url.rsplit(":", 1)[1].split("/", 1)[0]
+        self._ctl = [str(bindir / "pg_ctl"), "-D", str(data)]
+        self._root = data.parent
+        self._options = f"-p {port} -k {self._root} -c listen_addresses=127.0.0.1 -c fsync=off"
+
+    def running(self) -> bool:
+        """Whether the server is up."""
+        status = subprocess.run(_as_server_user([*self._ctl, "status"]), capture_output=True, check=False)
+        return status.returncode == 0
+
+    def stop_immediately(self) -> None:
+        """``pg_ctl stop -m immediate``: every connection cut, no clean shutdown."""
+        subprocess.run(
+            _as_server_user([*self._ctl, "-m", "immediate", "-w", "stop"]),
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def start(self) -> None:
+        """Start the server again (a no-op when it runs)."""
+        if self.running():
+            return
+        log = str(self._root / "server.log")
+        subprocess.run(
+            _as_server_user([*self._ctl, "-o", self._options, "-l", log, "-w", "-t", "60", "start"]),
+            check=True,
+            capture_output=True,
+            timeout=90,
+        )
+
+
+@pytest.fixture
+def postgres_server(postgres_cluster: tuple[str, Path, Path]) -> Iterator[PostgresServer]:
+    """The test cluster's controls; it is started again after the test if the test left it down."""
+    server = PostgresServer(*postgres_cluster)
+    yield server
+    server.start()

@@ -131,11 +131,11 @@ def test_a_merge_the_ledger_refuses_changes_nothing(tmp_path: Path) -> None:
     assert _contents(national) == before
 
 
-def test_store_merge_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_store_merge_command(capsys: pytest.CaptureFixture[str], tmp_path: Path, store_url: str) -> None:
     hp = _province_store(tmp_path / "hp.sqlite", _province("BN2026-31", "31"), _pledge_events("31"))
     hy = _province_store(tmp_path / "hy.sqlite", _province("BN2026-33", "33"), _pledge_events("33"))
-    national = tmp_path / "national.sqlite"
-    args = ["store", "merge", str(hp), f"sqlite:///{hy}", "--into", str(national), "--json", "--no-plugins"]
+    national = store_url  # a SQLite file, then a PostgreSQL database
+    args = ["store", "merge", str(hp), f"sqlite:///{hy}", "--into", national, "--json", "--no-plugins"]
     assert cli.main(args) == cli.EXIT_OK
     assert json.loads(capsys.readouterr().out) == {
         "schema_version": 2,
@@ -147,8 +147,20 @@ def test_store_merge_command(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert cli.main([*args[:-2], "--lang", "en", "--no-plugins"]) == cli.EXIT_OK
     assert capsys.readouterr().out == "Merged 0 new events from 2 stores (0 campaigns)\n"
     other = _province_store(tmp_path / "other.sqlite", _province("BN2026-31", "31"), _pledge_events("31", 1))
-    assert cli.main(["store", "merge", str(other), "--into", str(national), "--no-plugins"]) != cli.EXIT_OK
+    assert cli.main(["store", "merge", str(other), "--into", national, "--no-plugins"]) != cli.EXIT_OK
     assert "reg:P01" in capsys.readouterr().err
+    # the national store, read by URL or through ANSINH_STORE, reports both provinces
+    assert cli.main(["report", national, "--json", "--no-plugins", "--on", "2026-01-31"]) == cli.EXIT_OK
+    by_url = json.loads(capsys.readouterr().out)
+    assert by_url["campaigns"] == ["BN2026-VN", "BN2026-31", "BN2026-33"]
+    assert by_url["totals"]["received"] == 10_000_000  # the two provinces' 5,000,000 each
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANSINH_STORE", national)
+        assert cli.main(["report", "--json", "--no-plugins", "--on", "2026-01-31"]) == cli.EXIT_OK
+        assert json.loads(capsys.readouterr().out) == by_url
+        mp.delenv("ANSINH_STORE")
+        assert cli.main(["report", "--no-plugins"]) == cli.EXIT_USAGE
+        assert "ANSINH_STORE" in capsys.readouterr().err
 
 
 # -- properties ------------------------------------------------------------------------

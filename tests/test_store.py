@@ -88,43 +88,41 @@ def _events() -> list[Event]:
     ]
 
 
-def test_append_reopen_and_replay(tmp_path: Path) -> None:
-    path = tmp_path / "out" / "ledger.sqlite"
+def test_append_reopen_and_replay(store_url: str) -> None:
     events = _events()
-    with SqliteStore(path, CAMPAIGN) as store:
+    with open_store(store_url, campaign=CAMPAIGN) as store:
         assert store.extend(events) == len(events)
         live = store.state
-    with SqliteStore(path) as again:
+    with open_store(store_url) as again:
         assert again.campaign == CAMPAIGN
         assert again.events == tuple(events)
         assert again.state == live == replay(CAMPAIGN, events, law=LAW)
         assert "alloc:g1" in again
-        assert repr(again).startswith("SqliteStore(")
+        kind = "PostgresStore(" if store_url.startswith("postgresql") else "SqliteStore("
+        assert repr(again).startswith(kind)
 
 
-def test_same_event_twice_is_a_no_op_and_a_different_one_an_error(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.sqlite"
+def test_same_event_twice_is_a_no_op_and_a_different_one_an_error(store_url: str) -> None:
     first = _events()[0]
-    with SqliteStore(path, CAMPAIGN) as store:
+    with open_store(store_url, campaign=CAMPAIGN) as store:
         assert store.append(first) is True
         assert store.append(first) is False
         other = _register("P2", 1, event_id=first.event_id)
         with pytest.raises(InvariantViolation, match="different event"):
             store.append(other)
         assert len(store) == 1
-    with contextlib.closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("SELECT count(*) FROM events").fetchone() == (1,)
+    with open_store(store_url) as again:
+        assert again.events == (first,)
 
 
-def test_a_refused_event_is_never_written(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.sqlite"
+def test_a_refused_event_is_never_written(store_url: str) -> None:
     events = _events()
-    with SqliteStore(path, CAMPAIGN) as store:
+    with open_store(store_url, campaign=CAMPAIGN) as store:
         store.append(events[0])
         with pytest.raises(InvariantViolation, match="has received 0"):
             store.extend([events[2], events[3]])
         assert len(store) == 2  # the allocation went in, the payment was refused
-    with SqliteStore(path) as again:
+    with open_store(store_url) as again:
         assert [e.event_id for e in again.events] == ["reg:P1", "alloc:g1"]
 
 
@@ -157,21 +155,25 @@ def test_another_campaign_or_a_tampered_store_is_refused(tmp_path: Path) -> None
         SqliteStore(tmp_path / "junk.sqlite", CAMPAIGN)
 
 
-def test_a_closed_store_refuses_writes(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "ledger.sqlite", CAMPAIGN)
+def test_a_closed_store_refuses_writes(store_url: str) -> None:
+    store = open_store(store_url, campaign=CAMPAIGN)
     store.close()
     with pytest.raises(LedgerError, match="closed"):
         store.append(_events()[0])
 
 
-def test_two_writers_are_detected(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.sqlite"
+def test_a_second_writer_reads_the_first_ones_events_before_checking_its_batch(store_url: str) -> None:
     events = _events()
-    with SqliteStore(path, CAMPAIGN) as a, SqliteStore(path) as b:
+    with open_store(store_url, campaign=CAMPAIGN) as a, open_store(store_url) as b:
         a.append(events[0])
-        with pytest.raises(LedgerError, match="another process"):
-            b.append(_register("P9", 5))
-        assert len(b) == 0
+        assert b.append(_register("P9", 5)) is True  # b's ledger read a's event, then took its own
+        assert [e.event_id for e in b.events] == ["reg:P1", "reg:P9"]
+        a.append(_register("P7", 7, event_id="reg:X"))
+        with pytest.raises(InvariantViolation, match="different event"):
+            b.append(_register("P8", 8, event_id="reg:X"))  # the same id, another event: refused
+        assert [e.event_id for e in b.events] == ["reg:P1", "reg:P9", "reg:X"]
+    with open_store(store_url) as again:
+        assert [e.event_id for e in again.events] == ["reg:P1", "reg:P9", "reg:X"]
 
 
 def test_jsonl_round_trip_money_as_integers(tmp_path: Path) -> None:
@@ -275,11 +277,10 @@ def test_a_process_killed_mid_append_loses_no_acknowledged_event(
 # -- batches: all or nothing ---------------------------------------------------
 
 
-def test_a_batch_with_one_bad_event_leaves_store_and_ledger_unchanged(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.sqlite"
+def test_a_batch_with_one_bad_event_leaves_store_and_ledger_unchanged(store_url: str) -> None:
     events = _events()
     bad = GiftPaid(event_id="pay:nothing", on=ON, gift_id="no-such-gift")
-    with SqliteStore(path, CAMPAIGN) as store:
+    with open_store(store_url, campaign=CAMPAIGN) as store:
         store.append_batch(events[:2])
         before = store.state
         with pytest.raises(InvariantViolation, match="no-such-gift"):
@@ -288,19 +289,24 @@ def test_a_batch_with_one_bad_event_leaves_store_and_ledger_unchanged(tmp_path: 
         assert [e.event_id for e in store.events] == ["reg:P1", "recv:P1:1"]
         assert store.append_batch(events[2:]) == tuple(events[2:])
         assert store.append_batch(events) == ()  # all stored already: a no-op
-    with SqliteStore(path) as again:
+    with open_store(store_url) as again:
         assert again.events == tuple(events)
 
 
-def test_a_batch_the_database_refuses_leaves_the_ledger_unchanged(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.sqlite"
+def test_a_batch_conflicting_with_another_writers_is_refused_whole(store_url: str) -> None:
     events = _events()
-    with SqliteStore(path, CAMPAIGN) as a, SqliteStore(path) as b:
-        a.append(events[0])
-        with pytest.raises(LedgerError, match="another process"):
-            b.append_batch(events)
-        assert len(b) == 0
-        assert b.state.pledges == ()
+    with open_store(store_url, campaign=CAMPAIGN) as a, open_store(store_url) as b:
+        a.append_batch(events[:2])  # P1 registered, 2,000,000 received
+        spend = events[2]  # b allocates P1's money to g1 ...
+        assert isinstance(spend, GiftAllocated)
+        rival = attrs.evolve(spend, event_id="alloc:rival", gift=attrs.evolve(spend.gift, id="rival"))
+        a.append(rival)  # ... but a gave the same money to another gift first
+        with pytest.raises(InvariantViolation):
+            b.append_batch([spend, *events[3:]])
+        assert [e.event_id for e in b.events] == ["reg:P1", "recv:P1:1", "alloc:rival"]
+        assert b.append_batch(events[:2]) == ()  # a's events, sent again by b: already stored
+    with open_store(store_url) as again:
+        assert [e.event_id for e in again.events] == ["reg:P1", "recv:P1:1", "alloc:rival"]
 
 
 _BATCH_CHILD = textwrap.dedent(
@@ -472,10 +478,9 @@ HAI_PHONG = Campaign(
 HUNG_YEN = attrs.evolve(HAI_PHONG, code="BN2026-33", name="Hưng Yên", province="33")
 
 
-def test_two_provinces_may_both_number_a_pledge_p01(tmp_path: Path) -> None:
-    path = tmp_path / "programme.sqlite"
+def test_two_provinces_may_both_number_a_pledge_p01(store_url: str) -> None:
     hp_sponsor = Sponsor(id="S1", name="Cảng Hải Phòng", kind="enterprise", province="31")
-    with open_store(f"sqlite:///{path}") as store:
+    with open_store(store_url) as store:
         assert store.add_campaign(NATIONAL)
         assert store.add_campaign(HUNG_YEN)
         assert not store.add_campaign(HUNG_YEN)
@@ -494,15 +499,15 @@ def test_two_provinces_may_both_number_a_pledge_p01(tmp_path: Path) -> None:
         )
         with pytest.raises(LedgerError, match="name one"):
             store.append(_events()[2])
-    with open_store(path) as again:
+    with open_store(store_url) as again:
         assert [c.code for c in again.campaigns()] == ["BN2026-VN", "BN2026-31", "BN2026-33"]
         assert again.campaign_of("BN2026-31").parent == "BN2026-VN"
         assert again.ledger_of("BN2026-31").state.pledge("P1").pledge.money == 7_000_000
         assert again.ledger_of("BN2026-33").state.pledge("P1").pledge.money == 2_000_000
         assert len(again.ledger_of("BN2026-VN")) == 0
         assert isinstance(again, ProgrammeStore)
-    with pytest.raises(InvalidValueError, match="sqlite:///path"):
-        open_store("postgresql://localhost/ansinh")
+    with pytest.raises(InvalidValueError, match="postgresql://"):
+        open_store("mysql://localhost/ansinh")
 
 
 def test_a_campaign_is_not_its_own_parent() -> None:
@@ -518,3 +523,170 @@ def test_the_jsonl_file_holds_each_event_as_event_to_json_writes_it(tmp_path: Pa
     path = write_jsonl(tmp_path / "events.jsonl", [*events, second])
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines == [event_to_json(e) for e in [*events, second]]
+
+
+def _run_sql(store_url: str, statement: str) -> None:
+    """Run one statement on the database behind *store_url*, without ansinh."""
+    if store_url.startswith("sqlite:///"):
+        with contextlib.closing(sqlite3.connect(store_url.removeprefix("sqlite:///"))) as conn:
+            conn.execute(statement)
+            conn.commit()
+        return
+    import psycopg
+
+    with psycopg.connect(store_url, autocommit=True) as pg:
+        pg.execute(statement.encode())
+
+
+def test_every_database_exports_the_same_json_lines(store_url: str, tmp_path: Path) -> None:
+    events = _events()
+    with open_store(store_url, campaign=CAMPAIGN) as store:
+        store.append_batch(events)
+        exported = store.export_jsonl(tmp_path / "export.jsonl")
+    expected = write_jsonl(tmp_path / "expected.jsonl", events)
+    assert exported.read_bytes() == expected.read_bytes()
+    assert read_jsonl(exported) == tuple(events)
+
+
+def test_a_newer_schema_or_another_format_is_refused_on_every_database(store_url: str) -> None:
+    open_store(store_url, campaign=CAMPAIGN).close()
+    _run_sql(store_url, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    with pytest.raises(LedgerError, match="newer ansinh"):
+        open_store(store_url)
+    _run_sql(store_url, "UPDATE meta SET value = 'other-tool' WHERE key = 'format'")
+    with pytest.raises(LedgerError, match="is not 'ansinh-store'"):
+        open_store(store_url)
+    _run_sql(store_url, "DROP TABLE meta")
+    with pytest.raises(LedgerError, match="not an ansinh store"):
+        open_store(store_url)
+
+
+# -- many writers at once, on both databases ---------------------------------------
+
+WRITERS = 8
+ROUNDS = 4
+PEOPLE = 5
+
+# Each writer, for a fixed number of rounds, allocates a card from the same pledge P1 (money for
+# about six cards) to one of the same five people, and pays it, as one batch: writers compete for
+# the pledge's money and for the people (one card per person at a time).
+_WRITER = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from ansinh.core.campaign import Beneficiary, Funding, Gift
+    from ansinh.core.ledger import GiftAllocated, GiftPaid
+    from ansinh.core.people import Category
+    from ansinh.core.pricing import price
+    from ansinh.core.products import HealthCard
+    from ansinh.data import default_law
+    from ansinh.exceptions import InvariantViolation
+    from ansinh.io.store import open_store
+
+    url, writer, rounds, people = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    law, on = default_law(), dt.date(2026, 1, 5)
+    with open_store(url) as store:
+        for r in range(rounds):
+            who = Beneficiary(person_id=f"HP-{(writer + r) % people}", province="31",
+                              categories={Category.NEAR_POOR})
+            quote = price(HealthCard(months=12), who, on=on, law=law)
+            gid = f"w{writer}r{r}"
+            gift = Gift(id=gid, pledge_id="P1", beneficiary=who, product=quote.product, quote=quote,
+                        funding=Funding.MONEY, covers_from=on, reason="ưu tiên")
+            batch = [GiftAllocated(event_id=f"alloc:{gid}", on=on, gift=gift),
+                     GiftPaid(event_id=f"pay:{gid}", on=on, gift_id=gid)]
+            try:
+                store.append_batch(batch)
+            except InvariantViolation:
+                print("refused", gid, flush=True)
+            else:
+                print("ack", gid, flush=True)
+    """
+)
+
+
+def test_eight_writers_with_conflicting_batches_keep_every_invariant(store_url: str, tmp_path: Path) -> None:
+    script = tmp_path / "writer.py"
+    script.write_text(_WRITER, encoding="utf-8")
+    with open_store(store_url, campaign=CAMPAIGN) as store:
+        store.append_batch(_events()[:2])  # P1: 2,000,000 đồng registered and received
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), store_url, str(w), str(ROUNDS), str(PEOPLE)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(WRITERS)
+    ]
+    acked: set[str] = set()
+    refused: set[str] = set()
+    for proc in procs:
+        out, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err[-2000:]
+        for line in out.splitlines():
+            word, gid = line.split()
+            (acked if word == "ack" else refused).add(gid)
+    assert len(acked) + len(refused) == WRITERS * ROUNDS
+    assert acked
+    assert refused  # the writers did conflict
+    with open_store(store_url) as again:  # every stored event checked again by a fresh ledger
+        state = again.state
+        assert state == replay(CAMPAIGN, again.events, law=LAW)
+        gifts = {g.id: g for g in state.gifts}
+        assert set(gifts) == acked  # every acknowledged batch is there, nothing of a refused one
+        assert {e.event_id for e in again.events} == {"reg:P1", "recv:P1:1"} | {
+            f"{kind}:{gid}" for gid in acked for kind in ("alloc", "pay")
+        }
+        balance = state.pledge("P1")
+        assert balance.spent == sum(g.amount for g in gifts.values()) <= balance.received
+        people = [g.beneficiary.person_id for g in gifts.values()]
+        assert len(people) == len(set(people))  # one card per person (all cover the same 12 months)
+
+
+# -- SQL views a reporting tool reads without ansinh --------------------------------
+
+
+def _query(store_url: str, statement: str) -> list[tuple[object, ...]]:
+    """Rows of one SELECT on the database behind *store_url*, as a reporting tool would run it."""
+    if store_url.startswith("sqlite:///"):
+        with contextlib.closing(sqlite3.connect(store_url.removeprefix("sqlite:///"))) as conn:
+            return list(conn.execute(statement).fetchall())
+    import psycopg
+
+    with psycopg.connect(store_url) as pg:
+        return list(pg.execute(statement.encode()).fetchall())
+
+
+def test_the_views_totals_equal_the_report(store_url: str) -> None:
+    from ansinh.core.reporting import report
+
+    events = _events()
+    who = attrs.evolve(WHO, person_id="HP-2", province="33")
+    quote = price(HealthCard(months=12), who, on=ON, law=LAW)
+    first = events[2]
+    assert isinstance(first, GiftAllocated)
+    second = attrs.evolve(first.gift, id="g2", beneficiary=who, quote=quote)
+    events += [GiftAllocated(event_id="alloc:g2", on=ON, gift=second), _register("P2", 3_000_000)]
+    with open_store(store_url, campaign=CAMPAIGN) as store:
+        store.append_batch(events)
+        state = store.state
+    rep = report(state, on=CAMPAIGN.end)
+    [(pledged, pledges)] = _query(
+        store_url, "SELECT SUM(money), COUNT(*) FROM ansinh_pledges WHERE withdrawn = 0"
+    )
+    assert (pledged, pledges) == (rep.pledged_money, rep.pledges) == (5_000_000, 2)
+    [(received,)] = _query(store_url, "SELECT SUM(amount) FROM ansinh_money_received")
+    assert received == rep.received == 2_000_000
+    [(value, gifts)] = _query(
+        store_url, "SELECT SUM(payable), COUNT(*) FROM ansinh_gifts WHERE cancelled = 0"
+    )
+    assert (value, gifts) == (rep.value, sum(n for _, n in rep.gifts)) == (2 * quote.payable, 2)
+    covered = _query(store_url, "SELECT province, year, people FROM ansinh_people_covered ORDER BY province")
+    assert covered == [("31", 2026, 1), ("33", 2026, 1)]
+    assert sum(int(str(p)) for _, _, p in covered) == rep.people_covered
+    balances = _query(
+        store_url, "SELECT pledge_id, money, received, committed, paid FROM ansinh_pledge_balances"
+    )
+    book = state.pledge("P1")
+    assert ("P1", 2_000_000, book.received, book.committed, book.spent) in balances
+    assert ("P2", 3_000_000, 0, 0, 0) in balances

@@ -23,13 +23,16 @@ from ansinh.core.provinces import find_province, province
 from ansinh.exceptions import AnsinhError, InvalidValueError
 
 if TYPE_CHECKING:
+    from ansinh.io.store import SqliteStore
     from ansinh.plugin_manager import PluginHost
 
 __all__ = [
+    "STORE_ENV",
     "add_campaign_options",
     "add_person_options",
     "add_product_options",
     "campaign_from",
+    "open_existing_store",
     "parse_amount",
     "parse_category",
     "parse_count",
@@ -38,6 +41,7 @@ __all__ = [
     "person_from",
     "plugins_from",
     "product_from",
+    "store_locations",
 ]
 
 # -- argument types -----------------------------------------------------------------
@@ -277,3 +281,45 @@ def plugins_from(args: argparse.Namespace) -> PluginHost | None:
         return get_plugin_manager(load_entrypoints=False)
     disabled = (*args.disable_plugin, *disabled_plugins())
     return get_plugin_manager(blocked=disabled) if args.disable_plugin else None
+
+
+# -- stores -----------------------------------------------------------------------------
+
+STORE_ENV: Final = "ANSINH_STORE"
+"""The environment variable naming the store a command reads when none is given."""
+
+
+def store_locations(given: Sequence[str]) -> tuple[str, ...]:
+    """The stores a command reads: *given*, or the one ``ANSINH_STORE`` names.
+
+    Raises:
+        InvalidValueError: none given and ``ANSINH_STORE`` unset.
+    """
+    import os
+
+    if given:
+        return tuple(given)
+    named = os.environ.get(STORE_ENV, "").strip()
+    if not named:
+        raise InvalidValueError(
+            "STORE", "", f"a store (a path, sqlite:///path or postgresql://…), or {STORE_ENV} naming one"
+        )
+    return (named,)
+
+
+def open_existing_store(location: str, **options: Any) -> SqliteStore:
+    """Open the store *location* names (a path, ``sqlite:///`` or ``postgresql://`` URL) that must exist.
+
+    *options* are :func:`~ansinh.io.store.open_store`'s (``law=``, ``local_supports=``).
+
+    A store file that does not exist is :class:`FileNotFoundError` (as every
+    missing input file); a database server is asked, and refuses with a
+    :class:`~ansinh.exceptions.LedgerError` naming the cause.
+    """
+    from ansinh.io.store import is_postgres_url, open_store, store_location
+
+    if not is_postgres_url(location):
+        path = store_location(location)
+        if not path.is_file():
+            raise FileNotFoundError(2, "no such file", str(path))
+    return open_store(location, **options)

@@ -1,6 +1,8 @@
 """The ``ansinh report`` command: one campaign's report, or the national roll-up of several stores.
 
-``ansinh report STORE`` prints one campaign's report, as before.  Given
+``ansinh report STORE`` prints one campaign's report, as before; a store is a
+path, a ``sqlite:///`` or a ``postgresql://`` URL, and with no STORE the one
+``ANSINH_STORE`` names.  Given
 several stores, or any of ``--by``, ``--units``, ``--published``,
 ``--aggregates`` or ``--out``, it prints the national report
 (:func:`ansinh.core.national.national_report`) as of ``--on``: the summary in
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ansinh.cli import EXIT_OK
-from ansinh.cli.options import parse_count, parse_date, plugins_from
+from ansinh.cli.options import open_existing_store, parse_count, parse_date, plugins_from, store_locations
 from ansinh.cli.output import print_json
 from ansinh.cli.views import report_text
 from ansinh.cli.words import dimension_text, total_text, word
@@ -55,7 +57,7 @@ def register(
         lang: the language of the help.
     """
     p = add_parser("report", help=word("report", lang), description=word("report", lang), parents=[common])
-    p.add_argument("stores", nargs="+", metavar="STORE", help=word("ledger", lang))
+    p.add_argument("stores", nargs="*", metavar="STORE", help=word("ledger", lang))
     p.add_argument("--on", type=parse_date, default=None, metavar="DATE", help=word("report.on", lang))
     p.add_argument("--renewal-days", type=parse_count, default=60, metavar="N", help=word("renewal", lang))
     p.add_argument(
@@ -73,17 +75,13 @@ def register(
 def _states(args: argparse.Namespace) -> list[LedgerState]:
     """The ledger state of every store, opened with the plugins' law and top-ups (as they priced the gifts)."""
     from ansinh.api import resolve_plugins
-    from ansinh.io.store import SqliteStore
 
     host = resolve_plugins(plugins_from(args))
     law = host.law_with_parameters(None) if host is not None else None
     supports = host.all_local_supports() if host is not None else ()
-    states = []
-    for name in args.stores:
-        path = Path(name)
-        if not path.is_file():
-            raise FileNotFoundError(2, "no such file", str(path))
-        with SqliteStore(path, law=law, local_supports=supports) as store:  # every campaign the store holds
+    states: list[LedgerState] = []
+    for name in store_locations(args.stores):
+        with open_existing_store(name, law=law, local_supports=supports) as store:  # every campaign it holds
             states += [store.ledger_of(c.code).state for c in store.campaigns()]
     if args.campaign:
         wanted = set(args.campaign)

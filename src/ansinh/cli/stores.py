@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ansinh.cli import EXIT_OK
-from ansinh.cli.options import plugins_from
+from ansinh.cli.options import open_existing_store, plugins_from
 from ansinh.cli.output import print_json
 from ansinh.cli.words import word
 from ansinh.core.labels import Lang
@@ -38,13 +38,9 @@ def register(
 
 def _merge(args: argparse.Namespace, out: TextIO) -> int:
     from ansinh.api import resolve_plugins
-    from ansinh.io.store import merge, open_store, store_location
+    from ansinh.io.store import merge, open_store
 
     lang: Lang = args.lang
-    for source in args.sources:
-        path = store_location(source)
-        if not path.is_file():
-            raise FileNotFoundError(2, "no such file", str(path))
     # Every store is read with the law and the provincial top-ups the gifts were priced with.
     host = resolve_plugins(plugins_from(args))
     law = host.law_with_parameters(None) if host is not None else None
@@ -52,7 +48,7 @@ def _merge(args: argparse.Namespace, out: TextIO) -> int:
     new, campaigns = 0, set()
     with open_store(args.into, law=law, local_supports=supports) as target:
         for source in args.sources:
-            with open_store(source, law=law, local_supports=supports) as store:
+            with open_existing_store(source, law=law, local_supports=supports) as store:
                 result = merge(store, into=target)
             new += result.new_events
             campaigns |= {code for code, _ in result.events} | set(result.campaigns)

@@ -147,7 +147,10 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "báo cáo kết quả một chương trình, hoặc tổng hợp nhiều chương trình, từ sổ ghi",
         "report a campaign's results, or roll up several campaigns, from their ledgers",
     ),
-    "ledger": ("tệp sổ ghi SQLite (một hoặc nhiều)", "SQLite ledger file(s)"),
+    "ledger": (
+        "kho sổ ghi: tệp SQLite hoặc URL sqlite:///…, postgresql://… (một hoặc nhiều; mặc định ANSINH_STORE)",
+        "store(s): a SQLite file or a sqlite:///…, postgresql://… URL (default: ANSINH_STORE)",
+    ),
     "report.only": (
         "chỉ báo cáo chương trình có mã này (lặp lại được)",
         "only the campaign with this code (repeatable)",
@@ -186,10 +189,13 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "merge stores (a province's) into one (the national store); merging again changes nothing",
     ),
     "store.sources": (
-        "các kho cần gộp (đường dẫn hoặc sqlite:///…)",
-        "the stores to merge (paths or sqlite:///…)",
+        "các kho cần gộp (đường dẫn, sqlite:///… hoặc postgresql://…)",
+        "the stores to merge (paths, sqlite:///… or postgresql://…)",
     ),
-    "store.into": ("kho nhận (tạo mới nếu chưa có)", "the store to merge into (created if missing)"),
+    "store.into": (
+        "kho nhận (tạo mới nếu chưa có; đường dẫn hoặc URL, kể cả postgresql://…)",
+        "the store to merge into (created if missing; a path or URL, postgresql://… too)",
+    ),
     "store.merged": (
         "Đã gộp {new} sự kiện mới từ {stores} kho ({campaigns} chương trình)",
         "Merged {new} new events from {stores} stores ({campaigns} campaigns)",

@@ -4,7 +4,8 @@
 :class:`CampaignSource`, not a store class, so the server can be pointed at
 any store that lists campaigns and gives the ledger state of one.
 :class:`SqliteCampaigns` implements it for :class:`~ansinh.io.store.SqliteStore`
-files (a file may hold many campaigns).
+files (a file may hold many campaigns) and ``postgresql://`` databases
+(:class:`~ansinh.io.store.PostgresStore`).
 
 >>> import tempfile, pathlib
 >>> from ansinh.io.store import SqliteStore
@@ -23,13 +24,16 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.ledger import LedgerState
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import InvalidValueError, LedgerError
+
+if TYPE_CHECKING:
+    from ansinh.io.store import SqliteStore
 
 __all__ = ["CampaignSource", "SqliteCampaigns", "open_campaign_source", "store_path"]
 
@@ -72,7 +76,10 @@ def store_path(location: str | os.PathLike[str]) -> Path:
 
 
 class SqliteCampaigns:
-    """:class:`CampaignSource` over SQLite store files, each holding one or more campaigns.
+    """:class:`CampaignSource` over store files (and PostgreSQL stores), each holding one or more campaigns.
+
+    A ``postgresql://`` location is kept open, and each read first takes in
+    the events other writers committed since (:meth:`~ansinh.io.store.SqliteStore.refresh`).
 
     Each file is opened with :class:`~ansinh.io.store.SqliteStore` (which
     re-checks every stored event) when first read, and again only when the
@@ -95,7 +102,13 @@ class SqliteCampaigns:
         law: Law | None = None,
         local_supports: Sequence[LocalSupport] = (),
     ) -> None:
-        self._paths = tuple(store_path(p) for p in paths)
+        from ansinh.io.store import is_postgres_url
+
+        given = [os.fspath(p) for p in paths]
+        self._locations: tuple[Path | str, ...] = tuple(
+            p if is_postgres_url(p) else store_path(p) for p in given
+        )
+        self._paths = tuple(p for p in self._locations if isinstance(p, Path))
         for path in self._paths:
             if not path.is_file():
                 raise InvalidValueError("store", str(path), "an existing ansinh SQLite store file")
@@ -103,10 +116,11 @@ class SqliteCampaigns:
         self._local_supports = tuple(local_supports)
         self._lock = threading.Lock()
         self._states: dict[Path, tuple[tuple[tuple[int, int], ...], dict[str, LedgerState]]] = {}
+        self._servers: dict[str, SqliteStore] = {}
 
     @property
     def paths(self) -> tuple[Path, ...]:
-        """The store files."""
+        """The store files (the SQLite ones)."""
         return self._paths
 
     def _signature(self, path: Path) -> tuple[tuple[int, int], ...]:
@@ -119,9 +133,17 @@ class SqliteCampaigns:
             stats.append((st.st_mtime_ns, st.st_size))
         return tuple(stats)
 
-    def _states_of(self, path: Path) -> dict[str, LedgerState]:
-        from ansinh.io.store import SqliteStore
+    def _states_of(self, path: Path | str) -> dict[str, LedgerState]:
+        from ansinh.io.store import SqliteStore, open_store
 
+        if isinstance(path, str):  # a database server: kept open, brought up to date
+            with self._lock:
+                store = self._servers.get(path)
+                if store is None:
+                    store = open_store(path, law=self._law, local_supports=self._local_supports)
+                    self._servers[path] = store
+                store.refresh()
+                return {c.code: store.ledger_of(c.code).state for c in store.campaigns()}
         with self._lock:
             signature = self._signature(path)
             known = self._states.get(path)
@@ -140,7 +162,7 @@ class SqliteCampaigns:
         Raises:
             LedgerError: a file cannot be read, or two files hold the same campaign code.
         """
-        found = [state.campaign for p in self._paths for state in self._states_of(p).values()]
+        found = [state.campaign for p in self._locations for state in self._states_of(p).values()]
         codes = [c.code for c in found]
         if len(set(codes)) != len(codes):
             twice = sorted({c for c in codes if codes.count(c) > 1})
@@ -153,14 +175,21 @@ class SqliteCampaigns:
         Raises:
             LedgerError: a file cannot be read.
         """
-        for path in self._paths:
+        for path in self._locations:
             state = self._states_of(path).get(code)
             if state is not None:
                 return state
         return None
 
+    def close(self) -> None:
+        """Close the connections kept to database servers (they are opened again when next read)."""
+        with self._lock:
+            for store in self._servers.values():
+                store.close()
+            self._servers.clear()
+
     def __repr__(self) -> str:
-        return f"SqliteCampaigns({[str(p) for p in self._paths]!r})"
+        return f"SqliteCampaigns({[str(p) for p in self._locations]!r})"
 
 
 def open_campaign_source(
@@ -169,7 +198,7 @@ def open_campaign_source(
     law: Law | None = None,
     local_supports: Sequence[LocalSupport] = (),
 ) -> SqliteCampaigns:
-    """A :class:`SqliteCampaigns` over the stores ``--store`` names (paths or ``sqlite:///`` URLs).
+    """A :class:`SqliteCampaigns` over the stores ``--store`` names (paths, ``sqlite:///`` or ``postgresql://`` URLs).
 
     Raises:
         InvalidValueError: an unknown URL scheme, or a file that does not exist.

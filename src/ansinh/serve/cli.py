@@ -44,8 +44,8 @@ _T: Final[Mapping[str, tuple[str, str]]] = {
     "host": ("địa chỉ lắng nghe (mặc định: 127.0.0.1)", "address to listen on (default: 127.0.0.1)"),
     "port": ("cổng (mặc định: 8000)", "port (default: 8000)"),
     "store": (
-        "sổ ghi SQLite của một chương trình (đường dẫn hoặc sqlite:///đường-dẫn; lặp lại được)",
-        "a campaign's SQLite store (a path or sqlite:///path; repeatable)",
+        "kho sổ ghi (đường dẫn, sqlite:///đường-dẫn hoặc postgresql://…; lặp lại được)",
+        "a store (a path, sqlite:///path or postgresql://…; repeatable)",
     ),
     "max_body": ("kích thước tối đa của nội dung yêu cầu, byte", "largest request body, in bytes"),
     "max_rows": ("số dòng tối đa của một danh sách gửi lên", "most roster rows per request"),

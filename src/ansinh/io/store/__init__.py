@@ -9,7 +9,9 @@ province's store can be merged upward into the national one.
 :func:`open_store` opens one by path or URL (``sqlite:///path``); its result
 implements :class:`ProgrammeStore`, the interface another database can
 implement too.  :class:`SqliteStore` is the embedded default (standard
-library :mod:`sqlite3`):
+library :mod:`sqlite3`); :class:`PostgresStore` (``postgresql://`` URLs) is the
+same store on a PostgreSQL server, for the national store many offices write
+at once:
 
 * a batch of events (:meth:`SqliteStore.append_batch`: one allocation, one
   import) is checked whole by the campaign's ledger, then written in one
@@ -31,7 +33,9 @@ event id, type and date are columns, and a gift keeps its quote's amounts
 only — the quote is priced again from the law on reading and checked against
 them.  A store written by an older ansinh (one campaign, full JSON documents)
 is upgraded in one transaction when opened; one written by a newer ansinh is
-refused.  :func:`write_jsonl` and :func:`read_jsonl` exchange full documents
+refused.  Every store has SQL views a reporting tool can read without ansinh
+(``VIEW_NAMES``: gifts, pledges and balances, money received, people
+covered by province and year).  :func:`write_jsonl` and :func:`read_jsonl` exchange full documents
 (:mod:`ansinh.serialization`) one per line.
 
 >>> import datetime as dt, tempfile, pathlib
@@ -66,17 +70,22 @@ from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import InvalidValueError
 from ansinh.io.store._jsonl import event_from_json, event_to_json, read_jsonl, write_jsonl
 from ansinh.io.store._merge import MergeResult
+from ansinh.io.store._postgres import PostgresStore, is_postgres_url
 from ansinh.io.store._schema import SCHEMA_VERSION, STORE_FORMAT
 from ansinh.io.store._sqlite import SqliteStore
+from ansinh.io.store._views import VIEW_NAMES
 
 __all__ = [
     "SCHEMA_VERSION",
     "STORE_FORMAT",
+    "VIEW_NAMES",
     "MergeResult",
+    "PostgresStore",
     "ProgrammeStore",
     "SqliteStore",
     "event_from_json",
     "event_to_json",
+    "is_postgres_url",
     "merge",
     "open_store",
     "read_jsonl",
@@ -155,7 +164,11 @@ def store_location(location: str | os.PathLike[str]) -> Path:
     if text.startswith("sqlite:///"):
         return Path(text.removeprefix("sqlite:///"))
     if "://" in text:
-        raise InvalidValueError("store", text, "a file path or a URL sqlite:///path (a SQLite store)")
+        raise InvalidValueError(
+            "store",
+            text,
+            "a file path, a URL sqlite:///path (a SQLite store) or postgresql://… (see open_store)",
+        )
     return Path(text)
 
 
@@ -166,7 +179,11 @@ def open_store(
     law: Law | None = None,
     local_supports: Sequence[LocalSupport] = (),
 ) -> SqliteStore:
-    """Open (or create) the store at *location*: a path or a ``sqlite:///`` URL.
+    """Open (or create) the store at *location*: a path, a ``sqlite:///`` URL or a ``postgresql://`` URL.
+
+    ``postgresql://user@host:5432/database`` opens a :class:`PostgresStore`
+    (the ``ansinh[postgres]`` extra): the same campaigns, events, checks and
+    JSON Lines export as a :class:`SqliteStore`, for many writers at once.
 
     Args:
         location: where the store is.
@@ -178,6 +195,9 @@ def open_store(
         InvalidValueError: a URL scheme this ansinh has no store for.
         LedgerError: the store cannot be opened or read.
     """
+    text = os.fspath(location)
+    if is_postgres_url(text):
+        return PostgresStore(text, campaign, law=law, local_supports=local_supports)
     return SqliteStore(store_location(location), campaign, law=law, local_supports=local_supports)
 
 

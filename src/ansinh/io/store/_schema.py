@@ -9,8 +9,9 @@ from typing import Final
 from ansinh.exceptions import AnsinhError, LedgerError
 from ansinh.io.store._codec import digest, encode
 from ansinh.io.store._jsonl import event_from_json
+from ansinh.io.store._views import VIEW_NAMES, view_statements
 
-__all__ = ["SCHEMA_VERSION", "STORE_FORMAT", "prepare"]
+__all__ = ["SCHEMA_VERSION", "STORE_FORMAT", "check_meta", "prepare"]
 
 STORE_FORMAT: Final = "ansinh-store"
 """The format tag in a store's ``meta`` table."""
@@ -71,6 +72,22 @@ def _upgrade_from_1(conn: sqlite3.Connection, meta: dict[str, str], where: str) 
     conn.execute("DELETE FROM meta")
 
 
+def check_meta(meta: dict[str, str], where: str) -> None:
+    """Refuse a store of another format, or of a schema newer than :data:`SCHEMA_VERSION` (any database).
+
+    Raises:
+        LedgerError: naming the format or the version found.
+    """
+    if meta.get("format") != STORE_FORMAT:
+        raise LedgerError(f"{where}: format {meta.get('format')!r} is not {STORE_FORMAT!r}")
+    version = meta.get("schema_version", "")
+    if not version.isdigit() or int(version) > SCHEMA_VERSION:
+        raise LedgerError(
+            f"{where}: schema version {version!r} was written by a newer ansinh; "
+            f"this one reads versions up to {SCHEMA_VERSION}"
+        )
+
+
 def prepare(conn: sqlite3.Connection, where: str) -> None:
     """Create the tables of a new store, upgrade an old one, or refuse one this ansinh cannot read.
 
@@ -89,14 +106,7 @@ def prepare(conn: sqlite3.Connection, where: str) -> None:
             _upgrade_from_1(conn, meta, where)
             meta = {}
         elif meta:
-            if meta.get("format") != STORE_FORMAT:
-                raise LedgerError(f"{where}: format {meta.get('format')!r} is not {STORE_FORMAT!r}")
-            version = meta.get("schema_version", "")
-            if not version.isdigit() or int(version) > SCHEMA_VERSION:
-                raise LedgerError(
-                    f"{where}: schema version {version!r} was written by a newer ansinh; "
-                    f"this one reads versions up to {SCHEMA_VERSION}"
-                )
+            check_meta(meta, where)
         if not meta:
             for statement in TABLES:
                 conn.execute(statement)
@@ -104,6 +114,10 @@ def prepare(conn: sqlite3.Connection, where: str) -> None:
                 "INSERT INTO meta (key, value) VALUES (?, ?)",
                 (("format", STORE_FORMAT), ("schema_version", str(SCHEMA_VERSION))),
             )
+        views = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'view'")}
+        if not views.issuperset(VIEW_NAMES):
+            for statement in view_statements("sqlite"):
+                conn.execute(statement)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

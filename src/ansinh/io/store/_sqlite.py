@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol, Self
 
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
@@ -22,6 +23,26 @@ from ansinh.io.store._schema import prepare
 __all__ = ["SqliteStore"]
 
 Progress = Callable[[int, int], None]
+
+
+class Connection(Protocol):
+    """What a store reads and writes through: :class:`sqlite3.Connection`, or an adapter for another database."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any:
+        """Run one statement (``?`` placeholders); a cursor."""
+        ...
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Any:
+        """Run one statement for each row of parameters."""
+        ...
+
+    def close(self) -> None:
+        """Close the connection."""
+        ...
+
+
+class StaleLedger(LedgerError):
+    """Another writer committed events of the campaign since its ledger was read (the batch is checked again)."""
 
 
 class ProgrammeStoreLike(Protocol):
@@ -86,7 +107,45 @@ class SqliteStore:
             conn = sqlite3.connect(self._path, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise LedgerError(f"{self._path}: cannot open the store ({exc})") from None
-        self._conn: sqlite3.Connection | None = conn
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA busy_timeout=60000")  # concurrent writers wait for the write lock
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise LedgerError(f"{self._path}: not a usable SQLite store ({exc})") from None
+        self._setup(conn, str(self._path), campaign, law, local_supports)
+
+    # -- what another database changes ----------------------------------------
+
+    _BEGIN = "BEGIN IMMEDIATE"
+    """Starts a write: SQLite lets one writer at a time in, so the count check in a write sees every commit."""
+    _LOCK = ""
+    """Added to the campaign look-up in a write (a row lock where the database has them)."""
+    _REST = " LIMIT -1 OFFSET ?"
+    """The rows after the first ``?`` (events another writer committed)."""
+    _DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
+    """What the database raises when it refuses or fails a statement."""
+
+    def _prepare(self, conn: Connection) -> None:
+        """Create, upgrade or refuse the schema (see :func:`~ansinh.io.store._schema.prepare`)."""
+        assert isinstance(conn, sqlite3.Connection)
+        prepare(conn, self._where)
+
+    def _lock_campaigns(self, conn: Connection) -> None:
+        """Keep other writers from adding campaigns until the transaction ends (``BEGIN IMMEDIATE`` does)."""
+
+    def _setup(
+        self,
+        conn: Connection,
+        where: str,
+        campaign: Campaign | None,
+        law: Law | None,
+        local_supports: Sequence[LocalSupport],
+    ) -> None:
+        """Prepare the schema on *conn*, add *campaign* and read the current campaign (any database)."""
+        self._conn: Connection | None = conn
+        self._where = where
         if law is None:
             from ansinh.data import default_law
 
@@ -95,9 +154,7 @@ class SqliteStore:
         self._local_supports = tuple(local_supports)
         self._ledgers: dict[str, Ledger] = {}  # loaded on first use; dropped when a write fails
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            prepare(conn, str(self._path))
+            self._prepare(conn)
             if campaign is not None:
                 self.add_campaign(campaign)
             codes = [c.code for c in self.campaigns()]
@@ -106,7 +163,8 @@ class SqliteStore:
                 self.ledger_of(self._current)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise LedgerError(f"{self._path}: not a usable SQLite store ({exc})") from None
+            self._conn = None
+            raise LedgerError(f"{where}: not a usable SQLite store ({exc})") from None
         except BaseException:
             conn.close()
             self._conn = None
@@ -124,10 +182,17 @@ class SqliteStore:
         """The law gifts are priced under."""
         return self._law
 
-    def _connection(self) -> sqlite3.Connection:
+    def _connection(self) -> Connection:
         if self._conn is None:
-            raise LedgerError(f"{self._path}: the store is closed")
+            raise LedgerError(f"{self._where}: the store is closed")
         return self._conn
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction; a connection already lost has nothing to roll back."""
+        conn = self._connection()
+        lost: tuple[type[Exception], ...] = (LedgerError, *self._DB_ERRORS)
+        with contextlib.suppress(*lost):
+            conn.execute("ROLLBACK")
 
     def campaigns(self) -> tuple[Campaign, ...]:
         """Every campaign in the store, parents before their children, then by code."""
@@ -137,7 +202,7 @@ class SqliteStore:
             try:
                 found[code] = _campaign_from_json(body)
             except (AnsinhError, ValueError) as exc:
-                raise LedgerError(f"{self._path}: campaign {code!r} cannot be read ({exc})") from None
+                raise LedgerError(f"{self._where}: campaign {code!r} cannot be read ({exc})") from None
 
         def depth(c: Campaign) -> int:
             n = 0
@@ -155,7 +220,7 @@ class SqliteStore:
         """
         row = self._connection().execute("SELECT body FROM campaigns WHERE code = ?", (code,)).fetchone()
         if row is None:
-            raise InvalidValueError("campaign", code, "the code of a campaign in " + str(self._path))
+            raise InvalidValueError("campaign", code, "the code of a campaign in " + self._where)
         return _campaign_from_json(row[0])
 
     def add_campaign(self, campaign: Campaign) -> bool:
@@ -168,8 +233,9 @@ class SqliteStore:
             raise InvalidValueError("campaign", campaign, "an ansinh Campaign")
         conn = self._connection()
         body = _campaign_json(campaign)
-        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(self._BEGIN)
         try:
+            self._lock_campaigns(conn)
             row = conn.execute("SELECT body FROM campaigns WHERE code = ?", (campaign.code,)).fetchone()
             if row is None:
                 conn.execute(
@@ -178,11 +244,11 @@ class SqliteStore:
                 )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            self._rollback()
             raise
         if row is not None and _campaign_from_json(row[0]) != campaign:
             raise LedgerError(
-                f"{self._path}: holds campaign {campaign.code!r} with other details than "
+                f"{self._where}: holds campaign {campaign.code!r} with other details than "
                 f"campaign {campaign.code!r}; give the other campaign another code"
             )
         return row is None
@@ -202,15 +268,20 @@ class SqliteStore:
         return ledger
 
     def _load(self, campaign: Campaign) -> Ledger:
-        where = str(self._path)
         ledger = Ledger(campaign, law=self._law, local_supports=self._local_supports)
+        self._catch_up(ledger)
+        return ledger
+
+    def _catch_up(self, ledger: Ledger) -> int:
+        """Append to *ledger* the stored events of its campaign it does not hold yet, each checked again; how many."""
+        where, before = self._where, len(ledger)
         rows = self._connection().execute(
             "SELECT seq, event_id, type, on_date, body, digest FROM events "
-            "WHERE campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY seq",
-            (campaign.code,),
+            "WHERE campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY seq" + self._REST,
+            (ledger.campaign.code, before),
         )
         for seq, event_id, kind, on, body, stored in rows:
-            if digest(body) != stored:
+            if digest(body) != bytes(stored):
                 raise LedgerError(f"{where}: event #{seq} ({event_id!r}) does not match its digest")
             try:
                 ledger.append(
@@ -218,7 +289,7 @@ class SqliteStore:
                 )
             except AnsinhError as exc:
                 raise LedgerError(f"{where}: stored event #{seq} ({event_id!r}) is refused: {exc}") from None
-        return ledger
+        return len(ledger) - before
 
     # -- the current campaign -------------------------------------------------
 
@@ -226,7 +297,7 @@ class SqliteStore:
         if campaign is not None:
             return campaign
         if self._current is None:
-            raise LedgerError(f"{self._path}: holds several campaigns (or none); name one")
+            raise LedgerError(f"{self._where}: holds several campaigns (or none); name one")
         return self._current
 
     @property
@@ -277,6 +348,16 @@ class SqliteStore:
         is committed (``synchronous=FULL``) does the ledger hold them.  A
         process killed mid-batch leaves a store without any event of the batch.
 
+        The transaction first takes the campaign's write lock (its row,
+        ``SELECT … FOR UPDATE``; on SQLite the file, ``BEGIN IMMEDIATE``),
+        then the ledger reads the events other writers committed since it
+        was read, and only then is the batch checked: a batch that conflicts
+        with another writer's (the same pledge's money spent twice, the same
+        person given two cards) is refused, one that does not is written, and
+        no writer can slip in between.  Events already stored are skipped, so
+        a batch that was not acknowledged can be sent again with the same
+        event ids.
+
         Args:
             events: the batch, in order; events already stored are skipped.
             campaign: the campaign's code (default: the current campaign).
@@ -288,16 +369,40 @@ class SqliteStore:
         Raises:
             InvariantViolation: an event breaks an invariant, or its id is
                 stored for a different event; nothing is written.
-            LedgerError: the store is closed, was changed by another process,
-                or the write failed (nothing is written).
+            LedgerError: the store is closed, or the write failed (nothing
+                is written, unless the connection was lost while committing:
+                send the batch again).
         """
-        self._connection()
+        conn = self._connection()
         code = self._code(campaign)
+        batch = tuple(events)
         ledger = self.ledger_of(code)
-        return ledger.append_batch(events, commit=lambda new: self._write(code, len(ledger), new, progress))
+        try:
+            conn.execute(self._BEGIN)
+            try:
+                # The campaign's write lock first, then the events other writers committed before it:
+                # the batch is checked against every stored event, and none can be added meanwhile.
+                conn.execute("SELECT id FROM campaigns WHERE code = ?" + self._LOCK, (code,)).fetchone()
+                self._catch_up(ledger)
+                known = len(ledger)
 
-    def _write(self, code: str, count: int, events: tuple[Event, ...], progress: Progress | None) -> None:
-        self.write_rows({code: (count - len(events), events)}, progress)
+                written: list[int] = []
+
+                def write(new: tuple[Event, ...]) -> None:
+                    self.write_rows({code: (known, new)}, progress, in_transaction=True)
+                    written.append(len(new))
+
+                added = ledger.append_batch(batch, commit=write)
+                if not written:  # every event was stored already: nothing to commit
+                    self._rollback()
+                return added
+            except BaseException:
+                self._rollback()
+                raise
+        except self._DB_ERRORS as exc:
+            raise LedgerError(
+                f"{self._where}: a batch of {len(batch)} events was not written ({exc})"
+            ) from None
 
     def write_rows(
         self,
@@ -305,15 +410,25 @@ class SqliteStore:
         progress: Progress | None = None,
         *,
         campaigns: Sequence[Campaign] = (),
+        in_transaction: bool = False,
     ) -> None:
         """Write checked events of several campaigns in one transaction (``{code: (stored before, events)}``).
 
         The caller has checked the events against each campaign's ledger; this
         only writes them (after adding *campaigns*), once it made sure no
-        other process wrote meanwhile.
+        other process wrote meanwhile, and commits.
+
+        Args:
+            batches: ``{code: (events stored before, new events)}``.
+            progress: called as ``progress(done, total)`` while rows are written.
+            campaigns: campaigns to add first.
+            in_transaction: the caller has begun the transaction (and holds the campaigns' locks).
 
         Raises:
-            LedgerError: another process changed a campaign, or the write failed (nothing is written).
+            LedgerError: another writer committed events of a campaign first,
+                or the write failed (nothing is written, or, when the
+                connection was lost while committing, perhaps all of it: send
+                the batch again, its event ids make that safe).
         """
         conn = self._connection()
         total = sum(len(evs) for _, evs in batches.values())
@@ -329,21 +444,24 @@ class SqliteStore:
                     progress(done, total)
 
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            if not in_transaction:
+                conn.execute(self._BEGIN)
             try:
                 conn.executemany(
                     "INSERT INTO campaigns (code, parent, body) VALUES (?, ?, ?)",
                     [(c.code, c.parent, _campaign_json(c)) for c in campaigns],
                 )
                 for code, (known, events) in batches.items():
-                    (key,) = conn.execute("SELECT id FROM campaigns WHERE code = ?", (code,)).fetchone()
+                    (key,) = conn.execute(
+                        "SELECT id FROM campaigns WHERE code = ?" + self._LOCK, (code,)
+                    ).fetchone()
                     (count,) = conn.execute(
                         "SELECT count(*) FROM events WHERE campaign = ?", (key,)
                     ).fetchone()
                     if count != known:
-                        raise LedgerError(
-                            f"{self._path}: another process changed campaign {code!r} "
-                            f"({count} events stored, {known} known); reopen the store"
+                        raise StaleLedger(
+                            f"{self._where}: another writer changed campaign {code!r} "
+                            f"({count} events stored, {known} known)"
                         )
                     conn.executemany(
                         "INSERT INTO events (campaign, event_id, type, on_date, body, digest) VALUES (?, ?, ?, ?, ?, ?)",
@@ -351,10 +469,10 @@ class SqliteStore:
                     )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                self._rollback()
                 raise
-        except sqlite3.Error as exc:
-            raise LedgerError(f"{self._path}: a batch of {total} events was not written ({exc})") from None
+        except self._DB_ERRORS as exc:
+            raise LedgerError(f"{self._where}: a batch of {total} events was not written ({exc})") from None
 
     def extend(
         self, events: Iterable[Event], *, campaign: str | None = None, progress: Progress | None = None
@@ -392,7 +510,7 @@ class SqliteStore:
 
     def merge_from(self, source: ProgrammeStoreLike, *, progress: Progress | None = None) -> MergeResult:
         """Merge every campaign and event of *source* into this store, all or nothing (see :func:`merge`)."""
-        where = str(self._path)
+        where = self._where
         held = {c.code: c for c in self.campaigns()}
         target = {code: (c, self.ledger_of(code)) for code, c in held.items()}
         plans = plan_merge({c: source.ledger_of(c.code).events for c in source.campaigns()}, target, where)
@@ -422,6 +540,14 @@ class SqliteStore:
             events=tuple((code, len(events)) for code, (_, events) in batches.items()),
         )
 
+    def refresh(self) -> int:
+        """Read the events other writers committed since each campaign's ledger was read; how many.
+
+        Raises:
+            LedgerError: a new stored event cannot be read or breaks an invariant.
+        """
+        return sum(self._catch_up(ledger) for ledger in tuple(self._ledgers.values()))
+
     def forget(self, code: str) -> None:
         """Drop the ledger of *code* kept in memory (it is read again from the file when next used)."""
         self._ledgers.pop(code, None)
@@ -432,7 +558,7 @@ class SqliteStore:
             self._conn.close()
             self._conn = None
 
-    def __enter__(self) -> SqliteStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -444,4 +570,4 @@ class SqliteStore:
         self.close()
 
     def __repr__(self) -> str:
-        return f"SqliteStore({str(self._path)!r}, current={self._current!r})"
+        return f"{type(self).__name__}({self._where!r}, current={self._current!r})"
