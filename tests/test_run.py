@@ -403,3 +403,16 @@ def test_affiliations_are_read_from_a_csv_or_excel_roster(folder: Path, roster_a
     assert data.affiliation_map() == {"01-002": frozenset({"DN01"})}
     run = run_campaign(folder, out=folder / "out", plugins=False)
     assert [g.person_id for g in run.allocation.gifts] == ["01-002"]
+
+
+def test_a_province_campaign_names_its_parent_in_campaign_toml(folder: Path) -> None:
+    text = (folder / "campaign.toml").read_text(encoding="utf-8")
+    (folder / "campaign.toml").write_text(
+        text.replace('code = "T2026"', 'code = "T2026"\nparent = "VN2026"'), encoding="utf-8"
+    )
+    assert read_campaign_folder(folder).campaign.parent == "VN2026"
+    (folder / "campaign.toml").write_text(
+        text.replace('code = "T2026"', 'code = "T2026"\nparent = " "'), encoding="utf-8"
+    )
+    with pytest.raises(InvalidValueError, match="parent"):
+        read_campaign_folder(folder)

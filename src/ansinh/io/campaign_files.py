@@ -72,15 +72,11 @@ import csv
 import datetime as dt
 import io
 import os
-import tomllib
-import types
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
-import cattrs
 
 from ansinh.core.campaign import (
     Campaign,
@@ -91,11 +87,19 @@ from ansinh.core.campaign import (
     Sponsor,
     SponsorKind,
 )
-from ansinh.core.dates import is_date
 from ansinh.core.people import Category
 from ansinh.core.products import ProductKind
-from ansinh.core.provinces import find_province, province
-from ansinh.exceptions import AnsinhError, CampaignFileError, InvalidValueError, RosterError
+from ansinh.exceptions import CampaignFileError, InvalidValueError, RosterError
+from ansinh.io.campaign_toml import (
+    CellError,
+    RunSettings,
+    SourcingPlan,
+    plain,
+    province_cell,
+    read_campaign_text,
+    read_only,
+    read_toml,
+)
 from ansinh.io.files import read_limited
 from ansinh.io.roster import RejectedRow, Roster, load_roster
 from ansinh.limits import MAX_ROSTER_BYTES
@@ -105,20 +109,10 @@ __all__ = [
     "SPONSOR_HEADERS",
     "CampaignFolder",
     "Receipt",
-    "RunSettings",
-    "SourcingPlan",
     "read_campaign_folder",
-    "read_campaign_toml",
     "read_pledges",
     "read_sponsors",
 ]
-
-
-def _plain(text: str) -> str:
-    """Matching form: no accents, lower case, punctuation as spaces, single spaces."""
-    text = text.replace("Đ", "D").replace("đ", "d")
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
-    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
 
 
 SPONSOR_HEADERS: Final[dict[str, tuple[str, ...]]] = {
@@ -153,8 +147,8 @@ _AFFILIATION_HEADERS: Final = ("don vi lien quan", "affiliations", "affiliation"
 _ROSTER_ID_HEADERS: Final = ("id", "ma", "ma ho so", "ma doi tuong", "person id")
 
 _SPONSOR_KINDS: Final[dict[str, SponsorKind]] = {
-    **{_plain(k.value.replace("_", " ")): k for k in SponsorKind if k is not SponsorKind.OTHER},
-    **{_plain(k.label_vi): k for k in SponsorKind if k is not SponsorKind.OTHER},
+    **{plain(k.value.replace("_", " ")): k for k in SponsorKind if k is not SponsorKind.OTHER},
+    **{plain(k.label_vi): k for k in SponsorKind if k is not SponsorKind.OTHER},
     "doanh nghiep": SponsorKind.ENTERPRISE,
     "cong ty": SponsorKind.ENTERPRISE,
     "ngan hang": SponsorKind.BANK,
@@ -170,7 +164,7 @@ _SPONSOR_KINDS: Final[dict[str, SponsorKind]] = {
 }
 
 _EARMARK_KINDS: Final[dict[str, EarmarkKind]] = {
-    **{_plain(k.value.replace("_", " ")): k for k in EarmarkKind},
+    **{plain(k.value.replace("_", " ")): k for k in EarmarkKind},
     "than nhan nguoi lao dong": EarmarkKind.WORKERS_RELATIVES,
     "nguoi lao dong": EarmarkKind.WORKERS_RELATIVES,
     "hoi vien": EarmarkKind.MEMBERS,
@@ -183,9 +177,9 @@ _EARMARK_KINDS: Final[dict[str, EarmarkKind]] = {
 }
 
 _CATEGORIES: Final[dict[str, Category]] = {
-    **{_plain(c.value.replace("_", " ")): c for c in Category},
-    **{_plain(c.label_vi): c for c in Category},
-    **{_plain(c.label_en): c for c in Category},
+    **{plain(c.value.replace("_", " ")): c for c in Category},
+    **{plain(c.label_vi): c for c in Category},
+    **{plain(c.label_en): c for c in Category},
     "hoc sinh": Category.STUDENT,
     "sinh vien": Category.STUDENT,
     "can ngheo": Category.NEAR_POOR,
@@ -195,41 +189,6 @@ _CATEGORIES: Final[dict[str, Category]] = {
     "khuyet tat": Category.DISABILITY,
     "lao dong tu do": Category.FREE_WORKER,
 }
-
-
-@attrs.frozen(kw_only=True)
-class RunSettings:
-    """How to run the campaign (the ``[run]`` table of ``campaign.toml``)."""
-
-    purchase_date: dt.date
-    """The law of this date prices every gift."""
-    handover_date: dt.date | None = None
-    """Paid gifts are delivered on this date; ``None``: not yet."""
-    report_date: dt.date | None = None
-    money_buys: ProductKind = ProductKind.HEALTH_CARD
-    card_months: int = 12
-    book_months: int = 12
-    tet_gift_value: int | None = None
-    renewal_days: int = 60
-
-    @property
-    def effective_report_date(self) -> dt.date:
-        """The report's date: ``report_date``, else the handover date, else the purchase date."""
-        return self.report_date or self.handover_date or self.purchase_date
-
-
-@attrs.frozen(kw_only=True)
-class SourcingPlan:
-    """A ``[[sourcing]]`` table of ``campaign.toml``: a strategy to run, with its inputs."""
-
-    strategy: str
-    """The strategy's name (see :meth:`~ansinh.plugin_manager.PluginHost.sourcing_strategies`)."""
-    inputs: Mapping[str, object]
-    """Its ``[sourcing.inputs]`` table, read-only (tables as mappings, arrays as tuples)."""
-    registered_on: dt.date | None = None
-    """When its pledges were registered (``None``: the campaign start)."""
-    received_on: dt.date | None = None
-    """When the money it pledged was received (``None``: not yet)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -260,7 +219,7 @@ class CampaignFolder:
     """``(file name, problem)`` for every row kept out of sponsors and pledges."""
     sourcing: tuple[SourcingPlan, ...] = ()
     """The ``[[sourcing]]`` tables, in order."""
-    plugin_settings: Mapping[str, Mapping[str, object]] = attrs.field(factory=lambda: _read_only({}))
+    plugin_settings: Mapping[str, Mapping[str, object]] = attrs.field(factory=lambda: read_only({}))
     """Plugin name → its ``[plugins.NAME]`` table, read-only."""
 
     def affiliation_map(self) -> dict[str, frozenset[str]]:
@@ -282,14 +241,6 @@ class CampaignFolder:
 # -- cells --------------------------------------------------------------------
 
 
-class _Bad(Exception):
-    def __init__(self, field: str, value: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field = field
-        self.value = value
-        self.reason = reason
-
-
 def _amount(field: str, text: str) -> int:
     cleaned = text.strip().replace(".", "").replace(" ", "").replace("\u00a0", "")
     if cleaned.endswith(("đ", "d")):
@@ -297,7 +248,7 @@ def _amount(field: str, text: str) -> int:
     if not cleaned:
         return 0
     if not cleaned.isdigit():
-        raise _Bad(field, text, "a whole number of đồng (e.g. 50000000 or 50.000.000), never a fraction")
+        raise CellError(field, text, "a whole number of đồng (e.g. 50000000 or 50.000.000), never a fraction")
     return int(cleaned)
 
 
@@ -306,7 +257,7 @@ def _count(field: str, text: str) -> int:
     if not cleaned:
         return 0
     if not cleaned.isdigit():
-        raise _Bad(field, text, "a whole number >= 0")
+        raise CellError(field, text, "a whole number >= 0")
     return int(cleaned)
 
 
@@ -320,33 +271,7 @@ def _date(field: str, text: str) -> dt.date | None:
             return dt.date(y, m, d)
         return dt.date.fromisoformat(cleaned)
     except ValueError:
-        raise _Bad(field, text, "a date as dd/mm/yyyy or yyyy-mm-dd") from None
-
-
-def _province(field: str, text: str) -> str | None:
-    cleaned = text.strip()
-    if not cleaned or _plain(cleaned) in ("toan quoc", "national", "trung uong"):
-        return None
-    try:
-        if cleaned.isdigit():
-            return province(cleaned.zfill(2)).code
-        return find_province(cleaned).code
-    except AnsinhError:
-        raise _Bad(field, text, "a current province code or name, or blank for the whole campaign") from None
-
-
-def _read_text(path: Path) -> str:
-    """A campaign file's text (UTF-8, BOM dropped): a regular file of at most :data:`~ansinh.limits.MAX_ROSTER_BYTES`.
-
-    Raises:
-        UnicodeDecodeError: not UTF-8.
-        CampaignFileError: missing, not a regular file, or larger than the limit.
-    """
-    try:
-        data = read_limited(path, MAX_ROSTER_BYTES, "MAX_ROSTER_BYTES", RosterError)
-    except RosterError as exc:
-        raise CampaignFileError(str(path), "", f"a readable file ({exc})") from None
-    return data.decode("utf-8-sig")
+        raise CellError(field, text, "a date as dd/mm/yyyy or yyyy-mm-dd") from None
 
 
 _EXCEL: Final = (".xlsx", ".xlsm")
@@ -395,7 +320,7 @@ def _text_rows(path: Path) -> list[list[str]]:
     if path.suffix.lower() in _EXCEL:
         return _excel_rows(path)
     try:
-        text = _read_text(path)
+        text = read_campaign_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CampaignFileError(
             str(path), "", f"a readable UTF-8 CSV file, or an .xlsx workbook ({exc})"
@@ -415,7 +340,7 @@ def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tupl
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
     for i, h in enumerate(header):
-        field = index.get(_plain(h))
+        field = index.get(plain(h))
         if field is not None and field not in columns:
             columns[field] = i
             names[field] = h
@@ -440,7 +365,7 @@ def _kind_table(extra: Iterable[LocalSponsorKind]) -> dict[str, tuple[SponsorKin
     table = {k: (v, "") for k, v in _SPONSOR_KINDS.items()}
     for local in extra:
         for text in (local.code.replace("_", " "), local.label_vi, local.label_en, *local.aliases):
-            table.setdefault(_plain(text), (SponsorKind.OTHER, local.code))
+            table.setdefault(plain(text), (SponsorKind.OTHER, local.code))
     return table
 
 
@@ -467,19 +392,19 @@ def read_sponsors(
     seen: set[str] = set()
     for number, cells in rows:
         try:
-            found = kinds.get(_plain(cells["kind"]))
+            found = kinds.get(plain(cells["kind"]))
             if found is None:
-                raise _Bad("kind", cells["kind"], "one of " + ", ".join(allowed))
+                raise CellError("kind", cells["kind"], "one of " + ", ".join(allowed))
             if cells["id"] in seen:
-                raise _Bad("id", cells["id"], "an id not used by an earlier row")
+                raise CellError("id", cells["id"], "an id not used by an earlier row")
             sponsor = Sponsor(
                 id=cells["id"],
                 name=cells["name"],
                 kind=found[0],
                 local_kind=found[1],
-                province=_province("province", cells.get("province", "")),
+                province=province_cell("province", cells.get("province", "")),
             )
-        except _Bad as bad:
+        except CellError as bad:
             rejected.append(RejectedRow(number, names.get(bad.field, bad.field), bad.value, bad.reason))
             continue
         except InvalidValueError as exc:
@@ -494,16 +419,18 @@ def _earmark(cells: Mapping[str, str]) -> Earmark | None:
     kind_text = cells.get("earmark", "")
     if not kind_text:
         return None
-    kind = _EARMARK_KINDS.get(_plain(kind_text))
+    kind = _EARMARK_KINDS.get(plain(kind_text))
     if kind is None:
-        raise _Bad("earmark", kind_text, "one of " + ", ".join(k.value for k in EarmarkKind))
+        raise CellError("earmark", kind_text, "one of " + ", ".join(k.value for k in EarmarkKind))
     target = cells.get("earmark_target", "")
     if not target:
-        raise _Bad("earmark_target", target, "the target of the earmark (a sponsor id, category or commune)")
+        raise CellError(
+            "earmark_target", target, "the target of the earmark (a sponsor id, category or commune)"
+        )
     if kind is EarmarkKind.CATEGORY:
-        category = _CATEGORIES.get(_plain(target))
+        category = _CATEGORIES.get(plain(target))
         if category is None:
-            raise _Bad("earmark_target", target, "a category: " + ", ".join(c.value for c in Category))
+            raise CellError("earmark_target", target, "a category: " + ", ".join(c.value for c in Category))
         target = category.value
     return Earmark(kind=kind, target=target, label=cells.get("earmark_label", ""))
 
@@ -534,9 +461,9 @@ def read_pledges(
     for number, cells in rows:
         try:
             if cells["id"] in seen:
-                raise _Bad("id", cells["id"], "an id not used by an earlier row")
+                raise CellError("id", cells["id"], "an id not used by an earlier row")
             if cells["sponsor_id"] not in known:
-                raise _Bad("sponsor_id", cells["sponsor_id"], "the id of a sponsor in sponsors.csv")
+                raise CellError("sponsor_id", cells["sponsor_id"], "the id of a sponsor in sponsors.csv")
             units = tuple(
                 (kind, n)
                 for kind, n in (
@@ -555,7 +482,7 @@ def read_pledges(
                 sponsor_id=cells["sponsor_id"],
                 units=units,
                 money=_amount("money", cells.get("money", "")),
-                province=_province("province", cells.get("province", "")),
+                province=province_cell("province", cells.get("province", "")),
                 earmark=_earmark(cells),
                 strategy=cells.get("strategy", ""),
                 **options,
@@ -563,7 +490,7 @@ def read_pledges(
             registered = _date("registered_on", cells.get("registered_on", "")) or default_date
             received = _amount("received", cells.get("received", ""))
             received_on = _date("received_on", cells.get("received_on", "")) or registered
-        except _Bad as bad:
+        except CellError as bad:
             rejected.append(RejectedRow(number, names.get(bad.field, bad.field), bad.value, bad.reason))
             continue
         except InvalidValueError as exc:
@@ -578,235 +505,12 @@ def read_pledges(
     return tuple(pledges), tuple(dates), tuple(receipts), tuple(rejected)
 
 
-def _table(data: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:
-    table = data.get(name, {})
-    if not isinstance(table, Mapping):
-        raise CampaignFileError(f"{where} [{name}]", table, "a TOML table")
-    return table
-
-
-def _toml_date(table: Mapping[str, Any], key: str, where: str, required: bool = False) -> dt.date | None:
-    value = table.get(key)
-    if value is None and not required:
-        return None
-    if not is_date(value):
-        raise CampaignFileError(f"{where} {key}", value, "a TOML date such as 2026-01-05")
-    return value
-
-
-def _required_date(table: Mapping[str, Any], key: str, where: str) -> dt.date:
-    value = _toml_date(table, key, where, required=True)
-    assert value is not None
-    return value
-
-
-# The keys each table of campaign.toml may hold; cattrs refuses any other (forbid_extra_keys).
-# The values are checked below, with messages naming the key.
-@attrs.define
-class _CampaignKeys:
-    code: Any = None
-    name: Any = None
-    lunar_year: Any = None
-    plan_reference: Any = None
-    province: Any = None
-    start: Any = None
-    end: Any = None
-    tet_dates: Any = None
-
-
-@attrs.define
-class _RunKeys:
-    purchase_date: Any = None
-    handover_date: Any = None
-    report_date: Any = None
-    money_buys: Any = None
-    card_months: Any = None
-    book_months: Any = None
-    tet_gift_value: Any = None
-    renewal_days: Any = None
-
-
-@attrs.define
-class _FilesKeys:
-    sponsors: Any = None
-    pledges: Any = None
-    roster: Any = None
-
-
-@attrs.define
-class _SourcingKeys:
-    strategy: Any = None
-    inputs: Any = None
-    registered_on: Any = None
-    received_on: Any = None
-
-
-@attrs.define
-class _TopKeys:
-    campaign: Any = None
-    run: Any = None
-    files: Any = None
-    sourcing: Any = None
-    plugins: Any = None
-
-
-_KEYS: Final = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
-
-
-def _known_keys(table: Mapping[str, Any], keys: type, where: str) -> None:
-    """Refuse a key *keys* does not have, naming it (a typo must not be ignored)."""
-    try:
-        _KEYS.structure(dict(table), keys)
-    except cattrs.ForbiddenExtraKeysError as exc:
-        key = sorted(exc.extra_fields)[0]
-        allowed = ", ".join(a.name for a in attrs.fields(keys))
-        raise CampaignFileError(f"{where} {key}", table[key], f"a known key: {allowed}") from None
-
-
-def _read_only(value: Any) -> Any:
-    """A TOML value that cannot be changed: tables as read-only mappings, arrays as tuples."""
-    if isinstance(value, Mapping):
-        return types.MappingProxyType({k: _read_only(v) for k, v in value.items()})
-    if isinstance(value, list | tuple):
-        return tuple(_read_only(v) for v in value)
-    return value
-
-
-def _sourcing(data: Mapping[str, Any], where: str) -> tuple[SourcingPlan, ...]:
-    tables = data.get("sourcing", [])
-    if not isinstance(tables, list):
-        raise CampaignFileError(f"{where} sourcing", tables, "[[sourcing]] tables")
-    plans = []
-    for i, table in enumerate(tables):
-        at = f"{where} [[sourcing]] #{i + 1}"
-        if not isinstance(table, Mapping):
-            raise CampaignFileError(at, table, "a [[sourcing]] table")
-        _known_keys(table, _SourcingKeys, at)
-        strategy, inputs = table.get("strategy"), table.get("inputs", {})
-        if not isinstance(strategy, str) or not strategy:
-            raise CampaignFileError(f"{at} strategy", strategy, "the name of a sourcing strategy")
-        if not isinstance(inputs, Mapping):
-            raise CampaignFileError(f"{at} inputs", inputs, "a table of the strategy's inputs")
-        plans.append(
-            SourcingPlan(
-                strategy=strategy,
-                inputs=_read_only(inputs),
-                registered_on=_toml_date(table, "registered_on", at),
-                received_on=_toml_date(table, "received_on", at),
-            )
-        )
-    return tuple(plans)
-
-
-def _plugin_settings(data: Mapping[str, Any], where: str) -> Mapping[str, Mapping[str, object]]:
-    tables = _table(data, "plugins", where)
-    for name, table in tables.items():
-        if not isinstance(table, Mapping):
-            raise CampaignFileError(f"{where} [plugins.{name}]", table, "a table of the plugin's settings")
-    return _read_only(tables)  # type: ignore[no-any-return]
-
-
-def read_campaign_toml(path: str | os.PathLike[str]) -> tuple[Campaign, RunSettings, dict[str, str]]:
-    """Read ``campaign.toml``: the campaign, the run settings and the file names.
-
-    Raises:
-        CampaignFileError: the file is missing, is not TOML, has a key it
-            should not, or a value is not allowed (the message names the key).
-    """
-    campaign, settings, names, _sourcing_plans, _plugins = _read_toml(Path(path))
-    return campaign, settings, names
-
-
-def _read_toml(
-    p: Path,
-) -> tuple[
-    Campaign, RunSettings, dict[str, str], tuple[SourcingPlan, ...], Mapping[str, Mapping[str, object]]
-]:
-    where = p.name
-    try:
-        data = tomllib.loads(_read_text(p))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CampaignFileError(str(p), "", f"a readable campaign.toml ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CampaignFileError(str(p), "", f"valid TOML ({exc})") from None
-    _known_keys(data, _TopKeys, where)
-    c = _table(data, "campaign", where)
-    run = _table(data, "run", where)
-    files = _table(data, "files", where)
-    for table, keys, name in (
-        (c, _CampaignKeys, "campaign"),
-        (run, _RunKeys, "run"),
-        (files, _FilesKeys, "files"),
-    ):
-        _known_keys(table, keys, f"{where} [{name}]")
-    tet = c.get("tet_dates")
-    tet_dates: tuple[dt.date, dt.date] | None = None
-    if tet is not None:
-        if not (isinstance(tet, list) and len(tet) == 2 and all(map(is_date, tet))):
-            raise CampaignFileError(f"{where} tet_dates", tet, "[first day, last day] as TOML dates")
-        tet_dates = (tet[0], tet[1])
-    prov = c.get("province")
-    campaign = Campaign(
-        code=c.get("code", ""),
-        name=c.get("name", ""),
-        lunar_year=str(c.get("lunar_year", "")),
-        plan_reference=str(c.get("plan_reference", "")),
-        province=_province_or_error(prov, where),
-        start=_required_date(c, "start", where),
-        end=_required_date(c, "end", where),
-        tet_dates=tet_dates,
-        parent=str(c["parent"]) if c.get("parent") is not None else None,
-    )
-    purchase = _required_date(run, "purchase_date", where)
-    try:
-        money_buys = ProductKind(run.get("money_buys", "health_card"))
-    except ValueError:
-        raise CampaignFileError(
-            f"{where} money_buys", run.get("money_buys"), "one of " + ", ".join(k.value for k in ProductKind)
-        ) from None
-    ints: dict[str, Any] = {}
-    for key in ("card_months", "book_months", "renewal_days", "tet_gift_value"):
-        if key in run:
-            value = run[key]
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise CampaignFileError(f"{where} {key}", value, "a whole number >= 0 (never a float)")
-            ints[key] = value
-    settings = RunSettings(
-        purchase_date=purchase,
-        handover_date=_toml_date(run, "handover_date", where),
-        report_date=_toml_date(run, "report_date", where),
-        money_buys=money_buys,
-        **ints,
-    )
-    names = {"sponsors": "sponsors.csv", "pledges": "pledges.csv", "roster": "roster.csv"}
-    for key in names:  # a folder may hold a workbook instead: sponsors.xlsx
-        if not (p.parent / names[key]).exists() and (p.parent / f"{key}.xlsx").exists():
-            names[key] = f"{key}.xlsx"
-    for key in names:
-        if key in files:
-            if not isinstance(files[key], str) or not files[key]:
-                raise CampaignFileError(f"{where} files.{key}", files[key], "a file name")
-            names[key] = files[key]
-    return campaign, settings, names, _sourcing(data, where), _plugin_settings(data, where)
-
-
-def _province_or_error(value: Any, where: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise CampaignFileError(f"{where} province", value, "a province code or name as a string")
-    try:
-        return _province("province", value)
-    except _Bad as bad:
-        raise CampaignFileError(f"{where} province", value, bad.reason) from None
-
-
 def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     try:
         reader = iter(_text_rows(path))  # a CSV file or a workbook, as the roster
     except CampaignFileError:
         return ()  # load_roster reports an unreadable roster
-    header = [_plain(h) for h in next(reader, [])]
+    header = [plain(h) for h in next(reader, [])]
     id_col = next((i for i, h in enumerate(header) if h in _ROSTER_ID_HEADERS), None)
     aff_col = next((i for i, h in enumerate(header) if h in _AFFILIATION_HEADERS), None)
     if id_col is None or aff_col is None:
@@ -854,7 +558,7 @@ def read_campaign_folder(
         is_folder = False
     if not is_folder:
         raise CampaignFileError("folder", str(root), "a campaign folder holding campaign.toml")
-    campaign, settings, names, sourcing, plugin_settings = _read_toml(root / "campaign.toml")
+    campaign, settings, names, sourcing, plugin_settings = read_toml(root / "campaign.toml")
     paths = {key: _inside(root, key, name) for key, name in names.items()}
     sponsors, bad_sponsors = read_sponsors(paths["sponsors"], sponsor_kinds=sponsor_kinds)
     pledges, dates, receipts, bad_pledges = read_pledges(

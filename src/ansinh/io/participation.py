@@ -27,7 +27,8 @@ import attrs
 from ansinh.core.people import Person
 from ansinh.core.registry import FollowUpStatus
 from ansinh.exceptions import InvalidValueError
-from ansinh.io.campaign_files import _plain, _read_csv
+from ansinh.io.campaign_files import _read_csv
+from ansinh.io.campaign_toml import plain
 from ansinh.io.roster import RejectedRow
 
 __all__ = ["PARTICIPATION_HEADERS", "ParticipationFile", "read_participation"]
@@ -97,7 +98,7 @@ def read_participation(path: str | os.PathLike[str]) -> ParticipationFile:
     seen: set[tuple[str, str]] = set()
     for number, cells in rows:
         try:
-            status = _STATUSES.get(_plain(cells["status"]))
+            status = _STATUSES.get(plain(cells["status"]))
             if status is None:
                 raise InvalidValueError(
                     "status", cells["status"], "renewed_by_person (tự tiếp tục tham gia) or lapsed"

@@ -1,0 +1,350 @@
+"""Reading ``campaign.toml`` (the campaign, the ``[run]`` settings, the file names, ``[[sourcing]]``
+and ``[plugins.NAME]`` tables), and the cell helpers the campaign files share.
+
+Every key ``campaign.toml`` may hold is listed (cattrs with ``forbid_extra_keys``): a key it does not
+know is refused, naming it. :mod:`ansinh.io.campaign_files` reads the rest of a campaign folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+import types
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import cattrs
+
+from ansinh.core.campaign import Campaign
+from ansinh.core.dates import is_date
+from ansinh.core.products import ProductKind
+from ansinh.core.provinces import find_province, province
+from ansinh.exceptions import AnsinhError, CampaignFileError, RosterError
+from ansinh.io.files import read_limited
+from ansinh.limits import MAX_ROSTER_BYTES
+
+__all__ = [
+    "CellError",
+    "RunSettings",
+    "SourcingPlan",
+    "plain",
+    "province_cell",
+    "read_campaign_text",
+    "read_campaign_toml",
+    "read_only",
+    "read_toml",
+]
+
+
+def plain(text: str) -> str:
+    """Matching form: no accents, lower case, punctuation as spaces, single spaces."""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
+
+
+class CellError(Exception):
+    """A cell of a campaign file that cannot be read: its field, its text and what is allowed."""
+
+    def __init__(self, field: str, value: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.value = value
+        self.reason = reason
+
+
+def province_cell(field: str, text: str) -> str | None:
+    """A province cell: a current code or name, or ``None`` for blank / "toàn quốc" (raises :class:`CellError`)."""
+    cleaned = text.strip()
+    if not cleaned or plain(cleaned) in ("toan quoc", "national", "trung uong"):
+        return None
+    try:
+        if cleaned.isdigit():
+            return province(cleaned.zfill(2)).code
+        return find_province(cleaned).code
+    except AnsinhError:
+        raise CellError(
+            field, text, "a current province code or name, or blank for the whole campaign"
+        ) from None
+
+
+def read_campaign_text(path: Path) -> str:
+    """A campaign file's text (UTF-8, BOM dropped): a regular file of at most :data:`~ansinh.limits.MAX_ROSTER_BYTES`.
+
+    Raises:
+        UnicodeDecodeError: not UTF-8.
+        CampaignFileError: missing, not a regular file, or larger than the limit.
+    """
+    try:
+        data = read_limited(path, MAX_ROSTER_BYTES, "MAX_ROSTER_BYTES", RosterError)
+    except RosterError as exc:
+        raise CampaignFileError(str(path), "", f"a readable file ({exc})") from None
+    return data.decode("utf-8-sig")
+
+
+@attrs.frozen(kw_only=True)
+class RunSettings:
+    """How to run the campaign (the ``[run]`` table of ``campaign.toml``)."""
+
+    purchase_date: dt.date
+    """The law of this date prices every gift."""
+    handover_date: dt.date | None = None
+    """Paid gifts are delivered on this date; ``None``: not yet."""
+    report_date: dt.date | None = None
+    money_buys: ProductKind = ProductKind.HEALTH_CARD
+    card_months: int = 12
+    book_months: int = 12
+    tet_gift_value: int | None = None
+    renewal_days: int = 60
+
+    @property
+    def effective_report_date(self) -> dt.date:
+        """The report's date: ``report_date``, else the handover date, else the purchase date."""
+        return self.report_date or self.handover_date or self.purchase_date
+
+
+@attrs.frozen(kw_only=True)
+class SourcingPlan:
+    """A ``[[sourcing]]`` table of ``campaign.toml``: a strategy to run, with its inputs."""
+
+    strategy: str
+    """The strategy's name (see :meth:`~ansinh.plugin_manager.PluginHost.sourcing_strategies`)."""
+    inputs: Mapping[str, object]
+    """Its ``[sourcing.inputs]`` table, read-only (tables as mappings, arrays as tuples)."""
+    registered_on: dt.date | None = None
+    """When its pledges were registered (``None``: the campaign start)."""
+    received_on: dt.date | None = None
+    """When the money it pledged was received (``None``: not yet)."""
+
+
+def _table(data: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:
+    table = data.get(name, {})
+    if not isinstance(table, Mapping):
+        raise CampaignFileError(f"{where} [{name}]", table, "a TOML table")
+    return table
+
+
+def _toml_date(table: Mapping[str, Any], key: str, where: str, required: bool = False) -> dt.date | None:
+    value = table.get(key)
+    if value is None and not required:
+        return None
+    if not is_date(value):
+        raise CampaignFileError(f"{where} {key}", value, "a TOML date such as 2026-01-05")
+    return value
+
+
+def _required_date(table: Mapping[str, Any], key: str, where: str) -> dt.date:
+    value = _toml_date(table, key, where, required=True)
+    assert value is not None
+    return value
+
+
+# The keys each table of campaign.toml may hold; cattrs refuses any other (forbid_extra_keys).
+# The values are checked below, with messages naming the key.
+@attrs.define
+class _CampaignKeys:
+    code: Any = None
+    name: Any = None
+    lunar_year: Any = None
+    plan_reference: Any = None
+    province: Any = None
+    start: Any = None
+    end: Any = None
+    tet_dates: Any = None
+    parent: Any = None
+
+
+@attrs.define
+class _RunKeys:
+    purchase_date: Any = None
+    handover_date: Any = None
+    report_date: Any = None
+    money_buys: Any = None
+    card_months: Any = None
+    book_months: Any = None
+    tet_gift_value: Any = None
+    renewal_days: Any = None
+
+
+@attrs.define
+class _FilesKeys:
+    sponsors: Any = None
+    pledges: Any = None
+    roster: Any = None
+
+
+@attrs.define
+class _SourcingKeys:
+    strategy: Any = None
+    inputs: Any = None
+    registered_on: Any = None
+    received_on: Any = None
+
+
+@attrs.define
+class _TopKeys:
+    campaign: Any = None
+    run: Any = None
+    files: Any = None
+    sourcing: Any = None
+    plugins: Any = None
+
+
+_KEYS: Final = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+
+
+def _known_keys(table: Mapping[str, Any], keys: type, where: str) -> None:
+    """Refuse a key *keys* does not have, naming it (a typo must not be ignored)."""
+    try:
+        _KEYS.structure(dict(table), keys)
+    except cattrs.ForbiddenExtraKeysError as exc:
+        key = sorted(exc.extra_fields)[0]
+        allowed = ", ".join(a.name for a in attrs.fields(keys))
+        raise CampaignFileError(f"{where} {key}", table[key], f"a known key: {allowed}") from None
+
+
+def read_only(value: Any) -> Any:
+    """A TOML value that cannot be changed: tables as read-only mappings, arrays as tuples."""
+    if isinstance(value, Mapping):
+        return types.MappingProxyType({k: read_only(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(read_only(v) for v in value)
+    return value
+
+
+def _sourcing(data: Mapping[str, Any], where: str) -> tuple[SourcingPlan, ...]:
+    tables = data.get("sourcing", [])
+    if not isinstance(tables, list):
+        raise CampaignFileError(f"{where} sourcing", tables, "[[sourcing]] tables")
+    plans = []
+    for i, table in enumerate(tables):
+        at = f"{where} [[sourcing]] #{i + 1}"
+        if not isinstance(table, Mapping):
+            raise CampaignFileError(at, table, "a [[sourcing]] table")
+        _known_keys(table, _SourcingKeys, at)
+        strategy, inputs = table.get("strategy"), table.get("inputs", {})
+        if not isinstance(strategy, str) or not strategy:
+            raise CampaignFileError(f"{at} strategy", strategy, "the name of a sourcing strategy")
+        if not isinstance(inputs, Mapping):
+            raise CampaignFileError(f"{at} inputs", inputs, "a table of the strategy's inputs")
+        plans.append(
+            SourcingPlan(
+                strategy=strategy,
+                inputs=read_only(inputs),
+                registered_on=_toml_date(table, "registered_on", at),
+                received_on=_toml_date(table, "received_on", at),
+            )
+        )
+    return tuple(plans)
+
+
+def _plugin_settings(data: Mapping[str, Any], where: str) -> Mapping[str, Mapping[str, object]]:
+    tables = _table(data, "plugins", where)
+    for name, table in tables.items():
+        if not isinstance(table, Mapping):
+            raise CampaignFileError(f"{where} [plugins.{name}]", table, "a table of the plugin's settings")
+    return read_only(tables)  # type: ignore[no-any-return]
+
+
+def read_campaign_toml(path: str | os.PathLike[str]) -> tuple[Campaign, RunSettings, dict[str, str]]:
+    """Read ``campaign.toml``: the campaign, the run settings and the file names.
+
+    Raises:
+        CampaignFileError: the file is missing, is not TOML, has a key it
+            should not, or a value is not allowed (the message names the key).
+    """
+    campaign, settings, names, _sourcing_plans, _plugins = read_toml(Path(path))
+    return campaign, settings, names
+
+
+def read_toml(
+    p: Path,
+) -> tuple[
+    Campaign, RunSettings, dict[str, str], tuple[SourcingPlan, ...], Mapping[str, Mapping[str, object]]
+]:
+    """Read ``campaign.toml`` whole: the campaign, the settings, the file names, sourcing plans, plugin settings.
+
+    Raises:
+        CampaignFileError: as :func:`read_campaign_toml`.
+    """
+    where = p.name
+    try:
+        data = tomllib.loads(read_campaign_text(p))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CampaignFileError(str(p), "", f"a readable campaign.toml ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignFileError(str(p), "", f"valid TOML ({exc})") from None
+    _known_keys(data, _TopKeys, where)
+    c = _table(data, "campaign", where)
+    run = _table(data, "run", where)
+    files = _table(data, "files", where)
+    for table, keys, name in (
+        (c, _CampaignKeys, "campaign"),
+        (run, _RunKeys, "run"),
+        (files, _FilesKeys, "files"),
+    ):
+        _known_keys(table, keys, f"{where} [{name}]")
+    tet = c.get("tet_dates")
+    tet_dates: tuple[dt.date, dt.date] | None = None
+    if tet is not None:
+        if not (isinstance(tet, list) and len(tet) == 2 and all(map(is_date, tet))):
+            raise CampaignFileError(f"{where} tet_dates", tet, "[first day, last day] as TOML dates")
+        tet_dates = (tet[0], tet[1])
+    prov = c.get("province")
+    campaign = Campaign(
+        code=c.get("code", ""),
+        name=c.get("name", ""),
+        lunar_year=str(c.get("lunar_year", "")),
+        plan_reference=str(c.get("plan_reference", "")),
+        province=_province_or_error(prov, where),
+        start=_required_date(c, "start", where),
+        end=_required_date(c, "end", where),
+        tet_dates=tet_dates,
+        parent=str(c["parent"]) if c.get("parent") is not None else None,
+    )
+    purchase = _required_date(run, "purchase_date", where)
+    try:
+        money_buys = ProductKind(run.get("money_buys", "health_card"))
+    except ValueError:
+        raise CampaignFileError(
+            f"{where} money_buys", run.get("money_buys"), "one of " + ", ".join(k.value for k in ProductKind)
+        ) from None
+    ints: dict[str, Any] = {}
+    for key in ("card_months", "book_months", "renewal_days", "tet_gift_value"):
+        if key in run:
+            value = run[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise CampaignFileError(f"{where} {key}", value, "a whole number >= 0 (never a float)")
+            ints[key] = value
+    settings = RunSettings(
+        purchase_date=purchase,
+        handover_date=_toml_date(run, "handover_date", where),
+        report_date=_toml_date(run, "report_date", where),
+        money_buys=money_buys,
+        **ints,
+    )
+    names = {"sponsors": "sponsors.csv", "pledges": "pledges.csv", "roster": "roster.csv"}
+    for key in names:  # a folder may hold a workbook instead: sponsors.xlsx
+        if not (p.parent / names[key]).exists() and (p.parent / f"{key}.xlsx").exists():
+            names[key] = f"{key}.xlsx"
+    for key in names:
+        if key in files:
+            if not isinstance(files[key], str) or not files[key]:
+                raise CampaignFileError(f"{where} files.{key}", files[key], "a file name")
+            names[key] = files[key]
+    return campaign, settings, names, _sourcing(data, where), _plugin_settings(data, where)
+
+
+def _province_or_error(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise CampaignFileError(f"{where} province", value, "a province code or name as a string")
+    try:
+        return province_cell("province", value)
+    except CellError as bad:
+        raise CampaignFileError(f"{where} province", value, bad.reason) from None
