@@ -13,6 +13,7 @@ from typing import Final, TypeGuard
 import attrs
 
 from ansinh.core.law import Parameter
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
 from ansinh.exceptions import InvalidValueError
@@ -26,7 +27,7 @@ class Contribution:
     """What one plugin contributes through one hook, by name (as ``ansinh plugins`` lists it)."""
 
     kind: str
-    """``"strategies"``, ``"top_ups"``, ``"rules"`` or ``"parameters"``."""
+    """``"strategies"``, ``"top_ups"``, ``"commune_lists"``, ``"rules"`` or ``"parameters"``."""
     names: tuple[str, ...]
     """Strategy names, top-up programme codes, rule codes or parameter names, sorted."""
 
@@ -122,6 +123,13 @@ _INVENTORY: Final[dict[str, _Inventory]] = {
         "LocalSupport",
         ({"province": None, "product": None, "on": None},),
         lambda s: str(getattr(s, "code", "")),
+    ),
+    "ansinh_commune_lists": (
+        "commune_lists",
+        lambda c: isinstance(c, CommuneList),
+        "CommuneList",
+        ({},),
+        lambda c: str(getattr(c, "code", "")),
     ),
     "ansinh_eligibility_rules": (
         "rules",

@@ -77,12 +77,13 @@ def _states(args: argparse.Namespace) -> list[LedgerState]:
     host = resolve_plugins(plugins_from(args))
     law = host.law_with_parameters(None) if host is not None else None
     supports = host.all_local_supports() if host is not None else ()
+    lists = host.all_commune_lists() if host is not None else ()
     states = []
     for name in args.stores:
         path = Path(name)
         if not path.is_file():
             raise FileNotFoundError(2, "no such file", str(path))
-        with SqliteStore(path, law=law, local_supports=supports) as store:
+        with SqliteStore(path, law=law, local_supports=supports, commune_lists=lists) as store:
             states.append(store.state)
     if args.campaign:
         wanted = set(args.campaign)

@@ -6,12 +6,15 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
 1. read ``campaign.toml``, the sponsors, the pledges and the roster (bad
    rows are kept out and listed, never silently dropped);
 2. give each plugin its ``[plugins.NAME]`` settings, ask the plugins for their
-   parameters (added to the law), the whole table of provincial top-ups and
+   parameters (added to the law), the whole table of provincial top-ups, the
+   dated commune lists (with those of the folder's ``commune_lists.toml``, which
+   win for a code both have: :mod:`ansinh.io.commune_lists`) and
    their eligibility rules for each kind of gift, and run each ``[[sourcing]]``
    strategy with its inputs (its sponsors and pledges join those of the files);
 3. screen the roster for each kind of gift the pledges name
    (:func:`ansinh.core.eligibility.screen`), with the plugins' rules and
-   priority parts;
+   priority parts, the top-ups and the commune lists (a gift the budgets pay
+   in full is ``FULLY_SUPPORTED``: not a candidate);
 4. record the pledges and the money received in the ledger
    (a SQLite store, ``<out>/ledger.sqlite``), as one batch;
 5. allocate (:func:`ansinh.core.allocation.allocate`) and record the gifts
@@ -54,12 +57,14 @@ from ansinh.core.law import Law
 from ansinh.core.ledger import Event, MoneyReceived, PledgeRegistered, deliveries_due, payments_due
 from ansinh.core.messages import shorten
 from ansinh.core.people import Person
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, report
 from ansinh.exceptions import CampaignFileError, InvalidValueError
 from ansinh.hookspecs import SourcingResult
 from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
+from ansinh.io.commune_lists import COMMUNE_LISTS_FILE, merge_commune_lists, read_commune_lists
 from ansinh.io.report_files import ReportFiles, write_report
 from ansinh.io.roster import RejectedRow
 from ansinh.io.store import SqliteStore, write_jsonl
@@ -160,6 +165,7 @@ class _Contributions:
 
     law: Law
     local_supports: tuple[LocalSupport, ...] = ()
+    commune_lists: tuple[CommuneList, ...] = ()
     rules: tuple[Rule, ...] = ()
     host: PluginHost | None = None
 
@@ -172,11 +178,13 @@ def _contributions(
 ) -> _Contributions:
     law = resolve_law(law)
     host = resolve_plugins(plugins)
+    path = data.folder / COMMUNE_LISTS_FILE
+    own = read_commune_lists(path) if path.is_file() else ()
     if host is None:
         if data.plugin_settings:
             name = next(iter(data.plugin_settings))
             raise CampaignFileError(f"campaign.toml [plugins.{name}]", name, "settings of a loaded plugin")
-        return _Contributions(law=law)
+        return _Contributions(law=law, commune_lists=own)
     try:
         host = host.configured(data.plugin_settings)
     except InvalidValueError as exc:
@@ -184,6 +192,7 @@ def _contributions(
     return _Contributions(
         law=host.law_with_parameters(law),
         local_supports=host.all_local_supports(),
+        commune_lists=merge_commune_lists(own, host.all_commune_lists()),
         rules=tuple(_KindRule(kind, rule) for kind in ProductKind for rule in host.eligibility_rules(kind)),
         host=host,
     )
@@ -261,6 +270,8 @@ def _screen(data: CampaignFolder, given: _Contributions, tick: Progress) -> dict
             law=given.law,
             rules=given.rules,
             extra_priority=extra_priority,
+            local_supports=given.local_supports,
+            commune_lists=given.commune_lists,
         )
     tick("screen", len(products), len(products))
     return screenings
@@ -313,6 +324,7 @@ def _record(
         local_supports=given.local_supports,
         affiliations=affiliations,
         money_buys=settings.money_buys,
+        commune_lists=given.commune_lists,
     )
     tick("allocate", 1, 1)
     store.append_batch(allocation.events(), progress=lambda d, t: tick("record", d, t))
@@ -372,7 +384,11 @@ def run_campaign(
     out_dir = Path(out) if out is not None else data.folder / "build"
     screenings = _screen(data, given, tick)
     with SqliteStore(
-        out_dir / "ledger.sqlite", data.campaign, law=given.law, local_supports=given.local_supports
+        out_dir / "ledger.sqlite",
+        data.campaign,
+        law=given.law,
+        local_supports=given.local_supports,
+        commune_lists=given.commune_lists,
     ) as store:
         before = len(store)
         allocation = _record(store, data, screenings, given, tick)

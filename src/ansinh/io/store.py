@@ -13,6 +13,10 @@ transaction before the in-memory ledger keeps it, so:
 * appending an event whose id is already stored is a no-op when it is the
   same event, and an :class:`~ansinh.exceptions.InvariantViolation` when it
   is a different one;
+* the dated commune lists the gifts were priced with (the place-dependent
+  national rules) are kept in the store with the campaign, so a store
+  reopened without them (a report, the HTTP API) still re-checks every gift's
+  price as it was made; lists given again replace the kept ones of the same code;
 * reopening replays every stored event through a fresh
   :class:`~ansinh.core.ledger.Ledger`, so a store that breaks an invariant
   (edited by hand, or priced under another law) is refused with a
@@ -54,8 +58,9 @@ from typing import Any, Final
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, Ledger, LedgerState
+from ansinh.core.places import CommuneList, commune_list_table, parse_commune_lists
 from ansinh.core.pricing import LocalSupport
-from ansinh.exceptions import AnsinhError, LedgerError, OutputFileError, SerializationError
+from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError, OutputFileError, SerializationError
 from ansinh.io.files import write_atomic
 
 __all__ = [
@@ -119,6 +124,26 @@ def _campaign_from_json(text: str) -> Campaign:
     return load_document(json.loads(text), Campaign)
 
 
+_LISTS: Final = "commune_lists"
+"""The ``meta`` key of the commune lists a store keeps (their ``[[commune_list]]`` tables as JSON)."""
+
+
+def _kept_lists(text: str, where: str) -> tuple[CommuneList, ...]:
+    try:
+        return parse_commune_lists({"commune_list": json.loads(text)})
+    except (AnsinhError, ValueError) as exc:
+        raise LedgerError(f"{where}: the kept commune lists cannot be read ({exc})") from None
+
+
+def _merged_lists(kept: tuple[CommuneList, ...], given: tuple[CommuneList, ...]) -> tuple[CommuneList, ...]:
+    """*given*, then the *kept* lists whose code none of them has."""
+    codes = {c.code for c in given if isinstance(c, CommuneList)}
+    if len(codes) < len(given):
+        raise InvalidValueError("commune_lists", given, "a sequence of CommuneList, one per code")
+    merged = (*given, *(c for c in kept if c.code not in codes))
+    return kept if set(merged) == set(kept) else merged
+
+
 class SqliteStore:
     """The events of one campaign in a SQLite file, with the ledger they build.
 
@@ -128,6 +153,8 @@ class SqliteStore:
             existing one it must equal the stored campaign (``None``: use it).
         law: the law that prices gifts (default: :func:`ansinh.default_law`).
         local_supports: provincial top-ups pricing considers.
+        commune_lists: dated commune lists pricing considers, added to those the
+            store keeps (a list given here replaces a kept one of the same code).
 
     Raises:
         LedgerError: not an ansinh store, another campaign, a stored event
@@ -142,6 +169,7 @@ class SqliteStore:
         *,
         law: Law | None = None,
         local_supports: Sequence[LocalSupport] = (),
+        commune_lists: Sequence[CommuneList] = (),
     ) -> None:
         self._path = Path(path)
         try:
@@ -151,7 +179,7 @@ class SqliteStore:
             raise LedgerError(f"{self._path}: cannot open the store ({exc})") from None
         self._conn: sqlite3.Connection | None = conn
         try:
-            self._ledger = self._open(conn, campaign, law, local_supports)
+            self._ledger = self._open(conn, campaign, law, local_supports, tuple(commune_lists))
         except BaseException:
             conn.close()
             self._conn = None
@@ -163,6 +191,7 @@ class SqliteStore:
         campaign: Campaign | None,
         law: Law | None,
         local_supports: Sequence[LocalSupport],
+        commune_lists: tuple[CommuneList, ...],
     ) -> Ledger:
         where = str(self._path)
         try:
@@ -204,7 +233,9 @@ class SqliteStore:
             from ansinh.data import default_law
 
             law = default_law()
-        ledger = Ledger(campaign, law=law, local_supports=local_supports)
+        kept = _kept_lists(meta.get(_LISTS, "[]"), where)
+        lists = _merged_lists(kept, commune_lists)
+        ledger = Ledger(campaign, law=law, local_supports=local_supports, commune_lists=lists)
         for seq, event_id, body, digest in conn.execute(
             "SELECT seq, event_id, body, digest FROM events ORDER BY seq"
         ):
@@ -217,6 +248,14 @@ class SqliteStore:
                 ledger.append(event)
             except AnsinhError as exc:
                 raise LedgerError(f"{where}: stored event #{seq} ({event_id!r}) is refused: {exc}") from None
+        if lists != kept:
+            try:
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    (_LISTS, _dumps([commune_list_table(c) for c in lists])),
+                )
+            except sqlite3.Error as exc:
+                raise LedgerError(f"{where}: cannot keep the commune lists ({exc})") from None
         return ledger
 
     # -- access -------------------------------------------------------------
