@@ -66,3 +66,37 @@ def test_without_matplotlib_the_extra_is_named(run: CampaignRun, monkeypatch: py
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     with pytest.raises(InvalidValueError, match=r"ansinh\[chart\]"):
         report_figure(run.report)
+
+
+def test_the_report_as_a_workbook(run: CampaignRun) -> None:
+    import openpyxl
+
+    assert run.files.xlsx is not None
+    assert run.files.xlsx in run.files.all
+    workbook = openpyxl.load_workbook(run.files.xlsx)
+    assert workbook.sheetnames[0] == "Tổng hợp"
+    assert workbook.sheetnames[-1] == "Sắp hết hạn"
+    assert len(workbook.sheetnames) == 2 + len(DIMENSIONS)
+    totals = {row[0]: row[1] for row in workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
+    assert totals["Tổng giá trị (đ)"] == run.report.value  # a number, not text
+    by_province = list(workbook["Theo tỉnh, thành phố"].iter_rows(min_row=2, values_only=True))
+    assert len(by_province) == len(run.report.rows_for("province"))
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            assert not any(isinstance(c, str) and c.startswith("=") for c in row)
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    import attrs
+    import openpyxl
+
+    from ansinh.io.report_files import write_xlsx
+
+    report = run_campaign(EXAMPLE, out=tmp_path / "r", plugins=False).report
+    row = attrs.evolve(report.rows_for("province")[0], label='=HYPERLINK("http://x")')
+    evil = attrs.evolve(report, rows=(row, *report.rows[1:]))
+    path = write_xlsx(evil, tmp_path / "evil.xlsx")
+    assert path is not None
+    sheet = openpyxl.load_workbook(path)["Theo tỉnh, thành phố"]
+    assert sheet.cell(2, 1).value == '\'=HYPERLINK("http://x")'
+    assert sheet.cell(2, 1).data_type == "s"

@@ -33,6 +33,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("report",): ("report", "{out}/ledger.sqlite"),
     ("law", "show"): ("law", "show", "--on", "2026-01-01"),
     ("plugins",): ("plugins",),
+    ("plugin", "new"): ("plugin", "new", "demo_plugin", "--dir", "{out}/plugin"),
 }
 NO_JSON: dict[tuple[str, ...], str] = {("serve",): "runs a server; it prints no document"}
 

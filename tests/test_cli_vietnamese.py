@@ -45,7 +45,10 @@ def test_help_is_vietnamese_by_default(capsys: pytest.CaptureFixture[str]) -> No
             ["law", "show", "nothing"],
             "ansinh: parameter='nothing' không có trong luật; các tham số: base_salary",
         ),
-        (["screen", "nofile.csv", "--on", "2025-01-01"], "không đọc được (không có tệp hoặc thư mục này)"),
+        (
+            ["screen", "nofile.csv", "--on", "2025-01-01"],
+            "nofile.csv: không đọc được (không có tệp hoặc thư mục này)",
+        ),
     ],
 )
 def test_errors_are_vietnamese_by_default(

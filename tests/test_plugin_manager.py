@@ -558,3 +558,16 @@ class _BrokenRules:
     @hookimpl
     def ansinh_eligibility_rules(self, product: ProductKind) -> object:
         raise RuntimeError("no rules today")
+
+
+def test_sponsor_kinds_are_listed_as_contributions(host: PluginHost) -> None:
+    from ansinh.core.campaign import LocalSponsorKind
+
+    class Cooperatives:
+        @hookimpl
+        def ansinh_sponsor_kinds(self) -> tuple[LocalSponsorKind, ...]:
+            return (LocalSponsorKind(code="hop_tac_xa", label_vi="hợp tác xã", label_en="cooperative"),)
+
+    host.register(Cooperatives(), "coops")
+    info = {p.name: p for p in host.plugins(contributions=True)}["coops"]
+    assert info.contributes == (Contribution("sponsor_kinds", ("hop_tac_xa",)),)

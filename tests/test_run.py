@@ -379,3 +379,27 @@ def test_a_file_that_is_not_a_workbook_is_named(folder: Path) -> None:
     (folder / "pledges.xlsx").write_text("id,sponsor id\n", encoding="utf-8")
     with pytest.raises(CampaignFileError, match=r"pledges\.xlsx.*a readable Excel workbook"):
         read_campaign_folder(folder)
+
+
+@pytest.mark.parametrize("roster_as", ["csv", "xlsx"])
+def test_affiliations_are_read_from_a_csv_or_excel_roster(folder: Path, roster_as: str) -> None:
+    roster = folder / "roster.csv"
+    lines = roster.read_text(encoding="utf-8").splitlines()
+    lines = [
+        lines[0] + ",Đơn vị liên quan",
+        *(ln + (",DN01" if ln.startswith("01-002") else ",") for ln in lines[1:]),
+    ]
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "pledges.csv").write_text(
+        "id,sponsor id,money,province,earmark,earmark target,registered on,received,received on\n"
+        "P1,S1,5544000,01,workers_relatives,DN01,2025-11-01,5544000,2025-11-02\n",
+        encoding="utf-8",
+    )
+    if roster_as == "xlsx":
+        _to_xlsx(roster, typed=False)
+        text = (folder / "campaign.toml").read_text(encoding="utf-8")
+        (folder / "campaign.toml").write_text(text + '\n[files]\nroster = "roster.xlsx"\n', encoding="utf-8")
+    data = read_campaign_folder(folder)
+    assert data.affiliation_map() == {"01-002": frozenset({"DN01"})}
+    run = run_campaign(folder, out=folder / "out", plugins=False)
+    assert [g.person_id for g in run.allocation.gifts] == ["01-002"]

@@ -12,6 +12,7 @@ from typing import Final, TypeGuard
 
 import attrs
 
+from ansinh.core.campaign import LocalSponsorKind
 from ansinh.core.law import Parameter
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
@@ -27,7 +28,8 @@ class Contribution:
     """What one plugin contributes through one hook, by name (as ``ansinh plugins`` lists it)."""
 
     kind: str
-    """``"strategies"``, ``"top_ups"``, ``"commune_lists"``, ``"rules"`` or ``"parameters"``."""
+    """``"strategies"``, ``"top_ups"``, ``"commune_lists"``, ``"rules"``, ``"parameters"`` or
+    ``"sponsor_kinds"``."""
     names: tuple[str, ...]
     """Strategy names, top-up programme codes, rule codes or parameter names, sorted."""
 
@@ -144,6 +146,13 @@ _INVENTORY: Final[dict[str, _Inventory]] = {
         "Parameter",
         ({},),
         lambda p: str(getattr(p, "name", "")),
+    ),
+    "ansinh_sponsor_kinds": (
+        "sponsor_kinds",
+        lambda k: isinstance(k, LocalSponsorKind),
+        "LocalSponsorKind",
+        ({},),
+        lambda k: str(getattr(k, "code", "")),
     ),
 }
 

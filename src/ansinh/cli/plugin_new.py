@@ -28,10 +28,12 @@ from typing import Final, TextIO
 
 from ansinh.cli import EXIT_OK
 from ansinh.cli.options import parse_province
+from ansinh.cli.output import print_json
 from ansinh.cli.words import word
 from ansinh.core.labels import Lang
 from ansinh.core.provinces import find_province
 from ansinh.exceptions import AnsinhError, InvalidValueError, OutputFileError
+from ansinh.serialization import SCHEMA_VERSION
 
 __all__ = ["NAME_PATTERN", "create_plugin", "plugin_files", "register"]
 
@@ -411,5 +413,10 @@ def register(
 def _new(args: argparse.Namespace, out: TextIO) -> int:
     folder = args.dir or f"ansinh-{args.name.replace('_', '-')}"
     made = create_plugin(args.name, folder, province=args.province)
+    if args.json:
+        files = sorted(str(p.relative_to(made)) for p in made.rglob("*") if p.is_file())
+        document = {"folder": str(made), "name": args.name, "province": args.province, "files": files}
+        print_json({"schema_version": SCHEMA_VERSION, "type": "plugin_package", **document}, out)
+        return EXIT_OK
     out.write(word("plugin.created", args.lang).format(folder=made) + "\n")
     return EXIT_OK

@@ -23,11 +23,13 @@ from typing import Any, Final
 
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import DatedValue, ParamValue
+from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import Product, ProductKind
 from ansinh.core.reporting import ReportRow
 from ansinh.exceptions import InvalidValueError
 from ansinh.io.roster import Duplicate, RejectedRow
 from ansinh.plugin_manager import PluginInfo
+from ansinh.plugins.local_support import NotShippedProgramme
 from ansinh.serialization import SCHEMA_VERSION, json_schema, schema_of
 
 __all__ = ["cli_schema", "cli_schema_names", "cli_schema_text", "write_cli_schemas"]
@@ -188,13 +190,30 @@ def _law_values() -> dict[str, Any]:
             "values": _array(value),
         }
     )
-    properties = {"law": _STR, "on": _nullable(schema_of(dt.date, defs)), "parameters": _array(parameter)}
+    schema_of(LocalSupport, defs)
+    properties = {
+        "law": _STR,
+        "on": _nullable(schema_of(dt.date, defs)),
+        "parameters": _array(parameter),
+        "programmes": _array(_extended(LocalSupport, defs, {"area": _STR})),
+        "not_shipped": _array(schema_of(NotShippedProgramme, defs)),
+    }
     return _envelope("law_values", "ansinh law show", properties, defs)
 
 
 def _plugins() -> dict[str, Any]:
     defs: dict[str, Any] = {}
     return _envelope("plugins", "ansinh plugins", {"plugins": _array(schema_of(PluginInfo, defs))}, defs)
+
+
+def _plugin_package() -> dict[str, Any]:
+    text = {"type": "string"}
+    return _envelope(
+        "plugin_package",
+        "ansinh plugin new",
+        {"folder": text, "name": text, "province": _nullable(text), "files": _array(text)},
+        {},
+    )
 
 
 def _public(name: str) -> Callable[[], dict[str, Any]]:
@@ -207,6 +226,7 @@ _BUILDERS: Final[dict[str, Callable[[], dict[str, Any]]]] = {
     "screening": _screening,
     "law_values": _law_values,
     "plugins": _plugins,
+    "plugin_package": _plugin_package,
     "campaign_report": _campaign_report,
     "campaign_run": _campaign_run,
 }

@@ -286,6 +286,7 @@ _CONTRIBUTIONS: Final[dict[str, tuple[str, str]]] = {
     "top_ups": ("chương trình NSĐP hỗ trợ", "local top-up programmes"),
     "rules": ("quy định xét chọn", "eligibility rules"),
     "parameters": ("tham số", "parameters"),
+    "sponsor_kinds": ("loại nhà tài trợ", "sponsor kinds"),
 }
 
 
@@ -321,6 +322,10 @@ _ARGPARSE_VI: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         ),
         (r"No such file or directory", "không có tệp hoặc thư mục này"),
         (r": cannot be read \(", ": không đọc được ("),
+        (
+            r"not a regular file \(a missing file, a folder or a device\)",
+            "không phải một tệp (không có tệp, hoặc là thư mục, thiết bị)",
+        ),
         (r"^no such file$", "không có tệp này"),
     )
 )

@@ -375,7 +375,11 @@ def _excel_rows(path: Path) -> list[list[str]]:
             str(path), "", "openpyxl installed to read Excel (pip install 'ansinh[excel]')"
         ) from None
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        data = read_limited(path, MAX_ROSTER_BYTES, "MAX_ROSTER_BYTES", RosterError)
+    except RosterError as exc:
+        raise CampaignFileError(str(path), "", f"a readable file ({exc})") from None
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise CampaignFileError(str(path), "", f"a readable Excel workbook ({type(exc).__name__})") from None
     try:
@@ -396,7 +400,7 @@ def _text_rows(path: Path) -> list[list[str]]:
             str(path), "", f"a readable UTF-8 CSV file, or an .xlsx workbook ({exc})"
         ) from None
     sample = text.split("\n", 1)[0]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
@@ -797,12 +801,9 @@ def _province_or_error(value: Any, where: str) -> str | None:
 
 def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     try:
-        text = _read_text(path)
-    except (OSError, UnicodeDecodeError, CampaignFileError):
+        reader = iter(_text_rows(path))  # a CSV file or a workbook, as the roster
+    except CampaignFileError:
         return ()  # load_roster reports an unreadable roster
-    sample = text.split("\n", 1)[0]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [_plain(h) for h in next(reader, [])]
     id_col = next((i for i, h in enumerate(header) if h in _ROSTER_ID_HEADERS), None)
     aff_col = next((i for i, h in enumerate(header) if h in _AFFILIATION_HEADERS), None)

@@ -25,7 +25,7 @@ from ansinh.exceptions import InvalidValueError
 from ansinh.io.files import write_atomic
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    import matplotlib.figure
 
 __all__ = ["SERIES_MEASURES", "report_figure", "save_png", "series_figure"]
 
@@ -42,7 +42,7 @@ _TITLES: Final = {
 }
 
 
-def _figure(size: tuple[float, float]) -> Figure:
+def _figure(size: tuple[float, float]) -> matplotlib.figure.Figure:
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -55,7 +55,9 @@ def _figure(size: tuple[float, float]) -> Figure:
     return fig
 
 
-def report_figure(report: CampaignReport, dimension: str = "province", *, lang: Lang = "vi") -> Figure:
+def report_figure(
+    report: CampaignReport, dimension: str = "province", *, lang: Lang = "vi"
+) -> matplotlib.figure.Figure:
     """Gift value (millions of đồng) for each row of one breakdown of *report*, largest on top.
 
     Raises:
@@ -76,7 +78,7 @@ def report_figure(report: CampaignReport, dimension: str = "province", *, lang: 
 
 def series_figure(
     rows: Iterable[SeriesRow], measure: str = "books_and_cards", *, lang: Lang = "vi"
-) -> Figure:
+) -> matplotlib.figure.Figure:
     """One bar per year of the series: person-backed years solid, published totals hatched.
 
     A year without a published figure for *measure* has no bar.
@@ -112,7 +114,7 @@ def series_figure(
     return fig
 
 
-def save_png(figure: Figure, path: str | os.PathLike[str]) -> Path:
+def save_png(figure: matplotlib.figure.Figure, path: str | os.PathLike[str]) -> Path:
     """Write *figure* as a PNG file, atomically; the path written.
 
     Raises:

@@ -16,10 +16,13 @@
 ``chart.png``
     gift value by province — only when matplotlib is installed
     (``pip install 'ansinh[chart]'``); the other files never need it.
+``report.xlsx``
+    the totals, one sheet per breakdown and the renewal list (:func:`write_xlsx`)
+    — only when openpyxl is installed (``ansinh[excel]``).
 
 Every file is written through a temporary file and renamed, so a reader never
 sees half a report.  Only ids (never names or identity numbers) appear.  Text
-a spreadsheet would run as a formula gets a leading ``'`` in the CSV files
+a spreadsheet would run as a formula gets a leading ``'`` in the CSV files and the workbook
 (:func:`~ansinh.io.files.csv_text`); text in ``report.md`` is escaped
 (:func:`~ansinh.io.files.markdown_text`: ``<script>`` is shown, never run)
 and in ``report.html`` too.
@@ -28,8 +31,10 @@ and in ``report.html`` too.
 from __future__ import annotations
 
 import html
+import io
 import os
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -37,9 +42,9 @@ from ansinh.core.dates import format_date
 from ansinh.core.money import format_vnd
 from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow, format_count
 from ansinh.exceptions import AnsinhError
-from ansinh.io.files import csv_text, markdown_text, write_atomic
+from ansinh.io.files import csv_text, markdown_text, spreadsheet_text, write_atomic
 
-__all__ = ["ReportFiles", "render_html", "render_markdown", "write_chart", "write_report"]
+__all__ = ["ReportFiles", "render_html", "render_markdown", "write_chart", "write_report", "write_xlsx"]
 
 _DIMENSION_TITLES = {
     "province": "Theo tỉnh, thành phố",
@@ -97,12 +102,14 @@ class ReportFiles:
     html: Path
     chart: Path | None
     """``None`` when matplotlib is not installed."""
+    xlsx: Path | None = None
+    """``report.xlsx`` (one sheet per breakdown); ``None`` when openpyxl is not installed."""
 
     @property
     def all(self) -> tuple[Path, ...]:
         """Every file written."""
         files = (self.csv, self.totals, self.renewals, self.summary, self.markdown, self.html)
-        return (*files, self.chart) if self.chart is not None else files
+        return tuple(f for f in (*files, self.xlsx, self.chart) if f is not None)
 
 
 def _csv_text(header: list[str], rows: list[list[object]]) -> str:
@@ -233,6 +240,52 @@ def write_chart(report: CampaignReport, path: str | os.PathLike[str]) -> Path | 
     return save_png(report_figure(report, "province"), path)
 
 
+def _sheet(workbook: Any, title: str, header: list[str], rows: list[list[object]]) -> None:
+    sheet = workbook.create_sheet(title[:31])
+    lines: list[list[object]] = [list(header), *rows]
+    for row in lines:
+        # text cells through spreadsheet_text, as in every CSV: never read as a formula
+        sheet.append([spreadsheet_text(v) if isinstance(v, str) else v for v in row])
+
+
+def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | None:
+    """Write the report as a workbook: the totals, one sheet per breakdown, the renewal list.
+
+    ``None`` when openpyxl is not installed (``ansinh[excel]``).  Amounts are
+    whole-đồng numbers; text cells are safe to open (no formula).
+
+    Raises:
+        OutputFileError: the file cannot be written (nothing half-written is left).
+    """
+    try:
+        import openpyxl
+    except ImportError:
+        return None
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    totals: list[list[object]] = [[_TOTAL_LABELS.get(k, k), v] for k, v in report.totals().items()]
+    _sheet(workbook, "Tổng hợp", ["Chỉ tiêu", "Giá trị"], totals)
+    for dimension in DIMENSIONS:
+        rows = report.rows_for(dimension)
+        cols = _columns(rows)
+        header = [_DIMENSION_TITLES[dimension] if k == "label" else title for k, title in cols]
+        _sheet(
+            workbook, _DIMENSION_TITLES[dimension], header, [[getattr(r, k) for k, _ in cols] for r in rows]
+        )
+    _sheet(
+        workbook,
+        "Sắp hết hạn",
+        ["Mã người", "Tỉnh", "Loại", "Hết hạn", "Còn (ngày)", "Khoản tài trợ"],
+        [
+            [x.person_id, x.province, x.kind.label_vi, x.valid_until, x.days_left, x.pledge_id]
+            for x in report.expiring
+        ],
+    )
+    buf = io.BytesIO()
+    workbook.save(buf)
+    return write_atomic(Path(path), buf.getvalue())
+
+
 def write_report(
     report: CampaignReport, folder: str | os.PathLike[str], *, chart: bool = True
 ) -> ReportFiles:
@@ -283,6 +336,7 @@ def write_report(
     name = chart_path.name if chart_path is not None else None
     markdown = write_atomic(out / "report.md", render_markdown(report, chart=name))
     page = write_atomic(out / "report.html", render_html(report, chart=name))
+    xlsx = write_xlsx(report, out / "report.xlsx")
     return ReportFiles(
         folder=out,
         csv=csv_path,
@@ -292,4 +346,5 @@ def write_report(
         markdown=markdown,
         html=page,
         chart=chart_path,
+        xlsx=xlsx,
     )
