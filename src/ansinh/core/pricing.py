@@ -69,6 +69,7 @@ from ansinh.core.provinces import province as _province
 from ansinh.core.shares import (
     CARD_PAYMENT_MONTHS,
     CARD_SUPPORT_TABLES,
+    FIRST_YEAR_PAYMENT_MONTHS,
     HOUSEHOLD_GROUP,
     OTHER_GROUP,
     STUDENT_PAYMENT_MONTHS,
@@ -88,6 +89,7 @@ from ansinh.exceptions import InvalidProductError, InvalidValueError
 __all__ = [
     "CARD_PAYMENT_MONTHS",
     "CARD_SUPPORT_TABLES",
+    "FIRST_YEAR_PAYMENT_MONTHS",
     "GIFT_GROUP",
     "HOUSEHOLD_GROUP",
     "OTHER_GROUP",
@@ -363,7 +365,7 @@ def _price_card(
     places: frozenset[str],
 ) -> _Priced:
     best = card_support_group(period, categories, places)
-    months_name, allowed = card_payment_months(period, None if best is None else best[0])
+    months_name, allowed = card_payment_months(period, None if best is None else best[0], card.first_year)
     _check_months(period, months_name, card, on, allowed)
     base = period.amount("base_salary")
     rate = period.rate("bhyt_rate")

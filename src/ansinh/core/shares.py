@@ -27,6 +27,7 @@ from ansinh.exceptions import NotInForceError, UnknownParameterError
 __all__ = [
     "CARD_PAYMENT_MONTHS",
     "CARD_SUPPORT_TABLES",
+    "FIRST_YEAR_PAYMENT_MONTHS",
     "HOUSEHOLD_GROUP",
     "OTHER_GROUP",
     "STUDENT_PAYMENT_MONTHS",
@@ -65,6 +66,10 @@ CARD_PAYMENT_MONTHS: Final = "bhyt_payment_months"
 """The payment periods of every other health card."""
 STUDENT_PAYMENT_MONTHS: Final = "bhyt_student_payment_months"
 """The payment periods of a card priced in the student group (optional parameter)."""
+FIRST_YEAR_PAYMENT_MONTHS: Final = "bhyt_first_year_student_payment_months"
+"""The payment periods of a first-year student's card (:attr:`HealthCard.first_year
+<ansinh.core.products.HealthCard.first_year>`) priced in the student group, where the law has a
+value (optional parameter; otherwise the student periods apply)."""
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -233,17 +238,22 @@ def card_support_tables(period: LawPeriod) -> tuple[tuple[str, LawValue], ...]:
     return tuple(found)
 
 
-def card_payment_months(period: LawPeriod, group: str | None) -> tuple[str, tuple[int, ...]]:
+def card_payment_months(
+    period: LawPeriod, group: str | None, first_year: bool = False
+) -> tuple[str, tuple[int, ...]]:
     """The parameter that sets a health card's allowed payment periods, and the periods.
 
     A card priced in the student group (:func:`card_support_group`) follows
     ``bhyt_student_payment_months`` (3, 6, 9 or 12 months before Decree 188/2025;
-    3, 6 or 12 under its Art. 7.6.a) when the law has it; every other card
-    follows ``bhyt_payment_months``.
+    3, 6 or 12 under its Art. 7.6.a) when the law has it, and a first-year
+    student's card ``bhyt_first_year_student_payment_months`` (3 or 15 months
+    before Decree 188) on the days it has a value; every other card follows
+    ``bhyt_payment_months``.
 
     Args:
         period: the law in force on the purchase date.
         group: the card's state-support group, or ``None`` for a household card.
+        first_year: whether the card is a first-year student's.
 
     Raises:
         NotInForceError: the parameter has no value in *period*.
@@ -254,7 +264,16 @@ def card_payment_months(period: LawPeriod, group: str | None) -> tuple[str, tupl
     ('bhyt_student_payment_months', (3, 6, 9, 12))
     >>> card_payment_months(default_law().at(dt.date(2025, 6, 30)), None)
     ('bhyt_payment_months', (3, 6, 12))
+    >>> card_payment_months(default_law().at(dt.date(2025, 6, 30)), "student", first_year=True)
+    ('bhyt_first_year_student_payment_months', (3, 15))
+    >>> card_payment_months(default_law().at(dt.date(2025, 7, 1)), "student", first_year=True)
+    ('bhyt_student_payment_months', (3, 6, 12))
     """
+    if group == Category.STUDENT.value and first_year:
+        try:
+            return FIRST_YEAR_PAYMENT_MONTHS, period.months(FIRST_YEAR_PAYMENT_MONTHS)
+        except (UnknownParameterError, NotInForceError):
+            pass  # no first-year periods on this day: a first-year card pays as every student card
     if group == Category.STUDENT.value:
         try:
             return STUDENT_PAYMENT_MONTHS, period.months(STUDENT_PAYMENT_MONTHS)

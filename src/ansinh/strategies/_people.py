@@ -156,6 +156,7 @@ def health_cards(
     law: Law | None = None,
     months: int | Iterable[int] | None = None,
     household_rank: int | None = None,
+    first_year: bool | None = False,
 ) -> SearchStrategy[HealthCard]:
     """Health cards that *law* can price on *on*.
 
@@ -164,12 +165,15 @@ def health_cards(
         law: the law (default: the shipped law).
         months: a period or periods to choose from (default: those the law allows).
         household_rank: a fixed rank (default: 1 to 5).
+        first_year: a fixed :attr:`~ansinh.HealthCard.first_year` (default ``False``: a
+            first-year student's card has its own periods), ``None`` for either.
     """
     lw = law_or_default(law)
     return st.builds(
         HealthCard,
         months=_months(months, lw, "bhyt_payment_months", on),
         household_rank=st.integers(1, 5) if household_rank is None else st.just(household_rank),
+        first_year=st.booleans() if first_year is None else st.just(first_year),
     )
 
 
