@@ -58,7 +58,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import attrs
 
-from ansinh.core.dates import check_date, format_date
+from ansinh.core.dates import check_date, format_date, is_date
 from ansinh.core.display import Section, html_summary
 from ansinh.core.law import Citation, Law, LawPeriod, SourceStatus
 from ansinh.core.money import format_percent, format_vnd, round_half_up
@@ -592,6 +592,14 @@ def _address(who: object) -> tuple[str, str, str | None]:
     return commune, district, former
 
 
+def _left_poverty_on(who: object) -> dt.date | None:
+    """The day *who* left poverty (``None`` when not given)."""
+    left = getattr(who, "left_poverty_on", None)
+    if left is not None and not is_date(left):
+        raise InvalidValueError("who.left_poverty_on", left, "None or a datetime.date")
+    return left
+
+
 def _participant(who: object) -> tuple[frozenset[Category], str | None, int]:
     """The categories, province and supported months of *who*, each checked."""
     if who is None:
@@ -636,7 +644,10 @@ def price(
             the participant's province, the product and the date are used, and
             an area-keyed one (:attr:`LocalSupport.area_keyed`) only when the
             participant's ``commune``, ``district`` or ``former_province`` (read
-            when *who* has them) is in its area.
+            when *who* has them) is in its area; a group limited in months
+            (:attr:`LocalSupport.group_months`) only within those months of the
+            participant's ``left_poverty_on`` when *who* has it
+            (:meth:`LocalSupport.for_person`).
         commune_lists: dated commune lists a province supplies
             (:class:`~ansinh.core.places.CommuneList`): a card then follows the
             place-dependent national rules (:func:`~ansinh.core.places.place_groups`)
@@ -664,7 +675,8 @@ def price(
     if not isinstance(local_supports, Iterable) or not all(isinstance(s, LocalSupport) for s in supports):
         raise InvalidValueError("local_supports", local_supports, "a sequence of LocalSupport")
     address = _address(who)
-    applicable = tuple(
+    left = _left_poverty_on(who)
+    in_area = (
         s
         for s in supports
         if isinstance(s, LocalSupport)
@@ -672,6 +684,7 @@ def price(
         and s.applies(province, kind, on)
         and s.covers(*address)
     )
+    applicable = tuple(p for p in (s.for_person(left, on) for s in in_area) if p is not None)
     used = used if kind is ProductKind.SOCIAL_BOOK else 0
     period = law.at(on)
     places: frozenset[str] = frozenset()

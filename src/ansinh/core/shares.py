@@ -18,6 +18,7 @@ from typing import Final
 
 import attrs
 
+from ansinh.core.dates import add_months
 from ansinh.core.law import Citation, LawPeriod, LawValue, RateTable, SourceStatus
 from ansinh.core.money import round_half_up
 from ansinh.core.people import Category, rate_groups
@@ -108,6 +109,39 @@ class LocalSupport:
     capped at what the state leaves (the shipped data states it for every such pair)."""
     note: str = ""
     """Why, where the status, the dates or the groups need a word (e.g. groups not shipped)."""
+    group_months: tuple[tuple[str, int], ...] = ()
+    """``(group, months)``: groups whose support lasts only *months* months from the day the person
+    left poverty (:attr:`Person.left_poverty_on <ansinh.core.people.Person.left_poverty_on>`), e.g.
+    ``("just_escaped_poverty", 36)``; see :meth:`for_person`."""
+
+    def for_person(self, left_poverty_on: dt.date | None, on: dt.date) -> LocalSupport | None:
+        """This programme as it applies on *on* to a person who left poverty on *left_poverty_on*.
+
+        A group of :attr:`group_months` is dropped unless ``left_poverty_on <= on`` and *on* is
+        before the day *months* months later; ``None`` (the date is not known) keeps every group,
+        as the programme's text cannot be checked then.  Returns ``None`` when no group is left.
+
+        >>> lb = LocalSupport(code="lb", province="01", product=ProductKind.SOCIAL_BOOK,
+        ...     effective=dt.date(2022, 8, 1), until=None,
+        ...     rates=RateTable((("near_poor", Fraction(1, 2)), ("just_escaped_poverty", Fraction(3, 10)))),
+        ...     citation=Citation("x"), status=SourceStatus.CONFIRMED, label_vi="x", label_en="x",
+        ...     group_months=(("just_escaped_poverty", 12),))
+        >>> lb.for_person(dt.date(2023, 1, 10), dt.date(2024, 1, 9)) is lb
+        True
+        >>> lb.for_person(dt.date(2023, 1, 10), dt.date(2024, 1, 10)).rates.keys()
+        ('near_poor',)
+        """
+        if left_poverty_on is None or not self.group_months:
+            return self
+        expired = {
+            group
+            for group, months in self.group_months
+            if not left_poverty_on <= on < add_months(left_poverty_on, months)
+        }
+        if not expired & set(self.rates.keys()):
+            return self
+        kept = tuple((key, rate) for key, rate in self.rates if key not in expired)
+        return attrs.evolve(self, rates=RateTable(kept)) if kept else None
 
     def applies(self, province: str, product: ProductKind, on: dt.date) -> bool:
         """Whether this programme covers *province*, *product* on *on* (its area aside: :meth:`covers`)."""

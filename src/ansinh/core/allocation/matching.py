@@ -211,6 +211,7 @@ class Giver:
             commune=person.commune,
             district=person.district,
             former_province=person.former_province,
+            left_poverty_on=person.left_poverty_on,
         )
         return made
 

@@ -110,8 +110,11 @@ class Prices:
 
     @property
     def by_address(self) -> bool:
-        """Whether where a person lives may change a price (an area-keyed top-up, or commune lists)."""
-        return bool(self.commune_lists) or any(s.area_keyed for s in self.local_supports)
+        """Whether where a person lives (or when they left poverty) may change a price.
+
+        It may with commune lists, an area-keyed top-up or a group limited in months.
+        """
+        return bool(self.commune_lists) or any(s.area_keyed or s.group_months for s in self.local_supports)
 
     def of(self, months: int) -> Quotes:
         """The quotes of gifts covering *months* months."""

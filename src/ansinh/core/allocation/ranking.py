@@ -73,8 +73,8 @@ class PriceClass:
     They have the same product, the same categories, for books the same
     months of state support already used, when provincial top-ups are
     in play the same province, and when where a person lives may change a
-    price (area-keyed top-ups, commune lists) the same commune, former
-    district and former province.  A quote names no person, so the first
+    price (area-keyed top-ups, commune lists, groups limited in months) the
+    same commune, former district, former province and day out of poverty.  A quote names no person, so the first
     candidate of the class, :attr:`who`, stands for all of them when pricing.
     """
 
@@ -226,7 +226,7 @@ def _in_scope(
     return kept, persons, scores
 
 
-_Key = tuple[frozenset[Category], int, str | None, tuple[str, str, str | None] | None]
+_Key = tuple[frozenset[Category], int, str | None, tuple[str, str, str | None, dt.date | None] | None]
 
 
 def _price_classes(
@@ -246,7 +246,11 @@ def _price_classes(
             known = by_object[id(product)] = (product, product.kind, by_value.setdefault(product, {}))
         _, kind, classes = known
         used = person.vsi_supported_months if kind is ProductKind.SOCIAL_BOOK else 0
-        address = (person.commune, person.district, person.former_province) if by_address else None
+        address = (
+            (person.commune, person.district, person.former_province, person.left_poverty_on)
+            if by_address
+            else None
+        )
         key = (person.categories, used, person.province if by_province else None, address)
         price_class = classes.get(key)
         if price_class is None:
