@@ -68,9 +68,9 @@ CARD_PAYMENT_MONTHS: Final = "bhyt_payment_months"
 STUDENT_PAYMENT_MONTHS: Final = "bhyt_student_payment_months"
 """The payment periods of a card priced in the student group (optional parameter)."""
 FIRST_YEAR_PAYMENT_MONTHS: Final = "bhyt_first_year_student_payment_months"
-"""The payment periods of a first-year student's card (:attr:`HealthCard.first_year
-<ansinh.core.products.HealthCard.first_year>`) priced in the student group, where the law has a
-value (optional parameter; otherwise the student periods apply)."""
+"""The payment periods of a first-year student's card (``HealthCard(first_year=True)``) priced in
+the student group, where the law has a value (optional parameter; otherwise the student periods
+apply)."""
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)

@@ -226,7 +226,7 @@ def health_cards(
         law: the law (default: the shipped law).
         months: a period or periods to choose from (default: those the law allows).
         household_rank: a fixed rank (default: 1 to 5).
-        first_year: a fixed :attr:`~ansinh.HealthCard.first_year` (default ``False``: a
+        first_year: a fixed ``HealthCard.first_year`` (default ``False``: a
             first-year student's card has its own periods), ``None`` for either.
     """
     lw = law_or_default(law)
