@@ -62,6 +62,8 @@ def _support(
     effective: dt.date,
     until: dt.date | None,
     rates: dict[str, Fraction],
+    area: dict[str, Any] | None = None,
+    limited: bool = False,
 ) -> LocalSupport:
     return LocalSupport(
         code=code,
@@ -74,6 +76,11 @@ def _support(
         status=SourceStatus.SCENARIO,
         label_vi=code,
         label_en=code,
+        # an area-keyed programme never applies to a row (rows carry no address), a group
+        # limited in months always does (rows carry no day out of poverty): as for a scalar
+        # person without them
+        group_months=((next(iter(rates)), 12),) if limited else (),
+        **(area or {}),
     )
 
 
@@ -93,6 +100,8 @@ supports = st.builds(
     rates=st.dictionaries(
         st.sampled_from(["poor", "near_poor", "other", "student", "ethnic_minority"]), rates, min_size=1
     ),
+    area=st.sampled_from([{}, {}, {"district": "Long Biên"}, {"communes": frozenset({"Xã A"})}]),
+    limited=st.booleans(),
 )
 
 

@@ -87,6 +87,33 @@ def test_nine_months_is_only_for_students() -> None:
         price(HealthCard(months=9), near_poor_student, on=D(2025, 6, 30), law=LAW)
 
 
+def test_first_year_student_card_of_three_or_fifteen_months_until_decree_188() -> None:
+    student = sample_person(categories={Category.STUDENT})
+    first = HealthCard(months=15, first_year=True)
+    q = price(first, student, on=D(2025, 6, 30), law=LAW)
+    # 105,300 a month, the state 30 %: 73,710 a month for 15 months
+    assert (q.gross, q.state_support, q.payable) == (1_579_500, 473_850, 1_105_650)
+    assert q.lines[0].code == "base_salary"
+    assert (
+        price(HealthCard(months=3, first_year=True), student, on=D(2025, 6, 30), law=LAW).payable == 221_130
+    )
+    with pytest.raises(InvalidProductError, match=r"months.*one of 3, 15 on 2025-06-30"):
+        price(HealthCard(months=12, first_year=True), student, on=D(2025, 6, 30), law=LAW)
+    with pytest.raises(InvalidProductError, match=r"months.*3, 6, 12.*Điều 7 khoản 6"):
+        price(first, student, on=D(2025, 7, 1), law=LAW)  # Decree 188: as every student card
+    assert (
+        price(HealthCard(months=12, first_year=True), student, on=D(2025, 7, 1), law=LAW).payable == 631_800
+    )
+    with pytest.raises(InvalidProductError, match="months"):  # not a student: the household periods
+        price(first, sample_person(), on=D(2025, 6, 30), law=LAW)
+    entry = LAW.lookup("bhyt_first_year_student_payment_months", on=D(2025, 6, 30))
+    assert entry.status is SourceStatus.UNCONFIRMED
+    assert "binhduong" in entry.citation.url
+    with pytest.raises(InvalidProductError, match="first_year"):
+        HealthCard(months=3, first_year="yes")  # type: ignore[arg-type]
+    assert repr(first) == "HealthCard(months=15, household_rank=1, first_year=True)"
+
+
 def test_card_payment_months_reads_the_law() -> None:
     assert card_payment_months(LAW.at(D(2025, 6, 30)), "student")[1] == (3, 6, 9, 12)
     assert card_payment_months(LAW.at(D(2025, 7, 1)), "student")[1] == (3, 6, 12)

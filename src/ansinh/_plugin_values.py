@@ -14,6 +14,7 @@ import attrs
 
 from ansinh.core.campaign import LocalSponsorKind
 from ansinh.core.law import Parameter
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
 from ansinh.exceptions import InvalidValueError
@@ -27,7 +28,8 @@ class Contribution:
     """What one plugin contributes through one hook, by name (as ``ansinh plugins`` lists it)."""
 
     kind: str
-    """``"strategies"``, ``"top_ups"``, ``"rules"``, ``"parameters"`` or ``"sponsor_kinds"``."""
+    """``"strategies"``, ``"top_ups"``, ``"commune_lists"``, ``"rules"``, ``"parameters"`` or
+    ``"sponsor_kinds"``."""
     names: tuple[str, ...]
     """Strategy names, top-up programme codes, rule codes or parameter names, sorted."""
 
@@ -124,6 +126,13 @@ _INVENTORY: Final[dict[str, _Inventory]] = {
         "LocalSupport",
         ({"province": None, "product": None, "on": None},),
         lambda s: str(getattr(s, "code", "")),
+    ),
+    "ansinh_commune_lists": (
+        "commune_lists",
+        lambda c: isinstance(c, CommuneList),
+        "CommuneList",
+        ({},),
+        lambda c: str(getattr(c, "code", "")),
     ),
     "ansinh_eligibility_rules": (
         "rules",

@@ -7,7 +7,10 @@ arguments; this module gathers those contributions from a
 * :func:`price` — the top-ups of the person's province;
 * :func:`check` and :func:`screen` — local rules, and priority parts;
 * :func:`allocate` — the whole table of top-ups, and who belongs to an
-  enterprise or congregation named by an earmark.
+  enterprise or congregation named by an earmark;
+* all four — the dated commune lists the provinces supply
+  (:func:`~ansinh.hookspecs.ansinh_commune_lists`), so the place-dependent
+  national rules (:mod:`ansinh.core.places`) take effect.
 
 A whole campaign folder is run by :func:`ansinh.io.run.run_campaign` (also
 ``ansinh.run_campaign``), which asks the plugins through this module; this
@@ -41,6 +44,7 @@ from ansinh.core.campaign import Campaign
 from ansinh.core.dates import is_date
 from ansinh.core.law import Law
 from ansinh.core.people import Person
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Participant, Quote
 from ansinh.core.products import Product, ProductKind
 from ansinh.core.validators import items
@@ -56,6 +60,7 @@ __all__ = [
     "affiliations_from_plugins",
     "allocate",
     "check",
+    "commune_lists_of",
     "default_plugins",
     "local_supports_for",
     "price",
@@ -127,6 +132,15 @@ def local_supports_for(
     return plugins.local_supports(province=province, product=kind, on=on)
 
 
+def commune_lists_of(plugins: PluginHost | None) -> tuple[CommuneList, ...]:
+    """The dated commune lists the plugins supply (``()`` without plugins).
+
+    Raises:
+        PluginError: a plugin failed.
+    """
+    return plugins.all_commune_lists() if plugins is not None else ()
+
+
 def price(
     product: Product,
     who: Participant | None = None,
@@ -139,7 +153,9 @@ def price(
 
     See :func:`ansinh.core.pricing.price` for the computation; the plugins
     contribute the top-ups of the person's province
-    (:func:`~ansinh.hookspecs.ansinh_local_support`).
+    (:func:`~ansinh.hookspecs.ansinh_local_support`) and the commune lists
+    (:func:`~ansinh.hookspecs.ansinh_commune_lists`) the person's ``commune`` is
+    looked up in.
 
     Args:
         product: a :class:`~ansinh.HealthCard`, :class:`~ansinh.SocialBook` or
@@ -167,7 +183,8 @@ def price(
     law = resolve_law(law)
     host = resolve_plugins(plugins)
     supports = local_supports_for(product, who, on=on, plugins=host)
-    return pricing.price(product, who, on=on, law=law, local_supports=supports)
+    lists = commune_lists_of(host)
+    return pricing.price(product, who, on=on, law=law, local_supports=supports, commune_lists=lists)
 
 
 def check(
@@ -183,7 +200,8 @@ def check(
 
     See :func:`ansinh.core.eligibility.check`; the plugins contribute extra
     rules (:func:`~ansinh.hookspecs.ansinh_eligibility_rules`) and the top-ups of
-    the person's province (a gift the budgets pay in full is ``FULLY_SUPPORTED``).
+    the person's province and the commune lists (a gift the budgets pay in full
+    is ``FULLY_SUPPORTED``).
 
     Raises:
         PluginError: a plugin, or one of its rules, failed.
@@ -211,6 +229,7 @@ def check(
         rules=rules,
         local_supports=supports,
         priority_policy=policy or eligibility.DEFAULT_PRIORITY_POLICY,
+        commune_lists=commune_lists_of(host),
     )
 
 
@@ -226,8 +245,9 @@ def screen(
     """Check every person and rank them, with the plugins' rules and priority parts.
 
     See :func:`ansinh.core.eligibility.screen`; the plugins contribute extra
-    rules and priority parts (:func:`~ansinh.hookspecs.ansinh_priority`), and
-    may replace the table of priority points (:func:`~ansinh.hookspecs.ansinh_priority_policy`).
+    rules and priority parts (:func:`~ansinh.hookspecs.ansinh_priority`), the
+    top-ups and the commune lists, and may replace the table of priority points
+    (:func:`~ansinh.hookspecs.ansinh_priority_policy`).
 
     Raises:
         PluginError: a plugin failed (no screening is returned).
@@ -251,6 +271,7 @@ def screen(
         extra_priority=host.priority_function(campaign),
         local_supports=host.all_local_supports(),
         priority_policy=host.priority_policy(campaign) or eligibility.DEFAULT_PRIORITY_POLICY,
+        commune_lists=host.all_commune_lists(),
     )
 
 
@@ -301,6 +322,8 @@ def allocate(
     whole table of provincial top-ups (gifts are priced with them) and, through
     :func:`~ansinh.hookspecs.ansinh_earmark_matches`, who belongs to which
     enterprise or congregation; *affiliations* given here are added to theirs.
+    Their commune lists are passed too, so a gift the state pays in full for a
+    person's commune is never bought.
 
     Raises:
         PluginError: a plugin failed (nothing is allocated).
@@ -339,6 +362,7 @@ def allocate(
         local_supports=supports,
         affiliations=merged,
         money_buys=money_buys,
+        commune_lists=commune_lists_of(host),
     )
 
 

@@ -50,6 +50,7 @@ from ansinh.core.campaign import Campaign, Earmark, LocalSponsorKind, Pledge, Sp
 from ansinh.core.eligibility.priorities import PriorityPolicy
 from ansinh.core.law import Parameter
 from ansinh.core.people import Person
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
 from ansinh.exceptions import InvalidValueError
@@ -61,6 +62,7 @@ __all__ = [
     "PROJECT_NAME",
     "SourcingResult",
     "SourcingStrategy",
+    "ansinh_commune_lists",
     "ansinh_earmark_matches",
     "ansinh_eligibility_rules",
     "ansinh_local_support",
@@ -195,6 +197,26 @@ def ansinh_local_support(  # type: ignore[empty-body]
     :param on: the purchase date, or ``None`` for every date.
     :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: an iterable of :class:`~ansinh.LocalSupport` (may be empty).
+    """
+
+
+@hookspec
+def ansinh_commune_lists(settings: Mapping[str, object]) -> Iterable[CommuneList]:  # type: ignore[empty-body]
+    """Contribute dated commune lists (poor communes, difficult areas) for the place-dependent national rules.
+
+    Return the plugin's whole dated table of :class:`~ansinh.core.places.CommuneList`
+    values (each says its province, kind, communes, dates, source and status;
+    :func:`~ansinh.core.places.parse_commune_lists` reads them from a TOML
+    file's ``[[commune_list]]`` tables).  The host filters nothing: pricing
+    reads a list only for a person of its province living in one of its
+    communes on its dates (:func:`~ansinh.core.places.place_groups`), so a
+    near-poor person in a poor commune has the whole card paid by the state
+    from 2025-07-01 (Decree 188/2025 Art. 6.6).  All plugins' results are
+    collected; when two plugins give a list with the same ``code``, the one
+    called first wins (the built-ins are ``trylast``).
+
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
+    :return: an iterable of :class:`~ansinh.core.places.CommuneList` (may be empty).
     """
 
 

@@ -49,6 +49,7 @@ from ansinh.core.law import (
 )
 from ansinh.core.ledger import GiftStep, Ledger, LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
 from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, RenewalItem, ReportRow
@@ -98,6 +99,7 @@ HOOK_TYPES: Final[tuple[type[Any], ...]] = (
     Link,
     LocalSponsorKind,
     LocalSupport,
+    CommuneList,
     ParamKind,
     Parameter,
     Person,

@@ -60,6 +60,7 @@ from ansinh.core.eligibility.priorities import PriorityPolicy
 from ansinh.core.law import Law, Parameter
 from ansinh.core.messages import shorten, shown
 from ansinh.core.people import Person
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import Product, ProductKind
 from ansinh.core.registry import FollowUpStatus
@@ -463,6 +464,20 @@ class PluginHost:
                     pieces = [q for p in pieces for q in _uncovered(p, a)]
             accepted.extend(pieces)
         return tuple(accepted)
+
+    def all_commune_lists(self) -> tuple[CommuneList, ...]:
+        """Every dated commune list the plugins supply (``ansinh_commune_lists``), the first of each ``code``.
+
+        Pass them as ``commune_lists=`` to pricing, checking, screening and
+        allocation; the place-dependent rules read only the lists of a person's
+        province and commune.
+
+        Raises:
+            PluginError: a plugin raised or returned something other than a CommuneList.
+        """
+        results = self._call("ansinh_commune_lists", lambda c: isinstance(c, CommuneList), "CommuneList")
+        lists = self._flatten(results, lambda c: str(getattr(c, "code", "")))
+        return tuple(c for c in lists if isinstance(c, CommuneList))
 
     def eligibility_rules(self, product: ProductKind | Product) -> tuple[Rule, ...]:
         """Local eligibility rules for *product* (a kind or a product), in call order.

@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from ansinh.core.law import Law, LawPeriod
 from ansinh.core.people import Category
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import HOUSEHOLD_GROUP, OTHER_GROUP, LocalSupport, card_payment_months
 from ansinh.core.products import ProductKind
 from ansinh.exceptions import AnsinhError
@@ -148,10 +149,15 @@ class PricingPlan:
     """Day numbers on which a new segment starts, increasing."""
     segments: tuple[Segment, ...]
     """``len(breaks) + 1`` segments; segment ``i`` ends the day before ``breaks[i]``."""
+    commune_lists: tuple[CommuneList, ...] = ()
+    """Dated commune lists in play: bulk rows have no address, so a table with an address
+    column is refused while there are any (the place-dependent rules need the scalar path)."""
 
     @classmethod
-    def build(cls, law: Law, local_supports: Sequence[LocalSupport] = ()) -> PricingPlan:
-        """Cut *law* and *local_supports* into segments."""
+    def build(
+        cls, law: Law, local_supports: Sequence[LocalSupport] = (), commune_lists: Sequence[CommuneList] = ()
+    ) -> PricingPlan:
+        """Cut *law* and *local_supports* into segments; keep *commune_lists* (see :attr:`commune_lists`)."""
         supports = tuple(local_supports)
         days: set[dt.date] = set(law.change_dates)
         for sup in supports:
@@ -170,7 +176,7 @@ class PricingPlan:
             card_months, book = periods[period]
             supports_now = tuple(s for s in supports if _in_force(s, rep))
             segments.append(Segment(rep, period, card_months, book, supports_now))
-        return cls(law, supports, tuple(day_number(d) for d in starts), tuple(segments))
+        return cls(law, supports, tuple(day_number(d) for d in starts), tuple(segments), tuple(commune_lists))
 
     def segment_index(self, day: dt.date) -> int:
         """The index of the segment containing *day*."""

@@ -24,7 +24,7 @@ import numpy.typing as npt
 import pluggy
 import pyarrow as pa
 
-from ansinh.api import resolve_law, resolve_plugins
+from ansinh.api import commune_lists_of, resolve_law, resolve_plugins
 from ansinh.bulk import _kernel, _law_tables
 from ansinh.bulk._books import price_books
 from ansinh.bulk._cards import CardSpace, Codebook, card_space, price_cards
@@ -112,7 +112,7 @@ def make_plan(
     for s in supports:
         if not isinstance(s, LocalSupport):
             raise InvalidValueError("local_supports", s, "LocalSupport objects")
-    return PricingPlan.build(law, supports)
+    return PricingPlan.build(law, supports, commune_lists_of(host))
 
 
 # -- one batch -----------------------------------------------------------------------
@@ -259,19 +259,31 @@ def _iter_rows(table: pa.Table) -> Iterator[dict[str, Any]]:
 # -- public ----------------------------------------------------------------------------
 
 
+LEFT_POVERTY: Final = "left_poverty_on"
+"""A column bulk pricing does not read: with a group limited in months in the plan it refuses it."""
 ADDRESS_COLUMNS: Final = ("commune", "district", "former_province")
-"""Address columns bulk pricing does not read: with an area-keyed programme in the plan it refuses them."""
+"""Address columns bulk pricing does not read: with an area-keyed programme or a commune list in
+the plan it refuses them."""
 
 
 def _refuse_addresses(table: pa.Table, plan: PricingPlan) -> None:
-    """Refuse a table with an address column when a programme reads addresses (bulk rows have none)."""
-    keyed = [s.code for s in plan.local_supports if s.area_keyed]
+    """Refuse a table with an address column when a programme or a list reads addresses (bulk rows have none)."""
+    keyed = [s.code for s in plan.local_supports if s.area_keyed] + [c.code for c in plan.commune_lists]
     given = [c for c in ADDRESS_COLUMNS if c in table.column_names]
+    limited = [s.code for s in plan.local_supports if s.group_months]
+    if limited and LEFT_POVERTY in table.column_names:
+        raise InvalidValueError(
+            LEFT_POVERTY,
+            "column",
+            "no left_poverty_on column: bulk rows are priced as people whose day out of poverty is not "
+            "known, as groups limited in months (" + ", ".join(limited) + ") cannot be checked; price "
+            "such people with ansinh.price",
+        )
     if keyed and given:
         raise InvalidValueError(
             given[0],
             "column",
-            "no address column: bulk pricing applies no area-keyed programme ("
+            "no address column: bulk pricing applies no area-keyed programme or commune list ("
             + ", ".join(keyed)
             + "); price people with an address with ansinh.price",
         )

@@ -18,7 +18,8 @@ tests lookups by category class.  Tết gifts, extra
 ``rules=`` (a province's own), rows whose person data is malformed and rows of
 a category class the budgets pay in full (``FULLY_SUPPORTED``, found by the
 core's :func:`~ansinh.core.eligibility.rules.fully_supported` once per class;
-no provincial top-ups here, as ``check`` without ``local_supports``) go
+no provincial top-ups nor commune lists here, as ``check`` without
+``local_supports`` and ``commune_lists``) go
 through the scalar :func:`~ansinh.core.eligibility.checking` one row at a time —
 correct, but much slower.  If the built-in rule list of
 :mod:`ansinh.core.eligibility` ever differs from the one vectorised here,

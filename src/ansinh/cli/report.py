@@ -79,9 +79,12 @@ def _states(args: argparse.Namespace) -> list[LedgerState]:
     host = resolve_plugins(plugins_from(args))
     law = host.law_with_parameters(None) if host is not None else None
     supports = host.all_local_supports() if host is not None else ()
+    lists = host.all_commune_lists() if host is not None else ()
     states: list[LedgerState] = []
     for name in store_locations(args.stores):
-        with open_existing_store(name, law=law, local_supports=supports) as store:  # every campaign it holds
+        with open_existing_store(  # every campaign it holds
+            name, law=law, local_supports=supports, commune_lists=lists
+        ) as store:
             states += [store.ledger_of(c.code).state for c in store.campaigns()]
     if args.campaign:
         wanted = set(args.campaign)

@@ -41,14 +41,15 @@ def _merge(args: argparse.Namespace, out: TextIO) -> int:
     from ansinh.io.store import merge, open_store
 
     lang: Lang = args.lang
-    # Every store is read with the law and the provincial top-ups the gifts were priced with.
+    # Every store is read with the law, the provincial top-ups and the commune lists the gifts were priced with.
     host = resolve_plugins(plugins_from(args))
     law = host.law_with_parameters(None) if host is not None else None
     supports = host.all_local_supports() if host is not None else ()
+    lists = host.all_commune_lists() if host is not None else ()
     new, campaigns = 0, set()
-    with open_store(args.into, law=law, local_supports=supports) as target:
+    with open_store(args.into, law=law, local_supports=supports, commune_lists=lists) as target:
         for source in args.sources:
-            with open_existing_store(source, law=law, local_supports=supports) as store:
+            with open_existing_store(source, law=law, local_supports=supports, commune_lists=lists) as store:
                 result = merge(store, into=target)
             new += result.new_events
             campaigns |= {code for code, _ in result.events} | set(result.campaigns)

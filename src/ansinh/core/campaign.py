@@ -408,6 +408,8 @@ class Beneficiary:
     """The person's former district (``""``: not given)."""
     former_province: str | None = attrs.field(default=None, validator=optional_former_province)
     """The person's pre-2025 province code (``None``: not given)."""
+    left_poverty_on: dt.date | None = attrs.field(default=None, validator=day(optional=True))
+    """The day the person's household left the poverty or near-poverty list (``None``: not known)."""
 
     @classmethod
     def from_person(cls, person: Person, affiliations: Iterable[str] = ()) -> Beneficiary:
@@ -421,6 +423,7 @@ class Beneficiary:
             commune=person.commune,
             district=person.district,
             former_province=person.former_province,
+            left_poverty_on=person.left_poverty_on,
         )
 
 

@@ -83,6 +83,7 @@ from ansinh.core.events import (
     PledgeWithdrawn,
 )
 from ansinh.core.law import Law
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, price
 from ansinh.core.products import ProductKind
 from ansinh.core.state import GiftStep, LedgerState, PledgeBalance
@@ -167,6 +168,8 @@ class Ledger:
         law: the law that prices gifts.
         local_supports: provincial top-ups pricing considers.
         events: events to append at once (each is checked).
+        commune_lists: dated commune lists pricing considers (the place-dependent
+            national rules, :mod:`ansinh.core.places`).
 
     Raises:
         InvariantViolation: one of *events* breaks an invariant.
@@ -179,6 +182,7 @@ class Ledger:
         law: Law,
         local_supports: Sequence[LocalSupport] = (),
         events: Iterable[Event] = (),
+        commune_lists: Sequence[CommuneList] = (),
     ) -> None:
         if not isinstance(campaign, Campaign):
             raise InvalidValueError("campaign", campaign, "an ansinh Campaign")
@@ -189,6 +193,9 @@ class Ledger:
         self._local_supports = items("local_supports", local_supports, "a collection of LocalSupport")
         if not all(isinstance(s, LocalSupport) for s in self._local_supports):
             raise InvalidValueError("local_supports", local_supports, "a collection of LocalSupport")
+        self._commune_lists = items("commune_lists", commune_lists, "a collection of CommuneList")
+        if not all(isinstance(c, CommuneList) for c in self._commune_lists):
+            raise InvalidValueError("commune_lists", commune_lists, "a collection of CommuneList")
         self._events: list[Event] = []
         self._by_id: dict[str, Event] = {}
         self._books: dict[str, _Book] = {}
@@ -214,6 +221,11 @@ class Ledger:
     def local_supports(self) -> tuple[LocalSupport, ...]:
         """Provincial top-ups pricing considers."""
         return self._local_supports
+
+    @property
+    def commune_lists(self) -> tuple[CommuneList, ...]:
+        """Dated commune lists pricing considers."""
+        return self._commune_lists
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -552,6 +564,7 @@ class Ledger:
                 on=gift.purchased_on,
                 law=self._law,
                 local_supports=self._local_supports,
+                commune_lists=self._commune_lists,
             )
         except AnsinhError as exc:
             raise _refuse(event, f"the gift cannot be priced on {gift.purchased_on}: {exc}") from None
@@ -629,13 +642,16 @@ def replay(
     *,
     law: Law,
     local_supports: Sequence[LocalSupport] = (),
+    commune_lists: Sequence[CommuneList] = (),
 ) -> LedgerState:
     """The state *events* build for *campaign*, checking every invariant on the way.
 
     Raises:
         InvariantViolation: an event breaks an invariant.
     """
-    return Ledger(campaign, law=law, local_supports=local_supports, events=events).state
+    return Ledger(
+        campaign, law=law, local_supports=local_supports, events=events, commune_lists=commune_lists
+    ).state
 
 
 # -- what is due ------------------------------------------------------------------

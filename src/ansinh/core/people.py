@@ -253,6 +253,13 @@ class Person:
         default=0, validator=validators.whole_number(0, error=InvalidPersonError)
     )
     """Months of voluntary SI already supported by the state (the 120-month cap)."""
+    left_poverty_on: dt.date | None = attrs.field(
+        default=None, validator=validators.day(error=InvalidPersonError, optional=True)
+    )
+    """The day the household left the poverty or near-poverty list (thoát nghèo, thoát cận nghèo);
+    ``None``: not known.  A programme that supports people just out of poverty only for some months
+    (:attr:`LocalSupport.group_months <ansinh.core.shares.LocalSupport.group_months>`: HCMC and Hà Nội
+    36 months, Long Biên 12) counts them from this day; without it the limit cannot be checked."""
     hospital_stay: tuple[dt.date, dt.date] | None = attrs.field(default=None)
     """Admission and expected discharge, for Tết gifts to in-patients."""
 

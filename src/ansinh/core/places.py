@@ -60,6 +60,7 @@ __all__ = [
     "PLACE_GROUP_LABELS",
     "CommuneList",
     "PlaceKind",
+    "commune_list_table",
     "parse_commune_lists",
     "place_groups",
 ]
@@ -232,3 +233,34 @@ def parse_commune_lists(data: Mapping[str, object]) -> tuple[CommuneList, ...]:
         if codes.count(code) > 1:
             raise LawDataError(f"commune list code {code!r} is used twice; codes must be unique")
     return lists
+
+
+def commune_list_table(lst: CommuneList) -> dict[str, object]:
+    """*lst* as one ``[[commune_list]]`` table: :func:`parse_commune_lists` reads it back equal.
+
+    >>> import datetime as dt
+    >>> (lst,) = parse_commune_lists({"commune_list": [{
+    ...     "code": "c", "kind": "poor_commune", "province": "33", "communes": ["Xã A"],
+    ...     "effective": "2026-01-01", "document": "QĐ", "status": "scenario",
+    ...     "label_vi": "x", "label_en": "x"}]})
+    >>> parse_commune_lists({"commune_list": [commune_list_table(lst)]}) == (lst,)
+    True
+    """
+    table: dict[str, object] = {
+        "code": lst.code,
+        "kind": lst.kind.value,
+        "province": lst.province,
+        "communes": sorted(lst.communes),
+        "effective": lst.effective.isoformat(),
+        "document": lst.citation.document,
+        "status": lst.status.value,
+        "label_vi": lst.label_vi,
+        "label_en": lst.label_en,
+    }
+    if lst.until is not None:
+        table["until"] = lst.until.isoformat()
+    if lst.citation.article:
+        table["article"] = lst.citation.article
+    if lst.citation.url:
+        table["url"] = lst.citation.url
+    return table

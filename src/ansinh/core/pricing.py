@@ -58,7 +58,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import attrs
 
-from ansinh.core.dates import check_date, format_date
+from ansinh.core.dates import check_date, format_date, is_date
 from ansinh.core.display import Section, html_summary
 from ansinh.core.law import Citation, Law, LawPeriod, SourceStatus
 from ansinh.core.money import format_percent, format_vnd, round_half_up
@@ -69,6 +69,7 @@ from ansinh.core.provinces import province as _province
 from ansinh.core.shares import (
     CARD_PAYMENT_MONTHS,
     CARD_SUPPORT_TABLES,
+    FIRST_YEAR_PAYMENT_MONTHS,
     HOUSEHOLD_GROUP,
     OTHER_GROUP,
     STUDENT_PAYMENT_MONTHS,
@@ -88,6 +89,7 @@ from ansinh.exceptions import InvalidProductError, InvalidValueError
 __all__ = [
     "CARD_PAYMENT_MONTHS",
     "CARD_SUPPORT_TABLES",
+    "FIRST_YEAR_PAYMENT_MONTHS",
     "GIFT_GROUP",
     "HOUSEHOLD_GROUP",
     "OTHER_GROUP",
@@ -363,7 +365,7 @@ def _price_card(
     places: frozenset[str],
 ) -> _Priced:
     best = card_support_group(period, categories, places)
-    months_name, allowed = card_payment_months(period, None if best is None else best[0])
+    months_name, allowed = card_payment_months(period, None if best is None else best[0], card.first_year)
     _check_months(period, months_name, card, on, allowed)
     base = period.amount("base_salary")
     rate = period.rate("bhyt_rate")
@@ -590,6 +592,14 @@ def _address(who: object) -> tuple[str, str, str | None]:
     return commune, district, former
 
 
+def _left_poverty_on(who: object) -> dt.date | None:
+    """The day *who* left poverty (``None`` when not given)."""
+    left = getattr(who, "left_poverty_on", None)
+    if left is not None and not is_date(left):
+        raise InvalidValueError("who.left_poverty_on", left, "None or a datetime.date")
+    return left
+
+
 def _participant(who: object) -> tuple[frozenset[Category], str | None, int]:
     """The categories, province and supported months of *who*, each checked."""
     if who is None:
@@ -634,7 +644,10 @@ def price(
             the participant's province, the product and the date are used, and
             an area-keyed one (:attr:`LocalSupport.area_keyed`) only when the
             participant's ``commune``, ``district`` or ``former_province`` (read
-            when *who* has them) is in its area.
+            when *who* has them) is in its area; a group limited in months
+            (:attr:`LocalSupport.group_months`) only within those months of the
+            participant's ``left_poverty_on`` when *who* has it
+            (:meth:`LocalSupport.for_person`).
         commune_lists: dated commune lists a province supplies
             (:class:`~ansinh.core.places.CommuneList`): a card then follows the
             place-dependent national rules (:func:`~ansinh.core.places.place_groups`)
@@ -662,7 +675,8 @@ def price(
     if not isinstance(local_supports, Iterable) or not all(isinstance(s, LocalSupport) for s in supports):
         raise InvalidValueError("local_supports", local_supports, "a sequence of LocalSupport")
     address = _address(who)
-    applicable = tuple(
+    left = _left_poverty_on(who)
+    in_area = (
         s
         for s in supports
         if isinstance(s, LocalSupport)
@@ -670,6 +684,7 @@ def price(
         and s.applies(province, kind, on)
         and s.covers(*address)
     )
+    applicable = tuple(p for p in (s.for_person(left, on) for s in in_area) if p is not None)
     used = used if kind is ProductKind.SOCIAL_BOOK else 0
     period = law.at(on)
     places: frozenset[str] = frozenset()

@@ -52,7 +52,15 @@ def _whole(low: int, high: int | None) -> Check:
     return whole_number(low, high, InvalidProductError)
 
 
-@attrs.frozen(kw_only=True, cache_hash=True)
+def _check_flag(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, bool):
+        raise InvalidProductError(attr.name, value, "True or False")
+
+
+_flag = Check(_check_flag, (("type", "boolean"),))
+
+
+@attrs.frozen(kw_only=True, cache_hash=True, repr=False)
 class HealthCard:
     """A health-insurance card (thẻ BHYT) paid for *months* months.
 
@@ -66,10 +74,19 @@ class HealthCard:
         household_rank: position of the person among household members joining
             in the same fiscal year (1 = first; 5 stands for fifth and later).
             Only households paying without state support get the reduction.
+        first_year: the card of a first-year pupil or student (the first
+            enrolment): before Decree 188/2025 such a card could be paid for 3 or
+            15 months (parameter ``bhyt_first_year_student_payment_months``, read
+            only for a card priced in the student group).
     """
 
     months: int = attrs.field(validator=_whole(1, MAX_MONTHS))
     household_rank: int = attrs.field(default=1, validator=_whole(1, None))
+    first_year: bool = attrs.field(default=False, validator=_flag)
+
+    def __repr__(self) -> str:
+        first = ", first_year=True" if self.first_year else ""
+        return f"HealthCard(months={self.months}, household_rank={self.household_rank}{first})"
 
     @property
     def kind(self) -> ProductKind:

@@ -18,6 +18,7 @@ from typing import Final
 
 import attrs
 
+from ansinh.core.dates import add_months
 from ansinh.core.law import Citation, LawPeriod, LawValue, RateTable, SourceStatus
 from ansinh.core.money import round_half_up
 from ansinh.core.people import Category, rate_groups
@@ -27,6 +28,7 @@ from ansinh.exceptions import NotInForceError, UnknownParameterError
 __all__ = [
     "CARD_PAYMENT_MONTHS",
     "CARD_SUPPORT_TABLES",
+    "FIRST_YEAR_PAYMENT_MONTHS",
     "HOUSEHOLD_GROUP",
     "OTHER_GROUP",
     "STUDENT_PAYMENT_MONTHS",
@@ -65,6 +67,10 @@ CARD_PAYMENT_MONTHS: Final = "bhyt_payment_months"
 """The payment periods of every other health card."""
 STUDENT_PAYMENT_MONTHS: Final = "bhyt_student_payment_months"
 """The payment periods of a card priced in the student group (optional parameter)."""
+FIRST_YEAR_PAYMENT_MONTHS: Final = "bhyt_first_year_student_payment_months"
+"""The payment periods of a first-year student's card (``HealthCard(first_year=True)``) priced in
+the student group, where the law has a value (optional parameter; otherwise the student periods
+apply)."""
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -103,6 +109,39 @@ class LocalSupport:
     capped at what the state leaves (the shipped data states it for every such pair)."""
     note: str = ""
     """Why, where the status, the dates or the groups need a word (e.g. groups not shipped)."""
+    group_months: tuple[tuple[str, int], ...] = ()
+    """``(group, months)``: groups whose support lasts only *months* months from the day the person
+    left poverty (:attr:`Person.left_poverty_on <ansinh.core.people.Person.left_poverty_on>`), e.g.
+    ``("just_escaped_poverty", 36)``; see :meth:`for_person`."""
+
+    def for_person(self, left_poverty_on: dt.date | None, on: dt.date) -> LocalSupport | None:
+        """This programme as it applies on *on* to a person who left poverty on *left_poverty_on*.
+
+        A group of :attr:`group_months` is dropped unless ``left_poverty_on <= on`` and *on* is
+        before the day *months* months later; ``None`` (the date is not known) keeps every group,
+        as the programme's text cannot be checked then.  Returns ``None`` when no group is left.
+
+        >>> lb = LocalSupport(code="lb", province="01", product=ProductKind.SOCIAL_BOOK,
+        ...     effective=dt.date(2022, 8, 1), until=None,
+        ...     rates=RateTable((("near_poor", Fraction(1, 2)), ("just_escaped_poverty", Fraction(3, 10)))),
+        ...     citation=Citation("x"), status=SourceStatus.CONFIRMED, label_vi="x", label_en="x",
+        ...     group_months=(("just_escaped_poverty", 12),))
+        >>> lb.for_person(dt.date(2023, 1, 10), dt.date(2024, 1, 9)) is lb
+        True
+        >>> lb.for_person(dt.date(2023, 1, 10), dt.date(2024, 1, 10)).rates.keys()
+        ('near_poor',)
+        """
+        if left_poverty_on is None or not self.group_months:
+            return self
+        expired = {
+            group
+            for group, months in self.group_months
+            if not left_poverty_on <= on < add_months(left_poverty_on, months)
+        }
+        if not expired & set(self.rates.keys()):
+            return self
+        kept = tuple((key, rate) for key, rate in self.rates if key not in expired)
+        return attrs.evolve(self, rates=RateTable(kept)) if kept else None
 
     def applies(self, province: str, product: ProductKind, on: dt.date) -> bool:
         """Whether this programme covers *province*, *product* on *on* (its area aside: :meth:`covers`)."""
@@ -233,17 +272,22 @@ def card_support_tables(period: LawPeriod) -> tuple[tuple[str, LawValue], ...]:
     return tuple(found)
 
 
-def card_payment_months(period: LawPeriod, group: str | None) -> tuple[str, tuple[int, ...]]:
+def card_payment_months(
+    period: LawPeriod, group: str | None, first_year: bool = False
+) -> tuple[str, tuple[int, ...]]:
     """The parameter that sets a health card's allowed payment periods, and the periods.
 
     A card priced in the student group (:func:`card_support_group`) follows
     ``bhyt_student_payment_months`` (3, 6, 9 or 12 months before Decree 188/2025;
-    3, 6 or 12 under its Art. 7.6.a) when the law has it; every other card
-    follows ``bhyt_payment_months``.
+    3, 6 or 12 under its Art. 7.6.a) when the law has it, and a first-year
+    student's card ``bhyt_first_year_student_payment_months`` (3 or 15 months
+    before Decree 188) on the days it has a value; every other card follows
+    ``bhyt_payment_months``.
 
     Args:
         period: the law in force on the purchase date.
         group: the card's state-support group, or ``None`` for a household card.
+        first_year: whether the card is a first-year student's.
 
     Raises:
         NotInForceError: the parameter has no value in *period*.
@@ -254,7 +298,16 @@ def card_payment_months(period: LawPeriod, group: str | None) -> tuple[str, tupl
     ('bhyt_student_payment_months', (3, 6, 9, 12))
     >>> card_payment_months(default_law().at(dt.date(2025, 6, 30)), None)
     ('bhyt_payment_months', (3, 6, 12))
+    >>> card_payment_months(default_law().at(dt.date(2025, 6, 30)), "student", first_year=True)
+    ('bhyt_first_year_student_payment_months', (3, 15))
+    >>> card_payment_months(default_law().at(dt.date(2025, 7, 1)), "student", first_year=True)
+    ('bhyt_student_payment_months', (3, 6, 12))
     """
+    if group == Category.STUDENT.value and first_year:
+        try:
+            return FIRST_YEAR_PAYMENT_MONTHS, period.months(FIRST_YEAR_PAYMENT_MONTHS)
+        except (UnknownParameterError, NotInForceError):
+            pass  # no first-year periods on this day: a first-year card pays as every student card
     if group == Category.STUDENT.value:
         try:
             return STUDENT_PAYMENT_MONTHS, period.months(STUDENT_PAYMENT_MONTHS)

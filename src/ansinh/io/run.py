@@ -6,13 +6,16 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
 1. read ``campaign.toml``, the sponsors, the pledges and the roster (bad
    rows are kept out and listed, never silently dropped);
 2. give each plugin its ``[plugins.NAME]`` settings, ask the plugins for their
-   parameters (added to the law), the whole table of provincial top-ups and
+   parameters (added to the law), the whole table of provincial top-ups, the
+   dated commune lists (with those of the folder's ``commune_lists.toml``, which
+   win for a code both have: :mod:`ansinh.io.commune_lists`) and
    their eligibility rules for each kind of gift, and run each ``[[sourcing]]``
    strategy with its inputs (its sponsors and pledges join those of the files);
 3. screen the roster for each kind of gift the pledges name
    (:func:`ansinh.core.eligibility.screen`), with the plugins' rules and
-   priority parts, and the province's points table if the folder has a
-   ``priority.toml`` (:mod:`ansinh.io.priority_files`);
+   priority parts, the top-ups and the commune lists (a gift the budgets pay
+   in full is ``FULLY_SUPPORTED``: not a candidate), and the province's points
+   table if the folder has a ``priority.toml`` (:mod:`ansinh.io.priority_files`);
 4. record the pledges and the money received in the ledger
    (a SQLite store, ``<out>/ledger.sqlite``), as one batch;
 5. if the folder has a ``review.toml`` (:mod:`ansinh.io.review_files`), post
@@ -75,6 +78,7 @@ from ansinh.core.ledger import (
 )
 from ansinh.core.messages import shorten
 from ansinh.core.people import Person
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, report
@@ -82,6 +86,7 @@ from ansinh.core.review import CandidateList, ObjectionKind, Outcome, ReviewStat
 from ansinh.exceptions import CampaignFileError, InvalidValueError
 from ansinh.hookspecs import SourcingResult
 from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
+from ansinh.io.commune_lists import COMMUNE_LISTS_FILE, merge_commune_lists, read_commune_lists
 from ansinh.io.priority_files import PRIORITY_FILE, read_priority_policy
 from ansinh.io.public_list import write_public_list
 from ansinh.io.report_files import ReportFiles, write_report
@@ -189,6 +194,7 @@ class _Contributions:
 
     law: Law
     local_supports: tuple[LocalSupport, ...] = ()
+    commune_lists: tuple[CommuneList, ...] = ()
     rules: tuple[Rule, ...] = ()
     host: PluginHost | None = None
     policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY
@@ -202,11 +208,13 @@ def _contributions(
 ) -> _Contributions:
     law = resolve_law(law)
     host = resolve_plugins(plugins)
+    path = data.folder / COMMUNE_LISTS_FILE
+    own = read_commune_lists(path) if path.is_file() else ()
     if host is None:
         if data.plugin_settings:
             name = next(iter(data.plugin_settings))
             raise CampaignFileError(f"campaign.toml [plugins.{name}]", name, "settings of a loaded plugin")
-        return _Contributions(law=law)
+        return _Contributions(law=law, commune_lists=own)
     try:
         host = host.configured(data.plugin_settings)
     except InvalidValueError as exc:
@@ -214,6 +222,7 @@ def _contributions(
     return _Contributions(
         law=host.law_with_parameters(law),
         local_supports=host.all_local_supports(),
+        commune_lists=merge_commune_lists(own, host.all_commune_lists()),
         rules=tuple(_KindRule(kind, rule) for kind in ProductKind for rule in host.eligibility_rules(kind)),
         host=host,
     )
@@ -308,6 +317,8 @@ def _screen(
             rules=given.rules,
             extra_priority=extra_priority,
             priority_policy=policy,
+            local_supports=given.local_supports,
+            commune_lists=given.commune_lists,
         )
     tick("screen", len(products), len(products))
     return screenings
@@ -363,6 +374,7 @@ def _record(
         affiliations=affiliations,
         money_buys=settings.money_buys,
         approved=approved,
+        commune_lists=given.commune_lists,
     )
     tick("allocate", 1, 1)
     store.append_batch(allocation.events(), progress=lambda d, t: tick("record", d, t))
@@ -486,7 +498,11 @@ def run_campaign(
         given.policy,
     )
     with SqliteStore(
-        out_dir / "ledger.sqlite", data.campaign, law=given.law, local_supports=given.local_supports
+        out_dir / "ledger.sqlite",
+        data.campaign,
+        law=given.law,
+        local_supports=given.local_supports,
+        commune_lists=given.commune_lists,
     ) as store:
         before = len(store)
         allocation = _record(store, data, screenings, given, tick, approved, added)

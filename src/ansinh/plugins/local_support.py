@@ -82,6 +82,7 @@ _KEYS = frozenset(
         "district",
         "communes",
         "combines_with",
+        "group_months",
     )
 )
 
@@ -138,7 +139,22 @@ def _one(table: object, where: str) -> LocalSupport:
         communes=communes,
         combines_with=_codes(raw, where),
         note=parse_text(raw, "note", where, required=False),
+        group_months=_group_months(raw, where, {key for key, _ in entries}),
     )
+
+
+def _group_months(raw: Mapping[str, Any], where: str, groups: set[str]) -> tuple[tuple[str, int], ...]:
+    """``group_months = { group = months }``: groups limited to months after the person left poverty."""
+    table = raw.get("group_months", {})
+    ok = isinstance(table, Mapping) and all(
+        key in groups and isinstance(n, int) and not isinstance(n, bool) and n > 0 for key, n in table.items()
+    )
+    if not ok:
+        raise LawDataError(
+            f"{where}.group_months={table!r} is not allowed: a table of group = months (a whole number "
+            "> 0), each group one of the programme's rates"
+        )
+    return tuple(sorted((str(k), int(n)) for k, n in table.items()))
 
 
 def _codes(raw: Mapping[str, Any], where: str) -> frozenset[str]:

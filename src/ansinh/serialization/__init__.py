@@ -63,7 +63,7 @@ whose message lists each bad field with its path (from
 >>> q = ansinh.price(ansinh.HealthCard(months=12), on=dt.date(2025, 1, 1))
 >>> doc = dump_document(q)
 >>> doc["schema_version"], doc["type"], doc["data"]["payable"], doc["data"]["product"]
-(2, 'quote', 1263600, {'kind': 'health_card', 'months': 12, 'household_rank': 1})
+(2, 'quote', 1263600, {'kind': 'health_card', 'months': 12, 'household_rank': 1, 'first_year': False})
 >>> load_document(doc, ansinh.Quote) == q
 True
 >>> doc["data"]["gross"] = 1263600.0

@@ -190,7 +190,10 @@ def _frozenset_hook(tp: Any, converter: cattrs.Converter) -> Callable[[object, o
 
     def structure(value: object, _: object) -> frozenset[Any]:
         items: tuple[Any, ...] = converter.structure(value, as_tuple)
-        return frozenset(items)
+        found = frozenset(items)
+        if len(found) != len(items):  # the schema says uniqueItems: a repeated item is a mistake
+            raise InvalidValueError("items", value, "a list without repeated items")
+        return found
 
     return structure
 

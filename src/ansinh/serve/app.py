@@ -359,7 +359,8 @@ def _source(store: StoreArgument, law: Law, host: PluginHost | None) -> Campaign
         return store
     paths = [store] if isinstance(store, str | os.PathLike) else list(store)
     supports = host.all_local_supports() if host is not None else ()
-    return SqliteCampaigns(paths, law=law, local_supports=supports)
+    lists = host.all_commune_lists() if host is not None else ()
+    return SqliteCampaigns(paths, law=law, local_supports=supports, commune_lists=lists)
 
 
 def create_app(

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.ledger import LedgerState
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import InvalidValueError, LedgerError
 
@@ -90,6 +91,8 @@ class SqliteCampaigns:
         paths: the store files; each must exist.
         law: the law the gifts were priced under (default: the shipped law).
         local_supports: the provincial top-ups the gifts were priced with.
+        commune_lists: the dated commune lists the gifts were priced with (each
+            store also keeps those it was written with).
 
     Raises:
         InvalidValueError: a path is not an existing file.
@@ -101,6 +104,7 @@ class SqliteCampaigns:
         *,
         law: Law | None = None,
         local_supports: Sequence[LocalSupport] = (),
+        commune_lists: Sequence[CommuneList] = (),
     ) -> None:
         from ansinh.io.store import is_postgres_url
 
@@ -114,6 +118,7 @@ class SqliteCampaigns:
                 raise InvalidValueError("store", str(path), "an existing ansinh SQLite store file")
         self._law = law
         self._local_supports = tuple(local_supports)
+        self._commune_lists = tuple(commune_lists)
         self._lock = threading.Lock()
         self._states: dict[Path, tuple[tuple[tuple[int, int], ...], dict[str, LedgerState]]] = {}
         self._servers: dict[str, SqliteStore] = {}
@@ -140,7 +145,12 @@ class SqliteCampaigns:
             with self._lock:
                 store = self._servers.get(path)
                 if store is None:
-                    store = open_store(path, law=self._law, local_supports=self._local_supports)
+                    store = open_store(
+                        path,
+                        law=self._law,
+                        local_supports=self._local_supports,
+                        commune_lists=self._commune_lists,
+                    )
                     self._servers[path] = store
                 store.refresh()
                 return {c.code: store.ledger_of(c.code).state for c in store.campaigns()}
@@ -151,7 +161,9 @@ class SqliteCampaigns:
                 return known[1]
             if not path.is_file():
                 raise LedgerError(f"{path}: the store file is gone")
-            with SqliteStore(path, law=self._law, local_supports=self._local_supports) as store:
+            with SqliteStore(
+                path, law=self._law, local_supports=self._local_supports, commune_lists=self._commune_lists
+            ) as store:
                 states = {c.code: store.ledger_of(c.code).state for c in store.campaigns()}
             self._states[path] = (signature, states)
             return states
@@ -197,10 +209,11 @@ def open_campaign_source(
     *,
     law: Law | None = None,
     local_supports: Sequence[LocalSupport] = (),
+    commune_lists: Sequence[CommuneList] = (),
 ) -> SqliteCampaigns:
     """A :class:`SqliteCampaigns` over the stores ``--store`` names (paths, ``sqlite:///`` or ``postgresql://`` URLs).
 
     Raises:
         InvalidValueError: an unknown URL scheme, or a file that does not exist.
     """
-    return SqliteCampaigns(locations, law=law, local_supports=local_supports)
+    return SqliteCampaigns(locations, law=law, local_supports=local_supports, commune_lists=commune_lists)

@@ -69,6 +69,7 @@ from ansinh.core.law import (
 )
 from ansinh.core.ledger import GiftStep, LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
 from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, RenewalItem, ReportRow
@@ -108,7 +109,9 @@ from ansinh.strategies._law import (
     rate_tables,
 )
 from ansinh.strategies._people import (
+    addresses,
     categories,
+    commune_lists,
     health_cards,
     local_supports,
     people,
@@ -138,6 +141,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "STRATEGIES",
+    "addresses",
     "allocations",
     "amendments",
     "beneficiaries",
@@ -145,6 +149,7 @@ __all__ = [
     "candidates",
     "categories",
     "citations",
+    "commune_lists",
     "dated_values",
     "dates",
     "decisions",
@@ -222,6 +227,7 @@ _REGISTRY: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     LawValue: law_values,
     Link: links,
     LocalSupport: local_supports,
+    CommuneList: commune_lists,
     LocalSponsorKind: local_sponsor_kinds,
     ParamKind: enum_strategy(ParamKind),
     Parameter: parameters,

@@ -9,10 +9,12 @@ from typing import Final
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from ansinh.core.law import Law, SourceStatus
+from ansinh.core.law import Law, RateTable, SourceStatus
 from ansinh.core.people import Category, Person
+from ansinh.core.places import CommuneList, PlaceKind
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine, price
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.core.provinces import former_provinces as _all_former
 from ansinh.core.provinces import provinces as _all_provinces
 from ansinh.exceptions import InvalidValueError
 from ansinh.strategies._common import (
@@ -26,7 +28,9 @@ from ansinh.strategies._common import (
 from ansinh.strategies._law import citations, dates, laws, rate_tables
 
 __all__ = [
+    "addresses",
     "categories",
+    "commune_lists",
     "health_cards",
     "local_supports",
     "people",
@@ -42,6 +46,7 @@ _FAMILY: Final = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "P
 _MIDDLE: Final = ("Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc", "Thu", "")
 _GIVEN: Final = ("Lan", "Bình", "Hùng", "Mai", "Dũng", "Hà", "Tuấn", "Hương", "Nam", "Yến", "Khánh", "Sơn")
 _COMMUNES: Final = ("Phường Hoàn Kiếm", "Xã Tiên Lữ", "Xã Mai Châu", "Phường Phan Đình Phùng", "Xã Đồng Hỷ")
+_DISTRICTS: Final = ("Long Biên", "Thủ Đức", "Văn Lâm")
 
 
 _ONE_DAY: Final = dt.timedelta(days=1)
@@ -55,6 +60,45 @@ def provinces() -> SearchStrategy[str]:
 def categories() -> SearchStrategy[Category]:
     """Any :class:`~ansinh.Category` (use ``st.frozensets(categories())`` for a person's set)."""
     return st.sampled_from(Category)
+
+
+def _former_of(province: str) -> SearchStrategy[str | None]:
+    """``None`` or a former (pre-2025) province code that merged into *province*."""
+    merged = tuple(f.code for f in _all_former() if f.merged_into == province)
+    return st.none() | st.sampled_from(merged) if merged else st.none()
+
+
+def addresses(*, province: str) -> SearchStrategy[tuple[str, str, str | None]]:
+    """``(commune, district, former_province)`` of someone living in *province* (each may be unknown).
+
+    The commune and former district come from a few names shared with :func:`local_supports` and
+    :func:`commune_lists`, so that area-keyed programmes and lists often match; the former province
+    is one that merged into *province*, or ``None``.
+    """
+    return st.tuples(
+        st.sampled_from(("", *_COMMUNES)), st.sampled_from(("", *_DISTRICTS)), _former_of(province)
+    )
+
+
+def commune_lists(
+    *, province: str | SearchStrategy[str] | None = None, kind: PlaceKind | None = None
+) -> SearchStrategy[CommuneList]:
+    """Dated commune lists (poor communes, difficult areas) of a province, over the names of :func:`addresses`."""
+    start = st.shared(dates(), key="ansinh.commune_list.effective")
+    return st.builds(
+        CommuneList,
+        code=ids("CL-"),
+        kind=st.sampled_from(PlaceKind) if kind is None else st.just(kind),
+        province=given_or(province, provinces()),
+        communes=st.frozensets(st.sampled_from(_COMMUNES), min_size=1, max_size=3),
+        effective=start,
+        until=st.none()
+        | start.flatmap(lambda d: st.dates(min_value=d, max_value=d + dt.timedelta(days=2000))),
+        citation=citations(),
+        status=st.sampled_from(SourceStatus),
+        label_vi=st.just("Xã nghèo"),
+        label_en=st.just("Poor communes"),
+    )
 
 
 # -- people ----------------------------------------------------------------------------------
@@ -96,7 +140,8 @@ def people(
         on: the date the ages refer to.
 
     Identifiers (CCCD: 12 digits, mã số BHXH: 10 digits) are random digits or
-    ``None``; they identify no one.
+    ``None``; they identify no one.  The address (:func:`addresses`) is consistent with the
+    province; the day out of poverty is ``None`` or within four years before *on*.
     """
     if not 0 <= min_age <= max_age:
         raise InvalidValueError("max_age", max_age, f"an age >= min_age={min_age} >= 0")
@@ -107,16 +152,32 @@ def people(
     else:
         cats = st.just(frozenset(Category(c) for c in categories))
     born = st.dates(min_value=_years_before(on, max_age + 1) + _ONE_DAY, max_value=_years_before(on, min_age))
+    return given_or(province, provinces()).flatmap(
+        lambda code: addresses(province=code).flatmap(lambda address: _person(code, address, cats, born, on))
+    )
+
+
+def _person(
+    province: str,
+    address: tuple[str, str, str | None],
+    cats: SearchStrategy[frozenset[Category]],
+    born: SearchStrategy[dt.date],
+    on: dt.date,
+) -> SearchStrategy[Person]:
+    commune, district, former = address
     return st.builds(
         Person,
         id=ids("P-"),
         full_name=_names(),
         date_of_birth=born,
-        province=given_or(province, provinces()),
+        province=st.just(province),
         categories=cats,
         cccd=st.none() | _digits(12),
         social_insurance_number=st.none() | _digits(10),
-        commune=st.sampled_from(("", *_COMMUNES)),
+        commune=st.just(commune),
+        district=st.just(district),
+        former_province=st.just(former),
+        left_poverty_on=st.none() | st.dates(min_value=on - dt.timedelta(days=1500), max_value=on),
         household_id=st.none() | ids("HH-"),
         vietnamese_citizen=st.booleans(),
         difficult_circumstances=st.booleans(),
@@ -156,6 +217,7 @@ def health_cards(
     law: Law | None = None,
     months: int | Iterable[int] | None = None,
     household_rank: int | None = None,
+    first_year: bool | None = False,
 ) -> SearchStrategy[HealthCard]:
     """Health cards that *law* can price on *on*.
 
@@ -164,12 +226,15 @@ def health_cards(
         law: the law (default: the shipped law).
         months: a period or periods to choose from (default: those the law allows).
         household_rank: a fixed rank (default: 1 to 5).
+        first_year: a fixed ``HealthCard.first_year`` (default ``False``: a
+            first-year student's card has its own periods), ``None`` for either.
     """
     lw = law_or_default(law)
     return st.builds(
         HealthCard,
         months=_months(months, lw, "bhyt_payment_months", on),
         household_rank=st.integers(1, 5) if household_rank is None else st.just(household_rank),
+        first_year=st.booleans() if first_year is None else st.just(first_year),
     )
 
 
@@ -208,25 +273,49 @@ def products(*, on: dt.date | None = None, law: Law | None = None) -> SearchStra
 
 
 def local_supports(
-    *, province: str | SearchStrategy[str] | None = None, product: ProductKind | None = None
+    *,
+    province: str | SearchStrategy[str] | None = None,
+    product: ProductKind | None = None,
+    areas: bool = True,
 ) -> SearchStrategy[LocalSupport]:
-    """Provincial top-ups for a card or a book, with rates between 0 and 1."""
+    """Provincial top-ups for a card or a book, with rates between 0 and 1.
+
+    With *areas* (the default) some are keyed by area — a former province that merged into the
+    province, a former district, a commune list, over the names of :func:`addresses` — and some
+    limit a group to months after leaving poverty (:attr:`~ansinh.LocalSupport.group_months`).
+    """
+    return given_or(province, provinces()).flatmap(lambda code: _local_support(code, product, areas))
+
+
+def _group_months(table: RateTable) -> SearchStrategy[tuple[tuple[str, int], ...]]:
+    limits = st.lists(
+        st.tuples(st.sampled_from(table.keys()), st.integers(1, 48)), max_size=1, unique_by=lambda t: t[0]
+    )
+    return limits.map(tuple)
+
+
+def _local_support(province: str, product: ProductKind | None, areas: bool) -> SearchStrategy[LocalSupport]:
     kinds = (ProductKind.HEALTH_CARD, ProductKind.SOCIAL_BOOK) if product is None else (product,)
-    return st.builds(
-        LocalSupport,
-        code=ids("LS-"),
-        province=given_or(province, provinces()),
-        product=st.sampled_from(kinds),
-        effective=st.shared(dates(), key="ansinh.local_support.effective"),
-        until=st.none()
-        | st.shared(dates(), key="ansinh.local_support.effective").flatmap(
-            lambda d: st.dates(min_value=d, max_value=d + dt.timedelta(days=2000))
-        ),
-        rates=rate_tables(),
-        citation=citations(),
-        status=st.sampled_from(SourceStatus),
-        label_vi=st.sampled_from(("Hỗ trợ của tỉnh", "NSĐP hỗ trợ thêm")),
-        label_en=st.sampled_from(("Province top-up", "Local budget support")),
+    start = st.shared(dates(), key="ansinh.local_support.effective")
+    return rate_tables().flatmap(
+        lambda table: st.builds(
+            LocalSupport,
+            code=ids("LS-"),
+            province=st.just(province),
+            product=st.sampled_from(kinds),
+            effective=start,
+            until=st.none()
+            | start.flatmap(lambda d: st.dates(min_value=d, max_value=d + dt.timedelta(days=2000))),
+            rates=st.just(table),
+            citation=citations(),
+            status=st.sampled_from(SourceStatus),
+            label_vi=st.sampled_from(("Hỗ trợ của tỉnh", "NSĐP hỗ trợ thêm")),
+            label_en=st.sampled_from(("Province top-up", "Local budget support")),
+            former_province=_former_of(province) if areas else st.none(),
+            district=st.sampled_from(("", "", *_DISTRICTS)) if areas else st.just(""),
+            communes=st.frozensets(st.sampled_from(_COMMUNES), max_size=2) if areas else st.just(frozenset()),
+            group_months=_group_months(table) if areas else st.just(()),
+        )
     )
 
 
@@ -237,9 +326,15 @@ def _quotes(draw: st.DrawFn, on: dt.date | None, law: Law | None) -> Quote:
     product = draw(products(on=day, law=lw))
     person = draw(st.none() | people(on=day))
     supports: tuple[LocalSupport, ...] = ()
+    lists: tuple[CommuneList, ...] = ()
     if person is not None:
         supports = tuple(draw(st.lists(local_supports(province=person.province), max_size=2)))
-    return price(product, person, on=day, law=lw, local_supports=supports)
+        lists = tuple(draw(st.lists(commune_lists(province=person.province), max_size=2, unique_by=_code)))
+    return price(product, person, on=day, law=lw, local_supports=supports, commune_lists=lists)
+
+
+def _code(lst: CommuneList) -> str:
+    return lst.code
 
 
 def quotes(*, on: dt.date | None = None, law: Law | None = None) -> SearchStrategy[Quote]:

@@ -25,6 +25,7 @@ from ansinh.core.law import Law
 from ansinh.core.ledger import GiftAllocated, LedgerState, PledgeBalance
 from ansinh.core.money import format_vnd
 from ansinh.core.people import Person
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote
 from ansinh.core.products import ProductKind
 from ansinh.core.review import CandidateList, ReviewStatus
@@ -207,6 +208,10 @@ class Giver:
             categories=person.categories,
             vsi_supported_months=person.vsi_supported_months,
             affiliations=self.affiliations.of(person),
+            commune=person.commune,
+            district=person.district,
+            former_province=person.former_province,
+            left_poverty_on=person.left_poverty_on,
         )
         return made
 
@@ -350,6 +355,7 @@ def allocate(
     affiliations: Mapping[str, Iterable[str]] | None = None,
     money_buys: ProductKind = ProductKind.HEALTH_CARD,
     approved: CandidateList | None = None,
+    commune_lists: Sequence[CommuneList] = (),
 ) -> Allocation:
     """Match the pledges of *state* to *candidates*; see :mod:`ansinh.core.allocation` for the rules.
 
@@ -368,6 +374,9 @@ def allocate(
             approved :class:`~ansinh.core.review.CandidateList`: a candidate it
             does not name gets no gift and is listed in
             :attr:`Allocation.not_approved`.
+        commune_lists: dated commune lists pricing considers (the place-dependent
+            national rules, :mod:`ansinh.core.places`): a gift the budgets then pay in
+            full is never bought.
 
     Returns:
         The proposed :class:`Allocation` (nothing is appended to any ledger).
@@ -387,8 +396,13 @@ def allocate(
     refused: tuple[str, ...] = ()
     if approved is not None:
         candidates, refused = _on_approved_list(candidates, approved)
-    prices = Prices(on=on, law=law, local_supports=local_supports)
-    tables = rank(candidates, scope=state.campaign.province, by_province=bool(prices.local_supports))
+    prices = Prices(on=on, law=law, local_supports=local_supports, commune_lists=_lists(commune_lists))
+    tables = rank(
+        candidates,
+        scope=state.campaign.province,
+        by_province=bool(prices.local_supports or prices.commune_lists),
+        by_address=prices.by_address,
+    )
     known = Affiliations(affiliations or {})
     giver = Giver(state, known, on)
     matcher = Matcher(state, tables, Pools(prices, known), giver)
@@ -409,6 +423,15 @@ def allocate(
         unserved=tuple((kind, tables[kind].unserved) for kind in sorted(tables)),
         not_approved=refused,
     )
+
+
+def _lists(commune_lists: object) -> tuple[CommuneList, ...]:
+    if isinstance(commune_lists, str) or not isinstance(commune_lists, Iterable):
+        raise InvalidValueError("commune_lists", commune_lists, "a sequence of CommuneList")
+    lists = tuple(commune_lists)
+    if not all(isinstance(c, CommuneList) for c in lists):
+        raise InvalidValueError("commune_lists", commune_lists, "a sequence of CommuneList")
+    return lists
 
 
 def _on_approved_list(

@@ -28,6 +28,7 @@ from ansinh.core.allocation.ranking import PriceClass, Ranked, merged
 from ansinh.core.campaign import Earmark, EarmarkKind, Pledge
 from ansinh.core.law import Law
 from ansinh.core.people import Person
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.core.products import Product, ProductKind, TetGift
 from ansinh.core.provinces import normalise_name
@@ -57,13 +58,20 @@ class Quotes(dict[PriceClass, Quote | None]):
     """
 
     def __init__(
-        self, months: int, *, on: dt.date, law: Law, local_supports: tuple[LocalSupport, ...]
+        self,
+        months: int,
+        *,
+        on: dt.date,
+        law: Law,
+        local_supports: tuple[LocalSupport, ...],
+        commune_lists: tuple[CommuneList, ...] = (),
     ) -> None:
         super().__init__()
         self.months = months
         self.on = on
         self.law = law
         self.local_supports = local_supports
+        self.commune_lists = commune_lists
 
     def __missing__(self, price_class: PriceClass) -> Quote | None:
         try:
@@ -73,6 +81,7 @@ class Quotes(dict[PriceClass, Quote | None]):
                 on=self.on,
                 law=self.law,
                 local_supports=self.local_supports,
+                commune_lists=self.commune_lists,
             )
         except AnsinhError:
             quote = None  # a period or income the law of that date refuses: no pledge can buy it
@@ -85,18 +94,38 @@ class Quotes(dict[PriceClass, Quote | None]):
 class Prices:
     """The :class:`Quotes` of every number of months pledges buy, on one purchase date."""
 
-    def __init__(self, *, on: dt.date, law: Law, local_supports: Sequence[LocalSupport]) -> None:
+    def __init__(
+        self,
+        *,
+        on: dt.date,
+        law: Law,
+        local_supports: Sequence[LocalSupport],
+        commune_lists: Sequence[CommuneList] = (),
+    ) -> None:
         self.on = on
         self.law = law
         self.local_supports = tuple(local_supports)
+        self.commune_lists = tuple(commune_lists)
         self._by_months: dict[int, Quotes] = {}
+
+    @property
+    def by_address(self) -> bool:
+        """Whether where a person lives (or when they left poverty) may change a price.
+
+        It may with commune lists, an area-keyed top-up or a group limited in months.
+        """
+        return bool(self.commune_lists) or any(s.area_keyed or s.group_months for s in self.local_supports)
 
     def of(self, months: int) -> Quotes:
         """The quotes of gifts covering *months* months."""
         quotes = self._by_months.get(months)
         if quotes is None:
             quotes = self._by_months[months] = Quotes(
-                months, on=self.on, law=self.law, local_supports=self.local_supports
+                months,
+                on=self.on,
+                law=self.law,
+                local_supports=self.local_supports,
+                commune_lists=self.commune_lists,
             )
         return quotes
 

@@ -71,8 +71,10 @@ class PriceClass:
     """Candidates whose gifts the law prices alike.
 
     They have the same product, the same categories, for books the same
-    months of state support already used, and — when provincial top-ups are
-    in play — the same province.  A quote names no person, so the first
+    months of state support already used, when provincial top-ups are
+    in play the same province, and when where a person lives may change a
+    price (area-keyed top-ups, commune lists, groups limited in months) the
+    same commune, former district, former province and day out of poverty.  A quote names no person, so the first
     candidate of the class, :attr:`who`, stands for all of them when pricing.
     """
 
@@ -232,16 +234,17 @@ def _in_scope(
     return kept, persons, scores
 
 
+_Key = tuple[frozenset[Category], int, str | None, tuple[str, str, str | None, dt.date | None] | None]
+
+
 def _price_classes(
-    candidates: list[CandidateLike], persons: list[Person], by_province: bool
+    candidates: list[CandidateLike], persons: list[Person], by_province: bool, by_address: bool
 ) -> tuple[list[PriceClass], defaultdict[ProductKind, list[int]]]:
     """Each candidate's price class, and the candidates (indices, in the order given) of each kind."""
     # Candidates share a few product objects: each object's kind and hash are
     # read once (the entry keeps the object, so its id stays its own).
-    by_object: dict[
-        int, tuple[Product, ProductKind, dict[tuple[frozenset[Category], int, str | None], PriceClass]]
-    ] = {}
-    by_value: dict[Product, dict[tuple[frozenset[Category], int, str | None], PriceClass]] = {}
+    by_object: dict[int, tuple[Product, ProductKind, dict[_Key, PriceClass]]] = {}
+    by_value: dict[Product, dict[_Key, PriceClass]] = {}
     class_of: list[PriceClass] = []
     of_kind: defaultdict[ProductKind, list[int]] = defaultdict(list)
     for i, (candidate, person) in enumerate(zip(candidates, persons, strict=True)):
@@ -251,7 +254,12 @@ def _price_classes(
             known = by_object[id(product)] = (product, product.kind, by_value.setdefault(product, {}))
         _, kind, classes = known
         used = person.vsi_supported_months if kind is ProductKind.SOCIAL_BOOK else 0
-        key = (person.categories, used, person.province if by_province else None)
+        address = (
+            (person.commune, person.district, person.former_province, person.left_poverty_on)
+            if by_address
+            else None
+        )
+        key = (person.categories, used, person.province if by_province else None, address)
         price_class = classes.get(key)
         if price_class is None:
             price_class = classes[key] = PriceClass(product, person)
@@ -283,7 +291,7 @@ def _best_first(members: list[int], ids: list[str], births: list[int], minus_sco
 
 
 def rank(
-    candidates: Iterable[CandidateLike], *, scope: str | None, by_province: bool
+    candidates: Iterable[CandidateLike], *, scope: str | None, by_province: bool, by_address: bool = False
 ) -> dict[ProductKind, Ranked]:
     """The candidates of each kind, best first, with their price classes.
 
@@ -293,12 +301,15 @@ def rank(
             out (``None``: everyone).
         by_province: whether the province is part of the price class (it is
             when provincial top-ups may change a price).
+        by_address: whether the address (commune, former district, former
+            province) is part of the price class (it is when area-keyed top-ups
+            or commune lists may change a price).
 
     Raises:
         InvalidValueError: a candidate's person or score has the wrong type.
     """
     kept, persons, scores = _in_scope(candidates, scope)
-    class_of, of_kind = _price_classes(kept, persons, by_province)
+    class_of, of_kind = _price_classes(kept, persons, by_province, by_address)
     ids = [p.id for p in persons]
     births = [p.date_of_birth.toordinal() for p in persons]  # day numbers: ints sort faster than dates
     minus_scores = [-score for score in scores]

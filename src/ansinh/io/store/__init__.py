@@ -66,6 +66,7 @@ from typing import Protocol, runtime_checkable
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, Ledger
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import InvalidValueError
 from ansinh.io.store._jsonl import event_from_json, event_to_json, read_jsonl, write_jsonl
@@ -178,6 +179,7 @@ def open_store(
     campaign: Campaign | None = None,
     law: Law | None = None,
     local_supports: Sequence[LocalSupport] = (),
+    commune_lists: Sequence[CommuneList] = (),
 ) -> SqliteStore:
     """Open (or create) the store at *location*: a path, a ``sqlite:///`` URL or a ``postgresql://`` URL.
 
@@ -190,6 +192,7 @@ def open_store(
         campaign: a campaign to add, or check, and make current (see :class:`SqliteStore`).
         law: the law that prices gifts (default: :func:`ansinh.default_law`).
         local_supports: provincial top-ups pricing considers.
+        commune_lists: dated commune lists pricing considers (kept in the store).
 
     Raises:
         InvalidValueError: a URL scheme this ansinh has no store for.
@@ -197,8 +200,16 @@ def open_store(
     """
     text = os.fspath(location)
     if is_postgres_url(text):
-        return PostgresStore(text, campaign, law=law, local_supports=local_supports)
-    return SqliteStore(store_location(location), campaign, law=law, local_supports=local_supports)
+        return PostgresStore(
+            text, campaign, law=law, local_supports=local_supports, commune_lists=commune_lists
+        )
+    return SqliteStore(
+        store_location(location),
+        campaign,
+        law=law,
+        local_supports=local_supports,
+        commune_lists=commune_lists,
+    )
 
 
 def merge(

@@ -22,6 +22,7 @@ import cattrs
 from ansinh.core.campaign import Beneficiary, Gift
 from ansinh.core.events import EVENT_TYPES, Event, GiftAllocated
 from ansinh.core.law import Law
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.exceptions import AnsinhError, LedgerError
 
@@ -97,11 +98,22 @@ def encode(event: Event) -> Row:
     return event.event_id, event.type, event.on.isoformat(), dumps(data)
 
 
-def _gift(body: Mapping[str, Any], on: dt.date, law: Law, local_supports: Sequence[LocalSupport]) -> Gift:
+def _gift(
+    body: Mapping[str, Any],
+    on: dt.date,
+    law: Law,
+    local_supports: Sequence[LocalSupport],
+    commune_lists: Sequence[CommuneList],
+) -> Gift:
     conv = converter()
     fields = {f.name: conv.structure(body[f.name], f.type) for f in gift_fields() if f.name in body}  # type: ignore[arg-type]
     quote: Quote = price(
-        fields["product"], fields["beneficiary"], on=on, law=law, local_supports=local_supports
+        fields["product"],
+        fields["beneficiary"],
+        on=on,
+        law=law,
+        local_supports=local_supports,
+        commune_lists=commune_lists,
     )
     stored = body["quote"]
     for name in QUOTE_AMOUNTS:
@@ -113,7 +125,13 @@ def _gift(body: Mapping[str, Any], on: dt.date, law: Law, local_supports: Sequen
     return Gift(quote=quote, **fields)
 
 
-def decode(row: Row, *, law: Law, local_supports: Sequence[LocalSupport] = ()) -> Event:
+def decode(
+    row: Row,
+    *,
+    law: Law,
+    local_supports: Sequence[LocalSupport] = (),
+    commune_lists: Sequence[CommuneList] = (),
+) -> Event:
     """The event a compact row holds; a gift's quote is priced again and checked.
 
     Raises:
@@ -125,7 +143,9 @@ def decode(row: Row, *, law: Law, local_supports: Sequence[LocalSupport] = ()) -
         on = dt.date.fromisoformat(on_text)
         data = json.loads(body)
         if cl is GiftAllocated:
-            return GiftAllocated(event_id=event_id, on=on, gift=_gift(data["gift"], on, law, local_supports))
+            return GiftAllocated(
+                event_id=event_id, on=on, gift=_gift(data["gift"], on, law, local_supports, commune_lists)
+            )
         event: Event = converter().structure({**data, "event_id": event_id, "on": on_text, "type": kind}, cl)
         return event
     except LedgerError:

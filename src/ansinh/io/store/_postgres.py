@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
+from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import LedgerError
 from ansinh.io.store._schema import SCHEMA_VERSION, STORE_FORMAT, check_meta
@@ -189,6 +190,7 @@ class PostgresStore(SqliteStore):
             stored one of the same code; it becomes the current campaign.
         law: the law that prices gifts (default: :func:`ansinh.default_law`).
         local_supports: provincial top-ups pricing considers.
+        commune_lists: dated commune lists pricing considers (kept in the store, as on SQLite).
 
     Raises:
         LedgerError: the server cannot be reached (naming the cause), the
@@ -208,6 +210,7 @@ class PostgresStore(SqliteStore):
         *,
         law: Law | None = None,
         local_supports: Sequence[LocalSupport] = (),
+        commune_lists: Sequence[CommuneList] = (),
     ) -> None:
         if not is_postgres_url(url):
             raise LedgerError(f"{masked_url(url)}: not a postgresql:// URL")
@@ -217,7 +220,7 @@ class PostgresStore(SqliteStore):
             raise LedgerError("a PostgreSQL store needs psycopg: pip install 'ansinh[postgres]'") from None
         where = masked_url(url)
         self._url = url
-        self._setup(_PgConnection(url, where), where, campaign, law, local_supports)
+        self._setup(_PgConnection(url, where), where, campaign, law, local_supports, commune_lists)
 
     def _prepare(self, conn: Connection) -> None:
         _prepare(conn, self._where)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -13,6 +14,7 @@ from typing import Any, Protocol, Self
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, Ledger, LedgerState
+from ansinh.core.places import CommuneList, commune_list_table, parse_commune_lists
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
 from ansinh.io.store._codec import decode, digest, dumps, encode
@@ -23,6 +25,28 @@ from ansinh.io.store._schema import prepare
 __all__ = ["SqliteStore"]
 
 Progress = Callable[[int, int], None]
+
+
+_LISTS = "commune_lists"
+"""The ``meta`` key of the commune lists a store keeps (their ``[[commune_list]]`` tables as JSON)."""
+
+
+def _kept_lists(text: str, where: str) -> tuple[CommuneList, ...]:
+    try:
+        return parse_commune_lists({"commune_list": json.loads(text)})
+    except (AnsinhError, ValueError) as exc:
+        raise LedgerError(f"{where}: the kept commune lists cannot be read ({exc})") from None
+
+
+def _merged_lists(kept: tuple[CommuneList, ...], given: tuple[CommuneList, ...]) -> tuple[CommuneList, ...]:
+    """*given*, then the *kept* lists whose code none of them has."""
+    if not all(isinstance(c, CommuneList) for c in given):
+        raise InvalidValueError("commune_lists", given, "a sequence of CommuneList, one per code")
+    codes = {c.code for c in given}
+    if len(codes) < len(given):
+        raise InvalidValueError("commune_lists", given, "a sequence of CommuneList, one per code")
+    merged = (*given, *(c for c in kept if c.code not in codes))
+    return kept if set(merged) == set(kept) else merged
 
 
 class Connection(Protocol):
@@ -87,6 +111,10 @@ class SqliteStore:
             stored one of the same code; it becomes the current campaign.
         law: the law that prices gifts (default: :func:`ansinh.default_law`).
         local_supports: provincial top-ups pricing considers.
+        commune_lists: dated commune lists pricing considers (the place-dependent
+            national rules), kept in the store: a store reopened without them
+            (a report, the HTTP API) still prices every gift as it was made; a
+            list given again replaces the kept one of the same code.
 
     Raises:
         LedgerError: not an ansinh store, written by a newer ansinh, another
@@ -100,6 +128,7 @@ class SqliteStore:
         *,
         law: Law | None = None,
         local_supports: Sequence[LocalSupport] = (),
+        commune_lists: Sequence[CommuneList] = (),
     ) -> None:
         self._path = Path(path)
         try:
@@ -114,7 +143,7 @@ class SqliteStore:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise LedgerError(f"{self._path}: not a usable SQLite store ({exc})") from None
-        self._setup(conn, str(self._path), campaign, law, local_supports)
+        self._setup(conn, str(self._path), campaign, law, local_supports, commune_lists)
 
     # -- what another database changes ----------------------------------------
 
@@ -142,6 +171,7 @@ class SqliteStore:
         campaign: Campaign | None,
         law: Law | None,
         local_supports: Sequence[LocalSupport],
+        commune_lists: Sequence[CommuneList] = (),
     ) -> None:
         """Prepare the schema on *conn*, add *campaign* and read the current campaign (any database)."""
         self._conn: Connection | None = conn
@@ -153,8 +183,10 @@ class SqliteStore:
         self._law = law
         self._local_supports = tuple(local_supports)
         self._ledgers: dict[str, Ledger] = {}  # loaded on first use; dropped when a write fails
+        self._commune_lists: tuple[CommuneList, ...] = ()
         try:
             self._prepare(conn)
+            self._commune_lists = self._keep_lists(conn, tuple(commune_lists))
             if campaign is not None:
                 self.add_campaign(campaign)
             codes = [c.code for c in self.campaigns()]
@@ -169,6 +201,30 @@ class SqliteStore:
             conn.close()
             self._conn = None
             raise
+
+    def _keep_lists(self, conn: Connection, given: tuple[CommuneList, ...]) -> tuple[CommuneList, ...]:
+        """The commune lists gifts are priced with: *given*, then the kept ones of other codes (kept again)."""
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (_LISTS,)).fetchone()
+        kept = _kept_lists(row[0] if row is not None else "[]", self._where)
+        lists = _merged_lists(kept, given)
+        if lists != kept:
+            conn.execute(self._BEGIN)
+            try:
+                conn.execute("DELETE FROM meta WHERE key = ?", (_LISTS,))
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    (_LISTS, json.dumps([commune_list_table(c) for c in lists], ensure_ascii=False)),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+        return lists
+
+    @property
+    def commune_lists(self) -> tuple[CommuneList, ...]:
+        """The dated commune lists the store's gifts are priced with (kept in the store)."""
+        return self._commune_lists
 
     # -- campaigns ------------------------------------------------------------
 
@@ -268,7 +324,9 @@ class SqliteStore:
         return ledger
 
     def _load(self, campaign: Campaign) -> Ledger:
-        ledger = Ledger(campaign, law=self._law, local_supports=self._local_supports)
+        ledger = Ledger(
+            campaign, law=self._law, local_supports=self._local_supports, commune_lists=self._commune_lists
+        )
         self._catch_up(ledger)
         return ledger
 
@@ -285,7 +343,12 @@ class SqliteStore:
                 raise LedgerError(f"{where}: event #{seq} ({event_id!r}) does not match its digest")
             try:
                 ledger.append(
-                    decode((event_id, kind, on, body), law=self._law, local_supports=self._local_supports)
+                    decode(
+                        (event_id, kind, on, body),
+                        law=self._law,
+                        local_supports=self._local_supports,
+                        commune_lists=self._commune_lists,
+                    )
                 )
             except AnsinhError as exc:
                 raise LedgerError(f"{where}: stored event #{seq} ({event_id!r}) is refused: {exc}") from None
@@ -520,7 +583,12 @@ class SqliteStore:
         try:
             for plan in plans:
                 if plan.is_new:
-                    ledger = Ledger(plan.campaign, law=self._law, local_supports=self._local_supports)
+                    ledger = Ledger(
+                        plan.campaign,
+                        law=self._law,
+                        local_supports=self._local_supports,
+                        commune_lists=self._commune_lists,
+                    )
                     fresh[plan.campaign.code] = ledger
                 else:
                     ledger = self.ledger_of(plan.campaign.code)
