@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Final, TypeGuard
+from typing import TYPE_CHECKING, Final, TypeGuard
 
 import attrs
 
 from ansinh.core.campaign import LocalSponsorKind
 from ansinh.core.law import Parameter
+from ansinh.core.messages import shorten, shown
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
-from ansinh.exceptions import InvalidValueError
+from ansinh.exceptions import InvalidValueError, PluginError
 from ansinh.hookspecs import SourcingStrategy
 
-__all__ = ["Contribution", "PluginInfo"]
+if TYPE_CHECKING:
+    from ansinh.core.eligibility import CheckContext, Reason, Rule
+
+__all__ = ["Contribution", "PluginInfo", "PluginRule", "described", "raised"]
 
 
 @attrs.frozen
@@ -171,3 +175,50 @@ def _uncovered(piece: LocalSupport, earlier: LocalSupport) -> list[LocalSupport]
     if other_end is not None and (end is None or end > other_end):
         out.append(attrs.evolve(piece, effective=other_end + _DAY))
     return out
+
+
+def described(exc: BaseException) -> str:
+    """A plugin's exception as ``Type: message``, even if its ``str`` raises or is huge."""
+    try:
+        text = str(exc)
+    except Exception:
+        text = "<its message cannot be shown: str() raised>"
+    return f"{type(exc).__name__}: {shorten(text, 500)}"
+
+
+def raised(exc: BaseException) -> str:
+    """``raised Type: message``, for a plugin's failure (see :func:`described`)."""
+    return f"raised {described(exc)}"
+
+
+@attrs.frozen
+class PluginRule:
+    """A plugin's rule, with its failures reported as :class:`PluginError` naming the plugin."""
+
+    plugin: str
+    rule: Rule
+
+    @property
+    def code(self) -> str:
+        """The wrapped rule's code."""
+        return self.rule.code
+
+    def evaluate(self, ctx: CheckContext) -> Reason | None:
+        """Evaluate the wrapped rule, checking what it returns."""
+        from ansinh.core.eligibility import Reason
+
+        try:
+            reason = self.rule.evaluate(ctx)
+        except Exception as exc:
+            raise PluginError(
+                self.plugin,
+                "ansinh_eligibility_rules",
+                f"rule {shown(self.code)} {raised(exc)}",
+            ) from exc
+        if reason is not None and not isinstance(reason, Reason):
+            raise PluginError(
+                self.plugin,
+                "ansinh_eligibility_rules",
+                f"rule {shown(self.code)} returned {shown(reason)}; expected a Reason or None",
+            )
+        return reason

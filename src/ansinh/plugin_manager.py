@@ -39,7 +39,6 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Final, cast, final
 
-import attrs
 import pluggy
 
 from ansinh import hookspecs
@@ -47,18 +46,21 @@ from ansinh._plugin_values import (
     _INVENTORY,
     Contribution,
     PluginInfo,
+    PluginRule,
     _is_part,
     _is_rule,
     _is_strategy,
     _kind_of,
     _uncovered,
+    described,
+    raised,
 )
 from ansinh.core import validators
 from ansinh.core.campaign import Campaign, Earmark, LocalSponsorKind
 from ansinh.core.dates import check_date
 from ansinh.core.eligibility.priorities import PriorityPolicy
 from ansinh.core.law import Law, Parameter
-from ansinh.core.messages import shorten, shown
+from ansinh.core.messages import shown
 from ansinh.core.people import Person
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
@@ -68,7 +70,7 @@ from ansinh.exceptions import AnsinhError, InvalidValueError, LawDataError, Plug
 from ansinh.hookspecs import PROJECT_NAME, SourcingResult, SourcingStrategy
 
 if TYPE_CHECKING:
-    from ansinh.core.eligibility import CheckContext, Reason, Rule
+    from ansinh.core.eligibility import Rule
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -103,52 +105,6 @@ def _builtin_plugins() -> tuple[tuple[str, object], ...]:
     from ansinh.plugins import local_support, sourcing
 
     return (("ansinh.sourcing", sourcing), ("ansinh.local_support", local_support))
-
-
-def _described(exc: BaseException) -> str:
-    """A plugin's exception as ``Type: message``, even if its ``str`` raises or is huge."""
-    try:
-        text = str(exc)
-    except Exception:
-        text = "<its message cannot be shown: str() raised>"
-    return f"{type(exc).__name__}: {shorten(text, 500)}"
-
-
-def _raised(exc: BaseException) -> str:
-    return f"raised {_described(exc)}"
-
-
-@attrs.frozen
-class _PluginRule:
-    """A plugin's rule, with its failures reported as :class:`PluginError` naming the plugin."""
-
-    plugin: str
-    rule: Rule
-
-    @property
-    def code(self) -> str:
-        """The wrapped rule's code."""
-        return self.rule.code
-
-    def evaluate(self, ctx: CheckContext) -> Reason | None:
-        """Evaluate the wrapped rule, checking what it returns."""
-        from ansinh.core.eligibility import Reason
-
-        try:
-            reason = self.rule.evaluate(ctx)
-        except Exception as exc:
-            raise PluginError(
-                self.plugin,
-                "ansinh_eligibility_rules",
-                f"rule {shown(self.code)} {_raised(exc)}",
-            ) from exc
-        if reason is not None and not isinstance(reason, Reason):
-            raise PluginError(
-                self.plugin,
-                "ansinh_eligibility_rules",
-                f"rule {shown(self.code)} returned {shown(reason)}; expected a Reason or None",
-            )
-        return reason
 
 
 @final
@@ -358,7 +314,7 @@ class PluginHost:
         except PluginError:
             raise
         except Exception as exc:
-            raise PluginError(name, hook, _raised(exc)) from exc
+            raise PluginError(name, hook, raised(exc)) from exc
         for item in items:
             try:
                 ok = check(item)
@@ -505,7 +461,7 @@ class PluginHost:
                 rule = cast("Rule", item)
                 if rule.code not in seen:
                     seen.add(rule.code)
-                    rules.append(_PluginRule(plugin=name, rule=rule))
+                    rules.append(PluginRule(plugin=name, rule=rule))
         return tuple(rules)
 
     def priority_parts(self, person: Person, campaign: Campaign | None = None) -> tuple[tuple[str, int], ...]:
@@ -659,7 +615,7 @@ class PluginHost:
         except InvalidValueError:
             raise
         except Exception as exc:
-            raise PluginError(owner, f"{strategy}.source", _raised(exc)) from exc
+            raise PluginError(owner, f"{strategy}.source", raised(exc)) from exc
         if not isinstance(result, SourcingResult):
             raise PluginError(
                 owner, f"{strategy}.source", f"returned {shown(result)}; expected a SourcingResult"
@@ -716,7 +672,7 @@ class PluginHost:
                     *(self._argument(impl.plugin_name, kwargs, arg) for arg in impl.argnames)
                 )
             except Exception as exc:
-                raise PluginError(impl.plugin_name, hook, _raised(exc)) from exc
+                raise PluginError(impl.plugin_name, hook, raised(exc)) from exc
             if answer is None:
                 continue
             if not accept(answer):
@@ -773,7 +729,7 @@ def _load_entrypoints(host: PluginHost, *, strict: bool) -> None:
         except pluggy.PluginValidationError as exc:
             error = PluginError(ep.name, "check_pending", str(exc))
         except Exception as exc:
-            error = PluginError(ep.name, "load", _described(exc))
+            error = PluginError(ep.name, "load", described(exc))
         else:
             continue
         if pm.get_plugin(ep.name) is not None:
