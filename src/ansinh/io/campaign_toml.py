@@ -288,6 +288,14 @@ def read_toml(
         (files, _FilesKeys, "files"),
     ):
         _known_keys(table, keys, f"{where} [{name}]")
+    campaign = _campaign_of(c, where)
+    settings = _settings_of(run, where)
+    names = _file_names(files, p.parent, where)
+    return campaign, settings, names, _sourcing(data, where), _plugin_settings(data, where)
+
+
+def _campaign_of(c: Mapping[str, Any], where: str) -> Campaign:
+    """The ``[campaign]`` table as a :class:`~ansinh.core.campaign.Campaign`."""
     tet = c.get("tet_dates")
     tet_dates: tuple[dt.date, dt.date] | None = None
     if tet is not None:
@@ -306,6 +314,11 @@ def read_toml(
         tet_dates=tet_dates,
         parent=str(c["parent"]) if c.get("parent") is not None else None,
     )
+    return campaign
+
+
+def _settings_of(run: Mapping[str, Any], where: str) -> RunSettings:
+    """The ``[run]`` table as :class:`RunSettings`."""
     purchase = _required_date(run, "purchase_date", where)
     try:
         money_buys = ProductKind(run.get("money_buys", "health_card"))
@@ -327,16 +340,21 @@ def read_toml(
         money_buys=money_buys,
         **ints,
     )
+    return settings
+
+
+def _file_names(files: Mapping[str, Any], folder: Path, where: str) -> dict[str, str]:
+    """The ``[files]`` table: each file's name (default ``<name>.csv``, or ``<name>.xlsx`` when only it exists)."""
     names = {"sponsors": "sponsors.csv", "pledges": "pledges.csv", "roster": "roster.csv"}
     for key in names:  # a folder may hold a workbook instead: sponsors.xlsx
-        if not (p.parent / names[key]).exists() and (p.parent / f"{key}.xlsx").exists():
+        if not (folder / names[key]).exists() and (folder / f"{key}.xlsx").exists():
             names[key] = f"{key}.xlsx"
     for key in names:
         if key in files:
             if not isinstance(files[key], str) or not files[key]:
                 raise CampaignFileError(f"{where} files.{key}", files[key], "a file name")
             names[key] = files[key]
-    return campaign, settings, names, _sourcing(data, where), _plugin_settings(data, where)
+    return names
 
 
 def _province_or_error(value: Any, where: str) -> str | None:
