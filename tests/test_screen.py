@@ -140,3 +140,61 @@ def test_bulk_is_the_scalar_result(people: list[Person], book: bool, provincial:
         assert keys == sorted(keys)
     assert all(d.eligible for d in s.eligible)
     assert not any(d.eligible for d in s.ineligible)
+
+
+def _area_supports() -> tuple[Any, ...]:
+    """The shipped top-ups, and scenario ones keyed by district and by commune that pay a card in full."""
+    from ansinh.plugins.local_support import parse_local_supports, shipped_local_supports
+
+    base = {
+        "province": "33",
+        "product": "health_card",
+        "effective": "2025-01-01",
+        "document": "x",
+        "status": "scenario",
+        "label_vi": "x",
+        "label_en": "x",
+    }
+    scenario = parse_local_supports(
+        {
+            "support": [
+                {**base, "code": "district", "district": "Văn Lâm", "rates": {"near_poor": "1"}},
+                {**base, "code": "commune", "communes": ["Xã Một"], "rates": {"student": "1"}},
+            ]
+        }
+    )
+    return (*shipped_local_supports(), *scenario)
+
+
+AREA_SUPPORTS = _area_supports()
+
+
+@st.composite
+def topped_crowds(draw: st.DrawFn) -> list[Person]:
+    """People of provinces with top-ups, some keyed by place or by the day poverty ended: few price
+    classes, so a screening shares each class's answer between people."""
+    n = draw(st.integers(0, 30))
+    cats = (Category.NEAR_POOR, Category.STUDENT, Category.JUST_ESCAPED_POVERTY)
+    return [
+        person(
+            i,
+            province=draw(st.sampled_from(("01", "79", "33"))),
+            categories=frozenset({draw(st.sampled_from(cats))}),
+            district=draw(st.sampled_from(("", "Văn Lâm"))),
+            commune=draw(st.sampled_from(("", "Xã Một"))),
+            left_poverty_on=draw(st.none() | st.sampled_from((D(2022, 6, 1), D(2025, 3, 1)))),
+            vsi_supported_months=draw(st.sampled_from((0, 0, 118))),
+        )
+        for i in range(n)
+    ]
+
+
+@settings(max_examples=60)
+@given(people=topped_crowds(), book=st.booleans())
+def test_screen_prices_once_per_class_with_the_scalar_answer(people: list[Person], book: bool) -> None:
+    """FULLY_SUPPORTED is asked once per price class in a screening; each decision is still check()'s."""
+    product = SocialBook(months=12) if book else CARD
+    s = screen(people, product, on=ON, law=LAW, local_supports=AREA_SUPPORTS)
+    by_id = {d.person.id: d for d in s.decisions}
+    for p in people:
+        assert by_id[p.id] == check(p, product, on=ON, law=LAW, local_supports=AREA_SUPPORTS)

@@ -41,7 +41,7 @@ from ansinh.core.eligibility.priorities import (
     in_difficult_circumstances,
     ranking_key,
 )
-from ansinh.core.eligibility.rules import builtin_rules, tet_dates
+from ansinh.core.eligibility.rules import FULLY_SUPPORTED, builtin_rules, fully_supported_rule, tet_dates
 from ansinh.core.eligibility.thresholds import vsi_min_age
 from ansinh.core.eligibility.values import CheckContext, Decision, PriorityParts, Reason, Rule, Screening
 from ansinh.core.law import Law
@@ -314,7 +314,10 @@ def screen(
     _check_args(product, on, campaign, law)
     supports = _check_supports(local_supports)
     lists = _check_lists(commune_lists)
-    all_rules = (*builtin_rules(product.kind), *_check_rules(rules))
+    # FULLY_SUPPORTED prices once per price class in this call (people of one class share the answer).
+    once = fully_supported_rule(product, on=on, law=law, local_supports=supports, commune_lists=lists)
+    builtin = tuple(once if r is FULLY_SUPPORTED else r for r in builtin_rules(product.kind))
+    all_rules = (*builtin, *_check_rules(rules))
     policy = check_policy(priority_policy)
     if extra_priority is not None and not callable(extra_priority):
         raise InvalidValueError("extra_priority", extra_priority, "None or a callable (person) -> parts")

@@ -174,7 +174,7 @@ def _points(value: object) -> tuple[tuple[str, int], ...]:
     return tuple((code, out[code]) for code in _POINTS if code in out)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class PriorityPolicy:
     """A table of priority points and where it comes from: a province's decision, or ansinh's default.
 

@@ -48,7 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, TypeAlias
 
 from ansinh.core.dates import format_date
 from ansinh.core.eligibility.card_start import card_start
@@ -84,8 +84,10 @@ __all__ = [
     "STATE_PAID_CHILD_UNDER_6",
     "STATE_PAID_IN_FULL",
     "UNDER_MIN_AGE",
+    "PriceClass",
     "builtin_rules",
     "fully_supported",
+    "fully_supported_rule",
     "programme_citation",
     "tet_dates",
 ]
@@ -264,6 +266,67 @@ FULLY_SUPPORTED: Final = BuiltinRule(
 )
 """Blocks a card or book the state and provincial budgets pay in full (payable 0 đồng): it is
 not a gift.  Cites each budget's source."""
+
+
+PriceClass: TypeAlias = tuple[object, ...]
+"""What :func:`~ansinh.core.pricing.price` reads of a person, as one hashable key."""
+
+
+def fully_supported_rule(
+    product: Product,
+    *,
+    on: dt.date,
+    law: Law,
+    local_supports: tuple[LocalSupport, ...] = (),
+    commune_lists: tuple[CommuneList, ...] = (),
+) -> BuiltinRule:
+    """:data:`FULLY_SUPPORTED` for one screening: people of one price class share one answer.
+
+    A new rule for each :func:`~ansinh.core.eligibility.screen` call, for the
+    contexts of that call (its *product*, *on*, *law*, top-ups and commune
+    lists).  It asks :func:`fully_supported` once per price class — the
+    person's fields :func:`~ansinh.core.pricing.price` reads: categories,
+    province and supported months, and, only where a top-up of the person's
+    province applies (:meth:`~ansinh.core.shares.LocalSupport.applies`) or
+    commune lists are given, the commune, district, former province and the
+    day the person left poverty — and gives every person of the class that
+    answer.  A context of another call is checked as :data:`FULLY_SUPPORTED`
+    checks it.
+
+    >>> import datetime as dt
+    >>> from ansinh.core.products import SocialBook
+    >>> from ansinh.data import default_law
+    >>> rule = fully_supported_rule(SocialBook(months=12), on=dt.date(2026, 1, 10), law=default_law())
+    >>> rule.code
+    'FULLY_SUPPORTED'
+    """
+    kind = product.kind
+    answers: dict[PriceClass, Reason | None] = {}
+    topped: dict[str, bool] = {}
+
+    def evaluate(ctx: CheckContext) -> Reason | None:
+        if not (
+            ctx.law is law
+            and ctx.local_supports is local_supports
+            and ctx.commune_lists is commune_lists
+            and ctx.on == on
+            and ctx.product == product
+        ):
+            return _check_fully_supported(ctx)
+        p = ctx.person
+        where = topped.get(p.province)
+        if where is None:
+            where = topped[p.province] = bool(commune_lists) or any(
+                s.applies(p.province, kind, on) for s in local_supports
+            )
+        key: PriceClass = (p.categories, p.province, p.vsi_supported_months)
+        if where:
+            key = (*key, p.commune, p.district, p.former_province, p.left_poverty_on)
+        if key not in answers:
+            answers[key] = _check_fully_supported(ctx)
+        return answers[key]
+
+    return BuiltinRule(FULLY_SUPPORTED.code, FULLY_SUPPORTED.description, evaluate)
 
 
 @functools.lru_cache(maxsize=_CACHE)

@@ -15,6 +15,7 @@ rule from a function (plugins, tests); the built-in rules are
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import ClassVar, Final, Literal, Protocol, TypeAlias, runtime_checkable
 
@@ -107,6 +108,18 @@ class Priority:
         return "; ".join(f"{part_label(code, lang)} {points:+d}" for code, points in self.parts)
 
 
+def _tuple_of(value: object, kind: type) -> bool:
+    """Whether *value* is a tuple of *kind* values (the empty tuple is)."""
+    return isinstance(value, tuple) and (not value or all(isinstance(v, kind) for v in value))
+
+
+@functools.lru_cache(maxsize=256)
+def _derived(law: Law, on: dt.date, months: int) -> tuple[LawPeriod, dt.date]:
+    """The law period of *on* and the last day of a gift of *months* months from it (pure: shared
+    by the many contexts of one screening)."""
+    return law.at(on), gift_end(on, months)
+
+
 @attrs.frozen(kw_only=True)
 class CheckContext:
     """What a rule sees: the person, the product, the date, the campaign and the law.
@@ -164,17 +177,14 @@ class CheckContext:
             raise InvalidValueError("campaign", self.campaign, "an ansinh Campaign or None")
         if not isinstance(self.law, Law):
             raise InvalidValueError("law", self.law, "an ansinh.Law")
-        if not isinstance(self.local_supports, tuple) or not all(
-            isinstance(s, LocalSupport) for s in self.local_supports
-        ):
+        if not _tuple_of(self.local_supports, LocalSupport):
             raise InvalidValueError("local_supports", self.local_supports, "a tuple of LocalSupport")
-        if not isinstance(self.commune_lists, tuple) or not all(
-            isinstance(c, CommuneList) for c in self.commune_lists
-        ):
+        if not _tuple_of(self.commune_lists, CommuneList):
             raise InvalidValueError("commune_lists", self.commune_lists, "a tuple of CommuneList")
-        object.__setattr__(self, "period", self.law.at(self.on))
+        period, end = _derived(self.law, self.on, self.product.months)
+        object.__setattr__(self, "period", period)
         object.__setattr__(self, "age", age_on(self.person.date_of_birth, self.on))
-        object.__setattr__(self, "gift_end", gift_end(self.on, self.product.months))
+        object.__setattr__(self, "gift_end", end)
 
     @property
     def plan_reference(self) -> str:
