@@ -47,6 +47,7 @@ LAW = ansinh.default_law()
 # %%
 run = ansinh.run_campaign(FOLDER, out=Path.cwd() / "build" / "bn2026", plugins=False)
 people = load_roster(FOLDER / "roster.csv").people
+assert run.events_file is not None  # the folder's [run] asks for events.jsonl
 state_2026 = ansinh.replay(run.campaign, read_jsonl(run.events_file), law=LAW)
 registry = Registry(holdings(state_2026, people))
 central = [h for h in registry.holdings if h.level.value == "central"]

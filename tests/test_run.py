@@ -59,6 +59,7 @@ def test_run_the_example_end_to_end(tmp_path: Path) -> None:
     assert len(r.provinces) >= 4
     assert r.expiring  # the 3-month cards of pledge P06
     # the workplace earmark reached only the enterprise's workers' relatives
+    assert run.events_file is not None  # the example's [run] asks for events.jsonl
     with SqliteStore(run.store) as store:
         state = store.state
         assert len(store) == len(read_jsonl(run.events_file))
@@ -100,6 +101,28 @@ def test_running_again_changes_nothing(tmp_path: Path) -> None:
     assert second.new_events == 0
     assert second.allocation.gifts == ()
     assert second.report == first.report
+
+
+def test_events_jsonl_is_written_only_when_asked(tmp_path: Path) -> None:
+    folder = tmp_path / "campaign"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("build"))
+    toml = folder / "campaign.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace("events_jsonl = true", "# no events_jsonl key"), encoding="utf-8")
+    quiet = run_campaign(folder, out=tmp_path / "quiet", plugins=False)
+    assert quiet.events_file is None
+    assert not (tmp_path / "quiet" / "events.jsonl").exists()
+    asked = run_campaign(folder, out=tmp_path / "asked", plugins=False, events_jsonl=True)
+    assert asked.events_file == tmp_path / "asked" / "events.jsonl"
+    with SqliteStore(asked.store) as store:
+        assert len(read_jsonl(asked.events_file)) == len(store)
+    toml.write_text(text, encoding="utf-8")  # the example's events_jsonl = true, overridden by the argument
+    assert run_campaign(folder, out=tmp_path / "off", plugins=False, events_jsonl=False).events_file is None
+    toml.write_text(text.replace("events_jsonl = true", 'events_jsonl = "yes"'), encoding="utf-8")
+    with pytest.raises(CampaignFileError, match="events_jsonl"):
+        run_campaign(folder, out=tmp_path / "bad", plugins=False)
+    with pytest.raises(InvalidValueError, match="events_jsonl"):
+        run_campaign(EXAMPLE, out=tmp_path / "bad", plugins=False, events_jsonl="yes")  # type: ignore[arg-type]
 
 
 def test_changed_files_the_ledger_cannot_take_are_refused(tmp_path: Path) -> None:

@@ -36,6 +36,9 @@ def register(
     )
     p_run.add_argument("folder", metavar="DIR", help=word("campaign.dir", lang))
     p_run.add_argument("--out", default=None, metavar="OUT", help=word("campaign.out", lang))
+    p_run.add_argument(
+        "--events-jsonl", action="store_true", default=None, help=word("campaign.events_jsonl", lang)
+    )
     p_run.set_defaults(func=_campaign_run)
 
 
@@ -50,7 +53,13 @@ def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
         bar(done, total)
 
     try:
-        run = run_campaign(args.folder, out=args.out, plugins=plugins_from(args), progress=progress)
+        run = run_campaign(
+            args.folder,
+            out=args.out,
+            plugins=plugins_from(args),
+            progress=progress,
+            events_jsonl=args.events_jsonl,
+        )
     finally:
         bar.close()
     if not args.json:
@@ -63,7 +72,7 @@ def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
         "campaign": conv.unstructure(run.campaign),
         "out": str(run.out),
         "store": str(run.store),
-        "events_file": str(run.events_file),
+        "events_file": None if run.events_file is None else str(run.events_file),
         "files": [str(f) for f in run.files.all],
         "new_events": run.new_events,
         "screened": [

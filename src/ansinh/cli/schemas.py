@@ -137,7 +137,7 @@ def _campaign_run() -> dict[str, Any]:
         "campaign": schema_of(Campaign, defs, public=True),
         "out": _STR,
         "store": _STR,
-        "events_file": _STR,
+        "events_file": _nullable(_STR),
         "files": _array(_STR),
         "new_events": _INT,
         "screened": _array(screened),

@@ -216,6 +216,10 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "the campaign folder (campaign.toml, sponsors.csv, pledges.csv, roster.csv)",
     ),
     "campaign.out": ("thư mục kết quả (mặc định: DIR/build)", "output folder (default: DIR/build)"),
+    "campaign.events_jsonl": (
+        "ghi thêm mọi sự kiện của sổ cái ra OUT/events.jsonl (mặc định: theo [run] events_jsonl, không ghi)",
+        "also write every ledger event to OUT/events.jsonl (default: as [run] events_jsonl says, no)",
+    ),
     "global": ("tùy chọn chung", "global options"),
     "exit_codes": (
         "Mã thoát: 0 xong; 1 câu trả lời là “không” (check: không đủ điều kiện); "

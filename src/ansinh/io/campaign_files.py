@@ -30,6 +30,7 @@ year's programme::
     book_months = 12
     tet_gift_value = 500000      # value of a Tết gift, if pledges name gifts
     renewal_days = 60
+    events_jsonl = false         # also write every ledger event to <out>/events.jsonl
 
     [files]                      # optional: other file names
     sponsors = "sponsors.csv"

@@ -100,6 +100,8 @@ class RunSettings:
     book_months: int = 12
     tet_gift_value: int | None = None
     renewal_days: int = 60
+    events_jsonl: bool = False
+    """Whether a run also writes every event of the ledger as JSON Lines (``<out>/events.jsonl``)."""
 
     @property
     def effective_report_date(self) -> dt.date:
@@ -168,6 +170,7 @@ class _RunKeys:
     book_months: Any = None
     tet_gift_value: Any = None
     renewal_days: Any = None
+    events_jsonl: Any = None
 
 
 @attrs.define
@@ -333,11 +336,15 @@ def _settings_of(run: Mapping[str, Any], where: str) -> RunSettings:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise CampaignFileError(f"{where} {key}", value, "a whole number >= 0 (never a float)")
             ints[key] = value
+    events_jsonl = run.get("events_jsonl", False)
+    if not isinstance(events_jsonl, bool):
+        raise CampaignFileError(f"{where} events_jsonl", events_jsonl, "true or false")
     settings = RunSettings(
         purchase_date=purchase,
         handover_date=_toml_date(run, "handover_date", where),
         report_date=_toml_date(run, "report_date", where),
         money_buys=money_buys,
+        events_jsonl=events_jsonl,
         **ints,
     )
     return settings

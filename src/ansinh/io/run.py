@@ -30,8 +30,11 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
 7. pay every gift whose pledge has received enough money, and mark paid gifts
    delivered on the handover date, if the campaign file gives one
    (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.ledger.deliveries_due`);
-8. write the report files (:func:`ansinh.io.report_files.write_report`) and
-   the events as JSON Lines (``<out>/events.jsonl``).
+8. write the report files (:func:`ansinh.io.report_files.write_report`), and
+   the ledger's events as JSON Lines (``<out>/events.jsonl``) when asked
+   (``events_jsonl=True``, ``--events-jsonl``, or ``events_jsonl = true`` in
+   ``[run]``): the ledger holds them all, and a national run's file is
+   hundreds of megabytes.
 
 Every plugin is asked before the ledger is opened, so a failing plugin
 (:class:`~ansinh.exceptions.PluginError`) leaves the output folder as it was.
@@ -114,8 +117,8 @@ class CampaignRun:
     """The output folder."""
     store: Path
     """The SQLite ledger."""
-    events_file: Path
-    """The ledger's events as JSON Lines."""
+    events_file: Path | None
+    """The ledger's events as JSON Lines; ``None`` when the run was not asked to write them."""
     files: ReportFiles
     report: CampaignReport
     allocation: Allocation
@@ -445,6 +448,7 @@ def run_campaign(
     law: Law | None = None,
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
     progress: Progress | None = None,
+    events_jsonl: bool | None = None,
 ) -> CampaignRun:
     """Run the campaign in *folder* end to end, with the plugins' contributions.
 
@@ -459,6 +463,8 @@ def run_campaign(
             ``False`` none, or a host (see :mod:`ansinh.api`).
         progress: ``progress(step, done, total)`` for long steps; the steps are
             ``"read"``, ``"screen"``, ``"record"``, ``"allocate"``, ``"pay"`` and ``"report"``.
+        events_jsonl: also write every event of the ledger to ``<out>/events.jsonl``;
+            ``None``: as the folder's ``[run] events_jsonl`` says (default: no).
 
     Returns:
         A :class:`CampaignRun` with the report and the files written.
@@ -481,6 +487,8 @@ def run_campaign(
         raise InvalidValueError("out", out, "a folder path, or None for <folder>/build")
     if progress is not None and not callable(progress):
         raise InvalidValueError("progress", progress, "a callable progress(step, done, total), or None")
+    if events_jsonl is not None and not isinstance(events_jsonl, bool):
+        raise InvalidValueError("events_jsonl", events_jsonl, "True, False or None (the folder's setting)")
     tick("read", 0, 1)
     host = resolve_plugins(plugins)
     data = read_campaign_folder(folder, sponsor_kinds=host.sponsor_kinds() if host is not None else ())
@@ -509,7 +517,8 @@ def run_campaign(
         tick("report", 0, 1)
         state = store.state
         new_events = len(store) - before
-        events_file = write_jsonl(out_dir / "events.jsonl", store.events)
+        wanted = data.settings.events_jsonl if events_jsonl is None else events_jsonl
+        events_file = write_jsonl(out_dir / "events.jsonl", store.events) if wanted else None
         store_path = store.path
     result = report(state, on=data.settings.effective_report_date, renewal_days=data.settings.renewal_days)
     files = write_report(result, out_dir)
