@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 import typing
 from collections.abc import Callable, Mapping
@@ -145,7 +146,19 @@ def _unstructure_date(value: dt.date) -> str:
     return value.isoformat()
 
 
+@functools.cache
+def _members(tp: type[enum.Enum]) -> dict[object, enum.Enum]:
+    """The members of an enum by value, made once per enum."""
+    return {member.value: member for member in tp}
+
+
 def _structure_enum(value: object, tp: type[enum.Enum]) -> enum.Enum:
+    try:
+        found = _members(tp).get(value)
+    except TypeError:  # an unhashable value: no member has it
+        found = None
+    if found is not None and type(value) is type(found.value):
+        return found
     for member in tp:
         if type(value) is type(member.value) and value == member.value:
             return member

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -56,9 +56,12 @@ def _beneficiary_fields() -> tuple[attrs.Attribute[Any], ...]:
     return tuple(attrs.fields(attrs.resolve_types(Beneficiary)))
 
 
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def dumps(data: Any) -> str:
     """Compact JSON with sorted keys: the same data always gives the same text."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(data)
 
 
 def digest(body: str) -> bytes:
@@ -66,23 +69,44 @@ def digest(body: str) -> bytes:
     return hashlib.blake2b(body.encode("utf-8"), digest_size=8).digest()
 
 
-def _without_defaults(obj: Any, fields: Iterable[attrs.Attribute[Any]]) -> dict[str, Any]:
-    """The fields of an attrs value that differ from their defaults, unstructured (the others are implied)."""
+_Plan = tuple[tuple[str, Any, Callable[[Any], Any]], ...]
+
+
+def _plan(fields: tuple[attrs.Attribute[Any], ...]) -> _Plan:
+    """``(name, default, unstructure)`` for each field: its default made once, the converter's hook for its type."""
     conv = converter()
-    out = {}
+    out = []
     for f in fields:
-        value = getattr(obj, f.name)
         default: Any = f.default
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
             default = default.factory()
+        out.append((f.name, default, conv.get_unstructure_hook(f.type)))
+    return tuple(out)
+
+
+def _without_defaults(obj: Any, plan: _Plan) -> dict[str, Any]:
+    """The fields of an attrs value that differ from their defaults, unstructured (the others are implied)."""
+    out = {}
+    for name, default, unstructure in plan:
+        value = getattr(obj, name)
         if default is attrs.NOTHING or value != default:
-            out[f.name] = conv.unstructure(value, f.type)
+            out[name] = unstructure(value)
     return out
 
 
+@functools.cache
+def _gift_plan() -> _Plan:
+    return _plan(tuple(f for f in gift_fields() if f.name != "beneficiary"))
+
+
+@functools.cache
+def _beneficiary_plan() -> _Plan:
+    return _plan(_beneficiary_fields())
+
+
 def _gift_body(gift: Gift) -> dict[str, Any]:
-    body = _without_defaults(gift, (f for f in gift_fields() if f.name != "beneficiary"))
-    body["beneficiary"] = _without_defaults(gift.beneficiary, _beneficiary_fields())
+    body = _without_defaults(gift, _gift_plan())
+    body["beneficiary"] = _without_defaults(gift.beneficiary, _beneficiary_plan())
     body["quote"] = {name: getattr(gift.quote, name) for name in QUOTE_AMOUNTS}
     return body
 
@@ -92,10 +116,17 @@ def encode(event: Event) -> Row:
     if isinstance(event, GiftAllocated):
         data: dict[str, Any] = {"gift": _gift_body(event.gift)}
     else:
-        data = converter().unstructure(event)
+        data = converter().get_unstructure_hook(type(event))(event)
         for column in ("event_id", "on", "type"):
             data.pop(column, None)
     return event.event_id, event.type, event.on.isoformat(), dumps(data)
+
+
+@functools.cache
+def _gift_hooks() -> tuple[tuple[str, Any, Callable[[Any, Any], Any]], ...]:
+    """``(name, type, structure)`` for each field of a gift but its quote (the converter's hook for its type)."""
+    conv = converter()
+    return tuple((f.name, f.type, conv.get_structure_hook(f.type)) for f in gift_fields())
 
 
 def _gift(
@@ -105,8 +136,7 @@ def _gift(
     local_supports: Sequence[LocalSupport],
     commune_lists: Sequence[CommuneList],
 ) -> Gift:
-    conv = converter()
-    fields = {f.name: conv.structure(body[f.name], f.type) for f in gift_fields() if f.name in body}  # type: ignore[arg-type]
+    fields = {name: structure(body[name], tp) for name, tp, structure in _gift_hooks() if name in body}
     quote: Quote = price(
         fields["product"],
         fields["beneficiary"],
