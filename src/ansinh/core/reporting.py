@@ -415,9 +415,13 @@ def _province_label(code: str) -> str:
         return code
 
 
+_GiftFacts = list[tuple[Gift, ProductKind, int, str]]
+"""Each gift with its kind, amount and person, read once for every breakdown."""
+
+
 def _rows(
     dimension: str,
-    gifts: Iterable[Gift],
+    gifts: _GiftFacts,
     key_of: Callable[[Gift], str],
     label_of: Callable[[str], str],
     money: _Money | None = None,
@@ -425,12 +429,16 @@ def _rows(
     counts: dict[str, dict[ProductKind, int]] = {}
     values: dict[str, int] = {}
     people: dict[str, set[str]] = {}
-    for g in gifts:
+    for g, kind, amount, person in gifts:
         key = key_of(g)
-        by_kind = counts.setdefault(key, {})
-        by_kind[g.kind] = by_kind.get(g.kind, 0) + 1
-        values[key] = values.get(key, 0) + g.amount
-        people.setdefault(key, set()).add(g.person_id)
+        by_kind = counts.get(key)
+        if by_kind is None:
+            by_kind = counts[key] = {}
+            values[key] = 0
+            people[key] = set()
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+        values[key] += amount
+        people[key].add(person)
     keys = set(counts) | set(money or {})
     rows = []
     for key in sorted(keys):
@@ -472,31 +480,32 @@ def _money_by(balances: Iterable[PledgeBalance], key_of: Callable[[PledgeBalance
 
 
 def _breakdowns(
-    state: LedgerState, active: list[Gift], balances: list[PledgeBalance]
+    state: LedgerState, gifts: list[Gift], balances: list[PledgeBalance]
 ) -> tuple[ReportRow, ...]:
     """Every breakdown, in :data:`DIMENSIONS` order."""
     pledge_of = {b.pledge.id: b for b in state.pledges}
+    facts: _GiftFacts = [(g, g.kind, g.amount, g.person_id) for g in gifts]
     rows: list[ReportRow] = []
-    rows += _rows("province", active, lambda g: g.province, _province_label)
-    rows += _rows("product", active, lambda g: g.kind.value, lambda k: ProductKind(k).label_vi)
+    rows += _rows("province", facts, lambda g: g.province, _province_label)
+    rows += _rows("product", facts, lambda g: g.kind.value, lambda k: ProductKind(k).label_vi)
     rows += _rows(
         "sponsor_kind",
-        active,
+        facts,
         lambda g: pledge_of[g.pledge_id].sponsor.kind.value,
         _sponsor_label,
         _money_by(balances, lambda b: b.sponsor.kind.value),
     )
     rows += _rows(
         "strategy",
-        active,
+        facts,
         lambda g: pledge_of[g.pledge_id].pledge.strategy,
         lambda k: k or "vận động trực tiếp",
         _money_by(balances, lambda b: b.pledge.strategy),
     )
-    rows += _rows("year", active, lambda g: str(g.purchased_on.year), str)
+    rows += _rows("year", facts, lambda g: str(g.purchased_on.year), str)
     rows += _rows(
         "pledge",
-        active,
+        facts,
         lambda g: g.pledge_id,
         lambda k: f"{k} — {pledge_of[k].sponsor.name}",
         _money_by(balances, lambda b: b.pledge.id),
