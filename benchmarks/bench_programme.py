@@ -168,10 +168,8 @@ def run_national(folder: Path, out: Path) -> None:
         print(f"  {step:<9} {t_next - t:7.2f} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  total     {end - start:7.2f} s   peak memory {peak:,.0f} MB")
-    print(
-        f"  ledger {_size(run.store) / 1e6:,.1f} MB ({run.store.name}), "
-        f"events.jsonl {run.events_file.stat().st_size / 1e6:,.1f} MB"
-    )
+    jsonl = "not written" if run.events_file is None else f"{run.events_file.stat().st_size / 1e6:,.1f} MB"
+    print(f"  ledger {_size(run.store) / 1e6:,.1f} MB ({run.store.name}), events.jsonl {jsonl}")
 
 
 def run_merge(tmp: Path, n_people: int, n_pledges: int, n_provinces: int) -> None:
