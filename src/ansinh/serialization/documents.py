@@ -169,6 +169,15 @@ def document_type_name(cl: Any) -> str:
     >>> document_type_name(GiftPaid)
     'ledger_event'
     """
+    try:
+        return _type_name(cl)
+    except TypeError:  # an unhashable value: looked up without the cache (and refused)
+        return _type_name.__wrapped__(cl)
+
+
+@functools.lru_cache(maxsize=256)
+def _type_name(cl: Any) -> str:
+    """:func:`document_type_name`, once per class (a JSON Lines file names the type of each event)."""
     for name, known in _DOCUMENT_TYPES.items():
         if known is cl or cl in (union_args(known) or ()):
             return name
