@@ -380,7 +380,10 @@ def _record(
         commune_lists=given.commune_lists,
     )
     tick("allocate", 1, 1)
-    store.append_batch(allocation.events(), progress=lambda d, t: tick("record", d, t))
+    gifts = allocation.events()
+    tick("record", 0, len(gifts))  # the ledger checks the batch before the first row is written
+    store.append_batch(gifts, progress=lambda d, t: tick("record", d, t))
+    tick("pay", 0, 1)
     paid = payments_due(store.state, on=settings.purchase_date)
     due: list[Event] = list(paid)
     if settings.handover_date is not None:
