@@ -222,3 +222,47 @@ def test_a_store_conflicting_on_any_event_is_refused_whole(ledger: Ledger, data:
                 merge(source, into=into)
             assert into.ledger_of(campaign.code).events == events
         assert _contents(target) == before
+
+
+def test_a_new_campaign_the_target_prices_otherwise_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    """A campaign new to the national store is checked by a fresh ledger there, kept only if all is written."""
+    from ansinh.core.allocation import Candidate, allocate
+    from ansinh.core.people import Category, Person
+    from ansinh.core.products import HealthCard
+    from ansinh.data import default_law
+    from ansinh.exceptions import InvalidValueError, InvariantViolation
+    from ansinh.plugins.local_support import shipped_local_supports
+
+    hcm, supports = _province("BN2026-01", "01"), shipped_local_supports()
+    farmer = Person(
+        id="ND1",
+        full_name="Lê Văn Nông",
+        date_of_birth=dt.date(1975, 3, 1),
+        province="01",
+        categories={Category.FARM_AVERAGE_INCOME},
+    )
+    source = tmp_path / "hn.sqlite"
+    with SqliteStore(source, local_supports=supports) as store:
+        store.add_campaign(NATIONAL)
+        store.add_campaign(hcm)
+        store.append_batch(_pledge_events("01"), campaign=hcm.code)
+        alloc = allocate(
+            store.ledger_of(hcm.code).state,
+            [Candidate(person=farmer, product=HealthCard(months=12))],
+            on=dt.date(2026, 1, 5),
+            law=default_law(),
+            local_supports=supports,  # Hà Nội adds 30% of the card from 2026
+        )
+        assert len(alloc.gifts) == 1
+        store.append_batch(alloc.events(), campaign=hcm.code)
+    national = tmp_path / "national.sqlite"
+    with SqliteStore(national) as store:
+        store.add_campaign(NATIONAL)
+    before = _contents(national)
+    with open_store(national) as into, SqliteStore(source, local_supports=supports) as a:
+        with pytest.raises(InvariantViolation, match=r"is not the law.s price on 2026-01-05"):
+            merge(a, into=into)
+        assert [c.code for c in into.campaigns()] == ["BN2026-VN"]
+        with pytest.raises(InvalidValueError):
+            into.ledger_of(hcm.code)
+    assert _contents(national) == before

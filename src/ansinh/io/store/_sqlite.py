@@ -595,7 +595,10 @@ class SqliteStore:
                     touched.append(plan.campaign.code)
                 before = len(ledger)
                 if plan.events:
-                    ledger.append_batch(plan.events)
+                    if plan.is_new:  # kept only if the whole merge is written: no undo needed
+                        ledger.extend(plan.events)
+                    else:
+                        ledger.append_batch(plan.events)
                     batches[plan.campaign.code] = (before, plan.events)
             self.write_rows(batches, progress, campaigns=[p.campaign for p in plans if p.is_new])
         except BaseException:
