@@ -54,14 +54,14 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Literal, Protocol, runtime_checkable
+from typing import Final, Literal, Protocol, runtime_checkable
 
 import attrs
 
 from ansinh.core.dates import check_date, format_date, is_date
 from ansinh.core.display import Section, html_summary
 from ansinh.core.law import Citation, Law, LawPeriod, SourceStatus
-from ansinh.core.money import format_percent, format_vnd, round_half_up
+from ansinh.core.money import english_numbers, format_percent, format_vnd, round_half_up
 from ansinh.core.people import Category
 from ansinh.core.places import PLACE_GROUP_LABELS, CommuneList, place_groups
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
@@ -118,6 +118,15 @@ def _pct(rate: Fraction) -> str:
     return format_percent(rate)
 
 
+_FORMULA_WORDS_EN: Final = (
+    ("người thứ ", "member "),
+    ("mức tối thiểu", "the legal minimum"),
+    ("người tham gia chọn", "chosen by the participant"),
+    ("tổng − NSNN − NSĐP", "total − state − local budget"),
+)
+"""The words a formula is written with (in Vietnamese) and their English."""
+
+
 @attrs.frozen(kw_only=True)
 class QuoteLine:
     """One cited line of a quote.
@@ -148,12 +157,25 @@ class QuoteLine:
         """The value formatted for a clerk."""
         if self.unit == "rate":
             assert isinstance(self.value, Fraction)
-            return _pct(self.value)
+            return format_percent(self.value, lang)
         if self.unit == "months":
             return f"{self.value} {'tháng' if lang == 'vi' else 'months'}"
         assert isinstance(self.value, int)
         suffix = ("/tháng" if lang == "vi" else "/month") if self.unit == "VND/month" else ""
         return format_vnd(self.value, lang) + suffix
+
+    def formula_text(self, lang: Literal["vi", "en"] = "vi") -> str:
+        """The formula as a clerk reads it in *lang*: with ``"en"``, English numbers and words.
+
+        ``formula`` is stored in Vietnamese form (``4,5% × 2.340.000 đ``);
+        English shows ``4.5% × VND 2,340,000`` (:func:`~ansinh.core.money.english_numbers`).
+        """
+        if lang != "en":
+            return self.formula
+        text = self.formula
+        for vi, en in _FORMULA_WORDS_EN:
+            text = text.replace(vi, en)
+        return english_numbers(text)
 
 
 @runtime_checkable
@@ -230,7 +252,7 @@ class Quote:
         for ln in self.lines:
             text = f"  {ln.label(lang)}: {ln.value_text('vi' if vi else 'en')}"
             if ln.formula:
-                text += f"  ({ln.formula})"
+                text += f"  ({ln.formula_text('vi' if vi else 'en')})"
             if ln.citation is not None:
                 text += f"  [{ln.citation}]"
             if ln.status is not None and not ln.status.is_firm:
