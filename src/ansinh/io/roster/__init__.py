@@ -48,8 +48,10 @@ Headers
 
 Values
     Dates as ``dd/mm/yyyy`` (also ``-`` or ``.``) or ISO ``yyyy-mm-dd``.
-    CCCD: 12 digits; mã số BHXH: 10 digits (Excel cells holding them as
-    numbers are zero-padded back, since Excel drops leading zeros).
+    CCCD: 12 digits; mã số BHXH: 10 digits.  A cell is read as the text it
+    holds, the same in CSV and Excel (``12345`` is refused from either); only
+    an Excel cell stored as a *number* is zero-padded back, since Excel drops
+    the leading zeros of numbers.
     Categories: codes (``near_poor``) or Vietnamese / English labels
     (``hộ cận nghèo``), separated by ``;`` or ``,``; ``hoàn cảnh khó khăn``
     there sets the review flag.  Yes/no columns: ``x``, ``có``, ``yes``,

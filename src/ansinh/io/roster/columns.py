@@ -54,8 +54,9 @@ class Column:
     memo: bool = True
     """Whether a load parses each distinct cell once (not for identifiers: they seldom repeat)."""
     zero_pad: int = 0
-    """Excel drops the leading zeros of identifiers typed as numbers: a numeric cell shorter than
-    this is padded back (0: never)."""
+    """Excel drops the leading zeros of identifiers typed as numbers: a cell stored as a number
+    and shorter than this is padded back (0: never).  Text cells, in CSV and Excel alike, are read
+    as written (:func:`~ansinh.io.roster.cells.stored_number_text`)."""
 
 
 COLUMNS: Final[tuple[Column, ...]] = (
