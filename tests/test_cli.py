@@ -431,7 +431,7 @@ def test_campaign_run_writes_the_ledger_and_the_report(
     assert out.startswith("Đến ngày 31/01/2026, chương trình “")
     assert "Dòng bị loại:" in out
     assert (out_dir / "ledger.sqlite").is_file()
-    assert "Báo cáo 1/1" in err  # progress, one line per finished step (stderr is not a terminal)
+    assert "Báo cáo: 1/1 bước" in err  # progress, one line per finished step (stderr is not a terminal)
     doc = run_json(capsys, "campaign", "run", str(CAMPAIGN), "--out", str(out_dir))
     assert doc["type"] == "campaign_run"
     assert doc["report"]["totals"]["health_cards"] > 0

@@ -8,9 +8,9 @@ from typing import TextIO
 
 from ansinh.cli import EXIT_OK
 from ansinh.cli.options import plugins_from
-from ansinh.cli.output import masked, print_json, progress_bar
+from ansinh.cli.output import masked, print_json, step_progress
 from ansinh.cli.views import run_text
-from ansinh.cli.words import step_text, word
+from ansinh.cli.words import word
 from ansinh.core.labels import Lang
 from ansinh.serialization import SCHEMA_VERSION, make_converter
 
@@ -43,16 +43,8 @@ def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
     from ansinh.io.run import run_campaign
 
     lang: Lang = args.lang
-    bar = progress_bar(args, "")
-
-    def progress(step: str, done: int, total: int) -> None:
-        bar.label = step_text(step, lang)
-        bar(done, total)
-
-    try:
-        run = run_campaign(args.folder, out=args.out, plugins=plugins_from(args), progress=progress)
-    finally:
-        bar.close()
+    with step_progress(args) as bars:
+        run = run_campaign(args.folder, out=args.out, plugins=plugins_from(args), progress=bars)
     if not args.json:
         out.write(run_text(run, lang))
         return EXIT_OK

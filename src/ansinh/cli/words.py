@@ -24,6 +24,7 @@ __all__ = [
     "message_text",
     "status_text",
     "step_text",
+    "step_unit_text",
     "total_text",
     "unit_text",
     "word",
@@ -38,8 +39,10 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "json": ("in một tài liệu JSON ổn định (cho máy)", "print one stable JSON document (for machines)"),
     "debug": ("in traceback khi có lỗi", "print the traceback of errors"),
     "progress": (
-        "luôn hiện tiến độ trên stderr (mặc định: chỉ khi là terminal)",
-        "always show progress on stderr (default: only on a terminal)",
+        "hiện (--progress) hay không hiện (--no-progress) tiến độ trên stderr, với tốc độ và thời gian "
+        "còn lại (mặc định: chỉ khi stderr là terminal và không có --json)",
+        "show (--progress) or hide (--no-progress) progress on stderr, with the rate and the time left "
+        "(default: only when stderr is a terminal and without --json)",
     ),
     "cmd": ("lệnh", "command"),
     "price": ("tính giá một thẻ BHYT, sổ BHXH hoặc suất quà", "price a card, a book or a gift"),
@@ -254,6 +257,14 @@ _STEPS: Final[Mapping[str, tuple[str, str]]] = {
 }
 
 
+_STEP_UNITS: Final[Mapping[str, tuple[str, str]]] = {
+    "read": ("dòng", "rows"),
+    "screen": ("người", "people"),
+    "record": ("sự kiện", "events"),
+    "pay": ("sự kiện", "events"),
+}
+
+
 _TOTALS: Final[Mapping[str, tuple[str, str]]] = {
     "sponsors": ("Nhà tài trợ", "Sponsors"),
     "pledges": ("Khoản đăng ký tài trợ", "Pledges"),
@@ -393,6 +404,11 @@ def contribution_text(kind: str, lang: Lang) -> str:
 def step_text(step: str, lang: Lang) -> str:
     """The label of a step of a campaign run (``"read"``, ``"screen"`` …); an unknown step as is."""
     return _pick(_STEPS.get(step, (step, step)), lang)
+
+
+def step_unit_text(step: str, lang: Lang) -> str:
+    """What a step of a campaign run counts, in *lang* (:data:`ansinh.progress.STEP_UNITS`)."""
+    return _pick(_STEP_UNITS.get(step, ("bước", "steps")), lang)
 
 
 def total_text(key: str, lang: Lang) -> str:

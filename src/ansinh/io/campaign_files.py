@@ -72,7 +72,7 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -539,9 +539,15 @@ def _inside(root: Path, key: str, name: str) -> Path:
 
 
 def read_campaign_folder(
-    folder: str | os.PathLike[str], *, sponsor_kinds: Iterable[LocalSponsorKind] = ()
+    folder: str | os.PathLike[str],
+    *,
+    sponsor_kinds: Iterable[LocalSponsorKind] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> CampaignFolder:
     """Read a whole campaign folder (see the module docstring); *sponsor_kinds*: kinds plugins add.
+
+    *progress* is called as ``progress(rows read, rows)`` while the roster is
+    read (:func:`~ansinh.io.roster.load.load_roster`).
 
     Raises:
         InvalidValueError: ``campaign.toml``, ``sponsors.csv`` or ``pledges.csv``
@@ -565,7 +571,7 @@ def read_campaign_folder(
         paths["pledges"], sponsors, default_date=campaign.start
     )
     roster_path = paths["roster"]
-    roster = load_roster(roster_path)
+    roster = load_roster(roster_path, progress=progress)
     return CampaignFolder(
         folder=root,
         campaign=campaign,

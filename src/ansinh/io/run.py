@@ -94,6 +94,7 @@ from ansinh.io.review_files import REVIEW_FILE, apply_review, read_review
 from ansinh.io.roster import RejectedRow
 from ansinh.io.store import SqliteStore, write_jsonl
 from ansinh.plugin_manager import PluginHost
+from ansinh.progress import counted
 
 __all__ = ["CampaignRun", "Progress", "run_campaign"]
 
@@ -306,10 +307,13 @@ def _screen(
     extra_priority = given.extra_priority(data.campaign)
     policy = given.policy
     screenings: dict[ProductKind, Screening] = {}
+    chosen = data.roster.people if people is None else people
+    total = len(chosen) * len(products)
     for n, (kind, product) in enumerate(products.items()):
-        tick("screen", n, len(products))
+        before = n * len(chosen)
+        tick("screen", before, total)
         screenings[kind] = screen(
-            data.roster.people if people is None else people,
+            counted(chosen, lambda done: tick("screen", before + done, total)),  # noqa: B023 - used at once
             product,
             on=data.settings.purchase_date,
             campaign=data.campaign,
@@ -320,7 +324,6 @@ def _screen(
             local_supports=given.local_supports,
             commune_lists=given.commune_lists,
         )
-    tick("screen", len(products), len(products))
     return screenings
 
 
@@ -458,7 +461,9 @@ def run_campaign(
         plugins: which plugins contribute: ``None`` the installed ones,
             ``False`` none, or a host (see :mod:`ansinh.api`).
         progress: ``progress(step, done, total)`` for long steps; the steps are
-            ``"read"``, ``"screen"``, ``"record"``, ``"allocate"``, ``"pay"`` and ``"report"``.
+            ``"read"`` (rows of the roster), ``"screen"`` (people, for each kind
+            of gift), ``"record"`` and ``"pay"`` (events), ``"allocate"`` and
+            ``"report"``; :func:`ansinh.progress.tqdm_progress` draws them.
 
     Returns:
         A :class:`CampaignRun` with the report and the files written.
@@ -481,10 +486,12 @@ def run_campaign(
         raise InvalidValueError("out", out, "a folder path, or None for <folder>/build")
     if progress is not None and not callable(progress):
         raise InvalidValueError("progress", progress, "a callable progress(step, done, total), or None")
-    tick("read", 0, 1)
     host = resolve_plugins(plugins)
-    data = read_campaign_folder(folder, sponsor_kinds=host.sponsor_kinds() if host is not None else ())
-    tick("read", 1, 1)
+    data = read_campaign_folder(
+        folder,
+        sponsor_kinds=host.sponsor_kinds() if host is not None else (),
+        progress=lambda done, total: tick("read", done, total),
+    )
     given = _contributions(law, host if host is not None else False, data)
     data, sourced = _sourced(data, given.host)
     given = attrs.evolve(given, policy=_policy(data, given.host))

@@ -10,9 +10,11 @@ from pathlib import Path
 from ansinh.exceptions import RosterError
 from ansinh.io.roster.cells import stored_number_text
 from ansinh.io.roster.columns import column_for
+from ansinh.io.roster.csv import RowProgress
 from ansinh.io.roster.parse import parse_roster_rows
 from ansinh.io.roster.values import Cell, Roster
 from ansinh.limits import MAX_XLSX_BYTES, MAX_XLSX_PART_BYTES
+from ansinh.progress import counted
 
 __all__ = ["load_roster_xlsx"]
 
@@ -76,8 +78,12 @@ def _check_sizes(path: Path) -> None:
         raise RosterError(f"{path}: not a readable Excel workbook ({type(e).__name__}: {e})") from None
 
 
-def load_roster_xlsx(path: Path, *, sheet: str | None = None) -> Roster:
+def load_roster_xlsx(path: Path, *, sheet: str | None = None, progress: RowProgress | None = None) -> Roster:
     """Read a roster from the first worksheet of a workbook, or the one *sheet* names.
+
+    *progress*, if given, is called as ``progress(rows read, rows)`` while the
+    sheet is read (every thousand rows and at the end; ``rows`` is the
+    sheet's size as the workbook states it, or the rows read so far).
 
     Raises:
         RosterError: openpyxl is not installed, the workbook cannot be read
@@ -104,7 +110,11 @@ def load_roster_xlsx(path: Path, *, sheet: str | None = None) -> Roster:
             ws = wb[sheet]
         else:
             raise RosterError(f"{path}: sheet={sheet!r} not found; sheets: {', '.join(wb.sheetnames)}")
-        rows = _cells(ws.iter_rows(values_only=True))
+        found = ws.iter_rows(values_only=True)
+        if progress is not None:
+            total = ws.max_row or 0
+            found = counted(found, lambda n: progress(n, max(total, n)), every=1000)
+        rows = _cells(found)
     finally:
         wb.close()
     return parse_roster_rows(rows, source=str(path))
