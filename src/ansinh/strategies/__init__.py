@@ -71,7 +71,7 @@ from ansinh.core.ledger import GiftStep, LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
-from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
+from ansinh.core.products import HealthCard, HospitalLevel, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, RenewalItem, ReportRow
 from ansinh.hookspecs import SourcingResult
 
@@ -221,6 +221,7 @@ _REGISTRY: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     Earmark: earmarks,
     EarmarkKind: enum_strategy(EarmarkKind),
     HealthCard: health_cards,
+    HospitalLevel: enum_strategy(HospitalLevel),
     Instalment: instalments,
     Law: laws,
     LawPeriod: law_periods,
