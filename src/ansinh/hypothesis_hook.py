@@ -51,7 +51,7 @@ from ansinh.core.ledger import GiftStep, Ledger, LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
-from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
+from ansinh.core.products import HealthCard, HospitalLevel, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, RenewalItem, ReportRow
 from ansinh.hookspecs import SourcingResult
 
@@ -105,6 +105,7 @@ HOOK_TYPES: Final[tuple[type[Any], ...]] = (
     Person,
     Pledge,
     ProductKind,
+    HospitalLevel,
     Quote,
     QuoteLine,
     RateTable,
