@@ -321,7 +321,32 @@ def _screen(
             commune_lists=given.commune_lists,
         )
     tick("screen", len(products), len(products))
+    if ProductKind.TET_GIFT in screenings:
+        screenings[ProductKind.TET_GIFT] = _at_hospitals(screenings[ProductKind.TET_GIFT], data)
     return screenings
+
+
+def _at_hospitals(screening: Screening, data: CampaignFolder) -> Screening:
+    """The Tết gift screening, each patient's gift naming their hospital and its level (roster ``Bệnh viện``, ``Tuyến``).
+
+    No rule of a Tết gift reads the hospital, so each decision stands; only the gift it is for names it.
+    """
+    where = dict(data.hospitals)
+
+    def named(d: Decision) -> Decision:
+        found = where.get(d.person.id)
+        if found is None or not isinstance(d.product, TetGift):
+            return d
+        gift = attrs.evolve(d.product, hospital=found[0], hospital_level=found[1])
+        return attrs.evolve(d, product=gift)
+
+    if not where:
+        return screening
+    return attrs.evolve(
+        screening,
+        eligible=tuple(map(named, screening.eligible)),
+        ineligible=tuple(map(named, screening.ineligible)),
+    )
 
 
 def _pledge_events(data: CampaignFolder) -> list[Event]:
