@@ -36,6 +36,16 @@ year's programme::
     pledges = "pledges.csv"
     roster = "roster.csv"
 
+    [[handover]]                 # optional, repeatable: a handover ceremony (lễ trao tặng)
+    date = 2026-01-16
+    place = "UBND phường Hải An, TP Hải Phòng"
+    leader = "Phó Tổng Giám đốc BHXH Việt Nam"   # who led the delegation
+    provinces = ["TP Hải Phòng"] # which gifts: of these provinces' people (optional) ...
+    pledges = ["P02", "P07"]     # ... paid by these pledges (optional)
+    kinds = ["health_card"]      # ... of these kinds (optional)
+    hospitals = []               # ... Tết gifts at these hospitals (optional)
+    reference = "Biên bản số 01/BB-BHXH"   # optional
+
     [[sourcing]]                 # optional, repeatable: run a sourcing strategy
     strategy = "workplace_drive" # a strategy name (``ansinh plugins`` lists them)
     received_on = 2025-12-01     # optional: its money was received on this date
@@ -47,7 +57,9 @@ year's programme::
     flood_points = 3
 
 A key ``campaign.toml`` does not know (a typo such as ``renewal_dayz``) is
-refused with its name, never silently ignored.  The pledges a ``[[sourcing]]``
+refused with its name, never silently ignored.  Paid gifts a ``[[handover]]``
+ceremony includes are delivered on its date (:func:`~ansinh.core.handover.handover_deliveries`);
+the others on ``handover_date``.  The pledges a ``[[sourcing]]``
 table produces are added to those of ``pledges.csv`` by :func:`ansinh.io.run.run_campaign`,
 registered on ``registered_on`` (default: the campaign start).
 
@@ -92,6 +104,7 @@ from ansinh.core.campaign import (
     Sponsor,
     SponsorKind,
 )
+from ansinh.core.handover import Handover
 from ansinh.core.people import Category
 from ansinh.core.products import HospitalLevel, ProductKind, TetGift
 from ansinh.exceptions import CampaignFileError, InvalidValueError, RosterError
@@ -102,6 +115,7 @@ from ansinh.io.campaign_toml import (
     plain,
     province_cell,
     read_campaign_text,
+    read_handovers,
     read_only,
     read_toml,
 )
@@ -236,6 +250,8 @@ class CampaignFolder:
     """The ``[[sourcing]]`` tables, in order."""
     plugin_settings: Mapping[str, Mapping[str, object]] = attrs.field(factory=lambda: read_only({}))
     """Plugin name → its ``[plugins.NAME]`` table, read-only."""
+    handovers: tuple[Handover, ...] = ()
+    """The ``[[handover]]`` ceremonies, in file order."""
     hospitals: tuple[tuple[str, tuple[str, HospitalLevel | None]], ...] = ()
     """Person id → the hospital they are treated in and its level (the roster's ``Bệnh viện``, ``Tuyến``)."""
 
@@ -644,4 +660,5 @@ def read_campaign_folder(
         sourcing=sourcing,
         plugin_settings=plugin_settings,
         hospitals=_hospitals(roster_path),
+        handovers=read_handovers(root / "campaign.toml"),
     )

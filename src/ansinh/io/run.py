@@ -28,8 +28,9 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    column links to its target, and for those a plugin's
    :func:`~ansinh.hookspecs.ansinh_earmark_matches` says belong to it;
 7. pay every gift whose pledge has received enough money, and mark paid gifts
-   delivered on the handover date, if the campaign file gives one
-   (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.ledger.deliveries_due`);
+   delivered at the ``[[handover]]`` ceremony that includes them, else on the
+   handover date, if the campaign file gives one
+   (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.handover.handover_deliveries`);
 8. write the report files (:func:`ansinh.io.report_files.write_report`) and
    the events as JSON Lines (``<out>/events.jsonl``).
 
@@ -67,13 +68,13 @@ from ansinh.core.eligibility import (
     Screening,
     screen,
 )
+from ansinh.core.handover import handover_deliveries
 from ansinh.core.identifiers import mask_digits
 from ansinh.core.law import Law
 from ansinh.core.ledger import (
     Event,
     MoneyReceived,
     PledgeRegistered,
-    deliveries_due,
     payments_due,
 )
 from ansinh.core.messages import shorten
@@ -405,8 +406,7 @@ def _record(
     store.append_batch(allocation.events(), progress=lambda d, t: tick("record", d, t))
     paid = payments_due(store.state, on=settings.purchase_date)
     due: list[Event] = list(paid)
-    if settings.handover_date is not None:
-        due += deliveries_due(store.state, on=settings.handover_date, paid=paid)
+    due += handover_deliveries(store.state, data.handovers, paid=paid, default=settings.handover_date)
     store.append_batch(due, progress=lambda d, t: tick("pay", d, t))
     return allocation
 
@@ -536,7 +536,12 @@ def run_campaign(
         new_events = len(store) - before
         events_file = write_jsonl(out_dir / "events.jsonl", store.events)
         store_path = store.path
-    result = report(state, on=data.settings.effective_report_date, renewal_days=data.settings.renewal_days)
+    result = report(
+        state,
+        on=data.settings.effective_report_date,
+        renewal_days=data.settings.renewal_days,
+        handovers=data.handovers,
+    )
     files = write_report(result, out_dir)
     tick("report", 1, 1)
     return CampaignRun(
