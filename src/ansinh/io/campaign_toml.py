@@ -30,6 +30,7 @@ from ansinh.limits import MAX_ROSTER_BYTES
 
 __all__ = [
     "CellError",
+    "RegistrySource",
     "RunSettings",
     "SourcingPlan",
     "plain",
@@ -88,6 +89,28 @@ def read_campaign_text(path: Path) -> str:
     return data.decode("utf-8-sig")
 
 
+def _path(value: Any) -> Path:
+    if not isinstance(value, str | os.PathLike):
+        raise CampaignFileError("registry", value, "a file path")
+    return Path(value)
+
+
+@attrs.frozen(kw_only=True)
+class RegistrySource:
+    """Another campaign's gifts to check this one against: a programme store and the roster of its people.
+
+    A store keeps no names nor identity numbers, so the roster its gifts were
+    allocated from says who each gift's person is (by the roster's id): people
+    are then matched across campaigns by CCCD or mã số BHXH
+    (:class:`~ansinh.core.registry.Registry`).
+    """
+
+    store: Path = attrs.field(converter=_path)
+    """The store (``ledger.sqlite`` of another run, or a programme store holding many campaigns)."""
+    roster: Path = attrs.field(converter=_path)
+    """The roster (CSV or workbook) holding the people of its gifts."""
+
+
 @attrs.frozen(kw_only=True)
 class RunSettings:
     """How to run the campaign (the ``[run]`` table of ``campaign.toml``)."""
@@ -102,6 +125,9 @@ class RunSettings:
     book_months: int = 12
     tet_gift_value: int | None = None
     renewal_days: int = 60
+    registry: tuple[RegistrySource, ...] = ()
+    """Other campaigns' stores whose gifts this run's people must not already hold for the same months
+    (``[[run.registry]]``; paths relative to the campaign folder)."""
 
     @property
     def effective_report_date(self) -> dt.date:
@@ -170,6 +196,7 @@ class _RunKeys:
     book_months: Any = None
     tet_gift_value: Any = None
     renewal_days: Any = None
+    registry: Any = None
 
 
 @attrs.define
@@ -396,7 +423,7 @@ def read_toml(
     ):
         _known_keys(table, keys, f"{where} [{name}]")
     campaign = _campaign_of(c, where)
-    settings = _settings_of(run, where)
+    settings = attrs.evolve(_settings_of(run, where), registry=_registry(run, p.parent, where))
     names = _file_names(files, p.parent, where)
     return campaign, settings, names, _sourcing(data, where), _plugin_settings(data, where)
 
@@ -448,6 +475,37 @@ def _settings_of(run: Mapping[str, Any], where: str) -> RunSettings:
         **ints,
     )
     return settings
+
+
+@attrs.define
+class _RegistryKeys:
+    store: Any = None
+    roster: Any = None
+
+
+def _registry(run: Mapping[str, Any], folder: Path, where: str) -> tuple[RegistrySource, ...]:
+    """The ``[[run.registry]]`` tables: each a ``store`` and the ``roster`` of its people, relative to *folder*."""
+    tables = run.get("registry", [])
+    if not isinstance(tables, list):
+        raise CampaignFileError(
+            f"{where} run.registry", tables, "[[run.registry]] tables with store and roster"
+        )
+    out = []
+    for i, table in enumerate(tables):
+        at = f"{where} [[run.registry]] #{i + 1}"
+        if not isinstance(table, Mapping):
+            raise CampaignFileError(at, table, "a table with store and roster")
+        _known_keys(table, _RegistryKeys, at)
+        paths = {}
+        for key in ("store", "roster"):
+            value = table.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise CampaignFileError(
+                    f"{at} {key}", value, f"the path of the {key} (relative to the campaign folder)"
+                )
+            paths[key] = folder / value
+        out.append(RegistrySource(store=paths["store"], roster=paths["roster"]))
+    return tuple(out)
 
 
 def _file_names(files: Mapping[str, Any], folder: Path, where: str) -> dict[str, str]:

@@ -12,7 +12,10 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    their eligibility rules for each kind of gift, and run each ``[[sourcing]]``
    strategy with its inputs (its sponsors and pledges join those of the files);
 3. screen the roster for each kind of gift the pledges name
-   (:func:`ansinh.core.eligibility.screen`), with the plugins' rules and
+   (:func:`ansinh.core.eligibility.screen`), with the plugins' rules, the
+   rule refusing people another campaign already covers the same months
+   (``COVERED_ELSEWHERE``, when ``[[run.registry]]`` or ``registry=`` names
+   other campaigns' stores: :meth:`ansinh.core.registry.Registry.rule`) and
    priority parts, the top-ups and the commune lists (a gift the budgets pay
    in full is ``FULLY_SUPPORTED``: not a candidate), and the province's points
    table if the folder has a ``priority.toml`` (:mod:`ansinh.io.priority_files`);
@@ -47,7 +50,7 @@ gifts were bought with it), the run stops with the ledger's reason; use a new
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import attrs
@@ -82,18 +85,20 @@ from ansinh.core.people import Person
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.core.registry import Holding, Registry, holdings
 from ansinh.core.reporting import CampaignReport, report
 from ansinh.core.review import CandidateList, ObjectionKind, Outcome, ReviewStatus
 from ansinh.exceptions import CampaignFileError, InvalidValueError
 from ansinh.hookspecs import SourcingResult
 from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
+from ansinh.io.campaign_toml import RegistrySource
 from ansinh.io.commune_lists import COMMUNE_LISTS_FILE, merge_commune_lists, read_commune_lists
 from ansinh.io.priority_files import PRIORITY_FILE, read_priority_policy
 from ansinh.io.public_list import write_public_list
 from ansinh.io.report_files import ReportFiles, write_report
 from ansinh.io.review_files import REVIEW_FILE, apply_review, read_review
-from ansinh.io.roster import RejectedRow
-from ansinh.io.store import SqliteStore, write_jsonl
+from ansinh.io.roster import RejectedRow, load_roster
+from ansinh.io.store import SqliteStore, open_store, write_jsonl
 from ansinh.plugin_manager import PluginHost
 
 __all__ = ["CampaignRun", "Progress", "run_campaign"]
@@ -350,6 +355,44 @@ def _at_hospitals(screening: Screening, data: CampaignFolder) -> Screening:
     )
 
 
+def _registry_rules(
+    data: CampaignFolder, given: _Contributions, extra: tuple[RegistrySource, ...]
+) -> tuple[Rule, ...]:
+    """The rule refusing people other campaigns' gifts already cover the same months (none without sources).
+
+    Each source's store is read campaign by campaign (this campaign's own gifts
+    are the ledger's business); its roster says who each gift's person is.
+
+    Raises:
+        CampaignFileError: a store or roster is missing, or a gift's person is not in its roster.
+        LedgerError: a store cannot be read (another law, damaged).
+    """
+    held: list[Holding] = []
+    for n, source in enumerate(data.settings.registry + extra, 1):
+        where = f"registry #{n}"
+        if not source.store.is_file():
+            raise CampaignFileError(f"{where} store", str(source.store), "an existing store (ledger.sqlite)")
+        people = load_roster(source.roster).people
+        with open_store(
+            source.store,
+            law=given.law,
+            local_supports=given.local_supports,
+            commune_lists=given.commune_lists,
+        ) as store:
+            for other in store.campaigns():
+                if other.code == data.campaign.code:
+                    continue
+                try:
+                    held += holdings(store.ledger_of(other.code).state, people)
+                except InvalidValueError as exc:
+                    raise CampaignFileError(
+                        f"{where} roster", str(source.roster), f"a roster holding {exc.allowed}"
+                    ) from None
+    if not held:
+        return ()
+    return (Registry(held).rule(campaign=data.campaign.code),)
+
+
 def _pledge_events(data: CampaignFolder) -> list[Event]:
     """Each pledge registered, and each sum received (ids ``reg:<pledge>``, ``recv:<pledge>:<n>``)."""
     sponsors = {s.id: s for s in data.sponsors}
@@ -470,6 +513,7 @@ def run_campaign(
     law: Law | None = None,
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
     progress: Progress | None = None,
+    registry: Iterable[RegistrySource] = (),
 ) -> CampaignRun:
     """Run the campaign in *folder* end to end, with the plugins' contributions.
 
@@ -484,6 +528,9 @@ def run_campaign(
             ``False`` none, or a host (see :mod:`ansinh.api`).
         progress: ``progress(step, done, total)`` for long steps; the steps are
             ``"read"``, ``"screen"``, ``"record"``, ``"allocate"``, ``"pay"`` and ``"report"``.
+        registry: other campaigns' stores (with their rosters), added to the
+            ``[[run.registry]]`` of ``campaign.toml``: a person one of their
+            gifts covers in the same months is refused (``COVERED_ELSEWHERE``).
 
     Returns:
         A :class:`CampaignRun` with the report and the files written.
@@ -506,6 +553,10 @@ def run_campaign(
         raise InvalidValueError("out", out, "a folder path, or None for <folder>/build")
     if progress is not None and not callable(progress):
         raise InvalidValueError("progress", progress, "a callable progress(step, done, total), or None")
+    sources = tuple(registry) if isinstance(registry, Iterable) else (registry,)
+    for source in sources:
+        if not isinstance(source, RegistrySource):
+            raise InvalidValueError("registry", source, "RegistrySource(store=..., roster=...) values")
     tick("read", 0, 1)
     host = resolve_plugins(plugins)
     data = read_campaign_folder(folder, sponsor_kinds=host.sponsor_kinds() if host is not None else ())
@@ -513,6 +564,7 @@ def run_campaign(
     given = _contributions(law, host if host is not None else False, data)
     data, sourced = _sourced(data, given.host)
     given = attrs.evolve(given, policy=_policy(data, given.host))
+    given = attrs.evolve(given, rules=given.rules + _registry_rules(data, given, sources))
     out_dir = Path(out) if out is not None else data.folder / "build"
     screenings = _screen(data, given, tick)
     approved, public_lists, added = _reviewed(
