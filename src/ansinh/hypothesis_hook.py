@@ -34,6 +34,7 @@ from ansinh.core.campaign import (
 )
 from ansinh.core.eligibility import Decision, Priority, PriorityPolicy, Reason, Screening
 from ansinh.core.events import EVENT_TYPES
+from ansinh.core.handover import Handover
 from ansinh.core.law import (
     Amendment,
     Citation,
@@ -114,6 +115,7 @@ HOOK_TYPES: Final[tuple[type[Any], ...]] = (
     Sponsor,
     SponsorKind,
     TetGift,
+    Handover,
 )
 """The types the hook registers: those of :data:`ansinh.strategies.STRATEGIES`, and :class:`~ansinh.core.ledger.Ledger`.
 

@@ -415,8 +415,8 @@ def write_report(
     )
     handovers = None
     if report.handovers:
-        header = [k for k, _ in _HANDOVER_COLUMNS]
-        table = [[row.as_dict()[k] for k in header] for row in report.handovers]
+        header = list(report.handovers[0].as_dict())
+        table = [list(row.as_dict().values()) for row in report.handovers]
         handovers = write_atomic(out / "handovers.csv", _csv_text(header, table), bom=True)
     summary = write_atomic(out / "summary.txt", report.summary_vi() + "\n\n" + report.summary_en() + "\n")
     chart_path = write_chart(report, out / "chart.png") if chart else None

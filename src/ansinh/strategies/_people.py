@@ -266,13 +266,13 @@ def tet_gifts(*, min_value: int = 100_000, max_value: int = 5_000_000) -> Search
     named = st.builds(
         TetGift,
         value=values,
-        hospital=st.sampled_from(_HOSPITALS),
+        hospital=st.sampled_from(HOSPITALS),
         hospital_level=st.none() | st.sampled_from(HospitalLevel),
     )
     return st.builds(TetGift, value=values) | named
 
 
-_HOSPITALS: Final = (
+HOSPITALS: Final = (  # made up: the names of real hospitals, for Tết gifts
     "Bệnh viện Hữu nghị Việt Đức",
     "Bệnh viện Bệnh nhiệt đới Trung ương",
     "Bệnh viện Nhi Trung ương",
