@@ -88,7 +88,7 @@ from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, T
 from ansinh.core.registry import Holding, Registry, holdings
 from ansinh.core.reporting import CampaignReport, report
 from ansinh.core.review import CandidateList, ObjectionKind, Outcome, ReviewStatus
-from ansinh.exceptions import CampaignFileError, InvalidValueError
+from ansinh.exceptions import CampaignFileError, InvalidValueError, LedgerError
 from ansinh.hookspecs import SourcingResult
 from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
 from ansinh.io.campaign_toml import RegistrySource
@@ -355,6 +355,23 @@ def _at_hospitals(screening: Screening, data: CampaignFolder) -> Screening:
     )
 
 
+def _held(
+    source: RegistrySource, given: _Contributions, people: tuple[Person, ...], own: str
+) -> list[Holding]:
+    """The active gifts of every campaign of *source*'s store but *own*, with their people.
+
+    The store is read with this run's law and top-ups: its gifts' amounts are checked against them.
+    """
+    held: list[Holding] = []
+    with open_store(
+        source.store, law=given.law, local_supports=given.local_supports, commune_lists=given.commune_lists
+    ) as store:
+        for other in store.campaigns():
+            if other.code != own:
+                held += holdings(store.ledger_of(other.code).state, people)
+    return held
+
+
 def _registry_rules(
     data: CampaignFolder, given: _Contributions, extra: tuple[RegistrySource, ...]
 ) -> tuple[Rule, ...]:
@@ -364,8 +381,8 @@ def _registry_rules(
     are the ledger's business); its roster says who each gift's person is.
 
     Raises:
-        CampaignFileError: a store or roster is missing, or a gift's person is not in its roster.
-        LedgerError: a store cannot be read (another law, damaged).
+        CampaignFileError: a store or roster is missing, a gift's person is not in its roster,
+            or a store cannot be read (another law or other top-ups, damaged).
     """
     held: list[Holding] = []
     for n, source in enumerate(data.settings.registry + extra, 1):
@@ -373,21 +390,18 @@ def _registry_rules(
         if not source.store.is_file():
             raise CampaignFileError(f"{where} store", str(source.store), "an existing store (ledger.sqlite)")
         people = load_roster(source.roster).people
-        with open_store(
-            source.store,
-            law=given.law,
-            local_supports=given.local_supports,
-            commune_lists=given.commune_lists,
-        ) as store:
-            for other in store.campaigns():
-                if other.code == data.campaign.code:
-                    continue
-                try:
-                    held += holdings(store.ledger_of(other.code).state, people)
-                except InvalidValueError as exc:
-                    raise CampaignFileError(
-                        f"{where} roster", str(source.roster), f"a roster holding {exc.allowed}"
-                    ) from None
+        try:
+            held += _held(source, given, people, data.campaign.code)
+        except LedgerError as exc:
+            raise CampaignFileError(
+                f"{where} store",
+                str(source.store),
+                f"a store priced under this run's law and top-ups ({exc})",
+            ) from None
+        except InvalidValueError as exc:
+            raise CampaignFileError(
+                f"{where} roster", str(source.roster), f"a roster holding {exc.allowed}"
+            ) from None
     if not held:
         return ()
     return (Registry(held).rule(campaign=data.campaign.code),)
