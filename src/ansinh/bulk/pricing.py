@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final, TypeAlias
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pluggy
@@ -49,8 +50,8 @@ from ansinh.bulk._law_tables import GROUP_CODE, PricingPlan, fits_int64
 from ansinh.bulk._output import OUTPUT_COLUMNS, Out, assemble
 from ansinh.core import pricing as _pricing
 from ansinh.core.law import Law
-from ansinh.core.people import Person
-from ansinh.core.pricing import LocalSupport
+from ansinh.core.people import Category, Person
+from ansinh.core.pricing import HOUSEHOLD_GROUP, LocalSupport
 from ansinh.core.products import HealthCard, ProductKind, SocialBook
 from ansinh.exceptions import AnsinhError, InvalidValueError
 from ansinh.plugin_manager import PluginHost
@@ -77,6 +78,7 @@ GROUP_NAMES: Final = _law_tables.GROUP_NAMES
 
 _BATCH_ROWS: Final = 1 << 18
 _DOB: Final = dt.date(1970, 1, 1)
+"""A placeholder the row's Person is checked with; pricing reads the row as :class:`_Row` (no date of birth)."""
 _INPUT_NAMES: Final = frozenset({DATE, PRODUCT, MONTHS, RANK, CATEGORIES, PROVINCE, INCOME, USED})
 
 
@@ -175,6 +177,16 @@ def _price_batch(
 # -- the scalar path -----------------------------------------------------------------
 
 
+@attrs.frozen
+class _Row:
+    """A bulk row as pricing reads it: no address and no date of birth, so no area-keyed programme
+    and no age-banded group applies to it (as the columnar path computes)."""
+
+    categories: frozenset[Category]
+    province: str
+    vsi_supported_months: int
+
+
 def _scalar(
     row: Mapping[str, Any], plan: PricingPlan, extra: Sequence[LocalSupport] = ()
 ) -> tuple[int, int, int, int, str] | str:
@@ -201,7 +213,8 @@ def _scalar(
             vsi_supported_months=0 if used is None else used,
         )
         supports = (*plan.local_supports, *extra) if province is not None else ()
-        q = _pricing.price(product, person, on=row.get(DATE), law=plan.law, local_supports=supports)  # type: ignore[arg-type]
+        who = _Row(person.categories, person.province, person.vsi_supported_months)
+        q = _pricing.price(product, who, on=row.get(DATE), law=plan.law, local_supports=supports)  # type: ignore[arg-type]
     except AnsinhError as exc:
         return str(exc)
     figures = (q.gross, q.state_support, q.local_support, q.payable)
@@ -264,10 +277,37 @@ LEFT_POVERTY: Final = "left_poverty_on"
 ADDRESS_COLUMNS: Final = ("commune", "district", "former_province")
 """Address columns bulk pricing does not read: with an area-keyed programme or a commune list in
 the plan it refuses them."""
+AGE_COLUMNS: Final = ("date_of_birth", "age")
+"""Columns bulk pricing does not read: with a programme for an age band in the plan it refuses them
+(bulk rows are priced as people whose age is not known, to whom no age-banded group applies)."""
+
+
+def _refuse_ages(table: pa.Table, plan: PricingPlan) -> None:
+    """Refuse what bulk pricing cannot express about age: a date-of-birth column, a "household" top-up."""
+    aged = [s.code for s in plan.local_supports if s.age_keyed]
+    given = [c for c in AGE_COLUMNS if c in table.column_names]
+    if aged and given:
+        raise InvalidValueError(
+            given[0],
+            "column",
+            "no date-of-birth or age column: bulk pricing applies no age-banded group ("
+            + ", ".join(aged)
+            + "); price people with a date of birth with ansinh.price",
+        )
+    for s in plan.local_supports:
+        rated = s.for_person(None, s.effective)
+        if rated is not None and HOUSEHOLD_GROUP in rated.rates.keys():
+            raise InvalidValueError(
+                "local_supports",
+                s.code,
+                "programmes bulk pricing can apply: a 'household' rate outside an age band depends on "
+                "each row's state-support group; price with ansinh.price",
+            )
 
 
 def _refuse_addresses(table: pa.Table, plan: PricingPlan) -> None:
     """Refuse a table with an address column when a programme or a list reads addresses (bulk rows have none)."""
+    _refuse_ages(table, plan)
     keyed = [s.code for s in plan.local_supports if s.area_keyed] + [c.code for c in plan.commune_lists]
     given = [c for c in ADDRESS_COLUMNS if c in table.column_names]
     limited = [s.code for s in plan.local_supports if s.group_months]

@@ -116,6 +116,11 @@ class Prices:
         """
         return bool(self.commune_lists) or any(s.area_keyed or s.group_months for s in self.local_supports)
 
+    @property
+    def by_age(self) -> bool:
+        """Whether a person's age may change a price (a top-up for an age band is in play)."""
+        return any(s.age_keyed for s in self.local_supports)
+
     def of(self, months: int) -> Quotes:
         """The quotes of gifts covering *months* months."""
         quotes = self._by_months.get(months)
