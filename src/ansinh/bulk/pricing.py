@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pluggy
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ansinh.api import commune_lists_of, resolve_law, resolve_plugins
 from ansinh.bulk import _kernel, _law_tables
@@ -43,6 +44,7 @@ from ansinh.bulk._input import (
     category_items,
     dict_indices,
     encode,
+    _date_column,
     int_column,
     to_table,
 )
@@ -79,7 +81,7 @@ GROUP_NAMES: Final = _law_tables.GROUP_NAMES
 _BATCH_ROWS: Final = 1 << 18
 _DOB: Final = dt.date(1970, 1, 1)
 """A placeholder the row's Person is checked with; pricing reads the row as :class:`_Row` (no date of birth)."""
-_INPUT_NAMES: Final = frozenset({DATE, PRODUCT, MONTHS, RANK, CATEGORIES, PROVINCE, INCOME, USED})
+_INPUT_NAMES: Final = frozenset({DATE, PRODUCT, MONTHS, RANK, CATEGORIES, PROVINCE, INCOME, USED, "date_of_birth"})
 
 
 def make_plan(
@@ -179,12 +181,13 @@ def _price_batch(
 
 @attrs.frozen
 class _Row:
-    """A bulk row as pricing reads it: no address and no date of birth, so no area-keyed programme
-    and no age-banded group applies to it (as the columnar path computes)."""
+    """A bulk row as pricing reads it: no address, so no area-keyed programme applies to it (as the
+    columnar path computes), and a date of birth only where a programme for an age band may cover it."""
 
     categories: frozenset[Category]
     province: str
     vsi_supported_months: int
+    date_of_birth: dt.date | None = None
 
 
 def _scalar(
@@ -213,7 +216,8 @@ def _scalar(
             vsi_supported_months=0 if used is None else used,
         )
         supports = (*plan.local_supports, *extra) if province is not None else ()
-        who = _Row(person.categories, person.province, person.vsi_supported_months)
+        born = row.get(BORN) if any(s.age_keyed for s in plan.local_supports) else None
+        who = _Row(person.categories, person.province, person.vsi_supported_months, born)
         q = _pricing.price(product, who, on=row.get(DATE), law=plan.law, local_supports=supports)  # type: ignore[arg-type]
     except AnsinhError as exc:
         return str(exc)
@@ -277,23 +281,14 @@ LEFT_POVERTY: Final = "left_poverty_on"
 ADDRESS_COLUMNS: Final = ("commune", "district", "former_province")
 """Address columns bulk pricing does not read: with an area-keyed programme or a commune list in
 the plan it refuses them."""
-AGE_COLUMNS: Final = ("date_of_birth", "age")
-"""Columns bulk pricing does not read: with a programme for an age band in the plan it refuses them
-(bulk rows are priced as people whose age is not known, to whom no age-banded group applies)."""
+BORN: Final = "date_of_birth"
+"""An optional column (date32): bulk pricing reads it only for the rows a programme for an age band
+may cover (their province, product and dates), which it prices on the scalar path with the date
+of birth; without it (or null) a row's age is not known and no age-banded group applies."""
 
 
-def _refuse_ages(table: pa.Table, plan: PricingPlan) -> None:
-    """Refuse what bulk pricing cannot express about age: a date-of-birth column, a "household" top-up."""
-    aged = [s.code for s in plan.local_supports if s.age_keyed]
-    given = [c for c in AGE_COLUMNS if c in table.column_names]
-    if aged and given:
-        raise InvalidValueError(
-            given[0],
-            "column",
-            "no date-of-birth or age column: bulk pricing applies no age-banded group ("
-            + ", ".join(aged)
-            + "); price people with a date of birth with ansinh.price",
-        )
+def _refuse_ages(plan: PricingPlan) -> None:
+    """Refuse what bulk pricing cannot express about age groups: a "household" top-up outside an age band."""
     for s in plan.local_supports:
         rated = s.for_person(None, s.effective)
         if rated is not None and HOUSEHOLD_GROUP in rated.rates.keys():
@@ -307,7 +302,7 @@ def _refuse_ages(table: pa.Table, plan: PricingPlan) -> None:
 
 def _refuse_addresses(table: pa.Table, plan: PricingPlan) -> None:
     """Refuse a table with an address column when a programme or a list reads addresses (bulk rows have none)."""
-    _refuse_ages(table, plan)
+    _refuse_ages(plan)
     keyed = [s.code for s in plan.local_supports if s.area_keyed] + [c.code for c in plan.commune_lists]
     given = [c for c in ADDRESS_COLUMNS if c in table.column_names]
     limited = [s.code for s in plan.local_supports if s.group_months]
@@ -370,7 +365,34 @@ def price_batches(
     else:
         slow = [run(job) for job in jobs]
     rows = np.concatenate(slow) if slow else np.zeros(0, dtype=np.intp)
+    data, aged = _aged_rows(data, plan)  # before _settle: it reads the dates of birth as dates
+    if aged.size:
+        rows = np.union1d(rows, aged).astype(np.intp)
     return assemble(table, out, _settle(data, rows, row_supports, plan, out))
+
+
+def _aged_rows(data: pa.Table, plan: PricingPlan) -> tuple[pa.Table, Intp]:
+    """The rows with a date of birth that a programme for an age band may cover (the scalar path prices
+    them with it), and *data* with its date-of-birth column as dates."""
+    aged = [s for s in plan.local_supports if s.age_keyed]
+    none = np.zeros(0, dtype=np.intp)
+    if not aged or BORN not in data.column_names:
+        return data, none
+    data = _date_column(data, BORN)
+    if PROVINCE not in data.column_names:
+        return data, none
+    province = pc.cast(data.column(PROVINCE), pa.string())
+    product = pc.cast(data.column(PRODUCT), pa.string())
+    day = data.column(DATE)
+    hit = pa.chunked_array([pa.array(np.zeros(data.num_rows, dtype=bool))])
+    for s in aged:
+        m = pc.and_(pc.equal(province, s.province), pc.equal(product, s.product.value))
+        m = pc.and_(m, pc.greater_equal(day, pa.scalar(s.effective, pa.date32())))
+        if s.until is not None:
+            m = pc.and_(m, pc.less_equal(day, pa.scalar(s.until, pa.date32())))
+        hit = pc.or_(hit, pc.fill_null(m, False))
+    hit = pc.and_(hit, pc.is_valid(data.column(BORN)))
+    return data, np.flatnonzero(hit.to_numpy(zero_copy_only=False)).astype(np.intp)
 
 
 ENGINES: Final = ("auto", "numpy", "numba")
@@ -418,7 +440,11 @@ def price_table(
             ``"social_book"``), ``months`` and optionally ``household_rank``,
             ``categories`` (list of strings, or one ``";"``-separated
             string), ``province``, ``monthly_income`` and
-            ``vsi_supported_months`` (integers; null means the scalar default).
+            ``vsi_supported_months`` (integers; null means the scalar default),
+            and ``date_of_birth`` (date32), read only for the rows a programme for
+            an age band (:attr:`~ansinh.LocalSupport.group_ages`) may cover, which
+            are priced by the scalar path with it; without it a row's age is not
+            known and no age-banded group applies.
         law: the parameters (default: the shipped law).
         local_supports: provincial top-ups (as for the scalar ``price``).
         plugins: as for :func:`ansinh.price`: ``None`` (the default) for the
