@@ -165,14 +165,16 @@ def test_an_age_band_keeps_its_group_exactly_within_the_band(
     assert kept is not None  # the group without a band stays
     age = age_on(born, on)
     inside = age >= low and (width is None or age < low + width)
-    assert ("other" in kept.rates.keys()) is inside
-    assert "poor" in kept.rates.keys()
+    assert (kept.rates.get("other") is not None) is inside
+    assert kept.rates.get("poor") == Fraction(1, 2)
 
 
 def test_without_a_date_of_birth_no_age_banded_group_applies() -> None:
     sup = _banded(65, 75)
     assert sup.age_keyed
-    assert sup.for_person(None, D(2026, 1, 1)) == attrs.evolve(sup, rates=RateTable((("poor", Fraction(1, 2)),)))
+    assert sup.for_person(None, D(2026, 1, 1)) == attrs.evolve(
+        sup, rates=RateTable((("poor", Fraction(1, 2)),))
+    )
     # a participant without date_of_birth (anything with categories, province, months) is priced so
     undated = Beneficiary(person_id="b", province=HCMC)
     assert _figures(undated, D(2026, 3, 1)) == (0, 0, FULL)
@@ -196,7 +198,7 @@ def test_a_date_of_birth_that_is_not_a_date_is_refused() -> None:
         vsi_supported_months: int = 0
         date_of_birth: str = "1955-06-01"
 
-    with pytest.raises(InvalidValueError, match="who.date_of_birth"):
+    with pytest.raises(InvalidValueError, match=r"who\.date_of_birth"):
         ansinh.price(CARD, Odd(), on=D(2026, 3, 1))  # type: ignore[arg-type]
 
 

@@ -83,7 +83,9 @@ def test_the_day_read_limits_the_36_months_of_hcmc_res_75(tmp_path: Path) -> Non
 def test_the_json_schema_of_a_person_has_the_field() -> None:
     from importlib.resources import files
 
-    schema = json.loads(files("ansinh.data").joinpath("schemas/person.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(
+        files("ansinh.data").joinpath("schemas/person.schema.json").read_text(encoding="utf-8")
+    )
     text = json.dumps(schema)
     assert '"left_poverty_on"' in text
     assert column_for("Ngày thoát nghèo") is not None

@@ -41,10 +41,10 @@ from ansinh.bulk._input import (
     RANK,
     USED,
     Encoded,
+    _date_column,
     category_items,
     dict_indices,
     encode,
-    _date_column,
     int_column,
     to_table,
 )
@@ -81,7 +81,9 @@ GROUP_NAMES: Final = _law_tables.GROUP_NAMES
 _BATCH_ROWS: Final = 1 << 18
 _DOB: Final = dt.date(1970, 1, 1)
 """A placeholder the row's Person is checked with; pricing reads the row as :class:`_Row` (no date of birth)."""
-_INPUT_NAMES: Final = frozenset({DATE, PRODUCT, MONTHS, RANK, CATEGORIES, PROVINCE, INCOME, USED, "date_of_birth"})
+_INPUT_NAMES: Final = frozenset(
+    {DATE, PRODUCT, MONTHS, RANK, CATEGORIES, PROVINCE, INCOME, USED, "date_of_birth"}
+)
 
 
 def make_plan(
@@ -291,7 +293,7 @@ def _refuse_ages(plan: PricingPlan) -> None:
     """Refuse what bulk pricing cannot express about age groups: a "household" top-up outside an age band."""
     for s in plan.local_supports:
         rated = s.for_person(None, s.effective)
-        if rated is not None and HOUSEHOLD_GROUP in rated.rates.keys():
+        if rated is not None and rated.rates.get(HOUSEHOLD_GROUP) is not None:
             raise InvalidValueError(
                 "local_supports",
                 s.code,

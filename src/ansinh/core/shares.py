@@ -22,6 +22,7 @@ from ansinh.core.dates import add_months
 from ansinh.core.law import Citation, LawPeriod, LawValue, RateTable, SourceStatus
 from ansinh.core.money import round_half_up
 from ansinh.core.people import Category, age_on, rate_groups
+from ansinh.core.places import commune_matches, normalise_commune
 from ansinh.core.products import ProductKind
 from ansinh.exceptions import NotInForceError, UnknownParameterError
 
@@ -194,6 +195,9 @@ class LocalSupport:
     def covers(self, commune: str = "", district: str = "", former_province: str | None = None) -> bool:
         """Whether a person of this address (inside :attr:`province`) is in the programme's area.
 
+        Names are compared by :func:`~ansinh.core.places.normalise_commune` (case, diacritics
+        composition, spacing, a "Xã"/"Phường"/"Thị trấn"/"Đặc khu" prefix).
+
         >>> import datetime as dt
         >>> lb = LocalSupport(code="lb", province="01", product=ProductKind.SOCIAL_BOOK,
         ...     effective=dt.date(2022, 8, 1), until=None, rates=RateTable((("poor", Fraction(2, 5)),)),
@@ -201,11 +205,13 @@ class LocalSupport:
         ...     district="Long Biên")
         >>> lb.covers(district="Long Biên"), lb.covers(district="Ba Đình"), lb.covers()
         (True, False, False)
+        >>> lb.covers(district="long  BIÊN")
+        True
         """
         return (
             (self.former_province is None or former_province == self.former_province)
-            and (not self.district or district == self.district)
-            and (not self.communes or commune in self.communes)
+            and (not self.district or normalise_commune(district) == normalise_commune(self.district))
+            and (not self.communes or commune_matches(commune, self.communes))
         )
 
     def area(self, lang: str = "vi") -> str:

@@ -28,7 +28,7 @@ from ansinh.core.allocation.ranking import PriceClass, Ranked, merged
 from ansinh.core.campaign import Earmark, EarmarkKind, Pledge
 from ansinh.core.law import Law
 from ansinh.core.people import Person
-from ansinh.core.places import CommuneList
+from ansinh.core.places import CommuneList, normalise_commune
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.core.products import Product, ProductKind, TetGift
 from ansinh.core.provinces import normalise_name
@@ -174,7 +174,9 @@ class Affiliations:
     def _commune(self, commune: str) -> frozenset[str]:
         names = self._communes.get(commune)
         if names is None:
-            names = self._communes[commune] = frozenset({commune, normalise_name(commune)})
+            names = self._communes[commune] = frozenset(
+                {commune, normalise_name(commune), normalise_commune(commune)}
+            )
         return names
 
     def of(self, person: Person) -> frozenset[str]:
