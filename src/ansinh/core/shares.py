@@ -20,7 +20,7 @@ import attrs
 
 from ansinh.core.dates import add_months
 from ansinh.core.law import Citation, LawPeriod, LawValue, RateTable, SourceStatus
-from ansinh.core.money import round_half_up
+from ansinh.core.money import format_percent, round_half_up
 from ansinh.core.people import Category, age_on, rate_groups
 from ansinh.core.places import commune_matches, normalise_commune
 from ansinh.core.products import ProductKind
@@ -223,6 +223,37 @@ class LocalSupport:
             parts.append(f"{'quận/huyện cũ' if lang == 'vi' else 'former district'} {self.district}")
         if self.communes:
             parts.append(f"{'xã' if lang == 'vi' else 'communes'} {', '.join(sorted(self.communes))}")
+        return ", ".join(parts)
+
+    def rates_text(self, lang: str = "vi") -> str:
+        """Each group with its rate, its age band and its months after leaving poverty, in words.
+
+        >>> old = LocalSupport(code="x", province="79", product=ProductKind.HEALTH_CARD,
+        ...     effective=dt.date(2025, 11, 14), until=None, rates=RateTable((("household", Fraction(1)),)),
+        ...     citation=Citation("x"), status=SourceStatus.CONFIRMED, label_vi="x", label_en="x",
+        ...     group_ages=(("household", 65, 75),))
+        >>> old.rates_text("en")
+        'household 100% (aged 65 to under 75)'
+        """
+        vi = lang == "vi"
+        ages = {group: (low, below) for group, low, below in self.group_ages}
+        months = dict(self.group_months)
+        parts = []
+        for key, rate in self.rates:
+            text = f"{key} {format_percent(rate, 'vi' if vi else 'en')}"
+            notes = []
+            if key in ages:
+                low, below = ages[key]
+                if below is None:
+                    notes.append(f"từ đủ {low} tuổi" if vi else f"aged {low} or more")
+                else:
+                    notes.append(
+                        f"từ đủ {low} đến dưới {below} tuổi" if vi else f"aged {low} to under {below}"
+                    )
+            if key in months:
+                n = months[key]
+                notes.append(f"{n} tháng sau khi thoát nghèo" if vi else f"{n} months after leaving poverty")
+            parts.append(f"{text} ({'; '.join(notes)})" if notes else text)
         return ", ".join(parts)
 
     def rate_for(self, groups: Iterable[str]) -> tuple[str, Fraction] | None:
