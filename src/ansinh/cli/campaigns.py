@@ -36,15 +36,30 @@ def register(
     )
     p_run.add_argument("folder", metavar="DIR", help=word("campaign.dir", lang))
     p_run.add_argument("--out", default=None, metavar="OUT", help=word("campaign.out", lang))
+    p_run.add_argument(
+        "--registry",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("STORE", "ROSTER"),
+        help=word("campaign.registry", lang),
+    )
     p_run.set_defaults(func=_campaign_run)
 
 
 def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
+    from ansinh.io.campaign_toml import RegistrySource
     from ansinh.io.run import run_campaign
 
     lang: Lang = args.lang
     with step_progress(args) as bars:
-        run = run_campaign(args.folder, out=args.out, plugins=plugins_from(args), progress=bars)
+        run = run_campaign(
+            args.folder,
+            out=args.out,
+            plugins=plugins_from(args),
+            progress=bars,
+            registry=[RegistrySource(store=store, roster=roster) for store, roster in args.registry],
+        )
     if not args.json:
         out.write(run_text(run, lang))
         return EXIT_OK
