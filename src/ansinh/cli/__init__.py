@@ -36,7 +36,7 @@ The package holds the parser and :func:`main`; the commands live in
 Quote for a health-insurance card — on 2025-01-01
   Base salary: VND 2,340,000/month  [Nghị định 73/2024/NĐ-CP, Điều 3 khoản 2]
   ...
-  Payable by the donor: VND 1,263,600  (tổng − NSNN − NSĐP)
+  Payable by the donor: VND 1,263,600  (total − state − local budget)
 0
 """
 
