@@ -36,10 +36,13 @@ def register(
     )
     p_run.add_argument("folder", metavar="DIR", help=word("campaign.dir", lang))
     p_run.add_argument("--out", default=None, metavar="OUT", help=word("campaign.out", lang))
+    p_run.add_argument("--actor", metavar="ID", help=word("audit.actor", lang))
+    p_run.add_argument("--role", metavar="ROLE", help=word("audit.role", lang))
     p_run.set_defaults(func=_campaign_run)
 
 
 def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
+    from ansinh.cli.stores import actor_from
     from ansinh.io.run import run_campaign
 
     lang: Lang = args.lang
@@ -50,7 +53,9 @@ def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
         bar(done, total)
 
     try:
-        run = run_campaign(args.folder, out=args.out, plugins=plugins_from(args), progress=progress)
+        run = run_campaign(
+            args.folder, out=args.out, plugins=plugins_from(args), progress=progress, actor=actor_from(args)
+        )
     finally:
         bar.close()
     if not args.json:

@@ -40,7 +40,7 @@ def register(
     p_merge.add_argument("--role", metavar="ROLE", help=word("audit.role", lang))
     p_merge.set_defaults(func=_merge)
     p_ledger = add_parser(
-        "ledger", help=word("ledger", lang), description=word("ledger", lang), parents=[common]
+        "ledger", help=word("ledger.group", lang), description=word("ledger.group", lang), parents=[common]
     )
     ledger_sub = p_ledger.add_subparsers(dest="ledger_command", metavar="ACTION", required=True)
     p_verify = ledger_sub.add_parser(
@@ -109,7 +109,9 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
             "store": masked(found.store),
             "intact": found.intact,
             "events": found.events,
-            "campaigns": [{"code": masked(c.code), "events": c.events, "head": c.head} for c in found.campaigns],
+            "campaigns": [
+                {"code": masked(c.code), "events": c.events, "head": c.head} for c in found.campaigns
+            ],
             "broken": None
             if broken is None
             else masked(
@@ -123,7 +125,9 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
         }
         print_json({"schema_version": SCHEMA_VERSION, "type": "ledger_verify", **document}, out)
     elif found.broken is None:
-        out.write(word("ledger.intact", lang).format(events=found.events, campaigns=len(found.campaigns)) + "\n")
+        out.write(
+            word("ledger.intact", lang).format(events=found.events, campaigns=len(found.campaigns)) + "\n"
+        )
         for c in found.campaigns:
             # in groups of eight, so that no run of digits looks like an identifier to the masking
             head = " ".join(c.head[i : i + 8] for i in range(0, len(c.head), 8))
@@ -131,5 +135,7 @@ def _verify(args: argparse.Namespace, out: TextIO) -> int:
     else:
         b = found.broken
         where = f"#{b.seq} ({b.event_id!r})" if b.seq else word("ledger.end", lang)
-        out.write(word("ledger.broken", lang).format(campaign=b.campaign, where=where, problem=b.problem) + "\n")
+        out.write(
+            word("ledger.broken", lang).format(campaign=b.campaign, where=where, problem=b.problem) + "\n"
+        )
     return EXIT_OK if found.intact else EXIT_NO

@@ -205,7 +205,7 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "who records (a staff number, a login …), kept with each event",
     ),
     "audit.role": ("vai trò của người ghi (mặc định: clerk)", "the recorder's role (default: clerk)"),
-    "ledger": ("sổ ghi: kiểm tra chuỗi băm", "ledgers: verify the hash chain"),
+    "ledger.group": ("sổ ghi: kiểm tra chuỗi băm", "ledgers: verify the hash chain"),
     "ledger.verify": (
         "tính lại chuỗi băm của kho, nêu sự kiện đầu tiên không khớp (mã thoát 0: nguyên vẹn, 1: không)",
         "recompute the store's hash chain and name the first event that does not match "

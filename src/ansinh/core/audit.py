@@ -46,7 +46,7 @@ MAX_DOCUMENT: Final = 200
 
 def now() -> dt.datetime:
     """The current moment, timezone-aware (UTC): the default ``recorded_at``."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _short_text(limit: int) -> Any:

@@ -19,11 +19,12 @@ from typing import Any, Final
 import attrs
 import cattrs
 
+from ansinh.core.audit import Actor
 from ansinh.core.campaign import Campaign
 from ansinh.core.dates import is_date
 from ansinh.core.products import ProductKind
 from ansinh.core.provinces import find_province, province
-from ansinh.exceptions import AnsinhError, CampaignFileError, RosterError
+from ansinh.exceptions import AnsinhError, CampaignFileError, InvalidValueError, RosterError
 from ansinh.io.files import read_limited
 from ansinh.limits import MAX_ROSTER_BYTES
 
@@ -100,6 +101,8 @@ class RunSettings:
     book_months: int = 12
     tet_gift_value: int | None = None
     renewal_days: int = 60
+    actor: Actor | None = None
+    """Who records the run's events (``actor`` and ``role`` of ``[run]``); ``None``: no one named."""
 
     @property
     def effective_report_date(self) -> dt.date:
@@ -168,6 +171,8 @@ class _RunKeys:
     book_months: Any = None
     tet_gift_value: Any = None
     renewal_days: Any = None
+    actor: Any = None
+    role: Any = None
 
 
 @attrs.define
@@ -338,9 +343,22 @@ def _settings_of(run: Mapping[str, Any], where: str) -> RunSettings:
         handover_date=_toml_date(run, "handover_date", where),
         report_date=_toml_date(run, "report_date", where),
         money_buys=money_buys,
+        actor=_actor(run, where),
         **ints,
     )
     return settings
+
+
+def _actor(run: Mapping[str, Any], where: str) -> Actor | None:
+    """``[run] actor`` and ``role`` (default ``clerk``) as an :class:`~ansinh.core.audit.Actor`."""
+    if "actor" not in run:
+        if "role" in run:
+            raise CampaignFileError(f"{where} role", run["role"], "given with an actor")
+        return None
+    try:
+        return Actor(id=run["actor"], role=run.get("role", "clerk"))
+    except InvalidValueError as exc:
+        raise CampaignFileError(f"{where} {exc.field}", exc.value, exc.allowed) from None
 
 
 def _file_names(files: Mapping[str, Any], folder: Path, where: str) -> dict[str, str]:

@@ -308,7 +308,9 @@ def verify_store(location: str | os.PathLike[str]) -> ChainReport:
                 f"schema {meta['schema_version']} keeps no chain: open the store once with this ansinh "
                 "(any command) to upgrade it, then verify"
             )
-            return ChainReport(store=where, campaigns=(), broken=ChainBreak(campaign="", seq=0, event_id="", problem=problem))
+            return ChainReport(
+                store=where, campaigns=(), broken=ChainBreak(campaign="", seq=0, event_id="", problem=problem)
+            )
         return verify_rows(conn, where)
     except sqlite3.Error as exc:
         raise LedgerError(f"{where}: not an ansinh store ({exc})") from None

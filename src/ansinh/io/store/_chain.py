@@ -143,7 +143,9 @@ def _iter_rows(conn: Any, sql: str) -> Iterator[tuple[Any, ...]]:
 
 def verify_rows(conn: Any, where: str) -> ChainReport:
     """Recompute every campaign's chain from the rows of a schema-3 store (*conn*: any :class:`Connection`)."""
-    campaigns = {key: (code, head) for key, code, head in conn.execute("SELECT id, code, head FROM campaigns")}
+    campaigns = {
+        key: (code, head) for key, code, head in conn.execute("SELECT id, code, head FROM campaigns")
+    }
     prev: dict[int, bytes] = {key: genesis(code) for key, (code, _) in campaigns.items()}
     counts = dict.fromkeys(campaigns, 0)
 
@@ -161,7 +163,9 @@ def verify_rows(conn: Any, where: str) -> ChainReport:
     )
     for seq, key, event_id, kind, on, body, stored, actor, role, recorded_at, document, chain in rows:
         if key not in campaigns:
-            return report(ChainBreak(campaign="", seq=seq, event_id=event_id, problem="the row belongs to no campaign"))
+            return report(
+                ChainBreak(campaign="", seq=seq, event_id=event_id, problem="the row belongs to no campaign")
+            )
         code = campaigns[key][0]
         if digest(body) != bytes(stored):
             problem = "its body does not match its digest: the row was edited"
@@ -205,7 +209,9 @@ def rechain(conn: Any, where: str) -> None:
     for seq, key, event_id, kind, on, body, stored, actor, role, recorded_at, document in rows:
         if key not in codes or digest(body) != bytes(stored):
             raise LedgerError(f"{where}: event #{seq} ({event_id!r}) does not match its digest; not upgraded")
-        prev[key] = link(prev[key], codes[key], (event_id, kind, on, body), (actor, role, recorded_at, document))
+        prev[key] = link(
+            prev[key], codes[key], (event_id, kind, on, body), (actor, role, recorded_at, document)
+        )
         updates.append((prev[key], seq))
     conn.executemany("UPDATE events SET chain = ? WHERE seq = ?", updates)
     conn.executemany(

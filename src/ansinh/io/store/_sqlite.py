@@ -540,7 +540,9 @@ class SqliteStore:
             ledger.events, rows, strict=False
         ):
             if event.event_id != event_id:
-                raise LedgerError(f"{self._where}: event #{seq} ({event_id!r}) is not the ledger's {event.event_id!r}")
+                raise LedgerError(
+                    f"{self._where}: event #{seq} ({event_id!r}) is not the ledger's {event.event_id!r}"
+                )
             audit = audit_of((actor, role, recorded_at, document))
             found.append(Recorded(event=event, audit=audit, seq=seq, chain=bytes(chain).hex()))
         return tuple(found)
@@ -690,7 +692,9 @@ class SqliteStore:
                 if plan.events:
                     ledger.append_batch(plan.events)
                     batches[plan.campaign.code] = (before, plan.events)
-                    audits[plan.campaign.code] = _merged_audits(source, plan.campaign.code, plan.events, actor)
+                    audits[plan.campaign.code] = _merged_audits(
+                        source, plan.campaign.code, plan.events, actor
+                    )
             self.write_rows(
                 batches, progress, campaigns=[p.campaign for p in plans if p.is_new], audits=audits
             )
