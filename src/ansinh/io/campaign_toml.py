@@ -358,7 +358,8 @@ def _actor(run: Mapping[str, Any], where: str) -> Actor | None:
     try:
         return Actor(id=run["actor"], role=run.get("role", "clerk"))
     except InvalidValueError as exc:
-        raise CampaignFileError(f"{where} {exc.field}", exc.value, exc.allowed) from None
+        key = "actor" if exc.field == "id" else exc.field
+        raise CampaignFileError(f"{where} {key}", exc.value, exc.allowed) from None
 
 
 def _file_names(files: Mapping[str, Any], folder: Path, where: str) -> dict[str, str]:

@@ -37,7 +37,7 @@ TABLES: Final = (
 )
 
 UPGRADE_FROM_2: Final = (
-    "ALTER TABLE campaigns ADD COLUMN head BLOB",
+    "ALTER TABLE campaigns ADD COLUMN head {blob}",
     "ALTER TABLE events ADD COLUMN actor TEXT",
     "ALTER TABLE events ADD COLUMN role TEXT",
     "ALTER TABLE events ADD COLUMN recorded_at TEXT",
