@@ -58,13 +58,14 @@ covered by province and year).  :func:`write_jsonl` and :func:`read_jsonl` excha
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from ansinh.core.audit import Actor
+from ansinh.core.audit import Actor, Audit, Recorded
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, Ledger
@@ -128,14 +129,23 @@ class ProgrammeStore(Protocol):
         *,
         campaign: str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        actor: Actor | None = None,
+        documents: Mapping[str, str] | None = None,
+        recorded_at: dt.datetime | None = None,
     ) -> tuple[Event, ...]:
-        """Check and commit a batch of one campaign's events, all or nothing; the new ones."""
+        """Check and commit a batch of one campaign's events, all or nothing, with their audit; the new ones."""
+        ...
+
+    def records(self, *, campaign: str | None = None) -> tuple[Recorded, ...]:
+        """A campaign's events with who recorded each, when, its document and its chain digest."""
         ...
 
     def write_rows(
         self,
         batches: dict[str, tuple[int, tuple[Event, ...]]],
         progress: Callable[[int, int], None] | None = None,
+        *,
+        audits: Mapping[str, Sequence[Audit]] | None = None,
     ) -> None:
         """Write checked events of several campaigns in one transaction."""
         ...

@@ -421,7 +421,7 @@ class SqliteStore:
             InvariantViolation: the event breaks an invariant; nothing is written.
             LedgerError: the store is closed, was changed by another process, or the write failed.
         """
-        documents = {event.event_id: document} if document and hasattr(event, "event_id") else None
+        documents = {getattr(event, "event_id", ""): document} if document else None
         return bool(self.append_batch((event,), campaign=campaign, actor=actor, documents=documents))
 
     def append_batch(
