@@ -52,20 +52,23 @@ def genesis(code: str) -> bytes:
     return hashlib.blake2b(b"ansinh-chain/1\x00" + code.encode("utf-8"), digest_size=_SIZE).digest()
 
 
-def _field(value: str | None) -> bytes:
-    # Length-prefixed, so no field's text can imitate the boundary of another; None is "-".
-    if value is None:
-        return b"-"
-    data = value.encode("utf-8")
-    return b"%d:" % len(data) + data
+def _field(value: str | None) -> str:
+    return "-" if value is None else f"{len(value)}:{value}"
 
 
 def link(prev: bytes, code: str, row: Row, audit: AuditColumns) -> bytes:
-    """The chain digest of one row: BLAKE2b (16 bytes) of the previous digest, the campaign, the row and its audit."""
-    h = hashlib.blake2b(prev, digest_size=_SIZE)
-    for value in (code, *row, *audit):
-        h.update(_field(value))
-    return h.digest()
+    """The chain digest of one row: BLAKE2b (16 bytes) of the previous digest, the campaign, the row and its audit.
+
+    Each field is length-prefixed (``None`` is ``-``), so no field's text can
+    imitate the boundary of another; the whole is hashed in one call.
+    """
+    event_id, kind, on, body = row
+    actor, role, at, document = audit
+    text = (
+        f"{len(code)}:{code}{len(event_id)}:{event_id}{len(kind)}:{kind}{len(on)}:{on}{len(body)}:{body}"
+        f"{_field(actor)}{_field(role)}{_field(at)}{_field(document)}"
+    )
+    return hashlib.blake2b(prev + text.encode("utf-8"), digest_size=_SIZE).digest()
 
 
 def audit_columns(audit: Audit) -> AuditColumns:
