@@ -33,7 +33,11 @@ event id, type and date are columns, and a gift keeps its quote's amounts
 only — the quote is priced again from the law on reading and checked against
 them.  A store written by an older ansinh (one campaign, full JSON documents)
 is upgraded in one transaction when opened; one written by a newer ansinh is
-refused.  Every store has SQL views a reporting tool can read without ansinh
+refused.  Each row also keeps who recorded the event, when and on which
+document (:class:`~ansinh.core.audit.Audit`; :meth:`SqliteStore.records`),
+and a digest chaining it to its campaign's previous row: :func:`verify_store`
+(``ansinh ledger verify``) names the first row edited, deleted or swapped
+since it was written (see the explanation "The audit trail").  Every store has SQL views a reporting tool can read without ansinh
 (``VIEW_NAMES``: gifts, pledges and balances, money received, people
 covered by province and year).  :func:`write_jsonl` and :func:`read_jsonl` exchange full documents
 (:mod:`ansinh.serialization`) one per line.
