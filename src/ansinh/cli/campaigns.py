@@ -38,11 +38,20 @@ def register(
     p_run.add_argument("--out", default=None, metavar="OUT", help=word("campaign.out", lang))
     p_run.add_argument("--actor", metavar="ID", help=word("audit.actor", lang))
     p_run.add_argument("--role", metavar="ROLE", help=word("audit.role", lang))
+    p_run.add_argument(
+        "--registry",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("STORE", "ROSTER"),
+        help=word("campaign.registry", lang),
+    )
     p_run.set_defaults(func=_campaign_run)
 
 
 def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
     from ansinh.cli.stores import actor_from
+    from ansinh.io.campaign_toml import RegistrySource
     from ansinh.io.run import run_campaign
 
     lang: Lang = args.lang
@@ -54,7 +63,12 @@ def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
 
     try:
         run = run_campaign(
-            args.folder, out=args.out, plugins=plugins_from(args), progress=progress, actor=actor_from(args)
+            args.folder,
+            out=args.out,
+            plugins=plugins_from(args),
+            progress=progress,
+            registry=[RegistrySource(store=store, roster=roster) for store, roster in args.registry],
+            actor=actor_from(args),
         )
     finally:
         bar.close()
