@@ -437,6 +437,10 @@ def test_the_example_campaign_records_actors_and_documents(example_run: Path) ->
     assert audits["deliver:P01:33-002:health_card"].document == "HN4330000000102"
     assert audits["deliver:P03:31-018:social_book"].document == "SS-31-000501"
     assert audits["pay:P01:33-002:health_card"].document == ""
+    # Hải Phòng's cards were handed over at the ceremony: its biên bản, unless deliveries.csv gives the card number
+    assert audits["deliver:P02:31-010:health_card"].document == "Biên bản bàn giao số 01/BB-BHXH (ví dụ)"
+    assert audits["deliver:P02:31-002:health_card"].document == "HN4310000000201"
+    assert audits["deliver:P05:25-001:health_card"].document == ""  # handed over on handover_date
     assert verify_store(example_run).intact
 
 

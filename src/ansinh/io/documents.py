@@ -10,7 +10,8 @@ rests on (:class:`ansinh.core.audit.Audit`), where the folder has one:
 * a gift delivered (``deliver:<gift>``): the card number or the book serial
   ``deliveries.csv`` gives for its person — columns ``Mã người``
   (``person``), ``Mã thẻ BHYT`` (``card_number``), ``Số sêri sổ BHXH``
-  (``book_serial``).
+  (``book_serial``) —, else the biên bản of the ceremony that handed it over
+  (``[[handover]] reference`` of ``campaign.toml``).
 
 ``deliveries.csv`` is optional; a row naming a person twice, or a document
 longer than :data:`~ansinh.core.audit.MAX_DOCUMENT`, is refused with its line.
@@ -27,6 +28,7 @@ from typing import Final
 
 from ansinh.core.audit import MAX_DOCUMENT
 from ansinh.core.events import Event, GiftAllocated, GiftDelivered
+from ansinh.core.handover import Handover
 from ansinh.core.products import ProductKind
 from ansinh.core.review import CandidateList
 from ansinh.core.state import LedgerState
@@ -102,14 +104,25 @@ def allocation_documents(events: Iterable[Event], approved: CandidateList | None
 
 
 def delivery_documents(
-    events: Iterable[Event], state: LedgerState, deliveries: Mapping[str, Mapping[ProductKind, str]]
+    events: Iterable[Event],
+    state: LedgerState,
+    deliveries: Mapping[str, Mapping[ProductKind, str]],
+    handovers: Iterable[Handover] = (),
 ) -> dict[str, str]:
-    """``{event id: card number or book serial}`` for each delivered card or book whose person has one."""
+    """``{event id: document}`` of each gift delivered: its card number or book serial, else its ceremony's biên bản.
+
+    The ceremony is the first of *handovers* held on the delivery's day that
+    includes the gift, and its :attr:`~ansinh.core.handover.Handover.reference`.
+    """
+    ceremonies = sorted(handovers, key=lambda h: h.on)
     out = {}
     for e in events:
         if isinstance(e, GiftDelivered):
             gift = state.gift(e.gift_id)
             document = deliveries.get(gift.person_id, {}).get(gift.kind)
+            if not document:
+                held = (h for h in ceremonies if h.on == e.on and h.reference and h.includes(gift))
+                document = next((h.reference for h in held), None)
             if document:
                 out[e.event_id] = document
     return out

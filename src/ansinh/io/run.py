@@ -478,8 +478,8 @@ def _record(
     due: list[Event] = list(paid)
     due += handover_deliveries(store.state, data.handovers, paid=paid, default=settings.handover_date)
     deliveries = data.folder / DELIVERIES_FILE
-    serials = (
-        delivery_documents(due, store.state, read_deliveries(deliveries)) if deliveries.is_file() else {}
+    serials = delivery_documents(
+        due, store.state, read_deliveries(deliveries) if deliveries.is_file() else {}, data.handovers
     )
     store.append_batch(due, progress=lambda d, t: tick("pay", d, t), actor=actor, documents=serials)
     return allocation
