@@ -15,6 +15,7 @@ names the first row that does not match.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
@@ -32,6 +33,7 @@ __all__ = [
     "ChainReport",
     "audit_columns",
     "audit_of",
+    "digests",
     "genesis",
     "link",
     "rechain",
@@ -56,19 +58,34 @@ def _field(value: str | None) -> str:
     return "-" if value is None else f"{len(value)}:{value}"
 
 
-def link(prev: bytes, code: str, row: Row, audit: AuditColumns) -> bytes:
-    """The chain digest of one row: BLAKE2b (16 bytes) of the previous digest, the campaign, the row and its audit.
+@functools.lru_cache(maxsize=256)
+def _audit_text(audit: AuditColumns) -> str:
+    # A batch's rows mostly share one audit: its text is made once.
+    return "".join(_field(value) for value in audit)
 
-    Each field is length-prefixed (``None`` is ``-``), so no field's text can
-    imitate the boundary of another; the whole is hashed in one call.
+
+def digests(prev: bytes, code: str, row: Row, audit: AuditColumns) -> tuple[bytes, bytes]:
+    """A row's body digest (:func:`~ansinh.io.store._codec.digest`) and its chain digest, the body encoded once.
+
+    The chain digest is BLAKE2b (16 bytes) of the previous digest, the
+    campaign, the row's columns and its audit, each length-prefixed (``None``
+    is ``-``) so that no field's text can imitate the boundary of another.
     """
     event_id, kind, on, body = row
-    actor, role, at, document = audit
-    text = (
-        f"{len(code)}:{code}{len(event_id)}:{event_id}{len(kind)}:{kind}{len(on)}:{on}{len(body)}:{body}"
-        f"{_field(actor)}{_field(role)}{_field(at)}{_field(document)}"
+    data = body.encode("utf-8")
+    head = (
+        f"{len(code)}:{code}{len(event_id)}:{event_id}{len(kind)}:{kind}{len(on)}:{on}"
+        f"{_audit_text(audit)}{len(data)}:"
     )
-    return hashlib.blake2b(prev + text.encode("utf-8"), digest_size=_SIZE).digest()
+    h = hashlib.blake2b(prev, digest_size=_SIZE)
+    h.update(head.encode("utf-8"))
+    h.update(data)
+    return hashlib.blake2b(data, digest_size=8).digest(), h.digest()
+
+
+def link(prev: bytes, code: str, row: Row, audit: AuditColumns) -> bytes:
+    """The chain digest of one row (see :func:`digests`)."""
+    return digests(prev, code, row, audit)[1]
 
 
 def audit_columns(audit: Audit) -> AuditColumns:
@@ -170,10 +187,12 @@ def verify_rows(conn: Any, where: str) -> ChainReport:
                 ChainBreak(campaign="", seq=seq, event_id=event_id, problem="the row belongs to no campaign")
             )
         code = campaigns[key][0]
-        if digest(body) != bytes(stored):
+        body_digest, expected = digests(
+            prev[key], code, (event_id, kind, on, body), (actor, role, recorded_at, document)
+        )
+        if body_digest != bytes(stored):
             problem = "its body does not match its digest: the row was edited"
             return report(ChainBreak(campaign=code, seq=seq, event_id=event_id, problem=problem))
-        expected = link(prev[key], code, (event_id, kind, on, body), (actor, role, recorded_at, document))
         if chain is None or bytes(chain) != expected:
             problem = (
                 "its chain digest does not follow the campaign's previous row: this row was edited, "

@@ -21,7 +21,7 @@ from ansinh.core.ledger import Event, Ledger, LedgerState
 from ansinh.core.places import CommuneList, commune_list_table, parse_commune_lists
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
-from ansinh.io.store._chain import audit_columns, audit_of, genesis, link
+from ansinh.io.store._chain import AuditColumns, audit_columns, audit_of, digests, genesis
 from ansinh.io.store._codec import decode, digest, dumps, encode
 from ansinh.io.store._jsonl import read_jsonl, write_jsonl
 from ansinh.io.store._merge import MergeResult, plan_merge
@@ -584,11 +584,18 @@ class SqliteStore:
             nonlocal done
             kept = (audits or {}).get(code)
             fallback = audit_columns(Audit(recorded_at=now()))
+            seen: dict[int, tuple[Audit, AuditColumns]] = {}  # a batch's events mostly share one audit
             for n, event in enumerate(events):
                 row = encode(event)
-                columns = audit_columns(kept[n]) if kept is not None else fallback
-                prev = link(prev, code, row, columns)
-                yield (key, *row, digest(row[3]), *columns, prev)
+                columns = fallback
+                if kept is not None:
+                    audit = kept[n]
+                    held = seen.get(id(audit))
+                    if held is None:
+                        held = seen[id(audit)] = (audit, audit_columns(audit))
+                    columns = held[1]
+                body_digest, prev = digests(prev, code, row, columns)
+                yield (key, *row, body_digest, *columns, prev)
                 done += 1
                 if progress is not None and (done % 1000 == 0 or done == total):
                     progress(done, total)
