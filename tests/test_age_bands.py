@@ -199,7 +199,7 @@ def test_a_date_of_birth_that_is_not_a_date_is_refused() -> None:
         date_of_birth: str = "1955-06-01"
 
     with pytest.raises(InvalidValueError, match=r"who\.date_of_birth"):
-        ansinh.price(CARD, Odd(), on=D(2026, 3, 1))  # type: ignore[arg-type]
+        ansinh.price(CARD, Odd(), on=D(2026, 3, 1))
 
 
 _TABLE = {

@@ -235,7 +235,9 @@ def _in_scope(
     return kept, persons, scores
 
 
-_Key = tuple[frozenset[Category], int, str | None, tuple[str, str, str | None, dt.date | None] | None]
+_Key = tuple[
+    frozenset[Category], int, str | None, tuple[str, str, str | None, dt.date | None] | None, int | None
+]
 
 
 def _price_classes(
