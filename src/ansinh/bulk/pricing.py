@@ -278,7 +278,7 @@ def _age_key(row: Mapping[str, Any]) -> object:
     born, day = row.get(BORN), row.get(DATE)
     if born is None:
         return None
-    if is_date(born) and is_date(day):
+    if isinstance(born, dt.date) and isinstance(day, dt.date) and is_date(born) and is_date(day):
         return age_on(born, day)
     return str(born)
 
