@@ -1,0 +1,442 @@
+"""Report layouts: the Jinja2 templates ``report.md`` and ``report.html`` are rendered from.
+
+ansinh ships a default layout (package data: ``ansinh/templates/report.md.j2``
+and ``report.html.j2``).  A province replaces or extends it with its own —
+its letterhead (quốc hiệu, tiêu ngữ, issuing office, place and date line) and
+its signature block — in one of two ways:
+
+* ``[report] template = "letterhead"`` in ``campaign.toml``: a folder inside the
+  campaign folder holding ``report.html.j2`` and/or ``report.md.j2``, or one
+  such file (:func:`read_report_layout`);
+* a plugin's :func:`~ansinh.hookspecs.ansinh_report_templates` hook
+  (:func:`plugin_report_layout`).
+
+A province template usually extends the default and overrides a few blocks
+(``letterhead``, ``signature``, ``style``): the default layout is reachable as
+``ansinh/report.html.j2`` and ``ansinh/report.md.j2``::
+
+    {% extends "ansinh/report.html.j2" %}
+    {% block letterhead %}<p>BẢO HIỂM XÃ HỘI TỈNH HƯNG YÊN</p>{% endblock %}
+
+Templates come from files and plugins, so they run in Jinja2's sandbox
+(:class:`jinja2.sandbox.SandboxedEnvironment`: no access to private
+attributes or to Python's internals).  Every value a template prints is
+escaped: HTML-escaped in ``.html.j2`` templates (autoescape) and
+:func:`~ansinh.io.files.markdown_text`-escaped in ``.md.j2`` templates, so a
+sponsor called ``<script>`` is shown, never run.  A template that cannot be
+read or rendered raises :class:`~ansinh.exceptions.CampaignFileError` naming
+the template and its line; the report files are rendered before any is
+written (:func:`ansinh.io.report_files.write_report`), so none is half-written.
+
+The names a template sees are listed in :func:`report_context`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.resources
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import jinja2
+import jinja2.sandbox
+from markupsafe import Markup
+
+from ansinh._plugin_values import raised
+from ansinh.core.campaign import Campaign
+from ansinh.core.dates import format_date
+from ansinh.core.messages import shorten, shown
+from ansinh.core.money import format_vnd
+from ansinh.core.products import ProductKind
+from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow, format_count
+from ansinh.exceptions import CampaignFileError, PluginError, RosterError
+from ansinh.io.files import markdown_text, read_limited
+from ansinh.plugin_manager import PluginHost
+
+__all__ = [
+    "DEFAULT_PREFIX",
+    "MAX_TEMPLATE_BYTES",
+    "TEMPLATE_NAMES",
+    "ReportLayout",
+    "TotalsGroup",
+    "plugin_report_layout",
+    "read_report_layout",
+    "report_context",
+    "totals_groups",
+]
+
+TEMPLATE_NAMES: Final = ("report.md.j2", "report.html.j2")
+"""The templates a layout may hold: the Markdown report and the HTML page."""
+
+DEFAULT_PREFIX: Final = "ansinh/"
+"""``{% extends "ansinh/report.html.j2" %}`` names ansinh's default template from a province's own."""
+
+MAX_TEMPLATE_BYTES: Final = 1024 * 1024
+"""The largest template file read (1 MiB)."""
+
+DIMENSION_TITLES: Final = {
+    "province": "Theo tỉnh, thành phố",
+    "product": "Theo loại quà",
+    "sponsor_kind": "Theo loại nhà tài trợ",
+    "strategy": "Theo cách huy động",
+    "year": "Theo năm mua",
+    "pledge": "Theo khoản tài trợ",
+}
+"""The Vietnamese title of each breakdown."""
+
+ROW_COLUMNS: Final = (
+    ("label", ""),
+    ("health_cards", "Thẻ BHYT"),
+    ("social_books", "Sổ BHXH"),
+    ("tet_gifts", "Quà Tết"),
+    ("value", "Giá trị"),
+    ("people", "Số người"),
+    ("pledged", "Đăng ký"),
+    ("received", "Đã nhận"),
+    ("spent", "Đã chi"),
+)
+"""The columns a breakdown may show (a column whose values are all zero is left out)."""
+
+_MONEY_COLUMNS: Final = frozenset({"value", "pledged", "received", "spent"})
+
+_KIND_LABELS: Final = {
+    ProductKind.HEALTH_CARD: "Thẻ BHYT",
+    ProductKind.SOCIAL_BOOK: "Sổ BHXH",
+    ProductKind.TET_GIFT: "Suất quà Tết",
+}
+
+
+@attrs.frozen(kw_only=True)
+class TotalsGroup:
+    """One part of the totals table: a title and its ``(label, value, is_money)`` lines."""
+
+    title: str
+    lines: tuple[tuple[str, int, bool], ...]
+
+    def formatted(self) -> tuple[tuple[str, str], ...]:
+        """The lines as a reader sees them: money as ``1.234 đ``, counts with separators."""
+        return tuple((label, format_vnd(v) if money else format_count(v)) for label, v, money in self.lines)
+
+
+def _kinds(report: CampaignReport) -> tuple[ProductKind, ...]:
+    """The kinds of gift the report has (all three when it has none, as the totals always showed)."""
+    present = tuple(k for k in ProductKind if report.count(k))
+    return present or tuple(ProductKind)
+
+
+def totals_groups(report: CampaignReport) -> tuple[TotalsGroup, ...]:
+    """The totals table: money, gifts handed over, gifts allocated and not yet handed over, all gifts.
+
+    Handed-over and allocated-only figures are in groups of their own, so a
+    reader never puts "42 thẻ" beside "44 thẻ" without knowing which is which.
+    """
+    kinds = _kinds(report)
+    pending = dict(report.pending)
+    money = TotalsGroup(
+        title="Tài trợ",
+        lines=(
+            ("Nhà tài trợ", report.sponsors, False),
+            ("Khoản tài trợ", report.pledges, False),
+            ("Số tiền đăng ký (đ)", report.pledged_money, True),
+            ("Số tiền đã nhận (đ)", report.received, True),
+            ("Số tiền đã phân bổ (đ)", report.committed, True),
+            ("Số tiền đã chi mua (đ)", report.spent, True),
+            ("Đã nhận chưa sử dụng (đ)", report.leftover, True),
+            ("Đăng ký chưa phân bổ (đ)", report.uncommitted, True),
+        ),
+    )
+    delivered = TotalsGroup(
+        title="Đã trao",
+        lines=(
+            *((f"{_KIND_LABELS[k]} đã trao", report.count(k, delivered=True), False) for k in kinds),
+            ("Giá trị đã trao (đ)", report.delivered_value, True),
+        ),
+    )
+    waiting = TotalsGroup(
+        title="Đã phân bổ, chưa trao",
+        lines=(
+            *((f"{_KIND_LABELS[k]} chưa trao", pending.get(k, 0), False) for k in kinds),
+            ("Giá trị chưa trao (đ)", report.pending_value, True),
+        ),
+    )
+    allocated = TotalsGroup(
+        title="Tổng đã phân bổ (kể cả đã trao)",
+        lines=(
+            *((_KIND_LABELS[k], report.count(k), False) for k in ProductKind),
+            ("Tổng giá trị (đ)", report.value, True),
+            ("Số người được hỗ trợ", report.people_covered, False),
+            ("Bình quân mỗi người (đ)", report.cost_per_person, True),
+            ("Số tỉnh, thành phố", len(report.provinces), False),
+            ("Sắp hết hạn (cần gia hạn)", len(report.expiring), False),
+        ),
+    )
+    return money, delivered, waiting, allocated
+
+
+def _cell(row: ReportRow, key: str) -> str:
+    value = getattr(row, key)
+    if key in _MONEY_COLUMNS:
+        return format_vnd(value) if value else "—"
+    if isinstance(value, int):
+        return format_count(value) if value else "—"
+    return str(value)
+
+
+def breakdown_columns(rows: tuple[ReportRow, ...]) -> list[tuple[str, str]]:
+    """The columns worth showing: the label, then any column with a non-zero value."""
+    return [(k, t) for k, t in ROW_COLUMNS if k == "label" or any(getattr(r, k) for r in rows)]
+
+
+def _breakdowns(report: CampaignReport) -> list[dict[str, Any]]:
+    out = []
+    for dim in DIMENSIONS:
+        rows = report.rows_for(dim)
+        if rows:
+            cols = breakdown_columns(rows)
+            out.append(
+                {
+                    "key": dim,
+                    "title": DIMENSION_TITLES[dim],
+                    "columns": [{"title": t, "numeric": k != "label"} for k, t in cols],
+                    "rows": [[_cell(r, k) for k, _ in cols] for r in rows],
+                }
+            )
+    return out
+
+
+def _date_words(day: dt.date) -> str:
+    """The date line of an administrative document: "ngày 05 tháng 01 năm 2026"."""
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def report_context(report: CampaignReport, *, chart: str | None = None) -> dict[str, Any]:
+    """What a report template sees.
+
+    ``report`` (the :class:`~ansinh.core.reporting.CampaignReport`) and
+    ``campaign``; ``date`` (``31/01/2026``) and ``date_words`` (``ngày 31
+    tháng 01 năm 2026``, for the place and date line); ``summary_vi`` and
+    ``summary_en``; ``totals`` (the :func:`totals_groups`, each with
+    ``title`` and ``formatted()`` lines); ``breakdowns`` (each with ``key``,
+    ``title``, ``columns`` — ``title``, ``numeric`` — and ``rows`` of cell
+    texts); ``expiring`` (each with ``person_id``, ``province``, ``kind``,
+    ``valid_until``, ``days_left``) and ``renewal_days``; ``chart`` (the image
+    file name, or ``None``).
+    """
+    return {
+        "report": report,
+        "campaign": report.campaign,
+        "date": format_date(report.on),
+        "date_words": _date_words(report.on),
+        "summary_vi": report.summary_vi(),
+        "summary_en": report.summary_en(),
+        "totals": totals_groups(report),
+        "breakdowns": _breakdowns(report),
+        "expiring": [
+            {
+                "person_id": x.person_id,
+                "province": x.province,
+                "kind": x.kind.label_vi,
+                "valid_until": format_date(x.valid_until),
+                "days_left": x.days_left,
+            }
+            for x in report.expiring
+        ],
+        "renewal_days": report.renewal_days,
+        "chart": chart,
+    }
+
+
+# -- layouts -------------------------------------------------------------------
+
+
+@functools.cache
+def _default_source(name: str) -> str:
+    return importlib.resources.files("ansinh").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _markdown_finalize(value: object) -> object:
+    """Every value a Markdown template prints, escaped (text marked ``|safe`` by the template excepted)."""
+    return value if isinstance(value, Markup) else markdown_text(str(value))
+
+
+@attrs.frozen(kw_only=True)
+class ReportLayout:
+    """The templates a report is rendered with: ansinh's defaults, and a province's own in their place.
+
+    >>> layout = ReportLayout()  # the default layout
+    >>> layout.origin
+    'ansinh'
+    """
+
+    templates: tuple[tuple[str, str], ...] = ()
+    """``(name, source)`` of each template replacing the default of that name (see :data:`TEMPLATE_NAMES`)."""
+    origin: str = "ansinh"
+    """Where the templates come from, for messages (``letterhead/`` or ``plugin 'hy'``)."""
+
+    def __attrs_post_init__(self) -> None:
+        for name, source in self.templates:
+            if name not in TEMPLATE_NAMES or not isinstance(source, str):
+                raise CampaignFileError(
+                    f"report template {self.origin}", name, "report.md.j2 or report.html.j2, as text"
+                )
+
+    def _load(self, name: str) -> tuple[str, str, Any] | None:
+        own = dict(self.templates)
+        if name in own:
+            return own[name], f"{self.origin}:{name}", lambda: True
+        default = name.removeprefix(DEFAULT_PREFIX)
+        if default in TEMPLATE_NAMES:
+            return _default_source(default), f"ansinh:{default}", lambda: True
+        return None
+
+    def _environment(self, name: str) -> jinja2.sandbox.SandboxedEnvironment:
+        html = name.endswith(".html.j2")
+        return jinja2.sandbox.SandboxedEnvironment(
+            loader=jinja2.FunctionLoader(self._load),
+            autoescape=html,
+            finalize=None if html else _markdown_finalize,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    def check(self) -> None:
+        """Compile every template (its own and the default it extends): a syntax error is raised now.
+
+        Raises:
+            CampaignFileError: a template is not valid Jinja2 (the message names it and its line).
+        """
+        for name in TEMPLATE_NAMES:
+            env = self._environment(name)
+            try:
+                env.get_template(name)
+            except jinja2.TemplateError as exc:
+                raise _template_error(exc, name) from None
+
+    def render(self, name: str, report: CampaignReport, *, chart: str | None = None) -> str:
+        """Render the template *name* (one of :data:`TEMPLATE_NAMES`) for *report*.
+
+        Raises:
+            CampaignFileError: the template is not valid or fails to render (naming it and its line).
+        """
+        if name not in TEMPLATE_NAMES:
+            raise CampaignFileError("template", name, "one of " + ", ".join(TEMPLATE_NAMES))
+        env = self._environment(name)
+        try:
+            return env.get_template(name).render(report_context(report, chart=chart))
+        except Exception as exc:  # a template can raise anything: it is reported, never half-written
+            raise _template_error(exc, name) from None
+
+
+def _template_error(exc: BaseException, name: str) -> CampaignFileError:
+    """*exc* as a :class:`CampaignFileError` naming the template and the line it failed at."""
+    where, line = name, None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where, line = exc.filename or exc.name or name, exc.lineno
+        problem = exc.message or str(exc)
+    else:
+        problem = f"{type(exc).__name__}: {exc}"
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".j2") and ":" in frame.filename:
+                where, line = frame.filename, frame.lineno
+                break
+    at = f"report template {where}" + (f" line {line}" if line else "")
+    return CampaignFileError(at, "", "a Jinja2 template that renders: " + shorten(str(problem), 300))
+
+
+def _read_template(path: Path, shown: str) -> str:
+    try:
+        return read_limited(path, MAX_TEMPLATE_BYTES, "MAX_TEMPLATE_BYTES", RosterError).decode("utf-8-sig")
+    except (RosterError, UnicodeDecodeError) as exc:
+        raise CampaignFileError(
+            f"campaign.toml [report] template {shown}", "", f"a readable UTF-8 file ({exc})"
+        ) from None
+
+
+def read_report_layout(folder: str | Path, template: str) -> ReportLayout:
+    """The layout ``[report] template = "…"`` names: a folder or a template file inside the campaign *folder*.
+
+    A folder holds ``report.html.j2`` and/or ``report.md.j2``; a file is one of
+    them (its name says which: ``….html.j2`` or ``….md.j2``).
+
+    Raises:
+        CampaignFileError: the path leads out of the campaign folder (absolute,
+            ``..``, a link out), does not exist, holds no template, or cannot be read.
+    """
+    root = Path(folder)
+    path = root / template
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+        kind = "folder" if path.is_dir() else "file" if path.is_file() else None
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the name
+        inside, kind = False, None
+    if not inside:
+        raise CampaignFileError(
+            "campaign.toml [report] template",
+            template,
+            "a path inside the campaign folder (no absolute path, no ..)",
+        )
+    if kind == "folder":
+        found = tuple(
+            (n, _read_template(path / n, f"{template}/{n}")) for n in TEMPLATE_NAMES if (path / n).is_file()
+        )
+    elif kind == "file":
+        name = next((n for n in TEMPLATE_NAMES if path.name.endswith(n.removeprefix("report"))), None)
+        found = ((name, _read_template(path, template)),) if name else ()
+    else:
+        found = ()
+    if not found:
+        raise CampaignFileError(
+            "campaign.toml [report] template",
+            template,
+            "a folder holding report.html.j2 or report.md.j2, or a file named ….html.j2 or ….md.j2",
+        )
+    return ReportLayout(templates=found, origin=template.rstrip("/") + ("/" if kind == "folder" else ""))
+
+
+def plugin_report_layout(host: PluginHost, campaign: Campaign) -> ReportLayout | None:
+    """The layout of the first plugin answering :func:`~ansinh.hookspecs.ansinh_report_templates`, or ``None``.
+
+    Plugins are asked in pluggy's order (a province's before the built-ins); each receives its own
+    ``[plugins.NAME]`` settings, as every hook does.
+
+    Raises:
+        PluginError: a plugin raised, or answered something other than a mapping of
+            ``report.md.j2`` / ``report.html.j2`` to template text (at most :data:`MAX_TEMPLATE_BYTES` each).
+    """
+    hook = "ansinh_report_templates"
+    for impl in reversed(host.manager.hook.ansinh_report_templates.get_hookimpls()):
+        plugin = impl.plugin_name
+        if impl.wrapper or impl.hookwrapper:
+            raise PluginError(plugin, hook, "hook wrappers are not supported on ansinh hooks")
+        given = {"campaign": campaign, "settings": host.settings_of(plugin)}
+        try:
+            answer = impl.function(*(given[arg] for arg in impl.argnames))
+        except Exception as exc:
+            raise PluginError(plugin, hook, raised(exc)) from exc
+        if answer is None:
+            continue
+        if not _is_templates(answer):
+            raise PluginError(
+                plugin,
+                hook,
+                f"returned {shown(answer)}; expected a mapping of report.md.j2 / report.html.j2 to text",
+            )
+        return ReportLayout(templates=tuple(sorted(answer.items())), origin=f"plugin {plugin!r}")
+    return None
+
+
+def _is_templates(answer: object) -> bool:
+    return (
+        isinstance(answer, Mapping)
+        and bool(answer)
+        and all(
+            k in TEMPLATE_NAMES and isinstance(v, str) and len(v.encode("utf-8")) <= MAX_TEMPLATE_BYTES
+            for k, v in answer.items()
+        )
+    )
