@@ -39,7 +39,7 @@ import importlib.resources
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeGuard
 
 import attrs
 import jinja2
@@ -431,7 +431,7 @@ def plugin_report_layout(host: PluginHost, campaign: Campaign) -> ReportLayout |
     return None
 
 
-def _is_templates(answer: object) -> bool:
+def _is_templates(answer: object) -> TypeGuard[Mapping[str, str]]:
     return (
         isinstance(answer, Mapping)
         and bool(answer)
