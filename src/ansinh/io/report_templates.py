@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib.resources
+import os
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
@@ -54,15 +55,19 @@ from ansinh.core.money import format_vnd
 from ansinh.core.products import ProductKind
 from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow, format_count
 from ansinh.exceptions import CampaignFileError, PluginError, RosterError
-from ansinh.io.files import markdown_text, read_limited
+from ansinh.io.files import markdown_text, read_limited, write_atomic
 from ansinh.plugin_manager import PluginHost
 
 __all__ = [
     "DEFAULT_PREFIX",
+    "DIMENSION_TITLES",
     "MAX_TEMPLATE_BYTES",
+    "ROW_COLUMNS",
     "TEMPLATE_NAMES",
     "ReportLayout",
     "TotalsGroup",
+    "breakdown_columns",
+    "copy_example_letterhead",
     "plugin_report_layout",
     "read_report_layout",
     "report_context",
@@ -397,6 +402,26 @@ def read_report_layout(folder: str | Path, template: str) -> ReportLayout:
             "a folder holding report.html.j2 or report.md.j2, or a file named ….html.j2 or ….md.j2",
         )
     return ReportLayout(templates=found, origin=template.rstrip("/") + ("/" if kind == "folder" else ""))
+
+
+def copy_example_letterhead(folder: str | os.PathLike[str]) -> Path:
+    """Copy ansinh's example letterhead (a province office's) into ``<folder>/letterhead``, to edit.
+
+    The two templates, ``report.html.j2`` and ``report.md.j2``, extend the
+    default layout with the quốc hiệu, the tiêu ngữ, the issuing office, the
+    place and date line and the signature block.  Files already there are kept.
+
+    Returns:
+        The ``letterhead`` folder; ``[report] template = "letterhead"`` in ``campaign.toml`` uses it.
+
+    Raises:
+        OutputFileError: a file cannot be written.
+    """
+    target = Path(folder) / "letterhead"
+    for name in TEMPLATE_NAMES:
+        if not (target / name).exists():
+            write_atomic(target / name, _default_source(f"letterhead/{name}"))
+    return target
 
 
 def plugin_report_layout(host: PluginHost, campaign: Campaign) -> ReportLayout | None:
