@@ -241,7 +241,7 @@ class CampaignReport(Tabular):
 
     @property
     def pending_value(self) -> int:
-        """Value of the gifts allocated and not yet handed over, đồng (:attr:`value` less :attr:`delivered_value`)."""
+        """Value of the gifts allocated and not yet handed over, đồng (:attr:`value` less ``delivered_value``)."""
         return self.value - self.delivered_value
 
     def rows_for(self, dimension: str) -> tuple[ReportRow, ...]:

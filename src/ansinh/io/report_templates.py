@@ -19,7 +19,7 @@ A province template usually extends the default and overrides a few blocks
     {% block letterhead %}<p>BẢO HIỂM XÃ HỘI TỈNH HƯNG YÊN</p>{% endblock %}
 
 Templates come from files and plugins, so they run in Jinja2's sandbox
-(:class:`jinja2.sandbox.SandboxedEnvironment`: no access to private
+(``jinja2.sandbox.SandboxedEnvironment``: no access to private
 attributes or to Python's internals).  Every value a template prints is
 escaped: HTML-escaped in ``.html.j2`` templates (autoescape) and
 :func:`~ansinh.io.files.markdown_text`-escaped in ``.md.j2`` templates, so a
