@@ -336,7 +336,7 @@ def test_hostile_names_are_escaped_in_both_pages(folder: Path) -> None:
 
 
 def test_a_layout_holds_only_known_templates() -> None:
-    with pytest.raises(CampaignFileError, match=r"report\.md\.j2 or report\.html\.j2"):
+    with pytest.raises(CampaignFileError, match=r"report\.md\.j2, report\.html\.j2 or public-list\.md\.j2"):
         ReportLayout(templates=(("report.pdf.j2", "x"),))
     with pytest.raises(CampaignFileError, match="one of"):
         ReportLayout().render("other.j2", None)  # type: ignore[arg-type]
@@ -358,3 +358,23 @@ def test_xlsx_totals_separate_delivered_from_allocated(example: CampaignReport, 
     assert rows["Thẻ BHYT đã trao"] == example.count(ProductKind.HEALTH_CARD, delivered=True)
     assert rows["Giá trị chưa trao (đ)"] == example.pending_value
     assert "Đã phân bổ, chưa trao" in rows
+
+
+def test_the_public_list_takes_the_commune_letterhead(tmp_path: Path) -> None:
+    folder = tmp_path / "campaign"
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("build"))
+    (folder / "xa.public-list.md.j2").write_text(
+        '{% extends "ansinh/public-list.md.j2" %}{% block letterhead %}**ỦY BAN NHÂN DÂN XÃ AN LÃO**\n\n'
+        "{% endblock %}{% block signature %}\n**TM. ỦY BAN NHÂN DÂN**\n{% endblock %}",
+        encoding="utf-8",
+    )
+    _with_template(folder, 'template = "xa.public-list.md.j2"')
+    run = run_campaign(folder, out=tmp_path / "out", plugins=False)
+    assert run.public_lists
+    for path in run.public_lists:
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("**ỦY BAN NHÂN DÂN XÃ AN LÃO**\n\n# Danh sách công khai")
+        assert text.rstrip().endswith("**TM. ỦY BAN NHÂN DÂN**")
+        assert "Thông tin cá nhân đã được che" in text
+        assert "******" in text  # the identifiers stay masked
+    assert "ỦY BAN" not in run.files.markdown.read_text(encoding="utf-8")

@@ -1,13 +1,14 @@
-"""Report layouts: the Jinja2 templates ``report.md`` and ``report.html`` are rendered from.
+"""Report layouts: the Jinja2 templates ``report.md``, ``report.html`` and the public lists are rendered from.
 
-ansinh ships a default layout (package data: ``ansinh/templates/report.md.j2``
-and ``report.html.j2``).  A province replaces or extends it with its own —
+ansinh ships a default layout (package data: ``ansinh/templates/report.md.j2``,
+``report.html.j2`` and ``public-list.md.j2``, the list posted for review:
+:mod:`ansinh.io.public_list`).  A province replaces or extends it with its own —
 its letterhead (quốc hiệu, tiêu ngữ, issuing office, place and date line) and
 its signature block — in one of two ways:
 
 * ``[report] template = "letterhead"`` in ``campaign.toml``: a folder inside the
-  campaign folder holding ``report.html.j2`` and/or ``report.md.j2``, or one
-  such file (:func:`read_report_layout`);
+  campaign folder holding ``report.html.j2``, ``report.md.j2`` and/or
+  ``public-list.md.j2``, or one such file (:func:`read_report_layout`);
 * a plugin's :func:`~ansinh.hookspecs.ansinh_report_templates` hook
   (:func:`plugin_report_layout`).
 
@@ -74,8 +75,9 @@ __all__ = [
     "totals_groups",
 ]
 
-TEMPLATE_NAMES: Final = ("report.md.j2", "report.html.j2")
-"""The templates a layout may hold: the Markdown report and the HTML page."""
+TEMPLATE_NAMES: Final = ("report.md.j2", "report.html.j2", "public-list.md.j2")
+"""The templates a layout may hold: the Markdown report, the HTML page, and the public list
+(:mod:`ansinh.io.public_list`, posted for review)."""
 
 DEFAULT_PREFIX: Final = "ansinh/"
 """``{% extends "ansinh/report.html.j2" %}`` names ansinh's default template from a province's own."""
@@ -286,7 +288,9 @@ class ReportLayout:
         for name, source in self.templates:
             if name not in TEMPLATE_NAMES or not isinstance(source, str):
                 raise CampaignFileError(
-                    f"report template {self.origin}", name, "report.md.j2 or report.html.j2, as text"
+                    f"report template {self.origin}",
+                    name,
+                    "report.md.j2, report.html.j2 or public-list.md.j2, as text",
                 )
 
     def _load(self, name: str) -> tuple[str, str, Any] | None:
@@ -324,7 +328,17 @@ class ReportLayout:
                 raise _template_error(exc, name) from None
 
     def render(self, name: str, report: CampaignReport, *, chart: str | None = None) -> str:
-        """Render the template *name* (one of :data:`TEMPLATE_NAMES`) for *report*.
+        """Render the report template *name* (``report.md.j2`` or ``report.html.j2``) for *report*.
+
+        Raises:
+            CampaignFileError: the template is not valid or fails to render (naming it and its line).
+        """
+        if name not in TEMPLATE_NAMES[:2]:
+            raise CampaignFileError("template", name, "one of " + ", ".join(TEMPLATE_NAMES[:2]))
+        return self.render_with(name, report_context(report, chart=chart))
+
+    def render_with(self, name: str, context: Mapping[str, object]) -> str:
+        """Render the template *name* (one of :data:`TEMPLATE_NAMES`) with the names of *context*.
 
         Raises:
             CampaignFileError: the template is not valid or fails to render (naming it and its line).
@@ -333,7 +347,7 @@ class ReportLayout:
             raise CampaignFileError("template", name, "one of " + ", ".join(TEMPLATE_NAMES))
         env = self._environment(name)
         try:
-            return env.get_template(name).render(report_context(report, chart=chart))
+            return env.get_template(name).render(context)
         except Exception as exc:  # a template can raise anything: it is reported, never half-written
             raise _template_error(exc, name) from None
 
@@ -363,11 +377,15 @@ def _read_template(path: Path, shown: str) -> str:
         ) from None
 
 
+_BY_SUFFIX: Final = ("public-list.md.j2", "report.html.j2", "report.md.j2")  # the longest suffix first
+
+
 def read_report_layout(folder: str | Path, template: str) -> ReportLayout:
     """The layout ``[report] template = "…"`` names: a folder or a template file inside the campaign *folder*.
 
-    A folder holds ``report.html.j2`` and/or ``report.md.j2``; a file is one of
-    them (its name says which: ``….html.j2`` or ``….md.j2``).
+    A folder holds ``report.html.j2``, ``report.md.j2`` and/or
+    ``public-list.md.j2``; a file is one of them (its name says which:
+    ``….html.j2``, ``….public-list.md.j2`` or ``….md.j2``).
 
     Raises:
         CampaignFileError: the path leads out of the campaign folder (absolute,
@@ -391,7 +409,7 @@ def read_report_layout(folder: str | Path, template: str) -> ReportLayout:
             (n, _read_template(path / n, f"{template}/{n}")) for n in TEMPLATE_NAMES if (path / n).is_file()
         )
     elif kind == "file":
-        name = next((n for n in TEMPLATE_NAMES if path.name.endswith(n.removeprefix("report"))), None)
+        name = next((n for n in _BY_SUFFIX if path.name.endswith(n.removeprefix("report"))), None)
         found = ((name, _read_template(path, template)),) if name else ()
     else:
         found = ()
@@ -399,7 +417,7 @@ def read_report_layout(folder: str | Path, template: str) -> ReportLayout:
         raise CampaignFileError(
             "campaign.toml [report] template",
             template,
-            "a folder holding report.html.j2 or report.md.j2, or a file named ….html.j2 or ….md.j2",
+            "a folder holding report.html.j2, report.md.j2 or public-list.md.j2, or a file named ….html.j2 or ….md.j2",
         )
     return ReportLayout(templates=found, origin=template.rstrip("/") + ("/" if kind == "folder" else ""))
 
@@ -418,7 +436,7 @@ def copy_example_letterhead(folder: str | os.PathLike[str]) -> Path:
         OutputFileError: a file cannot be written.
     """
     target = Path(folder) / "letterhead"
-    for name in TEMPLATE_NAMES:
+    for name in TEMPLATE_NAMES[:2]:
         if not (target / name).exists():
             write_atomic(target / name, _default_source(f"letterhead/{name}"))
     return target

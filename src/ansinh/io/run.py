@@ -407,6 +407,7 @@ def _reviewed(
     out_dir: Path,
     rescreen: Callable[[Person], dict[ProductKind, Screening]],
     policy: PriorityPolicy,
+    layout: ReportLayout | None = None,
 ) -> tuple[CandidateList | None, tuple[Path, ...], tuple[Decision, ...]]:
     """The approved list of a folder with a ``review.toml``, the public lists posted, and the people added.
 
@@ -447,6 +448,7 @@ def _reviewed(
             include_ineligible=False,
             posting=plan.posting,
             priority_policy=policy,
+            layout=layout,
         )
         for kind, s in screenings.items()
     )
@@ -512,6 +514,7 @@ def run_campaign(
         out_dir,
         lambda person: _screen(data, given, lambda *_: None, (person,)),
         given.policy,
+        layout,
     )
     with SqliteStore(
         out_dir / "ledger.sqlite",
