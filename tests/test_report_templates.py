@@ -275,8 +275,9 @@ def test_a_template_with_a_syntax_error_names_its_line_and_writes_nothing(folder
         encoding="utf-8",
     )
     _with_template(folder, 'template = "lh"')
-    with pytest.raises(CampaignFileError, match=r"report template lh/:report\.html\.j2 line 3"):
+    with pytest.raises(CampaignFileError, match=r"report template lh/report\.html\.j2 line 3") as info:
         run_campaign(folder, out=folder / "out", plugins=False)
+    assert "'{% if %}'" in str(info.value)  # the line itself
     assert not (folder / "out").exists()  # checked before the ledger is opened
 
 
@@ -297,9 +298,10 @@ def test_a_template_failing_to_render_names_its_line_and_leaves_the_folder(
     out = tmp_path / "out"
     out.mkdir()
     (out / "report.md").write_text("last year's report", encoding="utf-8")
-    with pytest.raises(CampaignFileError, match=r"mine/:report\.md\.j2 line 4.*nope") as info:
+    with pytest.raises(CampaignFileError, match=r"mine/report\.md\.j2 line 4.*nope") as info:
         write_report(example, out, chart=False, layout=layout)
     assert "Jinja2 template that renders" in str(info.value)
+    assert "'{{ report.nope }}'" in str(info.value)
     assert sorted(p.name for p in out.iterdir()) == ["report.md"]
     assert (out / "report.md").read_text(encoding="utf-8") == "last year's report"
 
@@ -315,7 +317,7 @@ def test_a_template_failing_to_render_names_its_line_and_leaves_the_folder(
 )
 def test_the_sandbox_keeps_templates_away_from_python(example: CampaignReport, expression: str) -> None:
     layout = ReportLayout(templates=(("report.html.j2", "{{ " + expression + " }}"),), origin="evil/")
-    with pytest.raises(CampaignFileError, match=r"evil/:report\.html\.j2 line 1"):
+    with pytest.raises(CampaignFileError, match=r"evil/report\.html\.j2 line 1"):
         render_html(example, layout=layout)
 
 
@@ -378,3 +380,12 @@ def test_the_public_list_takes_the_commune_letterhead(tmp_path: Path) -> None:
         assert "Thông tin cá nhân đã được che" in text
         assert "******" in text  # the identifiers stay masked
     assert "ỦY BAN" not in run.files.markdown.read_text(encoding="utf-8")
+
+
+def test_a_plugin_template_failing_names_the_plugin(example: CampaignReport) -> None:
+    host = plugin_host()
+    host.register(_Letterhead({"report.md.j2": "# {{ 1 // 0 }}"}), name="hy")
+    layout = plugin_report_layout(host, _campaign())
+    assert layout is not None
+    with pytest.raises(CampaignFileError, match=r"report template plugin 'hy': report\.md\.j2 line 1"):
+        render_markdown(example, layout=layout)

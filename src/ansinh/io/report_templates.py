@@ -293,14 +293,24 @@ class ReportLayout:
                     "report.md.j2, report.html.j2 or public-list.md.j2, as text",
                 )
 
+    def _sources(self) -> dict[str, tuple[str, str]]:
+        """Template name → (the name messages show, its text): the layout's own, then the defaults."""
+        out = {f"{DEFAULT_PREFIX}{n}": (f"{DEFAULT_PREFIX}{n}", _default_source(n)) for n in TEMPLATE_NAMES}
+        for name in TEMPLATE_NAMES:
+            out[name] = out[f"{DEFAULT_PREFIX}{name}"]
+        for name, source in self.templates:
+            if self.origin.endswith("/"):
+                shown = self.origin + name  # a folder: the file's own path
+            elif self.origin.endswith(".j2"):
+                shown = self.origin  # one file
+            else:
+                shown = f"{self.origin}: {name}"  # a plugin
+            out[name] = (shown, source)
+        return out
+
     def _load(self, name: str) -> tuple[str, str, Any] | None:
-        own = dict(self.templates)
-        if name in own:
-            return own[name], f"{self.origin}:{name}", lambda: True
-        default = name.removeprefix(DEFAULT_PREFIX)
-        if default in TEMPLATE_NAMES:
-            return _default_source(default), f"ansinh:{default}", lambda: True
-        return None
+        found = self._sources().get(name)
+        return None if found is None else (found[1], found[0], lambda: True)
 
     def _environment(self, name: str) -> jinja2.sandbox.SandboxedEnvironment:
         html = name.endswith(".html.j2")
@@ -325,7 +335,7 @@ class ReportLayout:
             try:
                 env.get_template(name)
             except jinja2.TemplateError as exc:
-                raise _template_error(exc, name) from None
+                raise self._error(exc, name) from None
 
     def render(self, name: str, report: CampaignReport, *, chart: str | None = None) -> str:
         """Render the report template *name* (``report.md.j2`` or ``report.html.j2``) for *report*.
@@ -349,23 +359,25 @@ class ReportLayout:
         try:
             return env.get_template(name).render(context)
         except Exception as exc:  # a template can raise anything: it is reported, never half-written
-            raise _template_error(exc, name) from None
+            raise self._error(exc, name) from None
 
-
-def _template_error(exc: BaseException, name: str) -> CampaignFileError:
-    """*exc* as a :class:`CampaignFileError` naming the template and the line it failed at."""
-    where, line = name, None
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        where, line = exc.filename or exc.name or name, exc.lineno
-        problem = exc.message or str(exc)
-    else:
-        problem = f"{type(exc).__name__}: {exc}"
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename.endswith(".j2") and ":" in frame.filename:
-                where, line = frame.filename, frame.lineno
-                break
-    at = f"report template {where}" + (f" line {line}" if line else "")
-    return CampaignFileError(at, "", "a Jinja2 template that renders: " + shorten(str(problem), 300))
+    def _error(self, exc: BaseException, name: str) -> CampaignFileError:
+        """*exc* as a :class:`CampaignFileError` naming the template, its line, and the line's text."""
+        texts = dict(self._sources().values())
+        where, line = self._sources()[name][0], 0
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            where, line = exc.filename or where, exc.lineno
+            problem = exc.message or str(exc)
+        else:
+            problem = f"{type(exc).__name__}: {exc}"
+            for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+                if frame.filename in texts and frame.lineno:
+                    where, line = frame.filename, frame.lineno
+                    break
+        lines = texts.get(where, "").splitlines()
+        text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        at = f"report template {where}" + (f" line {line}" if line else "")
+        return CampaignFileError(at, text, "a Jinja2 template that renders: " + shorten(str(problem), 300))
 
 
 def _read_template(path: Path, shown: str) -> str:
