@@ -142,7 +142,7 @@ def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | N
     workbook.remove(workbook.active)
     totals: list[list[object]] = []
     for group in totals_groups(report):
-        totals += [[group.title, None], *([label, value] for label, value, _money in group.lines)]
+        totals += [[group.title, None], *([line.label, line.value] for line in group.lines)]
     _sheet(workbook, "Tổng hợp", ["Chỉ tiêu", "Giá trị"], totals)
     for dimension in DIMENSIONS:
         rows = report.rows_for(dimension)

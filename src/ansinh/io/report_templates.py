@@ -41,7 +41,7 @@ import os
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final, TypeGuard
+from typing import Any, Final, Literal, TypeGuard
 
 import attrs
 import jinja2
@@ -67,6 +67,7 @@ __all__ = [
     "TEMPLATE_NAMES",
     "ReportLayout",
     "TotalsGroup",
+    "TotalsLine",
     "breakdown_columns",
     "copy_example_letterhead",
     "plugin_report_layout",
@@ -118,15 +119,36 @@ _KIND_LABELS: Final = {
 
 
 @attrs.frozen(kw_only=True)
+class TotalsLine:
+    """One figure of the totals table, with its Vietnamese and English labels."""
+
+    label: str
+    label_en: str
+    value: int
+    money: bool = False
+    """An amount in đồng (else a count)."""
+
+    def text(self, lang: Literal["vi", "en"] = "vi") -> tuple[str, str]:
+        """``(label, value)`` as a reader sees them: money as ``1.234 đ`` (``VND 1,234``), counts with separators."""
+        shown = format_vnd(self.value, lang) if self.money else format_count(self.value, lang)
+        return (self.label_en if lang == "en" else self.label), shown
+
+
+@attrs.frozen(kw_only=True)
 class TotalsGroup:
-    """One part of the totals table: a title and its ``(label, value, is_money)`` lines."""
+    """One part of the totals table: a title and its lines."""
 
     title: str
-    lines: tuple[tuple[str, int, bool], ...]
+    title_en: str
+    lines: tuple[TotalsLine, ...]
 
-    def formatted(self) -> tuple[tuple[str, str], ...]:
-        """The lines as a reader sees them: money as ``1.234 đ``, counts with separators."""
-        return tuple((label, format_vnd(v) if money else format_count(v)) for label, v, money in self.lines)
+    def formatted(self, lang: Literal["vi", "en"] = "vi") -> tuple[tuple[str, str], ...]:
+        """The lines as ``(label, value)`` texts (see :meth:`TotalsLine.text`)."""
+        return tuple(line.text(lang) for line in self.lines)
+
+    def heading(self, lang: Literal["vi", "en"] = "vi") -> str:
+        """The title in *lang*."""
+        return self.title_en if lang == "en" else self.title
 
 
 def _kinds(report: CampaignReport) -> tuple[ProductKind, ...]:
@@ -135,50 +157,101 @@ def _kinds(report: CampaignReport) -> tuple[ProductKind, ...]:
     return present or tuple(ProductKind)
 
 
+_KIND_EN: Final = {
+    ProductKind.HEALTH_CARD: "Health cards",
+    ProductKind.SOCIAL_BOOK: "Social-insurance books",
+    ProductKind.TET_GIFT: "Tết gifts",
+}
+
+
 def totals_groups(report: CampaignReport) -> tuple[TotalsGroup, ...]:
     """The totals table: money, gifts handed over, gifts allocated and not yet handed over, all gifts.
 
     Handed-over and allocated-only figures are in groups of their own, so a
     reader never puts "42 thẻ" beside "44 thẻ" without knowing which is which.
     """
+    L = TotalsLine
     kinds = _kinds(report)
     pending = dict(report.pending)
     money = TotalsGroup(
         title="Tài trợ",
+        title_en="Sponsorship",
         lines=(
-            ("Nhà tài trợ", report.sponsors, False),
-            ("Khoản tài trợ", report.pledges, False),
-            ("Số tiền đăng ký (đ)", report.pledged_money, True),
-            ("Số tiền đã nhận (đ)", report.received, True),
-            ("Số tiền đã phân bổ (đ)", report.committed, True),
-            ("Số tiền đã chi mua (đ)", report.spent, True),
-            ("Đã nhận chưa sử dụng (đ)", report.leftover, True),
-            ("Đăng ký chưa phân bổ (đ)", report.uncommitted, True),
+            L(label="Nhà tài trợ", label_en="Sponsors", value=report.sponsors),
+            L(label="Khoản tài trợ", label_en="Pledges", value=report.pledges),
+            L(label="Số tiền đăng ký (đ)", label_en="Money pledged", value=report.pledged_money, money=True),
+            L(label="Số tiền đã nhận (đ)", label_en="Money received", value=report.received, money=True),
+            L(label="Số tiền đã phân bổ (đ)", label_en="Money committed", value=report.committed, money=True),
+            L(label="Số tiền đã chi mua (đ)", label_en="Money spent", value=report.spent, money=True),
+            L(
+                label="Đã nhận chưa sử dụng (đ)",
+                label_en="Received, not spent",
+                value=report.leftover,
+                money=True,
+            ),
+            L(
+                label="Đăng ký chưa phân bổ (đ)",
+                label_en="Pledged, not committed",
+                value=report.uncommitted,
+                money=True,
+            ),
         ),
     )
     delivered = TotalsGroup(
         title="Đã trao",
+        title_en="Delivered",
         lines=(
-            *((f"{_KIND_LABELS[k]} đã trao", report.count(k, delivered=True), False) for k in kinds),
-            ("Giá trị đã trao (đ)", report.delivered_value, True),
+            *(
+                L(
+                    label=f"{_KIND_LABELS[k]} đã trao",
+                    label_en=f"{_KIND_EN[k]} delivered",
+                    value=report.count(k, delivered=True),
+                )
+                for k in kinds
+            ),
+            L(
+                label="Giá trị đã trao (đ)",
+                label_en="Value delivered",
+                value=report.delivered_value,
+                money=True,
+            ),
         ),
     )
     waiting = TotalsGroup(
         title="Đã phân bổ, chưa trao",
+        title_en="Allocated, not yet delivered",
         lines=(
-            *((f"{_KIND_LABELS[k]} chưa trao", pending.get(k, 0), False) for k in kinds),
-            ("Giá trị chưa trao (đ)", report.pending_value, True),
+            *(
+                L(
+                    label=f"{_KIND_LABELS[k]} chưa trao",
+                    label_en=f"{_KIND_EN[k]} not yet delivered",
+                    value=pending.get(k, 0),
+                )
+                for k in kinds
+            ),
+            L(
+                label="Giá trị chưa trao (đ)",
+                label_en="Value not yet delivered",
+                value=report.pending_value,
+                money=True,
+            ),
         ),
     )
     allocated = TotalsGroup(
         title="Tổng đã phân bổ (kể cả đã trao)",
+        title_en="All allocated (delivered or not)",
         lines=(
-            *((_KIND_LABELS[k], report.count(k), False) for k in ProductKind),
-            ("Tổng giá trị (đ)", report.value, True),
-            ("Số người được hỗ trợ", report.people_covered, False),
-            ("Bình quân mỗi người (đ)", report.cost_per_person, True),
-            ("Số tỉnh, thành phố", len(report.provinces), False),
-            ("Sắp hết hạn (cần gia hạn)", len(report.expiring), False),
+            *(L(label=_KIND_LABELS[k], label_en=_KIND_EN[k], value=report.count(k)) for k in ProductKind),
+            L(label="Tổng giá trị (đ)", label_en="Total value", value=report.value, money=True),
+            L(label="Số người được hỗ trợ", label_en="People covered", value=report.people_covered),
+            L(
+                label="Bình quân mỗi người (đ)",
+                label_en="Cost per person",
+                value=report.cost_per_person,
+                money=True,
+            ),
+            L(label="Số tỉnh, thành phố", label_en="Provinces", value=len(report.provinces)),
+            L(label="Sắp hết hạn (cần gia hạn)", label_en="Expiring soon", value=len(report.expiring)),
         ),
     )
     return money, delivered, waiting, allocated
