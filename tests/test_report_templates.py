@@ -342,6 +342,10 @@ def test_a_layout_holds_only_known_templates() -> None:
         ReportLayout(templates=(("report.pdf.j2", "x"),))
     with pytest.raises(CampaignFileError, match="one of"):
         ReportLayout().render("other.j2", None)  # type: ignore[arg-type]
+    with pytest.raises(CampaignFileError, match="pairs"):
+        ReportLayout(templates={"report.md.j2": "x"})  # type: ignore[arg-type]
+    with pytest.raises(CampaignFileError, match="pairs"):
+        ReportLayout(templates=(("report.md.j2", "x", "y"),))  # type: ignore[arg-type]
 
 
 def test_read_report_layout_reads_the_shipped_example() -> None:

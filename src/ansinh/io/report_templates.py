@@ -358,6 +358,12 @@ class ReportLayout:
     """Where the templates come from, for messages (``letterhead/`` or ``plugin 'hy'``)."""
 
     def __attrs_post_init__(self) -> None:
+        if not isinstance(self.templates, tuple) or not all(
+            isinstance(t, tuple) and len(t) == 2 for t in self.templates
+        ):
+            raise CampaignFileError("templates", self.templates, "a tuple of (name, template text) pairs")
+        if not isinstance(self.origin, str):
+            raise CampaignFileError("origin", self.origin, "text saying where the templates come from")
         for name, source in self.templates:
             if name not in TEMPLATE_NAMES or not isinstance(source, str):
                 raise CampaignFileError(

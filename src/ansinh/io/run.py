@@ -38,7 +38,9 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
 
 Every plugin is asked, and the report templates are compiled, before the ledger
 is opened, so a failing plugin (:class:`~ansinh.exceptions.PluginError`) or a
-template with a syntax error leaves the output folder as it was.
+template with a syntax error leaves the output folder as it was.  A template that
+fails while rendering stops the run after the ledger is written, with the report
+files as they were; running again once it is fixed records nothing twice.
 
 Every event has a stable id, so running the same folder again into the same
 ``out`` folder adds nothing: the ledger is unchanged and the report the same.
