@@ -93,6 +93,10 @@ def _facts(report: CampaignReport) -> list[str]:
             facts += [row.label, format_vnd(row.value) if row.value else "—"]
             facts += [format_count(row.health_cards)] if row.health_cards else []
     facts += [x.person_id for x in report.expiring]
+    for ceremony in report.handovers:  # the handover ceremonies
+        facts += [ceremony.handover.place, ceremony.handover.leader, format_vnd(ceremony.value)]
+    if report.hospitals_text():  # the sentence on the hospitals Tết gifts went to
+        facts.append(report.hospitals_text())
     return facts
 
 
@@ -104,6 +108,9 @@ def test_the_default_layout_shows_every_fact(example: CampaignReport, page: str)
     assert not missing
     assert f"Sắp hết hạn trong {example.renewal_days} ngày ({len(example.expiring)})" in text
     assert text.count("Theo ") >= 5  # a title for each breakdown with rows
+    assert example.handovers  # the example has a ceremony, and Tết gifts in hospitals
+    assert f"Lễ trao tặng ({len(example.handovers)})" in text
+    assert "Quà Tết theo tuyến bệnh viện" in text
 
 
 def test_totals_say_what_is_delivered_and_what_is_allocated_only(example: CampaignReport) -> None:

@@ -11,6 +11,9 @@
     the renewal list: cards and books ending soon.
 ``summary.txt``
     the Vietnamese summary paragraph, then the English one.
+``handovers.csv``
+    the handover ceremonies (date, place, leader, document, gifts handed
+    over) — only when the campaign has ceremonies.
 ``report.md`` and ``report.html``
     the summary, the totals and each breakdown as tables, and the chart,
     rendered from Jinja2 templates: ansinh's default layout or a province's own
@@ -43,11 +46,21 @@ import attrs
 from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow
 from ansinh.exceptions import AnsinhError
 from ansinh.io.files import csv_text, spreadsheet_text, write_atomic
-from ansinh.io.report_templates import DIMENSION_TITLES, ReportLayout, breakdown_columns, totals_groups
+from ansinh.io.report_templates import (
+    DIMENSION_TITLES,
+    HANDOVER_COLUMNS,
+    HANDOVER_TITLE,
+    ReportLayout,
+    breakdown_columns,
+    totals_groups,
+)
 
 __all__ = ["ReportFiles", "render_html", "render_markdown", "write_chart", "write_report", "write_xlsx"]
 
 _DEFAULT_LAYOUT = ReportLayout()
+
+_OPTIONAL_DIMENSIONS = frozenset({"hospital_level", "hospital"})
+"""Breakdowns left out of the workbook when they have no row (a campaign without Tết gifts)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -65,12 +78,14 @@ class ReportFiles:
     """``None`` when matplotlib is not installed."""
     xlsx: Path | None = None
     """``report.xlsx`` (one sheet per breakdown); ``None`` when openpyxl is not installed."""
+    handovers: Path | None = None
+    """``handovers.csv``; ``None`` when the campaign has no handover ceremony."""
 
     @property
     def all(self) -> tuple[Path, ...]:
         """Every file written."""
         files = (self.csv, self.totals, self.renewals, self.summary, self.markdown, self.html)
-        return tuple(f for f in (*files, self.xlsx, self.chart) if f is not None)
+        return tuple(f for f in (*files, self.handovers, self.xlsx, self.chart) if f is not None)
 
 
 def _csv_text(header: list[str], rows: list[list[object]]) -> str:
@@ -126,7 +141,7 @@ def _sheet(workbook: Any, title: str, header: list[str], rows: list[list[object]
 
 
 def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | None:
-    """Write the report as a workbook: the totals, one sheet per breakdown, the renewal list.
+    """Write the report as a workbook: the totals, one sheet per breakdown, the ceremonies, the renewal list.
 
     ``None`` when openpyxl is not installed (``ansinh[excel]``).  Amounts are
     whole-đồng numbers; text cells are safe to open (no formula).
@@ -146,10 +161,22 @@ def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | N
     _sheet(workbook, "Tổng hợp", ["Chỉ tiêu", "Giá trị"], totals)
     for dimension in DIMENSIONS:
         rows = report.rows_for(dimension)
+        if not rows and dimension in _OPTIONAL_DIMENSIONS:
+            continue
         cols = breakdown_columns(rows)
         header = [DIMENSION_TITLES[dimension] if k == "label" else title for k, title in cols]
         _sheet(
             workbook, DIMENSION_TITLES[dimension], header, [[getattr(r, k) for k, _ in cols] for r in rows]
+        )
+    if report.handovers:
+        _sheet(
+            workbook,
+            HANDOVER_TITLE,
+            [t for _, t in HANDOVER_COLUMNS],
+            [
+                [row.handover.on if k == "on" else row.as_dict()[k] for k, _ in HANDOVER_COLUMNS]
+                for row in report.handovers
+            ],
         )
     _sheet(
         workbook,
@@ -229,6 +256,11 @@ def write_report(
         ),
         bom=True,
     )
+    handovers = None
+    if report.handovers:
+        header = list(report.handovers[0].as_dict())
+        table = [list(row.as_dict().values()) for row in report.handovers]
+        handovers = write_atomic(out / "handovers.csv", _csv_text(header, table), bom=True)
     summary = write_atomic(out / "summary.txt", report.summary_vi() + "\n\n" + report.summary_en() + "\n")
     chart_path = write_chart(report, out / "chart.png") if name else None
     markdown = write_atomic(out / "report.md", markdown_text)
@@ -244,4 +276,5 @@ def write_report(
         html=page,
         chart=chart_path,
         xlsx=xlsx,
+        handovers=handovers,
     )

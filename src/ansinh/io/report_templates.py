@@ -62,6 +62,8 @@ from ansinh.plugin_manager import PluginHost
 __all__ = [
     "DEFAULT_PREFIX",
     "DIMENSION_TITLES",
+    "HANDOVER_COLUMNS",
+    "HANDOVER_TITLE",
     "MAX_TEMPLATE_BYTES",
     "ROW_COLUMNS",
     "TEMPLATE_NAMES",
@@ -93,8 +95,28 @@ DIMENSION_TITLES: Final = {
     "strategy": "Theo cách huy động",
     "year": "Theo năm mua",
     "pledge": "Theo khoản tài trợ",
+    "hospital_level": "Quà Tết theo tuyến bệnh viện",
+    "hospital": "Quà Tết theo bệnh viện",
 }
 """The Vietnamese title of each breakdown."""
+
+HANDOVER_COLUMNS: Final = (
+    ("on", "Ngày"),
+    ("place", "Địa điểm"),
+    ("leader", "Trưởng đoàn"),
+    ("reference", "Văn bản"),
+    ("health_cards", "Thẻ BHYT"),
+    ("social_books", "Sổ BHXH"),
+    ("tet_gifts", "Quà Tết"),
+    ("value", "Giá trị (đ)"),
+    ("people", "Số người"),
+)
+"""The columns of the handover ceremonies' table (keys of :meth:`~ansinh.core.handover.HandoverRow.as_dict`)."""
+
+HANDOVER_TITLE: Final = "Lễ trao tặng"
+"""The title of the handover ceremonies' section and sheet."""
+
+_COUNTED: Final = frozenset({"health_cards", "social_books", "tet_gifts", "value", "people"})
 
 ROW_COLUMNS: Final = (
     ("label", ""),
@@ -277,15 +299,38 @@ def _breakdowns(report: CampaignReport) -> list[dict[str, Any]]:
         rows = report.rows_for(dim)
         if rows:
             cols = breakdown_columns(rows)
+            where = report.hospitals_text() if dim == "hospital" else ""
             out.append(
                 {
                     "key": dim,
                     "title": DIMENSION_TITLES[dim],
+                    "note": f"Quà Tết cho bệnh nhân có hoàn cảnh khó khăn {where}." if where else "",
                     "columns": [{"title": t, "numeric": k != "label"} for k, t in cols],
                     "rows": [[_cell(r, k) for k, _ in cols] for r in rows],
                 }
             )
     return out
+
+
+def _handovers(report: CampaignReport) -> dict[str, Any]:
+    """The handover ceremonies' table: dates dd/mm/yyyy, amounts and counts formatted."""
+    rows = []
+    for row in report.handovers:
+        data = row.as_dict()
+        cells = []
+        for key, _ in HANDOVER_COLUMNS:
+            value = data[key]
+            if key == "on":
+                cells.append(format_date(row.handover.on))
+            elif key == "value":
+                cells.append(format_vnd(value) if value else "—")
+            elif isinstance(value, int):
+                cells.append(format_count(value) if value else "—")
+            else:
+                cells.append(str(value))
+        rows.append(cells)
+    columns = [{"title": t, "numeric": k in _COUNTED} for k, t in HANDOVER_COLUMNS]
+    return {"title": HANDOVER_TITLE, "columns": columns, "rows": rows}
 
 
 def _date_words(day: dt.date) -> str:
@@ -300,9 +345,11 @@ def report_context(report: CampaignReport, *, chart: str | None = None) -> dict[
     ``campaign``; ``date`` (``31/01/2026``) and ``date_words`` (``ngày 31
     tháng 01 năm 2026``, for the place and date line); ``summary_vi`` and
     ``summary_en``; ``totals`` (the :func:`totals_groups`, each with
-    ``title`` and ``formatted()`` lines); ``breakdowns`` (each with ``key``,
-    ``title``, ``columns`` — ``title``, ``numeric`` — and ``rows`` of cell
-    texts); ``expiring`` (each with ``person_id``, ``province``, ``kind``,
+    ``title``, ``heading(lang)`` and ``formatted(lang)`` lines);
+    ``breakdowns`` (each with ``key``, ``title``, ``note`` — a sentence or
+    empty —, ``columns`` — ``title``, ``numeric`` — and ``rows`` of cell
+    texts); ``handovers`` (the ceremonies: ``title``, ``columns``, ``rows``;
+    no rows when there are none); ``expiring`` (each with ``person_id``, ``province``, ``kind``,
     ``valid_until``, ``days_left``) and ``renewal_days``; ``chart`` (the image
     file name, or ``None``).
     """
@@ -315,6 +362,7 @@ def report_context(report: CampaignReport, *, chart: str | None = None) -> dict[
         "summary_en": report.summary_en(),
         "totals": totals_groups(report),
         "breakdowns": _breakdowns(report),
+        "handovers": _handovers(report),
         "expiring": [
             {
                 "person_id": x.person_id,
