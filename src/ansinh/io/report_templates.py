@@ -111,7 +111,7 @@ HANDOVER_COLUMNS: Final = (
     ("value", "Giá trị (đ)"),
     ("people", "Số người"),
 )
-"""The columns of the handover ceremonies' table (keys of :meth:`~ansinh.core.handover.HandoverRow.as_dict`)."""
+"""The columns of the handover ceremonies' table (keys of ``ansinh.core.handover.HandoverRow.as_dict()``)."""
 
 HANDOVER_TITLE: Final = "Lễ trao tặng"
 """The title of the handover ceremonies' section and sheet."""
