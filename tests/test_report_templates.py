@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+import attrs
+import markupsafe
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ansinh import strategies as ast
 from ansinh.core.campaign import Campaign
 from ansinh.core.money import format_vnd
 from ansinh.core.products import ProductKind
-from ansinh.core.reporting import DIMENSIONS, CampaignReport, format_count
+from ansinh.core.reporting import DIMENSIONS, CampaignReport, format_count, report
 from ansinh.exceptions import CampaignFileError, PluginError
 from ansinh.hookspecs import hookimpl
 from ansinh.io.files import markdown_text
@@ -103,7 +107,7 @@ def _facts(report: CampaignReport) -> list[str]:
 @pytest.mark.parametrize("page", ["md", "html"])
 def test_the_default_layout_shows_every_fact(example: CampaignReport, page: str) -> None:
     text = render_markdown(example) if page == "md" else render_html(example)
-    escape = markdown_text if page == "md" else html.escape
+    escape = markdown_text if page == "md" else (lambda t: str(markupsafe.escape(t)))
     missing = [fact for fact in _facts(example) if escape(fact) not in text]
     assert not missing
     assert f"Sắp hết hạn trong {example.renewal_days} ngày ({len(example.expiring)})" in text
@@ -400,3 +404,51 @@ def test_a_plugin_template_failing_names_the_plugin(example: CampaignReport) -> 
     assert layout is not None
     with pytest.raises(CampaignFileError, match=r"report template plugin 'hy': report\.md\.j2 line 1"):
         render_markdown(example, layout=layout)
+
+
+# -- properties ------------------------------------------------------------------------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(state=ast.ledger_states(max_events=16))
+def test_delivered_and_waiting_add_up_to_what_is_allocated(state: object) -> None:
+    r = report(state, on=dt.date(2026, 6, 30))  # type: ignore[arg-type]
+    groups = {g.title: g.lines for g in totals_groups(r)}
+    delivered = {line.label: line.value for line in groups["Đã trao"]}
+    waiting = {line.label: line.value for line in groups["Đã phân bổ, chưa trao"]}
+    allocated = {line.label: line.value for line in groups["Tổng đã phân bổ (kể cả đã trao)"]}
+    assert (
+        delivered["Giá trị đã trao (đ)"] + waiting["Giá trị chưa trao (đ)"] == allocated["Tổng giá trị (đ)"]
+    )
+    for kind, label in (
+        (ProductKind.HEALTH_CARD, "Thẻ BHYT"),
+        (ProductKind.SOCIAL_BOOK, "Sổ BHXH"),
+        (ProductKind.TET_GIFT, "Suất quà Tết"),
+    ):
+        given_n = delivered.get(f"{label} đã trao", 0)
+        assert given_n + waiting.get(f"{label} chưa trao", 0) == allocated[label] == r.count(kind)
+    assert all(n > 0 for _, n in r.pending)
+    md, page = render_markdown(r), render_html(r)
+    assert md.count("| **") == len(groups)  # each group's heading row
+    assert page.count('<th class="group"') == len(groups)
+
+
+_HOSTILE = st.text(
+    st.sampled_from("<>&|\\\"'`*_[]()#!{}%Tết ạ\n") | st.characters(), min_size=1, max_size=40
+).filter(str.strip)
+
+
+@settings(max_examples=50, deadline=None)
+@given(name=_HOSTILE)
+def test_any_campaign_name_is_escaped_in_both_pages(example: CampaignReport, name: str) -> None:
+    try:
+        campaign = attrs.evolve(example.campaign, name=name)
+    except Exception:  # a name Campaign refuses is never reported
+        return
+    r = attrs.evolve(example, campaign=campaign)
+    page = render_html(r)
+    assert str(markupsafe.escape(campaign.name)) in page
+    if "<" in campaign.name:
+        assert campaign.name not in page
+    md = render_markdown(r)
+    assert f"# {markdown_text(campaign.name)}\n" in md
