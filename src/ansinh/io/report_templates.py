@@ -48,7 +48,6 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup
 
-from ansinh._plugin_values import raised
 from ansinh.core.campaign import Campaign
 from ansinh.core.dates import format_date
 from ansinh.core.messages import shorten, shown
@@ -600,7 +599,7 @@ def plugin_report_layout(host: PluginHost, campaign: Campaign) -> ReportLayout |
         try:
             answer = impl.function(*(given[arg] for arg in impl.argnames))
         except Exception as exc:
-            raise PluginError(plugin, hook, raised(exc)) from exc
+            raise PluginError(plugin, hook, f"raised {shown(exc)}") from exc
         if answer is None:
             continue
         if not _is_templates(answer):
