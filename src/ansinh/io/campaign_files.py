@@ -56,6 +56,9 @@ year's programme::
     [plugins.hung_yen]           # optional: settings passed to the plugin "hung_yen"
     flood_points = 3
 
+    [report]                     # optional: the province's own report layout (letterhead, signature)
+    template = "letterhead"      # a folder (or one .html.j2 / .md.j2 file) inside the campaign folder
+
 A key ``campaign.toml`` does not know (a typo such as ``renewal_dayz``) is
 refused with its name, never silently ignored.  Paid gifts a ``[[handover]]``
 ceremony includes are delivered on its date (:func:`~ansinh.core.handover.handover_deliveries`);
@@ -95,6 +98,7 @@ from typing import Any, Final
 
 import attrs
 
+from ansinh.core.audit import MAX_DOCUMENT
 from ansinh.core.campaign import (
     Campaign,
     Earmark,
@@ -120,6 +124,7 @@ from ansinh.io.campaign_toml import (
     read_toml,
 )
 from ansinh.io.files import read_limited
+from ansinh.io.report_templates import ReportLayout, read_report_layout
 from ansinh.io.roster import RejectedRow, Roster, load_roster
 from ansinh.limits import MAX_ROSTER_BYTES
 
@@ -159,6 +164,7 @@ PLEDGE_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "registered_on": ("registered on", "ngay dang ky"),
     "received": ("received", "da nhan", "so tien da nhan"),
     "received_on": ("received on", "ngay nhan"),
+    "receipt": ("receipt", "receipt reference", "so chung tu", "chung tu", "so phieu thu"),
 }
 """Pledge field → accepted headers (matching form)."""
 
@@ -227,6 +233,8 @@ class Receipt:
     pledge_id: str
     on: dt.date
     amount: int
+    reference: str = ""
+    """The receipt or collection reference (``Số chứng từ``), kept as the event's document."""
 
 
 @attrs.frozen(kw_only=True)
@@ -250,6 +258,8 @@ class CampaignFolder:
     """The ``[[sourcing]]`` tables, in order."""
     plugin_settings: Mapping[str, Mapping[str, object]] = attrs.field(factory=lambda: read_only({}))
     """Plugin name → its ``[plugins.NAME]`` table, read-only."""
+    report_layout: ReportLayout | None = None
+    """The templates ``[report] template`` names (:mod:`ansinh.io.report_templates`); ``None``: none given."""
     handovers: tuple[Handover, ...] = ()
     """The ``[[handover]]`` ceremonies, in file order."""
     hospitals: tuple[tuple[str, tuple[str, HospitalLevel | None]], ...] = ()
@@ -523,6 +533,9 @@ def read_pledges(
             registered = _date("registered_on", cells.get("registered_on", "")) or default_date
             received = _amount("received", cells.get("received", ""))
             received_on = _date("received_on", cells.get("received_on", "")) or registered
+            reference = cells.get("receipt", "")
+            if len(reference) > MAX_DOCUMENT:
+                raise CellError("receipt", reference, f"at most {MAX_DOCUMENT} characters")
         except CellError as bad:
             rejected.append(RejectedRow(number, names.get(bad.field, bad.field), bad.value, bad.reason))
             continue
@@ -534,7 +547,9 @@ def read_pledges(
         pledges.append(pledge)
         dates.append((pledge.id, registered))
         if received:
-            receipts.append(Receipt(pledge_id=pledge.id, on=received_on, amount=received))
+            receipts.append(
+                Receipt(pledge_id=pledge.id, on=received_on, amount=received, reference=reference)
+            )
     return tuple(pledges), tuple(dates), tuple(receipts), tuple(rejected)
 
 
@@ -643,8 +658,9 @@ def read_campaign_folder(
         is_folder = False
     if not is_folder:
         raise CampaignFileError("folder", str(root), "a campaign folder holding campaign.toml")
-    campaign, settings, names, sourcing, plugin_settings = read_toml(root / "campaign.toml")
+    campaign, settings, names, sourcing, plugin_settings, template = read_toml(root / "campaign.toml")
     paths = {key: _inside(root, key, name) for key, name in names.items()}
+    layout = read_report_layout(root, template) if template is not None else None
     sponsors, bad_sponsors = read_sponsors(paths["sponsors"], sponsor_kinds=sponsor_kinds)
     pledges, dates, receipts, bad_pledges = read_pledges(
         paths["pledges"], sponsors, default_date=campaign.start
@@ -665,6 +681,7 @@ def read_campaign_folder(
         + tuple((names["pledges"], r) for r in bad_pledges),
         sourcing=sourcing,
         plugin_settings=plugin_settings,
+        report_layout=layout,
         hospitals=_hospitals(roster_path),
         handovers=read_handovers(root / "campaign.toml"),
     )

@@ -34,11 +34,17 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    delivered at the ``[[handover]]`` ceremony that includes them, else on the
    handover date, if the campaign file gives one
    (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.handover.handover_deliveries`);
-8. write the report files (:func:`ansinh.io.report_files.write_report`) and
+8. write the report files (:func:`ansinh.io.report_files.write_report`) —
+   ``report.md`` and ``report.html`` in the folder's ``[report] template``
+   layout, else a plugin's (:func:`~ansinh.hookspecs.ansinh_report_templates`),
+   else ansinh's default (:mod:`ansinh.io.report_templates`) — and
    the events as JSON Lines (``<out>/events.jsonl``).
 
-Every plugin is asked before the ledger is opened, so a failing plugin
-(:class:`~ansinh.exceptions.PluginError`) leaves the output folder as it was.
+Every plugin is asked, and the report templates are compiled, before the ledger
+is opened, so a failing plugin (:class:`~ansinh.exceptions.PluginError`) or a
+template with a syntax error leaves the output folder as it was.  A template that
+fails while rendering stops the run after the ledger is written, with the report
+files as they were; running again once it is fixed records nothing twice.
 
 Every event has a stable id, so running the same folder again into the same
 ``out`` folder adds nothing: the ledger is unchanged and the report the same.
@@ -58,6 +64,7 @@ import pluggy
 
 from ansinh.api import affiliations_from_plugins, resolve_law, resolve_plugins
 from ansinh.core.allocation import Allocation, allocate
+from ansinh.core.audit import Actor
 from ansinh.core.campaign import Campaign, Pledge, Sponsor
 from ansinh.core.display import Section, html_summary
 from ansinh.core.eligibility import (
@@ -93,9 +100,17 @@ from ansinh.hookspecs import SourcingResult
 from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
 from ansinh.io.campaign_toml import RegistrySource
 from ansinh.io.commune_lists import COMMUNE_LISTS_FILE, merge_commune_lists, read_commune_lists
+from ansinh.io.documents import (
+    DELIVERIES_FILE,
+    allocation_documents,
+    delivery_documents,
+    read_deliveries,
+    receipt_documents,
+)
 from ansinh.io.priority_files import PRIORITY_FILE, read_priority_policy
 from ansinh.io.public_list import write_public_list
 from ansinh.io.report_files import ReportFiles, write_report
+from ansinh.io.report_templates import ReportLayout, plugin_report_layout
 from ansinh.io.review_files import REVIEW_FILE, apply_review, read_review
 from ansinh.io.roster import RejectedRow, load_roster
 from ansinh.io.store import SqliteStore, open_store, write_jsonl
@@ -302,6 +317,16 @@ def _policy(data: CampaignFolder, host: PluginHost | None) -> PriorityPolicy:
     return from_plugin or DEFAULT_PRIORITY_POLICY
 
 
+def _layout(data: CampaignFolder, host: PluginHost | None) -> ReportLayout | None:
+    """The folder's ``[report] template``, else a plugin's templates, else ``None`` (the default), compiled."""
+    layout = data.report_layout
+    if layout is None and host is not None:
+        layout = plugin_report_layout(host, data.campaign)
+    if layout is not None:
+        layout.check()
+    return layout
+
+
 def _screen(
     data: CampaignFolder,
     given: _Contributions,
@@ -442,10 +467,13 @@ def _record(
     tick: Progress,
     approved: CandidateList | None = None,
     added: tuple[Decision, ...] = (),
+    actor: Actor | None = None,
 ) -> Allocation:
-    """Record the pledges, allocate and record the gifts, then pay and deliver what is due."""
+    """Record the pledges, allocate and record the gifts, then pay and deliver what is due (by *actor*, with documents)."""
     settings = data.settings
-    store.append_batch(_pledge_events(data), progress=lambda d, t: tick("record", d, t))
+    pledged = _pledge_events(data)
+    receipts = receipt_documents(pledged, data.receipts)
+    store.append_batch(pledged, progress=lambda d, t: tick("record", d, t), actor=actor, documents=receipts)
     tick("allocate", 0, 1)
     eligible = [d for s in screenings.values() for d in s.eligible] + list(added)
     affiliations = {k: tuple(v) for k, v in data.affiliation_map().items()}
@@ -463,11 +491,17 @@ def _record(
         commune_lists=given.commune_lists,
     )
     tick("allocate", 1, 1)
-    store.append_batch(allocation.events(), progress=lambda d, t: tick("record", d, t))
+    allocated = allocation.events()
+    minutes = allocation_documents(allocated, approved)
+    store.append_batch(allocated, progress=lambda d, t: tick("record", d, t), actor=actor, documents=minutes)
     paid = payments_due(store.state, on=settings.purchase_date)
     due: list[Event] = list(paid)
     due += handover_deliveries(store.state, data.handovers, paid=paid, default=settings.handover_date)
-    store.append_batch(due, progress=lambda d, t: tick("pay", d, t))
+    deliveries = data.folder / DELIVERIES_FILE
+    serials = delivery_documents(
+        due, store.state, read_deliveries(deliveries) if deliveries.is_file() else {}, data.handovers
+    )
+    store.append_batch(due, progress=lambda d, t: tick("pay", d, t), actor=actor, documents=serials)
     return allocation
 
 
@@ -477,6 +511,7 @@ def _reviewed(
     out_dir: Path,
     rescreen: Callable[[Person], dict[ProductKind, Screening]],
     policy: PriorityPolicy,
+    layout: ReportLayout | None = None,
 ) -> tuple[CandidateList | None, tuple[Path, ...], tuple[Decision, ...]]:
     """The approved list of a folder with a ``review.toml``, the public lists posted, and the people added.
 
@@ -517,6 +552,7 @@ def _reviewed(
             include_ineligible=False,
             posting=plan.posting,
             priority_policy=policy,
+            layout=layout,
         )
         for kind, s in screenings.items()
     )
@@ -530,6 +566,7 @@ def run_campaign(
     law: Law | None = None,
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
     progress: Progress | None = None,
+    actor: Actor | None = None,
     registry: Iterable[RegistrySource] = (),
 ) -> CampaignRun:
     """Run the campaign in *folder* end to end, with the plugins' contributions.
@@ -547,6 +584,9 @@ def run_campaign(
             ``"read"`` (rows of the roster), ``"screen"`` (people, for each kind
             of gift), ``"record"`` and ``"pay"`` (events), ``"allocate"`` and
             ``"report"``; :func:`ansinh.progress.tqdm_progress` draws them.
+        actor: who records the events (default: ``[run] actor`` and ``role`` of
+            ``campaign.toml``, else no one); each event is stored with its
+            document where the folder has one (:mod:`ansinh.io.documents`).
         registry: other campaigns' stores (with their rosters), added to the
             ``[[run.registry]]`` of ``campaign.toml``: a person one of their
             gifts covers in the same months is refused (``COVERED_ELSEWHERE``).
@@ -587,6 +627,7 @@ def run_campaign(
     given = attrs.evolve(given, policy=_policy(data, given.host))
     given = attrs.evolve(given, rules=given.rules + _registry_rules(data, given, sources))
     out_dir = Path(out) if out is not None else data.folder / "build"
+    layout = _layout(data, given.host)
     screenings = _screen(data, given, tick)
     approved, public_lists, added = _reviewed(
         data,
@@ -594,6 +635,7 @@ def run_campaign(
         out_dir,
         lambda person: _screen(data, given, lambda *_: None, (person,)),
         given.policy,
+        layout,
     )
     with SqliteStore(
         out_dir / "ledger.sqlite",
@@ -603,7 +645,8 @@ def run_campaign(
         commune_lists=given.commune_lists,
     ) as store:
         before = len(store)
-        allocation = _record(store, data, screenings, given, tick, approved, added)
+        recorder = actor if actor is not None else data.settings.actor
+        allocation = _record(store, data, screenings, given, tick, approved, added, recorder)
         tick("report", 0, 1)
         state = store.state
         new_events = len(store) - before
@@ -615,7 +658,7 @@ def run_campaign(
         renewal_days=data.settings.renewal_days,
         handovers=data.handovers,
     )
-    files = write_report(result, out_dir)
+    files = write_report(result, out_dir, layout=layout)
     tick("report", 1, 1)
     return CampaignRun(
         campaign=data.campaign,
