@@ -11,7 +11,7 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_external_run = True
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
-ALL_EXTRAS = ".[bulk,fast,dask,excel,chart,hypothesis,serve,postgres]"
+ALL_EXTRAS = ".[bulk,fast,dask,excel,chart,hypothesis,serve,postgres,progress]"
 PYTHONS = nox.project.python_versions(PYPROJECT)
 
 

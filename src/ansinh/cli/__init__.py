@@ -15,8 +15,11 @@ Exit codes:
 Errors are one line on standard error, and so is each installed plugin that
 cannot be loaded (it is skipped; ``ansinh plugins`` lists it as broken;
 ``--disable-plugin NAME`` or ``ANSINH_DISABLE_PLUGINS=NAME`` keeps it from
-being loaded at all).  Progress of long runs goes to
-standard error, only when it is a terminal or ``--progress`` is given.
+being loaded at all).  Progress of long runs (``screen``, ``campaign run``)
+goes to standard error, with the rate and the time left: tqdm bars on a
+terminal (plain text without the ``ansinh[progress]`` extra), unless
+``--json`` or ``--no-progress``; ``--progress`` shows it anywhere (one line
+per finished step when standard error is not a terminal).
 
 The package holds the parser and :func:`main`; the commands live in
 :mod:`~ansinh.cli.gifts` (``price``, ``check``, ``screen``),
@@ -33,7 +36,7 @@ The package holds the parser and :func:`main`; the commands live in
 Quote for a health-insurance card — on 2025-01-01
   Base salary: VND 2,340,000/month  [Nghị định 73/2024/NĐ-CP, Điều 3 khoản 2]
   ...
-  Payable by the donor: VND 1,263,600  (tổng − NSNN − NSĐP)
+  Payable by the donor: VND 1,263,600  (total − state − local budget)
 0
 """
 
@@ -111,7 +114,9 @@ def _globals(lang: Lang, *, top: bool) -> _Parser:
     g.add_argument("--lang", choices=("vi", "en"), default=d("vi"), help=word("lang", lang))
     g.add_argument("--json", action="store_true", default=d(False), help=word("json", lang))
     g.add_argument("--debug", action="store_true", default=d(False), help=word("debug", lang))
-    g.add_argument("--progress", action="store_true", default=d(False), help=word("progress", lang))
+    g.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=d(None), help=word("progress", lang)
+    )
     g.add_argument("--no-plugins", action="store_true", default=d(False), help=word("no_plugins_opt", lang))
     g.add_argument(
         "--disable-plugin",

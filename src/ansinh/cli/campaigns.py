@@ -8,9 +8,9 @@ from typing import TextIO
 
 from ansinh.cli import EXIT_OK
 from ansinh.cli.options import plugins_from
-from ansinh.cli.output import masked, print_json, progress_bar
+from ansinh.cli.output import masked, print_json, step_progress
 from ansinh.cli.views import run_text
-from ansinh.cli.words import step_text, word
+from ansinh.cli.words import word
 from ansinh.core.labels import Lang
 from ansinh.serialization import SCHEMA_VERSION, make_converter
 
@@ -39,29 +39,35 @@ def register(
     p_run.add_argument(
         "--events-jsonl", action="store_true", default=None, help=word("campaign.events_jsonl", lang)
     )
+    p_run.add_argument("--actor", metavar="ID", help=word("audit.actor", lang))
+    p_run.add_argument("--role", metavar="ROLE", help=word("audit.role", lang))
+    p_run.add_argument(
+        "--registry",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("STORE", "ROSTER"),
+        help=word("campaign.registry", lang),
+    )
     p_run.set_defaults(func=_campaign_run)
 
 
 def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
+    from ansinh.cli.stores import actor_from
+    from ansinh.io.campaign_toml import RegistrySource
     from ansinh.io.run import run_campaign
 
     lang: Lang = args.lang
-    bar = progress_bar(args, "")
-
-    def progress(step: str, done: int, total: int) -> None:
-        bar.label = step_text(step, lang)
-        bar(done, total)
-
-    try:
+    with step_progress(args) as bars:
         run = run_campaign(
             args.folder,
             out=args.out,
             plugins=plugins_from(args),
-            progress=progress,
+            progress=bars,
+            registry=[RegistrySource(store=store, roster=roster) for store, roster in args.registry],
+            actor=actor_from(args),
             events_jsonl=args.events_jsonl,
         )
-    finally:
-        bar.close()
     if not args.json:
         out.write(run_text(run, lang))
         return EXIT_OK

@@ -19,7 +19,7 @@ from ansinh.cli.options import (
     plugins_from,
     product_from,
 )
-from ansinh.cli.output import masked, print_json, progress_bar
+from ansinh.cli.output import masked, print_json, step_progress
 from ansinh.cli.views import screening_text
 from ansinh.cli.words import word
 from ansinh.core.labels import Lang
@@ -29,6 +29,7 @@ from ansinh.serialization import SCHEMA_VERSION, dump_document, make_converter
 if TYPE_CHECKING:
     from ansinh.core.eligibility import Decision, Screening
     from ansinh.io.roster import Roster
+    from ansinh.progress import StepProgress
 
 __all__ = ["register"]
 
@@ -135,9 +136,12 @@ def _screen(args: argparse.Namespace, out: TextIO) -> int:
     from ansinh.io.roster import load_roster
 
     lang: Lang = args.lang
-    roster = load_roster(args.roster, sheet=args.sheet)
     product = product_from(args.product, args)
-    result = _screened(args, roster, product)
+    with step_progress(args) as bars:
+        roster = load_roster(
+            args.roster, sheet=args.sheet, progress=bars.step("read") if bars.enabled else None
+        )
+        result = _screened(args, roster, product, bars)
     if args.public:
         from ansinh.io.public_list import write_public_list
 
@@ -163,7 +167,7 @@ def _screen(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _screened(args: argparse.Namespace, roster: Roster, product: Product) -> Screening:
+def _screened(args: argparse.Namespace, roster: Roster, product: Product, bars: StepProgress) -> Screening:
     """The roster screened in chunks (with progress), merged into the one-call result."""
     from ansinh import api
     from ansinh.core.eligibility import Screening, ranking_key
@@ -173,19 +177,16 @@ def _screened(args: argparse.Namespace, roster: Roster, product: Product) -> Scr
     people = roster.people
     eligible: list[Decision] = []
     ineligible: list[Decision] = []
-    bar = progress_bar(args, word("screening", args.lang))
-    try:
-        # Each decision depends on its person alone, so screening in chunks and
-        # merging by the ranking key gives exactly the one-call result.
-        for start in range(0, max(len(people), 1), _CHUNK):
-            part = api.screen(
-                people[start : start + _CHUNK], product, on=args.on, campaign=campaign, plugins=plugins
-            )
-            eligible.extend(part.eligible)
-            ineligible.extend(part.ineligible)
-            bar(min(start + _CHUNK, len(people)), len(people))
-    finally:
-        bar.close()
+    bars("screen", 0, len(people))
+    # Each decision depends on its person alone, so screening in chunks and
+    # merging by the ranking key gives exactly the one-call result.
+    for start in range(0, max(len(people), 1), _CHUNK):
+        part = api.screen(
+            people[start : start + _CHUNK], product, on=args.on, campaign=campaign, plugins=plugins
+        )
+        eligible.extend(part.eligible)
+        ineligible.extend(part.ineligible)
+        bars("screen", min(start + _CHUNK, len(people)), len(people))
     eligible.sort(key=ranking_key)
     ineligible.sort(key=ranking_key)
     return Screening(product=product, on=args.on, eligible=tuple(eligible), ineligible=tuple(ineligible))

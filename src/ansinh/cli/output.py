@@ -5,7 +5,7 @@ identifiers masked (command output is public output): the identifier fields
 whole, and every run of nine or more digits in any other text
 (:func:`~ansinh.core.identifiers.mask_digits`), whatever column it was typed
 in.  Text output is masked the same way (:class:`MaskedText`).  Progress goes
-to standard error, only on a terminal or with ``--progress``.
+to standard error (:func:`step_progress`).
 
 >>> masked({"cccd": "001234567890", "rows": [{"social_insurance_number": "0123456789"}]})
 {'cccd': '0012******90', 'rows': [{'social_insurance_number': '0123****89'}]}
@@ -18,11 +18,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Final, TextIO
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
+from ansinh.cli.words import step_text, step_unit_text
 from ansinh.core.identifiers import mask_digits, mask_id
 
-__all__ = ["MaskedText", "ProgressBar", "masked", "print_json", "progress_bar"]
+if TYPE_CHECKING:
+    from ansinh.progress import StepProgress
+
+__all__ = ["MaskedText", "masked", "print_json", "step_progress"]
 
 _ID_FIELDS: Final = frozenset({"cccd", "social_insurance_number"})
 
@@ -85,39 +89,25 @@ class MaskedText:
         return self.out.fileno()
 
 
-class ProgressBar:
-    """Progress on standard error: ``label done/total`` rewritten in place on a terminal,
-    one line per finished step otherwise (a log stays readable); silent unless enabled."""
-
-    def __init__(self, label: str, *, enabled: bool, tty: bool) -> None:
-        self.label = label
-        self.enabled = enabled
-        self.tty = tty
-        self._line = ""
-
-    def __call__(self, done: int, total: int | None = None) -> None:
-        """Show that *done* of *total* are done."""
-        if not self.enabled:
-            return
-        text = f"{self.label} {done}" + (f"/{total}" if total else "")
-        if self.tty:
-            if self._line and not self._line.startswith(self.label + " "):
-                sys.stderr.write("\n")  # a new step: keep the finished one on screen
-            sys.stderr.write("\r" + text.ljust(len(self._line)))
-            self._line = text
-        elif total is None or done >= total:
-            sys.stderr.write(text + "\n")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        """End the line of a bar drawn on a terminal."""
-        if self.enabled and self.tty and self._line:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-        self._line = ""
+_STEPS: Final = ("read", "screen", "record", "allocate", "pay", "report")
 
 
-def progress_bar(args: argparse.Namespace, label: str) -> ProgressBar:
-    """A bar for a command's options: shown on a terminal (unless ``--json``) or with ``--progress``."""
+def step_progress(args: argparse.Namespace) -> StepProgress:
+    """The progress bars of a command, on standard error, labelled in its language.
+
+    Shown with ``--progress``, hidden with ``--no-progress``; by default only
+    on a terminal and without ``--json``.  On a terminal: tqdm bars (plain
+    text without tqdm, :func:`ansinh.progress.tqdm_progress`); otherwise one
+    plain line per finished step, so a log stays readable.
+    """
+    from ansinh.progress import StepProgress, text_progress, tqdm_progress
+
     tty = sys.stderr.isatty()
-    return ProgressBar(label, enabled=bool(args.progress) or (tty and not args.json), tty=tty)
+    wanted = args.progress if args.progress is not None else (tty and not args.json)
+    if not wanted:
+        return StepProgress(None)
+    lang = args.lang
+    labels = {step: step_text(step, lang) for step in _STEPS}
+    units = {step: step_unit_text(step, lang) for step in _STEPS}
+    make = tqdm_progress if tty else text_progress
+    return make(labels=labels, units=units, file=sys.stderr)

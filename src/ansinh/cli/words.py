@@ -24,6 +24,7 @@ __all__ = [
     "message_text",
     "status_text",
     "step_text",
+    "step_unit_text",
     "total_text",
     "unit_text",
     "word",
@@ -38,8 +39,10 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "json": ("in một tài liệu JSON ổn định (cho máy)", "print one stable JSON document (for machines)"),
     "debug": ("in traceback khi có lỗi", "print the traceback of errors"),
     "progress": (
-        "luôn hiện tiến độ trên stderr (mặc định: chỉ khi là terminal)",
-        "always show progress on stderr (default: only on a terminal)",
+        "hiện (--progress) hay không hiện (--no-progress) tiến độ trên stderr, với tốc độ và thời gian "
+        "còn lại (mặc định: chỉ khi stderr là terminal và không có --json)",
+        "show (--progress) or hide (--no-progress) progress on stderr, with the rate and the time left "
+        "(default: only when stderr is a terminal and without --json)",
     ),
     "cmd": ("lệnh", "command"),
     "price": ("tính giá một thẻ BHYT, sổ BHXH hoặc suất quà", "price a card, a book or a gift"),
@@ -200,6 +203,30 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "Đã gộp {new} sự kiện mới từ {stores} kho ({campaigns} chương trình)",
         "Merged {new} new events from {stores} stores ({campaigns} campaigns)",
     ),
+    "audit.actor": (
+        "người ghi (mã cán bộ, tên đăng nhập …), lưu cùng mỗi sự kiện",
+        "who records (a staff number, a login …), kept with each event",
+    ),
+    "audit.role": ("vai trò của người ghi (mặc định: clerk)", "the recorder's role (default: clerk)"),
+    "ledger.group": ("sổ ghi: kiểm tra chuỗi băm", "ledgers: verify the hash chain"),
+    "ledger.verify": (
+        "tính lại chuỗi băm của kho, nêu sự kiện đầu tiên không khớp (mã thoát 0: nguyên vẹn, 1: không)",
+        "recompute the store's hash chain and name the first event that does not match "
+        "(exit 0: intact, 1: not)",
+    ),
+    "ledger.store": (
+        "kho cần kiểm tra (đường dẫn, sqlite:///… hoặc postgresql://…)",
+        "the store to verify (a path, sqlite:///… or postgresql://…)",
+    ),
+    "ledger.intact": (
+        "Nguyên vẹn: {events} sự kiện, {campaigns} chương trình (mã băm cuối của mỗi chương trình)",
+        "Intact: {events} events, {campaigns} campaigns (each campaign's head digest)",
+    ),
+    "ledger.broken": (
+        "KHÔNG nguyên vẹn: chương trình {campaign}, sự kiện {where}: {problem}",
+        "NOT intact: campaign {campaign}, event {where}: {problem}",
+    ),
+    "ledger.end": ("cuối chuỗi", "the end of its chain"),
     "renewal": ("danh sách gia hạn: hết hạn trong N ngày (60)", "renewal list: expiring within N days (60)"),
     "public": (
         "ghi danh sách công khai (che thông tin cá nhân) ra tệp .csv hoặc .md",
@@ -219,6 +246,12 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
     "campaign.events_jsonl": (
         "ghi thêm mọi sự kiện của sổ cái ra OUT/events.jsonl (mặc định: theo [run] events_jsonl, không ghi)",
         "also write every ledger event to OUT/events.jsonl (default: as [run] events_jsonl says, no)",
+    ),
+    "campaign.registry": (
+        "sổ (ledger.sqlite) và danh sách người của một chương trình khác: không tặng trùng tháng đã được tặng"
+        " (lặp lại được)",
+        "another campaign's store (ledger.sqlite) and the roster of its people: no gift for months already"
+        " covered (repeatable)",
     ),
     "global": ("tùy chọn chung", "global options"),
     "exit_codes": (
@@ -255,6 +288,14 @@ _STEPS: Final[Mapping[str, tuple[str, str]]] = {
     "allocate": ("Phân bổ", "Allocating"),
     "pay": ("Thanh toán", "Paying"),
     "report": ("Báo cáo", "Reporting"),
+}
+
+
+_STEP_UNITS: Final[Mapping[str, tuple[str, str]]] = {
+    "read": ("dòng", "rows"),
+    "screen": ("người", "people"),
+    "record": ("sự kiện", "events"),
+    "pay": ("sự kiện", "events"),
 }
 
 
@@ -397,6 +438,11 @@ def contribution_text(kind: str, lang: Lang) -> str:
 def step_text(step: str, lang: Lang) -> str:
     """The label of a step of a campaign run (``"read"``, ``"screen"`` …); an unknown step as is."""
     return _pick(_STEPS.get(step, (step, step)), lang)
+
+
+def step_unit_text(step: str, lang: Lang) -> str:
+    """What a step of a campaign run counts, in *lang* (:data:`ansinh.progress.STEP_UNITS`)."""
+    return _pick(_STEP_UNITS.get(step, ("bước", "steps")), lang)
 
 
 def total_text(key: str, lang: Lang) -> str:

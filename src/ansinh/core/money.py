@@ -13,9 +13,10 @@ matters for what-if scenarios.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Final, Literal
 
 from ansinh.exceptions import InvalidAmountError, InvalidValueError
 from ansinh.limits import MAX_AMOUNT_DIGITS, MAX_FORMAT_DIGITS, MAX_RATE_DIGITS, MAX_RATE_EXPONENT
@@ -23,6 +24,8 @@ from ansinh.limits import MAX_AMOUNT_DIGITS, MAX_FORMAT_DIGITS, MAX_RATE_DIGITS,
 __all__ = [
     "ROUNDING_RULE",
     "Rate",
+    "english_numbers",
+    "format_percent",
     "format_vnd",
     "format_vnd_short",
     "round_half_up",
@@ -248,3 +251,24 @@ def format_percent(rate: Fraction | int, lang: Lang = "vi", digits: int = 4) -> 
     tail_text = str(tail).rjust(digits, "0").rstrip("0") if digits else ""
     mark = "," if lang == "vi" else "."
     return f"{sign}{head}{mark + tail_text if tail_text else ''}%"
+
+
+_VI_AMOUNT: Final = re.compile(r"(?<![\d.,])(-?)(\d{1,3}(?:\.\d{3})*) đ(?!\w)")
+_VI_PERCENT: Final = re.compile(r"(?<![\d.,])(-?\d+),(\d+)%")
+
+
+def english_numbers(text: str) -> str:
+    """*text* with the amounts and percentages :func:`format_vnd` and :func:`format_percent`
+    wrote in Vietnamese rewritten in English form; everything else is kept.
+
+    What a text stored in Vietnamese form (a quote line's formula) shows with
+    ``lang="en"``.  Only the exact forms the formatters write are rewritten
+    (``1.500.000 đ``, ``4,5%``), so other numbers are never touched.
+
+    >>> english_numbers("4,5% × 2.340.000 đ × 70%")
+    '4.5% × VND 2,340,000 × 70%'
+    >>> english_numbers("330.000 đ × 12, -5.000 đ; 1,5 triệu")
+    'VND 330,000 × 12, -VND 5,000; 1,5 triệu'
+    """
+    text = _VI_AMOUNT.sub(lambda m: f"{m[1]}VND {m[2].replace('.', ',')}", text)
+    return _VI_PERCENT.sub(r"\1.\2%", text)

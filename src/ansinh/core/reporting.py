@@ -38,9 +38,10 @@ import attrs
 from ansinh.core.campaign import Campaign, Gift, GiftStatus
 from ansinh.core.dates import add_days, check_date, format_date
 from ansinh.core.display import Section, html_summary
+from ansinh.core.handover import Handover, HandoverRow, handover_rows
 from ansinh.core.ledger import LedgerState, PledgeBalance
 from ansinh.core.money import format_vnd, format_vnd_short, round_half_up
-from ansinh.core.products import ProductKind
+from ansinh.core.products import HospitalLevel, ProductKind, TetGift
 from ansinh.core.provinces import province as _province
 from ansinh.core.tables import Tabular
 from ansinh.exceptions import InvalidValueError
@@ -55,8 +56,17 @@ __all__ = [
     "report",
 ]
 
-DIMENSIONS: Final = ("province", "product", "sponsor_kind", "strategy", "year", "pledge")
-"""The breakdowns a report has, in this order."""
+DIMENSIONS: Final = (
+    "province",
+    "product",
+    "sponsor_kind",
+    "strategy",
+    "year",
+    "pledge",
+    "hospital_level",
+    "hospital",
+)
+"""The breakdowns a report has, in this order (the last two count Tết gifts only, by the hospital they name)."""
 
 _DIMENSION_LABELS: Final = {
     "province": ("Tỉnh, thành phố", "Province"),
@@ -65,6 +75,8 @@ _DIMENSION_LABELS: Final = {
     "strategy": ("Cách huy động", "Sourcing strategy"),
     "year": ("Năm mua", "Purchase year"),
     "pledge": ("Khoản tài trợ", "Pledge"),
+    "hospital_level": ("Tuyến bệnh viện (quà Tết)", "Hospital level (Tết gifts)"),
+    "hospital": ("Bệnh viện (quà Tết)", "Hospital (Tết gifts)"),
 }
 
 _SHORT_VI: Final = {
@@ -223,6 +235,8 @@ class CampaignReport(Tabular):
     expiring: tuple[RenewalItem, ...]
     """Cards and books ending within the renewal window, soonest first."""
     renewal_days: int
+    handovers: tuple[HandoverRow, ...] = ()
+    """What each handover ceremony handed over (:func:`~ansinh.core.handover.handover_rows`), in date order."""
 
     @property
     def cost_per_person(self) -> int:
@@ -232,6 +246,17 @@ class CampaignReport(Tabular):
     def count(self, kind: ProductKind, *, delivered: bool = False) -> int:
         """Active (or delivered) gifts of *kind*."""
         return sum(n for k, n in (self.delivered if delivered else self.gifts) if k is kind)
+
+    @property
+    def pending(self) -> tuple[tuple[ProductKind, int], ...]:
+        """Gifts allocated (or paid) and not yet handed over, by kind: :attr:`gifts` less :attr:`delivered`."""
+        counts = ((k, self.count(k) - self.count(k, delivered=True)) for k in ProductKind)
+        return tuple((k, n) for k, n in counts if n)
+
+    @property
+    def pending_value(self) -> int:
+        """Value of the gifts allocated and not yet handed over, đồng (:attr:`value` less ``delivered_value``)."""
+        return self.value - self.delivered_value
 
     def rows_for(self, dimension: str) -> tuple[ReportRow, ...]:
         """The rows of one breakdown.
@@ -284,6 +309,7 @@ class CampaignReport(Tabular):
                 }
                 for x in self.expiring
             ],
+            "handovers": [row.as_dict() for row in self.handovers],
         }
 
     def records(self) -> list[dict[str, object]]:
@@ -326,6 +352,24 @@ class CampaignReport(Tabular):
             sections,
         )
 
+    def hospitals_text(self, lang: Literal["vi", "en"] = "vi") -> str:
+        """Where the Tết gifts went, as a report says it ("tại Bệnh viện Việt Đức, Nhi Trung ương");
+        ``""`` when no Tết gift names a hospital.
+
+        Central hospitals come first, then provincial and district ones; in a
+        level, the hospital with more gifts first.
+        """
+        names = [r.label for r in self.rows_for("hospital")]
+        if not names:
+            return ""
+        if lang == "en":
+            return "at " + ", ".join(names)
+        prefix = "Bệnh viện "
+        short = [n[len(prefix) :] for n in names if n.startswith(prefix) and len(n) > len(prefix)]
+        other = [n for n in names if not (n.startswith(prefix) and len(n) > len(prefix))]
+        parts = ([prefix + ", ".join(short)] if short else []) + other
+        return "tại " + ", ".join(parts)
+
     def _kinds_text(
         self, counts: tuple[tuple[ProductKind, int], ...], lang: Literal["vi", "en"], *, money: int = 0
     ) -> str:
@@ -345,6 +389,49 @@ class CampaignReport(Tabular):
             return "".join(parts)
         return ", ".join(parts[:-1]) + joiner + parts[-1]
 
+    def _gifts_vi(self) -> list[str]:
+        """The sentences on gifts: handed over, then allocated and not yet handed over, each with its value."""
+        where = f" tại {len(self.provinces)} tỉnh, thành phố" if len(self.provinces) > 1 else ""
+        pending = self._kinds_text(self.pending, "vi")
+        if not self.gifts:
+            return ["Chưa có suất quà nào được phân bổ."]
+        if not self.delivered:
+            return [
+                f"Đã phân bổ {self._kinds_text(self.gifts, 'vi')} cho "
+                f"{format_count(self.people_covered)} người có hoàn cảnh khó khăn{where}, "
+                f"tổng giá trị {about_vnd(self.value)}; chưa trao suất nào."
+            ]
+        out = [
+            f"Từ nguồn kinh phí này đã trao tặng {self._kinds_text(self.delivered, 'vi')} "
+            f"cho người dân có hoàn cảnh khó khăn{where}, tổng giá trị {about_vnd(self.delivered_value)}"
+            + (f"; {pending} ({about_vnd(self.pending_value)}) đã phân bổ, chưa trao." if pending else ".")
+        ]
+        if pending:
+            out.append(
+                f"Tổng số đã phân bổ, kể cả đã trao: {self._kinds_text(self.gifts, 'vi')}, "
+                f"tổng giá trị {about_vnd(self.value)}."
+            )
+        return out
+
+    def _gifts_en(self) -> str:
+        """The English sentences on gifts: delivered, then allocated and not yet delivered."""
+        if not self.gifts:
+            return " No gift allocated yet."
+        delivered = self._kinds_text(self.delivered, "en")
+        pending = self._kinds_text(self.pending, "en")
+        text = (
+            f" Delivered: {delivered}, worth {about_vnd(self.delivered_value, 'en')}"
+            if delivered
+            else " Delivered: none"
+        )
+        if pending:
+            text += f"; allocated, not yet delivered: {pending} ({about_vnd(self.pending_value, 'en')})"
+        return text + (
+            f". In all, delivered or not: {self._kinds_text(self.gifts, 'en')} allocated for "
+            f"{format_count(self.people_covered, 'en')} people in {len(self.provinces)} province(s), "
+            f"worth {about_vnd(self.value, 'en')}."
+        )
+
     def summary_vi(self) -> str:
         """The result in one Vietnamese paragraph, in the style of BHXH Việt Nam's reports."""
         c = self.campaign
@@ -356,24 +443,7 @@ class CampaignReport(Tabular):
         if pledged:
             out[0] += " " + pledged
         out[0] += f"; đã tiếp nhận {about_vnd(self.received)}." if self.received else "."
-        delivered = sum(n for _, n in self.delivered)
-        given = sum(n for _, n in self.gifts)
-        where = f" tại {len(self.provinces)} tỉnh, thành phố" if len(self.provinces) > 1 else ""
-        if delivered:
-            out.append(
-                f"Từ nguồn kinh phí này đã trao tặng {self._kinds_text(self.delivered, 'vi')} "
-                f"cho người dân có hoàn cảnh khó khăn{where}, tổng giá trị {about_vnd(self.delivered_value)}."
-            )
-            if given > delivered:
-                out.append(f"Còn {format_count(given - delivered)} suất đã phân bổ đang chờ trao tặng.")
-        elif given:
-            out.append(
-                f"Đã phân bổ {self._kinds_text(self.gifts, 'vi')} cho "
-                f"{format_count(self.people_covered)} người có hoàn cảnh khó khăn{where}, "
-                f"tổng giá trị {about_vnd(self.value)}."
-            )
-        else:
-            out.append("Chưa có suất quà nào được phân bổ.")
+        out += self._gifts_vi()
         if self.people_covered:
             out.append(
                 f"Bình quân {format_vnd(self.cost_per_person)} cho mỗi người được hỗ trợ "
@@ -397,12 +467,7 @@ class CampaignReport(Tabular):
         pledged = self._kinds_text(self.pledged_units, "en", money=self.pledged_money)
         text += (" " + pledged) if pledged else " nothing"
         text += f"; {about_vnd(self.received, 'en')} received." if self.received else "."
-        if self.gifts:
-            text += (
-                f" {self._kinds_text(self.gifts, 'en')} for {format_count(self.people_covered, 'en')} "
-                f"people in {len(self.provinces)} province(s), worth {about_vnd(self.value, 'en')}"
-                f" ({self._kinds_text(self.delivered, 'en') or 'none'} delivered)."
-            )
+        text += self._gifts_en()
         if self.leftover > 0:
             text += f" {format_vnd(self.leftover, 'en')} received is not yet spent."
         return text
@@ -510,7 +575,43 @@ def _breakdowns(
         lambda k: f"{k} — {pledge_of[k].sponsor.name}",
         _money_by(balances, lambda b: b.pledge.id),
     )
+    rows += _hospital_rows(facts)
     return tuple(rows)
+
+
+_LEVEL_ORDER: Final = {level.value: n for n, level in enumerate(HospitalLevel)}
+_NO_LEVEL: Final = "unknown"
+
+
+def _level_key(g: Gift) -> str:
+    level = g.product.hospital_level if isinstance(g.product, TetGift) else None
+    return _NO_LEVEL if level is None else level.value
+
+
+def _level_label(key: str) -> str:
+    return "chưa rõ tuyến" if key == _NO_LEVEL else HospitalLevel(key).label_vi
+
+
+def _level_rank(key: str) -> int:
+    return _LEVEL_ORDER.get(key, len(_LEVEL_ORDER))
+
+
+def _hospital(g: Gift) -> str:
+    return g.product.hospital if isinstance(g.product, TetGift) else ""
+
+
+def _hospital_rows(active: _GiftFacts) -> list[ReportRow]:
+    """The Tết gifts by hospital level (central, province, district, not known), then by named hospital
+    (central ones first; in a level, more gifts first)."""
+    tet = [f for f in active if f[1] is ProductKind.TET_GIFT]
+    levels = sorted(_rows("hospital_level", tet, _level_key, _level_label), key=lambda r: _level_rank(r.key))
+    named = [f for f in tet if _hospital(f[0])]
+    level_of = {_hospital(f[0]): _level_key(f[0]) for f in named}
+    hospitals = sorted(
+        _rows("hospital", named, _hospital, str),
+        key=lambda r: (_level_rank(level_of[r.key]), -r.tet_gifts, r.key),
+    )
+    return levels + hospitals
 
 
 def _expiring(active: Iterable[Gift], on: dt.date, renewal_days: int) -> tuple[RenewalItem, ...]:
@@ -543,7 +644,9 @@ def _check_arguments(state: object, on: object, renewal_days: object) -> None:
         raise InvalidValueError("renewal_days", renewal_days, "a whole number of days >= 0")
 
 
-def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> CampaignReport:
+def report(
+    state: LedgerState, *, on: dt.date, renewal_days: int = 60, handovers: Iterable[Handover] = ()
+) -> CampaignReport:
     """The campaign's results on *on*, from the ledger state alone.
 
     Only what happened on or before *on* counts (:meth:`LedgerState.as_of
@@ -555,6 +658,8 @@ def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> Campai
         on: the report date; the renewal list holds cards and books whose last
             covered day falls from *on* to *on* + *renewal_days*.
         renewal_days: the renewal window, in days.
+        handovers: the campaign's handover ceremonies; the report lists what
+            each handed over by *on* (:attr:`CampaignReport.handovers`).
 
     Raises:
         InvalidValueError: a bad argument.
@@ -595,6 +700,7 @@ def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> Campai
         rows=_breakdowns(state, active, balances),
         expiring=_expiring(active, on, renewal_days),
         renewal_days=renewal_days,
+        handovers=handover_rows(state, handovers),
     )
 
 

@@ -37,6 +37,16 @@ year's programme::
     pledges = "pledges.csv"
     roster = "roster.csv"
 
+    [[handover]]                 # optional, repeatable: a handover ceremony (lễ trao tặng)
+    date = 2026-01-16
+    place = "UBND phường Hải An, TP Hải Phòng"
+    leader = "Phó Tổng Giám đốc BHXH Việt Nam"   # who led the delegation
+    provinces = ["TP Hải Phòng"] # which gifts: of these provinces' people (optional) ...
+    pledges = ["P02", "P07"]     # ... paid by these pledges (optional)
+    kinds = ["health_card"]      # ... of these kinds (optional)
+    hospitals = []               # ... Tết gifts at these hospitals (optional)
+    reference = "Biên bản số 01/BB-BHXH"   # optional
+
     [[sourcing]]                 # optional, repeatable: run a sourcing strategy
     strategy = "workplace_drive" # a strategy name (``ansinh plugins`` lists them)
     received_on = 2025-12-01     # optional: its money was received on this date
@@ -47,8 +57,13 @@ year's programme::
     [plugins.hung_yen]           # optional: settings passed to the plugin "hung_yen"
     flood_points = 3
 
+    [report]                     # optional: the province's own report layout (letterhead, signature)
+    template = "letterhead"      # a folder (or one .html.j2 / .md.j2 file) inside the campaign folder
+
 A key ``campaign.toml`` does not know (a typo such as ``renewal_dayz``) is
-refused with its name, never silently ignored.  The pledges a ``[[sourcing]]``
+refused with its name, never silently ignored.  Paid gifts a ``[[handover]]``
+ceremony includes are delivered on its date (:func:`~ansinh.core.handover.handover_deliveries`);
+the others on ``handover_date``.  The pledges a ``[[sourcing]]``
 table produces are added to those of ``pledges.csv`` by :func:`ansinh.io.run.run_campaign`,
 registered on ``registered_on`` (default: the campaign start).
 
@@ -59,6 +74,11 @@ export holds.  Both have Vietnamese or English headers (accents and case ignored
 :data:`PLEDGE_HEADERS`).  Amounts are whole đồng, with or without ``.``
 thousands separators (``50.000.000``).  A bad row is kept out and reported
 (:attr:`CampaignFolder.rejected`), never silently dropped; the rest is read.
+
+For Tết gifts the roster may carry the hospital each patient is treated in
+(``Bệnh viện``, ``hospital``) and its level (``Tuyến``, ``hospital_level``:
+``Trung ương``, ``tỉnh`` or ``huyện`` — or ``central``, ``province``,
+``district``); each Tết gift then names them (:class:`~ansinh.core.products.TetGift`).
 
 The roster may carry a column ``Đơn vị liên quan`` (``affiliations``): the
 sponsor ids (or other earmark targets) a person is linked to — the enterprise
@@ -73,12 +93,13 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
+from ansinh.core.audit import MAX_DOCUMENT
 from ansinh.core.campaign import (
     Campaign,
     Earmark,
@@ -88,8 +109,9 @@ from ansinh.core.campaign import (
     Sponsor,
     SponsorKind,
 )
+from ansinh.core.handover import Handover
 from ansinh.core.people import Category
-from ansinh.core.products import ProductKind
+from ansinh.core.products import HospitalLevel, ProductKind, TetGift
 from ansinh.exceptions import CampaignFileError, InvalidValueError, RosterError
 from ansinh.io.campaign_toml import (
     CellError,
@@ -98,10 +120,12 @@ from ansinh.io.campaign_toml import (
     plain,
     province_cell,
     read_campaign_text,
+    read_handovers,
     read_only,
     read_toml,
 )
 from ansinh.io.files import read_limited
+from ansinh.io.report_templates import ReportLayout, read_report_layout
 from ansinh.io.roster import RejectedRow, Roster, load_roster
 from ansinh.limits import MAX_ROSTER_BYTES
 
@@ -141,10 +165,21 @@ PLEDGE_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "registered_on": ("registered on", "ngay dang ky"),
     "received": ("received", "da nhan", "so tien da nhan"),
     "received_on": ("received on", "ngay nhan"),
+    "receipt": ("receipt", "receipt reference", "so chung tu", "chung tu", "so phieu thu"),
 }
 """Pledge field → accepted headers (matching form)."""
 
 _AFFILIATION_HEADERS: Final = ("don vi lien quan", "affiliations", "affiliation", "don vi")
+_HOSPITAL_HEADERS: Final = ("benh vien", "hospital", "ten benh vien", "noi dieu tri")
+_LEVEL_HEADERS: Final = ("tuyen", "tuyen benh vien", "hospital level", "level")
+_LEVELS: Final[dict[str, HospitalLevel]] = {
+    **{plain(m.value): m for m in HospitalLevel},
+    **{plain(m.label_vi): m for m in HospitalLevel},
+    **{plain(m.label_en): m for m in HospitalLevel},
+    "trung uong": HospitalLevel.CENTRAL,
+    "tinh": HospitalLevel.PROVINCE,
+    "huyen": HospitalLevel.DISTRICT,
+}
 _ROSTER_ID_HEADERS: Final = ("id", "ma", "ma ho so", "ma doi tuong", "person id")
 
 _SPONSOR_KINDS: Final[dict[str, SponsorKind]] = {
@@ -199,6 +234,8 @@ class Receipt:
     pledge_id: str
     on: dt.date
     amount: int
+    reference: str = ""
+    """The receipt or collection reference (``Số chứng từ``), kept as the event's document."""
 
 
 @attrs.frozen(kw_only=True)
@@ -222,6 +259,12 @@ class CampaignFolder:
     """The ``[[sourcing]]`` tables, in order."""
     plugin_settings: Mapping[str, Mapping[str, object]] = attrs.field(factory=lambda: read_only({}))
     """Plugin name → its ``[plugins.NAME]`` table, read-only."""
+    report_layout: ReportLayout | None = None
+    """The templates ``[report] template`` names (:mod:`ansinh.io.report_templates`); ``None``: none given."""
+    handovers: tuple[Handover, ...] = ()
+    """The ``[[handover]]`` ceremonies, in file order."""
+    hospitals: tuple[tuple[str, tuple[str, HospitalLevel | None]], ...] = ()
+    """Person id → the hospital they are treated in and its level (the roster's ``Bệnh viện``, ``Tuyến``)."""
 
     def affiliation_map(self) -> dict[str, frozenset[str]]:
         """:attr:`affiliations` as a dict, for :func:`~ansinh.core.allocation.allocate`."""
@@ -491,6 +534,9 @@ def read_pledges(
             registered = _date("registered_on", cells.get("registered_on", "")) or default_date
             received = _amount("received", cells.get("received", ""))
             received_on = _date("received_on", cells.get("received_on", "")) or registered
+            reference = cells.get("receipt", "")
+            if len(reference) > MAX_DOCUMENT:
+                raise CellError("receipt", reference, f"at most {MAX_DOCUMENT} characters")
         except CellError as bad:
             rejected.append(RejectedRow(number, names.get(bad.field, bad.field), bad.value, bad.reason))
             continue
@@ -502,7 +548,9 @@ def read_pledges(
         pledges.append(pledge)
         dates.append((pledge.id, registered))
         if received:
-            receipts.append(Receipt(pledge_id=pledge.id, on=received_on, amount=received))
+            receipts.append(
+                Receipt(pledge_id=pledge.id, on=received_on, amount=received, reference=reference)
+            )
     return tuple(pledges), tuple(dates), tuple(receipts), tuple(rejected)
 
 
@@ -525,6 +573,52 @@ def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple(sorted(out.items()))
 
 
+def _level(text: str, where: str) -> HospitalLevel | None:
+    if not text.strip():
+        return None
+    level = _LEVELS.get(plain(text))
+    if level is None:
+        allowed = ", ".join(f"{m.value} ({m.label_vi})" for m in HospitalLevel)
+        raise CampaignFileError(where, text, f"a hospital level: {allowed}, or blank")
+    return level
+
+
+def _at(row: list[str], i: int | None) -> str:
+    return row[i].strip() if i is not None and i < len(row) else ""
+
+
+def _hospitals(path: Path) -> tuple[tuple[str, tuple[str, HospitalLevel | None]], ...]:
+    """Person id → (hospital, level) from the roster's ``Bệnh viện`` and ``Tuyến`` columns, if it has them.
+
+    Raises:
+        CampaignFileError: a level cell is not a level, or a level is given without a hospital.
+    """
+    try:
+        reader = iter(_text_rows(path))
+    except CampaignFileError:
+        return ()  # load_roster reports an unreadable roster
+    header = [plain(h) for h in next(reader, [])]
+    id_col = next((i for i, h in enumerate(header) if h in _ROSTER_ID_HEADERS), None)
+    name_col = next((i for i, h in enumerate(header) if h in _HOSPITAL_HEADERS), None)
+    level_col = next((i for i, h in enumerate(header) if h in _LEVEL_HEADERS), None)
+    if id_col is None or name_col is None:
+        return ()
+    out: dict[str, tuple[str, HospitalLevel | None]] = {}
+    for number, row in enumerate(reader, 2):
+        where = f"{path.name} row {number} hospital_level"
+        person, name, level_text = _at(row, id_col), _at(row, name_col), _at(row, level_col)
+        level = _level(level_text, where)
+        if person and name:
+            try:  # the gift's own rule for a hospital's name
+                named = TetGift(value=1, hospital=" ".join(name.split()), hospital_level=level)
+            except InvalidValueError as exc:
+                raise CampaignFileError(f"{path.name} row {number} hospital", name, exc.allowed) from None
+            out[person] = (named.hospital, named.hospital_level)
+        elif level is not None:
+            raise CampaignFileError(where, level_text, "blank when the row names no hospital")
+    return tuple(sorted(out.items()))
+
+
 def _inside(root: Path, key: str, name: str) -> Path:
     """*name* under *root*, refused if it leads out of the folder (``/etc/passwd``, ``../x``, a link out)."""
     path = root / name
@@ -540,9 +634,15 @@ def _inside(root: Path, key: str, name: str) -> Path:
 
 
 def read_campaign_folder(
-    folder: str | os.PathLike[str], *, sponsor_kinds: Iterable[LocalSponsorKind] = ()
+    folder: str | os.PathLike[str],
+    *,
+    sponsor_kinds: Iterable[LocalSponsorKind] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> CampaignFolder:
     """Read a whole campaign folder (see the module docstring); *sponsor_kinds*: kinds plugins add.
+
+    *progress* is called as ``progress(rows read, rows)`` while the roster is
+    read (:func:`~ansinh.io.roster.load.load_roster`).
 
     Raises:
         InvalidValueError: ``campaign.toml``, ``sponsors.csv`` or ``pledges.csv``
@@ -559,14 +659,15 @@ def read_campaign_folder(
         is_folder = False
     if not is_folder:
         raise CampaignFileError("folder", str(root), "a campaign folder holding campaign.toml")
-    campaign, settings, names, sourcing, plugin_settings = read_toml(root / "campaign.toml")
+    campaign, settings, names, sourcing, plugin_settings, template = read_toml(root / "campaign.toml")
     paths = {key: _inside(root, key, name) for key, name in names.items()}
+    layout = read_report_layout(root, template) if template is not None else None
     sponsors, bad_sponsors = read_sponsors(paths["sponsors"], sponsor_kinds=sponsor_kinds)
     pledges, dates, receipts, bad_pledges = read_pledges(
         paths["pledges"], sponsors, default_date=campaign.start
     )
     roster_path = paths["roster"]
-    roster = load_roster(roster_path)
+    roster = load_roster(roster_path, progress=progress)
     return CampaignFolder(
         folder=root,
         campaign=campaign,
@@ -581,4 +682,7 @@ def read_campaign_folder(
         + tuple((names["pledges"], r) for r in bad_pledges),
         sourcing=sourcing,
         plugin_settings=plugin_settings,
+        report_layout=layout,
+        hospitals=_hospitals(roster_path),
+        handovers=read_handovers(root / "campaign.toml"),
     )

@@ -12,7 +12,10 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    their eligibility rules for each kind of gift, and run each ``[[sourcing]]``
    strategy with its inputs (its sponsors and pledges join those of the files);
 3. screen the roster for each kind of gift the pledges name
-   (:func:`ansinh.core.eligibility.screen`), with the plugins' rules and
+   (:func:`ansinh.core.eligibility.screen`), with the plugins' rules, the
+   rule refusing people another campaign already covers the same months
+   (``COVERED_ELSEWHERE``, when ``[[run.registry]]`` or ``registry=`` names
+   other campaigns' stores: :meth:`ansinh.core.registry.Registry.rule`) and
    priority parts, the top-ups and the commune lists (a gift the budgets pay
    in full is ``FULLY_SUPPORTED``: not a candidate), and the province's points
    table if the folder has a ``priority.toml`` (:mod:`ansinh.io.priority_files`);
@@ -28,16 +31,23 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    column links to its target, and for those a plugin's
    :func:`~ansinh.hookspecs.ansinh_earmark_matches` says belong to it;
 7. pay every gift whose pledge has received enough money, and mark paid gifts
-   delivered on the handover date, if the campaign file gives one
-   (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.ledger.deliveries_due`);
-8. write the report files (:func:`ansinh.io.report_files.write_report`), and
-   the ledger's events as JSON Lines (``<out>/events.jsonl``) when asked
+   delivered at the ``[[handover]]`` ceremony that includes them, else on the
+   handover date, if the campaign file gives one
+   (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.handover.handover_deliveries`);
+8. write the report files (:func:`ansinh.io.report_files.write_report`) —
+   ``report.md`` and ``report.html`` in the folder's ``[report] template``
+   layout, else a plugin's (:func:`~ansinh.hookspecs.ansinh_report_templates`),
+   else ansinh's default (:mod:`ansinh.io.report_templates`) — and the
+   ledger's events as JSON Lines (``<out>/events.jsonl``) when asked
    (``events_jsonl=True``, ``--events-jsonl``, or ``events_jsonl = true`` in
    ``[run]``): the ledger holds them all, and a national run's file is
    hundreds of megabytes.
 
-Every plugin is asked before the ledger is opened, so a failing plugin
-(:class:`~ansinh.exceptions.PluginError`) leaves the output folder as it was.
+Every plugin is asked, and the report templates are compiled, before the ledger
+is opened, so a failing plugin (:class:`~ansinh.exceptions.PluginError`) or a
+template with a syntax error leaves the output folder as it was.  A template that
+fails while rendering stops the run after the ledger is written, with the report
+files as they were; running again once it is fixed records nothing twice.
 
 Every event has a stable id, so running the same folder again into the same
 ``out`` folder adds nothing: the ledger is unchanged and the report the same.
@@ -49,7 +59,7 @@ gifts were bought with it), the run stops with the ledger's reason; use a new
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import attrs
@@ -57,6 +67,7 @@ import pluggy
 
 from ansinh.api import affiliations_from_plugins, resolve_law, resolve_plugins
 from ansinh.core.allocation import Allocation, allocate
+from ansinh.core.audit import Actor
 from ansinh.core.campaign import Campaign, Pledge, Sponsor
 from ansinh.core.display import Section, html_summary
 from ansinh.core.eligibility import (
@@ -70,13 +81,13 @@ from ansinh.core.eligibility import (
     Screening,
     screen,
 )
+from ansinh.core.handover import handover_deliveries
 from ansinh.core.identifiers import mask_digits
 from ansinh.core.law import Law
 from ansinh.core.ledger import (
     Event,
     MoneyReceived,
     PledgeRegistered,
-    deliveries_due,
     payments_due,
 )
 from ansinh.core.messages import shorten
@@ -84,19 +95,30 @@ from ansinh.core.people import Person
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.core.registry import Holding, Registry, holdings
 from ansinh.core.reporting import CampaignReport, report
 from ansinh.core.review import CandidateList, ObjectionKind, Outcome, ReviewStatus
-from ansinh.exceptions import CampaignFileError, InvalidValueError
+from ansinh.exceptions import CampaignFileError, InvalidValueError, LedgerError
 from ansinh.hookspecs import SourcingResult
 from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
+from ansinh.io.campaign_toml import RegistrySource
 from ansinh.io.commune_lists import COMMUNE_LISTS_FILE, merge_commune_lists, read_commune_lists
+from ansinh.io.documents import (
+    DELIVERIES_FILE,
+    allocation_documents,
+    delivery_documents,
+    read_deliveries,
+    receipt_documents,
+)
 from ansinh.io.priority_files import PRIORITY_FILE, read_priority_policy
 from ansinh.io.public_list import write_public_list
 from ansinh.io.report_files import ReportFiles, write_report
+from ansinh.io.report_templates import ReportLayout, plugin_report_layout
 from ansinh.io.review_files import REVIEW_FILE, apply_review, read_review
-from ansinh.io.roster import RejectedRow
-from ansinh.io.store import SqliteStore, write_jsonl
+from ansinh.io.roster import RejectedRow, load_roster
+from ansinh.io.store import SqliteStore, open_store, write_jsonl
 from ansinh.plugin_manager import PluginHost
+from ansinh.progress import counted
 
 __all__ = ["CampaignRun", "Progress", "run_campaign"]
 
@@ -298,6 +320,16 @@ def _policy(data: CampaignFolder, host: PluginHost | None) -> PriorityPolicy:
     return from_plugin or DEFAULT_PRIORITY_POLICY
 
 
+def _layout(data: CampaignFolder, host: PluginHost | None) -> ReportLayout | None:
+    """The folder's ``[report] template``, else a plugin's templates, else ``None`` (the default), compiled."""
+    layout = data.report_layout
+    if layout is None and host is not None:
+        layout = plugin_report_layout(host, data.campaign)
+    if layout is not None:
+        layout.check()
+    return layout
+
+
 def _screen(
     data: CampaignFolder,
     given: _Contributions,
@@ -309,10 +341,13 @@ def _screen(
     extra_priority = given.extra_priority(data.campaign)
     policy = given.policy
     screenings: dict[ProductKind, Screening] = {}
+    chosen = data.roster.people if people is None else people
+    total = len(chosen) * len(products)
     for n, (kind, product) in enumerate(products.items()):
-        tick("screen", n, len(products))
+        before = n * len(chosen)
+        tick("screen", before, total)
         screenings[kind] = screen(
-            data.roster.people if people is None else people,
+            counted(chosen, lambda done: tick("screen", before + done, total)),  # noqa: B023 - used at once
             product,
             on=data.settings.purchase_date,
             campaign=data.campaign,
@@ -323,8 +358,84 @@ def _screen(
             local_supports=given.local_supports,
             commune_lists=given.commune_lists,
         )
-    tick("screen", len(products), len(products))
+    if ProductKind.TET_GIFT in screenings:
+        screenings[ProductKind.TET_GIFT] = _at_hospitals(screenings[ProductKind.TET_GIFT], data)
     return screenings
+
+
+def _at_hospitals(screening: Screening, data: CampaignFolder) -> Screening:
+    """The Tết gift screening, each patient's gift naming their hospital and its level (roster ``Bệnh viện``, ``Tuyến``).
+
+    No rule of a Tết gift reads the hospital, so each decision stands; only the gift it is for names it.
+    """
+    where = dict(data.hospitals)
+
+    def named(d: Decision) -> Decision:
+        found = where.get(d.person.id)
+        if found is None or not isinstance(d.product, TetGift):
+            return d
+        gift = attrs.evolve(d.product, hospital=found[0], hospital_level=found[1])
+        return attrs.evolve(d, product=gift)
+
+    if not where:
+        return screening
+    return attrs.evolve(
+        screening,
+        eligible=tuple(map(named, screening.eligible)),
+        ineligible=tuple(map(named, screening.ineligible)),
+    )
+
+
+def _held(
+    source: RegistrySource, given: _Contributions, people: tuple[Person, ...], own: str
+) -> list[Holding]:
+    """The active gifts of every campaign of *source*'s store but *own*, with their people.
+
+    The store is read with this run's law and top-ups: its gifts' amounts are checked against them.
+    """
+    held: list[Holding] = []
+    with open_store(
+        source.store, law=given.law, local_supports=given.local_supports, commune_lists=given.commune_lists
+    ) as store:
+        for other in store.campaigns():
+            if other.code != own:
+                held += holdings(store.ledger_of(other.code).state, people)
+    return held
+
+
+def _registry_rules(
+    data: CampaignFolder, given: _Contributions, extra: tuple[RegistrySource, ...]
+) -> tuple[Rule, ...]:
+    """The rule refusing people other campaigns' gifts already cover the same months (none without sources).
+
+    Each source's store is read campaign by campaign (this campaign's own gifts
+    are the ledger's business); its roster says who each gift's person is.
+
+    Raises:
+        CampaignFileError: a store or roster is missing, a gift's person is not in its roster,
+            or a store cannot be read (another law or other top-ups, damaged).
+    """
+    held: list[Holding] = []
+    for n, source in enumerate(data.settings.registry + extra, 1):
+        where = f"registry #{n}"
+        if not source.store.is_file():
+            raise CampaignFileError(f"{where} store", str(source.store), "an existing store (ledger.sqlite)")
+        people = load_roster(source.roster).people
+        try:
+            held += _held(source, given, people, data.campaign.code)
+        except LedgerError as exc:
+            raise CampaignFileError(
+                f"{where} store",
+                str(source.store),
+                f"a store priced under this run's law and top-ups ({exc})",
+            ) from None
+        except InvalidValueError as exc:
+            raise CampaignFileError(
+                f"{where} roster", str(source.roster), f"a roster holding {exc.allowed}"
+            ) from None
+    if not held:
+        return ()
+    return (Registry(held).rule(campaign=data.campaign.code),)
 
 
 def _pledge_events(data: CampaignFolder) -> list[Event]:
@@ -359,10 +470,13 @@ def _record(
     tick: Progress,
     approved: CandidateList | None = None,
     added: tuple[Decision, ...] = (),
+    actor: Actor | None = None,
 ) -> Allocation:
-    """Record the pledges, allocate and record the gifts, then pay and deliver what is due."""
+    """Record the pledges, allocate and record the gifts, then pay and deliver what is due (by *actor*, with documents)."""
     settings = data.settings
-    store.append_batch(_pledge_events(data), progress=lambda d, t: tick("record", d, t))
+    pledged = _pledge_events(data)
+    receipts = receipt_documents(pledged, data.receipts)
+    store.append_batch(pledged, progress=lambda d, t: tick("record", d, t), actor=actor, documents=receipts)
     tick("allocate", 0, 1)
     eligible = [d for s in screenings.values() for d in s.eligible] + list(added)
     affiliations = {k: tuple(v) for k, v in data.affiliation_map().items()}
@@ -380,15 +494,19 @@ def _record(
         commune_lists=given.commune_lists,
     )
     tick("allocate", 1, 1)
-    gifts = allocation.events()
-    tick("record", 0, len(gifts))  # the ledger checks the batch before the first row is written
-    store.append_batch(gifts, progress=lambda d, t: tick("record", d, t))
+    allocated = allocation.events()
+    minutes = allocation_documents(allocated, approved)
+    tick("record", 0, len(allocated))  # the ledger checks the batch before the first row is written
+    store.append_batch(allocated, progress=lambda d, t: tick("record", d, t), actor=actor, documents=minutes)
     tick("pay", 0, 1)
     paid = payments_due(store.state, on=settings.purchase_date)
     due: list[Event] = list(paid)
-    if settings.handover_date is not None:
-        due += deliveries_due(store.state, on=settings.handover_date, paid=paid)
-    store.append_batch(due, progress=lambda d, t: tick("pay", d, t))
+    due += handover_deliveries(store.state, data.handovers, paid=paid, default=settings.handover_date)
+    deliveries = data.folder / DELIVERIES_FILE
+    serials = delivery_documents(
+        due, store.state, read_deliveries(deliveries) if deliveries.is_file() else {}, data.handovers
+    )
+    store.append_batch(due, progress=lambda d, t: tick("pay", d, t), actor=actor, documents=serials)
     return allocation
 
 
@@ -398,6 +516,7 @@ def _reviewed(
     out_dir: Path,
     rescreen: Callable[[Person], dict[ProductKind, Screening]],
     policy: PriorityPolicy,
+    layout: ReportLayout | None = None,
 ) -> tuple[CandidateList | None, tuple[Path, ...], tuple[Decision, ...]]:
     """The approved list of a folder with a ``review.toml``, the public lists posted, and the people added.
 
@@ -438,6 +557,7 @@ def _reviewed(
             include_ineligible=False,
             posting=plan.posting,
             priority_policy=policy,
+            layout=layout,
         )
         for kind, s in screenings.items()
     )
@@ -451,6 +571,8 @@ def run_campaign(
     law: Law | None = None,
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
     progress: Progress | None = None,
+    actor: Actor | None = None,
+    registry: Iterable[RegistrySource] = (),
     events_jsonl: bool | None = None,
 ) -> CampaignRun:
     """Run the campaign in *folder* end to end, with the plugins' contributions.
@@ -465,7 +587,15 @@ def run_campaign(
         plugins: which plugins contribute: ``None`` the installed ones,
             ``False`` none, or a host (see :mod:`ansinh.api`).
         progress: ``progress(step, done, total)`` for long steps; the steps are
-            ``"read"``, ``"screen"``, ``"record"``, ``"allocate"``, ``"pay"`` and ``"report"``.
+            ``"read"`` (rows of the roster), ``"screen"`` (people, for each kind
+            of gift), ``"record"`` and ``"pay"`` (events), ``"allocate"`` and
+            ``"report"``; :func:`ansinh.progress.tqdm_progress` draws them.
+        actor: who records the events (default: ``[run] actor`` and ``role`` of
+            ``campaign.toml``, else no one); each event is stored with its
+            document where the folder has one (:mod:`ansinh.io.documents`).
+        registry: other campaigns' stores (with their rosters), added to the
+            ``[[run.registry]]`` of ``campaign.toml``: a person one of their
+            gifts covers in the same months is refused (``COVERED_ELSEWHERE``).
         events_jsonl: also write every event of the ledger to ``<out>/events.jsonl``;
             ``None``: as the folder's ``[run] events_jsonl`` says (default: no).
 
@@ -492,14 +622,22 @@ def run_campaign(
         raise InvalidValueError("progress", progress, "a callable progress(step, done, total), or None")
     if events_jsonl is not None and not isinstance(events_jsonl, bool):
         raise InvalidValueError("events_jsonl", events_jsonl, "True, False or None (the folder's setting)")
-    tick("read", 0, 1)
+    sources = tuple(registry) if isinstance(registry, Iterable) else (registry,)
+    for source in sources:
+        if not isinstance(source, RegistrySource):
+            raise InvalidValueError("registry", source, "RegistrySource(store=..., roster=...) values")
     host = resolve_plugins(plugins)
-    data = read_campaign_folder(folder, sponsor_kinds=host.sponsor_kinds() if host is not None else ())
-    tick("read", 1, 1)
+    data = read_campaign_folder(
+        folder,
+        sponsor_kinds=host.sponsor_kinds() if host is not None else (),
+        progress=lambda done, total: tick("read", done, total),
+    )
     given = _contributions(law, host if host is not None else False, data)
     data, sourced = _sourced(data, given.host)
     given = attrs.evolve(given, policy=_policy(data, given.host))
+    given = attrs.evolve(given, rules=given.rules + _registry_rules(data, given, sources))
     out_dir = Path(out) if out is not None else data.folder / "build"
+    layout = _layout(data, given.host)
     screenings = _screen(data, given, tick)
     approved, public_lists, added = _reviewed(
         data,
@@ -507,6 +645,7 @@ def run_campaign(
         out_dir,
         lambda person: _screen(data, given, lambda *_: None, (person,)),
         given.policy,
+        layout,
     )
     with SqliteStore(
         out_dir / "ledger.sqlite",
@@ -516,15 +655,21 @@ def run_campaign(
         commune_lists=given.commune_lists,
     ) as store:
         before = len(store)
-        allocation = _record(store, data, screenings, given, tick, approved, added)
+        recorder = actor if actor is not None else data.settings.actor
+        allocation = _record(store, data, screenings, given, tick, approved, added, recorder)
         tick("report", 0, 1)
         state = store.state
         new_events = len(store) - before
         wanted = data.settings.events_jsonl if events_jsonl is None else events_jsonl
         events_file = write_jsonl(out_dir / "events.jsonl", store.events) if wanted else None
         store_path = store.path
-    result = report(state, on=data.settings.effective_report_date, renewal_days=data.settings.renewal_days)
-    files = write_report(result, out_dir)
+    result = report(
+        state,
+        on=data.settings.effective_report_date,
+        renewal_days=data.settings.renewal_days,
+        handovers=data.handovers,
+    )
+    files = write_report(result, out_dir, layout=layout)
     tick("report", 1, 1)
     return CampaignRun(
         campaign=data.campaign,

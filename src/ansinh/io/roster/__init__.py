@@ -40,6 +40,7 @@ Headers
     ``commune``                  ``Xã/phường``, ``commune``                      text
     ``household_id``             ``Mã hộ``, ``household_id``                     text
     ``bhyt_valid_until``         ``Hạn thẻ BHYT``, ``bhyt_valid_until``          a date
+    ``left_poverty_on``          ``Ngày thoát nghèo``, ``left_poverty_on``       a date
     ``vsi_supported_months``     ``Số tháng đã được hỗ trợ``                     a whole number
     ``hospital_admission``       ``Ngày nhập viện``, ``hospital_admission``      a date
     ``hospital_discharge``       ``Ngày ra viện``, ``hospital_discharge``        a date
@@ -48,8 +49,10 @@ Headers
 
 Values
     Dates as ``dd/mm/yyyy`` (also ``-`` or ``.``) or ISO ``yyyy-mm-dd``.
-    CCCD: 12 digits; mã số BHXH: 10 digits (Excel cells holding them as
-    numbers are zero-padded back, since Excel drops leading zeros).
+    CCCD: 12 digits; mã số BHXH: 10 digits.  A cell is read as the text it
+    holds, the same in CSV and Excel (``12345`` is refused from either); only
+    an Excel cell stored as a *number* is zero-padded back, since Excel drops
+    the leading zeros of numbers.
     Categories: codes (``near_poor``) or Vietnamese / English labels
     (``hộ cận nghèo``), separated by ``;`` or ``,``; ``hoàn cảnh khó khăn``
     there sets the review flag.  Yes/no columns: ``x``, ``có``, ``yes``,

@@ -36,6 +36,7 @@ __all__ = [
     "parse_is_vietnamese",
     "parse_province",
     "parse_social_insurance_number",
+    "stored_number_text",
 ]
 
 
@@ -113,6 +114,27 @@ def parse_cccd(text: str) -> str:
 def parse_social_insurance_number(text: str) -> str:
     """A mã số BHXH: 10 digits, spaces, dots and dashes between them dropped."""
     return _digits(text, 10)
+
+
+def stored_number_text(value: int, zero_pad: int = 0) -> str:
+    """The text of a cell a spreadsheet stored as a whole *number*, its leading zeros put back.
+
+    One rule for every file format: a cell is read as the text it holds — a
+    CSV cell, or an Excel cell stored as text — so ``"12345"`` in the CCCD
+    column is refused ("not 12 digits") whether it comes from CSV or Excel.
+    Only a cell Excel stored as a number can have lost leading zeros (Excel
+    drops them from ``034162001234`` typed into a number cell), so only such
+    a cell, in a column with a ``zero_pad`` width
+    (:attr:`Column.zero_pad <ansinh.io.roster.columns.Column.zero_pad>`),
+    is padded back to that width.
+
+    >>> stored_number_text(34162001234, 12), stored_number_text(121001234, 10)
+    ('034162001234', '0121001234')
+    >>> stored_number_text(42), stored_number_text(-5, 12)
+    ('42', '-5')
+    """
+    text = str(value)
+    return text.zfill(zero_pad) if value >= 0 and len(text) < zero_pad else text
 
 
 def parse_count(text: str) -> int:

@@ -54,8 +54,9 @@ class Column:
     memo: bool = True
     """Whether a load parses each distinct cell once (not for identifiers: they seldom repeat)."""
     zero_pad: int = 0
-    """Excel drops the leading zeros of identifiers typed as numbers: a numeric cell shorter than
-    this is padded back (0: never)."""
+    """Excel drops the leading zeros of identifiers typed as numbers: a cell stored as a number
+    and shorter than this is padded back (0: never).  Text cells, in CSV and Excel alike, are read
+    as written (:func:`~ansinh.io.roster.cells.stored_number_text`)."""
 
 
 COLUMNS: Final[tuple[Column, ...]] = (
@@ -149,6 +150,18 @@ COLUMNS: Final[tuple[Column, ...]] = (
         ("han the bhyt", "han the", "the bhyt co gia tri den", "bhyt het han", "bhyt valid until"),
         parse_date,
         written="Hạn thẻ BHYT",
+    ),
+    Column(
+        "left_poverty_on",
+        (
+            "ngay thoat ngheo",
+            "ngay thoat can ngheo",
+            "ngay thoat ngheo thoat can ngheo",
+            "ngay cong nhan thoat ngheo",
+            "left poverty on",
+        ),
+        parse_date,
+        written="Ngày thoát nghèo",
     ),
     Column(
         "vsi_supported_months",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Final
 
 from ansinh.exceptions import InvalidValueError, RosterError
@@ -12,7 +12,12 @@ from ansinh.io.roster.parse import TextRow, read_text_rows
 from ansinh.io.roster.values import Roster
 from ansinh.limits import MAX_CELL_CHARACTERS, MAX_ROSTER_BYTES
 
-__all__ = ["parse_roster_csv", "text_rows"]
+__all__ = ["RowProgress", "check_progress", "parse_roster_csv", "text_rows"]
+
+RowProgress = Callable[[int, int], None]
+"""``progress(done, total)``: rows (lines of a CSV file) read so far, of all."""
+
+_REPORT_EVERY: Final = 1000  # lines between two progress calls
 
 
 def _delimiter(text: str) -> str:
@@ -88,13 +93,46 @@ def _broken(lines: list[str], cells: list[str], width: int | None, delimiter: st
     return len(cells) != width or any(line.count(delimiter) >= width - 1 for line in lines[1:])
 
 
-def parse_roster_csv(data: bytes | str, *, source: str = "<csv>") -> Roster:
+def _line_count(text: str) -> int:
+    """The lines :data:`_LINE` finds, counted without listing them."""
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return breaks + (1 if text and text[-1] not in "\r\n" else 0)
+
+
+def _reported(rows: Iterator[TextRow], total: int, progress: RowProgress) -> Iterator[TextRow]:
+    """*rows*, calling ``progress(lines read, total)`` as they are read and once at the end."""
+    told = 0
+    for row in rows:
+        yield row
+        read = row.number + row.lines - 1
+        if read - told >= _REPORT_EVERY:
+            progress(read, total)
+            told = read
+    progress(total, total)
+
+
+def check_progress(progress: object) -> None:
+    """Check that *progress* is a callable ``progress(done, total)``, or ``None``.
+
+    Raises:
+        InvalidValueError: it is neither.
+    """
+    if progress is not None and not callable(progress):
+        raise InvalidValueError("progress", progress, "a callable progress(done, total), or None")
+
+
+def parse_roster_csv(
+    data: bytes | str, *, source: str = "<csv>", progress: RowProgress | None = None
+) -> Roster:
     """Read a roster from CSV bytes (UTF-8, with or without BOM) or text.
+
+    *progress*, if given, is called as ``progress(lines read, lines)`` while
+    the rows are read (every thousand lines and at the end).
 
     Raises:
         RosterError: not UTF-8, not CSV, no header, a required column missing,
             or more than :data:`~ansinh.limits.MAX_ROSTER_BYTES` bytes.
-        InvalidValueError: *data* is neither bytes nor str.
+        InvalidValueError: *data* is neither bytes nor str, or *progress* not a callable.
 
     >>> r = parse_roster_csv("Họ và tên,Ngày sinh,Tỉnh,Số CCCD\\n"
     ...                      "Lê Thị Hoa,05/03/1962,Thái Bình,034162001234\\n"
@@ -104,6 +142,7 @@ def parse_roster_csv(data: bytes | str, *, source: str = "<csv>") -> Roster:
     >>> [(x.row, x.column, x.reason) for x in r.rejected]
     [(3, 'Ngày sinh', 'no such day: use dd/mm/yyyy or yyyy-mm-dd')]
     """
+    check_progress(progress)
     if isinstance(data, bytes | bytearray | str) and len(data) > MAX_ROSTER_BYTES:
         raise RosterError(f"{source}: larger than {MAX_ROSTER_BYTES} bytes (ansinh.limits.MAX_ROSTER_BYTES)")
     if isinstance(data, bytes | bytearray):
@@ -120,7 +159,10 @@ def parse_roster_csv(data: bytes | str, *, source: str = "<csv>") -> Roster:
     if "\x00" in text:
         raise RosterError(f"{source}: contains NUL characters; this is not a CSV text file")
     try:
-        return read_text_rows(text_rows(text, _delimiter(text)), source=source)
+        rows = text_rows(text, _delimiter(text))
+        if progress is not None:
+            rows = _reported(rows, _line_count(text), progress)
+        return read_text_rows(rows, source=source)
     except csv.Error as e:  # a cell over the csv module's field size limit (131072 characters)
         raise RosterError(
             f"{source}: not readable as CSV ({e}); a cell may hold at most "

@@ -4,52 +4,59 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ansinh.exceptions import RosterError
+from ansinh.io.roster.cells import stored_number_text
 from ansinh.io.roster.columns import column_for
+from ansinh.io.roster.csv import RowProgress
 from ansinh.io.roster.parse import parse_roster_rows
 from ansinh.io.roster.values import Cell, Roster
 from ansinh.limits import MAX_XLSX_BYTES, MAX_XLSX_PART_BYTES
+from ansinh.progress import counted
 
 __all__ = ["load_roster_xlsx"]
 
 
-def _excel_cell(value: object) -> Cell:
+def _whole_number(value: object) -> int | None:
+    """The whole number a numeric cell holds (Excel stores numbers as floats), else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _excel_cell(value: object, zero_pad: int = 0) -> Cell:
+    """A cell as the loader reads it: text as written; numbers through :func:`stored_number_text`."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "x" if value else ""
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    number = _whole_number(value)
+    if number is not None:
+        return stored_number_text(number, zero_pad)
     return str(value)
 
 
-def _zero_padded(rows: list[list[Cell]]) -> list[list[Cell]]:
-    """Excel drops the leading zeros of identifiers typed as numbers: put them back (see ``Column.zero_pad``)."""
-    padded: list[list[Cell]] = []
+def _cells(rows: Iterable[Sequence[object]]) -> list[list[Cell]]:
+    """Every row's cells, with the ``zero_pad`` of the column each cell is in (known from the header)."""
+    cells: list[list[Cell]] = []
     widths: dict[int, int] = {}
     header_seen = False
     for r in rows:
-        if not header_seen and any(not isinstance(c, str) or c.strip() for c in r):  # the header: see parse
+        row = [_excel_cell(v, widths.get(i, 0)) for i, v in enumerate(r)]
+        if not header_seen and any(not isinstance(c, str) or c.strip() for c in row):  # the header: see parse
             header_seen = True
-            for i, c in enumerate(r):
-                column = column_for(c) if isinstance(c, str) else None
-                if column is not None and column.zero_pad:
-                    widths[i] = column.zero_pad
-            padded.append(r)
-            continue
-        padded.append(
-            [
-                c.zfill(widths[i])
-                if i in widths and isinstance(c, str) and c.isdigit() and len(c) < widths[i]
-                else c
-                for i, c in enumerate(r)
-            ]
-        )
-    return padded
+            columns = [column_for(c) if isinstance(c, str) else None for c in row]
+            widths = {i: col.zero_pad for i, col in enumerate(columns) if col is not None and col.zero_pad}
+        cells.append(row)
+    return cells
 
 
 def _check_sizes(path: Path) -> None:
@@ -71,8 +78,12 @@ def _check_sizes(path: Path) -> None:
         raise RosterError(f"{path}: not a readable Excel workbook ({type(e).__name__}: {e})") from None
 
 
-def load_roster_xlsx(path: Path, *, sheet: str | None = None) -> Roster:
+def load_roster_xlsx(path: Path, *, sheet: str | None = None, progress: RowProgress | None = None) -> Roster:
     """Read a roster from the first worksheet of a workbook, or the one *sheet* names.
+
+    *progress*, if given, is called as ``progress(rows read, rows)`` while the
+    sheet is read (every thousand rows and at the end; ``rows`` is the
+    sheet's size as the workbook states it, or the rows read so far).
 
     Raises:
         RosterError: openpyxl is not installed, the workbook cannot be read
@@ -99,7 +110,11 @@ def load_roster_xlsx(path: Path, *, sheet: str | None = None) -> Roster:
             ws = wb[sheet]
         else:
             raise RosterError(f"{path}: sheet={sheet!r} not found; sheets: {', '.join(wb.sheetnames)}")
-        rows = [[_excel_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
+        found = ws.iter_rows(values_only=True)
+        if progress is not None:
+            total = ws.max_row or 0
+            found = counted(found, lambda n: progress(n, max(total, n)), every=1000)
+        rows = _cells(found)
     finally:
         wb.close()
-    return parse_roster_rows(_zero_padded(rows), source=str(path))
+    return parse_roster_rows(rows, source=str(path))
