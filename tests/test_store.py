@@ -381,7 +381,7 @@ def test_rows_are_compact_and_the_export_holds_full_documents(tmp_path: Path) ->
             "SELECT c.code, e.event_id, e.type, e.on_date, e.body FROM events e "
             "JOIN campaigns c ON c.id = e.campaign ORDER BY e.seq"
         ).fetchall()
-    assert meta == {"format": "ansinh-store", "schema_version": "2"}
+    assert meta == {"format": "ansinh-store", "schema_version": "2", "events:BN2026": "5"}
     assert [r[:4] for r in rows][:2] == [
         ("BN2026", "reg:P1", "pledge_registered", "2025-11-01"),
         ("BN2026", "recv:P1:1", "money_received", "2025-12-01"),

@@ -18,9 +18,21 @@ from ansinh.core.places import CommuneList, commune_list_table, parse_commune_li
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
 from ansinh.io.store._codec import decode, digest, dumps, encode
+from ansinh.io.store._damage import (
+    ReadOnlyMedia,
+    campaign_row,
+    check_count,
+    check_meta_values,
+    check_tables,
+    connect_read_only,
+    count_key,
+    event_row,
+    failure,
+    mapped,
+)
 from ansinh.io.store._jsonl import read_jsonl, write_jsonl
 from ansinh.io.store._merge import MergeResult, plan_merge
-from ansinh.io.store._schema import prepare
+from ansinh.io.store._schema import check_meta, prepare
 
 __all__ = ["SqliteStore"]
 
@@ -34,7 +46,7 @@ _LISTS = "commune_lists"
 def _kept_lists(text: str, where: str) -> tuple[CommuneList, ...]:
     try:
         return parse_commune_lists({"commune_list": json.loads(text)})
-    except (AnsinhError, ValueError) as exc:
+    except (AnsinhError, TypeError, ValueError) as exc:
         raise LedgerError(f"{where}: the kept commune lists cannot be read ({exc})") from None
 
 
@@ -115,11 +127,20 @@ class SqliteStore:
             national rules), kept in the store: a store reopened without them
             (a report, the HTTP API) still prices every gift as it was made; a
             list given again replaces the kept one of the same code.
+        readonly: only read the file (``mode=ro``, or ``immutable`` on media
+            where no ``-shm`` file can be made); a store that cannot be
+            written where it is (read-only media, file or folder) is opened
+            so anyway, and refuses writes with a :class:`LedgerError`.
 
     Raises:
         LedgerError: not an ansinh store, written by a newer ansinh, another
-            campaign under the same code, or the file cannot be opened.
+            campaign under the same code, the file cannot be opened, or it is
+            damaged (the message says how: a missing table, a column of the
+            wrong type, deleted event rows, an empty file…).
     """
+
+    _readonly = False
+    """The store was opened read-only (asked for, or because it cannot be written where it is)."""
 
     def __init__(
         self,
@@ -129,21 +150,43 @@ class SqliteStore:
         law: Law | None = None,
         local_supports: Sequence[LocalSupport] = (),
         commune_lists: Sequence[CommuneList] = (),
+        readonly: bool = False,
     ) -> None:
         self._path = Path(path)
+        where = str(self._path)
+        if campaign is None and self._path.is_file() and self._path.stat().st_size == 0:
+            raise LedgerError(f"{where}: the file is empty (0 bytes), not a store; remove it to start a new one")
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self._path, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise LedgerError(f"{self._path}: cannot open the store ({exc})") from None
+            self._readonly = bool(readonly)
+            self._setup(self._connect(), where, campaign, law, local_supports, commune_lists)
+        except ReadOnlyMedia:
+            if readonly or not self._path.is_file():
+                raise
+            self._readonly = True  # read-only media: read it where it is
+            self._setup(self._connect(), where, campaign, law, local_supports, commune_lists)
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection to the file: read-write (WAL, full sync), or read-only."""
+        where = str(self._path)
+        if self._readonly:
+            conn = connect_read_only(self._path, where)
+        else:
+            try:
+                self._path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self._path, isolation_level=None)
+            except OSError as exc:
+                raise LedgerError(f"{where}: cannot open the store ({exc})") from None
+            except sqlite3.Error as exc:
+                raise failure(where, "cannot open the store", exc) from None
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
+            if not self._readonly:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA busy_timeout=60000")  # concurrent writers wait for the write lock
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
-            raise LedgerError(f"{self._path}: not a usable SQLite store ({exc})") from None
-        self._setup(conn, str(self._path), campaign, law, local_supports, commune_lists)
+            raise failure(where, "not a usable SQLite store", exc) from None
+        return conn
 
     # -- what another database changes ----------------------------------------
 
@@ -159,7 +202,10 @@ class SqliteStore:
     def _prepare(self, conn: Connection) -> None:
         """Create, upgrade or refuse the schema (see :func:`~ansinh.io.store._schema.prepare`)."""
         assert isinstance(conn, sqlite3.Connection)
-        prepare(conn, self._where)
+        if not self._readonly:
+            prepare(conn, self._where)
+        check_tables(conn, self._where)
+        check_meta(check_meta_values(dict(conn.execute("SELECT key, value FROM meta")), self._where), self._where)
 
     def _lock_campaigns(self, conn: Connection) -> None:
         """Keep other writers from adding campaigns until the transaction ends (``BEGIN IMMEDIATE`` does)."""
@@ -193,10 +239,10 @@ class SqliteStore:
             self._current = campaign.code if campaign is not None else codes[0] if len(codes) == 1 else None
             if self._current is not None:
                 self.ledger_of(self._current)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
             self._conn = None
-            raise LedgerError(f"{where}: not a usable SQLite store ({exc})") from None
+            raise failure(where, "not a usable SQLite store", exc) from None
         except BaseException:
             conn.close()
             self._conn = None
@@ -207,6 +253,8 @@ class SqliteStore:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (_LISTS,)).fetchone()
         kept = _kept_lists(row[0] if row is not None else "[]", self._where)
         lists = _merged_lists(kept, given)
+        if lists != kept and self._readonly:
+            raise ReadOnlyMedia(f"{self._where}: the store is open read-only; the commune lists given cannot be kept")
         if lists != kept:
             conn.execute(self._BEGIN)
             try:
@@ -250,15 +298,25 @@ class SqliteStore:
         with contextlib.suppress(*lost):
             conn.execute("ROLLBACK")
 
+    def _campaign_row(self, code: object, body: object) -> Campaign:
+        """The campaign a stored row holds, checked (its columns' types, its document, its code)."""
+        code, body = campaign_row(code, body, self._where)
+        try:
+            campaign = _campaign_from_json(body)
+        except (AnsinhError, ValueError) as exc:
+            raise LedgerError(f"{self._where}: campaign {code!r} cannot be read ({exc})") from None
+        if campaign.code != code:
+            raise LedgerError(f"{self._where}: the row of campaign {code!r} holds campaign {campaign.code!r}")
+        return campaign
+
+    @mapped("cannot read its campaigns")
     def campaigns(self) -> tuple[Campaign, ...]:
         """Every campaign in the store, parents before their children, then by code."""
         rows = self._connection().execute("SELECT code, body FROM campaigns ORDER BY code").fetchall()
         found: dict[str, Campaign] = {}
         for code, body in rows:
-            try:
-                found[code] = _campaign_from_json(body)
-            except (AnsinhError, ValueError) as exc:
-                raise LedgerError(f"{self._where}: campaign {code!r} cannot be read ({exc})") from None
+            campaign = self._campaign_row(code, body)
+            found[campaign.code] = campaign
 
         def depth(c: Campaign) -> int:
             n = 0
@@ -268,17 +326,20 @@ class SqliteStore:
 
         return tuple(sorted(found.values(), key=lambda c: (depth(c), c.code)))
 
+    @mapped("cannot read a campaign")
     def campaign_of(self, code: str) -> Campaign:
         """The stored campaign *code*.
 
         Raises:
             InvalidValueError: the store holds no such campaign.
+            LedgerError: its row is damaged.
         """
-        row = self._connection().execute("SELECT body FROM campaigns WHERE code = ?", (code,)).fetchone()
+        row = self._connection().execute("SELECT code, body FROM campaigns WHERE code = ?", (code,)).fetchone()
         if row is None:
             raise InvalidValueError("campaign", code, "the code of a campaign in " + self._where)
-        return _campaign_from_json(row[0])
+        return self._campaign_row(*row)
 
+    @mapped("cannot add a campaign")
     def add_campaign(self, campaign: Campaign) -> bool:
         """Add *campaign*; ``False`` if the same campaign is already stored.
 
@@ -302,7 +363,7 @@ class SqliteStore:
         except BaseException:
             self._rollback()
             raise
-        if row is not None and _campaign_from_json(row[0]) != campaign:
+        if row is not None and self._campaign_row(campaign.code, row[0]) != campaign:
             raise LedgerError(
                 f"{self._where}: holds campaign {campaign.code!r} with other details than "
                 f"campaign {campaign.code!r}; give the other campaign another code"
@@ -330,16 +391,29 @@ class SqliteStore:
         self._catch_up(ledger)
         return ledger
 
+    @mapped("cannot read the events of a campaign")
     def _catch_up(self, ledger: Ledger) -> int:
-        """Append to *ledger* the stored events of its campaign it does not hold yet, each checked again; how many."""
-        where, before = self._where, len(ledger)
-        rows = self._connection().execute(
+        """Append to *ledger* the stored events of its campaign it does not hold yet, each checked again; how many.
+
+        The count of events kept with them is read first: fewer rows than it says were written is an error
+        (another writer may add rows meanwhile, never remove them).
+        """
+        where, before, code = self._where, len(ledger), ledger.campaign.code
+        conn = self._connection()
+        kept = conn.execute("SELECT value FROM meta WHERE key = ?", (count_key(code),)).fetchone()
+        if kept is not None and before == 0:  # first read: say rows are missing before replaying them
+            (stored_rows,) = conn.execute(
+                "SELECT count(*) FROM events WHERE campaign = (SELECT id FROM campaigns WHERE code = ?)", (code,)
+            ).fetchone()
+            check_count(kept[0], stored_rows, code, where)
+        rows = conn.execute(
             "SELECT seq, event_id, type, on_date, body, digest FROM events "
             "WHERE campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY seq" + self._REST,
-            (ledger.campaign.code, before),
+            (code, before),
         )
-        for seq, event_id, kind, on, body, stored in rows:
-            if digest(body) != bytes(stored):
+        for row in rows:
+            seq, event_id, kind, on, body, stored = event_row(row, where)
+            if digest(body) != stored:
                 raise LedgerError(f"{where}: event #{seq} ({event_id!r}) does not match its digest")
             try:
                 ledger.append(
@@ -352,6 +426,7 @@ class SqliteStore:
                 )
             except AnsinhError as exc:
                 raise LedgerError(f"{where}: stored event #{seq} ({event_id!r}) is refused: {exc}") from None
+        check_count(None if kept is None else kept[0], len(ledger), code, where)
         return len(ledger) - before
 
     # -- the current campaign -------------------------------------------------
@@ -463,9 +538,7 @@ class SqliteStore:
                 self._rollback()
                 raise
         except self._DB_ERRORS as exc:
-            raise LedgerError(
-                f"{self._where}: a batch of {len(batch)} events was not written ({exc})"
-            ) from None
+            raise failure(self._where, f"a batch of {len(batch)} events was not written", exc) from None
 
     def write_rows(
         self,
@@ -521,6 +594,11 @@ class SqliteStore:
                     (count,) = conn.execute(
                         "SELECT count(*) FROM events WHERE campaign = ?", (key,)
                     ).fetchone()
+                    if count < known:
+                        raise LedgerError(
+                            f"{self._where}: campaign {code!r} has {count} stored events but {known} were "
+                            "read: event rows were deleted; restore the store from a backup"
+                        )
                     if count != known:
                         raise StaleLedger(
                             f"{self._where}: another writer changed campaign {code!r} "
@@ -530,12 +608,19 @@ class SqliteStore:
                         "INSERT INTO events (campaign, event_id, type, on_date, body, digest) VALUES (?, ?, ?, ?, ?, ?)",
                         rows(key, events),
                     )
+                    self._keep_count(conn, code, known + len(events))
                 conn.execute("COMMIT")
             except BaseException:
                 self._rollback()
                 raise
         except self._DB_ERRORS as exc:
-            raise LedgerError(f"{self._where}: a batch of {total} events was not written ({exc})") from None
+            raise failure(self._where, f"a batch of {total} events was not written", exc) from None
+
+    @staticmethod
+    def _keep_count(conn: Connection, code: str, count: int) -> None:
+        """Keep how many events campaign *code* holds, in the transaction that wrote them."""
+        conn.execute("DELETE FROM meta WHERE key = ?", (count_key(code),))
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (count_key(code), str(count)))
 
     def extend(
         self, events: Iterable[Event], *, campaign: str | None = None, progress: Progress | None = None
@@ -608,6 +693,7 @@ class SqliteStore:
             events=tuple((code, len(events)) for code, (_, events) in batches.items()),
         )
 
+    @mapped("cannot read the events other writers committed")
     def refresh(self) -> int:
         """Read the events other writers committed since each campaign's ledger was read; how many.
 
@@ -621,8 +707,16 @@ class SqliteStore:
         self._ledgers.pop(code, None)
 
     def close(self) -> None:
-        """Close the database (ledgers already read stay readable)."""
+        """Close the database (ledgers already read stay readable).
+
+        A SQLite store writes its ``-wal`` file back into the database file
+        first (``wal_checkpoint(TRUNCATE)``), so the file alone is complete
+        once every writer has closed it.
+        """
         if self._conn is not None:
+            if isinstance(self._conn, sqlite3.Connection) and not self._readonly:
+                with contextlib.suppress(sqlite3.Error):  # another reader may hold the -wal: it is kept
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
             self._conn = None
 
