@@ -180,6 +180,7 @@ def open_store(
     law: Law | None = None,
     local_supports: Sequence[LocalSupport] = (),
     commune_lists: Sequence[CommuneList] = (),
+    readonly: bool = False,
 ) -> SqliteStore:
     """Open (or create) the store at *location*: a path, a ``sqlite:///`` URL or a ``postgresql://`` URL.
 
@@ -193,13 +194,18 @@ def open_store(
         law: the law that prices gifts (default: :func:`ansinh.default_law`).
         local_supports: provincial top-ups pricing considers.
         commune_lists: dated commune lists pricing considers (kept in the store).
+        readonly: only read a SQLite file, never write it (a store on read-only
+            media is read so anyway); for PostgreSQL, connect as a role that
+            may only read instead.
 
     Raises:
-        InvalidValueError: a URL scheme this ansinh has no store for.
+        InvalidValueError: a URL scheme this ansinh has no store for, or *readonly* for a PostgreSQL store.
         LedgerError: the store cannot be opened or read.
     """
     text = os.fspath(location)
     if is_postgres_url(text):
+        if readonly:
+            raise InvalidValueError("readonly", readonly, "False for a PostgreSQL store (connect as a role that may only read)")
         return PostgresStore(
             text, campaign, law=law, local_supports=local_supports, commune_lists=commune_lists
         )
@@ -209,6 +215,7 @@ def open_store(
         law=law,
         local_supports=local_supports,
         commune_lists=commune_lists,
+        readonly=readonly,
     )
 
 

@@ -20,9 +20,12 @@ from typing import Any, Final, ParamSpec, TypeVar
 from ansinh.exceptions import LedgerError
 
 __all__ = [
+    "DAMAGE",
     "ReadOnlyMedia",
     "cause",
     "check_count",
+    "check_not_blank",
+    "check_size",
     "check_tables",
     "connect_read_only",
     "count_key",
@@ -64,6 +67,10 @@ _TABLES: Final = {
 """The tables and columns every store has (a store may have more)."""
 
 
+DAMAGE: Final = (sqlite3.Error, UnicodeDecodeError)
+"""What reading a damaged file raises: SQLite's errors, and text that is not UTF-8."""
+
+
 class ReadOnlyMedia(LedgerError):
     """The store cannot be written where it is (read-only media, file or folder); it may still be read."""
 
@@ -75,6 +82,8 @@ def _primary(exc: BaseException) -> int | None:
 
 def cause(exc: BaseException) -> str:
     """What a database error means for the store, in words, with SQLite's own text after it."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "the file holds text that is not UTF-8 (it is damaged): restore the store from a backup"
     text = _CAUSES.get(_primary(exc) or -1)
     if text is None and ("no such table" in str(exc) or "no such column" in str(exc)):
         text = "the store's tables are damaged (a table or column is missing): restore it from a backup"
@@ -83,7 +92,7 @@ def cause(exc: BaseException) -> str:
 
 def failure(where: str, doing: str, exc: BaseException) -> LedgerError:
     """The error for *exc* met while *doing* with the store *where* (:class:`ReadOnlyMedia` when it is one)."""
-    if not isinstance(exc, sqlite3.Error):  # another database's error, already in words
+    if not isinstance(exc, DAMAGE):  # another database's error, already in words
         return LedgerError(f"{where}: {doing} ({exc})")
     kind = ReadOnlyMedia if _primary(exc) in _READ_ONLY else LedgerError
     return kind(f"{where}: {doing}: {cause(exc)}")
@@ -97,7 +106,7 @@ def mapped(doing: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 return method(*args, **kwargs)
-            except sqlite3.Error as exc:
+            except DAMAGE as exc:
                 raise failure(str(getattr(args[0], "_where", "the store")), doing, exc) from None
 
         return wrapper
@@ -209,6 +218,46 @@ def check_count(kept: object, read: int, code: str, where: str) -> None:
         )
 
 
+def check_size(path: Path, where: str, *, new: bool) -> int:
+    """Refuse a file no SQLite database has the size of (SQLite would take one under a page for a new database).
+
+    An empty file is a new store when a campaign is given (what a process killed before its first commit
+    leaves), and refused when the store is only read.
+
+    Returns:
+        The file's size (0 when there is none yet).
+
+    Raises:
+        LedgerError: an empty file to read, or a size that is not whole pages (a truncated file).
+    """
+    try:
+        size = path.stat().st_size if path.is_file() else None
+    except OSError:
+        return 0  # not readable: connecting says why
+    if size == 0 and not new:
+        raise LedgerError(f"{where}: the file is empty (0 bytes), not a store; remove it to start a new one")
+    if size is not None and size % 512:
+        raise LedgerError(
+            f"{where}: the file is truncated ({size} bytes is not a whole number of database pages); "
+            "restore it from a backup"
+        )
+    return size or 0
+
+
+def check_not_blank(conn: sqlite3.Connection, where: str, size: int) -> None:
+    """Refuse a file of several pages that shows no table (its first page is damaged): it is not a new store.
+
+    Raises:
+        LedgerError: naming the size.
+    """
+    (tables,) = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()
+    (page,) = conn.execute("PRAGMA page_size").fetchone()
+    if tables == 0 and size > page:
+        raise LedgerError(
+            f"{where}: the file ({size} bytes) shows no table: its first page is damaged; restore it from a backup"
+        )
+
+
 def connect_read_only(path: Path, where: str) -> sqlite3.Connection:
     """Open *path* read-only: ``mode=ro``, else ``immutable=1`` (read-only media with no room for a ``-shm`` file).
 
@@ -224,7 +273,7 @@ def connect_read_only(path: Path, where: str) -> sqlite3.Connection:
         conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
-    except sqlite3.Error as exc:
+    except DAMAGE as exc:
         if _primary(exc) not in _READ_ONLY:
             raise failure(where, "cannot be read", exc) from None
     wal = path.with_name(path.name + "-wal")

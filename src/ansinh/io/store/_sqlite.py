@@ -19,10 +19,13 @@ from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
 from ansinh.io.store._codec import decode, digest, dumps, encode
 from ansinh.io.store._damage import (
+    DAMAGE,
     ReadOnlyMedia,
     campaign_row,
     check_count,
     check_meta_values,
+    check_not_blank,
+    check_size,
     check_tables,
     connect_read_only,
     count_key,
@@ -140,6 +143,7 @@ class SqliteStore:
     """
 
     _readonly = False
+    _size = 0
     """The store was opened read-only (asked for, or because it cannot be written where it is)."""
 
     def __init__(
@@ -153,9 +157,9 @@ class SqliteStore:
         readonly: bool = False,
     ) -> None:
         self._path = Path(path)
-        where = str(self._path)
-        if campaign is None and self._path.is_file() and self._path.stat().st_size == 0:
-            raise LedgerError(f"{where}: the file is empty (0 bytes), not a store; remove it to start a new one")
+        where = self._where = str(self._path)
+        self._current: str | None = None
+        self._size = check_size(self._path, where, new=campaign is not None)
         try:
             self._readonly = bool(readonly)
             self._setup(self._connect(), where, campaign, law, local_supports, commune_lists)
@@ -183,7 +187,7 @@ class SqliteStore:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA busy_timeout=60000")  # concurrent writers wait for the write lock
-        except sqlite3.Error as exc:
+        except DAMAGE as exc:
             conn.close()
             raise failure(where, "not a usable SQLite store", exc) from None
         return conn
@@ -202,6 +206,7 @@ class SqliteStore:
     def _prepare(self, conn: Connection) -> None:
         """Create, upgrade or refuse the schema (see :func:`~ansinh.io.store._schema.prepare`)."""
         assert isinstance(conn, sqlite3.Connection)
+        check_not_blank(conn, self._where, self._size)
         if not self._readonly:
             prepare(conn, self._where)
         check_tables(conn, self._where)
@@ -239,7 +244,7 @@ class SqliteStore:
             self._current = campaign.code if campaign is not None else codes[0] if len(codes) == 1 else None
             if self._current is not None:
                 self.ledger_of(self._current)
-        except sqlite3.Error as exc:
+        except DAMAGE as exc:
             conn.close()
             self._conn = None
             raise failure(where, "not a usable SQLite store", exc) from None
