@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -13,11 +14,48 @@ from pathlib import Path
 
 import pytest
 
-from ansinh.core.ledger import MoneyReceived
+from ansinh.core.campaign import Beneficiary, Campaign, Funding, Gift, Pledge, Sponsor
+from ansinh.core.ledger import Event, GiftAllocated, GiftDelivered, GiftPaid, MoneyReceived, PledgeRegistered
+from ansinh.core.people import Category
+from ansinh.core.pricing import price
+from ansinh.core.products import HealthCard
+from ansinh.data import default_law
 from ansinh.exceptions import LedgerError
 from ansinh.io.store import SqliteStore, open_store
 
-from .test_store import CAMPAIGN, _events
+CAMPAIGN = Campaign(
+    code="BN2026", name="Xuân Bính Ngọ 2026", start=dt.date(2025, 10, 23), end=dt.date(2026, 3, 31)
+)
+ON = dt.date(2026, 1, 5)
+
+
+def _events() -> list[Event]:
+    """Five events: a pledge, its money, a gift allocated, paid and delivered."""
+    who = Beneficiary(person_id="HP-1", province="31", categories={Category.NEAR_POOR})
+    quote = price(HealthCard(months=12), who, on=ON, law=default_law())
+    gift = Gift(
+        id="g1",
+        pledge_id="P1",
+        beneficiary=who,
+        product=quote.product,
+        quote=quote,
+        funding=Funding.MONEY,
+        covers_from=ON,
+    )
+    sponsor = Sponsor(id="S1", name="Công ty Cảng Xanh", kind="enterprise", province="31")
+    return [
+        PledgeRegistered(
+            event_id="reg:P1",
+            on=dt.date(2025, 11, 1),
+            sponsor=sponsor,
+            pledge=Pledge(id="P1", sponsor_id="S1", money=2_000_000),
+        ),
+        MoneyReceived(event_id="recv:P1:1", on=dt.date(2025, 12, 1), pledge_id="P1", amount=2_000_000),
+        GiftAllocated(event_id="alloc:g1", on=ON, gift=gift),
+        GiftPaid(event_id="pay:g1", on=ON, gift_id="g1"),
+        GiftDelivered(event_id="deliver:g1", on=dt.date(2026, 1, 20), gift_id="g1"),
+    ]
+
 
 _NULLABLE = (
     "PRAGMA writable_schema=1;"
@@ -48,10 +86,15 @@ def _edit(path: Path, *scripts: str) -> None:
         (("DROP TABLE events; CREATE VIEW events AS SELECT 1 AS seq;",), "'events' table is missing"),
         (("DROP TABLE campaigns;",), "'campaigns' table is missing"),
         (
-            ("PRAGMA writable_schema=1; UPDATE sqlite_master SET sql = replace(sql, 'on_date', 'day') WHERE name = 'events';",),
+            (
+                "PRAGMA writable_schema=1; UPDATE sqlite_master SET sql = replace(sql, 'on_date', 'day') WHERE name = 'events';",
+            ),
             "lacks the column.s. on_date",
         ),
-        (("UPDATE events SET body = CAST(body AS BLOB) WHERE seq = 2;",), "event #2: its body column holds a BLOB"),
+        (
+            ("UPDATE events SET body = CAST(body AS BLOB) WHERE seq = 2;",),
+            "event #2: its body column holds a BLOB",
+        ),
         ((_NULLABLE, "UPDATE events SET body = NULL WHERE seq = 2;"), "its body column holds NULL, not TEXT"),
         ((_NULLABLE, "UPDATE events SET on_date = NULL WHERE seq = 3;"), "its on_date column holds NULL"),
         ((_NULLABLE, "UPDATE events SET type = NULL WHERE seq = 3;"), "its type column holds NULL"),
@@ -70,15 +113,19 @@ def _edit(path: Path, *scripts: str) -> None:
         (("UPDATE meta SET value = 'many' WHERE key = 'events:BN2026';",), "event count .* is damaged"),
         (("DELETE FROM events WHERE seq = 2;",), "4 stored events but 5 were written"),
         (("DELETE FROM events WHERE seq = 5;",), "4 stored events but 5 were written"),
-        ((_NULLABLE, "UPDATE events SET campaign = NULL WHERE seq = 5;"), "4 stored events but 5 were written"),
+        (
+            (_NULLABLE, "UPDATE events SET campaign = NULL WHERE seq = 5;"),
+            "4 stored events but 5 were written",
+        ),
         (("DROP TABLE meta;",), "not an ansinh store|'meta' table is missing"),
     ],
 )
-def test_every_damage_is_one_ledger_error_saying_what(store: Path, scripts: tuple[str, ...], said: str) -> None:
+def test_every_damage_is_one_ledger_error_saying_what(
+    store: Path, scripts: tuple[str, ...], said: str
+) -> None:
     _edit(store, *scripts)
-    with pytest.raises(LedgerError, match=said):
-        with SqliteStore(store) as s:
-            s.events  # noqa: B018 (read)
+    with pytest.raises(LedgerError, match=said), SqliteStore(store) as s:
+        assert s.events is not None
     with pytest.raises(LedgerError, match=said):
         SqliteStore(store, readonly=True)
 
@@ -87,18 +134,19 @@ def test_every_damage_is_one_ledger_error_saying_what(store: Path, scripts: tupl
     ("damage", "said"),
     [
         (lambda b: b"", "empty .0 bytes., not a store"),
-        (lambda b: b[:5000], "the file is damaged"),
+        (lambda b: b[:5000], "the file is truncated .5000 bytes"),
+        (lambda b: b[:8192], "damaged|missing|deleted or lost"),
+        (lambda b: b[:1], "truncated"),
         (lambda b: b"X" * 100 + b[100:], "not a SQLite database"),
-        (lambda b: b"this is not a database at all" * 100, "not a SQLite database"),
+        (lambda b: b"this is not a database at all!!!" * 128, "not a SQLite database"),
         (lambda b: b[:4096] + bytes(4096) + b[8192:], "damaged|missing"),
     ],
 )
 def test_a_truncated_or_overwritten_file_is_one_ledger_error(store: Path, damage: object, said: str) -> None:
     assert callable(damage)
     store.write_bytes(damage(store.read_bytes()))
-    with pytest.raises(LedgerError, match=said):
-        with SqliteStore(store) as s:
-            s.events  # noqa: B018 (read)
+    with pytest.raises(LedgerError, match=said), SqliteStore(store) as s:
+        assert s.events is not None
 
 
 def test_an_empty_file_given_a_campaign_becomes_a_new_store(tmp_path: Path) -> None:
@@ -150,7 +198,7 @@ def test_a_full_disk_says_so_and_writes_nothing(store: Path) -> None:
             MoneyReceived(event_id=f"m{i}-" + "x" * 200, on=_events()[1].on, pledge_id="P1", amount=1)
             for i in range(200)
         ]
-        with pytest.raises(LedgerError, match="the disk is full .* free space and run again") as caught:
+        with pytest.raises(LedgerError, match=r"the disk is full .* free space and run again") as caught:
             s.append_batch(big)
         assert "200 events was not written" in str(caught.value)
         assert len(s) == 5
@@ -159,7 +207,9 @@ def test_a_full_disk_says_so_and_writes_nothing(store: Path) -> None:
 
 
 def test_closing_writes_the_wal_back_so_the_file_alone_is_complete(store: Path, tmp_path: Path) -> None:
-    with contextlib.closing(sqlite3.connect(store)) as idle_reader:  # keeps the -wal from being removed on close
+    with contextlib.closing(
+        sqlite3.connect(store)
+    ) as idle_reader:  # keeps the -wal from being removed on close
         idle_reader.execute("SELECT count(*) FROM meta").fetchone()
         with SqliteStore(store) as s:
             s.append(MoneyReceived(event_id="m9", on=_events()[1].on, pledge_id="P1", amount=1))
@@ -215,7 +265,9 @@ def test_a_store_on_read_only_media_is_read_where_it_is(store: Path, tmp_path: P
     assert _on_read_only_media(store.parent, script, store).strip() == "read 5"
 
 
-def test_a_wal_that_cannot_be_read_on_read_only_media_is_refused_not_ignored(store: Path, tmp_path: Path) -> None:
+def test_a_wal_that_cannot_be_read_on_read_only_media_is_refused_not_ignored(
+    store: Path, tmp_path: Path
+) -> None:
     script = tmp_path / "reader.py"
     script.write_text(_READER, encoding="utf-8")
     media = tmp_path / "media"

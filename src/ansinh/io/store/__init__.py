@@ -205,7 +205,9 @@ def open_store(
     text = os.fspath(location)
     if is_postgres_url(text):
         if readonly:
-            raise InvalidValueError("readonly", readonly, "False for a PostgreSQL store (connect as a role that may only read)")
+            raise InvalidValueError(
+                "readonly", readonly, "False for a PostgreSQL store (connect as a role that may only read)"
+            )
         return PostgresStore(
             text, campaign, law=law, local_supports=local_supports, commune_lists=commune_lists
         )

@@ -157,8 +157,7 @@ def campaign_row(code: object, body: object, where: str) -> tuple[str, str]:
                 f"{where}: a campaign's {name} column holds {_sql_type(value)}, not TEXT: "
                 "the row is damaged; restore the store from a backup"
             )
-    assert isinstance(code, str) and isinstance(body, str)
-    return code, body
+    return str(code), str(body)
 
 
 def check_tables(conn: sqlite3.Connection, where: str) -> None:
@@ -167,7 +166,9 @@ def check_tables(conn: sqlite3.Connection, where: str) -> None:
     Raises:
         LedgerError: naming the table, or the columns it lacks.
     """
-    kinds = dict(conn.execute("SELECT name, type FROM sqlite_master WHERE name IN ('meta', 'campaigns', 'events')"))
+    kinds = dict(
+        conn.execute("SELECT name, type FROM sqlite_master WHERE name IN ('meta', 'campaigns', 'events')")
+    )
     for table, needed in _TABLES.items():
         if kinds.get(table) != "table":
             raise LedgerError(

@@ -210,7 +210,9 @@ class SqliteStore:
         if not self._readonly:
             prepare(conn, self._where)
         check_tables(conn, self._where)
-        check_meta(check_meta_values(dict(conn.execute("SELECT key, value FROM meta")), self._where), self._where)
+        check_meta(
+            check_meta_values(dict(conn.execute("SELECT key, value FROM meta")), self._where), self._where
+        )
 
     def _lock_campaigns(self, conn: Connection) -> None:
         """Keep other writers from adding campaigns until the transaction ends (``BEGIN IMMEDIATE`` does)."""
@@ -259,7 +261,9 @@ class SqliteStore:
         kept = _kept_lists(row[0] if row is not None else "[]", self._where)
         lists = _merged_lists(kept, given)
         if lists != kept and self._readonly:
-            raise ReadOnlyMedia(f"{self._where}: the store is open read-only; the commune lists given cannot be kept")
+            raise ReadOnlyMedia(
+                f"{self._where}: the store is open read-only; the commune lists given cannot be kept"
+            )
         if lists != kept:
             conn.execute(self._BEGIN)
             try:
@@ -339,7 +343,9 @@ class SqliteStore:
             InvalidValueError: the store holds no such campaign.
             LedgerError: its row is damaged.
         """
-        row = self._connection().execute("SELECT code, body FROM campaigns WHERE code = ?", (code,)).fetchone()
+        row = (
+            self._connection().execute("SELECT code, body FROM campaigns WHERE code = ?", (code,)).fetchone()
+        )
         if row is None:
             raise InvalidValueError("campaign", code, "the code of a campaign in " + self._where)
         return self._campaign_row(*row)
@@ -408,7 +414,8 @@ class SqliteStore:
         kept = conn.execute("SELECT value FROM meta WHERE key = ?", (count_key(code),)).fetchone()
         if kept is not None and before == 0:  # first read: say rows are missing before replaying them
             (stored_rows,) = conn.execute(
-                "SELECT count(*) FROM events WHERE campaign = (SELECT id FROM campaigns WHERE code = ?)", (code,)
+                "SELECT count(*) FROM events WHERE campaign = (SELECT id FROM campaigns WHERE code = ?)",
+                (code,),
             ).fetchone()
             check_count(kept[0], stored_rows, code, where)
         rows = conn.execute(
