@@ -20,8 +20,10 @@
     the totals, one sheet per breakdown and the renewal list (:func:`write_xlsx`)
     — only when openpyxl is installed (``ansinh[excel]``).
 
-Every file is written through a temporary file and renamed, so a reader never
-sees half a report.  Only ids (never names or identity numbers) appear.  Text
+The files are written into a temporary folder inside the target folder and
+moved into place (:func:`os.replace`) only once every one is written: a
+failure (a full disk, a folder that cannot be written) leaves the report
+files already there as they were, and no half-written file.  Only ids (never names or identity numbers) appear.  Text
 a spreadsheet would run as a formula gets a leading ``'`` in the CSV files and the workbook
 (:func:`~ansinh.io.files.csv_text`); text in ``report.md`` is escaped
 (:func:`~ansinh.io.files.markdown_text`: ``<script>`` is shown, never run)
@@ -33,6 +35,8 @@ from __future__ import annotations
 import html
 import io
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +45,7 @@ import attrs
 from ansinh.core.dates import format_date
 from ansinh.core.money import format_vnd
 from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow, format_count
-from ansinh.exceptions import AnsinhError
+from ansinh.exceptions import OutputFileError
 from ansinh.io.files import csv_text, markdown_text, spreadsheet_text, write_atomic
 
 __all__ = ["ReportFiles", "render_html", "render_markdown", "write_chart", "write_report", "write_xlsx"]
@@ -291,19 +295,48 @@ def write_report(
 ) -> ReportFiles:
     """Write the report files into *folder* (created if missing); see the module docstring.
 
+    Every file is first written into a temporary folder inside *folder*,
+    and all of them are moved into place only once each is written.
+
     Args:
         report: the report.
         folder: where to write.
         chart: draw ``chart.png`` when matplotlib is installed.
 
     Raises:
-        RosterError: a file cannot be written (nothing half-written is left).
+        OutputFileError: a file cannot be written; the report files already
+            in *folder* are left as they were.
     """
     out = Path(folder)
     try:
         out.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(dir=out, prefix=".report-"))
     except OSError as exc:
-        raise AnsinhError(f"{out}: cannot create the report folder ({exc})") from None
+        raise OutputFileError(f"{out}: cannot create the report folder ({exc.strerror or exc})") from None
+    try:
+        return _moved(_write_files(report, stage, chart=chart), out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _moved(files: ReportFiles, out: Path) -> ReportFiles:
+    """*files* moved from their (temporary) folder into *out*."""
+    moved: dict[str, Any] = {}
+    try:
+        for field in attrs.fields(ReportFiles):
+            path = getattr(files, field.name)
+            if field.name != "folder" and path is not None:
+                os.replace(path, out / path.name)
+                moved[field.name] = out / path.name
+    except OSError as exc:
+        raise OutputFileError(
+            f"{out}: the report files cannot be moved into place ({exc.strerror or exc})"
+        ) from None
+    return attrs.evolve(files, folder=out, **moved)
+
+
+def _write_files(report: CampaignReport, out: Path, *, chart: bool) -> ReportFiles:
+    """Write every report file into *out* (see :func:`write_report`)."""
     rows = [r.as_dict() for r in report.rows]
     header = list(rows[0]) if rows else list(ReportRow(dimension="", key="", label="").as_dict())
     csv_path = write_atomic(out / "report.csv", _csv_text(header, [list(r.values()) for r in rows]), bom=True)

@@ -30,8 +30,12 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
 7. pay every gift whose pledge has received enough money, and mark paid gifts
    delivered on the handover date, if the campaign file gives one
    (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.ledger.deliveries_due`);
-8. write the report files (:func:`ansinh.io.report_files.write_report`) and
-   the events as JSON Lines (``<out>/events.jsonl``).
+8. write the report files (:func:`ansinh.io.report_files.write_report`: all
+   of them, or none) and the events as JSON Lines (``<out>/events.jsonl``).
+
+The ``[run]`` settings and the output folder are checked before anything is
+written (:func:`ansinh.io.run_checks.check_run`); an error met once events
+were written says how to finish: run again (:func:`~ansinh.io.run_checks.resumable`).
 
 Every plugin is asked before the ledger is opened, so a failing plugin
 (:class:`~ansinh.exceptions.PluginError`) leaves the output folder as it was.
@@ -92,6 +96,7 @@ from ansinh.io.public_list import write_public_list
 from ansinh.io.report_files import ReportFiles, write_report
 from ansinh.io.review_files import REVIEW_FILE, apply_review, read_review
 from ansinh.io.roster import RejectedRow
+from ansinh.io.run_checks import check_run, resumable
 from ansinh.io.store import SqliteStore, write_jsonl
 from ansinh.plugin_manager import PluginHost
 
@@ -488,7 +493,7 @@ def run_campaign(
     given = _contributions(law, host if host is not None else False, data)
     data, sourced = _sourced(data, given.host)
     given = attrs.evolve(given, policy=_policy(data, given.host))
-    out_dir = Path(out) if out is not None else data.folder / "build"
+    out_dir = check_run(data.campaign, data.settings, Path(out) if out is not None else data.folder / "build")
     screenings = _screen(data, given, tick)
     approved, public_lists, added = _reviewed(
         data,
@@ -497,13 +502,16 @@ def run_campaign(
         lambda person: _screen(data, given, lambda *_: None, (person,)),
         given.policy,
     )
-    with SqliteStore(
-        out_dir / "ledger.sqlite",
-        data.campaign,
-        law=given.law,
-        local_supports=given.local_supports,
-        commune_lists=given.commune_lists,
-    ) as store:
+    with (
+        SqliteStore(
+            out_dir / "ledger.sqlite",
+            data.campaign,
+            law=given.law,
+            local_supports=given.local_supports,
+            commune_lists=given.commune_lists,
+        ) as store,
+        resumable(out_dir, lambda: len(store) - before),
+    ):  # an error once events are written says how to finish
         before = len(store)
         allocation = _record(store, data, screenings, given, tick, approved, added)
         tick("report", 0, 1)
@@ -511,8 +519,10 @@ def run_campaign(
         new_events = len(store) - before
         events_file = write_jsonl(out_dir / "events.jsonl", store.events)
         store_path = store.path
-    result = report(state, on=data.settings.effective_report_date, renewal_days=data.settings.renewal_days)
-    files = write_report(result, out_dir)
+        result = report(
+            state, on=data.settings.effective_report_date, renewal_days=data.settings.renewal_days
+        )
+        files = write_report(result, out_dir)
     tick("report", 1, 1)
     return CampaignRun(
         campaign=data.campaign,
