@@ -72,7 +72,10 @@ def check_settings(campaign: Campaign, settings: RunSettings) -> None:
 
 
 def check_out_folder(out: str | os.PathLike[str]) -> Path:
-    """Make sure the output folder can be written (created if missing) before the run writes its ledger there.
+    """Make sure the output folder can be written before the run writes its ledger there (nothing is created).
+
+    A folder that exists gets a temporary file written and removed; one that
+    does not must be creatable in the nearest folder above it that exists.
 
     Returns:
         The folder.
@@ -83,9 +86,17 @@ def check_out_folder(out: str | os.PathLike[str]) -> Path:
     """
     folder = Path(out)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder, prefix=".ansinh-probe-"):
-            pass
+        if folder.is_dir():
+            with tempfile.TemporaryFile(dir=folder, prefix=".ansinh-probe-"):
+                pass
+            return folder
+        above = folder.absolute().parent
+        while not above.exists():
+            above = above.parent
+        if folder.exists() or not above.is_dir():
+            raise NotADirectoryError(20, "not a folder")
+        if not os.access(above, os.W_OK | os.X_OK):
+            raise PermissionError(13, f"{above} cannot be written")
     except OSError as exc:
         raise OutputFileError(
             f"{folder}: the output folder cannot be written ({exc.strerror or exc}); nothing was written"
