@@ -69,7 +69,7 @@ def test_settings_within_the_campaign_pass() -> None:
 def test_an_output_folder_that_cannot_be_written_is_refused_first(folder: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(OutputFileError, match="output folder cannot be written .*nothing was written"):
+    with pytest.raises(OutputFileError, match=r"output folder cannot be written .*nothing was written"):
         run_campaign(folder, out=blocker, plugins=False)
     with pytest.raises(OutputFileError, match="not a folder"):
         check_out_folder(blocker / "below" / "out")
@@ -79,7 +79,7 @@ def test_an_output_folder_that_cannot_be_written_is_refused_first(folder: Path, 
 
 def _failing_on(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Make writing the report file *name* fail as a full disk does."""
-    real = report_files.write_atomic
+    from ansinh.io.files import write_atomic as real
 
     def write(path: object, data: object, **options: object) -> Path:
         if Path(str(path)).name == name:
@@ -149,5 +149,5 @@ def test_resumable_adds_advice_only_once_events_were_written(tmp_path: Path) -> 
     def broken() -> int:
         raise RuntimeError("the count cannot be read")
 
-    with pytest.raises(OutputFileError, match="^disk full$"), resumable(tmp_path, broken):
+    with pytest.raises(OutputFileError, match=r"^disk full$"), resumable(tmp_path, broken):
         raise OutputFileError("disk full")
