@@ -14,12 +14,13 @@ from hypothesis import strategies as st  # noqa: E402
 
 from ansinh.bulk import make_screen_plan, screen_table  # noqa: E402
 from ansinh.core.campaign import Campaign  # noqa: E402
-from ansinh.core.eligibility import CheckContext, FunctionRule, Reason, check  # noqa: E402
+from ansinh.core.eligibility import CheckContext, FunctionRule, PriorityPolicy, Reason, check  # noqa: E402
 from ansinh.core.law import Law  # noqa: E402
 from ansinh.core.people import Category, Person  # noqa: E402
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift  # noqa: E402
 from ansinh.data import default_law  # noqa: E402
 from ansinh.exceptions import AnsinhError, InvalidValueError  # noqa: E402
+from ansinh.strategies import priority_policies  # noqa: E402
 
 CHANGES = (
     dt.date(2023, 7, 1),
@@ -259,3 +260,46 @@ def test_screen_equals_check_for_a_law_without_the_child_age(
     result = screen_table(_table(rows, True), product, on=on, law=_NO_CHILD_AGE)
     for i, row in enumerate(rows):
         assert _got(result, i) == _expected(row, product, on, law=_NO_CHILD_AGE), (i, row)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(people, min_size=1, max_size=25),
+    product=products,
+    on=days,
+    policy=priority_policies().filter(lambda p: not p.is_default),
+)
+def test_screen_equals_check_under_a_province_points_table(
+    rows: list[dict[str, Any]], product: Product, on: dt.date, policy: PriorityPolicy
+) -> None:
+    rows = [_relative(r, on) for r in rows]
+    plan = make_screen_plan(product, on=on, priority_policy=policy)
+    assert plan.vectorised
+    assert plan.priority_policy is policy
+    result = screen_table(_table(rows, False), product, on=on, priority_policy=policy)
+    for i, row in enumerate(rows):
+        assert _got(result, i) == _expected(row, product, on, priority_policy=policy), (i, row)
+
+
+def test_a_province_points_table_changes_the_bulk_score() -> None:
+    row = {
+        "date_of_birth": dt.date(1950, 1, 1),
+        "province": "33",
+        "categories": ["near_poor"],
+        "difficult_circumstances": True,
+        "bhyt_valid_until": None,
+    }
+    table = pa.table(
+        {k: pa.array([v], _TYPES.get(k)) for k, v in row.items() if k != "categories"}
+        | {"categories": pa.array(["near_poor"])}
+    )
+    hy = PriorityPolicy(
+        points={"NEAR_POOR": 40, "AGE_60_PLUS": 7}, source="Quyết định (ví dụ)", province="33"
+    )
+    card, on = HealthCard(months=12), dt.date(2026, 1, 5)
+    default = screen_table(table, card, on=on).column("priority").to_pylist()
+    local = screen_table(table, card, on=on, priority_policy=hy).column("priority").to_pylist()
+    assert local == [47]
+    assert default != local
+    with pytest.raises(InvalidValueError, match="priority_policy"):
+        make_screen_plan(card, on=on, priority_policy={"NEAR_POOR": 40})  # type: ignore[arg-type]

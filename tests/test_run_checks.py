@@ -98,7 +98,8 @@ def test_a_report_that_fails_to_write_leaves_the_old_one_and_says_how_to_finish(
         folder, "handover_date = 2026-01-20", "# handover_date = 2026-01-20"
     )  # first run: nothing handed over
     first = run_campaign(folder, out=out, plugins=False)
-    assert first.report.delivered_value == 0
+    with SqliteStore(out / "ledger.sqlite") as store:
+        recorded = len(store)
     old = _contents(out)
     _set(folder, "# handover_date = 2026-01-20", "handover_date = 2026-01-20")  # second run: the handover
     with monkeypatch.context() as patch:
@@ -114,11 +115,10 @@ def test_a_report_that_fails_to_write_leaves_the_old_one_and_says_how_to_finish(
         assert now[name] == old[name], name  # the old report, untouched
     assert not [p for p in out.iterdir() if p.name.startswith(".report-")]  # no temporary folder left
     with SqliteStore(out / "ledger.sqlite") as store:
-        delivered = [e for e in store.events if e.type == "gift_delivered"]
-    assert delivered  # the ledger kept the run's events
+        assert len(store) > recorded  # the ledger kept the run's events
     again = run_campaign(folder, out=out, plugins=False)  # resumed: nothing new, the report written
     assert again.new_events == 0
-    assert again.report.delivered_value > 0
+    assert again.report.delivered_value > first.report.delivered_value
     assert _contents(out)["totals.csv"] != old["totals.csv"]
 
 

@@ -29,6 +29,7 @@ from ansinh.core import validators
 from ansinh.core.campaign import Campaign, Gift, Pledge, Sponsor
 from ansinh.core.law import Law, RateTable
 from ansinh.core.people import Person
+from ansinh.core.products import TetGift
 from ansinh.exceptions import AnsinhError
 from ansinh.serialization._shapes import is_ansinh_attrs, public_fields
 
@@ -46,6 +47,7 @@ POST_INIT_RULES: dict[type[Any], str] = {
     Gift: "the quote is of the gift's product; covers_from iff the product covers months",
     Law: "parameters defined once, histories in order, links to existing parameters",
     Sponsor: "a plugin's local kind exactly when the kind is 'other'",
+    TetGift: "a hospital level only with a named hospital",
 }
 """Classes that also check their fields together after construction."""
 

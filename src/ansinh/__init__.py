@@ -60,7 +60,7 @@ from ansinh.core.ledger import (
 from ansinh.core.money import format_vnd, format_vnd_short
 from ansinh.core.people import Category, Person
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
-from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.core.products import HealthCard, HospitalLevel, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, RenewalItem, ReportRow, report
 from ansinh.data import default_law
 from ansinh.exceptions import (
@@ -129,6 +129,7 @@ __all__ = [
     "GiftRefunded",
     "GiftStatus",
     "HealthCard",
+    "HospitalLevel",
     "Instalment",
     "InvalidAmountError",
     "InvalidPersonError",

@@ -34,6 +34,7 @@ from ansinh.core.campaign import (
 )
 from ansinh.core.eligibility import Decision, Priority, PriorityPolicy, Reason, Screening
 from ansinh.core.events import EVENT_TYPES
+from ansinh.core.handover import Handover
 from ansinh.core.law import (
     Amendment,
     Citation,
@@ -51,7 +52,7 @@ from ansinh.core.ledger import GiftStep, Ledger, LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
-from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
+from ansinh.core.products import HealthCard, HospitalLevel, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, RenewalItem, ReportRow
 from ansinh.hookspecs import SourcingResult
 
@@ -105,6 +106,7 @@ HOOK_TYPES: Final[tuple[type[Any], ...]] = (
     Person,
     Pledge,
     ProductKind,
+    HospitalLevel,
     Quote,
     QuoteLine,
     RateTable,
@@ -113,6 +115,7 @@ HOOK_TYPES: Final[tuple[type[Any], ...]] = (
     Sponsor,
     SponsorKind,
     TetGift,
+    Handover,
 )
 """The types the hook registers: those of :data:`ansinh.strategies.STRATEGIES`, and :class:`~ansinh.core.ledger.Ledger`.
 

@@ -53,11 +53,13 @@ from ansinh.core.campaign import Campaign
 from ansinh.core.eligibility import Rule, builtin_rules, check
 from ansinh.core.eligibility.card_start import card_start, gift_end, last_break_end
 from ansinh.core.eligibility.priorities import (
+    DEFAULT_PRIORITY_POLICY,
     OLD_AGE,
     YOUNG_AGE,
+    PriorityPolicy,
     category_parts,
+    check_policy,
     difficult_categories,
-    part_points,
 )
 from ansinh.core.eligibility.rules import fully_supported
 from ansinh.core.eligibility.thresholds import child_state_paid_age, state_paid_groups, vsi_min_age
@@ -161,6 +163,8 @@ class ScreenPlan:
     """Latest birth day of a person aged 16 or over (priority)."""
     fully_paid: frozenset[Category] = frozenset()
     """The groups whose health card the state pays in full."""
+    priority_policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY
+    """The points table the scores follow (a province's declared table, or ansinh's default)."""
 
 
 def make_screen_plan(
@@ -171,11 +175,14 @@ def make_screen_plan(
     law: Law | None = None,
     rules: Iterable[Rule] = (),
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
+    priority_policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ) -> ScreenPlan:
     """Prepare the law values :func:`screen_table` reads, once.
 
     *plugins* is as for :func:`ansinh.api.check`: ``None`` adds the installed
     plugins' eligibility rules for the product after *rules*, ``False`` none.
+    *priority_policy* is the points table the scores follow, as for
+    :func:`~ansinh.core.eligibility.check` (a campaign's ``priority.toml``).
 
     Raises:
         InvalidValueError: an argument is malformed (as :func:`ansinh.core.eligibility.check`).
@@ -195,6 +202,7 @@ def make_screen_plan(
         raise InvalidValueError("campaign", campaign, "an ansinh Campaign or None")
     if isinstance(product, TetGift) and (campaign is None or campaign.tet_dates is None):
         raise InvalidValueError("campaign", campaign, "a Campaign with tet_dates, to check a Tết gift")
+    policy = check_policy(priority_policy)
     extra = tuple(rules)
     host = resolve_plugins(plugins)
     if host is not None:
@@ -208,7 +216,15 @@ def make_screen_plan(
     builtins = tuple(r.code for r in builtin_rules(kind))
     known = {ProductKind.HEALTH_CARD: _CARD_RULES, ProductKind.SOCIAL_BOOK: _BOOK_RULES}.get(kind)
     vectorised = not extra and known is not None and builtins == known
-    plan = ScreenPlan(product=product, on=on, campaign=campaign, law=law, rules=extra, vectorised=vectorised)
+    plan = ScreenPlan(
+        product=product,
+        on=on,
+        campaign=campaign,
+        law=law,
+        rules=extra,
+        vectorised=vectorised,
+        priority_policy=policy,
+    )
     # The thresholds the scalar rules read, from the same functions and the same law period; reading
     # them here raises NotInForceError as check() would, even when every row takes the scalar path.
     period = law.at(on)
@@ -249,7 +265,7 @@ def _class_tables(
     fully = np.zeros(len(classes) + 1, dtype=bool)
     budgets = np.zeros(len(classes) + 1, dtype=bool)
     for i, cats in enumerate(classes):
-        points[i] = sum(pts for _, pts in category_parts(cats))
+        points[i] = sum(pts for _, pts in category_parts(cats, plan.priority_policy))
         difficult[i] = difficult_categories(cats)
         fully[i] = not cats.isdisjoint(plan.fully_paid)
         # the core's FULLY_SUPPORTED rule, for the class with no months used yet (more used months
@@ -357,11 +373,12 @@ def _book_bits(batch: pa.RecordBatch, plan: ScreenPlan, dob: I32) -> Any:
 
 def _score(plan: ScreenPlan, points: I64, cls: npt.NDArray[np.intp], dob: I32, until: I32, on: int) -> Any:
     """Each row's priority score from its category class, age and card (the review flag comes later)."""
+    points_of = plan.priority_policy.points_of
     score = points.astype(np.int32).take(cls, mode="clip")
     old = dob <= plan.birth_60
-    score += old * np.int32(part_points("AGE_60_PLUS"))
-    score += ((dob > plan.birth_16) & ~old) * np.int32(part_points("AGE_UNDER_16"))
-    score += (until < on) * np.int32(part_points("UNINSURED"))  # no card (the sentinel) counts too
+    score += old * np.int32(points_of("AGE_60_PLUS"))
+    score += ((dob > plan.birth_16) & ~old) * np.int32(points_of("AGE_UNDER_16"))
+    score += (until < on) * np.int32(points_of("UNINSURED"))  # no card (the sentinel) counts too
     return score
 
 
@@ -395,7 +412,7 @@ def _screen_batch(
     score = _score(plan, points, cls, dob, until, on)
     if flag.any():
         mask &= ~(flag * nd_bit)
-        score += flag * np.int32(part_points("DIFFICULT_CIRCUMSTANCES"))
+        score += flag * np.int32(plan.priority_policy.points_of("DIFFICULT_CIRCUMSTANCES"))
     if outside.any():
         mask |= outside * np.int16(1 << (3 if card else 4))
     if card:
@@ -435,7 +452,13 @@ def _person(row: Mapping[str, Any]) -> Person:
 def _scalar(row: Mapping[str, Any], plan: ScreenPlan) -> tuple[bool, str, dt.date | None, int] | str:
     try:
         d = check(
-            _person(row), plan.product, on=plan.on, campaign=plan.campaign, law=plan.law, rules=plan.rules
+            _person(row),
+            plan.product,
+            on=plan.on,
+            campaign=plan.campaign,
+            law=plan.law,
+            rules=plan.rules,
+            priority_policy=plan.priority_policy,
         )
     except AnsinhError as exc:
         return str(exc)
@@ -543,6 +566,7 @@ def screen_table(
     rules: Iterable[Rule] = (),
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
     plan: ScreenPlan | None = None,
+    priority_policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ) -> pa.Table:
     """Decide, row by row, exactly as :func:`ansinh.core.eligibility.check` decides.
 
@@ -565,6 +589,9 @@ def screen_table(
             have none), ``False`` adds none, or a plugin host.
         plan: a prepared :func:`make_screen_plan` (then leave the other
             keyword arguments out).
+        priority_policy: the points table the ``priority`` scores follow (a
+            province's declared :class:`~ansinh.core.eligibility.PriorityPolicy`;
+            default: ansinh's own table), as ``check(..., priority_policy=)``.
 
     Returns:
         The input table plus ``eligible`` (bool), ``reasons`` (the reason
@@ -586,7 +613,15 @@ def screen_table(
     ([True, False], ['', 'UNDER_MIN_AGE'])
     """
     if plan is None:
-        plan = make_screen_plan(product, on=on, campaign=campaign, law=law, rules=rules, plugins=plugins)
+        plan = make_screen_plan(
+            product,
+            on=on,
+            campaign=campaign,
+            law=law,
+            rules=rules,
+            plugins=plugins,
+            priority_policy=priority_policy,
+        )
     elif not isinstance(plan, ScreenPlan):
         raise InvalidValueError("plan", plan, "a plan from ansinh.bulk.make_screen_plan")
     return screen_batches(to_table(table), plan)

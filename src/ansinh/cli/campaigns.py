@@ -36,10 +36,19 @@ def register(
     )
     p_run.add_argument("folder", metavar="DIR", help=word("campaign.dir", lang))
     p_run.add_argument("--out", default=None, metavar="OUT", help=word("campaign.out", lang))
+    p_run.add_argument(
+        "--registry",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("STORE", "ROSTER"),
+        help=word("campaign.registry", lang),
+    )
     p_run.set_defaults(func=_campaign_run)
 
 
 def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
+    from ansinh.io.campaign_toml import RegistrySource
     from ansinh.io.run import run_campaign
 
     lang: Lang = args.lang
@@ -50,7 +59,13 @@ def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
         bar(done, total)
 
     try:
-        run = run_campaign(args.folder, out=args.out, plugins=plugins_from(args), progress=progress)
+        run = run_campaign(
+            args.folder,
+            out=args.out,
+            plugins=plugins_from(args),
+            progress=progress,
+            registry=[RegistrySource(store=store, roster=roster) for store, roster in args.registry],
+        )
     finally:
         bar.close()
     if not args.json:

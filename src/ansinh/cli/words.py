@@ -216,6 +216,12 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "the campaign folder (campaign.toml, sponsors.csv, pledges.csv, roster.csv)",
     ),
     "campaign.out": ("thư mục kết quả (mặc định: DIR/build)", "output folder (default: DIR/build)"),
+    "campaign.registry": (
+        "sổ (ledger.sqlite) và danh sách người của một chương trình khác: không tặng trùng tháng đã được tặng"
+        " (lặp lại được)",
+        "another campaign's store (ledger.sqlite) and the roster of its people: no gift for months already"
+        " covered (repeatable)",
+    ),
     "global": ("tùy chọn chung", "global options"),
     "exit_codes": (
         "Mã thoát: 0 xong; 1 câu trả lời là “không” (check: không đủ điều kiện); "

@@ -9,6 +9,8 @@ the law of that date; limits that never depend on it are checked here.
 HealthCard(months=12, household_rank=2)
 >>> SocialBook(months=12, monthly_income=1_500_000).kind
 <ProductKind.SOCIAL_BOOK: 'social_book'>
+>>> TetGift(value=500_000, hospital="Bệnh viện Việt Đức", hospital_level="central")
+TetGift(value=500000, hospital='Bệnh viện Việt Đức', hospital_level=<HospitalLevel.CENTRAL: 'central'>)
 """
 
 from __future__ import annotations
@@ -22,7 +24,16 @@ from ansinh.core.labels import Labelled
 from ansinh.core.validators import Check, whole_number
 from ansinh.exceptions import InvalidProductError
 
-__all__ = ["MAX_MONTHS", "HealthCard", "Product", "ProductKind", "SocialBook", "TetGift"]
+__all__ = [
+    "MAX_HOSPITAL_NAME",
+    "MAX_MONTHS",
+    "HealthCard",
+    "HospitalLevel",
+    "Product",
+    "ProductKind",
+    "SocialBook",
+    "TetGift",
+]
 
 MAX_MONTHS = 60
 """No product is paid for more than 60 months at once (the 5-year cap on voluntary-SI lump sums)."""
@@ -128,14 +139,89 @@ class SocialBook:
         return ProductKind.SOCIAL_BOOK
 
 
-@attrs.frozen(kw_only=True, cache_hash=True)
+class HospitalLevel(Labelled):
+    """The level (tuyến) of the hospital a Tết gift is handed over in.
+
+    The programme's reports count Tết gifts "tại các bệnh viện tuyến Trung ương,
+    tuyến tỉnh và tuyến huyện".
+    """
+
+    CENTRAL = "central"
+    """Tuyến Trung ương: Việt Đức, Bệnh nhiệt đới Trung ương, Nhi Trung ương …"""
+    PROVINCE = "province"
+    """Tuyến tỉnh: a province's hospitals."""
+    DISTRICT = "district"
+    """Tuyến huyện: a district's (former district's) hospital or health centre."""
+
+    @classmethod
+    def labels(cls) -> Mapping[str, tuple[str, str]]:
+        """Each level's ``(Vietnamese, English)`` name."""
+        return {
+            "central": ("tuyến Trung ương", "central"),
+            "province": ("tuyến tỉnh", "provincial"),
+            "district": ("tuyến huyện", "district"),
+        }
+
+
+MAX_HOSPITAL_NAME = 200
+"""The longest hospital name a Tết gift takes, in characters."""
+
+
+def _check_hospital(_inst: object, _attr: object, value: Any) -> None:
+    if (
+        not isinstance(value, str)
+        or len(value) > MAX_HOSPITAL_NAME
+        or value != value.strip()
+        or not all(c.isprintable() for c in value)
+    ):
+        raise InvalidProductError(
+            "hospital",
+            value,
+            f'the hospital\'s name ("Bệnh viện Việt Đức"; at most {MAX_HOSPITAL_NAME} printable characters, '
+            'no spaces around), or "" when not named',
+        )
+
+
+def _hospital_level(value: Any) -> HospitalLevel | None:
+    if value is None or type(value) is HospitalLevel:
+        return value
+    try:
+        return HospitalLevel(value)
+    except ValueError:
+        raise InvalidProductError(
+            "hospital_level", value, "None (not known) or one of " + ", ".join(m.value for m in HospitalLevel)
+        ) from None
+
+
+@attrs.frozen(kw_only=True, cache_hash=True, repr=False)
 class TetGift:
     """A Tết gift package for an insured in-patient, of a fixed value in đồng.
 
-    There is no legal price: the campaign sets the value.
+    There is no legal price: the campaign sets the value.  The gift may name
+    the hospital it is handed over in and that hospital's level, so reports
+    can say "tại Bệnh viện Việt Đức, Nhiệt đới Trung ương, Nhi Trung ương" and
+    count gifts by level (documents written before these fields read as not
+    named: ``""`` and ``None``).
+
+    Args:
+        value: the value of one gift, whole đồng.
+        hospital: the hospital's name (``""``: not named).
+        hospital_level: its :class:`HospitalLevel` (``None``: not known); only
+            with a named hospital.
     """
 
     value: int = attrs.field(validator=_whole(1, None))
+    hospital: str = attrs.field(default="", validator=Check(_check_hospital, (("type", "string"),)))
+    hospital_level: HospitalLevel | None = attrs.field(default=None, converter=_hospital_level)
+
+    def __attrs_post_init__(self) -> None:
+        if self.hospital_level is not None and not self.hospital:
+            raise InvalidProductError("hospital_level", self.hospital_level, "None when no hospital is named")
+
+    def __repr__(self) -> str:
+        where = f", hospital={self.hospital!r}" if self.hospital else ""
+        level = f", hospital_level={self.hospital_level!r}" if self.hospital_level is not None else ""
+        return f"TetGift(value={self.value}{where}{level})"
 
     @property
     def kind(self) -> ProductKind:

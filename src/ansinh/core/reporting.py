@@ -38,9 +38,10 @@ import attrs
 from ansinh.core.campaign import Campaign, Gift, GiftStatus
 from ansinh.core.dates import add_days, check_date, format_date
 from ansinh.core.display import Section, html_summary
+from ansinh.core.handover import Handover, HandoverRow, handover_rows
 from ansinh.core.ledger import LedgerState, PledgeBalance
 from ansinh.core.money import format_vnd, format_vnd_short, round_half_up
-from ansinh.core.products import ProductKind
+from ansinh.core.products import HospitalLevel, ProductKind, TetGift
 from ansinh.core.provinces import province as _province
 from ansinh.core.tables import Tabular
 from ansinh.exceptions import InvalidValueError
@@ -55,8 +56,17 @@ __all__ = [
     "report",
 ]
 
-DIMENSIONS: Final = ("province", "product", "sponsor_kind", "strategy", "year", "pledge")
-"""The breakdowns a report has, in this order."""
+DIMENSIONS: Final = (
+    "province",
+    "product",
+    "sponsor_kind",
+    "strategy",
+    "year",
+    "pledge",
+    "hospital_level",
+    "hospital",
+)
+"""The breakdowns a report has, in this order (the last two count Tết gifts only, by the hospital they name)."""
 
 _DIMENSION_LABELS: Final = {
     "province": ("Tỉnh, thành phố", "Province"),
@@ -65,6 +75,8 @@ _DIMENSION_LABELS: Final = {
     "strategy": ("Cách huy động", "Sourcing strategy"),
     "year": ("Năm mua", "Purchase year"),
     "pledge": ("Khoản tài trợ", "Pledge"),
+    "hospital_level": ("Tuyến bệnh viện (quà Tết)", "Hospital level (Tết gifts)"),
+    "hospital": ("Bệnh viện (quà Tết)", "Hospital (Tết gifts)"),
 }
 
 _SHORT_VI: Final = {
@@ -223,6 +235,8 @@ class CampaignReport(Tabular):
     expiring: tuple[RenewalItem, ...]
     """Cards and books ending within the renewal window, soonest first."""
     renewal_days: int
+    handovers: tuple[HandoverRow, ...] = ()
+    """What each handover ceremony handed over (:func:`~ansinh.core.handover.handover_rows`), in date order."""
 
     @property
     def cost_per_person(self) -> int:
@@ -284,6 +298,7 @@ class CampaignReport(Tabular):
                 }
                 for x in self.expiring
             ],
+            "handovers": [row.as_dict() for row in self.handovers],
         }
 
     def records(self) -> list[dict[str, object]]:
@@ -325,6 +340,24 @@ class CampaignReport(Tabular):
             [("summary", self.summary_en()), *totals],
             sections,
         )
+
+    def hospitals_text(self, lang: Literal["vi", "en"] = "vi") -> str:
+        """Where the Tết gifts went, as a report says it ("tại Bệnh viện Việt Đức, Nhi Trung ương");
+        ``""`` when no Tết gift names a hospital.
+
+        Central hospitals come first, then provincial and district ones; in a
+        level, the hospital with more gifts first.
+        """
+        names = [r.label for r in self.rows_for("hospital")]
+        if not names:
+            return ""
+        if lang == "en":
+            return "at " + ", ".join(names)
+        prefix = "Bệnh viện "
+        short = [n[len(prefix) :] for n in names if n.startswith(prefix) and len(n) > len(prefix)]
+        other = [n for n in names if not (n.startswith(prefix) and len(n) > len(prefix))]
+        parts = ([prefix + ", ".join(short)] if short else []) + other
+        return "tại " + ", ".join(parts)
 
     def _kinds_text(
         self, counts: tuple[tuple[ProductKind, int], ...], lang: Literal["vi", "en"], *, money: int = 0
@@ -501,7 +534,43 @@ def _breakdowns(
         lambda k: f"{k} — {pledge_of[k].sponsor.name}",
         _money_by(balances, lambda b: b.pledge.id),
     )
+    rows += _hospital_rows(active)
     return tuple(rows)
+
+
+_LEVEL_ORDER: Final = {level.value: n for n, level in enumerate(HospitalLevel)}
+_NO_LEVEL: Final = "unknown"
+
+
+def _level_key(g: Gift) -> str:
+    level = g.product.hospital_level if isinstance(g.product, TetGift) else None
+    return _NO_LEVEL if level is None else level.value
+
+
+def _level_label(key: str) -> str:
+    return "chưa rõ tuyến" if key == _NO_LEVEL else HospitalLevel(key).label_vi
+
+
+def _level_rank(key: str) -> int:
+    return _LEVEL_ORDER.get(key, len(_LEVEL_ORDER))
+
+
+def _hospital(g: Gift) -> str:
+    return g.product.hospital if isinstance(g.product, TetGift) else ""
+
+
+def _hospital_rows(active: Iterable[Gift]) -> list[ReportRow]:
+    """The Tết gifts by hospital level (central, province, district, not known), then by named hospital
+    (central ones first; in a level, more gifts first)."""
+    tet = [g for g in active if g.kind is ProductKind.TET_GIFT]
+    levels = sorted(_rows("hospital_level", tet, _level_key, _level_label), key=lambda r: _level_rank(r.key))
+    named = [g for g in tet if _hospital(g)]
+    level_of = {_hospital(g): _level_key(g) for g in named}
+    hospitals = sorted(
+        _rows("hospital", named, _hospital, str),
+        key=lambda r: (_level_rank(level_of[r.key]), -r.tet_gifts, r.key),
+    )
+    return levels + hospitals
 
 
 def _expiring(active: Iterable[Gift], on: dt.date, renewal_days: int) -> tuple[RenewalItem, ...]:
@@ -534,7 +603,9 @@ def _check_arguments(state: object, on: object, renewal_days: object) -> None:
         raise InvalidValueError("renewal_days", renewal_days, "a whole number of days >= 0")
 
 
-def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> CampaignReport:
+def report(
+    state: LedgerState, *, on: dt.date, renewal_days: int = 60, handovers: Iterable[Handover] = ()
+) -> CampaignReport:
     """The campaign's results on *on*, from the ledger state alone.
 
     Only what happened on or before *on* counts (:meth:`LedgerState.as_of
@@ -546,6 +617,8 @@ def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> Campai
         on: the report date; the renewal list holds cards and books whose last
             covered day falls from *on* to *on* + *renewal_days*.
         renewal_days: the renewal window, in days.
+        handovers: the campaign's handover ceremonies; the report lists what
+            each handed over by *on* (:attr:`CampaignReport.handovers`).
 
     Raises:
         InvalidValueError: a bad argument.
@@ -586,6 +659,7 @@ def report(state: LedgerState, *, on: dt.date, renewal_days: int = 60) -> Campai
         rows=_breakdowns(state, active, balances),
         expiring=_expiring(active, on, renewal_days),
         renewal_days=renewal_days,
+        handovers=handover_rows(state, handovers),
     )
 
 

@@ -36,6 +36,16 @@ year's programme::
     pledges = "pledges.csv"
     roster = "roster.csv"
 
+    [[handover]]                 # optional, repeatable: a handover ceremony (lễ trao tặng)
+    date = 2026-01-16
+    place = "UBND phường Hải An, TP Hải Phòng"
+    leader = "Phó Tổng Giám đốc BHXH Việt Nam"   # who led the delegation
+    provinces = ["TP Hải Phòng"] # which gifts: of these provinces' people (optional) ...
+    pledges = ["P02", "P07"]     # ... paid by these pledges (optional)
+    kinds = ["health_card"]      # ... of these kinds (optional)
+    hospitals = []               # ... Tết gifts at these hospitals (optional)
+    reference = "Biên bản số 01/BB-BHXH"   # optional
+
     [[sourcing]]                 # optional, repeatable: run a sourcing strategy
     strategy = "workplace_drive" # a strategy name (``ansinh plugins`` lists them)
     received_on = 2025-12-01     # optional: its money was received on this date
@@ -47,7 +57,9 @@ year's programme::
     flood_points = 3
 
 A key ``campaign.toml`` does not know (a typo such as ``renewal_dayz``) is
-refused with its name, never silently ignored.  The pledges a ``[[sourcing]]``
+refused with its name, never silently ignored.  Paid gifts a ``[[handover]]``
+ceremony includes are delivered on its date (:func:`~ansinh.core.handover.handover_deliveries`);
+the others on ``handover_date``.  The pledges a ``[[sourcing]]``
 table produces are added to those of ``pledges.csv`` by :func:`ansinh.io.run.run_campaign`,
 registered on ``registered_on`` (default: the campaign start).
 
@@ -58,6 +70,11 @@ export holds.  Both have Vietnamese or English headers (accents and case ignored
 :data:`PLEDGE_HEADERS`).  Amounts are whole đồng, with or without ``.``
 thousands separators (``50.000.000``).  A bad row is kept out and reported
 (:attr:`CampaignFolder.rejected`), never silently dropped; the rest is read.
+
+For Tết gifts the roster may carry the hospital each patient is treated in
+(``Bệnh viện``, ``hospital``) and its level (``Tuyến``, ``hospital_level``:
+``Trung ương``, ``tỉnh`` or ``huyện`` — or ``central``, ``province``,
+``district``); each Tết gift then names them (:class:`~ansinh.core.products.TetGift`).
 
 The roster may carry a column ``Đơn vị liên quan`` (``affiliations``): the
 sponsor ids (or other earmark targets) a person is linked to — the enterprise
@@ -87,8 +104,9 @@ from ansinh.core.campaign import (
     Sponsor,
     SponsorKind,
 )
+from ansinh.core.handover import Handover
 from ansinh.core.people import Category
-from ansinh.core.products import ProductKind
+from ansinh.core.products import HospitalLevel, ProductKind, TetGift
 from ansinh.exceptions import CampaignFileError, InvalidValueError, RosterError
 from ansinh.io.campaign_toml import (
     CellError,
@@ -97,6 +115,7 @@ from ansinh.io.campaign_toml import (
     plain,
     province_cell,
     read_campaign_text,
+    read_handovers,
     read_only,
     read_toml,
 )
@@ -144,6 +163,16 @@ PLEDGE_HEADERS: Final[dict[str, tuple[str, ...]]] = {
 """Pledge field → accepted headers (matching form)."""
 
 _AFFILIATION_HEADERS: Final = ("don vi lien quan", "affiliations", "affiliation", "don vi")
+_HOSPITAL_HEADERS: Final = ("benh vien", "hospital", "ten benh vien", "noi dieu tri")
+_LEVEL_HEADERS: Final = ("tuyen", "tuyen benh vien", "hospital level", "level")
+_LEVELS: Final[dict[str, HospitalLevel]] = {
+    **{plain(m.value): m for m in HospitalLevel},
+    **{plain(m.label_vi): m for m in HospitalLevel},
+    **{plain(m.label_en): m for m in HospitalLevel},
+    "trung uong": HospitalLevel.CENTRAL,
+    "tinh": HospitalLevel.PROVINCE,
+    "huyen": HospitalLevel.DISTRICT,
+}
 _ROSTER_ID_HEADERS: Final = ("id", "ma", "ma ho so", "ma doi tuong", "person id")
 
 _SPONSOR_KINDS: Final[dict[str, SponsorKind]] = {
@@ -221,6 +250,10 @@ class CampaignFolder:
     """The ``[[sourcing]]`` tables, in order."""
     plugin_settings: Mapping[str, Mapping[str, object]] = attrs.field(factory=lambda: read_only({}))
     """Plugin name → its ``[plugins.NAME]`` table, read-only."""
+    handovers: tuple[Handover, ...] = ()
+    """The ``[[handover]]`` ceremonies, in file order."""
+    hospitals: tuple[tuple[str, tuple[str, HospitalLevel | None]], ...] = ()
+    """Person id → the hospital they are treated in and its level (the roster's ``Bệnh viện``, ``Tuyến``)."""
 
     def affiliation_map(self) -> dict[str, frozenset[str]]:
         """:attr:`affiliations` as a dict, for :func:`~ansinh.core.allocation.allocate`."""
@@ -524,6 +557,52 @@ def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple(sorted(out.items()))
 
 
+def _level(text: str, where: str) -> HospitalLevel | None:
+    if not text.strip():
+        return None
+    level = _LEVELS.get(plain(text))
+    if level is None:
+        allowed = ", ".join(f"{m.value} ({m.label_vi})" for m in HospitalLevel)
+        raise CampaignFileError(where, text, f"a hospital level: {allowed}, or blank")
+    return level
+
+
+def _at(row: list[str], i: int | None) -> str:
+    return row[i].strip() if i is not None and i < len(row) else ""
+
+
+def _hospitals(path: Path) -> tuple[tuple[str, tuple[str, HospitalLevel | None]], ...]:
+    """Person id → (hospital, level) from the roster's ``Bệnh viện`` and ``Tuyến`` columns, if it has them.
+
+    Raises:
+        CampaignFileError: a level cell is not a level, or a level is given without a hospital.
+    """
+    try:
+        reader = iter(_text_rows(path))
+    except CampaignFileError:
+        return ()  # load_roster reports an unreadable roster
+    header = [plain(h) for h in next(reader, [])]
+    id_col = next((i for i, h in enumerate(header) if h in _ROSTER_ID_HEADERS), None)
+    name_col = next((i for i, h in enumerate(header) if h in _HOSPITAL_HEADERS), None)
+    level_col = next((i for i, h in enumerate(header) if h in _LEVEL_HEADERS), None)
+    if id_col is None or name_col is None:
+        return ()
+    out: dict[str, tuple[str, HospitalLevel | None]] = {}
+    for number, row in enumerate(reader, 2):
+        where = f"{path.name} row {number} hospital_level"
+        person, name, level_text = _at(row, id_col), _at(row, name_col), _at(row, level_col)
+        level = _level(level_text, where)
+        if person and name:
+            try:  # the gift's own rule for a hospital's name
+                named = TetGift(value=1, hospital=" ".join(name.split()), hospital_level=level)
+            except InvalidValueError as exc:
+                raise CampaignFileError(f"{path.name} row {number} hospital", name, exc.allowed) from None
+            out[person] = (named.hospital, named.hospital_level)
+        elif level is not None:
+            raise CampaignFileError(where, level_text, "blank when the row names no hospital")
+    return tuple(sorted(out.items()))
+
+
 def _inside(root: Path, key: str, name: str) -> Path:
     """*name* under *root*, refused if it leads out of the folder (``/etc/passwd``, ``../x``, a link out)."""
     path = root / name
@@ -580,4 +659,6 @@ def read_campaign_folder(
         + tuple((names["pledges"], r) for r in bad_pledges),
         sourcing=sourcing,
         plugin_settings=plugin_settings,
+        hospitals=_hospitals(roster_path),
+        handovers=read_handovers(root / "campaign.toml"),
     )

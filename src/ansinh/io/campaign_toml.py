@@ -1,5 +1,5 @@
-"""Reading ``campaign.toml`` (the campaign, the ``[run]`` settings, the file names, ``[[sourcing]]``
-and ``[plugins.NAME]`` tables), and the cell helpers the campaign files share.
+"""Reading ``campaign.toml`` (the campaign, the ``[run]`` settings, the file names, ``[[sourcing]]``,
+``[[handover]]`` and ``[plugins.NAME]`` tables), and the cell helpers the campaign files share.
 
 Every key ``campaign.toml`` may hold is listed (cattrs with ``forbid_extra_keys``): a key it does not
 know is refused, naming it. :mod:`ansinh.io.campaign_files` reads the rest of a campaign folder.
@@ -21,20 +21,23 @@ import cattrs
 
 from ansinh.core.campaign import Campaign
 from ansinh.core.dates import is_date
+from ansinh.core.handover import Handover
 from ansinh.core.products import ProductKind
 from ansinh.core.provinces import find_province, province
-from ansinh.exceptions import AnsinhError, CampaignFileError, RosterError
+from ansinh.exceptions import AnsinhError, CampaignFileError, InvalidValueError, RosterError
 from ansinh.io.files import read_limited
 from ansinh.limits import MAX_ROSTER_BYTES
 
 __all__ = [
     "CellError",
+    "RegistrySource",
     "RunSettings",
     "SourcingPlan",
     "plain",
     "province_cell",
     "read_campaign_text",
     "read_campaign_toml",
+    "read_handovers",
     "read_only",
     "read_toml",
 ]
@@ -86,6 +89,28 @@ def read_campaign_text(path: Path) -> str:
     return data.decode("utf-8-sig")
 
 
+def _path(value: Any) -> Path:
+    if not isinstance(value, str | os.PathLike):
+        raise CampaignFileError("registry", value, "a file path")
+    return Path(value)
+
+
+@attrs.frozen(kw_only=True)
+class RegistrySource:
+    """Another campaign's gifts to check this one against: a programme store and the roster of its people.
+
+    A store keeps no names nor identity numbers, so the roster its gifts were
+    allocated from says who each gift's person is (by the roster's id): people
+    are then matched across campaigns by CCCD or mã số BHXH
+    (:class:`~ansinh.core.registry.Registry`).
+    """
+
+    store: Path = attrs.field(converter=_path)
+    """The store (``ledger.sqlite`` of another run, or a programme store holding many campaigns)."""
+    roster: Path = attrs.field(converter=_path)
+    """The roster (CSV or workbook) holding the people of its gifts."""
+
+
 @attrs.frozen(kw_only=True)
 class RunSettings:
     """How to run the campaign (the ``[run]`` table of ``campaign.toml``)."""
@@ -100,6 +125,9 @@ class RunSettings:
     book_months: int = 12
     tet_gift_value: int | None = None
     renewal_days: int = 60
+    registry: tuple[RegistrySource, ...] = ()
+    """Other campaigns' stores whose gifts this run's people must not already hold for the same months
+    (``[[run.registry]]``; paths relative to the campaign folder)."""
 
     @property
     def effective_report_date(self) -> dt.date:
@@ -168,6 +196,7 @@ class _RunKeys:
     book_months: Any = None
     tet_gift_value: Any = None
     renewal_days: Any = None
+    registry: Any = None
 
 
 @attrs.define
@@ -186,11 +215,24 @@ class _SourcingKeys:
 
 
 @attrs.define
+class _HandoverKeys:
+    date: Any = None
+    place: Any = None
+    leader: Any = None
+    provinces: Any = None
+    pledges: Any = None
+    kinds: Any = None
+    hospitals: Any = None
+    reference: Any = None
+
+
+@attrs.define
 class _TopKeys:
     campaign: Any = None
     run: Any = None
     files: Any = None
     sourcing: Any = None
+    handover: Any = None
     plugins: Any = None
 
 
@@ -242,6 +284,98 @@ def _sourcing(data: Mapping[str, Any], where: str) -> tuple[SourcingPlan, ...]:
     return tuple(plans)
 
 
+_KIND_WORDS: Final = {
+    **{plain(k.value.replace("_", " ")): k for k in ProductKind},
+    **{plain(k.label_vi): k for k in ProductKind},
+    **{plain(k.label_en): k for k in ProductKind},
+    "the bhyt": ProductKind.HEALTH_CARD,
+    "so bhxh": ProductKind.SOCIAL_BOOK,
+    "qua tet": ProductKind.TET_GIFT,
+}
+
+
+def _texts(table: Mapping[str, Any], key: str, at: str) -> list[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise CampaignFileError(f"{at} {key}", value, 'a list of non-empty strings, e.g. ["P01", "P02"]')
+    return [v.strip() for v in value]
+
+
+def _handover(table: Mapping[str, Any], at: str) -> Handover:
+    """One ``[[handover]]`` table (its keys already known)."""
+    provinces = []
+    for text in _texts(table, "provinces", at):
+        try:
+            code = province_cell("provinces", text)
+        except CellError as bad:
+            raise CampaignFileError(f"{at} provinces", text, bad.reason) from None
+        if code is None:
+            raise CampaignFileError(f"{at} provinces", text, "a province (leave provinces out for any)")
+        provinces.append(code)
+    kinds = []
+    for text in _texts(table, "kinds", at):
+        kind = _KIND_WORDS.get(plain(text))
+        if kind is None:
+            allowed = ", ".join(f"{k.value} ({k.label_vi})" for k in ProductKind)
+            raise CampaignFileError(f"{at} kinds", text, f"a kind of gift: {allowed}")
+        kinds.append(kind)
+    for key in ("place", "leader"):
+        if not isinstance(table.get(key), str) or not table[key].strip():
+            raise CampaignFileError(f"{at} {key}", table.get(key), f"the ceremony's {key}, as text")
+    reference = table.get("reference", "")
+    if not isinstance(reference, str):
+        raise CampaignFileError(f"{at} reference", reference, "the ceremony's document, as text")
+    return Handover(
+        on=_required_date(table, "date", at),
+        place=" ".join(table["place"].split()),
+        leader=" ".join(table["leader"].split()),
+        provinces=provinces,
+        pledges=_texts(table, "pledges", at),
+        kinds=kinds,
+        hospitals=[" ".join(h.split()) for h in _texts(table, "hospitals", at)],
+        reference=reference.strip(),
+    )
+
+
+def read_handovers(path: str | os.PathLike[str]) -> tuple[Handover, ...]:
+    """The ``[[handover]]`` tables of ``campaign.toml``: the campaign's handover ceremonies, in file order.
+
+    Each names its ``date``, ``place`` and ``leader`` (who led the delegation),
+    and which gifts it hands over: ``provinces`` (codes or names), ``pledges``
+    (ids), ``kinds`` (``health_card``, ``social_book``, ``tet_gift`` or their
+    Vietnamese names), ``hospitals`` (of Tết gifts) — each left out for any —,
+    and optionally its document ``reference``.
+
+    Raises:
+        CampaignFileError: the file cannot be read, or a table has an unknown
+            key or a value that is not allowed (the message names it).
+    """
+    p = Path(path)
+    where = p.name
+    try:
+        data = tomllib.loads(read_campaign_text(p))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CampaignFileError(str(p), "", f"a readable campaign.toml ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignFileError(str(p), "", f"valid TOML ({exc})") from None
+    tables = data.get("handover", [])
+    if not isinstance(tables, list):
+        raise CampaignFileError(f"{where} handover", tables, "[[handover]] tables")
+    out = []
+    for i, table in enumerate(tables):
+        at = f"{where} [[handover]] #{i + 1}"
+        if not isinstance(table, Mapping):
+            raise CampaignFileError(at, table, "a [[handover]] table")
+        _known_keys(table, _HandoverKeys, at)
+        try:
+            out.append(_handover(table, at))
+        except CampaignFileError:
+            raise
+        except InvalidValueError as exc:
+            raise CampaignFileError(f"{at} {exc.field}", exc.value, exc.allowed) from None
+    return tuple(out)
+
+
 def _plugin_settings(data: Mapping[str, Any], where: str) -> Mapping[str, Mapping[str, object]]:
     tables = _table(data, "plugins", where)
     for name, table in tables.items():
@@ -289,7 +423,7 @@ def read_toml(
     ):
         _known_keys(table, keys, f"{where} [{name}]")
     campaign = _campaign_of(c, where)
-    settings = _settings_of(run, where)
+    settings = attrs.evolve(_settings_of(run, where), registry=_registry(run, p.parent, where))
     names = _file_names(files, p.parent, where)
     return campaign, settings, names, _sourcing(data, where), _plugin_settings(data, where)
 
@@ -341,6 +475,37 @@ def _settings_of(run: Mapping[str, Any], where: str) -> RunSettings:
         **ints,
     )
     return settings
+
+
+@attrs.define
+class _RegistryKeys:
+    store: Any = None
+    roster: Any = None
+
+
+def _registry(run: Mapping[str, Any], folder: Path, where: str) -> tuple[RegistrySource, ...]:
+    """The ``[[run.registry]]`` tables: each a ``store`` and the ``roster`` of its people, relative to *folder*."""
+    tables = run.get("registry", [])
+    if not isinstance(tables, list):
+        raise CampaignFileError(
+            f"{where} run.registry", tables, "[[run.registry]] tables with store and roster"
+        )
+    out = []
+    for i, table in enumerate(tables):
+        at = f"{where} [[run.registry]] #{i + 1}"
+        if not isinstance(table, Mapping):
+            raise CampaignFileError(at, table, "a table with store and roster")
+        _known_keys(table, _RegistryKeys, at)
+        paths = {}
+        for key in ("store", "roster"):
+            value = table.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise CampaignFileError(
+                    f"{at} {key}", value, f"the path of the {key} (relative to the campaign folder)"
+                )
+            paths[key] = folder / value
+        out.append(RegistrySource(store=paths["store"], roster=paths["roster"]))
+    return tuple(out)
 
 
 def _file_names(files: Mapping[str, Any], folder: Path, where: str) -> dict[str, str]:

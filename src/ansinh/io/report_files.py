@@ -11,6 +11,9 @@
     the renewal list: cards and books ending soon.
 ``summary.txt``
     the Vietnamese summary paragraph, then the English one.
+``handovers.csv``
+    the handover ceremonies (date, place, leader, document, gifts handed
+    over) — only when the campaign has ceremonies.
 ``report.md`` and ``report.html``
     the summary, the totals and each breakdown as tables, and the chart.
 ``chart.png``
@@ -57,7 +60,24 @@ _DIMENSION_TITLES = {
     "strategy": "Theo cách huy động",
     "year": "Theo năm mua",
     "pledge": "Theo khoản tài trợ",
+    "hospital_level": "Quà Tết theo tuyến bệnh viện",
+    "hospital": "Quà Tết theo bệnh viện",
 }
+_OPTIONAL_DIMENSIONS = frozenset({"hospital_level", "hospital"})
+"""Breakdowns left out of the workbook when they have no row (a campaign without Tết gifts)."""
+
+_HANDOVER_COLUMNS = (
+    ("on", "Ngày"),
+    ("place", "Địa điểm"),
+    ("leader", "Trưởng đoàn"),
+    ("reference", "Văn bản"),
+    ("health_cards", "Thẻ BHYT"),
+    ("social_books", "Sổ BHXH"),
+    ("tet_gifts", "Quà Tết"),
+    ("value", "Giá trị (đ)"),
+    ("people", "Số người"),
+)
+_HANDOVER_TITLE = "Lễ trao tặng"
 
 _TOTAL_LABELS = {
     "sponsors": "Nhà tài trợ",
@@ -91,6 +111,7 @@ _ROW_COLUMNS = (
     ("spent", "Đã chi"),
 )
 _MONEY_COLUMNS = frozenset({"value", "pledged", "received", "spent"})
+_COUNTED = frozenset({"health_cards", "social_books", "tet_gifts", "value", "people"})
 
 
 @attrs.frozen(kw_only=True)
@@ -108,12 +129,14 @@ class ReportFiles:
     """``None`` when matplotlib is not installed."""
     xlsx: Path | None = None
     """``report.xlsx`` (one sheet per breakdown); ``None`` when openpyxl is not installed."""
+    handovers: Path | None = None
+    """``handovers.csv``; ``None`` when the campaign has no handover ceremony."""
 
     @property
     def all(self) -> tuple[Path, ...]:
         """Every file written."""
         files = (self.csv, self.totals, self.renewals, self.summary, self.markdown, self.html)
-        return tuple(f for f in (*files, self.xlsx, self.chart) if f is not None)
+        return tuple(f for f in (*files, self.handovers, self.xlsx, self.chart) if f is not None)
 
 
 def _csv_text(header: list[str], rows: list[list[object]]) -> str:
@@ -132,6 +155,32 @@ def _cell(row: ReportRow, key: str) -> str:
 def _columns(rows: tuple[ReportRow, ...]) -> list[tuple[str, str]]:
     """The columns worth showing: the label, then any column with a non-zero value."""
     return [(k, t) for k, t in _ROW_COLUMNS if k == "label" or any(r.as_dict()[k] for r in rows)]
+
+
+def _handover_cells(report: CampaignReport) -> list[list[str]]:
+    """Each ceremony's cells as a reader sees them (dates dd/mm/yyyy, amounts and counts formatted)."""
+    out = []
+    for row in report.handovers:
+        data = row.as_dict()
+        cells = []
+        for key, _ in _HANDOVER_COLUMNS:
+            value = data[key]
+            if key == "on":
+                cells.append(format_date(row.handover.on))
+            elif key == "value":
+                cells.append(format_vnd(value) if value else "—")
+            elif isinstance(value, int):
+                cells.append(format_count(value) if value else "—")
+            else:
+                cells.append(str(value))
+        out.append(cells)
+    return out
+
+
+def _hospital_note(report: CampaignReport, dim: str) -> str:
+    """The sentence under the hospital breakdown ("tại Bệnh viện Việt Đức, …")."""
+    where = report.hospitals_text() if dim == "hospital" else ""
+    return f"Quà Tết cho bệnh nhân có hoàn cảnh khó khăn {where}." if where else ""
 
 
 def _totals_rows(report: CampaignReport) -> list[tuple[str, str]]:
@@ -159,10 +208,17 @@ def render_markdown(report: CampaignReport, *, chart: str | None = None) -> str:
             continue
         cols = _columns(rows)
         lines += ["", f"## {_DIMENSION_TITLES[dim]}", ""]
+        if _hospital_note(report, dim):
+            lines += [m(_hospital_note(report, dim)), ""]
         lines.append("| " + " | ".join(t or "" for _, t in cols) + " |")
         lines.append("|" + "|".join("---" if k == "label" else "---:" for k, _ in cols) + "|")
         for r in rows:
             lines.append("| " + " | ".join(m(_cell(r, k)) for k, _ in cols) + " |")
+    if report.handovers:
+        lines += ["", f"## {_HANDOVER_TITLE} ({len(report.handovers)})", ""]
+        lines.append("| " + " | ".join(t for _, t in _HANDOVER_COLUMNS) + " |")
+        lines.append("|" + "|".join("---:" if k in _COUNTED else "---" for k, _ in _HANDOVER_COLUMNS) + "|")
+        lines += ["| " + " | ".join(m(c) for c in cells) + " |" for cells in _handover_cells(report)]
     lines += ["", f"## Sắp hết hạn trong {report.renewal_days} ngày ({len(report.expiring)})", ""]
     if report.expiring:
         lines += ["| Mã người | Tỉnh | Loại | Hết hạn | Còn (ngày) |", "|---|---|---|---|---:|"]
@@ -203,7 +259,10 @@ def render_html(report: CampaignReport, *, chart: str | None = None) -> str:
         if not rows:
             continue
         cols = _columns(rows)
-        parts.append(f"<h2>{e(_DIMENSION_TITLES[dim])}</h2><table><tr>")
+        parts.append(f"<h2>{e(_DIMENSION_TITLES[dim])}</h2>")
+        if _hospital_note(report, dim):
+            parts.append(f"<p>{e(_hospital_note(report, dim))}</p>")
+        parts.append("<table><tr>")
         parts += [f"<th>{e(t)}</th>" for _, t in cols]
         parts.append("</tr>")
         for r in rows:
@@ -212,6 +271,17 @@ def render_html(report: CampaignReport, *, chart: str | None = None) -> str:
                 for k, _ in cols
             )
             parts.append(f"<tr>{cells}</tr>")
+        parts.append("</table>")
+    if report.handovers:
+        parts.append(f"<h2>{e(_HANDOVER_TITLE)} ({len(report.handovers)})</h2><table><tr>")
+        parts += [f"<th>{e(t)}</th>" for _, t in _HANDOVER_COLUMNS]
+        parts.append("</tr>")
+        for texts in _handover_cells(report):
+            tds = "".join(
+                f'<td class="n">{e(c)}</td>' if k in _COUNTED else f"<td>{e(c)}</td>"
+                for (k, _), c in zip(_HANDOVER_COLUMNS, texts, strict=True)
+            )
+            parts.append(f"<tr>{tds}</tr>")
         parts.append("</table>")
     parts.append(f"<h2>Sắp hết hạn trong {report.renewal_days} ngày ({len(report.expiring)})</h2>")
     if report.expiring:
@@ -271,6 +341,8 @@ def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | N
     _sheet(workbook, "Tổng hợp", ["Chỉ tiêu", "Giá trị"], totals)
     for dimension in DIMENSIONS:
         rows = report.rows_for(dimension)
+        if not rows and dimension in _OPTIONAL_DIMENSIONS:
+            continue
         cols = _columns(rows)
         header = [_DIMENSION_TITLES[dimension] if k == "label" else title for k, title in cols]
         _sheet(
@@ -285,6 +357,16 @@ def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | N
             for x in report.expiring
         ],
     )
+    if report.handovers:
+        _sheet(
+            workbook,
+            _HANDOVER_TITLE,
+            [t for _, t in _HANDOVER_COLUMNS],
+            [
+                [row.handover.on if k == "on" else row.as_dict()[k] for k, _ in _HANDOVER_COLUMNS]
+                for row in report.handovers
+            ],
+        )
     buf = io.BytesIO()
     workbook.save(buf)
     return write_atomic(Path(path), buf.getvalue())
@@ -364,6 +446,11 @@ def _write_files(report: CampaignReport, out: Path, *, chart: bool) -> ReportFil
         ),
         bom=True,
     )
+    handovers = None
+    if report.handovers:
+        header = list(report.handovers[0].as_dict())
+        table = [list(row.as_dict().values()) for row in report.handovers]
+        handovers = write_atomic(out / "handovers.csv", _csv_text(header, table), bom=True)
     summary = write_atomic(out / "summary.txt", report.summary_vi() + "\n\n" + report.summary_en() + "\n")
     chart_path = write_chart(report, out / "chart.png") if chart else None
     name = chart_path.name if chart_path is not None else None
@@ -380,4 +467,5 @@ def _write_files(report: CampaignReport, out: Path, *, chart: bool) -> ReportFil
         html=page,
         chart=chart_path,
         xlsx=xlsx,
+        handovers=handovers,
     )

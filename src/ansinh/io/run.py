@@ -12,7 +12,10 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    their eligibility rules for each kind of gift, and run each ``[[sourcing]]``
    strategy with its inputs (its sponsors and pledges join those of the files);
 3. screen the roster for each kind of gift the pledges name
-   (:func:`ansinh.core.eligibility.screen`), with the plugins' rules and
+   (:func:`ansinh.core.eligibility.screen`), with the plugins' rules, the
+   rule refusing people another campaign already covers the same months
+   (``COVERED_ELSEWHERE``, when ``[[run.registry]]`` or ``registry=`` names
+   other campaigns' stores: :meth:`ansinh.core.registry.Registry.rule`) and
    priority parts, the top-ups and the commune lists (a gift the budgets pay
    in full is ``FULLY_SUPPORTED``: not a candidate), and the province's points
    table if the folder has a ``priority.toml`` (:mod:`ansinh.io.priority_files`);
@@ -28,8 +31,9 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    column links to its target, and for those a plugin's
    :func:`~ansinh.hookspecs.ansinh_earmark_matches` says belong to it;
 7. pay every gift whose pledge has received enough money, and mark paid gifts
-   delivered on the handover date, if the campaign file gives one
-   (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.ledger.deliveries_due`);
+   delivered at the ``[[handover]]`` ceremony that includes them, else on the
+   handover date, if the campaign file gives one
+   (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.handover.handover_deliveries`);
 8. write the report files (:func:`ansinh.io.report_files.write_report`: all
    of them, or none) and the events as JSON Lines (``<out>/events.jsonl``).
 
@@ -50,7 +54,7 @@ gifts were bought with it), the run stops with the ledger's reason; use a new
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import attrs
@@ -71,13 +75,13 @@ from ansinh.core.eligibility import (
     Screening,
     screen,
 )
+from ansinh.core.handover import handover_deliveries
 from ansinh.core.identifiers import mask_digits
 from ansinh.core.law import Law
 from ansinh.core.ledger import (
     Event,
     MoneyReceived,
     PledgeRegistered,
-    deliveries_due,
     payments_due,
 )
 from ansinh.core.messages import shorten
@@ -85,19 +89,21 @@ from ansinh.core.people import Person
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.core.registry import Holding, Registry, holdings
 from ansinh.core.reporting import CampaignReport, report
 from ansinh.core.review import CandidateList, ObjectionKind, Outcome, ReviewStatus
-from ansinh.exceptions import CampaignFileError, InvalidValueError
+from ansinh.exceptions import CampaignFileError, InvalidValueError, LedgerError
 from ansinh.hookspecs import SourcingResult
 from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
+from ansinh.io.campaign_toml import RegistrySource
 from ansinh.io.commune_lists import COMMUNE_LISTS_FILE, merge_commune_lists, read_commune_lists
 from ansinh.io.priority_files import PRIORITY_FILE, read_priority_policy
 from ansinh.io.public_list import write_public_list
 from ansinh.io.report_files import ReportFiles, write_report
 from ansinh.io.review_files import REVIEW_FILE, apply_review, read_review
-from ansinh.io.roster import RejectedRow
+from ansinh.io.roster import RejectedRow, load_roster
 from ansinh.io.run_checks import check_run, resumable
-from ansinh.io.store import SqliteStore, write_jsonl
+from ansinh.io.store import SqliteStore, open_store, write_jsonl
 from ansinh.plugin_manager import PluginHost
 
 __all__ = ["CampaignRun", "Progress", "run_campaign"]
@@ -326,7 +332,84 @@ def _screen(
             commune_lists=given.commune_lists,
         )
     tick("screen", len(products), len(products))
+    if ProductKind.TET_GIFT in screenings:
+        screenings[ProductKind.TET_GIFT] = _at_hospitals(screenings[ProductKind.TET_GIFT], data)
     return screenings
+
+
+def _at_hospitals(screening: Screening, data: CampaignFolder) -> Screening:
+    """The Tết gift screening, each patient's gift naming their hospital and its level (roster ``Bệnh viện``, ``Tuyến``).
+
+    No rule of a Tết gift reads the hospital, so each decision stands; only the gift it is for names it.
+    """
+    where = dict(data.hospitals)
+
+    def named(d: Decision) -> Decision:
+        found = where.get(d.person.id)
+        if found is None or not isinstance(d.product, TetGift):
+            return d
+        gift = attrs.evolve(d.product, hospital=found[0], hospital_level=found[1])
+        return attrs.evolve(d, product=gift)
+
+    if not where:
+        return screening
+    return attrs.evolve(
+        screening,
+        eligible=tuple(map(named, screening.eligible)),
+        ineligible=tuple(map(named, screening.ineligible)),
+    )
+
+
+def _held(
+    source: RegistrySource, given: _Contributions, people: tuple[Person, ...], own: str
+) -> list[Holding]:
+    """The active gifts of every campaign of *source*'s store but *own*, with their people.
+
+    The store is read with this run's law and top-ups: its gifts' amounts are checked against them.
+    """
+    held: list[Holding] = []
+    with open_store(
+        source.store, law=given.law, local_supports=given.local_supports, commune_lists=given.commune_lists
+    ) as store:
+        for other in store.campaigns():
+            if other.code != own:
+                held += holdings(store.ledger_of(other.code).state, people)
+    return held
+
+
+def _registry_rules(
+    data: CampaignFolder, given: _Contributions, extra: tuple[RegistrySource, ...]
+) -> tuple[Rule, ...]:
+    """The rule refusing people other campaigns' gifts already cover the same months (none without sources).
+
+    Each source's store is read campaign by campaign (this campaign's own gifts
+    are the ledger's business); its roster says who each gift's person is.
+
+    Raises:
+        CampaignFileError: a store or roster is missing, a gift's person is not in its roster,
+            or a store cannot be read (another law or other top-ups, damaged).
+    """
+    held: list[Holding] = []
+    for n, source in enumerate(data.settings.registry + extra, 1):
+        where = f"registry #{n}"
+        if not source.store.is_file():
+            raise CampaignFileError(f"{where} store", str(source.store), "an existing store (ledger.sqlite)")
+        people = load_roster(source.roster).people
+        try:
+            held += _held(source, given, people, data.campaign.code)
+        except LedgerError as exc:
+            raise CampaignFileError(
+                f"{where} store",
+                str(source.store),
+                f"a store priced under this run's law and top-ups ({exc})",
+            ) from None
+        except InvalidValueError as exc:
+            raise CampaignFileError(
+                f"{where} roster", str(source.roster), f"a roster holding {exc.allowed}"
+            ) from None
+    if not held:
+        return ()
+    return (Registry(held).rule(campaign=data.campaign.code),)
 
 
 def _pledge_events(data: CampaignFolder) -> list[Event]:
@@ -385,8 +468,7 @@ def _record(
     store.append_batch(allocation.events(), progress=lambda d, t: tick("record", d, t))
     paid = payments_due(store.state, on=settings.purchase_date)
     due: list[Event] = list(paid)
-    if settings.handover_date is not None:
-        due += deliveries_due(store.state, on=settings.handover_date, paid=paid)
+    due += handover_deliveries(store.state, data.handovers, paid=paid, default=settings.handover_date)
     store.append_batch(due, progress=lambda d, t: tick("pay", d, t))
     return allocation
 
@@ -450,6 +532,7 @@ def run_campaign(
     law: Law | None = None,
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
     progress: Progress | None = None,
+    registry: Iterable[RegistrySource] = (),
 ) -> CampaignRun:
     """Run the campaign in *folder* end to end, with the plugins' contributions.
 
@@ -464,6 +547,9 @@ def run_campaign(
             ``False`` none, or a host (see :mod:`ansinh.api`).
         progress: ``progress(step, done, total)`` for long steps; the steps are
             ``"read"``, ``"screen"``, ``"record"``, ``"allocate"``, ``"pay"`` and ``"report"``.
+        registry: other campaigns' stores (with their rosters), added to the
+            ``[[run.registry]]`` of ``campaign.toml``: a person one of their
+            gifts covers in the same months is refused (``COVERED_ELSEWHERE``).
 
     Returns:
         A :class:`CampaignRun` with the report and the files written.
@@ -486,6 +572,10 @@ def run_campaign(
         raise InvalidValueError("out", out, "a folder path, or None for <folder>/build")
     if progress is not None and not callable(progress):
         raise InvalidValueError("progress", progress, "a callable progress(step, done, total), or None")
+    sources = tuple(registry) if isinstance(registry, Iterable) else (registry,)
+    for source in sources:
+        if not isinstance(source, RegistrySource):
+            raise InvalidValueError("registry", source, "RegistrySource(store=..., roster=...) values")
     tick("read", 0, 1)
     host = resolve_plugins(plugins)
     data = read_campaign_folder(folder, sponsor_kinds=host.sponsor_kinds() if host is not None else ())
@@ -493,6 +583,7 @@ def run_campaign(
     given = _contributions(law, host if host is not None else False, data)
     data, sourced = _sourced(data, given.host)
     given = attrs.evolve(given, policy=_policy(data, given.host))
+    given = attrs.evolve(given, rules=given.rules + _registry_rules(data, given, sources))
     out_dir = check_run(data.campaign, data.settings, Path(out) if out is not None else data.folder / "build")
     screenings = _screen(data, given, tick)
     approved, public_lists, added = _reviewed(
@@ -520,7 +611,10 @@ def run_campaign(
         events_file = write_jsonl(out_dir / "events.jsonl", store.events)
         store_path = store.path
         result = report(
-            state, on=data.settings.effective_report_date, renewal_days=data.settings.renewal_days
+            state,
+            on=data.settings.effective_report_date,
+            renewal_days=data.settings.renewal_days,
+            handovers=data.handovers,
         )
         files = write_report(result, out_dir)
     tick("report", 1, 1)

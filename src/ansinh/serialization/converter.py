@@ -19,7 +19,7 @@ import json
 import typing
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Any, Final
 
 import cattrs
 from cattrs.errors import (
@@ -28,10 +28,10 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ansinh.core.law import Link, ParamValue, RateTable
-from ansinh.core.products import ProductKind
+from ansinh.core.products import ProductKind, TetGift
 from ansinh.exceptions import InvalidAmountError, InvalidValueError
 from ansinh.serialization._shapes import (
     DATE_RE,
@@ -346,8 +346,14 @@ def _attrs_structure_hook(cl: type[Any], converter: cattrs.Converter) -> Callabl
     return structure
 
 
+# Fields added after documents were first written, left out while they hold their default, so a
+# document written before them and one written after are the same text (a Tết gift naming no hospital).
+_OMITTED_AT_DEFAULT: Final[dict[type[Any], tuple[str, ...]]] = {TetGift: ("hospital", "hospital_level")}
+
+
 def _attrs_unstructure_hook(cl: type[Any], converter: cattrs.Converter) -> Callable[[Any], dict[str, Any]]:
-    inner = make_dict_unstructure_fn(cl, converter)
+    omitted: dict[str, Any] = {name: override(omit_if_default=True) for name in _OMITTED_AT_DEFAULT.get(cl, ())}
+    inner = make_dict_unstructure_fn(cl, converter, **omitted)
     if cl not in TAG_OF:
         return inner
     key, tag = TAG_OF[cl]

@@ -54,6 +54,7 @@ from ansinh.core.campaign import (
 )
 from ansinh.core.eligibility import Decision, Priority, PriorityPolicy, Reason, Screening
 from ansinh.core.events import EVENT_TYPES
+from ansinh.core.handover import Handover
 from ansinh.core.law import (
     Amendment,
     Citation,
@@ -71,7 +72,7 @@ from ansinh.core.ledger import GiftStep, LedgerState, PledgeBalance
 from ansinh.core.people import Category, Person
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine
-from ansinh.core.products import HealthCard, ProductKind, SocialBook, TetGift
+from ansinh.core.products import HealthCard, HospitalLevel, ProductKind, SocialBook, TetGift
 from ansinh.core.reporting import CampaignReport, RenewalItem, ReportRow
 from ansinh.hookspecs import SourcingResult
 
@@ -85,6 +86,7 @@ from ansinh.strategies._campaigns import (
     earmarks,
     gift_steps,
     gifts,
+    handovers,
     instalments,
     ledger_events,
     ledger_states,
@@ -156,6 +158,7 @@ __all__ = [
     "earmarks",
     "gift_steps",
     "gifts",
+    "handovers",
     "health_cards",
     "instalments",
     "law_periods",
@@ -221,6 +224,7 @@ _REGISTRY: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     Earmark: earmarks,
     EarmarkKind: enum_strategy(EarmarkKind),
     HealthCard: health_cards,
+    HospitalLevel: enum_strategy(HospitalLevel),
     Instalment: instalments,
     Law: laws,
     LawPeriod: law_periods,
@@ -242,6 +246,7 @@ _REGISTRY: dict[type[Any], Callable[[], SearchStrategy[Any]]] = {
     Sponsor: sponsors,
     SponsorKind: enum_strategy(SponsorKind),
     TetGift: tet_gifts,
+    Handover: handovers,
 }
 
 STRATEGIES: Final[Mapping[type[Any], Callable[[], SearchStrategy[Any]]]] = types.MappingProxyType(_REGISTRY)

@@ -26,6 +26,7 @@ from ansinh.core.campaign import (
     Sponsor,
     SponsorKind,
 )
+from ansinh.core.handover import Handover
 from ansinh.core.law import Law
 from ansinh.core.ledger import (
     EVENT_TYPES,
@@ -58,7 +59,7 @@ from ansinh.strategies._common import (
     with_tet_dates,
 )
 from ansinh.strategies._law import dates
-from ansinh.strategies._people import products, provinces, tet_gifts
+from ansinh.strategies._people import HOSPITALS, products, provinces, tet_gifts
 
 __all__ = [
     "beneficiaries",
@@ -66,6 +67,7 @@ __all__ = [
     "earmarks",
     "gift_steps",
     "gifts",
+    "handovers",
     "instalments",
     "ledger_events",
     "ledger_states",
@@ -435,6 +437,25 @@ def ledgers(*, max_events: int = 12) -> SearchStrategy[Ledger]:
     if max_events < 1:
         raise InvalidValueError("max_events", max_events, "a count >= 1")
     return _ledgers(max_events)
+
+
+def handovers(
+    *, days: SearchStrategy[dt.date] | None = None, pledge_ids: Iterable[str] = ()
+) -> SearchStrategy[Handover]:
+    """Handover ceremonies on *days* (default: from October 2025 to April 2026) including gifts by
+    province, kind, hospital and — from *pledge_ids* — pledge (each often left empty: any)."""
+    ids = sorted(set(pledge_ids))
+    return st.builds(
+        Handover,
+        on=days if days is not None else st.dates(dt.date(2025, 10, 1), dt.date(2026, 4, 30)),
+        place=st.sampled_from(("UBND phường Hải An, TP Hải Phòng", "Nhà văn hóa xã Tiên Lữ, tỉnh Hưng Yên")),
+        leader=st.sampled_from(("Phó Tổng Giám đốc BHXH Việt Nam", "Giám đốc BHXH tỉnh")),
+        provinces=st.frozensets(provinces(), max_size=2) | st.just(frozenset()),
+        pledges=st.frozensets(st.sampled_from(ids), max_size=2) if ids else st.just(frozenset()),
+        kinds=st.frozensets(st.sampled_from(ProductKind), max_size=2),
+        hospitals=st.just(frozenset()) | st.frozensets(st.sampled_from(HOSPITALS), min_size=1, max_size=2),
+        reference=st.sampled_from(("", "Biên bản số 01/BB-BHXH")),
+    )
 
 
 def ledger_states(*, max_events: int = 12) -> SearchStrategy[LedgerState]:

@@ -13,7 +13,7 @@ from ansinh.core.law import Law, RateTable, SourceStatus
 from ansinh.core.people import Category, Person
 from ansinh.core.places import CommuneList, PlaceKind
 from ansinh.core.pricing import LocalSupport, Quote, QuoteLine, price
-from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
+from ansinh.core.products import HealthCard, HospitalLevel, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.provinces import former_provinces as _all_former
 from ansinh.core.provinces import provinces as _all_provinces
 from ansinh.exceptions import InvalidValueError
@@ -259,12 +259,26 @@ def social_books(
 
 
 def tet_gifts(*, min_value: int = 100_000, max_value: int = 5_000_000) -> SearchStrategy[TetGift]:
-    """Tết gifts worth *min_value* to *max_value* đồng (whole thousands)."""
+    """Tết gifts worth *min_value* to *max_value* đồng (whole thousands), some naming a hospital and its level."""
     if not 1 <= min_value <= max_value:
         raise InvalidValueError("max_value", max_value, f"an amount >= min_value={min_value} >= 1")
-    return st.builds(
-        TetGift, value=st.integers(min_value, max_value).map(lambda v: max(min_value, v // 1000 * 1000))
+    values = st.integers(min_value, max_value).map(lambda v: max(min_value, v // 1000 * 1000))
+    named = st.builds(
+        TetGift,
+        value=values,
+        hospital=st.sampled_from(HOSPITALS),
+        hospital_level=st.none() | st.sampled_from(HospitalLevel),
     )
+    return st.builds(TetGift, value=values) | named
+
+
+HOSPITALS: Final = (  # made up: the names of real hospitals, for Tết gifts
+    "Bệnh viện Hữu nghị Việt Đức",
+    "Bệnh viện Bệnh nhiệt đới Trung ương",
+    "Bệnh viện Nhi Trung ương",
+    "Bệnh viện Đa khoa tỉnh Hưng Yên",
+    "Trung tâm Y tế huyện Tiên Lữ",
+)
 
 
 def products(*, on: dt.date | None = None, law: Law | None = None) -> SearchStrategy[Product]:

@@ -105,6 +105,7 @@ DIFFICULT_CATEGORIES: Final[frozenset[Category]] = frozenset(
         Category.ETHNIC_MINORITY_DIFFICULT_AREA,
         Category.FARM_AVERAGE_INCOME,
         Category.DISABILITY,
+        Category.MILD_DISABILITY,
         Category.ELDERLY_ALONE,
         Category.CHILD,
         Category.SOCIAL_ALLOWANCE,
