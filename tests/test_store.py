@@ -151,7 +151,7 @@ def test_another_campaign_or_a_tampered_store_is_refused(tmp_path: Path) -> None
         with pytest.raises(LedgerError, match="name one"):
             empty.append(_events()[0])
     (tmp_path / "junk.sqlite").write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(LedgerError, match="truncated .2900 bytes"):
+    with pytest.raises(LedgerError, match=r"truncated \(2900 bytes"):
         SqliteStore(tmp_path / "junk.sqlite", CAMPAIGN)
     (tmp_path / "junk.sqlite").write_bytes(b"this is not a database at all!!!" * 128)
     with pytest.raises(LedgerError, match="not a usable SQLite store: the file is not a SQLite database"):
