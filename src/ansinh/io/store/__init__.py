@@ -26,7 +26,15 @@ at once:
 * a campaign's ledger is read by replaying its stored events through a fresh
   :class:`~ansinh.core.ledger.Ledger`, so a store that breaks an invariant
   (edited by hand, or priced under another law) is refused with a
-  :class:`~ansinh.exceptions.LedgerError`.
+  :class:`~ansinh.exceptions.LedgerError`;
+* a damaged file — a missing table or column, a column of the wrong type, a
+  truncated or blanked file, deleted event rows (each campaign's event count
+  is kept with its events) — is one :class:`~ansinh.exceptions.LedgerError`
+  saying what is wrong, as are a full disk, read-only media and locks;
+* a store on read-only media is read where it is (``readonly=True``, or
+  automatically); closing a store writes its ``-wal`` file back into the
+  database file, so the file alone is a complete copy once every program
+  has closed it (a copy taken while it is in use must take the ``-wal`` file too).
 
 Rows are compact (schema version ``SCHEMA_VERSION``): the campaign, the
 event id, type and date are columns, and a gift keeps its quote's amounts
