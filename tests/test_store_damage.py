@@ -17,6 +17,7 @@ import pytest
 from ansinh.core.campaign import Beneficiary, Campaign, Funding, Gift, Pledge, Sponsor
 from ansinh.core.ledger import Event, GiftAllocated, GiftDelivered, GiftPaid, MoneyReceived, PledgeRegistered
 from ansinh.core.people import Category
+from ansinh.core.places import parse_commune_lists
 from ansinh.core.pricing import price
 from ansinh.core.products import HealthCard
 from ansinh.data import default_law
@@ -183,6 +184,26 @@ def test_a_read_only_store_is_read_and_refuses_writes(store: Path) -> None:
         assert [e.event_id for e in s.events] == [e.event_id for e in _events()]
         with pytest.raises(LedgerError, match="read-only"):
             s.append(MoneyReceived(event_id="m9", on=_events()[1].on, pledge_id="P1", amount=1))
+    assert store.read_bytes() == before
+    lists = parse_commune_lists(
+        {
+            "commune_list": [
+                {
+                    "code": "c",
+                    "kind": "poor_commune",
+                    "province": "33",
+                    "communes": ["Xã A"],
+                    "effective": "2026-01-01",
+                    "document": "QĐ",
+                    "status": "scenario",
+                    "label_vi": "x",
+                    "label_en": "x",
+                }
+            ]
+        }
+    )
+    with open_store(store, readonly=True, commune_lists=lists) as s:  # priced with, not kept
+        assert s.commune_lists == lists
     assert store.read_bytes() == before
     with pytest.raises(LedgerError, match="no store file"):
         SqliteStore(store.with_name("missing.sqlite"), readonly=True)

@@ -260,11 +260,7 @@ class SqliteStore:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (_LISTS,)).fetchone()
         kept = _kept_lists(row[0] if row is not None else "[]", self._where)
         lists = _merged_lists(kept, given)
-        if lists != kept and self._readonly:
-            raise ReadOnlyMedia(
-                f"{self._where}: the store is open read-only; the commune lists given cannot be kept"
-            )
-        if lists != kept:
+        if lists != kept and not self._readonly:  # a read-only store prices with them, unkept
             conn.execute(self._BEGIN)
             try:
                 conn.execute("DELETE FROM meta WHERE key = ?", (_LISTS,))
