@@ -22,19 +22,25 @@ from ansinh.exceptions import LedgerError
 __all__ = [
     "DAMAGE",
     "ReadOnlyMedia",
+    "campaign_from_row",
     "cause",
     "check_count",
     "check_not_blank",
+    "check_opened",
     "check_size",
     "check_tables",
+    "connect",
     "connect_read_only",
     "count_key",
     "event_row",
+    "keep_count",
+    "kept_count",
     "mapped",
 ]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+C = TypeVar("C")
 
 EventRow = tuple[int, str, str, str, str, bytes]
 """``(seq, event_id, type, on_date, body, digest)``, each of its column's type."""
@@ -145,19 +151,29 @@ def event_row(row: Sequence[Any], where: str) -> EventRow:
     return seq, event_id, kind, on, body, stored
 
 
-def campaign_row(code: object, body: object, where: str) -> tuple[str, str]:
-    """A stored campaign row (code, JSON body) with both columns checked to be text.
+def campaign_from_row(code: object, body: object, where: str, load: Callable[[str], C]) -> C:
+    """The campaign a stored row holds (*load* reads its JSON body), its columns' types and its code checked.
 
     Raises:
-        LedgerError: a column holds another type.
+        LedgerError: a column holds another type, the body cannot be read, or it holds another campaign.
     """
+    from ansinh.exceptions import AnsinhError
+
     for name, value in (("code", code), ("body", body)):
         if not isinstance(value, str):
             raise LedgerError(
                 f"{where}: a campaign's {name} column holds {_sql_type(value)}, not TEXT: "
                 "the row is damaged; restore the store from a backup"
             )
-    return str(code), str(body)
+    try:
+        campaign = load(str(body))
+    except (AnsinhError, ValueError) as exc:
+        raise LedgerError(f"{where}: campaign {code!r} cannot be read ({exc})") from None
+    if getattr(campaign, "code", None) != code:
+        raise LedgerError(
+            f"{where}: the row of campaign {code!r} holds campaign {getattr(campaign, 'code', '')!r}"
+        )
+    return campaign
 
 
 def check_tables(conn: sqlite3.Connection, where: str) -> None:
@@ -197,9 +213,46 @@ def check_meta_values(meta: dict[Any, Any], where: str) -> dict[str, str]:
     return meta
 
 
+def check_opened(
+    conn: sqlite3.Connection, where: str, size: int, prepare: Callable[[sqlite3.Connection, str], None] | None
+) -> None:
+    """Check an opened store: not blanked, *prepare* it (``None``: read-only), its tables and its ``meta``.
+
+    Raises:
+        LedgerError: naming what is wrong.
+    """
+    from ansinh.io.store._schema import check_meta
+
+    check_not_blank(conn, where, size)
+    if prepare is not None:
+        prepare(conn, where)
+    check_tables(conn, where)
+    check_meta(check_meta_values(dict(conn.execute("SELECT key, value FROM meta")), where), where)
+
+
 def count_key(code: str) -> str:
     """The ``meta`` key keeping how many events campaign *code* holds (written with them, in one transaction)."""
     return f"events:{code}"
+
+
+def kept_count(conn: Any, code: str, before: int, where: str) -> str | None:
+    """The event count kept for campaign *code* (``None``: none kept yet); on a first read (*before* 0), checked.
+
+    Raises:
+        LedgerError: the campaign has fewer rows than were written.
+    """
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (count_key(code),)).fetchone()
+    kept = None if row is None else row[0]
+    if kept is not None and before == 0:  # say rows are missing before replaying them
+        query = "SELECT count(*) FROM events WHERE campaign = (SELECT id FROM campaigns WHERE code = ?)"
+        check_count(kept, conn.execute(query, (code,)).fetchone()[0], code, where)
+    return kept
+
+
+def keep_count(conn: Any, code: str, count: int) -> None:
+    """Keep how many events campaign *code* holds, in the transaction that wrote them (any database)."""
+    conn.execute("DELETE FROM meta WHERE key = ?", (count_key(code),))
+    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (count_key(code), str(count)))
 
 
 def check_count(kept: object, read: int, code: str, where: str) -> None:
@@ -257,6 +310,34 @@ def check_not_blank(conn: sqlite3.Connection, where: str, size: int) -> None:
         raise LedgerError(
             f"{where}: the file ({size} bytes) shows no table: its first page is damaged; restore it from a backup"
         )
+
+
+def connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    """A connection to the store file: read-write (WAL, full sync; its folder made), or read-only.
+
+    Raises:
+        LedgerError: it cannot be opened (:class:`ReadOnlyMedia` when only reading could work).
+    """
+    where = str(path)
+    if readonly:
+        conn = connect_read_only(path, where)
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None)
+        except OSError as exc:
+            raise LedgerError(f"{where}: cannot open the store ({exc})") from None
+        except sqlite3.Error as exc:
+            raise failure(where, "cannot open the store", exc) from None
+    try:
+        if not readonly:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=60000")  # concurrent writers wait for the write lock
+    except DAMAGE as exc:
+        conn.close()
+        raise failure(where, "not a usable SQLite store", exc) from None
+    return conn
 
 
 def connect_read_only(path: Path, where: str) -> sqlite3.Connection:

@@ -21,21 +21,20 @@ from ansinh.io.store._codec import decode, digest, dumps, encode
 from ansinh.io.store._damage import (
     DAMAGE,
     ReadOnlyMedia,
-    campaign_row,
+    campaign_from_row,
     check_count,
-    check_meta_values,
-    check_not_blank,
+    check_opened,
     check_size,
-    check_tables,
-    connect_read_only,
-    count_key,
+    connect,
     event_row,
     failure,
+    keep_count,
+    kept_count,
     mapped,
 )
 from ansinh.io.store._jsonl import read_jsonl, write_jsonl
 from ansinh.io.store._merge import MergeResult, plan_merge
-from ansinh.io.store._schema import check_meta, prepare
+from ansinh.io.store._schema import prepare
 
 __all__ = ["SqliteStore"]
 
@@ -143,8 +142,8 @@ class SqliteStore:
     """
 
     _readonly = False
-    _size = 0
     """The store was opened read-only (asked for, or because it cannot be written where it is)."""
+    _size = 0
 
     def __init__(
         self,
@@ -162,35 +161,21 @@ class SqliteStore:
         self._size = check_size(self._path, where, new=campaign is not None)
         try:
             self._readonly = bool(readonly)
-            self._setup(self._connect(), where, campaign, law, local_supports, commune_lists)
+            self._setup(
+                connect(self._path, readonly=self._readonly),
+                where,
+                campaign,
+                law,
+                local_supports,
+                commune_lists,
+            )
         except ReadOnlyMedia:
             if readonly or not self._path.is_file():
                 raise
             self._readonly = True  # read-only media: read it where it is
-            self._setup(self._connect(), where, campaign, law, local_supports, commune_lists)
-
-    def _connect(self) -> sqlite3.Connection:
-        """A connection to the file: read-write (WAL, full sync), or read-only."""
-        where = str(self._path)
-        if self._readonly:
-            conn = connect_read_only(self._path, where)
-        else:
-            try:
-                self._path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self._path, isolation_level=None)
-            except OSError as exc:
-                raise LedgerError(f"{where}: cannot open the store ({exc})") from None
-            except sqlite3.Error as exc:
-                raise failure(where, "cannot open the store", exc) from None
-        try:
-            if not self._readonly:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA busy_timeout=60000")  # concurrent writers wait for the write lock
-        except DAMAGE as exc:
-            conn.close()
-            raise failure(where, "not a usable SQLite store", exc) from None
-        return conn
+            self._setup(
+                connect(self._path, readonly=True), where, campaign, law, local_supports, commune_lists
+            )
 
     # -- what another database changes ----------------------------------------
 
@@ -206,13 +191,7 @@ class SqliteStore:
     def _prepare(self, conn: Connection) -> None:
         """Create, upgrade or refuse the schema (see :func:`~ansinh.io.store._schema.prepare`)."""
         assert isinstance(conn, sqlite3.Connection)
-        check_not_blank(conn, self._where, self._size)
-        if not self._readonly:
-            prepare(conn, self._where)
-        check_tables(conn, self._where)
-        check_meta(
-            check_meta_values(dict(conn.execute("SELECT key, value FROM meta")), self._where), self._where
-        )
+        check_opened(conn, self._where, self._size, None if self._readonly else prepare)
 
     def _lock_campaigns(self, conn: Connection) -> None:
         """Keep other writers from adding campaigns until the transaction ends (``BEGIN IMMEDIATE`` does)."""
@@ -303,25 +282,13 @@ class SqliteStore:
         with contextlib.suppress(*lost):
             conn.execute("ROLLBACK")
 
-    def _campaign_row(self, code: object, body: object) -> Campaign:
-        """The campaign a stored row holds, checked (its columns' types, its document, its code)."""
-        code, body = campaign_row(code, body, self._where)
-        try:
-            campaign = _campaign_from_json(body)
-        except (AnsinhError, ValueError) as exc:
-            raise LedgerError(f"{self._where}: campaign {code!r} cannot be read ({exc})") from None
-        if campaign.code != code:
-            raise LedgerError(f"{self._where}: the row of campaign {code!r} holds campaign {campaign.code!r}")
-        return campaign
-
     @mapped("cannot read its campaigns")
     def campaigns(self) -> tuple[Campaign, ...]:
         """Every campaign in the store, parents before their children, then by code."""
         rows = self._connection().execute("SELECT code, body FROM campaigns ORDER BY code").fetchall()
         found: dict[str, Campaign] = {}
         for code, body in rows:
-            campaign = self._campaign_row(code, body)
-            found[campaign.code] = campaign
+            found[code] = campaign_from_row(code, body, self._where, _campaign_from_json)
 
         def depth(c: Campaign) -> int:
             n = 0
@@ -344,7 +311,7 @@ class SqliteStore:
         )
         if row is None:
             raise InvalidValueError("campaign", code, "the code of a campaign in " + self._where)
-        return self._campaign_row(*row)
+        return campaign_from_row(row[0], row[1], self._where, _campaign_from_json)
 
     @mapped("cannot add a campaign")
     def add_campaign(self, campaign: Campaign) -> bool:
@@ -370,7 +337,10 @@ class SqliteStore:
         except BaseException:
             self._rollback()
             raise
-        if row is not None and self._campaign_row(campaign.code, row[0]) != campaign:
+        if (
+            row is not None
+            and campaign_from_row(campaign.code, row[0], self._where, _campaign_from_json) != campaign
+        ):
             raise LedgerError(
                 f"{self._where}: holds campaign {campaign.code!r} with other details than "
                 f"campaign {campaign.code!r}; give the other campaign another code"
@@ -402,18 +372,11 @@ class SqliteStore:
     def _catch_up(self, ledger: Ledger) -> int:
         """Append to *ledger* the stored events of its campaign it does not hold yet, each checked again; how many.
 
-        The count of events kept with them is read first: fewer rows than it says were written is an error
-        (another writer may add rows meanwhile, never remove them).
+        The event count kept is read first: fewer rows than were written is an error (others only add rows).
         """
         where, before, code = self._where, len(ledger), ledger.campaign.code
         conn = self._connection()
-        kept = conn.execute("SELECT value FROM meta WHERE key = ?", (count_key(code),)).fetchone()
-        if kept is not None and before == 0:  # first read: say rows are missing before replaying them
-            (stored_rows,) = conn.execute(
-                "SELECT count(*) FROM events WHERE campaign = (SELECT id FROM campaigns WHERE code = ?)",
-                (code,),
-            ).fetchone()
-            check_count(kept[0], stored_rows, code, where)
+        kept = kept_count(conn, code, before, where)
         rows = conn.execute(
             "SELECT seq, event_id, type, on_date, body, digest FROM events "
             "WHERE campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY seq" + self._REST,
@@ -434,7 +397,7 @@ class SqliteStore:
                 )
             except AnsinhError as exc:
                 raise LedgerError(f"{where}: stored event #{seq} ({event_id!r}) is refused: {exc}") from None
-        check_count(None if kept is None else kept[0], len(ledger), code, where)
+        check_count(kept, len(ledger), code, where)
         return len(ledger) - before
 
     # -- the current campaign -------------------------------------------------
@@ -602,11 +565,7 @@ class SqliteStore:
                     (count,) = conn.execute(
                         "SELECT count(*) FROM events WHERE campaign = ?", (key,)
                     ).fetchone()
-                    if count < known:
-                        raise LedgerError(
-                            f"{self._where}: campaign {code!r} has {count} stored events but {known} were "
-                            "read: event rows were deleted; restore the store from a backup"
-                        )
+                    check_count(str(known), count, code, self._where)  # fewer: rows were deleted
                     if count != known:
                         raise StaleLedger(
                             f"{self._where}: another writer changed campaign {code!r} "
@@ -616,19 +575,13 @@ class SqliteStore:
                         "INSERT INTO events (campaign, event_id, type, on_date, body, digest) VALUES (?, ?, ?, ?, ?, ?)",
                         rows(key, events),
                     )
-                    self._keep_count(conn, code, known + len(events))
+                    keep_count(conn, code, known + len(events))
                 conn.execute("COMMIT")
             except BaseException:
                 self._rollback()
                 raise
         except self._DB_ERRORS as exc:
             raise failure(self._where, f"a batch of {total} events was not written", exc) from None
-
-    @staticmethod
-    def _keep_count(conn: Connection, code: str, count: int) -> None:
-        """Keep how many events campaign *code* holds, in the transaction that wrote them."""
-        conn.execute("DELETE FROM meta WHERE key = ?", (count_key(code),))
-        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (count_key(code), str(count)))
 
     def extend(
         self, events: Iterable[Event], *, campaign: str | None = None, progress: Progress | None = None
