@@ -162,7 +162,9 @@ def test_a_row_deleted_after_reading_is_noticed_by_the_next_write(store: Path) -
         assert len(s) == 5
         _edit(store, "DELETE FROM events WHERE seq = 2;")
         extra = MoneyReceived(event_id="m9", on=_events()[1].on, pledge_id="P1", amount=1)
-        with pytest.raises(LedgerError, match=r"4 stored events but 5 were written: 1 event row\(s\) were deleted"):
+        with pytest.raises(
+            LedgerError, match=r"4 stored events but 5 were written: 1 event row\(s\) were deleted"
+        ):
             s.append(extra)
         assert len(s) == 5  # what was read stays; nothing was written
     with pytest.raises(LedgerError, match="4 stored events but 5 were written"):
