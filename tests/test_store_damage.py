@@ -243,6 +243,20 @@ def test_closing_writes_the_wal_back_so_the_file_alone_is_complete(store: Path, 
         assert len(s) == 6
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write any file")
+def test_a_store_whose_file_and_folder_cannot_be_written_is_read(store: Path) -> None:
+    store.chmod(0o444)
+    store.parent.chmod(0o555)
+    try:
+        with SqliteStore(store) as s:  # falls back to reading
+            assert len(s) == 5
+            with pytest.raises(LedgerError, match="read-only"):
+                s.append(MoneyReceived(event_id="m9", on=_events()[1].on, pledge_id="P1", amount=1))
+    finally:
+        store.parent.chmod(0o755)
+        store.chmod(0o644)
+
+
 # -- read-only media: a read-only bind mount, where the system allows one -----------------------
 
 _READER = textwrap.dedent(
