@@ -305,3 +305,16 @@ def test_bulk_refuses_a_household_top_up_outside_an_age_band() -> None:
     sup = attrs.evolve(_banded(65, 75), group_ages=(), rates=RateTable((("household", Fraction(1)),)))
     with pytest.raises(InvalidValueError, match="household"):
         price_table(_bulk_table(), local_supports=[sup], plugins=False)
+
+
+def test_a_quote_for_an_age_band_verifies_from_its_document() -> None:
+    from ansinh.serialization import dump_document
+    from ansinh.verification import verify
+
+    on = D(2026, 2, 28)
+    quote = ansinh.price(CARD, _who(HCMC, D(1955, 6, 1)), on=on)
+    assert quote.payable == 0
+    assert verify(dump_document(quote)) == quote
+    hanoi = ansinh.price(CARD, _who(HANOI, D(1990, 1, 1), Category.MILD_DISABILITY), on=on)
+    assert hanoi.local_support == FULL
+    assert verify(dump_document(hanoi)) == hanoi

@@ -165,21 +165,23 @@ def _scalar(row: dict[str, Any], law: Law, sups: Sequence[LocalSupport]) -> tupl
             categories=row["categories"],
             vsi_supported_months=0 if used is None else used,
         )
-        # a row without a date of birth is a person whose age is not known
-        who = (
-            person
-            if row.get("date_of_birth") is not None
-            else Beneficiary(
-                person_id="p",
-                province=person.province,
-                categories=person.categories,
-                vsi_supported_months=person.vsi_supported_months,
-            )
-        )
+        who = _undated_unless_given(row, person)
         q = price(product, who, on=row["date"], law=law, local_supports=sups)
     except AnsinhError as exc:
         return (None, None, None, None, None, str(exc))
     return (q.gross, q.state_support, q.local_support, q.payable, q.group, None)
+
+
+def _undated_unless_given(row: dict[str, Any], person: Person) -> Person | Beneficiary:
+    """*person*, or, for a row without a date of birth, the same participant whose age is not known."""
+    if row.get("date_of_birth") is not None:
+        return person
+    return Beneficiary(
+        person_id="p",
+        province=person.province,
+        categories=person.categories,
+        vsi_supported_months=person.vsi_supported_months,
+    )
 
 
 def _bulk(result: Any, i: int) -> tuple[Any, ...]:
@@ -493,12 +495,12 @@ def test_default_plugins_match_ansinh_price(people: list[dict[str, Any]], day: d
             person = Person(
                 id="p",
                 full_name="P",
-                date_of_birth=dt.date(1980, 1, 1),
+                date_of_birth=row.get("date_of_birth") or dt.date(1980, 1, 1),
                 province=row["province"],
                 categories=row["categories"],
                 vsi_supported_months=0 if used is None else used,
             )
-            q = ansinh.price(product, person, on=day)
+            q = ansinh.price(product, _undated_unless_given(row, person), on=day)
         except AnsinhError as exc:
             want: tuple[Any, ...] = (None, None, None, None, None, str(exc))
         else:

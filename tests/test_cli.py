@@ -393,8 +393,14 @@ def test_report_reads_a_ledger(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     code, out, err = run(capsys, "report", str(path), "--on", "2026-01-31")
     assert code == cli.EXIT_OK, err
     assert out.startswith("Đến ngày 31/01/2026, chương trình “Xuân Bính Ngọ 2026”")
-    assert "Tiền đã nhận" in out
+    assert "Số tiền đã nhận (đ)" in out
     assert "2.000.000 đ" in out
+    assert "\nĐã trao:\n" in out
+    assert "\nĐã phân bổ, chưa trao:\n" in out
+    code, out, err = run(capsys, "report", str(path), "--on", "2026-01-31", "--lang", "en")
+    assert "\nDelivered:\n" in out
+    assert "\nAllocated, not yet delivered:\n" in out
+    assert "VND 2,000,000" in out
     doc = run_json(capsys, "report", str(path), "--on", "2026-01-31")
     assert doc["type"] == "campaign_report"
     assert doc["totals"]["received"] == 2_000_000

@@ -166,10 +166,14 @@ def test_summary_sentence_in_the_style_of_the_reports() -> None:
     assert "Kế hoạch 2716/KH-BHXH ngày 23/10/2025" in text
     assert "đã trao tặng 2 thẻ BHYT và 1 sổ BHXH" in text
     assert "tại 2 tỉnh, thành phố" in text
-    assert "Còn 1 suất đã phân bổ đang chờ trao tặng" in text
+    assert "; 1 thẻ BHYT (315,9 nghìn đồng) đã phân bổ, chưa trao." in text
+    assert "Tổng số đã phân bổ, kể cả đã trao: 3 thẻ BHYT và 1 sổ BHXH" in text
     assert "cần vận động gia hạn" in text
     assert "HP-1" not in text
-    assert "delivered" in r.summary_en()
+    assert "Delivered: 2 health-insurance cards and 1 social-insurance book, worth over VND 2.91 million" in (
+        r.summary_en()
+    )
+    assert "allocated, not yet delivered: 1 health-insurance card (VND 315.9 thousand)" in r.summary_en()
 
 
 def test_summary_with_the_figures_of_hai_phong() -> None:

@@ -70,6 +70,7 @@ __all__ = [
     "ansinh_participation",
     "ansinh_priority",
     "ansinh_priority_policy",
+    "ansinh_report_templates",
     "ansinh_sourcing_strategies",
     "ansinh_sponsor_kinds",
     "hookimpl",
@@ -338,4 +339,25 @@ def ansinh_sponsor_kinds(settings: Mapping[str, object]) -> Iterable[LocalSponso
 
     :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
     :return: an iterable of :class:`~ansinh.core.campaign.LocalSponsorKind` (may be empty).
+    """
+
+
+@hookspec(firstresult=True)
+def ansinh_report_templates(campaign: Campaign, settings: Mapping[str, object]) -> Mapping[str, str] | None:
+    """Give the province's own report layout: its letterhead, its signature block.
+
+    Return a mapping of template names — ``"report.html.j2"`` (the HTML page)
+    and/or ``"report.md.j2"`` (the Markdown report) — to Jinja2 template text,
+    or ``None`` to leave ansinh's default layout.  A template usually extends
+    the default (``{% extends "ansinh/report.html.j2" %}``) and overrides its
+    ``letterhead`` and ``signature`` blocks; the names it sees are listed in
+    :func:`ansinh.io.report_templates.report_context`.  Templates run in
+    Jinja2's sandbox and every value they print is escaped.  Ship the files as
+    package data and read them with :mod:`importlib.resources`.  A campaign
+    folder's ``[report] template`` takes precedence over a plugin.  This hook
+    stops at first non-None result.
+
+    :param campaign: the campaign whose report is written.
+    :param settings: this plugin's own ``[plugins.NAME]`` table of ``campaign.toml`` (read-only; empty when none).
+    :return: a mapping of ``"report.html.j2"`` / ``"report.md.j2"`` to template text, or ``None``.
     """

@@ -51,8 +51,9 @@ from ansinh.bulk._input import (
 from ansinh.bulk._law_tables import GROUP_CODE, PricingPlan, fits_int64
 from ansinh.bulk._output import OUTPUT_COLUMNS, Out, assemble
 from ansinh.core import pricing as _pricing
+from ansinh.core.dates import is_date
 from ansinh.core.law import Law
-from ansinh.core.people import Category, Person
+from ansinh.core.people import Category, Person, age_on
 from ansinh.core.pricing import HOUSEHOLD_GROUP, LocalSupport
 from ansinh.core.products import HealthCard, ProductKind, SocialBook
 from ansinh.exceptions import AnsinhError, InvalidValueError
@@ -241,7 +242,8 @@ def _settle(
 
     def settle(i: int, row: Mapping[str, Any], extra: Sequence[LocalSupport]) -> None:
         memo_key = (
-            tuple((k, str(v)) for k, v in row.items() if k in _INPUT_NAMES),
+            tuple((k, str(v)) for k, v in row.items() if k in _INPUT_NAMES and k != BORN),
+            _age_key(row),
             tuple(id(s) for s in extra),
         )
         hit = memo.get(memo_key)
@@ -268,6 +270,17 @@ def _settle(
             if extra:
                 settle(i, row, extra)
     return errors
+
+
+def _age_key(row: Mapping[str, Any]) -> object:
+    """What a row's date of birth changes in its price: its age on the row's date (pricing reads
+    nothing else of it), so rows of one age share a memo entry; the value itself if not dates."""
+    born, day = row.get(BORN), row.get(DATE)
+    if born is None:
+        return None
+    if isinstance(born, dt.date) and isinstance(day, dt.date) and is_date(born) and is_date(day):
+        return age_on(born, day)
+    return str(born)
 
 
 def _iter_rows(table: pa.Table) -> Iterator[dict[str, Any]]:

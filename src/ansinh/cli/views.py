@@ -18,9 +18,9 @@ import datetime as dt
 from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
-from ansinh.cli.words import dimension_text, status_text, total_text, unit_text, word
+from ansinh.cli.words import dimension_text, status_text, unit_text, word
 from ansinh.core.dates import format_date
 from ansinh.core.labels import Lang
 from ansinh.core.law import DatedValue, Law, Link, Parameter, ParamKind, ParamValue, RateTable
@@ -194,11 +194,12 @@ def report_text(rep: CampaignReport, lang: Lang) -> str:
     """A campaign report as ``ansinh report`` prints it: the summary, the totals, each breakdown
     and the renewal list."""
     en = lang == "en"
-    lines = [rep.summary_en() if en else rep.summary_vi(), ""]
-    for key, value in rep.totals().items():
-        label = total_text(key, lang)
-        is_money = key in _MONEY_TOTALS
-        lines.append(f"  {label:<34} {format_vnd(value, lang) if is_money else value}")
+    from ansinh.io.report_templates import totals_groups  # jinja2 only when a report is printed
+
+    lines = [rep.summary_en() if en else rep.summary_vi()]
+    for group in totals_groups(rep):  # delivered and allocated-only figures apart, as in report.md
+        lines += ["", f"{group.heading(lang)}:"]
+        lines += [f"  {label:<40} {value}" for label, value in group.formatted(lang)]
     for dimension in DIMENSIONS:
         rows = rep.rows_for(dimension)
         if not rows:
@@ -222,21 +223,6 @@ def report_text(rep: CampaignReport, lang: Lang) -> str:
                 f"  {item.person_id}  {item.kind.value}  {format_date(item.valid_until, lang)}  ({item.days_left})"
             )
     return "\n".join(lines) + "\n"
-
-
-_MONEY_TOTALS: Final = frozenset(
-    {
-        "pledged_money",
-        "received",
-        "committed",
-        "spent",
-        "leftover",
-        "uncommitted",
-        "value",
-        "delivered_value",
-        "cost_per_person",
-    }
-)
 
 
 def run_text(run: CampaignRun, lang: Lang) -> str:

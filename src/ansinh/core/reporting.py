@@ -247,6 +247,17 @@ class CampaignReport(Tabular):
         """Active (or delivered) gifts of *kind*."""
         return sum(n for k, n in (self.delivered if delivered else self.gifts) if k is kind)
 
+    @property
+    def pending(self) -> tuple[tuple[ProductKind, int], ...]:
+        """Gifts allocated (or paid) and not yet handed over, by kind: :attr:`gifts` less :attr:`delivered`."""
+        counts = ((k, self.count(k) - self.count(k, delivered=True)) for k in ProductKind)
+        return tuple((k, n) for k, n in counts if n)
+
+    @property
+    def pending_value(self) -> int:
+        """Value of the gifts allocated and not yet handed over, đồng (:attr:`value` less ``delivered_value``)."""
+        return self.value - self.delivered_value
+
     def rows_for(self, dimension: str) -> tuple[ReportRow, ...]:
         """The rows of one breakdown.
 
@@ -378,6 +389,49 @@ class CampaignReport(Tabular):
             return "".join(parts)
         return ", ".join(parts[:-1]) + joiner + parts[-1]
 
+    def _gifts_vi(self) -> list[str]:
+        """The sentences on gifts: handed over, then allocated and not yet handed over, each with its value."""
+        where = f" tại {len(self.provinces)} tỉnh, thành phố" if len(self.provinces) > 1 else ""
+        pending = self._kinds_text(self.pending, "vi")
+        if not self.gifts:
+            return ["Chưa có suất quà nào được phân bổ."]
+        if not self.delivered:
+            return [
+                f"Đã phân bổ {self._kinds_text(self.gifts, 'vi')} cho "
+                f"{format_count(self.people_covered)} người có hoàn cảnh khó khăn{where}, "
+                f"tổng giá trị {about_vnd(self.value)}; chưa trao suất nào."
+            ]
+        out = [
+            f"Từ nguồn kinh phí này đã trao tặng {self._kinds_text(self.delivered, 'vi')} "
+            f"cho người dân có hoàn cảnh khó khăn{where}, tổng giá trị {about_vnd(self.delivered_value)}"
+            + (f"; {pending} ({about_vnd(self.pending_value)}) đã phân bổ, chưa trao." if pending else ".")
+        ]
+        if pending:
+            out.append(
+                f"Tổng số đã phân bổ, kể cả đã trao: {self._kinds_text(self.gifts, 'vi')}, "
+                f"tổng giá trị {about_vnd(self.value)}."
+            )
+        return out
+
+    def _gifts_en(self) -> str:
+        """The English sentences on gifts: delivered, then allocated and not yet delivered."""
+        if not self.gifts:
+            return " No gift allocated yet."
+        delivered = self._kinds_text(self.delivered, "en")
+        pending = self._kinds_text(self.pending, "en")
+        text = (
+            f" Delivered: {delivered}, worth {about_vnd(self.delivered_value, 'en')}"
+            if delivered
+            else " Delivered: none"
+        )
+        if pending:
+            text += f"; allocated, not yet delivered: {pending} ({about_vnd(self.pending_value, 'en')})"
+        return text + (
+            f". In all, delivered or not: {self._kinds_text(self.gifts, 'en')} allocated for "
+            f"{format_count(self.people_covered, 'en')} people in {len(self.provinces)} province(s), "
+            f"worth {about_vnd(self.value, 'en')}."
+        )
+
     def summary_vi(self) -> str:
         """The result in one Vietnamese paragraph, in the style of BHXH Việt Nam's reports."""
         c = self.campaign
@@ -389,24 +443,7 @@ class CampaignReport(Tabular):
         if pledged:
             out[0] += " " + pledged
         out[0] += f"; đã tiếp nhận {about_vnd(self.received)}." if self.received else "."
-        delivered = sum(n for _, n in self.delivered)
-        given = sum(n for _, n in self.gifts)
-        where = f" tại {len(self.provinces)} tỉnh, thành phố" if len(self.provinces) > 1 else ""
-        if delivered:
-            out.append(
-                f"Từ nguồn kinh phí này đã trao tặng {self._kinds_text(self.delivered, 'vi')} "
-                f"cho người dân có hoàn cảnh khó khăn{where}, tổng giá trị {about_vnd(self.delivered_value)}."
-            )
-            if given > delivered:
-                out.append(f"Còn {format_count(given - delivered)} suất đã phân bổ đang chờ trao tặng.")
-        elif given:
-            out.append(
-                f"Đã phân bổ {self._kinds_text(self.gifts, 'vi')} cho "
-                f"{format_count(self.people_covered)} người có hoàn cảnh khó khăn{where}, "
-                f"tổng giá trị {about_vnd(self.value)}."
-            )
-        else:
-            out.append("Chưa có suất quà nào được phân bổ.")
+        out += self._gifts_vi()
         if self.people_covered:
             out.append(
                 f"Bình quân {format_vnd(self.cost_per_person)} cho mỗi người được hỗ trợ "
@@ -430,12 +467,7 @@ class CampaignReport(Tabular):
         pledged = self._kinds_text(self.pledged_units, "en", money=self.pledged_money)
         text += (" " + pledged) if pledged else " nothing"
         text += f"; {about_vnd(self.received, 'en')} received." if self.received else "."
-        if self.gifts:
-            text += (
-                f" {self._kinds_text(self.gifts, 'en')} for {format_count(self.people_covered, 'en')} "
-                f"people in {len(self.provinces)} province(s), worth {about_vnd(self.value, 'en')}"
-                f" ({self._kinds_text(self.delivered, 'en') or 'none'} delivered)."
-            )
+        text += self._gifts_en()
         if self.leftover > 0:
             text += f" {format_vnd(self.leftover, 'en')} received is not yet spent."
         return text

@@ -12,6 +12,7 @@ importable from :mod:`ansinh.core.pricing` too.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import Final
@@ -175,8 +176,7 @@ class LocalSupport:
                 dropped.add(group)
         if not dropped & set(self.rates.keys()):
             return self
-        kept = tuple((key, rate) for key, rate in self.rates if key not in dropped)
-        return attrs.evolve(self, rates=RateTable(kept)) if kept else None
+        return _without(self, frozenset(dropped))
 
     def applies(self, province: str, product: ProductKind, on: dt.date) -> bool:
         """Whether this programme covers *province*, *product* on *on* (its area aside: :meth:`covers`)."""
@@ -264,6 +264,13 @@ class LocalSupport:
             if rate is not None and (best is None or rate > best[1]):
                 best = (key, rate)
         return best
+
+
+@functools.lru_cache(maxsize=1024)
+def _without(support: LocalSupport, dropped: frozenset[str]) -> LocalSupport | None:
+    """*support* without the groups *dropped* (one object per pair: quotes are cached by their programmes)."""
+    kept = tuple((key, rate) for key, rate in support.rates if key not in dropped)
+    return attrs.evolve(support, rates=RateTable(kept)) if kept else None
 
 
 # -- the rules, one pure function each (the bulk layer calls the same ones) -------------

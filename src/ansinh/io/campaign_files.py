@@ -56,6 +56,9 @@ year's programme::
     [plugins.hung_yen]           # optional: settings passed to the plugin "hung_yen"
     flood_points = 3
 
+    [report]                     # optional: the province's own report layout (letterhead, signature)
+    template = "letterhead"      # a folder (or one .html.j2 / .md.j2 file) inside the campaign folder
+
 A key ``campaign.toml`` does not know (a typo such as ``renewal_dayz``) is
 refused with its name, never silently ignored.  Paid gifts a ``[[handover]]``
 ceremony includes are delivered on its date (:func:`~ansinh.core.handover.handover_deliveries`);
@@ -120,6 +123,7 @@ from ansinh.io.campaign_toml import (
     read_toml,
 )
 from ansinh.io.files import read_limited
+from ansinh.io.report_templates import ReportLayout, read_report_layout
 from ansinh.io.roster import RejectedRow, Roster, load_roster
 from ansinh.limits import MAX_ROSTER_BYTES
 
@@ -250,6 +254,8 @@ class CampaignFolder:
     """The ``[[sourcing]]`` tables, in order."""
     plugin_settings: Mapping[str, Mapping[str, object]] = attrs.field(factory=lambda: read_only({}))
     """Plugin name → its ``[plugins.NAME]`` table, read-only."""
+    report_layout: ReportLayout | None = None
+    """The templates ``[report] template`` names (:mod:`ansinh.io.report_templates`); ``None``: none given."""
     handovers: tuple[Handover, ...] = ()
     """The ``[[handover]]`` ceremonies, in file order."""
     hospitals: tuple[tuple[str, tuple[str, HospitalLevel | None]], ...] = ()
@@ -637,8 +643,9 @@ def read_campaign_folder(
         is_folder = False
     if not is_folder:
         raise CampaignFileError("folder", str(root), "a campaign folder holding campaign.toml")
-    campaign, settings, names, sourcing, plugin_settings = read_toml(root / "campaign.toml")
+    campaign, settings, names, sourcing, plugin_settings, template = read_toml(root / "campaign.toml")
     paths = {key: _inside(root, key, name) for key, name in names.items()}
+    layout = read_report_layout(root, template) if template is not None else None
     sponsors, bad_sponsors = read_sponsors(paths["sponsors"], sponsor_kinds=sponsor_kinds)
     pledges, dates, receipts, bad_pledges = read_pledges(
         paths["pledges"], sponsors, default_date=campaign.start
@@ -659,6 +666,7 @@ def read_campaign_folder(
         + tuple((names["pledges"], r) for r in bad_pledges),
         sourcing=sourcing,
         plugin_settings=plugin_settings,
+        report_layout=layout,
         hospitals=_hospitals(roster_path),
         handovers=read_handovers(root / "campaign.toml"),
     )

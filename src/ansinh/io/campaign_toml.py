@@ -1,5 +1,5 @@
 """Reading ``campaign.toml`` (the campaign, the ``[run]`` settings, the file names, ``[[sourcing]]``,
-``[[handover]]`` and ``[plugins.NAME]`` tables), and the cell helpers the campaign files share.
+``[[handover]]``, ``[plugins.NAME]`` and ``[report]`` tables), and the cell helpers the campaign files share.
 
 Every key ``campaign.toml`` may hold is listed (cattrs with ``forbid_extra_keys``): a key it does not
 know is refused, naming it. :mod:`ansinh.io.campaign_files` reads the rest of a campaign folder.
@@ -207,6 +207,11 @@ class _FilesKeys:
 
 
 @attrs.define
+class _ReportKeys:
+    template: Any = None
+
+
+@attrs.define
 class _SourcingKeys:
     strategy: Any = None
     inputs: Any = None
@@ -234,6 +239,7 @@ class _TopKeys:
     sourcing: Any = None
     handover: Any = None
     plugins: Any = None
+    report: Any = None
 
 
 _KEYS: Final = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
@@ -391,16 +397,23 @@ def read_campaign_toml(path: str | os.PathLike[str]) -> tuple[Campaign, RunSetti
         CampaignFileError: the file is missing, is not TOML, has a key it
             should not, or a value is not allowed (the message names the key).
     """
-    campaign, settings, names, _sourcing_plans, _plugins = read_toml(Path(path))
+    campaign, settings, names, *_others = read_toml(Path(path))
     return campaign, settings, names
 
 
 def read_toml(
     p: Path,
 ) -> tuple[
-    Campaign, RunSettings, dict[str, str], tuple[SourcingPlan, ...], Mapping[str, Mapping[str, object]]
+    Campaign,
+    RunSettings,
+    dict[str, str],
+    tuple[SourcingPlan, ...],
+    Mapping[str, Mapping[str, object]],
+    str | None,
 ]:
-    """Read ``campaign.toml`` whole: the campaign, the settings, the file names, sourcing plans, plugin settings.
+    """Read ``campaign.toml`` whole: the campaign, the settings, the file names, sourcing plans, plugin
+    settings, and the ``[report] template`` path (``None``: none given; checked by
+    :func:`~ansinh.io.report_templates.read_report_layout`).
 
     Raises:
         CampaignFileError: as :func:`read_campaign_toml`.
@@ -416,16 +429,23 @@ def read_toml(
     c = _table(data, "campaign", where)
     run = _table(data, "run", where)
     files = _table(data, "files", where)
+    report = _table(data, "report", where)
     for table, keys, name in (
         (c, _CampaignKeys, "campaign"),
         (run, _RunKeys, "run"),
         (files, _FilesKeys, "files"),
+        (report, _ReportKeys, "report"),
     ):
         _known_keys(table, keys, f"{where} [{name}]")
     campaign = _campaign_of(c, where)
     settings = attrs.evolve(_settings_of(run, where), registry=_registry(run, p.parent, where))
     names = _file_names(files, p.parent, where)
-    return campaign, settings, names, _sourcing(data, where), _plugin_settings(data, where)
+    template = report.get("template")
+    if template is not None and (not isinstance(template, str) or not template):
+        raise CampaignFileError(
+            f"{where} [report] template", template, "a folder or file name inside the campaign folder"
+        )
+    return campaign, settings, names, _sourcing(data, where), _plugin_settings(data, where), template
 
 
 def _campaign_of(c: Mapping[str, Any], where: str) -> Campaign:

@@ -36,7 +36,8 @@ from ansinh.core.eligibility import Decision, PriorityPolicy, Screening, ranking
 from ansinh.core.provinces import province as _province
 from ansinh.core.review import Posting
 from ansinh.exceptions import InvalidValueError
-from ansinh.io.files import csv_text, markdown_text, write_atomic
+from ansinh.io.files import csv_text, write_atomic
+from ansinh.io.report_templates import ReportLayout
 
 __all__ = [
     "PUBLIC_COLUMNS",
@@ -183,8 +184,14 @@ def public_list_markdown(
     include_ineligible: bool = True,
     posting: Posting | None = None,
     priority_policy: PriorityPolicy | None = None,
+    layout: ReportLayout | None = None,
 ) -> str:
     """The public list as a Markdown table with a title and a note on masking; text escaped (:func:`~ansinh.io.files.markdown_text`).
+
+    Rendered from *layout*'s ``public-list.md.j2`` (default: ansinh's own; a
+    commune's letterhead: :mod:`ansinh.io.report_templates`).  The template
+    sees ``title``, ``notices``, ``posting``, ``columns`` and ``rows`` (the
+    masked :class:`PublicRow` values) — never a person's unmasked data.
 
     With *posting* (a list under public review, :mod:`ansinh.core.review`) the
     list also says where and until when it is posted and where to object
@@ -194,6 +201,7 @@ def public_list_markdown(
     Raises:
         InvalidValueError: *decisions* is not a Screening or decisions, or
             *posting* is not a :class:`~ansinh.core.review.Posting`.
+        CampaignFileError: the template fails to render (naming it and its line).
     """
     if posting is not None and not isinstance(posting, Posting):
         raise InvalidValueError("posting", posting, "a Posting (ansinh.core.review) or None")
@@ -206,24 +214,17 @@ def public_list_markdown(
             )
         else:
             title = "Danh sách công khai"
-    lines = [
-        f"# {markdown_text(title)}",
-        "",
-        "Thông tin cá nhân đã được che: số CCCD chỉ hiện 4 số đầu và 2 số cuối, ngày sinh chỉ ghi năm, "
-        "không ghi địa chỉ.",
-        "",
-        *([markdown_text(posting.notice()), ""] if posting is not None else []),
-        *(
-            [markdown_text(f"Điểm ưu tiên tính theo: {priority_policy.source}."), ""]
-            if priority_policy is not None
-            else []
-        ),
-        "| " + " | ".join(PUBLIC_COLUMNS) + " |",
-        "|" + "|".join("---" for _ in PUBLIC_COLUMNS) + "|",
-    ]
-    for row in public_rows(decisions, include_ineligible=include_ineligible):
-        lines.append("| " + " | ".join(markdown_text(c) for c in row.cells()) + " |")
-    return "\n".join(lines) + "\n"
+    notices = [posting.notice()] if posting is not None else []
+    if priority_policy is not None:
+        notices.append(f"Điểm ưu tiên tính theo: {priority_policy.source}.")
+    context = {
+        "title": title,
+        "notices": notices,
+        "posting": posting,
+        "columns": PUBLIC_COLUMNS,
+        "rows": public_rows(decisions, include_ineligible=include_ineligible),
+    }
+    return (layout or ReportLayout()).render_with("public-list.md.j2", context)
 
 
 def write_public_list(
@@ -235,6 +236,7 @@ def write_public_list(
     include_ineligible: bool = True,
     posting: Posting | None = None,
     priority_policy: PriorityPolicy | None = None,
+    layout: ReportLayout | None = None,
 ) -> Path:
     """Write the public list to *path* (CSV with a BOM, or Markdown), never half-written.
 
@@ -248,6 +250,7 @@ def write_public_list(
             a CSV file is the table alone).
         priority_policy: the table of priority points that ranked the list
             (Markdown names its source).
+        layout: the templates (Markdown only; default: ansinh's own).
 
     Raises:
         InvalidValueError: an unknown format, or *posting* is not a Posting.
@@ -261,6 +264,7 @@ def write_public_list(
             include_ineligible=include_ineligible,
             posting=posting,
             priority_policy=priority_policy,
+            layout=layout,
         )
         return write_atomic(path, text)
     if fmt == "csv":

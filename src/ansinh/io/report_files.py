@@ -15,7 +15,9 @@
     the handover ceremonies (date, place, leader, document, gifts handed
     over) — only when the campaign has ceremonies.
 ``report.md`` and ``report.html``
-    the summary, the totals and each breakdown as tables, and the chart.
+    the summary, the totals and each breakdown as tables, and the chart,
+    rendered from Jinja2 templates: ansinh's default layout or a province's own
+    (its letterhead and signature block: :mod:`ansinh.io.report_templates`).
 ``chart.png``
     gift value by province — only when matplotlib is installed
     (``pip install 'ansinh[chart]'``); the other files never need it.
@@ -23,10 +25,11 @@
     the totals, one sheet per breakdown and the renewal list (:func:`write_xlsx`)
     — only when openpyxl is installed (``ansinh[excel]``).
 
-The files are written into a temporary folder inside the target folder and
-moved into place (:func:`os.replace`) only once every one is written: a
-failure (a full disk, a folder that cannot be written) leaves the report
-files already there as they were, and no half-written file.  Only ids (never names or identity numbers) appear.  Text
+Both templates are rendered before any file is written, and the files are
+written into a temporary folder inside the target folder and moved into place
+(:func:`os.replace`) only once every one is written: a template that fails or
+a file that cannot be written (a full disk) leaves the report files already
+there as they were, and no half-written file.  Only ids (never names or identity numbers) appear.  Text
 a spreadsheet would run as a formula gets a leading ``'`` in the CSV files and the workbook
 (:func:`~ansinh.io.files.csv_text`); text in ``report.md`` is escaped
 (:func:`~ansinh.io.files.markdown_text`: ``<script>`` is shown, never run)
@@ -35,7 +38,6 @@ and in ``report.html`` too.
 
 from __future__ import annotations
 
-import html
 import io
 import os
 import shutil
@@ -45,73 +47,24 @@ from typing import Any
 
 import attrs
 
-from ansinh.core.dates import format_date
-from ansinh.core.money import format_vnd
-from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow, format_count
+from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow
 from ansinh.exceptions import OutputFileError
-from ansinh.io.files import csv_text, markdown_text, spreadsheet_text, write_atomic
+from ansinh.io.files import csv_text, spreadsheet_text, write_atomic
+from ansinh.io.report_templates import (
+    DIMENSION_TITLES,
+    HANDOVER_COLUMNS,
+    HANDOVER_TITLE,
+    ReportLayout,
+    breakdown_columns,
+    totals_groups,
+)
 
 __all__ = ["ReportFiles", "render_html", "render_markdown", "write_chart", "write_report", "write_xlsx"]
 
-_DIMENSION_TITLES = {
-    "province": "Theo tỉnh, thành phố",
-    "product": "Theo loại quà",
-    "sponsor_kind": "Theo loại nhà tài trợ",
-    "strategy": "Theo cách huy động",
-    "year": "Theo năm mua",
-    "pledge": "Theo khoản tài trợ",
-    "hospital_level": "Quà Tết theo tuyến bệnh viện",
-    "hospital": "Quà Tết theo bệnh viện",
-}
+_DEFAULT_LAYOUT = ReportLayout()
+
 _OPTIONAL_DIMENSIONS = frozenset({"hospital_level", "hospital"})
 """Breakdowns left out of the workbook when they have no row (a campaign without Tết gifts)."""
-
-_HANDOVER_COLUMNS = (
-    ("on", "Ngày"),
-    ("place", "Địa điểm"),
-    ("leader", "Trưởng đoàn"),
-    ("reference", "Văn bản"),
-    ("health_cards", "Thẻ BHYT"),
-    ("social_books", "Sổ BHXH"),
-    ("tet_gifts", "Quà Tết"),
-    ("value", "Giá trị (đ)"),
-    ("people", "Số người"),
-)
-_HANDOVER_TITLE = "Lễ trao tặng"
-
-_TOTAL_LABELS = {
-    "sponsors": "Nhà tài trợ",
-    "pledges": "Khoản tài trợ",
-    "pledged_money": "Số tiền đăng ký (đ)",
-    "received": "Số tiền đã nhận (đ)",
-    "committed": "Số tiền đã phân bổ (đ)",
-    "spent": "Số tiền đã chi mua (đ)",
-    "leftover": "Đã nhận chưa sử dụng (đ)",
-    "uncommitted": "Đăng ký chưa phân bổ (đ)",
-    "health_cards": "Thẻ BHYT",
-    "social_books": "Sổ BHXH",
-    "tet_gifts": "Suất quà Tết",
-    "value": "Tổng giá trị (đ)",
-    "delivered_value": "Giá trị đã trao (đ)",
-    "people_covered": "Số người được hỗ trợ",
-    "cost_per_person": "Bình quân mỗi người (đ)",
-    "provinces": "Số tỉnh, thành phố",
-    "expiring_soon": "Sắp hết hạn (cần gia hạn)",
-}
-
-_ROW_COLUMNS = (
-    ("label", ""),
-    ("health_cards", "Thẻ BHYT"),
-    ("social_books", "Sổ BHXH"),
-    ("tet_gifts", "Quà Tết"),
-    ("value", "Giá trị"),
-    ("people", "Số người"),
-    ("pledged", "Đăng ký"),
-    ("received", "Đã nhận"),
-    ("spent", "Đã chi"),
-)
-_MONEY_COLUMNS = frozenset({"value", "pledged", "received", "spent"})
-_COUNTED = frozenset({"health_cards", "social_books", "tet_gifts", "value", "people"})
 
 
 @attrs.frozen(kw_only=True)
@@ -143,161 +96,30 @@ def _csv_text(header: list[str], rows: list[list[object]]) -> str:
     return csv_text([header, *rows])
 
 
-def _cell(row: ReportRow, key: str) -> str:
-    value = row.as_dict()[key]
-    if key in _MONEY_COLUMNS:
-        return format_vnd(value) if value else "—"
-    if isinstance(value, int):
-        return format_count(value) if value else "—"
-    return str(value)
+def render_markdown(
+    report: CampaignReport, *, chart: str | None = None, layout: ReportLayout | None = None
+) -> str:
+    """The report as Markdown (GitHub tables); *chart* is the image file name to show, if any.
+
+    Rendered from *layout*'s ``report.md.j2`` (default: ansinh's own layout).
+
+    Raises:
+        CampaignFileError: the template fails to render (naming it and its line).
+    """
+    return (layout or _DEFAULT_LAYOUT).render("report.md.j2", report, chart=chart)
 
 
-def _columns(rows: tuple[ReportRow, ...]) -> list[tuple[str, str]]:
-    """The columns worth showing: the label, then any column with a non-zero value."""
-    return [(k, t) for k, t in _ROW_COLUMNS if k == "label" or any(r.as_dict()[k] for r in rows)]
+def render_html(
+    report: CampaignReport, *, chart: str | None = None, layout: ReportLayout | None = None
+) -> str:
+    """The report as a self-contained HTML page; *chart* is the image file name to show, if any.
 
+    Rendered from *layout*'s ``report.html.j2`` (default: ansinh's own layout), every value HTML-escaped.
 
-def _handover_cells(report: CampaignReport) -> list[list[str]]:
-    """Each ceremony's cells as a reader sees them (dates dd/mm/yyyy, amounts and counts formatted)."""
-    out = []
-    for row in report.handovers:
-        data = row.as_dict()
-        cells = []
-        for key, _ in _HANDOVER_COLUMNS:
-            value = data[key]
-            if key == "on":
-                cells.append(format_date(row.handover.on))
-            elif key == "value":
-                cells.append(format_vnd(value) if value else "—")
-            elif isinstance(value, int):
-                cells.append(format_count(value) if value else "—")
-            else:
-                cells.append(str(value))
-        out.append(cells)
-    return out
-
-
-def _hospital_note(report: CampaignReport, dim: str) -> str:
-    """The sentence under the hospital breakdown ("tại Bệnh viện Việt Đức, …")."""
-    where = report.hospitals_text() if dim == "hospital" else ""
-    return f"Quà Tết cho bệnh nhân có hoàn cảnh khó khăn {where}." if where else ""
-
-
-def _totals_rows(report: CampaignReport) -> list[tuple[str, str]]:
-    out = []
-    for key, value in report.totals().items():
-        label = _TOTAL_LABELS.get(key, key)
-        out.append((label, format_vnd(value) if label.endswith("(đ)") else format_count(value)))
-    return out
-
-
-def render_markdown(report: CampaignReport, *, chart: str | None = None) -> str:
-    """The report as Markdown (GitHub tables); *chart* is the image file name to show, if any."""
-    c = report.campaign
-    m = markdown_text
-    lines = [f"# {m(c.name)}", ""]
-    if c.plan_reference:
-        lines += [f"*{m(c.plan_reference)}* — báo cáo ngày {format_date(report.on)}", ""]
-    lines += [m(report.summary_vi()), "", "## Tổng hợp", "", "| Chỉ tiêu | Giá trị |", "|---|---:|"]
-    lines += [f"| {m(label)} | {m(value)} |" for label, value in _totals_rows(report)]
-    if chart:
-        lines += ["", f"![Giá trị quà tặng theo tỉnh, thành phố]({chart})"]
-    for dim in DIMENSIONS:
-        rows = report.rows_for(dim)
-        if not rows:
-            continue
-        cols = _columns(rows)
-        lines += ["", f"## {_DIMENSION_TITLES[dim]}", ""]
-        if _hospital_note(report, dim):
-            lines += [m(_hospital_note(report, dim)), ""]
-        lines.append("| " + " | ".join(t or "" for _, t in cols) + " |")
-        lines.append("|" + "|".join("---" if k == "label" else "---:" for k, _ in cols) + "|")
-        for r in rows:
-            lines.append("| " + " | ".join(m(_cell(r, k)) for k, _ in cols) + " |")
-    if report.handovers:
-        lines += ["", f"## {_HANDOVER_TITLE} ({len(report.handovers)})", ""]
-        lines.append("| " + " | ".join(t for _, t in _HANDOVER_COLUMNS) + " |")
-        lines.append("|" + "|".join("---:" if k in _COUNTED else "---" for k, _ in _HANDOVER_COLUMNS) + "|")
-        lines += ["| " + " | ".join(m(c) for c in cells) + " |" for cells in _handover_cells(report)]
-    lines += ["", f"## Sắp hết hạn trong {report.renewal_days} ngày ({len(report.expiring)})", ""]
-    if report.expiring:
-        lines += ["| Mã người | Tỉnh | Loại | Hết hạn | Còn (ngày) |", "|---|---|---|---|---:|"]
-        for x in report.expiring:
-            lines.append(
-                f"| {m(x.person_id)} | {m(x.province)} | {x.kind.label_vi} | {format_date(x.valid_until)} | {x.days_left} |"
-            )
-    else:
-        lines.append("Không có.")
-    lines += ["", "---", "", m(report.summary_en()), ""]
-    return "\n".join(lines)
-
-
-def render_html(report: CampaignReport, *, chart: str | None = None) -> str:
-    """The report as a self-contained HTML page; *chart* is the image file name to show, if any."""
-    e = html.escape
-    c = report.campaign
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="vi"><head><meta charset="utf-8">',
-        f"<title>{e(c.name)}</title>",
-        "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}"
-        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em}"
-        "td.n{text-align:right}th{background:#eef}</style>",
-        "</head><body>",
-        f"<h1>{e(c.name)}</h1>",
-    ]
-    if c.plan_reference:
-        parts.append(f"<p><em>{e(c.plan_reference)}</em> — báo cáo ngày {format_date(report.on)}</p>")
-    parts.append(f"<p>{e(report.summary_vi())}</p>")
-    parts.append("<h2>Tổng hợp</h2><table>")
-    parts += [f'<tr><th>{e(k)}</th><td class="n">{e(v)}</td></tr>' for k, v in _totals_rows(report)]
-    parts.append("</table>")
-    if chart:
-        parts.append(f'<p><img src="{e(chart)}" alt="Giá trị quà tặng theo tỉnh, thành phố"></p>')
-    for dim in DIMENSIONS:
-        rows = report.rows_for(dim)
-        if not rows:
-            continue
-        cols = _columns(rows)
-        parts.append(f"<h2>{e(_DIMENSION_TITLES[dim])}</h2>")
-        if _hospital_note(report, dim):
-            parts.append(f"<p>{e(_hospital_note(report, dim))}</p>")
-        parts.append("<table><tr>")
-        parts += [f"<th>{e(t)}</th>" for _, t in cols]
-        parts.append("</tr>")
-        for r in rows:
-            cells = "".join(
-                f"<td>{e(_cell(r, k))}</td>" if k == "label" else f'<td class="n">{e(_cell(r, k))}</td>'
-                for k, _ in cols
-            )
-            parts.append(f"<tr>{cells}</tr>")
-        parts.append("</table>")
-    if report.handovers:
-        parts.append(f"<h2>{e(_HANDOVER_TITLE)} ({len(report.handovers)})</h2><table><tr>")
-        parts += [f"<th>{e(t)}</th>" for _, t in _HANDOVER_COLUMNS]
-        parts.append("</tr>")
-        for texts in _handover_cells(report):
-            tds = "".join(
-                f'<td class="n">{e(c)}</td>' if k in _COUNTED else f"<td>{e(c)}</td>"
-                for (k, _), c in zip(_HANDOVER_COLUMNS, texts, strict=True)
-            )
-            parts.append(f"<tr>{tds}</tr>")
-        parts.append("</table>")
-    parts.append(f"<h2>Sắp hết hạn trong {report.renewal_days} ngày ({len(report.expiring)})</h2>")
-    if report.expiring:
-        parts.append(
-            "<table><tr><th>Mã người</th><th>Tỉnh</th><th>Loại</th><th>Hết hạn</th><th>Còn (ngày)</th></tr>"
-        )
-        for x in report.expiring:
-            parts.append(
-                f"<tr><td>{e(x.person_id)}</td><td>{e(x.province)}</td><td>{e(x.kind.label_vi)}</td>"
-                f'<td>{format_date(x.valid_until)}</td><td class="n">{x.days_left}</td></tr>'
-            )
-        parts.append("</table>")
-    else:
-        parts.append("<p>Không có.</p>")
-    parts.append(f'<hr><p lang="en">{e(report.summary_en())}</p></body></html>')
-    return "\n".join(parts) + "\n"
+    Raises:
+        CampaignFileError: the template fails to render (naming it and its line).
+    """
+    return (layout or _DEFAULT_LAYOUT).render("report.html.j2", report, chart=chart)
 
 
 def write_chart(report: CampaignReport, path: str | os.PathLike[str]) -> Path | None:
@@ -323,7 +145,7 @@ def _sheet(workbook: Any, title: str, header: list[str], rows: list[list[object]
 
 
 def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | None:
-    """Write the report as a workbook: the totals, one sheet per breakdown, the renewal list.
+    """Write the report as a workbook: the totals, one sheet per breakdown, the ceremonies, the renewal list.
 
     ``None`` when openpyxl is not installed (``ansinh[excel]``).  Amounts are
     whole-đồng numbers; text cells are safe to open (no formula).
@@ -337,16 +159,28 @@ def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | N
         return None
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
-    totals: list[list[object]] = [[_TOTAL_LABELS.get(k, k), v] for k, v in report.totals().items()]
+    totals: list[list[object]] = []
+    for group in totals_groups(report):
+        totals += [[group.title, None], *([line.label, line.value] for line in group.lines)]
     _sheet(workbook, "Tổng hợp", ["Chỉ tiêu", "Giá trị"], totals)
     for dimension in DIMENSIONS:
         rows = report.rows_for(dimension)
         if not rows and dimension in _OPTIONAL_DIMENSIONS:
             continue
-        cols = _columns(rows)
-        header = [_DIMENSION_TITLES[dimension] if k == "label" else title for k, title in cols]
+        cols = breakdown_columns(rows)
+        header = [DIMENSION_TITLES[dimension] if k == "label" else title for k, title in cols]
         _sheet(
-            workbook, _DIMENSION_TITLES[dimension], header, [[getattr(r, k) for k, _ in cols] for r in rows]
+            workbook, DIMENSION_TITLES[dimension], header, [[getattr(r, k) for k, _ in cols] for r in rows]
+        )
+    if report.handovers:
+        _sheet(
+            workbook,
+            HANDOVER_TITLE,
+            [t for _, t in HANDOVER_COLUMNS],
+            [
+                [row.handover.on if k == "on" else row.as_dict()[k] for k, _ in HANDOVER_COLUMNS]
+                for row in report.handovers
+            ],
         )
     _sheet(
         workbook,
@@ -357,46 +191,57 @@ def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | N
             for x in report.expiring
         ],
     )
-    if report.handovers:
-        _sheet(
-            workbook,
-            _HANDOVER_TITLE,
-            [t for _, t in _HANDOVER_COLUMNS],
-            [
-                [row.handover.on if k == "on" else row.as_dict()[k] for k, _ in _HANDOVER_COLUMNS]
-                for row in report.handovers
-            ],
-        )
     buf = io.BytesIO()
     workbook.save(buf)
     return write_atomic(Path(path), buf.getvalue())
 
 
+def _matplotlib_installed() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def write_report(
-    report: CampaignReport, folder: str | os.PathLike[str], *, chart: bool = True
+    report: CampaignReport,
+    folder: str | os.PathLike[str],
+    *,
+    chart: bool = True,
+    layout: ReportLayout | None = None,
 ) -> ReportFiles:
     """Write the report files into *folder* (created if missing); see the module docstring.
-
-    Every file is first written into a temporary folder inside *folder*,
-    and all of them are moved into place only once each is written.
 
     Args:
         report: the report.
         folder: where to write.
         chart: draw ``chart.png`` when matplotlib is installed.
+        layout: the templates of ``report.md`` and ``report.html`` (default: ansinh's own;
+            see :mod:`ansinh.io.report_templates`).
+
+    Every file is first written into a temporary folder inside *folder*,
+    and all of them are moved into place only once each is written.
 
     Raises:
+        CampaignFileError: a template fails to render (naming it and its line); nothing is written.
         OutputFileError: a file cannot be written; the report files already
             in *folder* are left as they were.
     """
     out = Path(folder)
+    name = "chart.png" if chart and _matplotlib_installed() else None
+    # both pages first: a template that fails must leave the folder as it was
+    pages = (
+        render_markdown(report, chart=name, layout=layout),
+        render_html(report, chart=name, layout=layout),
+    )
     try:
         out.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(dir=out, prefix=".report-"))
     except OSError as exc:
         raise OutputFileError(f"{out}: cannot create the report folder ({exc.strerror or exc})") from None
     try:
-        return _moved(_write_files(report, stage, chart=chart), out)
+        return _moved(_write_files(report, stage, name, pages), out)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -417,8 +262,9 @@ def _moved(files: ReportFiles, out: Path) -> ReportFiles:
     return attrs.evolve(files, folder=out, **moved)
 
 
-def _write_files(report: CampaignReport, out: Path, *, chart: bool) -> ReportFiles:
-    """Write every report file into *out* (see :func:`write_report`)."""
+def _write_files(report: CampaignReport, out: Path, name: str | None, pages: tuple[str, str]) -> ReportFiles:
+    """Write every report file into *out* (see :func:`write_report`); *pages* are report.md and report.html."""
+    markdown_text, page_text = pages
     rows = [r.as_dict() for r in report.rows]
     header = list(rows[0]) if rows else list(ReportRow(dimension="", key="", label="").as_dict())
     csv_path = write_atomic(out / "report.csv", _csv_text(header, [list(r.values()) for r in rows]), bom=True)
@@ -452,10 +298,9 @@ def _write_files(report: CampaignReport, out: Path, *, chart: bool) -> ReportFil
         table = [list(row.as_dict().values()) for row in report.handovers]
         handovers = write_atomic(out / "handovers.csv", _csv_text(header, table), bom=True)
     summary = write_atomic(out / "summary.txt", report.summary_vi() + "\n\n" + report.summary_en() + "\n")
-    chart_path = write_chart(report, out / "chart.png") if chart else None
-    name = chart_path.name if chart_path is not None else None
-    markdown = write_atomic(out / "report.md", render_markdown(report, chart=name))
-    page = write_atomic(out / "report.html", render_html(report, chart=name))
+    chart_path = write_chart(report, out / "chart.png") if name else None
+    markdown = write_atomic(out / "report.md", markdown_text)
+    page = write_atomic(out / "report.html", page_text)
     xlsx = write_xlsx(report, out / "report.xlsx")
     return ReportFiles(
         folder=out,

@@ -34,15 +34,22 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    delivered at the ``[[handover]]`` ceremony that includes them, else on the
    handover date, if the campaign file gives one
    (:func:`~ansinh.core.ledger.payments_due`, :func:`~ansinh.core.handover.handover_deliveries`);
-8. write the report files (:func:`ansinh.io.report_files.write_report`: all
-   of them, or none) and the events as JSON Lines (``<out>/events.jsonl``).
+8. write the report files (:func:`ansinh.io.report_files.write_report`) —
+   ``report.md`` and ``report.html`` in the folder's ``[report] template``
+   layout, else a plugin's (:func:`~ansinh.hookspecs.ansinh_report_templates`),
+   else ansinh's default (:mod:`ansinh.io.report_templates`) — and
+   the events as JSON Lines (``<out>/events.jsonl``); the report files are
+   written all of them, or none.
 
 The ``[run]`` settings and the output folder are checked before anything is
 written (:func:`ansinh.io.run_checks.check_run`); an error met once events
 were written says how to finish: run again (:func:`~ansinh.io.run_checks.resumable`).
 
-Every plugin is asked before the ledger is opened, so a failing plugin
-(:class:`~ansinh.exceptions.PluginError`) leaves the output folder as it was.
+Every plugin is asked, and the report templates are compiled, before the ledger
+is opened, so a failing plugin (:class:`~ansinh.exceptions.PluginError`) or a
+template with a syntax error leaves the output folder as it was.  A template that
+fails while rendering stops the run after the ledger is written, with the report
+files as they were; running again once it is fixed records nothing twice.
 
 Every event has a stable id, so running the same folder again into the same
 ``out`` folder adds nothing: the ledger is unchanged and the report the same.
@@ -100,6 +107,7 @@ from ansinh.io.commune_lists import COMMUNE_LISTS_FILE, merge_commune_lists, rea
 from ansinh.io.priority_files import PRIORITY_FILE, read_priority_policy
 from ansinh.io.public_list import write_public_list
 from ansinh.io.report_files import ReportFiles, write_report
+from ansinh.io.report_templates import ReportLayout, plugin_report_layout
 from ansinh.io.review_files import REVIEW_FILE, apply_review, read_review
 from ansinh.io.roster import RejectedRow, load_roster
 from ansinh.io.run_checks import check_run, resumable
@@ -306,6 +314,16 @@ def _policy(data: CampaignFolder, host: PluginHost | None) -> PriorityPolicy:
     return from_plugin or DEFAULT_PRIORITY_POLICY
 
 
+def _layout(data: CampaignFolder, host: PluginHost | None) -> ReportLayout | None:
+    """The folder's ``[report] template``, else a plugin's templates, else ``None`` (the default), compiled."""
+    layout = data.report_layout
+    if layout is None and host is not None:
+        layout = plugin_report_layout(host, data.campaign)
+    if layout is not None:
+        layout.check()
+    return layout
+
+
 def _screen(
     data: CampaignFolder,
     given: _Contributions,
@@ -479,6 +497,7 @@ def _reviewed(
     out_dir: Path,
     rescreen: Callable[[Person], dict[ProductKind, Screening]],
     policy: PriorityPolicy,
+    layout: ReportLayout | None = None,
 ) -> tuple[CandidateList | None, tuple[Path, ...], tuple[Decision, ...]]:
     """The approved list of a folder with a ``review.toml``, the public lists posted, and the people added.
 
@@ -519,6 +538,7 @@ def _reviewed(
             include_ineligible=False,
             posting=plan.posting,
             priority_policy=policy,
+            layout=layout,
         )
         for kind, s in screenings.items()
     )
@@ -585,6 +605,7 @@ def run_campaign(
     given = attrs.evolve(given, policy=_policy(data, given.host))
     given = attrs.evolve(given, rules=given.rules + _registry_rules(data, given, sources))
     out_dir = check_run(data.campaign, data.settings, Path(out) if out is not None else data.folder / "build")
+    layout = _layout(data, given.host)
     screenings = _screen(data, given, tick)
     approved, public_lists, added = _reviewed(
         data,
@@ -592,6 +613,7 @@ def run_campaign(
         out_dir,
         lambda person: _screen(data, given, lambda *_: None, (person,)),
         given.policy,
+        layout,
     )
     with (
         SqliteStore(
@@ -616,7 +638,7 @@ def run_campaign(
             renewal_days=data.settings.renewal_days,
             handovers=data.handovers,
         )
-        files = write_report(result, out_dir)
+        files = write_report(result, out_dir, layout=layout)
     tick("report", 1, 1)
     return CampaignRun(
         campaign=data.campaign,
