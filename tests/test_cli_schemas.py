@@ -32,6 +32,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("campaign", "run"): ("campaign", "run", str(CAMPAIGN), "--out", "{out}"),
     ("report",): ("report", "{out}/ledger.sqlite"),
     ("store", "merge"): ("store", "merge", "{out}/ledger.sqlite", "--into", "{out}/national.sqlite"),
+    ("ledger", "verify"): ("ledger", "verify", "{out}/ledger.sqlite"),
     ("law", "show"): ("law", "show", "--on", "2026-01-01"),
     ("plugins",): ("plugins",),
     ("plugin", "new"): ("plugin", "new", "demo_plugin", "--dir", "{out}/plugin"),

@@ -36,6 +36,8 @@ def register(
     )
     p_run.add_argument("folder", metavar="DIR", help=word("campaign.dir", lang))
     p_run.add_argument("--out", default=None, metavar="OUT", help=word("campaign.out", lang))
+    p_run.add_argument("--actor", metavar="ID", help=word("audit.actor", lang))
+    p_run.add_argument("--role", metavar="ROLE", help=word("audit.role", lang))
     p_run.add_argument(
         "--registry",
         nargs=2,
@@ -48,6 +50,7 @@ def register(
 
 
 def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
+    from ansinh.cli.stores import actor_from
     from ansinh.io.campaign_toml import RegistrySource
     from ansinh.io.run import run_campaign
 
@@ -65,6 +68,7 @@ def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
             plugins=plugins_from(args),
             progress=progress,
             registry=[RegistrySource(store=store, roster=roster) for store, roster in args.registry],
+            actor=actor_from(args),
         )
     finally:
         bar.close()

@@ -221,6 +221,19 @@ def _store_merge() -> dict[str, Any]:
     return _envelope("store_merge", "ansinh store merge", properties, {})
 
 
+def _ledger_verify() -> dict[str, Any]:
+    chain = _obj({"code": _STR, "events": _INT, "head": _STR})
+    broken = _obj({"campaign": _STR, "seq": _INT, "event_id": _STR, "problem": _STR})
+    properties = {
+        "store": _STR,
+        "intact": {"type": "boolean"},
+        "events": _INT,
+        "campaigns": _array(chain),
+        "broken": _nullable(broken),
+    }
+    return _envelope("ledger_verify", "ansinh ledger verify", properties, {})
+
+
 def _public(name: str) -> Callable[[], dict[str, Any]]:
     return lambda: json_schema(name, public=True)
 
@@ -233,6 +246,7 @@ _BUILDERS: Final[dict[str, Callable[[], dict[str, Any]]]] = {
     "plugins": _plugins,
     "plugin_package": _plugin_package,
     "store_merge": _store_merge,
+    "ledger_verify": _ledger_verify,
     "campaign_report": _campaign_report,
     "campaign_run": _campaign_run,
 }

@@ -200,6 +200,30 @@ _TEXTS: Final[Mapping[str, tuple[str, str]]] = {
         "Đã gộp {new} sự kiện mới từ {stores} kho ({campaigns} chương trình)",
         "Merged {new} new events from {stores} stores ({campaigns} campaigns)",
     ),
+    "audit.actor": (
+        "người ghi (mã cán bộ, tên đăng nhập …), lưu cùng mỗi sự kiện",
+        "who records (a staff number, a login …), kept with each event",
+    ),
+    "audit.role": ("vai trò của người ghi (mặc định: clerk)", "the recorder's role (default: clerk)"),
+    "ledger.group": ("sổ ghi: kiểm tra chuỗi băm", "ledgers: verify the hash chain"),
+    "ledger.verify": (
+        "tính lại chuỗi băm của kho, nêu sự kiện đầu tiên không khớp (mã thoát 0: nguyên vẹn, 1: không)",
+        "recompute the store's hash chain and name the first event that does not match "
+        "(exit 0: intact, 1: not)",
+    ),
+    "ledger.store": (
+        "kho cần kiểm tra (đường dẫn, sqlite:///… hoặc postgresql://…)",
+        "the store to verify (a path, sqlite:///… or postgresql://…)",
+    ),
+    "ledger.intact": (
+        "Nguyên vẹn: {events} sự kiện, {campaigns} chương trình (mã băm cuối của mỗi chương trình)",
+        "Intact: {events} events, {campaigns} campaigns (each campaign's head digest)",
+    ),
+    "ledger.broken": (
+        "KHÔNG nguyên vẹn: chương trình {campaign}, sự kiện {where}: {problem}",
+        "NOT intact: campaign {campaign}, event {where}: {problem}",
+    ),
+    "ledger.end": ("cuối chuỗi", "the end of its chain"),
     "renewal": ("danh sách gia hạn: hết hạn trong N ngày (60)", "renewal list: expiring within N days (60)"),
     "public": (
         "ghi danh sách công khai (che thông tin cá nhân) ra tệp .csv hoặc .md",

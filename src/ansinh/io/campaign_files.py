@@ -98,6 +98,7 @@ from typing import Any, Final
 
 import attrs
 
+from ansinh.core.audit import MAX_DOCUMENT
 from ansinh.core.campaign import (
     Campaign,
     Earmark,
@@ -163,6 +164,7 @@ PLEDGE_HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "registered_on": ("registered on", "ngay dang ky"),
     "received": ("received", "da nhan", "so tien da nhan"),
     "received_on": ("received on", "ngay nhan"),
+    "receipt": ("receipt", "receipt reference", "so chung tu", "chung tu", "so phieu thu"),
 }
 """Pledge field → accepted headers (matching form)."""
 
@@ -231,6 +233,8 @@ class Receipt:
     pledge_id: str
     on: dt.date
     amount: int
+    reference: str = ""
+    """The receipt or collection reference (``Số chứng từ``), kept as the event's document."""
 
 
 @attrs.frozen(kw_only=True)
@@ -529,6 +533,9 @@ def read_pledges(
             registered = _date("registered_on", cells.get("registered_on", "")) or default_date
             received = _amount("received", cells.get("received", ""))
             received_on = _date("received_on", cells.get("received_on", "")) or registered
+            reference = cells.get("receipt", "")
+            if len(reference) > MAX_DOCUMENT:
+                raise CellError("receipt", reference, f"at most {MAX_DOCUMENT} characters")
         except CellError as bad:
             rejected.append(RejectedRow(number, names.get(bad.field, bad.field), bad.value, bad.reason))
             continue
@@ -540,7 +547,9 @@ def read_pledges(
         pledges.append(pledge)
         dates.append((pledge.id, registered))
         if received:
-            receipts.append(Receipt(pledge_id=pledge.id, on=received_on, amount=received))
+            receipts.append(
+                Receipt(pledge_id=pledge.id, on=received_on, amount=received, reference=reference)
+            )
     return tuple(pledges), tuple(dates), tuple(receipts), tuple(rejected)
 
 

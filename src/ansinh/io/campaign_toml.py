@@ -19,6 +19,7 @@ from typing import Any, Final
 import attrs
 import cattrs
 
+from ansinh.core.audit import Actor
 from ansinh.core.campaign import Campaign
 from ansinh.core.dates import is_date
 from ansinh.core.handover import Handover
@@ -125,6 +126,8 @@ class RunSettings:
     book_months: int = 12
     tet_gift_value: int | None = None
     renewal_days: int = 60
+    actor: Actor | None = None
+    """Who records the run's events (``actor`` and ``role`` of ``[run]``); ``None``: no one named."""
     registry: tuple[RegistrySource, ...] = ()
     """Other campaigns' stores whose gifts this run's people must not already hold for the same months
     (``[[run.registry]]``; paths relative to the campaign folder)."""
@@ -196,6 +199,8 @@ class _RunKeys:
     book_months: Any = None
     tet_gift_value: Any = None
     renewal_days: Any = None
+    actor: Any = None
+    role: Any = None
     registry: Any = None
 
 
@@ -492,9 +497,23 @@ def _settings_of(run: Mapping[str, Any], where: str) -> RunSettings:
         handover_date=_toml_date(run, "handover_date", where),
         report_date=_toml_date(run, "report_date", where),
         money_buys=money_buys,
+        actor=_actor(run, where),
         **ints,
     )
     return settings
+
+
+def _actor(run: Mapping[str, Any], where: str) -> Actor | None:
+    """``[run] actor`` and ``role`` (default ``clerk``) as an :class:`~ansinh.core.audit.Actor`."""
+    if "actor" not in run:
+        if "role" in run:
+            raise CampaignFileError(f"{where} role", run["role"], "given with an actor")
+        return None
+    try:
+        return Actor(id=run["actor"], role=run.get("role", "clerk"))
+    except InvalidValueError as exc:
+        key = "actor" if exc.field == "id" else exc.field
+        raise CampaignFileError(f"{where} {key}", exc.value, exc.allowed) from None
 
 
 @attrs.define

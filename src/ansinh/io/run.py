@@ -69,6 +69,7 @@ import pluggy
 
 from ansinh.api import affiliations_from_plugins, resolve_law, resolve_plugins
 from ansinh.core.allocation import Allocation, allocate
+from ansinh.core.audit import Actor
 from ansinh.core.campaign import Campaign, Pledge, Sponsor
 from ansinh.core.display import Section, html_summary
 from ansinh.core.eligibility import (
@@ -104,6 +105,13 @@ from ansinh.hookspecs import SourcingResult
 from ansinh.io.campaign_files import CampaignFolder, Receipt, read_campaign_folder
 from ansinh.io.campaign_toml import RegistrySource
 from ansinh.io.commune_lists import COMMUNE_LISTS_FILE, merge_commune_lists, read_commune_lists
+from ansinh.io.documents import (
+    DELIVERIES_FILE,
+    allocation_documents,
+    delivery_documents,
+    read_deliveries,
+    receipt_documents,
+)
 from ansinh.io.priority_files import PRIORITY_FILE, read_priority_policy
 from ansinh.io.public_list import write_public_list
 from ansinh.io.report_files import ReportFiles, write_report
@@ -462,10 +470,13 @@ def _record(
     tick: Progress,
     approved: CandidateList | None = None,
     added: tuple[Decision, ...] = (),
+    actor: Actor | None = None,
 ) -> Allocation:
-    """Record the pledges, allocate and record the gifts, then pay and deliver what is due."""
+    """Record the pledges, allocate and record the gifts, then pay and deliver what is due (by *actor*, with documents)."""
     settings = data.settings
-    store.append_batch(_pledge_events(data), progress=lambda d, t: tick("record", d, t))
+    pledged = _pledge_events(data)
+    receipts = receipt_documents(pledged, data.receipts)
+    store.append_batch(pledged, progress=lambda d, t: tick("record", d, t), actor=actor, documents=receipts)
     tick("allocate", 0, 1)
     eligible = [d for s in screenings.values() for d in s.eligible] + list(added)
     affiliations = {k: tuple(v) for k, v in data.affiliation_map().items()}
@@ -483,11 +494,17 @@ def _record(
         commune_lists=given.commune_lists,
     )
     tick("allocate", 1, 1)
-    store.append_batch(allocation.events(), progress=lambda d, t: tick("record", d, t))
+    allocated = allocation.events()
+    minutes = allocation_documents(allocated, approved)
+    store.append_batch(allocated, progress=lambda d, t: tick("record", d, t), actor=actor, documents=minutes)
     paid = payments_due(store.state, on=settings.purchase_date)
     due: list[Event] = list(paid)
     due += handover_deliveries(store.state, data.handovers, paid=paid, default=settings.handover_date)
-    store.append_batch(due, progress=lambda d, t: tick("pay", d, t))
+    deliveries = data.folder / DELIVERIES_FILE
+    serials = delivery_documents(
+        due, store.state, read_deliveries(deliveries) if deliveries.is_file() else {}, data.handovers
+    )
+    store.append_batch(due, progress=lambda d, t: tick("pay", d, t), actor=actor, documents=serials)
     return allocation
 
 
@@ -552,6 +569,7 @@ def run_campaign(
     law: Law | None = None,
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
     progress: Progress | None = None,
+    actor: Actor | None = None,
     registry: Iterable[RegistrySource] = (),
 ) -> CampaignRun:
     """Run the campaign in *folder* end to end, with the plugins' contributions.
@@ -567,6 +585,9 @@ def run_campaign(
             ``False`` none, or a host (see :mod:`ansinh.api`).
         progress: ``progress(step, done, total)`` for long steps; the steps are
             ``"read"``, ``"screen"``, ``"record"``, ``"allocate"``, ``"pay"`` and ``"report"``.
+        actor: who records the events (default: ``[run] actor`` and ``role`` of
+            ``campaign.toml``, else no one); each event is stored with its
+            document where the folder has one (:mod:`ansinh.io.documents`).
         registry: other campaigns' stores (with their rosters), added to the
             ``[[run.registry]]`` of ``campaign.toml``: a person one of their
             gifts covers in the same months is refused (``COVERED_ELSEWHERE``).
@@ -626,7 +647,8 @@ def run_campaign(
         resumable(out_dir, lambda: len(store) - before),
     ):  # an error once events are written says how to finish
         before = len(store)
-        allocation = _record(store, data, screenings, given, tick, approved, added)
+        recorder = actor if actor is not None else data.settings.actor
+        allocation = _record(store, data, screenings, given, tick, approved, added, recorder)
         tick("report", 0, 1)
         state = store.state
         new_events = len(store) - before

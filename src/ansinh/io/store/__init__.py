@@ -41,7 +41,11 @@ event id, type and date are columns, and a gift keeps its quote's amounts
 only — the quote is priced again from the law on reading and checked against
 them.  A store written by an older ansinh (one campaign, full JSON documents)
 is upgraded in one transaction when opened; one written by a newer ansinh is
-refused.  Every store has SQL views a reporting tool can read without ansinh
+refused.  Each row also keeps who recorded the event, when and on which
+document (:class:`~ansinh.core.audit.Audit`; :meth:`SqliteStore.records`),
+and a digest chaining it to its campaign's previous row: :func:`verify_store`
+(``ansinh ledger verify``) names the first row edited, deleted or swapped
+since it was written (see the explanation "The audit trail").  Every store has SQL views a reporting tool can read without ansinh
 (``VIEW_NAMES``: gifts, pledges and balances, money received, people
 covered by province and year).  :func:`write_jsonl` and :func:`read_jsonl` exchange full documents
 (:mod:`ansinh.serialization`) one per line.
@@ -66,21 +70,25 @@ covered by province and year).  :func:`write_jsonl` and :func:`read_jsonl` excha
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from ansinh.core.audit import Actor, Audit, Recorded
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, Ledger
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
-from ansinh.exceptions import InvalidValueError
+from ansinh.exceptions import InvalidValueError, LedgerError
+from ansinh.io.store._chain import CampaignChain, ChainBreak, ChainReport, verify_rows
 from ansinh.io.store._jsonl import event_from_json, event_to_json, read_jsonl, write_jsonl
 from ansinh.io.store._merge import MergeResult
-from ansinh.io.store._postgres import PostgresStore, is_postgres_url
-from ansinh.io.store._schema import SCHEMA_VERSION, STORE_FORMAT
+from ansinh.io.store._postgres import PostgresStore, is_postgres_url, masked_url, pg_connection
+from ansinh.io.store._schema import SCHEMA_VERSION, STORE_FORMAT, check_meta
 from ansinh.io.store._sqlite import SqliteStore
 from ansinh.io.store._views import VIEW_NAMES
 
@@ -88,6 +96,9 @@ __all__ = [
     "SCHEMA_VERSION",
     "STORE_FORMAT",
     "VIEW_NAMES",
+    "CampaignChain",
+    "ChainBreak",
+    "ChainReport",
     "MergeResult",
     "PostgresStore",
     "ProgrammeStore",
@@ -99,6 +110,7 @@ __all__ = [
     "open_store",
     "read_jsonl",
     "store_location",
+    "verify_store",
     "write_jsonl",
 ]
 
@@ -129,14 +141,23 @@ class ProgrammeStore(Protocol):
         *,
         campaign: str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        actor: Actor | None = None,
+        documents: Mapping[str, str] | None = None,
+        recorded_at: dt.datetime | None = None,
     ) -> tuple[Event, ...]:
-        """Check and commit a batch of one campaign's events, all or nothing; the new ones."""
+        """Check and commit a batch of one campaign's events, all or nothing, with their audit; the new ones."""
+        ...
+
+    def records(self, *, campaign: str | None = None) -> tuple[Recorded, ...]:
+        """A campaign's events with who recorded each, when, its document and its chain digest."""
         ...
 
     def write_rows(
         self,
         batches: dict[str, tuple[int, tuple[Event, ...]]],
         progress: Callable[[int, int], None] | None = None,
+        *,
+        audits: Mapping[str, Sequence[Audit]] | None = None,
     ) -> None:
         """Write checked events of several campaigns in one transaction."""
         ...
@@ -146,7 +167,11 @@ class ProgrammeStore(Protocol):
         ...
 
     def merge_from(
-        self, source: ProgrammeStore, *, progress: Callable[[int, int], None] | None = None
+        self,
+        source: ProgrammeStore,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        actor: Actor | None = None,
     ) -> MergeResult:
         """Merge another store's campaigns and events into this one, all or nothing."""
         ...
@@ -230,7 +255,11 @@ def open_store(
 
 
 def merge(
-    source: ProgrammeStore, *, into: ProgrammeStore, progress: Callable[[int, int], None] | None = None
+    source: ProgrammeStore,
+    *,
+    into: ProgrammeStore,
+    progress: Callable[[int, int], None] | None = None,
+    actor: Actor | None = None,
 ) -> MergeResult:
     """Merge every campaign and event of *source* (a province's store) into *into* (the national one).
 
@@ -242,10 +271,17 @@ def merge(
     different event, or an event the target's ledger refuses — is refused
     and changes nothing.
 
+    Each event keeps its audit (who recorded it, when, its document) and,
+    when the target's rows of the campaign are the start of the source's,
+    its chain digest too: the merged campaign's chain is the source's,
+    verbatim (see :func:`verify_store`).  An event the source recorded
+    without an actor is recorded by *actor*, now.
+
     Args:
         source: the store to read.
         into: the store to write.
         progress: called as ``progress(done, total)`` while events are written.
+        actor: who merges (for the source's events that name no one).
 
     Returns:
         What was added.
@@ -254,4 +290,60 @@ def merge(
         LedgerError: a conflict (naming the campaign and the event), or the write failed.
         InvariantViolation: the target's ledger refuses an event of *source*.
     """
-    return into.merge_from(source, progress=progress)
+    return into.merge_from(source, progress=progress, actor=actor)
+
+
+def verify_store(location: str | os.PathLike[str]) -> ChainReport:
+    """Recompute the hash chain of every campaign in the store at *location*, and name the first row that breaks it.
+
+    Each event row's chain digest covers the row (its campaign, event id,
+    type, date, body and audit fields) and the digest of the campaign's
+    previous row; each campaign records its last digest (its head).  An
+    edited row, a deleted, moved or inserted one, or rows deleted from the
+    end, make the report :attr:`~ChainReport.broken`, naming the first row
+    (or campaign end) that does not match.  Only the rows are read: no law,
+    no plugins, and nothing is written.
+
+    What this proves: the rows are as they were written (or as a merge
+    copied them).  What it does not: who wrote them — anyone able to write
+    the file can write a new, consistent chain; keep :attr:`CampaignChain.head`
+    somewhere else (a report, a letter) to notice that.
+
+    Args:
+        location: a path, a ``sqlite:///`` URL or a ``postgresql://`` URL.
+
+    Returns:
+        The campaigns' chains, and the first break (``None`` when intact).
+
+    Raises:
+        LedgerError: no store there, not an ansinh store, or written by a newer ansinh.
+    """
+    text = os.fspath(location)
+    if is_postgres_url(text):
+        where, conn, begin = masked_url(text), pg_connection(text), "BEGIN ISOLATION LEVEL REPEATABLE READ"
+    else:
+        path = store_location(location)
+        where, begin = str(path), "BEGIN"
+        if not path.is_file():
+            raise LedgerError(f"{where}: no store there")
+        try:
+            conn = sqlite3.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise LedgerError(f"{where}: cannot open the store ({exc})") from None
+    try:
+        conn.execute(begin)
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        check_meta(meta, where)
+        if meta["schema_version"] != str(SCHEMA_VERSION):
+            problem = (
+                f"schema {meta['schema_version']} keeps no chain: open the store once with this ansinh "
+                "(any command) to upgrade it, then verify"
+            )
+            return ChainReport(
+                store=where, campaigns=(), broken=ChainBreak(campaign="", seq=0, event_id="", problem=problem)
+            )
+        return verify_rows(conn, where)
+    except sqlite3.Error as exc:
+        raise LedgerError(f"{where}: not an ansinh store ({exc})") from None
+    finally:
+        conn.close()

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from typing import Final
+from typing import Any, Final
 
 from ansinh.exceptions import AnsinhError, LedgerError
+from ansinh.io.store._chain import rechain
 from ansinh.io.store._codec import digest, encode
 from ansinh.io.store._jsonl import event_from_json
 from ansinh.io.store._views import VIEW_NAMES, view_statements
 
-__all__ = ["SCHEMA_VERSION", "STORE_FORMAT", "check_meta", "prepare"]
+__all__ = ["SCHEMA_VERSION", "STORE_FORMAT", "check_meta", "prepare", "upgrade_from_2"]
 
 STORE_FORMAT: Final = "ansinh-store"
 """The format tag in a store's ``meta`` table."""
 
-SCHEMA_VERSION: Final = 2
-"""The schema this ansinh writes (1: one campaign, full JSON documents; 2: many campaigns, compact rows)."""
+SCHEMA_VERSION: Final = 3
+"""The schema this ansinh writes (1: one campaign, full JSON documents; 2: many campaigns, compact rows;
+3: each event row's audit — actor, role, recorded_at, document — and its chain digest, each campaign's head)."""
 
 _OLD_FORMAT: Final = "ansinh-ledger/1"
 
@@ -27,11 +29,37 @@ _OLD_FORMAT: Final = "ansinh-ledger/1"
 TABLES: Final = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS campaigns (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, parent TEXT, "
-    "body TEXT NOT NULL)",
+    "body TEXT NOT NULL, head BLOB)",
     "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, campaign INTEGER NOT NULL REFERENCES campaigns(id), "
-    "event_id TEXT NOT NULL, type TEXT NOT NULL, on_date TEXT NOT NULL, body TEXT NOT NULL, digest BLOB NOT NULL)",
+    "event_id TEXT NOT NULL, type TEXT NOT NULL, on_date TEXT NOT NULL, body TEXT NOT NULL, digest BLOB NOT NULL, "
+    "actor TEXT, role TEXT, recorded_at TEXT, document TEXT NOT NULL DEFAULT '', chain BLOB NOT NULL DEFAULT x'')",
     "CREATE INDEX IF NOT EXISTS events_by_campaign ON events (campaign)",
 )
+
+UPGRADE_FROM_2: Final = (
+    "ALTER TABLE campaigns ADD COLUMN head {blob}",
+    "ALTER TABLE events ADD COLUMN actor TEXT",
+    "ALTER TABLE events ADD COLUMN role TEXT",
+    "ALTER TABLE events ADD COLUMN recorded_at TEXT",
+    "ALTER TABLE events ADD COLUMN document TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE events ADD COLUMN chain {blob} NOT NULL DEFAULT {empty}",
+)
+"""Schema 2 to 3 (the audit columns; then :func:`~ansinh.io.store._chain.rechain`), ``{blob}``/``{empty}`` per database."""
+
+
+def upgrade_from_2(conn: Any, where: str, *, blob: str = "BLOB", empty: str = "x''") -> None:
+    """Add the audit columns to a schema-2 store and chain its rows, inside the caller's transaction (any database).
+
+    Its events get no actor, no ``recorded_at`` and no document; their chain
+    starts at the upgrade (each row's body is checked against its digest first).
+
+    Raises:
+        LedgerError: a row does not match its digest.
+    """
+    for statement in UPGRADE_FROM_2:
+        conn.execute(statement.format(blob=blob, empty=empty))
+    rechain(conn, where)
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
 
 def _upgrade_from_1(conn: sqlite3.Connection, meta: dict[str, str], where: str) -> None:
@@ -69,6 +97,7 @@ def _upgrade_from_1(conn: sqlite3.Connection, meta: dict[str, str], where: str) 
         rows,
     )
     conn.execute("DROP TABLE events_v1")
+    rechain(conn, where)
     conn.execute("DELETE FROM meta")
 
 
@@ -107,6 +136,8 @@ def prepare(conn: sqlite3.Connection, where: str) -> None:
             meta = {}
         elif meta:
             check_meta(meta, where)
+            if meta.get("schema_version") == "2":
+                upgrade_from_2(conn, where)
         if not meta:
             for statement in TABLES:
                 conn.execute(statement)

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+import attrs
+
+from ansinh.core.audit import Actor, Audit, Recorded, now
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, Ledger, LedgerState
 from ansinh.core.places import CommuneList, commune_list_table, parse_commune_lists
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
+from ansinh.io.store._chain import AuditColumns, audit_columns, audit_of, digests, genesis
 from ansinh.io.store._codec import decode, digest, dumps, encode
 from ansinh.io.store._damage import (
     DAMAGE,
@@ -109,6 +114,22 @@ def _campaign_from_json(text: str) -> Campaign:
     return load_document(json.loads(text), Campaign)
 
 
+def _merged_audits(
+    source: ProgrammeStoreLike, code: str, events: tuple[Event, ...], actor: Actor | None
+) -> tuple[Audit, ...]:
+    """The audit each merged event keeps: the source's, verbatim; the merging *actor*'s where the source names no one."""
+    records = getattr(source, "records", None)
+    held = {r.event.event_id: r.audit for r in records(campaign=code)} if records is not None else {}
+    merged = Audit(actor=actor, recorded_at=now())
+    out = []
+    for event in events:
+        audit = held.get(event.event_id)
+        if audit is None or (audit.actor is None and actor is not None):
+            audit = attrs.evolve(merged, document=audit.document if audit is not None else "")
+        out.append(audit)
+    return tuple(out)
+
+
 class SqliteStore:
     """Campaigns and their events in a SQLite file, with the ledger each builds.
 
@@ -129,10 +150,8 @@ class SqliteStore:
             national rules), kept in the store: a store reopened without them
             (a report, the HTTP API) still prices every gift as it was made; a
             list given again replaces the kept one of the same code.
-        readonly: only read the file (``mode=ro``, or ``immutable`` on media
-            where no ``-shm`` file can be made); a store that cannot be
-            written where it is (read-only media, file or folder) is opened
-            so anyway, and refuses writes with a :class:`LedgerError`.
+        readonly: only read the file; a store that cannot be written where it
+            is (read-only media) is opened so anyway, and refuses writes.
 
     Raises:
         LedgerError: not an ansinh store, written by a newer ansinh, another
@@ -437,17 +456,27 @@ class SqliteStore:
 
     # -- writing ------------------------------------------------------------
 
-    def append(self, event: Event, *, campaign: str | None = None) -> bool:
-        """Append one event (a batch of one); ``True`` if it was new.
+    def append(
+        self, event: Event, *, campaign: str | None = None, actor: Actor | None = None, document: str = ""
+    ) -> bool:
+        """Append one event (a batch of one) recorded by *actor* on *document*; ``True`` if it was new.
 
         Raises:
             InvariantViolation: the event breaks an invariant; nothing is written.
             LedgerError: the store is closed, was changed by another process, or the write failed.
         """
-        return bool(self.append_batch((event,), campaign=campaign))
+        documents = {getattr(event, "event_id", ""): document} if document else None
+        return bool(self.append_batch((event,), campaign=campaign, actor=actor, documents=documents))
 
     def append_batch(
-        self, events: Iterable[Event], *, campaign: str | None = None, progress: Progress | None = None
+        self,
+        events: Iterable[Event],
+        *,
+        campaign: str | None = None,
+        progress: Progress | None = None,
+        actor: Actor | None = None,
+        documents: Mapping[str, str] | None = None,
+        recorded_at: dt.datetime | None = None,
     ) -> tuple[Event, ...]:
         """Check a batch of events and commit it in one transaction: all of it, or none.
 
@@ -467,15 +496,25 @@ class SqliteStore:
         a batch that was not acknowledged can be sent again with the same
         event ids.
 
+        Each new event is stored with its :class:`~ansinh.core.audit.Audit`
+        (*actor*, *recorded_at*, its document in *documents*) and chained
+        to the campaign's previous row (see :func:`verify_store`).
+
         Args:
             events: the batch, in order; events already stored are skipped.
             campaign: the campaign's code (default: the current campaign).
             progress: called as ``progress(done, total)`` while the batch is written.
+            actor: who records the batch (as the caller says; ``None``: no one named).
+            documents: ``{event id: document reference}`` (biên bản, receipt,
+                card number or book serial) for the events that have one.
+            recorded_at: when it is recorded (timezone-aware; default: now).
 
         Returns:
             The new events, in order.
 
         Raises:
+            InvalidValueError: *actor*, a document or *recorded_at* is not
+                what is allowed; nothing is written.
             InvariantViolation: an event breaks an invariant, or its id is
                 stored for a different event; nothing is written.
             LedgerError: the store is closed, or the write failed (nothing
@@ -486,6 +525,7 @@ class SqliteStore:
         code = self._code(campaign)
         batch = tuple(events)
         ledger = self.ledger_of(code)
+        audit = self._audit(actor, documents, recorded_at)
         try:
             conn.execute(self._BEGIN)
             try:
@@ -498,7 +538,8 @@ class SqliteStore:
                 written: list[int] = []
 
                 def write(new: tuple[Event, ...]) -> None:
-                    self.write_rows({code: (known, new)}, progress, in_transaction=True)
+                    audits = {code: tuple(audit(e.event_id) for e in new)}
+                    self.write_rows({code: (known, new)}, progress, in_transaction=True, audits=audits)
                     written.append(len(new))
 
                 added = ledger.append_batch(batch, commit=write)
@@ -511,6 +552,44 @@ class SqliteStore:
         except self._DB_ERRORS as exc:
             raise failure(self._where, f"a batch of {len(batch)} events was not written", exc) from None
 
+    @staticmethod
+    def _audit(
+        actor: Actor | None, documents: Mapping[str, str] | None, recorded_at: dt.datetime | None
+    ) -> Callable[[str], Audit]:
+        """The audit of each event id of a batch (every value checked before anything is written)."""
+        base = Audit(actor=actor, recorded_at=recorded_at if recorded_at is not None else now())
+        if documents is not None and not isinstance(documents, Mapping):
+            raise InvalidValueError("documents", documents, "a mapping of event id to document reference")
+        kept = {key: attrs.evolve(base, document=text) for key, text in (documents or {}).items()}
+        return lambda event_id: kept.get(event_id, base)
+
+    @mapped("cannot read the audit of a campaign")
+    def records(self, *, campaign: str | None = None) -> tuple[Recorded, ...]:
+        """A campaign's events with their audit (who recorded each, when, its document) and chain digest.
+
+        Raises:
+            LedgerError: a stored event cannot be read or breaks an invariant.
+        """
+        code = self._code(campaign)
+        ledger = self.ledger_of(code)
+        self._catch_up(ledger)
+        rows = self._connection().execute(
+            "SELECT seq, event_id, actor, role, recorded_at, document, chain FROM events "
+            "WHERE campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY seq",
+            (code,),
+        )
+        found = []
+        for event, (seq, event_id, actor, role, recorded_at, document, chain) in zip(
+            ledger.events, rows, strict=False
+        ):
+            if event.event_id != event_id:
+                raise LedgerError(
+                    f"{self._where}: event #{seq} ({event_id!r}) is not the ledger's {event.event_id!r}"
+                )
+            audit = audit_of((actor, role, recorded_at, document))
+            found.append(Recorded(event=event, audit=audit, seq=seq, chain=bytes(chain).hex()))
+        return tuple(found)
+
     def write_rows(
         self,
         batches: dict[str, tuple[int, tuple[Event, ...]]],
@@ -518,6 +597,7 @@ class SqliteStore:
         *,
         campaigns: Sequence[Campaign] = (),
         in_transaction: bool = False,
+        audits: Mapping[str, Sequence[Audit]] | None = None,
     ) -> None:
         """Write checked events of several campaigns in one transaction (``{code: (stored before, events)}``).
 
@@ -530,6 +610,7 @@ class SqliteStore:
             progress: called as ``progress(done, total)`` while rows are written.
             campaigns: campaigns to add first.
             in_transaction: the caller has begun the transaction (and holds the campaigns' locks).
+            audits: ``{code: one Audit per new event}`` (default: no actor, recorded now, no document).
 
         Raises:
             LedgerError: another writer committed events of a campaign first,
@@ -540,15 +621,28 @@ class SqliteStore:
         conn = self._connection()
         total = sum(len(evs) for _, evs in batches.values())
         done = 0
+        heads: list[tuple[bytes, int]] = []
 
-        def rows(key: int, events: tuple[Event, ...]) -> Iterable[tuple[int, str, str, str, str, bytes]]:
+        def rows(key: int, code: str, prev: bytes, events: tuple[Event, ...]) -> Iterable[tuple[Any, ...]]:
             nonlocal done
-            for event in events:
+            kept = (audits or {}).get(code)
+            fallback = audit_columns(Audit(recorded_at=now()))
+            seen: dict[int, tuple[Audit, AuditColumns]] = {}  # a batch's events mostly share one audit
+            for n, event in enumerate(events):
                 row = encode(event)
-                yield (key, *row, digest(row[3]))
+                columns = fallback
+                if kept is not None:
+                    audit = kept[n]
+                    held = seen.get(id(audit))
+                    if held is None:
+                        held = seen[id(audit)] = (audit, audit_columns(audit))
+                    columns = held[1]
+                body_digest, prev = digests(prev, code, row, columns)
+                yield (key, *row, body_digest, *columns, prev)
                 done += 1
                 if progress is not None and (done % 1000 == 0 or done == total):
                     progress(done, total)
+            heads.append((prev, key))
 
         try:
             if not in_transaction:
@@ -559,8 +653,8 @@ class SqliteStore:
                     [(c.code, c.parent, _campaign_json(c)) for c in campaigns],
                 )
                 for code, (known, events) in batches.items():
-                    (key,) = conn.execute(
-                        "SELECT id FROM campaigns WHERE code = ?" + self._LOCK, (code,)
+                    key, head = conn.execute(
+                        "SELECT id, head FROM campaigns WHERE code = ?" + self._LOCK, (code,)
                     ).fetchone()
                     (count,) = conn.execute(
                         "SELECT count(*) FROM events WHERE campaign = ?", (key,)
@@ -572,10 +666,12 @@ class SqliteStore:
                             f"({count} events stored, {known} known)"
                         )
                     conn.executemany(
-                        "INSERT INTO events (campaign, event_id, type, on_date, body, digest) VALUES (?, ?, ?, ?, ?, ?)",
-                        rows(key, events),
+                        "INSERT INTO events (campaign, event_id, type, on_date, body, digest, actor, role, "
+                        "recorded_at, document, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        rows(key, code, bytes(head) if head is not None else genesis(code), events),
                     )
                     keep_count(conn, code, known + len(events))
+                conn.executemany("UPDATE campaigns SET head = ? WHERE id = ?", heads)
                 conn.execute("COMMIT")
             except BaseException:
                 self._rollback()
@@ -617,15 +713,20 @@ class SqliteStore:
         """The provincial top-ups gifts are priced with."""
         return self._local_supports
 
-    def merge_from(self, source: ProgrammeStoreLike, *, progress: Progress | None = None) -> MergeResult:
+    def merge_from(
+        self, source: ProgrammeStoreLike, *, progress: Progress | None = None, actor: Actor | None = None
+    ) -> MergeResult:
         """Merge every campaign and event of *source* into this store, all or nothing (see :func:`merge`)."""
         where = self._where
+        if actor is not None and not isinstance(actor, Actor):
+            raise InvalidValueError("actor", actor, "an Actor, or None")
         held = {c.code: c for c in self.campaigns()}
         target = {code: (c, self.ledger_of(code)) for code, c in held.items()}
         plans = plan_merge({c: source.ledger_of(c.code).events for c in source.campaigns()}, target, where)
         touched: list[str] = []
         fresh: dict[str, Ledger] = {}
         batches: dict[str, tuple[int, tuple[Event, ...]]] = {}
+        audits: dict[str, tuple[Audit, ...]] = {}
         try:
             for plan in plans:
                 if plan.is_new:
@@ -643,7 +744,12 @@ class SqliteStore:
                 if plan.events:
                     ledger.append_batch(plan.events)
                     batches[plan.campaign.code] = (before, plan.events)
-            self.write_rows(batches, progress, campaigns=[p.campaign for p in plans if p.is_new])
+                    audits[plan.campaign.code] = _merged_audits(
+                        source, plan.campaign.code, plan.events, actor
+                    )
+            self.write_rows(
+                batches, progress, campaigns=[p.campaign for p in plans if p.is_new], audits=audits
+            )
         except BaseException:
             for code in touched:  # read again from the file, which the failed merge left as it was
                 self.forget(code)
@@ -668,12 +774,7 @@ class SqliteStore:
         self._ledgers.pop(code, None)
 
     def close(self) -> None:
-        """Close the database (ledgers already read stay readable).
-
-        A SQLite store writes its ``-wal`` file back into the database file
-        first (``wal_checkpoint(TRUNCATE)``), so the file alone is complete
-        once every writer has closed it.
-        """
+        """Close the database (ledgers already read stay readable); SQLite's ``-wal`` is written back first."""
         if self._conn is not None:
             if isinstance(self._conn, sqlite3.Connection) and not self._readonly:
                 with contextlib.suppress(sqlite3.Error):  # another reader may hold the -wal: it is kept
