@@ -352,7 +352,9 @@ _OMITTED_AT_DEFAULT: Final[dict[type[Any], tuple[str, ...]]] = {TetGift: ("hospi
 
 
 def _attrs_unstructure_hook(cl: type[Any], converter: cattrs.Converter) -> Callable[[Any], dict[str, Any]]:
-    omitted = {name: override(omit_if_default=True) for name in _OMITTED_AT_DEFAULT.get(cl, ())}
+    omitted: dict[str, Any] = {
+        name: override(omit_if_default=True) for name in _OMITTED_AT_DEFAULT.get(cl, ())
+    }
     inner = make_dict_unstructure_fn(cl, converter, **omitted)
     if cl not in TAG_OF:
         return inner
