@@ -39,6 +39,8 @@ _TITLES: Final = {
     "strategy": ("Giá trị quà tặng theo cách huy động", "Gift value by sourcing strategy"),
     "year": ("Giá trị quà tặng theo năm mua", "Gift value by purchase year"),
     "pledge": ("Giá trị quà tặng theo khoản tài trợ", "Gift value by pledge"),
+    "hospital_level": ("Giá trị quà Tết theo tuyến bệnh viện", "Tết gift value by hospital level"),
+    "hospital": ("Giá trị quà Tết theo bệnh viện", "Tết gift value by hospital"),
 }
 
 
