@@ -344,15 +344,6 @@ def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | N
         _sheet(
             workbook, _DIMENSION_TITLES[dimension], header, [[getattr(r, k) for k, _ in cols] for r in rows]
         )
-    _sheet(
-        workbook,
-        "Sắp hết hạn",
-        ["Mã người", "Tỉnh", "Loại", "Hết hạn", "Còn (ngày)", "Khoản tài trợ"],
-        [
-            [x.person_id, x.province, x.kind.label_vi, x.valid_until, x.days_left, x.pledge_id]
-            for x in report.expiring
-        ],
-    )
     if report.handovers:
         _sheet(
             workbook,
@@ -363,6 +354,15 @@ def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | N
                 for row in report.handovers
             ],
         )
+    _sheet(
+        workbook,
+        "Sắp hết hạn",
+        ["Mã người", "Tỉnh", "Loại", "Hết hạn", "Còn (ngày)", "Khoản tài trợ"],
+        [
+            [x.person_id, x.province, x.kind.label_vi, x.valid_until, x.days_left, x.pledge_id]
+            for x in report.expiring
+        ],
+    )
     buf = io.BytesIO()
     workbook.save(buf)
     return write_atomic(Path(path), buf.getvalue())
