@@ -376,6 +376,7 @@ def _rebuilt(gift: Gift) -> Gift:
         categories=b.categories,
         vsi_supported_months=b.vsi_supported_months,
         affiliations=b.affiliations,
+        date_of_birth=b.date_of_birth,
     )
     quote = Quote(**{f.name: getattr(gift.quote, f.name) for f in attrs.fields(Quote)})
     fields = {f.name: getattr(gift, f.name) for f in attrs.fields(Gift)}

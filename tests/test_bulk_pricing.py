@@ -21,6 +21,7 @@ from ansinh.bulk import _cards as cards_module  # noqa: E402
 from ansinh.bulk import _input as input_module  # noqa: E402
 from ansinh.bulk import _kernel, make_plan, price_table  # noqa: E402
 from ansinh.bulk import pricing as pricing_module  # noqa: E402
+from ansinh.core.campaign import Beneficiary  # noqa: E402
 from ansinh.core.law import Citation, Law, RateTable, SourceStatus  # noqa: E402
 from ansinh.core.people import Category, Person  # noqa: E402
 from ansinh.core.pricing import LocalSupport, price  # noqa: E402
@@ -64,6 +65,7 @@ def _support(
     rates: dict[str, Fraction],
     area: dict[str, Any] | None = None,
     limited: bool = False,
+    band: tuple[int, int | None] | None = None,
 ) -> LocalSupport:
     return LocalSupport(
         code=code,
@@ -80,6 +82,8 @@ def _support(
         # limited in months always does (rows carry no day out of poverty): as for a scalar
         # person without them
         group_months=((next(iter(rates)), 12),) if limited else (),
+        # an age band applies to a row with a date of birth in it (the column is read for such rows)
+        group_ages=((next(iter(rates)), *band),) if band is not None else (),
         **(area or {}),
     )
 
@@ -102,6 +106,7 @@ supports = st.builds(
     ),
     area=st.sampled_from([{}, {}, {"district": "Long Biên"}, {"communes": frozenset({"Xã A"})}]),
     limited=st.booleans(),
+    band=st.none() | st.tuples(st.integers(0, 80), st.none() | st.integers(81, 120)),
 )
 
 
@@ -134,6 +139,7 @@ rows = st.fixed_dictionaries(
             st.sampled_from([0, -5, 1_520_000, 60_000_000]),
         ),
         "vsi_supported_months": _mostly(st.none() | st.integers(0, 130), st.just(-1)),
+        "date_of_birth": st.none() | st.dates(dt.date(1930, 1, 1), dt.date(2024, 12, 31)),
     }
 )
 
@@ -154,15 +160,28 @@ def _scalar(row: dict[str, Any], law: Law, sups: Sequence[LocalSupport]) -> tupl
         person = Person(
             id="p",
             full_name="P",
-            date_of_birth=dt.date(1980, 1, 1),
+            date_of_birth=row.get("date_of_birth") or dt.date(1980, 1, 1),
             province=row["province"],
             categories=row["categories"],
             vsi_supported_months=0 if used is None else used,
         )
-        q = price(product, person, on=row["date"], law=law, local_supports=sups)
+        who = _undated_unless_given(row, person)
+        q = price(product, who, on=row["date"], law=law, local_supports=sups)
     except AnsinhError as exc:
         return (None, None, None, None, None, str(exc))
     return (q.gross, q.state_support, q.local_support, q.payable, q.group, None)
+
+
+def _undated_unless_given(row: dict[str, Any], person: Person) -> Person | Beneficiary:
+    """*person*, or, for a row without a date of birth, the same participant whose age is not known."""
+    if row.get("date_of_birth") is not None:
+        return person
+    return Beneficiary(
+        person_id="p",
+        province=person.province,
+        categories=person.categories,
+        vsi_supported_months=person.vsi_supported_months,
+    )
 
 
 def _bulk(result: Any, i: int) -> tuple[Any, ...]:
@@ -182,6 +201,7 @@ def _table(people: list[dict[str, Any]], list_form: bool) -> Any:
         "household_rank": pa.int64(),
         "monthly_income": pa.int64(),
         "vsi_supported_months": pa.int64(),
+        "date_of_birth": pa.date32(),
     }
     return pa.table({k: pa.array(v, schema.get(k)) for k, v in cols.items()})
 
@@ -475,12 +495,12 @@ def test_default_plugins_match_ansinh_price(people: list[dict[str, Any]], day: d
             person = Person(
                 id="p",
                 full_name="P",
-                date_of_birth=dt.date(1980, 1, 1),
+                date_of_birth=row.get("date_of_birth") or dt.date(1980, 1, 1),
                 province=row["province"],
                 categories=row["categories"],
                 vsi_supported_months=0 if used is None else used,
             )
-            q = ansinh.price(product, person, on=day)
+            q = ansinh.price(product, _undated_unless_given(row, person), on=day)
         except AnsinhError as exc:
             want: tuple[Any, ...] = (None, None, None, None, None, str(exc))
         else:

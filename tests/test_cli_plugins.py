@@ -55,7 +55,10 @@ def test_plugins_lists_contributions_in_vietnamese_and_english(capsys: pytest.Ca
     assert "ansinh.sourcing (built-in): ansinh_sourcing_strategies" in out
     assert "  cách huy động: agricultural_sales, " in out
     (line,) = [ln for ln in out.splitlines() if ln.startswith("  chương trình NSĐP hỗ trợ: ")]
-    assert "hanoi-vsi-2026, hcmc-bhyt-res56-2025-students, hcmc-bhyt-res75-2025" in line
+    assert (
+        "hanoi-vsi-2026, hcmc-bhyt-res56-2025-elderly, hcmc-bhyt-res56-2025-students, hcmc-bhyt-res75-2025"
+        in line
+    )
     _, out, _ = run(capsys, "plugins", "--no-plugins", "--lang", "en")
     assert "  sourcing strategies: agricultural_sales, " in out
 

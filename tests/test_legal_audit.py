@@ -347,10 +347,11 @@ def _who(province: str, *cats: Category, **address: str) -> Person:
     )
 
 
-def test_hcmc_students_from_2026_01_01() -> None:
+def test_hcmc_students_from_2025_11_14() -> None:
+    # Res. 56/2025 took effect on the day it was passed (kenh14.vn 2025-11-15, vneconomy.vn)
     student = _who("79", Category.STUDENT)
-    assert _with_plugins(HealthCard(months=12), student, D(2025, 12, 31)) == (631_800, 0, 631_800)
-    assert _with_plugins(HealthCard(months=12), student, D(2026, 1, 1)) == (631_800, 631_800, 0)
+    assert _with_plugins(HealthCard(months=12), student, D(2025, 11, 13)) == (631_800, 0, 631_800)
+    assert _with_plugins(HealthCard(months=12), student, D(2025, 11, 14)) == (631_800, 631_800, 0)
 
 
 def test_hanoi_health_cards_from_2026_01_01() -> None:

@@ -55,6 +55,7 @@ def test_shipped_programmes_with_dates_sources_and_status() -> None:
         "khanhhoa-vsi-2026-2030",
         "hcmc-bhyt-res75-2025",
         "hcmc-bhyt-res56-2025-students",
+        "hcmc-bhyt-res56-2025-elderly",
         "binhdinh-bhyt-res18-2023",
         "longbien-vsi-2022",
     }
@@ -70,7 +71,8 @@ def test_shipped_programmes_with_dates_sources_and_status() -> None:
         "near_poor": Fraction(3, 5),
         "other": Fraction(1, 10),
     }
-    assert hanoi.status is SourceStatus.UNCONFIRMED  # the resolution's number is not known
+    assert hanoi.status is SourceStatus.CONFIRMED  # the resolution's number was found: 19/NQ-HĐND
+    assert "19/NQ-HĐND" in hanoi.citation.document
     assert "09/07/2025" in hanoi.citation.document
     assert "321/KH-UBND" in hanoi.citation.document
     assert "laodong" in hanoi.citation.url
@@ -97,7 +99,8 @@ def test_shipped_programmes_with_dates_sources_and_status() -> None:
         dt.date(2026, 1, 1),
         SourceStatus.CONFIRMED,
     )
-    assert hcmc.rates.as_dict() == {"poor": 1, "near_poor": 1, "just_escaped_poverty": 1}
+    assert hcmc.rates.as_dict() == {"poor": 1, "near_poor": 1, "just_escaped_poverty": 1, "household": 1}
+    assert hcmc.group_ages == (("household", 6, 16),)
     assert "75/2025/NQ-HĐND" in hcmc.citation.document
     assert hcmc.citation.article == "Điều 1 khoản 2"
 
@@ -105,7 +108,7 @@ def test_shipped_programmes_with_dates_sources_and_status() -> None:
 def test_hook_is_trylast_and_answers_for_all_provinces(host: PluginHost) -> None:
     (impl,) = host.manager.hook.ansinh_local_support.get_hookimpls()
     assert impl.trylast
-    assert len(host.all_local_supports()) == 7
+    assert len(host.all_local_supports()) == 8
     assert [s.code for s in host.local_supports(product=ProductKind.SOCIAL_BOOK, on=ON)] == [
         "hanoi-vsi-2026",
         "khanhhoa-vsi-2026-2030",
@@ -129,7 +132,7 @@ def test_hanoi_others_on_2026_03_01(host: PluginHost) -> None:
     assert (q.gross, q.state_support, q.local_support, q.payable) == (330_000, 66_000, 33_000, 231_000)
     line = q.line("monthly_local_support")
     assert line.value == 33_000
-    assert line.status is SourceStatus.UNCONFIRMED
+    assert line.status is SourceStatus.CONFIRMED
     year = price(SocialBook(months=12), sample_person(province=HANOI), on=ON, plugins=host)
     assert (year.local_support, year.payable, year.monthly_payable) == (396_000, 2_772_000, 231_000)
 
@@ -358,8 +361,8 @@ def test_override_for_some_dates_keeps_the_builtin_elsewhere() -> None:
     hanoi = [s for s in host.all_local_supports() if s.code == "hanoi-vsi-2026"]
     assert [(s.effective, s.until, s.status) for s in hanoi] == [
         (dt.date(2026, 6, 1), dt.date(2026, 8, 31), SourceStatus.SCENARIO),
-        (dt.date(2026, 1, 1), dt.date(2026, 5, 31), SourceStatus.UNCONFIRMED),
-        (dt.date(2026, 9, 1), None, SourceStatus.UNCONFIRMED),
+        (dt.date(2026, 1, 1), dt.date(2026, 5, 31), SourceStatus.CONFIRMED),
+        (dt.date(2026, 9, 1), None, SourceStatus.CONFIRMED),
     ]
 
 

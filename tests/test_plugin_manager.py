@@ -283,7 +283,7 @@ class _Override:
 
 def test_province_plugin_overrides_builtin_by_code(host: PluginHost) -> None:
     before = host.local_supports(province="01", product=ProductKind.SOCIAL_BOOK, on=ON)
-    assert [s.status for s in before] == [SourceStatus.UNCONFIRMED]
+    assert [s.status for s in before] == [SourceStatus.CONFIRMED]
     host.register(_Override(), "override")
     after = host.local_supports(province="01", product=ProductKind.SOCIAL_BOOK, on=ON)
     assert [(s.code, s.status) for s in after] == [("hanoi-vsi-2026", SourceStatus.SCENARIO)]

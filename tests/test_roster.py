@@ -354,6 +354,7 @@ _SAMPLES: dict[str, tuple[str, tuple[str, object] | None]] = {
     "commune": ("Xã Mường Tè", ("commune", "Xã Mường Tè")),
     "household_id": ("H-7", ("household_id", "H-7")),
     "bhyt_valid_until": ("31/12/2025", ("bhyt_valid_until", D(2025, 12, 31))),
+    "left_poverty_on": ("10/01/2024", ("left_poverty_on", D(2024, 1, 10))),
     "vsi_supported_months": ("24", ("vsi_supported_months", 24)),
     "hospital_admission": ("10/02/2026", None),
     "hospital_discharge": ("20/02/2026", None),

@@ -106,7 +106,6 @@ class ProgrammesTable(_Generated):
 
     def lines(self) -> list[str]:
         from ansinh.cli.words import status_text
-        from ansinh.core.money import format_percent
         from ansinh.plugins.local_support import not_shipped_programmes, shipped_local_supports
 
         out = [
@@ -123,7 +122,7 @@ class ProgrammesTable(_Generated):
         ]
         for s in shipped_local_supports():
             until = s.until.isoformat() if s.until else "…"
-            rates = ", ".join(f"{key} {format_percent(rate, 'en')}" for key, rate in s.rates)
+            rates = s.rates_text("en")
             source = str(s.citation) + (" — " + s.note if s.note else "")
             out += [
                 f"   * - ``{s.code}`` ({s.product.value})",

@@ -28,6 +28,7 @@ ansinh.exceptions.QuoteMismatchError: payable=1 is not allowed: 1263600, the law
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final, NoReturn
@@ -57,6 +58,8 @@ class _PriceClass:
     categories: frozenset[Category]
     province: str | None
     vsi_supported_months: int
+    date_of_birth: dt.date | None = None
+    """A date of birth at the lower end of an age band a top-up of the province has (or none)."""
 
 
 def _read(document: object) -> Quote:
@@ -104,6 +107,26 @@ def _price_classes(quote: Quote, host: PluginHost | None) -> Iterator[_PriceClas
         for other in Category:
             if other not in base:
                 yield _PriceClass(base | {other}, p.code, used)
+        # ... or only within an age band: a person at its lower end stands for the band.
+        for low in _band_starts(host, p.code, kind, quote.on):
+            yield _PriceClass(base, p.code, used, _born(quote.on, low))
+            for other in Category:
+                if other not in base:
+                    yield _PriceClass(base | {other}, p.code, used, _born(quote.on, low))
+
+
+def _band_starts(host: PluginHost, province: str, kind: ProductKind, on: dt.date) -> list[int]:
+    """The first ages of the age bands of the province's top-ups in force on *on*."""
+    supports = host.local_supports(province=province, product=kind, on=on)
+    return sorted({low for s in supports for _, low, _ in s.group_ages})
+
+
+def _born(on: dt.date, age: int) -> dt.date:
+    """A date of birth that makes a person *age* years old on *on*."""
+    try:
+        return on.replace(year=on.year - age)
+    except ValueError:  # 29 February
+        return dt.date(on.year - age, 2, 28)
 
 
 def _differences(found: Quote, expected: Quote) -> list[str]:

@@ -131,13 +131,17 @@ def _programmes(
         # a bulk row has no address, so (as in the row's scalar path) an area-keyed programme never covers it
         if sup.product is not kind or sup.province not in provinces or sup.area_keyed:
             continue
+        # nor a date of birth: an age-banded group never applies to it (the row's scalar path agrees)
+        rated = sup.for_person(None, sup.effective)
+        if rated is None:
+            continue
         applies = np.zeros((ns, npv), dtype=bool)
         column = provinces.index(sup.province) + 1
         for si, seg in enumerate(plan.segments):
             applies[si, column] = any(x is sup for x in seg.supports)
         if not applies.any():
             continue
-        rates = [_rate(sup, cats) for cats in classes] + [Fraction(0)]
+        rates = [_rate(rated, cats) for cats in classes] + [Fraction(0)]
         num = np.array([max(r.numerator, 0) for r in rates], dtype=object)
         den = np.array([r.denominator for r in rates], dtype=object)
         if max(num.max(), den.max()) < _SAFE:

@@ -19,10 +19,12 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final, TypeAlias
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pluggy
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ansinh.api import commune_lists_of, resolve_law, resolve_plugins
 from ansinh.bulk import _kernel, _law_tables
@@ -39,6 +41,7 @@ from ansinh.bulk._input import (
     RANK,
     USED,
     Encoded,
+    _date_column,
     category_items,
     dict_indices,
     encode,
@@ -48,9 +51,10 @@ from ansinh.bulk._input import (
 from ansinh.bulk._law_tables import GROUP_CODE, PricingPlan, fits_int64
 from ansinh.bulk._output import OUTPUT_COLUMNS, Out, assemble
 from ansinh.core import pricing as _pricing
+from ansinh.core.dates import is_date
 from ansinh.core.law import Law
-from ansinh.core.people import Person
-from ansinh.core.pricing import LocalSupport
+from ansinh.core.people import Category, Person, age_on
+from ansinh.core.pricing import HOUSEHOLD_GROUP, LocalSupport
 from ansinh.core.products import HealthCard, ProductKind, SocialBook
 from ansinh.exceptions import AnsinhError, InvalidValueError
 from ansinh.plugin_manager import PluginHost
@@ -77,7 +81,10 @@ GROUP_NAMES: Final = _law_tables.GROUP_NAMES
 
 _BATCH_ROWS: Final = 1 << 18
 _DOB: Final = dt.date(1970, 1, 1)
-_INPUT_NAMES: Final = frozenset({DATE, PRODUCT, MONTHS, RANK, CATEGORIES, PROVINCE, INCOME, USED})
+"""A placeholder the row's Person is checked with; pricing reads the row as :class:`_Row` (no date of birth)."""
+_INPUT_NAMES: Final = frozenset(
+    {DATE, PRODUCT, MONTHS, RANK, CATEGORIES, PROVINCE, INCOME, USED, "date_of_birth"}
+)
 
 
 def make_plan(
@@ -175,6 +182,17 @@ def _price_batch(
 # -- the scalar path -----------------------------------------------------------------
 
 
+@attrs.frozen
+class _Row:
+    """A bulk row as pricing reads it: no address, so no area-keyed programme applies to it (as the
+    columnar path computes), and a date of birth only where a programme for an age band may cover it."""
+
+    categories: frozenset[Category]
+    province: str
+    vsi_supported_months: int
+    date_of_birth: dt.date | None = None
+
+
 def _scalar(
     row: Mapping[str, Any], plan: PricingPlan, extra: Sequence[LocalSupport] = ()
 ) -> tuple[int, int, int, int, str] | str:
@@ -201,7 +219,9 @@ def _scalar(
             vsi_supported_months=0 if used is None else used,
         )
         supports = (*plan.local_supports, *extra) if province is not None else ()
-        q = _pricing.price(product, person, on=row.get(DATE), law=plan.law, local_supports=supports)  # type: ignore[arg-type]
+        born = row.get(BORN) if any(s.age_keyed for s in plan.local_supports) else None
+        who = _Row(person.categories, person.province, person.vsi_supported_months, born)
+        q = _pricing.price(product, who, on=row.get(DATE), law=plan.law, local_supports=supports)  # type: ignore[arg-type]
     except AnsinhError as exc:
         return str(exc)
     figures = (q.gross, q.state_support, q.local_support, q.payable)
@@ -222,7 +242,8 @@ def _settle(
 
     def settle(i: int, row: Mapping[str, Any], extra: Sequence[LocalSupport]) -> None:
         memo_key = (
-            tuple((k, str(v)) for k, v in row.items() if k in _INPUT_NAMES),
+            tuple((k, str(v)) for k, v in row.items() if k in _INPUT_NAMES and k != BORN),
+            _age_key(row),
             tuple(id(s) for s in extra),
         )
         hit = memo.get(memo_key)
@@ -251,6 +272,17 @@ def _settle(
     return errors
 
 
+def _age_key(row: Mapping[str, Any]) -> object:
+    """What a row's date of birth changes in its price: its age on the row's date (pricing reads
+    nothing else of it), so rows of one age share a memo entry; the value itself if not dates."""
+    born, day = row.get(BORN), row.get(DATE)
+    if born is None:
+        return None
+    if isinstance(born, dt.date) and isinstance(day, dt.date) and is_date(born) and is_date(day):
+        return age_on(born, day)
+    return str(born)
+
+
 def _iter_rows(table: pa.Table) -> Iterator[dict[str, Any]]:
     for batch in table.to_batches(max_chunksize=_BATCH_ROWS):
         yield from batch.to_pylist()
@@ -264,10 +296,28 @@ LEFT_POVERTY: Final = "left_poverty_on"
 ADDRESS_COLUMNS: Final = ("commune", "district", "former_province")
 """Address columns bulk pricing does not read: with an area-keyed programme or a commune list in
 the plan it refuses them."""
+BORN: Final = "date_of_birth"
+"""An optional column (date32): bulk pricing reads it only for the rows a programme for an age band
+may cover (their province, product and dates), which it prices on the scalar path with the date
+of birth; without it (or null) a row's age is not known and no age-banded group applies."""
+
+
+def _refuse_ages(plan: PricingPlan) -> None:
+    """Refuse what bulk pricing cannot express about age groups: a "household" top-up outside an age band."""
+    for s in plan.local_supports:
+        rated = s.for_person(None, s.effective)
+        if rated is not None and rated.rates.get(HOUSEHOLD_GROUP) is not None:
+            raise InvalidValueError(
+                "local_supports",
+                s.code,
+                "programmes bulk pricing can apply: a 'household' rate outside an age band depends on "
+                "each row's state-support group; price with ansinh.price",
+            )
 
 
 def _refuse_addresses(table: pa.Table, plan: PricingPlan) -> None:
     """Refuse a table with an address column when a programme or a list reads addresses (bulk rows have none)."""
+    _refuse_ages(plan)
     keyed = [s.code for s in plan.local_supports if s.area_keyed] + [c.code for c in plan.commune_lists]
     given = [c for c in ADDRESS_COLUMNS if c in table.column_names]
     limited = [s.code for s in plan.local_supports if s.group_months]
@@ -330,7 +380,34 @@ def price_batches(
     else:
         slow = [run(job) for job in jobs]
     rows = np.concatenate(slow) if slow else np.zeros(0, dtype=np.intp)
+    data, aged = _aged_rows(data, plan)  # before _settle: it reads the dates of birth as dates
+    if aged.size:
+        rows = np.union1d(rows, aged).astype(np.intp)
     return assemble(table, out, _settle(data, rows, row_supports, plan, out))
+
+
+def _aged_rows(data: pa.Table, plan: PricingPlan) -> tuple[pa.Table, Intp]:
+    """The rows with a date of birth that a programme for an age band may cover (the scalar path prices
+    them with it), and *data* with its date-of-birth column as dates."""
+    aged = [s for s in plan.local_supports if s.age_keyed]
+    none = np.zeros(0, dtype=np.intp)
+    if not aged or BORN not in data.column_names:
+        return data, none
+    data = _date_column(data, BORN)
+    if PROVINCE not in data.column_names:
+        return data, none
+    province = pc.cast(data.column(PROVINCE), pa.string())
+    product = pc.cast(data.column(PRODUCT), pa.string())
+    day = data.column(DATE)
+    hit = pa.chunked_array([pa.array(np.zeros(data.num_rows, dtype=bool))])
+    for s in aged:
+        m = pc.and_(pc.equal(province, s.province), pc.equal(product, s.product.value))
+        m = pc.and_(m, pc.greater_equal(day, pa.scalar(s.effective, pa.date32())))
+        if s.until is not None:
+            m = pc.and_(m, pc.less_equal(day, pa.scalar(s.until, pa.date32())))
+        hit = pc.or_(hit, pc.fill_null(m, False))
+    hit = pc.and_(hit, pc.is_valid(data.column(BORN)))
+    return data, np.flatnonzero(hit.to_numpy(zero_copy_only=False)).astype(np.intp)
 
 
 ENGINES: Final = ("auto", "numpy", "numba")
@@ -378,7 +455,11 @@ def price_table(
             ``"social_book"``), ``months`` and optionally ``household_rank``,
             ``categories`` (list of strings, or one ``";"``-separated
             string), ``province``, ``monthly_income`` and
-            ``vsi_supported_months`` (integers; null means the scalar default).
+            ``vsi_supported_months`` (integers; null means the scalar default),
+            and ``date_of_birth`` (date32), read only for the rows a programme for
+            an age band (:attr:`~ansinh.LocalSupport.group_ages`) may cover, which
+            are priced by the scalar path with it; without it a row's age is not
+            known and no age-banded group applies.
         law: the parameters (default: the shipped law).
         local_supports: provincial top-ups (as for the scalar ``price``).
         plugins: as for :func:`ansinh.price`: ``None`` (the default) for the

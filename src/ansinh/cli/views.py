@@ -115,7 +115,7 @@ def programmes_text(
         if on is not None and not (s.effective <= on and (s.until is None or on <= s.until)):
             continue
         until = s.until.isoformat() if s.until else word("open", lang)
-        rates = ", ".join(f"{key} {format_percent(rate)}" for key, rate in s.rates)
+        rates = s.rates_text(lang)
         lines.append(f"  {s.code} — {s.label_vi if vi else s.label_en}")
         lines.append(f"      {s.area(lang)}; {s.product.label(lang)}; {s.effective.isoformat()} → {until}")
         lines.append(f"      {rates}")

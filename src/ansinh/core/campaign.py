@@ -384,7 +384,8 @@ class Beneficiary:
     """What the ledger keeps about the person a gift is for (never names or identity numbers).
 
     It holds exactly what pricing and earmarks read: the province, the
-    categories, the voluntary-SI months already supported, and the
+    categories, the voluntary-SI months already supported, the address, the day
+    out of poverty and the date of birth (programmes keyed by area, months or age), and the
     affiliations that earmarks name (an enterprise whose workers' relatives a
     pledge is for, a congregation, a commune).
 
@@ -410,6 +411,9 @@ class Beneficiary:
     """The person's pre-2025 province code (``None``: not given)."""
     left_poverty_on: dt.date | None = attrs.field(default=None, validator=day(optional=True))
     """The day the person's household left the poverty or near-poverty list (``None``: not known)."""
+    date_of_birth: dt.date | None = attrs.field(default=None, validator=day(optional=True))
+    """The person's date of birth, as a programme for an age band reads it (``None``: not given, and
+    no age-banded group applies)."""
 
     @classmethod
     def from_person(cls, person: Person, affiliations: Iterable[str] = ()) -> Beneficiary:
@@ -424,6 +428,7 @@ class Beneficiary:
             district=person.district,
             former_province=person.former_province,
             left_poverty_on=person.left_poverty_on,
+            date_of_birth=person.date_of_birth,
         )
 
 

@@ -60,6 +60,10 @@ class Category(Labelled):
     the state pays BHYT in full)."""
     DISABILITY = "disability"
     """Person with a disability (người khuyết tật)."""
+    MILD_DISABILITY = "mild_disability"
+    """Person with a mild disability, as the competent authority certified it (người khuyết tật nhẹ):
+    a group Hà Nội's Resolution 19/NQ-HĐND (2025) Art. 2 supports from 2026-01-01 (confirmed at
+    news level: giadinh.suckhoedoisong.vn, 2025-07-29).  It implies :attr:`DISABILITY`."""
     ELDERLY_ALONE = "elderly_alone"
     """Elderly person living alone (người cao tuổi cô đơn)."""
     CHILD = "child"
@@ -101,6 +105,7 @@ _LABELS: Final[Mapping[str, tuple[str, str]]] = {
         "aged 75+ on the social pension",
     ),
     Category.DISABILITY: ("người khuyết tật", "person with a disability"),
+    Category.MILD_DISABILITY: ("người khuyết tật nhẹ", "person with a mild disability"),
     Category.ELDERLY_ALONE: ("người cao tuổi cô đơn", "elderly person living alone"),
     Category.CHILD: ("trẻ em có hoàn cảnh khó khăn", "child in difficult circumstances"),
     Category.SOCIAL_ALLOWANCE: ("hưởng trợ cấp xã hội hằng tháng", "monthly social allowance"),
@@ -111,12 +116,14 @@ _LABELS: Final[Mapping[str, tuple[str, str]]] = {
 
 IMPLIED_CATEGORIES: Final[Mapping[Category, frozenset[Category]]] = {
     Category.ETHNIC_MINORITY_DIFFICULT_AREA: frozenset({Category.ETHNIC_MINORITY}),
+    Category.MILD_DISABILITY: frozenset({Category.DISABILITY}),
 }
 """The other groups a category belongs to by definition.
 
 An ethnic-minority person living in a difficult area is an ethnic-minority person:
 Decree 159/2025 Art. 5 gives them the ethnic-minority voluntary-SI rate (30 %), and a
-province's ethnic-minority top-up applies to them too.
+province's ethnic-minority top-up applies to them too.  A person with a mild disability is a
+person with a disability.
 """
 
 

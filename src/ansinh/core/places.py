@@ -16,7 +16,9 @@ on the commune, not on a category:
 The lists themselves are data a province supplies (:class:`CommuneList`, read
 from a table by :func:`parse_commune_lists`); ansinh ships none, since no list
 was found in a public source.  A commune matches by its name as the person's
-``commune`` gives it (the same text on both sides).
+``commune`` gives it, compared by :func:`normalise_commune` (whatever the case, the
+composition of the diacritics, the spacing and a "Xã", "Phường", "Thị trấn" or
+"Đặc khu" prefix).
 
 >>> import datetime as dt
 >>> from ansinh.core.people import Category
@@ -34,6 +36,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Final
 
@@ -54,6 +58,7 @@ from ansinh.core.provinces import province as _province
 from ansinh.exceptions import AnsinhError, LawDataError, NotInForceError, UnknownParameterError
 
 __all__ = [
+    "COMMUNE_PREFIXES",
     "ETHNIC_MINORITY_LEFT_DIFFICULT_AREA",
     "LEFT_DIFFICULT_AREA_MONTHS",
     "NEAR_POOR_IN_POOR_COMMUNE",
@@ -61,6 +66,8 @@ __all__ = [
     "CommuneList",
     "PlaceKind",
     "commune_list_table",
+    "commune_matches",
+    "normalise_commune",
     "parse_commune_lists",
     "place_groups",
 ]
@@ -79,6 +86,58 @@ PLACE_GROUP_LABELS: Final[Mapping[str, tuple[str, str]]] = {
     ),
 }
 """The ``(Vietnamese, English)`` label of each place group."""
+
+
+COMMUNE_PREFIXES: Final = ("xã", "phường", "thị trấn", "đặc khu")
+"""The unit words a commune-level name may start with (after 2025-07-01: xã, phường, đặc khu;
+before it also thị trấn), dropped by :func:`normalise_commune`."""
+
+
+def _fold(text: str) -> str:
+    """Case folded, composed (NFC), whitespace collapsed: repeated until it no longer changes."""
+    for _ in range(4):
+        folded = " ".join(unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).casefold()).split())
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
+def normalise_commune(name: str) -> str:
+    """*name* as commune names are compared: one form whatever the case, the composition of the
+    diacritics (NFC or NFD), the spacing, and a leading unit word (:data:`COMMUNE_PREFIXES`).
+
+    The diacritics themselves are kept ("Xã A" and "Xa A" stay different names); a unit word
+    alone ("Phường") is a name and is kept.
+
+    >>> normalise_commune("Xã  Mường Tè"), normalise_commune("PHƯỜNG Ba Đình"), normalise_commune("Đặc khu Phú Quốc")
+    ('mường tè', 'ba đình', 'phú quốc')
+    >>> import unicodedata
+    >>> normalise_commune(unicodedata.normalize("NFD", "thị trấn Mường Tè")) == normalise_commune("Mường Tè")
+    True
+    """
+    text = _fold(name)
+    while True:
+        for prefix in COMMUNE_PREFIXES:
+            if text.startswith(prefix + " "):
+                text = text[len(prefix) + 1 :]
+                break
+        else:
+            return text
+
+
+@functools.lru_cache(maxsize=1024)
+def _commune_keys(communes: frozenset[str]) -> frozenset[str]:
+    return frozenset(normalise_commune(c) for c in communes)
+
+
+def commune_matches(commune: str, communes: frozenset[str]) -> bool:
+    """Whether *commune* is one of *communes*, compared by :func:`normalise_commune`.
+
+    >>> commune_matches("xã mường tè", frozenset({"Xã Mường Tè"})), commune_matches("", frozenset({"Xã A"}))
+    (True, False)
+    """
+    return bool(commune.strip()) and normalise_commune(commune) in _commune_keys(communes)
 
 
 class PlaceKind(enum.StrEnum):
@@ -114,7 +173,7 @@ class CommuneList:
         """Whether *commune* of *province* is on the list on *on*."""
         return (
             province == self.province
-            and commune in self.communes
+            and commune_matches(commune, self.communes)
             and self.effective <= on
             and (self.until is None or on <= self.until)
         )
@@ -123,7 +182,7 @@ class CommuneList:
         """Whether *commune* left this list (after :attr:`until`) at most *months* months before *on*."""
         return (
             province == self.province
-            and commune in self.communes
+            and commune_matches(commune, self.communes)
             and self.until is not None
             and self.until < on <= add_months(self.until, months)
         )

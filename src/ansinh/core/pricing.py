@@ -67,6 +67,7 @@ from ansinh.core.places import PLACE_GROUP_LABELS, CommuneList, place_groups
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook, TetGift
 from ansinh.core.provinces import province as _province
 from ansinh.core.shares import (
+    AGE_COUNTED_ON,
     CARD_PAYMENT_MONTHS,
     CARD_SUPPORT_TABLES,
     FIRST_YEAR_PAYMENT_MONTHS,
@@ -87,6 +88,7 @@ from ansinh.core.shares import (
 from ansinh.exceptions import InvalidProductError, InvalidValueError
 
 __all__ = [
+    "AGE_COUNTED_ON",
     "CARD_PAYMENT_MONTHS",
     "CARD_SUPPORT_TABLES",
     "FIRST_YEAR_PAYMENT_MONTHS",
@@ -389,7 +391,9 @@ def _price_card(
         lines.append(
             _state_line(group, share, state_m, f"{_pct(share)} × {format_vnd(gross_m)}", period, table_name)
         )
-    local_m, local_lines = _local(supports, support_groups(categories), gross_m, gross_m - state_m)
+    # "household": a top-up for people no state-supported group covers ("chưa được hưởng chính sách BHYT")
+    groups = support_groups(categories) + ((HOUSEHOLD_GROUP,) if best is None else ())
+    local_m, local_lines = _local(supports, groups, gross_m, gross_m - state_m)
     lines.extend(local_lines)
     return _Priced(group, card.months, gross_m, state_m, local_m, tuple(lines))
 
@@ -600,6 +604,14 @@ def _left_poverty_on(who: object) -> dt.date | None:
     return left
 
 
+def _date_of_birth(who: object) -> dt.date | None:
+    """The date of birth of *who* (``None`` when not given: an age-banded group then never applies)."""
+    born = getattr(who, "date_of_birth", None)
+    if born is not None and not is_date(born):
+        raise InvalidValueError("who.date_of_birth", born, "None or a datetime.date")
+    return born
+
+
 def _participant(who: object) -> tuple[frozenset[Category], str | None, int]:
     """The categories, province and supported months of *who*, each checked."""
     if who is None:
@@ -646,7 +658,9 @@ def price(
             participant's ``commune``, ``district`` or ``former_province`` (read
             when *who* has them) is in its area; a group limited in months
             (:attr:`LocalSupport.group_months`) only within those months of the
-            participant's ``left_poverty_on`` when *who* has it
+            participant's ``left_poverty_on`` when *who* has it, and a group
+            limited to an age band (:attr:`LocalSupport.group_ages`) only when
+            *who* has a ``date_of_birth`` in that band on *on*
             (:meth:`LocalSupport.for_person`).
         commune_lists: dated commune lists a province supplies
             (:class:`~ansinh.core.places.CommuneList`): a card then follows the
@@ -675,7 +689,7 @@ def price(
     if not isinstance(local_supports, Iterable) or not all(isinstance(s, LocalSupport) for s in supports):
         raise InvalidValueError("local_supports", local_supports, "a sequence of LocalSupport")
     address = _address(who)
-    left = _left_poverty_on(who)
+    left, born = _left_poverty_on(who), _date_of_birth(who)
     in_area = (
         s
         for s in supports
@@ -684,7 +698,7 @@ def price(
         and s.applies(province, kind, on)
         and s.covers(*address)
     )
-    applicable = tuple(p for p in (s.for_person(left, on) for s in in_area) if p is not None)
+    applicable = tuple(p for p in (s.for_person(left, on, born) for s in in_area) if p is not None)
     used = used if kind is ProductKind.SOCIAL_BOOK else 0
     period = law.at(on)
     places: frozenset[str] = frozenset()

@@ -53,6 +53,7 @@ from ansinh.core.eligibility import CheckContext, FunctionRule, Reason
 from ansinh.core.labels import Labelled
 from ansinh.core.ledger import LedgerState
 from ansinh.core.people import Person
+from ansinh.core.places import normalise_commune
 from ansinh.core.products import ProductKind
 from ansinh.exceptions import InvalidValueError
 
@@ -322,7 +323,7 @@ def _match(a: Person, b: Person) -> MatchCandidate | None:
     same = {
         "full_name": _name(a.full_name) == _name(b.full_name),
         "date_of_birth": a.date_of_birth == b.date_of_birth,
-        "commune": bool(a.commune.strip()) and _name(a.commune) == _name(b.commune),
+        "commune": bool(a.commune.strip()) and normalise_commune(a.commune) == normalise_commune(b.commune),
     }
     fields = tuple(name for name, _ in _WEIGHTS if same[name])
     score = sum(w for name, w in _WEIGHTS if same[name])

@@ -12,6 +12,7 @@ importable from :mod:`ansinh.core.pricing` too.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import Final
@@ -20,12 +21,14 @@ import attrs
 
 from ansinh.core.dates import add_months
 from ansinh.core.law import Citation, LawPeriod, LawValue, RateTable, SourceStatus
-from ansinh.core.money import round_half_up
-from ansinh.core.people import Category, rate_groups
+from ansinh.core.money import format_percent, round_half_up
+from ansinh.core.people import Category, age_on, rate_groups
+from ansinh.core.places import commune_matches, normalise_commune
 from ansinh.core.products import ProductKind
 from ansinh.exceptions import NotInForceError, UnknownParameterError
 
 __all__ = [
+    "AGE_COUNTED_ON",
     "CARD_PAYMENT_MONTHS",
     "CARD_SUPPORT_TABLES",
     "FIRST_YEAR_PAYMENT_MONTHS",
@@ -63,6 +66,13 @@ The first two are required on every date a card is priced; the others apply wher
 has a value (each its own citation and status: a group's table may start later, as the
 social pension's does on 2025-07-01, or be missing from a scenario law)."""
 _REQUIRED_CARD_TABLES: Final = 2
+AGE_COUNTED_ON: Final = (
+    "the pricing date: the day the quote reads the law (for a card paid for a later start, the "
+    "payment day). No provincial text found says on which day the age counts; the card's first day "
+    "may be up to 30 days later. Derived (a guess), as the child-under-6 rule counts age on the date "
+    "checked."
+)
+"""Which day an age band of a :class:`LocalSupport` (:attr:`~LocalSupport.group_ages`) is tested on, and why."""
 CARD_PAYMENT_MONTHS: Final = "bhyt_payment_months"
 """The payment periods of every other health card."""
 STUDENT_PAYMENT_MONTHS: Final = "bhyt_student_payment_months"
@@ -78,7 +88,8 @@ class LocalSupport:
     """A province's budget top-up on top of state support (ngân sách địa phương hỗ trợ).
 
     The rate for a person is the highest rate among their groups (category
-    codes, plus ``"other"`` for everyone), applied to the same base as the
+    codes, plus ``"other"`` for everyone, and for a health card priced with no
+    state-supported group ``"household"``: people "not otherwise supported"), applied to the same base as the
     state's share: ``vsi_rate × floor`` for a book, the monthly contribution
     for a card.  State plus local support never exceed the contribution; the
     local share is cut to fit.  For a book it is paid for the same months as
@@ -113,13 +124,28 @@ class LocalSupport:
     """``(group, months)``: groups whose support lasts only *months* months from the day the person
     left poverty (:attr:`Person.left_poverty_on <ansinh.core.people.Person.left_poverty_on>`), e.g.
     ``("just_escaped_poverty", 36)``; see :meth:`for_person`."""
+    group_ages: tuple[tuple[str, int, int | None], ...] = ()
+    """``(group, from_age, below_age)``: groups that apply only to people at least *from_age* and
+    under *below_age* whole years old (``None``: no upper limit), e.g. ``("other", 65, 75)`` for
+    "từ đủ 65 tuổi đến dưới 75 tuổi".  The age is counted on the pricing date (the day the quote
+    reads the law, as :data:`AGE_COUNTED_ON` says); see :meth:`for_person`."""
 
-    def for_person(self, left_poverty_on: dt.date | None, on: dt.date) -> LocalSupport | None:
+    @property
+    def age_keyed(self) -> bool:
+        """Whether some group of the programme applies only within an age band (:attr:`group_ages`)."""
+        return bool(self.group_ages)
+
+    def for_person(
+        self, left_poverty_on: dt.date | None, on: dt.date, date_of_birth: dt.date | None = None
+    ) -> LocalSupport | None:
         """This programme as it applies on *on* to a person who left poverty on *left_poverty_on*.
 
         A group of :attr:`group_months` is dropped unless ``left_poverty_on <= on`` and *on* is
         before the day *months* months later; ``None`` (the date is not known) keeps every group,
-        as the programme's text cannot be checked then.  Returns ``None`` when no group is left.
+        as the programme's text cannot be checked then.  A group of :attr:`group_ages` is dropped
+        unless the person born on *date_of_birth* is in its age band on *on*; ``None`` (no date of
+        birth, as a bulk row) drops it, as an address not given leaves an area-keyed programme out.
+        Returns ``None`` when no group is left.
 
         >>> lb = LocalSupport(code="lb", province="01", product=ProductKind.SOCIAL_BOOK,
         ...     effective=dt.date(2022, 8, 1), until=None,
@@ -130,18 +156,27 @@ class LocalSupport:
         True
         >>> lb.for_person(dt.date(2023, 1, 10), dt.date(2024, 1, 10)).rates.keys()
         ('near_poor',)
+        >>> old = attrs.evolve(lb, rates=RateTable((("other", Fraction(1)),)), group_months=(),
+        ...     group_ages=(("other", 65, 75),))
+        >>> old.for_person(None, dt.date(2026, 3, 1), dt.date(1961, 3, 1)) is old
+        True
+        >>> old.for_person(None, dt.date(2026, 2, 28), dt.date(1961, 3, 1)) is None
+        True
         """
-        if left_poverty_on is None or not self.group_months:
+        dropped = set()
+        if left_poverty_on is not None:
+            dropped |= {
+                group
+                for group, months in self.group_months
+                if not left_poverty_on <= on < add_months(left_poverty_on, months)
+            }
+        for group, low, below in self.group_ages:
+            age = None if date_of_birth is None else age_on(date_of_birth, on)
+            if age is None or age < low or (below is not None and age >= below):
+                dropped.add(group)
+        if not dropped & set(self.rates.keys()):
             return self
-        expired = {
-            group
-            for group, months in self.group_months
-            if not left_poverty_on <= on < add_months(left_poverty_on, months)
-        }
-        if not expired & set(self.rates.keys()):
-            return self
-        kept = tuple((key, rate) for key, rate in self.rates if key not in expired)
-        return attrs.evolve(self, rates=RateTable(kept)) if kept else None
+        return _without(self, frozenset(dropped))
 
     def applies(self, province: str, product: ProductKind, on: dt.date) -> bool:
         """Whether this programme covers *province*, *product* on *on* (its area aside: :meth:`covers`)."""
@@ -160,6 +195,9 @@ class LocalSupport:
     def covers(self, commune: str = "", district: str = "", former_province: str | None = None) -> bool:
         """Whether a person of this address (inside :attr:`province`) is in the programme's area.
 
+        Names are compared by :func:`~ansinh.core.places.normalise_commune` (case, diacritics
+        composition, spacing, a "Xã"/"Phường"/"Thị trấn"/"Đặc khu" prefix).
+
         >>> import datetime as dt
         >>> lb = LocalSupport(code="lb", province="01", product=ProductKind.SOCIAL_BOOK,
         ...     effective=dt.date(2022, 8, 1), until=None, rates=RateTable((("poor", Fraction(2, 5)),)),
@@ -167,11 +205,13 @@ class LocalSupport:
         ...     district="Long Biên")
         >>> lb.covers(district="Long Biên"), lb.covers(district="Ba Đình"), lb.covers()
         (True, False, False)
+        >>> lb.covers(district="long  BIÊN")
+        True
         """
         return (
             (self.former_province is None or former_province == self.former_province)
-            and (not self.district or district == self.district)
-            and (not self.communes or commune in self.communes)
+            and (not self.district or normalise_commune(district) == normalise_commune(self.district))
+            and (not self.communes or commune_matches(commune, self.communes))
         )
 
     def area(self, lang: str = "vi") -> str:
@@ -185,6 +225,37 @@ class LocalSupport:
             parts.append(f"{'xã' if lang == 'vi' else 'communes'} {', '.join(sorted(self.communes))}")
         return ", ".join(parts)
 
+    def rates_text(self, lang: str = "vi") -> str:
+        """Each group with its rate, its age band and its months after leaving poverty, in words.
+
+        >>> old = LocalSupport(code="x", province="79", product=ProductKind.HEALTH_CARD,
+        ...     effective=dt.date(2025, 11, 14), until=None, rates=RateTable((("household", Fraction(1)),)),
+        ...     citation=Citation("x"), status=SourceStatus.CONFIRMED, label_vi="x", label_en="x",
+        ...     group_ages=(("household", 65, 75),))
+        >>> old.rates_text("en")
+        'household 100% (aged 65 to under 75)'
+        """
+        vi = lang == "vi"
+        ages = {group: (low, below) for group, low, below in self.group_ages}
+        months = dict(self.group_months)
+        parts = []
+        for key, rate in self.rates:
+            text = f"{key} {format_percent(rate, 'vi' if vi else 'en')}"
+            notes = []
+            if key in ages:
+                low, below = ages[key]
+                if below is None:
+                    notes.append(f"từ đủ {low} tuổi" if vi else f"aged {low} or more")
+                else:
+                    notes.append(
+                        f"từ đủ {low} đến dưới {below} tuổi" if vi else f"aged {low} to under {below}"
+                    )
+            if key in months:
+                n = months[key]
+                notes.append(f"{n} tháng sau khi thoát nghèo" if vi else f"{n} months after leaving poverty")
+            parts.append(f"{text} ({'; '.join(notes)})" if notes else text)
+        return ", ".join(parts)
+
     def rate_for(self, groups: Iterable[str]) -> tuple[str, Fraction] | None:
         """The (group, rate) with the highest rate among *groups*, or ``None``."""
         best: tuple[str, Fraction] | None = None
@@ -193,6 +264,13 @@ class LocalSupport:
             if rate is not None and (best is None or rate > best[1]):
                 best = (key, rate)
         return best
+
+
+@functools.lru_cache(maxsize=1024)
+def _without(support: LocalSupport, dropped: frozenset[str]) -> LocalSupport | None:
+    """*support* without the groups *dropped* (one object per pair: quotes are cached by their programmes)."""
+    kept = tuple((key, rate) for key, rate in support.rates if key not in dropped)
+    return attrs.evolve(support, rates=RateTable(kept)) if kept else None
 
 
 # -- the rules, one pure function each (the bulk layer calls the same ones) -------------

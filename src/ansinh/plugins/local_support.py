@@ -83,6 +83,7 @@ _KEYS = frozenset(
         "communes",
         "combines_with",
         "group_months",
+        "group_ages",
     )
 )
 
@@ -140,6 +141,7 @@ def _one(table: object, where: str) -> LocalSupport:
         combines_with=_codes(raw, where),
         note=parse_text(raw, "note", where, required=False),
         group_months=_group_months(raw, where, {key for key, _ in entries}),
+        group_ages=_group_ages(raw, where, {key for key, _ in entries}),
     )
 
 
@@ -155,6 +157,31 @@ def _group_months(raw: Mapping[str, Any], where: str, groups: set[str]) -> tuple
             "> 0), each group one of the programme's rates"
         )
     return tuple(sorted((str(k), int(n)) for k, n in table.items()))
+
+
+def _age(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 150
+
+
+def _group_ages(
+    raw: Mapping[str, Any], where: str, groups: set[str]
+) -> tuple[tuple[str, int, int | None], ...]:
+    """``group_ages = { group = [from, below] }``: groups for ages *from* to under *below* (``[from]``: no limit)."""
+    table = raw.get("group_ages", {})
+    ok = isinstance(table, Mapping)
+    out: list[tuple[str, int, int | None]] = []
+    for key, band in table.items() if ok else ():
+        fits = isinstance(band, list) and len(band) in (1, 2) and all(_age(a) for a in band)
+        if key not in groups or not fits or (len(band) == 2 and band[0] >= band[1]):
+            ok = False
+            break
+        out.append((str(key), band[0], band[1] if len(band) == 2 else None))
+    if not ok:
+        raise LawDataError(
+            f"{where}.group_ages={table!r} is not allowed: a table of group = [from_age, below_age] "
+            "(whole years, from < below) or [from_age], each group one of the programme's rates"
+        )
+    return tuple(sorted(out))
 
 
 def _codes(raw: Mapping[str, Any], where: str) -> frozenset[str]:

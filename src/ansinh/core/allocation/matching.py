@@ -212,6 +212,7 @@ class Giver:
             district=person.district,
             former_province=person.former_province,
             left_poverty_on=person.left_poverty_on,
+            date_of_birth=person.date_of_birth,
         )
         return made
 
@@ -402,6 +403,7 @@ def allocate(
         scope=state.campaign.province,
         by_province=bool(prices.local_supports or prices.commune_lists),
         by_address=prices.by_address,
+        ages_on=on if prices.by_age else None,
     )
     known = Affiliations(affiliations or {})
     giver = Giver(state, known, on)

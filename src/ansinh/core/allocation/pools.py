@@ -28,7 +28,7 @@ from ansinh.core.allocation.ranking import PriceClass, Ranked, merged
 from ansinh.core.campaign import Earmark, EarmarkKind, Pledge
 from ansinh.core.law import Law
 from ansinh.core.people import Person
-from ansinh.core.places import CommuneList
+from ansinh.core.places import CommuneList, normalise_commune
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.core.products import Product, ProductKind, TetGift
 from ansinh.core.provinces import normalise_name
@@ -116,6 +116,11 @@ class Prices:
         """
         return bool(self.commune_lists) or any(s.area_keyed or s.group_months for s in self.local_supports)
 
+    @property
+    def by_age(self) -> bool:
+        """Whether a person's age may change a price (a top-up for an age band is in play)."""
+        return any(s.age_keyed for s in self.local_supports)
+
     def of(self, months: int) -> Quotes:
         """The quotes of gifts covering *months* months."""
         quotes = self._by_months.get(months)
@@ -169,7 +174,9 @@ class Affiliations:
     def _commune(self, commune: str) -> frozenset[str]:
         names = self._communes.get(commune)
         if names is None:
-            names = self._communes[commune] = frozenset({commune, normalise_name(commune)})
+            names = self._communes[commune] = frozenset(
+                {commune, normalise_name(commune), normalise_commune(commune)}
+            )
         return names
 
     def of(self, person: Person) -> frozenset[str]:

@@ -22,7 +22,7 @@ from typing import Protocol
 import attrs
 
 from ansinh.core.eligibility import Priority
-from ansinh.core.people import Category, Person
+from ansinh.core.people import Category, Person, age_on
 from ansinh.core.products import Product, ProductKind
 from ansinh.exceptions import InvalidValueError
 
@@ -74,7 +74,8 @@ class PriceClass:
     months of state support already used, when provincial top-ups are
     in play the same province, and when where a person lives may change a
     price (area-keyed top-ups, commune lists, groups limited in months) the
-    same commune, former district, former province and day out of poverty.  A quote names no person, so the first
+    same commune, former district, former province and day out of poverty, and when a top-up for an
+    age band is in play the same age on the purchase date.  A quote names no person, so the first
     candidate of the class, :attr:`who`, stands for all of them when pricing.
     """
 
@@ -234,11 +235,17 @@ def _in_scope(
     return kept, persons, scores
 
 
-_Key = tuple[frozenset[Category], int, str | None, tuple[str, str, str | None, dt.date | None] | None]
+_Key = tuple[
+    frozenset[Category], int, str | None, tuple[str, str, str | None, dt.date | None] | None, int | None
+]
 
 
 def _price_classes(
-    candidates: list[CandidateLike], persons: list[Person], by_province: bool, by_address: bool
+    candidates: list[CandidateLike],
+    persons: list[Person],
+    by_province: bool,
+    by_address: bool,
+    ages_on: dt.date | None = None,
 ) -> tuple[list[PriceClass], defaultdict[ProductKind, list[int]]]:
     """Each candidate's price class, and the candidates (indices, in the order given) of each kind."""
     # Candidates share a few product objects: each object's kind and hash are
@@ -259,7 +266,8 @@ def _price_classes(
             if by_address
             else None
         )
-        key = (person.categories, used, person.province if by_province else None, address)
+        age = age_on(person.date_of_birth, ages_on) if ages_on is not None else None
+        key = (person.categories, used, person.province if by_province else None, address, age)
         price_class = classes.get(key)
         if price_class is None:
             price_class = classes[key] = PriceClass(product, person)
@@ -291,7 +299,12 @@ def _best_first(members: list[int], ids: list[str], births: list[int], minus_sco
 
 
 def rank(
-    candidates: Iterable[CandidateLike], *, scope: str | None, by_province: bool, by_address: bool = False
+    candidates: Iterable[CandidateLike],
+    *,
+    scope: str | None,
+    by_province: bool,
+    by_address: bool = False,
+    ages_on: dt.date | None = None,
 ) -> dict[ProductKind, Ranked]:
     """The candidates of each kind, best first, with their price classes.
 
@@ -304,12 +317,14 @@ def rank(
         by_address: whether the address (commune, former district, former
             province) is part of the price class (it is when area-keyed top-ups
             or commune lists may change a price).
+        ages_on: the purchase date, when a top-up for an age band may change a
+            price: the age on it is then part of the price class (``None``: not).
 
     Raises:
         InvalidValueError: a candidate's person or score has the wrong type.
     """
     kept, persons, scores = _in_scope(candidates, scope)
-    class_of, of_kind = _price_classes(kept, persons, by_province, by_address)
+    class_of, of_kind = _price_classes(kept, persons, by_province, by_address, ages_on)
     ids = [p.id for p in persons]
     births = [p.date_of_birth.toordinal() for p in persons]  # day numbers: ints sort faster than dates
     minus_scores = [-score for score in scores]

@@ -18,6 +18,7 @@ Priority (:func:`priority`)
     ``POOR``                           40     category poor household
     ``NEAR_POOR``                      30     category near-poor household
     ``DISABILITY``                     25     category person with a disability
+    ``MILD_DISABILITY``                25     category person with a mild disability
     ``ELDERLY_ALONE``                  25     category elderly person living alone
     ``JUST_ESCAPED_POVERTY``           20     category just escaped poverty
     ``CHILD``                          20     category child in difficult circumstances
@@ -105,6 +106,7 @@ DIFFICULT_CATEGORIES: Final[frozenset[Category]] = frozenset(
         Category.ETHNIC_MINORITY_DIFFICULT_AREA,
         Category.FARM_AVERAGE_INCOME,
         Category.DISABILITY,
+        Category.MILD_DISABILITY,
         Category.ELDERLY_ALONE,
         Category.CHILD,
         Category.SOCIAL_ALLOWANCE,
@@ -116,6 +118,7 @@ PRIORITY_TABLE: Final[tuple[tuple[str, int, str, str], ...]] = (
     ("POOR", 40, "hộ nghèo", "poor household"),
     ("NEAR_POOR", 30, "hộ cận nghèo", "near-poor household"),
     ("DISABILITY", 25, "người khuyết tật", "person with a disability"),
+    ("MILD_DISABILITY", 25, "người khuyết tật nhẹ", "person with a mild disability"),
     ("ELDERLY_ALONE", 25, "người cao tuổi cô đơn", "elderly person living alone"),
     ("JUST_ESCAPED_POVERTY", 20, "hộ mới thoát nghèo", "just escaped poverty"),
     ("CHILD", 20, "trẻ em có hoàn cảnh khó khăn", "child in difficult circumstances"),

@@ -40,6 +40,7 @@ Headers
     ``commune``                  ``Xã/phường``, ``commune``                      text
     ``household_id``             ``Mã hộ``, ``household_id``                     text
     ``bhyt_valid_until``         ``Hạn thẻ BHYT``, ``bhyt_valid_until``          a date
+    ``left_poverty_on``          ``Ngày thoát nghèo``, ``left_poverty_on``       a date
     ``vsi_supported_months``     ``Số tháng đã được hỗ trợ``                     a whole number
     ``hospital_admission``       ``Ngày nhập viện``, ``hospital_admission``      a date
     ``hospital_discharge``       ``Ngày ra viện``, ``hospital_discharge``        a date

@@ -151,6 +151,18 @@ COLUMNS: Final[tuple[Column, ...]] = (
         written="Hạn thẻ BHYT",
     ),
     Column(
+        "left_poverty_on",
+        (
+            "ngay thoat ngheo",
+            "ngay thoat can ngheo",
+            "ngay thoat ngheo thoat can ngheo",
+            "ngay cong nhan thoat ngheo",
+            "left poverty on",
+        ),
+        parse_date,
+        written="Ngày thoát nghèo",
+    ),
+    Column(
         "vsi_supported_months",
         ("so thang da duoc ho tro", "so thang duoc ho tro", "vsi supported months"),
         parse_count,

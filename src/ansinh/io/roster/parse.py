@@ -308,6 +308,7 @@ class _Load:
             "compulsory_si": [v or False for v in c.value("compulsory_si")],
             "receives_pension": [v or False for v in c.value("receives_pension")],
             "bhyt_valid_until": c.value("bhyt_valid_until"),
+            "left_poverty_on": c.value("left_poverty_on"),
             "vsi_supported_months": [v or 0 for v in c.value("vsi_supported_months")],
             "hospital_stay": self.hospital_stays(c, problems),
         }
