@@ -13,6 +13,7 @@ pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
 from ansinh.bulk import price_parquet, price_table, screen_parquet, screen_table  # noqa: E402
+from ansinh.core.eligibility import PriorityPolicy  # noqa: E402
 from ansinh.core.products import HealthCard  # noqa: E402
 from ansinh.exceptions import InvalidValueError  # noqa: E402
 
@@ -69,6 +70,17 @@ def test_screen_parquet(tmp_path: Path) -> None:
     assert streamed.column("reasons").to_pylist() == whole.column("reasons").to_pylist()
     assert summary.eligible == sum(whole.column("eligible").to_pylist())
     assert summary.rows == 1_500
+
+
+def test_screen_parquet_under_a_province_points_table(tmp_path: Path) -> None:
+    table = _roster(600)
+    pq.write_table(table, tmp_path / "in.parquet")
+    on, card = dt.date(2026, 1, 10), HealthCard(months=12)
+    policy = PriorityPolicy(points={"NEAR_POOR": 45, "POOR": 50, "UNINSURED": 3}, source="Quyết định (ví dụ)")
+    screen_parquet(tmp_path / "in.parquet", tmp_path / "out.parquet", card, on=on, priority_policy=policy)
+    streamed = pq.read_table(tmp_path / "out.parquet").column("priority").to_pylist()
+    assert streamed == screen_table(table, card, on=on, priority_policy=policy).column("priority").to_pylist()
+    assert streamed != screen_table(table, card, on=on).column("priority").to_pylist()
 
 
 def test_failure_leaves_no_file(tmp_path: Path) -> None:

@@ -76,9 +76,8 @@ def test_the_report_as_a_workbook(run: CampaignRun) -> None:
     workbook = openpyxl.load_workbook(run.files.xlsx)
     assert workbook.sheetnames[0] == "Tổng hợp"
     assert workbook.sheetnames[-1] == "Sắp hết hạn"
-    assert len(workbook.sheetnames) == 2 + len(DIMENSIONS) + (
-        1 if run.report.handovers else 0
-    )  # + ceremonies
+    assert workbook.sheetnames[-2] == "Lễ trao tặng"  # the example's handover ceremony
+    assert len(workbook.sheetnames) == 3 + len(DIMENSIONS)
     totals = {row[0]: row[1] for row in workbook["Tổng hợp"].iter_rows(min_row=2, values_only=True)}
     assert totals["Tổng giá trị (đ)"] == run.report.value  # a number, not text
     by_province = list(workbook["Theo tỉnh, thành phố"].iter_rows(min_row=2, values_only=True))

@@ -151,7 +151,10 @@ def test_another_campaign_or_a_tampered_store_is_refused(tmp_path: Path) -> None
         with pytest.raises(LedgerError, match="name one"):
             empty.append(_events()[0])
     (tmp_path / "junk.sqlite").write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(LedgerError, match="not a usable"):
+    with pytest.raises(LedgerError, match=r"truncated \(2900 bytes"):
+        SqliteStore(tmp_path / "junk.sqlite", CAMPAIGN)
+    (tmp_path / "junk.sqlite").write_bytes(b"this is not a database at all!!!" * 128)
+    with pytest.raises(LedgerError, match="not a usable SQLite store: the file is not a SQLite database"):
         SqliteStore(tmp_path / "junk.sqlite", CAMPAIGN)
 
 
@@ -381,7 +384,7 @@ def test_rows_are_compact_and_the_export_holds_full_documents(tmp_path: Path) ->
             "SELECT c.code, e.event_id, e.type, e.on_date, e.body FROM events e "
             "JOIN campaigns c ON c.id = e.campaign ORDER BY e.seq"
         ).fetchall()
-    assert meta == {"format": "ansinh-store", "schema_version": "3"}
+    assert meta == {"format": "ansinh-store", "schema_version": "3", "events:BN2026": "5"}
     assert [r[:4] for r in rows][:2] == [
         ("BN2026", "reg:P1", "pledge_registered", "2025-11-01"),
         ("BN2026", "recv:P1:1", "money_received", "2025-12-01"),

@@ -26,6 +26,7 @@ from dask.delayed import delayed
 from ansinh.bulk._law_tables import PricingPlan
 from ansinh.bulk.pricing import OUTPUT_COLUMNS, make_plan, price_batches
 from ansinh.core.campaign import Campaign
+from ansinh.core.eligibility.priorities import DEFAULT_PRIORITY_POLICY, PriorityPolicy
 from ansinh.core.law import Law
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import Product
@@ -103,8 +104,10 @@ def screen_dask(
     campaign: Campaign | None = None,
     law: Law | None = None,
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
+    priority_policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ) -> Any:
-    """Screen every row of a Dask DataFrame for *product* on *on* (see :func:`~ansinh.bulk.screen_table`).
+    """Screen every row of a Dask DataFrame for *product* on *on* (see :func:`~ansinh.bulk.screen_table`;
+    *priority_policy* is the points table the scores follow).
 
     Returns:
         A Dask DataFrame: the input columns plus the screening columns.
@@ -116,7 +119,9 @@ def screen_dask(
 
     if not hasattr(frame, "map_partitions") or not hasattr(frame, "_meta"):
         raise InvalidValueError("frame", type(frame).__name__, "a dask.dataframe.DataFrame")
-    splan = make_screen_plan(product, on=on, campaign=campaign, law=law, plugins=plugins)
+    splan = make_screen_plan(
+        product, on=on, campaign=campaign, law=law, plugins=plugins, priority_policy=priority_policy
+    )
 
     def part(pdf: Any, sp: Any) -> Any:
         table = pa.Table.from_pandas(pdf, preserve_index=False)

@@ -29,6 +29,7 @@ from ansinh.bulk._law_tables import PricingPlan
 from ansinh.bulk.pricing import RowSupports, make_plan, price_batches
 from ansinh.core.campaign import Campaign
 from ansinh.core.eligibility import Rule
+from ansinh.core.eligibility.priorities import DEFAULT_PRIORITY_POLICY, PriorityPolicy
 from ansinh.core.law import Law
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import Product
@@ -232,8 +233,10 @@ def screen_parquet(
     rules: Iterable[Rule] = (),
     plugins: PluginHost | pluggy.PluginManager | bool | None = None,
     batch_rows: int = _DEFAULT_BATCH,
+    priority_policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
 ) -> BulkSummary:
-    """Screen a Parquet dataset into one Parquet file, batch by batch (see :func:`~ansinh.bulk.screen_table`).
+    """Screen a Parquet dataset into one Parquet file, batch by batch (see :func:`~ansinh.bulk.screen_table`;
+    *priority_policy* is the points table the scores follow).
 
     Returns:
         A :class:`BulkSummary` with the row, error and eligible counts.
@@ -245,7 +248,15 @@ def screen_parquet(
     """
     from ansinh.bulk.screening import make_screen_plan, screen_batches
 
-    plan = make_screen_plan(product, on=on, campaign=campaign, law=law, rules=rules, plugins=plugins)
+    plan = make_screen_plan(
+        product,
+        on=on,
+        campaign=campaign,
+        law=law,
+        rules=rules,
+        plugins=plugins,
+        priority_policy=priority_policy,
+    )
     counts = {"rows": 0, "batches": 0, "errors": 0, "eligible": 0}
     for result in stream_parquet(
         source, destination, lambda t: screen_batches(t, plan), batch_rows=batch_rows

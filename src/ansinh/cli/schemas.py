@@ -79,7 +79,7 @@ def _envelope(name: str, title: str, properties: dict[str, Any], defs: dict[str,
 
 
 def _report(defs: dict[str, Any]) -> dict[str, Any]:
-    """``CampaignReport.as_dict()``: campaign, date, totals, rows, renewal list."""
+    """``CampaignReport.as_dict()``: campaign, date, totals, rows, renewal list, handover ceremonies."""
     row = _extended(ReportRow, defs, {"gifts": _INT})  # as_dict adds the total of the three kinds
     expiring = _obj(
         {
@@ -105,6 +105,19 @@ def _report(defs: dict[str, Any]) -> dict[str, Any]:
             "totals": totals,
             "rows": _array(row),
             "expiring": _array(expiring),
+            "handovers": _array(
+                _obj(
+                    {
+                        "on": schema_of(dt.date, defs),
+                        "place": _STR,
+                        "leader": _STR,
+                        "reference": _STR,
+                        **dict.fromkeys(
+                            ("health_cards", "social_books", "tet_gifts", "gifts", "value", "people"), _INT
+                        ),
+                    }
+                )
+            ),
         }
     )
 

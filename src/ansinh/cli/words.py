@@ -332,6 +332,8 @@ _DIMENSIONS: Final[Mapping[str, tuple[str, str]]] = {
     "sponsor_kind": ("Theo loại nhà tài trợ", "By kind of sponsor"),
     "strategy": ("Theo cách vận động", "By sourcing strategy"),
     "year": ("Theo năm mua", "By purchase year"),
+    "hospital_level": ("Quà Tết theo tuyến bệnh viện", "Tết gifts by hospital level"),
+    "hospital": ("Quà Tết theo bệnh viện", "Tết gifts by hospital"),
     "level": ("Theo cấp đăng ký", "By registration level"),
     "funds_source": ("Theo nguồn kinh phí", "By source of funds"),
     "campaign": ("Theo chương trình", "By campaign"),

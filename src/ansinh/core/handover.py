@@ -98,7 +98,7 @@ class Handover:
     kinds: frozenset[ProductKind] = attrs.field(factory=frozenset, converter=_kinds)
     """Gifts of these kinds; empty: any kind."""
     hospitals: frozenset[str] = attrs.field(factory=frozenset, converter=_hospital_names)
-    """Tết gifts naming one of these hospitals (:attr:`TetGift.hospital <ansinh.core.products.TetGift.hospital>`);
+    """Tết gifts naming one of these hospitals (a :class:`~ansinh.core.products.TetGift`'s ``hospital``);
     empty: any gift.  With hospitals named, only Tết gifts are included."""
     reference: str = ""
     """The ceremony's document, if any (biên bản bàn giao …)."""

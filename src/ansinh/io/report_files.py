@@ -25,9 +25,11 @@
     the totals, one sheet per breakdown and the renewal list (:func:`write_xlsx`)
     — only when openpyxl is installed (``ansinh[excel]``).
 
-Every file is written through a temporary file and renamed, so a reader never
-sees half a report; both templates are rendered before any file is written, so
-a template that fails leaves the folder as it was.  Only ids (never names or identity numbers) appear.  Text
+Both templates are rendered before any file is written, and the files are
+written into a temporary folder inside the target folder and moved into place
+(:func:`os.replace`) only once every one is written: a template that fails or
+a file that cannot be written (a full disk) leaves the report files already
+there as they were, and no half-written file.  Only ids (never names or identity numbers) appear.  Text
 a spreadsheet would run as a formula gets a leading ``'`` in the CSV files and the workbook
 (:func:`~ansinh.io.files.csv_text`); text in ``report.md`` is escaped
 (:func:`~ansinh.io.files.markdown_text`: ``<script>`` is shown, never run)
@@ -38,13 +40,15 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow
-from ansinh.exceptions import AnsinhError
+from ansinh.exceptions import OutputFileError
 from ansinh.io.files import csv_text, spreadsheet_text, write_atomic
 from ansinh.io.report_templates import (
     DIMENSION_TITLES,
@@ -216,19 +220,51 @@ def write_report(
         layout: the templates of ``report.md`` and ``report.html`` (default: ansinh's own;
             see :mod:`ansinh.io.report_templates`).
 
+    Every file is first written into a temporary folder inside *folder*,
+    and all of them are moved into place only once each is written.
+
     Raises:
         CampaignFileError: a template fails to render (naming it and its line); nothing is written.
-        AnsinhError: a file cannot be written (nothing half-written is left).
+        OutputFileError: a file cannot be written; the report files already
+            in *folder* are left as they were.
     """
     out = Path(folder)
     name = "chart.png" if chart and _matplotlib_installed() else None
     # both pages first: a template that fails must leave the folder as it was
-    markdown_text = render_markdown(report, chart=name, layout=layout)
-    page_text = render_html(report, chart=name, layout=layout)
+    pages = (
+        render_markdown(report, chart=name, layout=layout),
+        render_html(report, chart=name, layout=layout),
+    )
     try:
         out.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(dir=out, prefix=".report-"))
     except OSError as exc:
-        raise AnsinhError(f"{out}: cannot create the report folder ({exc})") from None
+        raise OutputFileError(f"{out}: cannot create the report folder ({exc.strerror or exc})") from None
+    try:
+        return _moved(_write_files(report, stage, name, pages), out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _moved(files: ReportFiles, out: Path) -> ReportFiles:
+    """*files* moved from their (temporary) folder into *out*."""
+    moved: dict[str, Any] = {}
+    try:
+        for field in attrs.fields(ReportFiles):
+            path = getattr(files, field.name)
+            if field.name != "folder" and path is not None:
+                os.replace(path, out / path.name)
+                moved[field.name] = out / path.name
+    except OSError as exc:
+        raise OutputFileError(
+            f"{out}: the report files cannot be moved into place ({exc.strerror or exc})"
+        ) from None
+    return attrs.evolve(files, folder=out, **moved)
+
+
+def _write_files(report: CampaignReport, out: Path, name: str | None, pages: tuple[str, str]) -> ReportFiles:
+    """Write every report file into *out* (see :func:`write_report`); *pages* are report.md and report.html."""
+    markdown_text, page_text = pages
     rows = [r.as_dict() for r in report.rows]
     header = list(rows[0]) if rows else list(ReportRow(dimension="", key="", label="").as_dict())
     csv_path = write_atomic(out / "report.csv", _csv_text(header, [list(r.values()) for r in rows]), bom=True)

@@ -40,8 +40,12 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    else ansinh's default (:mod:`ansinh.io.report_templates`) — and the
    ledger's events as JSON Lines (``<out>/events.jsonl``) when asked
    (``events_jsonl=True``, ``--events-jsonl``, or ``events_jsonl = true`` in
-   ``[run]``): the ledger holds them all, and a national run's file is
-   hundreds of megabytes.
+   ``[run]``: the ledger holds them all, and a national run's file is
+   hundreds of megabytes); the report files are written all of them, or none.
+
+The ``[run]`` settings and the output folder are checked before anything is
+written (:func:`ansinh.io.run_checks.check_run`); an error met once events
+were written says how to finish: run again (:func:`~ansinh.io.run_checks.resumable`).
 
 Every plugin is asked, and the report templates are compiled, before the ledger
 is opened, so a failing plugin (:class:`~ansinh.exceptions.PluginError`) or a
@@ -116,6 +120,7 @@ from ansinh.io.report_files import ReportFiles, write_report
 from ansinh.io.report_templates import ReportLayout, plugin_report_layout
 from ansinh.io.review_files import REVIEW_FILE, apply_review, read_review
 from ansinh.io.roster import RejectedRow, load_roster
+from ansinh.io.run_checks import check_run, resumable
 from ansinh.io.store import SqliteStore, open_store, write_jsonl
 from ansinh.plugin_manager import PluginHost
 from ansinh.progress import counted
@@ -636,7 +641,7 @@ def run_campaign(
     data, sourced = _sourced(data, given.host)
     given = attrs.evolve(given, policy=_policy(data, given.host))
     given = attrs.evolve(given, rules=given.rules + _registry_rules(data, given, sources))
-    out_dir = Path(out) if out is not None else data.folder / "build"
+    out_dir = check_run(data.campaign, data.settings, Path(out) if out is not None else data.folder / "build")
     layout = _layout(data, given.host)
     screenings = _screen(data, given, tick)
     approved, public_lists, added = _reviewed(
@@ -647,13 +652,16 @@ def run_campaign(
         given.policy,
         layout,
     )
-    with SqliteStore(
-        out_dir / "ledger.sqlite",
-        data.campaign,
-        law=given.law,
-        local_supports=given.local_supports,
-        commune_lists=given.commune_lists,
-    ) as store:
+    with (
+        SqliteStore(
+            out_dir / "ledger.sqlite",
+            data.campaign,
+            law=given.law,
+            local_supports=given.local_supports,
+            commune_lists=given.commune_lists,
+        ) as store,
+        resumable(out_dir, lambda: len(store) - before),
+    ):  # an error once events are written says how to finish
         before = len(store)
         recorder = actor if actor is not None else data.settings.actor
         allocation = _record(store, data, screenings, given, tick, approved, added, recorder)
@@ -663,13 +671,13 @@ def run_campaign(
         wanted = data.settings.events_jsonl if events_jsonl is None else events_jsonl
         events_file = write_jsonl(out_dir / "events.jsonl", store.events) if wanted else None
         store_path = store.path
-    result = report(
-        state,
-        on=data.settings.effective_report_date,
-        renewal_days=data.settings.renewal_days,
-        handovers=data.handovers,
-    )
-    files = write_report(result, out_dir, layout=layout)
+        result = report(
+            state,
+            on=data.settings.effective_report_date,
+            renewal_days=data.settings.renewal_days,
+            handovers=data.handovers,
+        )
+        files = write_report(result, out_dir, layout=layout)
     tick("report", 1, 1)
     return CampaignRun(
         campaign=data.campaign,

@@ -26,7 +26,15 @@ at once:
 * a campaign's ledger is read by replaying its stored events through a fresh
   :class:`~ansinh.core.ledger.Ledger`, so a store that breaks an invariant
   (edited by hand, or priced under another law) is refused with a
-  :class:`~ansinh.exceptions.LedgerError`.
+  :class:`~ansinh.exceptions.LedgerError`;
+* a damaged file — a missing table or column, a column of the wrong type, a
+  truncated or blanked file, deleted event rows (each campaign's event count
+  is kept with its events) — is one :class:`~ansinh.exceptions.LedgerError`
+  saying what is wrong, as are a full disk, read-only media and locks;
+* a store on read-only media is read where it is (``readonly=True``, or
+  automatically); closing a store writes its ``-wal`` file back into the
+  database file, so the file alone is a complete copy once every program
+  has closed it (a copy taken while it is in use must take the ``-wal`` file too).
 
 Rows are compact (schema version ``SCHEMA_VERSION``): the campaign, the
 event id, type and date are columns, and a gift keeps its quote's amounts
@@ -205,6 +213,7 @@ def open_store(
     law: Law | None = None,
     local_supports: Sequence[LocalSupport] = (),
     commune_lists: Sequence[CommuneList] = (),
+    readonly: bool = False,
 ) -> SqliteStore:
     """Open (or create) the store at *location*: a path, a ``sqlite:///`` URL or a ``postgresql://`` URL.
 
@@ -218,13 +227,20 @@ def open_store(
         law: the law that prices gifts (default: :func:`ansinh.default_law`).
         local_supports: provincial top-ups pricing considers.
         commune_lists: dated commune lists pricing considers (kept in the store).
+        readonly: only read a SQLite file, never write it (a store on read-only
+            media is read so anyway); for PostgreSQL, connect as a role that
+            may only read instead.
 
     Raises:
-        InvalidValueError: a URL scheme this ansinh has no store for.
+        InvalidValueError: a URL scheme this ansinh has no store for, or *readonly* for a PostgreSQL store.
         LedgerError: the store cannot be opened or read.
     """
     text = os.fspath(location)
     if is_postgres_url(text):
+        if readonly:
+            raise InvalidValueError(
+                "readonly", readonly, "False for a PostgreSQL store (connect as a role that may only read)"
+            )
         return PostgresStore(
             text, campaign, law=law, local_supports=local_supports, commune_lists=commune_lists
         )
@@ -234,6 +250,7 @@ def open_store(
         law=law,
         local_supports=local_supports,
         commune_lists=commune_lists,
+        readonly=readonly,
     )
 
 

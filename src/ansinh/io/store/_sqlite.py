@@ -23,6 +23,20 @@ from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
 from ansinh.io.store._chain import AuditColumns, audit_columns, audit_of, digests, genesis
 from ansinh.io.store._codec import decode, digest, dumps, encode
+from ansinh.io.store._damage import (
+    DAMAGE,
+    ReadOnlyMedia,
+    campaign_from_row,
+    check_count,
+    check_opened,
+    check_size,
+    connect,
+    event_row,
+    failure,
+    keep_count,
+    kept_count,
+    mapped,
+)
 from ansinh.io.store._jsonl import read_jsonl, write_jsonl
 from ansinh.io.store._merge import MergeResult, plan_merge
 from ansinh.io.store._schema import prepare
@@ -39,7 +53,7 @@ _LISTS = "commune_lists"
 def _kept_lists(text: str, where: str) -> tuple[CommuneList, ...]:
     try:
         return parse_commune_lists({"commune_list": json.loads(text)})
-    except (AnsinhError, ValueError) as exc:
+    except (AnsinhError, TypeError, ValueError) as exc:
         raise LedgerError(f"{where}: the kept commune lists cannot be read ({exc})") from None
 
 
@@ -136,11 +150,19 @@ class SqliteStore:
             national rules), kept in the store: a store reopened without them
             (a report, the HTTP API) still prices every gift as it was made; a
             list given again replaces the kept one of the same code.
+        readonly: only read the file; a store that cannot be written where it
+            is (read-only media) is opened so anyway, and refuses writes.
 
     Raises:
         LedgerError: not an ansinh store, written by a newer ansinh, another
-            campaign under the same code, or the file cannot be opened.
+            campaign under the same code, the file cannot be opened, or it is
+            damaged (the message says how: a missing table, a column of the
+            wrong type, deleted event rows, an empty file…).
     """
+
+    _readonly = False
+    """The store was opened read-only (asked for, or because it cannot be written where it is)."""
+    _size = 0
 
     def __init__(
         self,
@@ -150,21 +172,29 @@ class SqliteStore:
         law: Law | None = None,
         local_supports: Sequence[LocalSupport] = (),
         commune_lists: Sequence[CommuneList] = (),
+        readonly: bool = False,
     ) -> None:
         self._path = Path(path)
+        where = self._where = str(self._path)
+        self._current: str | None = None
+        self._size = check_size(self._path, where, new=campaign is not None)
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self._path, isolation_level=None)
-        except (OSError, sqlite3.Error) as exc:
-            raise LedgerError(f"{self._path}: cannot open the store ({exc})") from None
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA busy_timeout=60000")  # concurrent writers wait for the write lock
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise LedgerError(f"{self._path}: not a usable SQLite store ({exc})") from None
-        self._setup(conn, str(self._path), campaign, law, local_supports, commune_lists)
+            self._readonly = bool(readonly)
+            self._setup(
+                connect(self._path, readonly=self._readonly),
+                where,
+                campaign,
+                law,
+                local_supports,
+                commune_lists,
+            )
+        except ReadOnlyMedia:
+            if readonly or not self._path.is_file():
+                raise
+            self._readonly = True  # read-only media: read it where it is
+            self._setup(
+                connect(self._path, readonly=True), where, campaign, law, local_supports, commune_lists
+            )
 
     # -- what another database changes ----------------------------------------
 
@@ -180,7 +210,7 @@ class SqliteStore:
     def _prepare(self, conn: Connection) -> None:
         """Create, upgrade or refuse the schema (see :func:`~ansinh.io.store._schema.prepare`)."""
         assert isinstance(conn, sqlite3.Connection)
-        prepare(conn, self._where)
+        check_opened(conn, self._where, self._size, None if self._readonly else prepare)
 
     def _lock_campaigns(self, conn: Connection) -> None:
         """Keep other writers from adding campaigns until the transaction ends (``BEGIN IMMEDIATE`` does)."""
@@ -214,10 +244,10 @@ class SqliteStore:
             self._current = campaign.code if campaign is not None else codes[0] if len(codes) == 1 else None
             if self._current is not None:
                 self.ledger_of(self._current)
-        except sqlite3.DatabaseError as exc:
+        except DAMAGE as exc:
             conn.close()
             self._conn = None
-            raise LedgerError(f"{where}: not a usable SQLite store ({exc})") from None
+            raise failure(where, "not a usable SQLite store", exc) from None
         except BaseException:
             conn.close()
             self._conn = None
@@ -228,7 +258,7 @@ class SqliteStore:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (_LISTS,)).fetchone()
         kept = _kept_lists(row[0] if row is not None else "[]", self._where)
         lists = _merged_lists(kept, given)
-        if lists != kept:
+        if lists != kept and not self._readonly:  # a read-only store prices with them, unkept
             conn.execute(self._BEGIN)
             try:
                 conn.execute("DELETE FROM meta WHERE key = ?", (_LISTS,))
@@ -271,15 +301,13 @@ class SqliteStore:
         with contextlib.suppress(*lost):
             conn.execute("ROLLBACK")
 
+    @mapped("cannot read its campaigns")
     def campaigns(self) -> tuple[Campaign, ...]:
         """Every campaign in the store, parents before their children, then by code."""
         rows = self._connection().execute("SELECT code, body FROM campaigns ORDER BY code").fetchall()
         found: dict[str, Campaign] = {}
         for code, body in rows:
-            try:
-                found[code] = _campaign_from_json(body)
-            except (AnsinhError, ValueError) as exc:
-                raise LedgerError(f"{self._where}: campaign {code!r} cannot be read ({exc})") from None
+            found[code] = campaign_from_row(code, body, self._where, _campaign_from_json)
 
         def depth(c: Campaign) -> int:
             n = 0
@@ -289,17 +317,22 @@ class SqliteStore:
 
         return tuple(sorted(found.values(), key=lambda c: (depth(c), c.code)))
 
+    @mapped("cannot read a campaign")
     def campaign_of(self, code: str) -> Campaign:
         """The stored campaign *code*.
 
         Raises:
             InvalidValueError: the store holds no such campaign.
+            LedgerError: its row is damaged.
         """
-        row = self._connection().execute("SELECT body FROM campaigns WHERE code = ?", (code,)).fetchone()
+        row = (
+            self._connection().execute("SELECT code, body FROM campaigns WHERE code = ?", (code,)).fetchone()
+        )
         if row is None:
             raise InvalidValueError("campaign", code, "the code of a campaign in " + self._where)
-        return _campaign_from_json(row[0])
+        return campaign_from_row(row[0], row[1], self._where, _campaign_from_json)
 
+    @mapped("cannot add a campaign")
     def add_campaign(self, campaign: Campaign) -> bool:
         """Add *campaign*; ``False`` if the same campaign is already stored.
 
@@ -323,7 +356,10 @@ class SqliteStore:
         except BaseException:
             self._rollback()
             raise
-        if row is not None and _campaign_from_json(row[0]) != campaign:
+        if (
+            row is not None
+            and campaign_from_row(campaign.code, row[0], self._where, _campaign_from_json) != campaign
+        ):
             raise LedgerError(
                 f"{self._where}: holds campaign {campaign.code!r} with other details than "
                 f"campaign {campaign.code!r}; give the other campaign another code"
@@ -351,16 +387,23 @@ class SqliteStore:
         self._catch_up(ledger)
         return ledger
 
+    @mapped("cannot read the events of a campaign")
     def _catch_up(self, ledger: Ledger) -> int:
-        """Append to *ledger* the stored events of its campaign it does not hold yet, each checked again; how many."""
-        where, before = self._where, len(ledger)
-        rows = self._connection().execute(
+        """Append to *ledger* the stored events of its campaign it does not hold yet, each checked again; how many.
+
+        The event count kept is read first: fewer rows than were written is an error (others only add rows).
+        """
+        where, before, code = self._where, len(ledger), ledger.campaign.code
+        conn = self._connection()
+        kept = kept_count(conn, code, before, where)
+        rows = conn.execute(
             "SELECT seq, event_id, type, on_date, body, digest FROM events "
             "WHERE campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY seq" + self._REST,
-            (ledger.campaign.code, before),
+            (code, before),
         )
-        for seq, event_id, kind, on, body, stored in rows:
-            if digest(body) != bytes(stored):
+        for row in rows:
+            seq, event_id, kind, on, body, stored = event_row(row, where)
+            if digest(body) != stored:
                 raise LedgerError(f"{where}: event #{seq} ({event_id!r}) does not match its digest")
             try:
                 ledger.append(
@@ -373,6 +416,7 @@ class SqliteStore:
                 )
             except AnsinhError as exc:
                 raise LedgerError(f"{where}: stored event #{seq} ({event_id!r}) is refused: {exc}") from None
+        check_count(kept, len(ledger), code, where)
         return len(ledger) - before
 
     # -- the current campaign -------------------------------------------------
@@ -506,9 +550,7 @@ class SqliteStore:
                 self._rollback()
                 raise
         except self._DB_ERRORS as exc:
-            raise LedgerError(
-                f"{self._where}: a batch of {len(batch)} events was not written ({exc})"
-            ) from None
+            raise failure(self._where, f"a batch of {len(batch)} events was not written", exc) from None
 
     @staticmethod
     def _audit(
@@ -521,6 +563,7 @@ class SqliteStore:
         kept = {key: attrs.evolve(base, document=text) for key, text in (documents or {}).items()}
         return lambda event_id: kept.get(event_id, base)
 
+    @mapped("cannot read the audit of a campaign")
     def records(self, *, campaign: str | None = None) -> tuple[Recorded, ...]:
         """A campaign's events with their audit (who recorded each, when, its document) and chain digest.
 
@@ -616,6 +659,7 @@ class SqliteStore:
                     (count,) = conn.execute(
                         "SELECT count(*) FROM events WHERE campaign = ?", (key,)
                     ).fetchone()
+                    check_count(str(known), count, code, self._where)  # fewer: rows were deleted
                     if count != known:
                         raise StaleLedger(
                             f"{self._where}: another writer changed campaign {code!r} "
@@ -626,13 +670,14 @@ class SqliteStore:
                         "recorded_at, document, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         rows(key, code, bytes(head) if head is not None else genesis(code), events),
                     )
+                    keep_count(conn, code, known + len(events))
                 conn.executemany("UPDATE campaigns SET head = ? WHERE id = ?", heads)
                 conn.execute("COMMIT")
             except BaseException:
                 self._rollback()
                 raise
         except self._DB_ERRORS as exc:
-            raise LedgerError(f"{self._where}: a batch of {total} events was not written ({exc})") from None
+            raise failure(self._where, f"a batch of {total} events was not written", exc) from None
 
     def extend(
         self, events: Iterable[Event], *, campaign: str | None = None, progress: Progress | None = None
@@ -718,6 +763,7 @@ class SqliteStore:
             events=tuple((code, len(events)) for code, (_, events) in batches.items()),
         )
 
+    @mapped("cannot read the events other writers committed")
     def refresh(self) -> int:
         """Read the events other writers committed since each campaign's ledger was read; how many.
 
@@ -731,8 +777,11 @@ class SqliteStore:
         self._ledgers.pop(code, None)
 
     def close(self) -> None:
-        """Close the database (ledgers already read stay readable)."""
+        """Close the database (ledgers already read stay readable); SQLite's ``-wal`` is written back first."""
         if self._conn is not None:
+            if isinstance(self._conn, sqlite3.Connection) and not self._readonly:
+                with contextlib.suppress(sqlite3.Error):  # another reader may hold the -wal: it is kept
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
             self._conn = None
 
