@@ -12,7 +12,7 @@ import os
 import tomllib
 import types
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -263,6 +263,35 @@ def _known_keys(table: Mapping[str, Any], keys: type, where: str) -> None:
         raise CampaignFileError(f"{where} {key}", table[key], f"a known key: {allowed}") from None
 
 
+def _each_table(
+    data: Mapping[str, Any], key: str, keys: type, where: str, name: str
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """``(where, table)`` for each ``[[name]]`` table under *key*, each checked for unknown keys."""
+    tables = data.get(key, [])
+    if not isinstance(tables, list):
+        raise CampaignFileError(f"{where} {name}", tables, f"[[{name}]] tables")
+    for i, table in enumerate(tables):
+        at = f"{where} [[{name}]] #{i + 1}"
+        if not isinstance(table, Mapping):
+            raise CampaignFileError(at, table, f"a [[{name}]] table")
+        _known_keys(table, keys, at)
+        yield at, table
+
+
+def _load(p: Path) -> dict[str, Any]:
+    """The parsed ``campaign.toml`` at *p*.
+
+    Raises:
+        CampaignFileError: it cannot be read, or is not valid TOML.
+    """
+    try:
+        return tomllib.loads(read_campaign_text(p))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CampaignFileError(str(p), "", f"a readable campaign.toml ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignFileError(str(p), "", f"valid TOML ({exc})") from None
+
+
 def read_only(value: Any) -> Any:
     """A TOML value that cannot be changed: tables as read-only mappings, arrays as tuples."""
     if isinstance(value, Mapping):
@@ -273,15 +302,8 @@ def read_only(value: Any) -> Any:
 
 
 def _sourcing(data: Mapping[str, Any], where: str) -> tuple[SourcingPlan, ...]:
-    tables = data.get("sourcing", [])
-    if not isinstance(tables, list):
-        raise CampaignFileError(f"{where} sourcing", tables, "[[sourcing]] tables")
     plans = []
-    for i, table in enumerate(tables):
-        at = f"{where} [[sourcing]] #{i + 1}"
-        if not isinstance(table, Mapping):
-            raise CampaignFileError(at, table, "a [[sourcing]] table")
-        _known_keys(table, _SourcingKeys, at)
+    for at, table in _each_table(data, "sourcing", _SourcingKeys, where, "sourcing"):
         strategy, inputs = table.get("strategy"), table.get("inputs", {})
         if not isinstance(strategy, str) or not strategy:
             raise CampaignFileError(f"{at} strategy", strategy, "the name of a sourcing strategy")
@@ -366,21 +388,8 @@ def read_handovers(path: str | os.PathLike[str]) -> tuple[Handover, ...]:
     """
     p = Path(path)
     where = p.name
-    try:
-        data = tomllib.loads(read_campaign_text(p))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CampaignFileError(str(p), "", f"a readable campaign.toml ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CampaignFileError(str(p), "", f"valid TOML ({exc})") from None
-    tables = data.get("handover", [])
-    if not isinstance(tables, list):
-        raise CampaignFileError(f"{where} handover", tables, "[[handover]] tables")
     out = []
-    for i, table in enumerate(tables):
-        at = f"{where} [[handover]] #{i + 1}"
-        if not isinstance(table, Mapping):
-            raise CampaignFileError(at, table, "a [[handover]] table")
-        _known_keys(table, _HandoverKeys, at)
+    for at, table in _each_table(_load(p), "handover", _HandoverKeys, where, "handover"):
         try:
             out.append(_handover(table, at))
         except CampaignFileError:
@@ -427,12 +436,7 @@ def read_toml(
         CampaignFileError: as :func:`read_campaign_toml`.
     """
     where = p.name
-    try:
-        data = tomllib.loads(read_campaign_text(p))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CampaignFileError(str(p), "", f"a readable campaign.toml ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CampaignFileError(str(p), "", f"valid TOML ({exc})") from None
+    data = _load(p)
     _known_keys(data, _TopKeys, where)
     c = _table(data, "campaign", where)
     run = _table(data, "run", where)
@@ -531,17 +535,8 @@ class _RegistryKeys:
 
 def _registry(run: Mapping[str, Any], folder: Path, where: str) -> tuple[RegistrySource, ...]:
     """The ``[[run.registry]]`` tables: each a ``store`` and the ``roster`` of its people, relative to *folder*."""
-    tables = run.get("registry", [])
-    if not isinstance(tables, list):
-        raise CampaignFileError(
-            f"{where} run.registry", tables, "[[run.registry]] tables with store and roster"
-        )
     out = []
-    for i, table in enumerate(tables):
-        at = f"{where} [[run.registry]] #{i + 1}"
-        if not isinstance(table, Mapping):
-            raise CampaignFileError(at, table, "a table with store and roster")
-        _known_keys(table, _RegistryKeys, at)
+    for at, table in _each_table(run, "registry", _RegistryKeys, where, "run.registry"):
         paths = {}
         for key in ("store", "roster"):
             value = table.get(key)
