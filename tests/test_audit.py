@@ -156,12 +156,11 @@ COLUMNS = (
     "on_date",
     "body",
     "digest",
-    "actor",
-    "role",
-    "recorded_at",
+    "recording",
     "document",
     "chain",
 )
+RECORDING_COLUMNS = ("actor", "role", "recorded_at")
 
 
 def _changed(value: Any) -> Any:
@@ -177,10 +176,12 @@ def _changed(value: Any) -> Any:
 
 
 @st.composite
-def tampering(draw: st.DrawFn, rows: int) -> tuple[str, Any, Any]:
-    kind = draw(st.sampled_from(["edit", "delete", "swap", "head"]))
+def tampering(draw: st.DrawFn, rows: int, recordings: int) -> tuple[str, Any, Any]:
+    kind = draw(st.sampled_from(["edit", "delete", "swap", "head", "recording"]))
     if kind == "edit":
         return kind, draw(st.integers(1, rows)), draw(st.sampled_from(COLUMNS))
+    if kind == "recording":  # the row keeping who recorded a batch, and when
+        return kind, draw(st.integers(1, recordings)), draw(st.sampled_from(RECORDING_COLUMNS))
     if kind == "delete":
         return kind, draw(st.integers(1, rows)), None
     if kind == "head":
@@ -195,6 +196,9 @@ def _tamper(path: Path, change: tuple[str, Any, Any]) -> bool:
         if kind == "edit":
             (old,) = conn.execute(f"SELECT {b} FROM events WHERE seq = ?", (a,)).fetchone()
             conn.execute(f"UPDATE events SET {b} = ? WHERE seq = ?", (_changed(old), a))
+        elif kind == "recording":
+            (old,) = conn.execute(f"SELECT {b} FROM recordings WHERE id = ?", (a,)).fetchone()
+            conn.execute(f"UPDATE recordings SET {b} = ? WHERE id = ?", (_changed(old), a))
         elif kind == "delete":
             conn.execute("DELETE FROM events WHERE seq = ?", (a,))
         elif kind == "head":
@@ -217,7 +221,10 @@ def _tamper(path: Path, change: tuple[str, Any, Any]) -> bool:
 def test_any_single_edit_deletion_or_swap_is_detected(base_store: Path, data: st.DataObject) -> None:
     assert verify_store(base_store).intact
     rows = len(_rows(base_store))
-    change = data.draw(tampering(rows))
+    with contextlib.closing(sqlite3.connect(base_store)) as conn:
+        (recordings,) = conn.execute("SELECT count(*) FROM recordings").fetchone()
+    assert recordings >= 3  # one per batch of each campaign
+    change = data.draw(tampering(rows, recordings))
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "copy.sqlite"
         shutil.copyfile(base_store, copy)
@@ -230,6 +237,10 @@ def test_any_single_edit_deletion_or_swap_is_detected(base_store: Path, data: st
     kind, a, b = change
     if kind == "edit" and b not in ("campaign",):
         assert broken.seq == a  # the edited row itself is named
+    if kind == "recording":  # the first row recorded so is named
+        with contextlib.closing(sqlite3.connect(base_store)) as conn:
+            (first,) = conn.execute("SELECT min(seq) FROM events WHERE recording = ?", (a,)).fetchone()
+        assert broken.seq == first
     if kind == "swap":
         assert broken.seq == min(a, b)
 
@@ -323,7 +334,21 @@ def test_merging_into_a_campaign_that_went_its_own_way_chains_anew(tmp_path: Pat
 # -- old stores ---------------------------------------------------------------------
 
 
+DOWNGRADE_TO_3: tuple[str, ...] = (
+    "ALTER TABLE events ADD COLUMN actor TEXT",
+    "ALTER TABLE events ADD COLUMN role TEXT",
+    "ALTER TABLE events ADD COLUMN recorded_at TEXT",
+    "UPDATE events SET actor = (SELECT actor FROM recordings r WHERE r.id = events.recording), "
+    "role = (SELECT role FROM recordings r WHERE r.id = events.recording), "
+    "recorded_at = (SELECT recorded_at FROM recordings r WHERE r.id = events.recording)",
+    "ALTER TABLE events DROP COLUMN recording",
+    "DROP TABLE recordings",
+    "UPDATE meta SET value = '3' WHERE key = 'schema_version'",
+)
+"""Make a schema-4 store what ansinh wrote before recordings were kept once (schema 3: on every row)."""
+
 DOWNGRADE: tuple[str, ...] = (
+    *DOWNGRADE_TO_3,
     "ALTER TABLE events DROP COLUMN chain",
     "ALTER TABLE events DROP COLUMN document",
     "ALTER TABLE events DROP COLUMN recorded_at",
@@ -332,7 +357,7 @@ DOWNGRADE: tuple[str, ...] = (
     "ALTER TABLE campaigns DROP COLUMN head",
     "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
 )
-"""Make a schema-3 store what ansinh wrote before the audit trail (schema 2)."""
+"""Make a schema-4 store what ansinh wrote before the audit trail (schema 2)."""
 
 
 def _downgrade_to_2(path: Path) -> None:
@@ -355,7 +380,35 @@ def test_an_old_store_is_upgraded_and_its_events_read_without_an_actor(tmp_path:
     assert [r.audit for r in records] == [Audit()] * 4
     assert verify_store(path).intact
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        assert dict(conn.execute("SELECT key, value FROM meta"))["schema_version"] == "3"
+        assert dict(conn.execute("SELECT key, value FROM meta"))["schema_version"] == "4"
+
+
+def test_a_schema_3_store_keeps_its_audit_and_chains_when_upgraded(tmp_path: Path) -> None:
+    path = _store(tmp_path / "three.sqlite", NATIONAL, _pledges("P", 2))
+    with SqliteStore(path) as store:
+        store.append(_pledges("P", 3)[4], actor=Actor(id="hp-018", role="accountant"), document="PT 1")
+        before = store.records()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        for statement in DOWNGRADE_TO_3:
+            conn.execute(statement)
+        conn.commit()
+        assert conn.execute("SELECT count(DISTINCT recorded_at) FROM events").fetchone() == (3,)  # 3 batches
+    three = verify_store(path)
+    assert three.broken is not None
+    assert "schema 3" in three.broken.problem
+    with SqliteStore(path) as store:
+        assert store.records() == before
+    assert verify_store(path).intact  # the same chain digests: what they cover is unchanged
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert dict(conn.execute("SELECT key, value FROM meta"))["schema_version"] == "4"
+        kept = conn.execute("SELECT actor, role, recorded_at FROM recordings").fetchall()
+    assert sorted(kept) == sorted(
+        {(r.audit.actor.id, r.audit.actor.role, r.audit.recorded_at.isoformat()) for r in before if r.audit.actor}
+    )
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(events)")]
+    assert "recorded_at" not in columns
+    assert "recording" in columns
 
 
 def test_an_old_store_with_an_edited_row_is_not_upgraded(tmp_path: Path) -> None:

@@ -384,7 +384,7 @@ def test_rows_are_compact_and_the_export_holds_full_documents(tmp_path: Path) ->
             "SELECT c.code, e.event_id, e.type, e.on_date, e.body FROM events e "
             "JOIN campaigns c ON c.id = e.campaign ORDER BY e.seq"
         ).fetchall()
-    assert meta == {"format": "ansinh-store", "schema_version": "3", "events:BN2026": "5"}
+    assert meta == {"format": "ansinh-store", "schema_version": "4", "events:BN2026": "5"}
     assert [r[:4] for r in rows][:2] == [
         ("BN2026", "reg:P1", "pledge_registered", "2025-11-01"),
         ("BN2026", "recv:P1:1", "money_received", "2025-12-01"),
@@ -435,7 +435,7 @@ def test_an_old_store_is_upgraded_in_one_transaction(tmp_path: Path) -> None:
         assert store.campaign == CAMPAIGN
         assert store.events == tuple(events)
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        assert dict(conn.execute("SELECT key, value FROM meta"))["schema_version"] == "3"
+        assert dict(conn.execute("SELECT key, value FROM meta"))["schema_version"] == "4"
     # an old store with a damaged row is refused, and left exactly as it was
     broken = tmp_path / "broken.sqlite"
     _old_store(broken, events)
@@ -454,7 +454,7 @@ def test_a_newer_store_or_another_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "ledger.sqlite"
     SqliteStore(path, CAMPAIGN).close()
     with contextlib.closing(sqlite3.connect(path)) as conn:
-        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
         conn.commit()
     with pytest.raises(LedgerError, match="newer ansinh"):
         SqliteStore(path)
@@ -553,7 +553,7 @@ def test_every_database_exports_the_same_json_lines(store_url: str, tmp_path: Pa
 
 def test_a_newer_schema_or_another_format_is_refused_on_every_database(store_url: str) -> None:
     open_store(store_url, campaign=CAMPAIGN).close()
-    _run_sql(store_url, "UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    _run_sql(store_url, "UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     with pytest.raises(LedgerError, match="newer ansinh"):
         open_store(store_url)
     _run_sql(store_url, "UPDATE meta SET value = 'other-tool' WHERE key = 'format'")

@@ -132,6 +132,11 @@ def test_every_damage_is_one_ledger_error_saying_what(
         SqliteStore(store, readonly=True)
 
 
+def _page(data: bytes) -> int:
+    """The page size a SQLite file's header gives."""
+    return int.from_bytes(data[16:18], "big")
+
+
 @pytest.mark.parametrize(
     ("damage", "said"),
     [
@@ -141,7 +146,7 @@ def test_every_damage_is_one_ledger_error_saying_what(
         (lambda b: b[:1], "truncated"),
         (lambda b: b"X" * 100 + b[100:], "not a SQLite database"),
         (lambda b: b"this is not a database at all!!!" * 128, "not a SQLite database"),
-        (lambda b: b[:4096] + bytes(4096) + b[8192:], "damaged|missing"),
+        (lambda b: b[: _page(b)] + bytes(_page(b)) + b[2 * _page(b) :], "damaged|missing"),  # page 2 zeroed
     ],
 )
 def test_a_truncated_or_overwritten_file_is_one_ledger_error(store: Path, damage: object, said: str) -> None:

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 AUDIT_COLUMNS: Final = ("actor", "role", "recorded_at", "document", "chain")
-"""The columns schema 3 adds to the events table."""
+"""The columns schema 3 adds to the events table (schema 4 keeps the first three in ``recordings``)."""
 
 AuditColumns = tuple[str | None, str | None, str | None, str]
 """``(actor, role, recorded_at, document)`` as a row keeps them."""
@@ -162,7 +162,7 @@ def _iter_rows(conn: Any, sql: str) -> Iterator[tuple[Any, ...]]:
 
 
 def verify_rows(conn: Any, where: str) -> ChainReport:
-    """Recompute every campaign's chain from the rows of a schema-3 store (*conn*: any :class:`Connection`)."""
+    """Recompute every campaign's chain from the rows of a schema-4 store (*conn*: any :class:`Connection`)."""
     campaigns = {
         key: (code, head) for key, code, head in conn.execute("SELECT id, code, head FROM campaigns")
     }
@@ -178,15 +178,34 @@ def verify_rows(conn: Any, where: str) -> ChainReport:
 
     rows = _iter_rows(
         conn,
-        "SELECT seq, campaign, event_id, type, on_date, body, digest, actor, role, recorded_at, document, chain "
-        "FROM events ORDER BY seq",
+        "SELECT e.seq, e.campaign, e.event_id, e.type, e.on_date, e.body, e.digest, e.recording, r.id, "
+        "r.actor, r.role, r.recorded_at, e.document, e.chain "
+        "FROM events e LEFT JOIN recordings r ON r.id = e.recording ORDER BY e.seq",
     )
-    for seq, key, event_id, kind, on, body, stored, actor, role, recorded_at, document, chain in rows:
+    for (
+        seq,
+        key,
+        event_id,
+        kind,
+        on,
+        body,
+        stored,
+        recording,
+        found,
+        actor,
+        role,
+        recorded_at,
+        document,
+        chain,
+    ) in rows:
         if key not in campaigns:
             return report(
                 ChainBreak(campaign="", seq=seq, event_id=event_id, problem="the row belongs to no campaign")
             )
         code = campaigns[key][0]
+        if recording is not None and found is None:
+            problem = "it names a recording the store does not hold: the row or its recording was edited"
+            return report(ChainBreak(campaign=code, seq=seq, event_id=event_id, problem=problem))
         body_digest, expected = digests(
             prev[key], code, (event_id, kind, on, body), (actor, role, recorded_at, document)
         )
@@ -212,11 +231,12 @@ def verify_rows(conn: Any, where: str) -> ChainReport:
     return report(None)
 
 
-def rechain(conn: Any, where: str) -> None:
+def rechain(conn: Any, where: str, *, audit: str = "actor, role, recorded_at, document") -> None:
     """Compute every row's chain digest and every campaign's head, in the caller's transaction (an upgrade).
 
     Each row's body is checked against its digest first: an upgrade does not
-    vouch for a row edited before it.
+    vouch for a row edited before it.  *audit* selects a row's audit columns
+    (the schema-3 columns by default).
 
     Raises:
         LedgerError: a row does not match its digest.
@@ -225,8 +245,7 @@ def rechain(conn: Any, where: str) -> None:
     prev = {key: genesis(code) for key, code in codes.items()}
     updates: list[tuple[bytes, int]] = []
     rows: Iterable[tuple[Any, ...]] = conn.execute(
-        "SELECT seq, campaign, event_id, type, on_date, body, digest, actor, role, recorded_at, document "
-        "FROM events ORDER BY seq"
+        f"SELECT seq, campaign, event_id, type, on_date, body, digest, {audit} FROM events ORDER BY seq"
     ).fetchall()
     for seq, key, event_id, kind, on, body, stored, actor, role, recorded_at, document in rows:
         if key not in codes or digest(body) != bytes(stored):

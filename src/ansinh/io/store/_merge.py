@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import attrs
 
+from ansinh.core.audit import Actor, Audit, now
 from ansinh.core.campaign import Campaign
 from ansinh.core.ledger import Event, Ledger
 from ansinh.exceptions import InvariantViolation, LedgerError
 
-__all__ = ["MergePlan", "MergeResult", "plan_merge"]
+__all__ = ["MergePlan", "MergeResult", "merged_audits", "plan_merge"]
 
 
 @attrs.frozen(kw_only=True)
@@ -70,3 +71,19 @@ def plan_merge(
             new.append(event)
         plans.append(MergePlan(campaign=campaign, is_new=held is None, events=tuple(new)))
     return tuple(plans)
+
+
+def merged_audits(
+    source: object, code: str, events: tuple[Event, ...], actor: Actor | None
+) -> tuple[Audit, ...]:
+    """The audit each merged event keeps: the source's, verbatim; the merging *actor*'s where the source names no one."""
+    records = getattr(source, "records", None)
+    held = {r.event.event_id: r.audit for r in records(campaign=code)} if records is not None else {}
+    merged = Audit(actor=actor, recorded_at=now())
+    out = []
+    for event in events:
+        audit = held.get(event.event_id)
+        if audit is None or (audit.actor is None and actor is not None):
+            audit = attrs.evolve(merged, document=audit.document if audit is not None else "")
+        out.append(audit)
+    return tuple(out)

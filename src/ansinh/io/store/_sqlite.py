@@ -21,7 +21,7 @@ from ansinh.core.ledger import Event, Ledger, LedgerState
 from ansinh.core.places import CommuneList, commune_list_table, parse_commune_lists
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
-from ansinh.io.store._chain import AuditColumns, audit_columns, audit_of, digests, genesis
+from ansinh.io.store._chain import audit_of, digests, genesis
 from ansinh.io.store._codec import decode, digest, dumps, encode
 from ansinh.io.store._damage import (
     DAMAGE,
@@ -38,7 +38,8 @@ from ansinh.io.store._damage import (
     mapped,
 )
 from ansinh.io.store._jsonl import read_jsonl, write_jsonl
-from ansinh.io.store._merge import MergeResult, plan_merge
+from ansinh.io.store._merge import MergeResult, merged_audits, plan_merge
+from ansinh.io.store._recordings import Numbered, number_recordings
 from ansinh.io.store._schema import prepare
 
 __all__ = ["SqliteStore"]
@@ -112,22 +113,6 @@ def _campaign_from_json(text: str) -> Campaign:
     from ansinh.serialization import load_document
 
     return load_document(json.loads(text), Campaign)
-
-
-def _merged_audits(
-    source: ProgrammeStoreLike, code: str, events: tuple[Event, ...], actor: Actor | None
-) -> tuple[Audit, ...]:
-    """The audit each merged event keeps: the source's, verbatim; the merging *actor*'s where the source names no one."""
-    records = getattr(source, "records", None)
-    held = {r.event.event_id: r.audit for r in records(campaign=code)} if records is not None else {}
-    merged = Audit(actor=actor, recorded_at=now())
-    out = []
-    for event in events:
-        audit = held.get(event.event_id)
-        if audit is None or (audit.actor is None and actor is not None):
-            audit = attrs.evolve(merged, document=audit.document if audit is not None else "")
-        out.append(audit)
-    return tuple(out)
 
 
 class SqliteStore:
@@ -574,8 +559,9 @@ class SqliteStore:
         ledger = self.ledger_of(code)
         self._catch_up(ledger)
         rows = self._connection().execute(
-            "SELECT seq, event_id, actor, role, recorded_at, document, chain FROM events "
-            "WHERE campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY seq",
+            "SELECT e.seq, e.event_id, r.actor, r.role, r.recorded_at, e.document, e.chain FROM events e "
+            "LEFT JOIN recordings r ON r.id = e.recording "
+            "WHERE e.campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY e.seq",
             (code,),
         )
         found = []
@@ -623,22 +609,15 @@ class SqliteStore:
         done = 0
         heads: list[tuple[bytes, int]] = []
 
-        def rows(key: int, code: str, prev: bytes, events: tuple[Event, ...]) -> Iterable[tuple[Any, ...]]:
+        def rows(
+            key: int, code: str, prev: bytes, events: tuple[Event, ...], kept: Sequence[Audit], held: Numbered
+        ) -> Iterable[tuple[Any, ...]]:
             nonlocal done
-            kept = (audits or {}).get(code)
-            fallback = audit_columns(Audit(recorded_at=now()))
-            seen: dict[int, tuple[Audit, AuditColumns]] = {}  # a batch's events mostly share one audit
             for n, event in enumerate(events):
                 row = encode(event)
-                columns = fallback
-                if kept is not None:
-                    audit = kept[n]
-                    held = seen.get(id(audit))
-                    if held is None:
-                        held = seen[id(audit)] = (audit, audit_columns(audit))
-                    columns = held[1]
+                columns, number = held[id(kept[n])]
                 body_digest, prev = digests(prev, code, row, columns)
-                yield (key, *row, body_digest, *columns, prev)
+                yield (key, *row, body_digest, number, columns[3], prev)
                 done += 1
                 if progress is not None and (done % 1000 == 0 or done == total):
                     progress(done, total)
@@ -665,10 +644,18 @@ class SqliteStore:
                             f"{self._where}: another writer changed campaign {code!r} "
                             f"({count} events stored, {known} known)"
                         )
+                    kept = (audits or {}).get(code) or (Audit(recorded_at=now()),) * len(events)
                     conn.executemany(
-                        "INSERT INTO events (campaign, event_id, type, on_date, body, digest, actor, role, "
-                        "recorded_at, document, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        rows(key, code, bytes(head) if head is not None else genesis(code), events),
+                        "INSERT INTO events (campaign, event_id, type, on_date, body, digest, recording, "
+                        "document, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        rows(
+                            key,
+                            code,
+                            bytes(head) if head is not None else genesis(code),
+                            events,
+                            kept,
+                            number_recordings(conn, kept),
+                        ),
                     )
                     keep_count(conn, code, known + len(events))
                 conn.executemany("UPDATE campaigns SET head = ? WHERE id = ?", heads)
@@ -747,9 +734,7 @@ class SqliteStore:
                     else:
                         ledger.append_batch(plan.events)
                     batches[plan.campaign.code] = (before, plan.events)
-                    audits[plan.campaign.code] = _merged_audits(
-                        source, plan.campaign.code, plan.events, actor
-                    )
+                    audits[plan.campaign.code] = merged_audits(source, plan.campaign.code, plan.events, actor)
             self.write_rows(
                 batches, progress, campaigns=[p.campaign for p in plans if p.is_new], audits=audits
             )
