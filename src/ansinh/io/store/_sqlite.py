@@ -18,11 +18,11 @@ from ansinh.core.audit import Actor, Audit, Recorded, now
 from ansinh.core.campaign import Campaign
 from ansinh.core.law import Law
 from ansinh.core.ledger import Event, Ledger, LedgerState
-from ansinh.core.places import CommuneList, commune_list_table, parse_commune_lists
+from ansinh.core.places import CommuneList, commune_list_table
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
 from ansinh.io.store._chain import audit_of, digests, genesis
-from ansinh.io.store._codec import decode, digest, dumps, encode
+from ansinh.io.store._codec import Row, decode, digest, dumps, encode
 from ansinh.io.store._damage import (
     DAMAGE,
     ReadOnlyMedia,
@@ -38,35 +38,16 @@ from ansinh.io.store._damage import (
     mapped,
 )
 from ansinh.io.store._jsonl import read_jsonl, write_jsonl
-from ansinh.io.store._merge import MergeResult, merged_audits, plan_merge
+from ansinh.io.store._lists import LISTS as _LISTS
+from ansinh.io.store._lists import kept_lists as _kept_lists
+from ansinh.io.store._lists import merged_lists as _merged_lists
+from ansinh.io.store._merge import MergeResult, StoredRow, copy_rows, merged_audits, plan_merge
 from ansinh.io.store._recordings import Numbered, number_recordings
 from ansinh.io.store._schema import prepare
 
 __all__ = ["SqliteStore"]
 
 Progress = Callable[[int, int], None]
-
-
-_LISTS = "commune_lists"
-"""The ``meta`` key of the commune lists a store keeps (their ``[[commune_list]]`` tables as JSON)."""
-
-
-def _kept_lists(text: str, where: str) -> tuple[CommuneList, ...]:
-    try:
-        return parse_commune_lists({"commune_list": json.loads(text)})
-    except (AnsinhError, TypeError, ValueError) as exc:
-        raise LedgerError(f"{where}: the kept commune lists cannot be read ({exc})") from None
-
-
-def _merged_lists(kept: tuple[CommuneList, ...], given: tuple[CommuneList, ...]) -> tuple[CommuneList, ...]:
-    """*given*, then the *kept* lists whose code none of them has."""
-    if not all(isinstance(c, CommuneList) for c in given):
-        raise InvalidValueError("commune_lists", given, "a sequence of CommuneList, one per code")
-    codes = {c.code for c in given}
-    if len(codes) < len(given):
-        raise InvalidValueError("commune_lists", given, "a sequence of CommuneList, one per code")
-    merged = (*given, *(c for c in kept if c.code not in codes))
-    return kept if set(merged) == set(kept) else merged
 
 
 class Connection(Protocol):
@@ -576,6 +557,17 @@ class SqliteStore:
             found.append(Recorded(event=event, audit=audit, seq=seq, chain=bytes(chain).hex()))
         return tuple(found)
 
+    @mapped("cannot read the rows of a campaign")
+    def stored_rows(self, *, campaign: str | None = None) -> tuple[StoredRow, ...]:
+        """A campaign's rows as stored, in order, with their audit and chain digest (what a merge copies)."""
+        rows = self._connection().execute(
+            "SELECT e.event_id, e.type, e.on_date, e.body, e.digest, r.actor, r.role, r.recorded_at, e.document, "
+            "e.chain FROM events e LEFT JOIN recordings r ON r.id = e.recording "
+            "WHERE e.campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY e.seq",
+            (self._code(campaign),),
+        )
+        return tuple(rows)
+
     def write_rows(
         self,
         batches: dict[str, tuple[int, tuple[Event, ...]]],
@@ -584,6 +576,7 @@ class SqliteStore:
         campaigns: Sequence[Campaign] = (),
         in_transaction: bool = False,
         audits: Mapping[str, Sequence[Audit]] | None = None,
+        encoded: Mapping[str, Sequence[Row]] | None = None,
     ) -> None:
         """Write checked events of several campaigns in one transaction (``{code: (stored before, events)}``).
 
@@ -597,6 +590,8 @@ class SqliteStore:
             campaigns: campaigns to add first.
             in_transaction: the caller has begun the transaction (and holds the campaigns' locks).
             audits: ``{code: one Audit per new event}`` (default: no actor, recorded now, no document).
+            encoded: ``{code: each new event's row}`` where the caller holds them already
+                (a merge copies the rows it verified); the others are encoded here.
 
         Raises:
             LedgerError: another writer committed events of a campaign first,
@@ -613,8 +608,9 @@ class SqliteStore:
             key: int, code: str, prev: bytes, events: tuple[Event, ...], kept: Sequence[Audit], held: Numbered
         ) -> Iterable[tuple[Any, ...]]:
             nonlocal done
+            given = (encoded or {}).get(code)
             for n, event in enumerate(events):
-                row = encode(event)
+                row = encode(event) if given is None else given[n]
                 columns, number = held[id(kept[n])]
                 body_digest, prev = digests(prev, code, row, columns)
                 yield (key, *row, body_digest, number, columns[3], prev)
@@ -714,6 +710,7 @@ class SqliteStore:
         fresh: dict[str, Ledger] = {}
         batches: dict[str, tuple[int, tuple[Event, ...]]] = {}
         audits: dict[str, tuple[Audit, ...]] = {}
+        encoded: dict[str, tuple[Row, ...]] = {}
         try:
             for plan in plans:
                 if plan.is_new:
@@ -733,10 +730,19 @@ class SqliteStore:
                         ledger.extend(plan.events)
                     else:
                         ledger.append_batch(plan.events)
-                    batches[plan.campaign.code] = (before, plan.events)
-                    audits[plan.campaign.code] = merged_audits(source, plan.campaign.code, plan.events, actor)
+                    code = plan.campaign.code
+                    batches[code] = (before, plan.events)
+                    copied = copy_rows(source, code, plan.events, actor)
+                    if copied is None:
+                        audits[code] = merged_audits(source, code, plan.events, actor)
+                    else:
+                        encoded[code], audits[code] = copied
             self.write_rows(
-                batches, progress, campaigns=[p.campaign for p in plans if p.is_new], audits=audits
+                batches,
+                progress,
+                campaigns=[p.campaign for p in plans if p.is_new],
+                audits=audits,
+                encoded=encoded,
             )
         except BaseException:
             for code in touched:  # read again from the file, which the failed merge left as it was
