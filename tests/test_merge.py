@@ -266,3 +266,45 @@ def test_a_new_campaign_the_target_prices_otherwise_is_refused_and_changes_nothi
         with pytest.raises(InvalidValueError):
             into.ledger_of(hcm.code)
     assert _contents(national) == before
+
+
+# -- rows copied, not encoded again ------------------------------------------------------
+
+
+def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    with SqliteStore(path) as store:
+        return {c.code: [r[:5] for r in store.stored_rows(campaign=c.code)] for c in store.campaigns()}
+
+
+@settings(max_examples=15, deadline=None)
+@given(ledger=ast.ledgers(max_events=8), data=st.data())
+def test_copied_rows_are_the_rows_encoding_the_events_gives(ledger: Ledger, data: st.DataObject) -> None:
+    """The merge's fast path (the source's rows, verified) writes what encoding the events writes."""
+    from ansinh.io.store import verify_store
+    from ansinh.io.store._codec import digest, encode
+
+    campaign, events = _rehomed(ledger, 0)
+    held = data.draw(st.integers(0, len(events)), label="events the target holds already")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = _province_store(Path(tmp) / "source.sqlite", campaign, list(events))
+        target = Path(tmp) / "national.sqlite"
+        if held:
+            _province_store(target, campaign, list(events[:held]))
+        with open_store(target) as into, open_store(source) as store:
+            assert merge(store, into=into).new_events == len(events) - held
+        assert verify_store(target).intact
+        rows = _rows(target)[campaign.code]
+    assert rows == [(*encode(e), digest(encode(e)[3])) for e in events]
+
+
+def test_a_source_whose_chain_is_broken_is_not_merged(tmp_path: Path) -> None:
+    import sqlite3
+
+    source = _province_store(tmp_path / "h.sqlite", _province("BN2026-31", "31"), _pledge_events("31"))
+    with sqlite3.connect(source) as conn:  # an edited audit: the body and its digest are intact
+        conn.execute("UPDATE events SET document = 'PT 9' WHERE seq = 1")
+    conn.close()
+    with open_store(tmp_path / "national.sqlite") as into, open_store(source) as store:
+        with pytest.raises(LedgerError, match="does not match its chain"):
+            merge(store, into=into)
+        assert [c.code for c in into.campaigns()] == []
