@@ -308,3 +308,34 @@ def test_a_source_whose_chain_is_broken_is_not_merged(tmp_path: Path) -> None:
         with pytest.raises(LedgerError, match="does not match its chain"):
             merge(store, into=into)
         assert [c.code for c in into.campaigns()] == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(ledgers=st.lists(ast.ledgers(max_events=10), min_size=1, max_size=3))
+def test_encoding_with_a_batch_memo_gives_the_same_rows(ledgers: list[Ledger]) -> None:
+    """A batch's memo of unstructured field values (products, categories, dates) changes no row."""
+    from ansinh.io.store._codec import Memo, encode
+
+    events = [e for ledger in ledgers for e in ledger.events]
+    memo: Memo = {}
+    assert [encode(e, memo) for e in events] == [encode(e) for e in events]
+    assert [encode(e, memo) for e in reversed(events)] == [encode(e) for e in reversed(events)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(ledgers=st.lists(ast.ledgers(max_events=10), min_size=1, max_size=3))
+def test_decoding_with_a_batch_memo_gives_the_same_events(ledgers: list[Ledger]) -> None:
+    """A batch's memo of structured values (a product many gifts share) changes no event."""
+    from ansinh.io.store._codec import Memo, decode, encode
+
+    law = ledgers[0].law
+    events = [e for ledger in ledgers for e in ledger.events]
+    memo: Memo = {}
+    assert [decode(encode(e), law=law, memo=memo) for e in events] == events
+    assert [decode(encode(e), law=law, memo=memo) for e in reversed(events)] == events[::-1]
+
+
+def test_a_memo_keeps_json_values_of_other_types_apart() -> None:
+    from ansinh.io.store._codec import _frozen
+
+    assert len({_frozen(v) for v in (1, 1.0, True, "1", [1], {"a": 1}, {"a": True})}) == 7

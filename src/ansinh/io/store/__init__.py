@@ -42,7 +42,8 @@ only — the quote is priced again from the law on reading and checked against
 them.  A store written by an older ansinh (one campaign, full JSON documents)
 is upgraded in one transaction when opened; one written by a newer ansinh is
 refused.  Each row also keeps who recorded the event, when and on which
-document (:class:`~ansinh.core.audit.Audit`; :meth:`SqliteStore.records`),
+document (:class:`~ansinh.core.audit.Audit`; :meth:`SqliteStore.records`; who and when are
+kept once per batch, in the ``recordings`` table),
 and a digest chaining it to its campaign's previous row: :func:`verify_store`
 (``ansinh ledger verify``) names the first row edited, deleted or swapped
 since it was written (see the explanation "The audit trail").  Every store has SQL views a reporting tool can read without ansinh

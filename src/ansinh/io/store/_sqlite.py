@@ -22,7 +22,7 @@ from ansinh.core.places import CommuneList, commune_list_table
 from ansinh.core.pricing import LocalSupport
 from ansinh.exceptions import AnsinhError, InvalidValueError, LedgerError
 from ansinh.io.store._chain import audit_of, digests, genesis
-from ansinh.io.store._codec import Row, decode, digest, dumps, encode
+from ansinh.io.store._codec import Memo, Row, decode, digest, dumps, encode
 from ansinh.io.store._damage import (
     DAMAGE,
     ReadOnlyMedia,
@@ -367,6 +367,7 @@ class SqliteStore:
             "WHERE campaign = (SELECT id FROM campaigns WHERE code = ?) ORDER BY seq" + self._REST,
             (code, before),
         )
+        memo: Memo = {}  # values many rows share, structured once
         for row in rows:
             seq, event_id, kind, on, body, stored = event_row(row, where)
             if digest(body) != stored:
@@ -378,6 +379,7 @@ class SqliteStore:
                         law=self._law,
                         local_supports=self._local_supports,
                         commune_lists=self._commune_lists,
+                        memo=memo,
                     )
                 )
             except AnsinhError as exc:
@@ -609,8 +611,9 @@ class SqliteStore:
         ) -> Iterable[tuple[Any, ...]]:
             nonlocal done
             given = (encoded or {}).get(code)
+            memo: Memo = {}  # the batch's repeated field values, unstructured once
             for n, event in enumerate(events):
-                row = encode(event) if given is None else given[n]
+                row = encode(event, memo) if given is None else given[n]
                 columns, number = held[id(kept[n])]
                 body_digest, prev = digests(prev, code, row, columns)
                 yield (key, *row, body_digest, number, columns[3], prev)
