@@ -402,9 +402,8 @@ def test_a_schema_3_store_keeps_its_audit_and_chains_when_upgraded(tmp_path: Pat
     with contextlib.closing(sqlite3.connect(path)) as conn:
         assert dict(conn.execute("SELECT key, value FROM meta"))["schema_version"] == "4"
         kept = conn.execute("SELECT actor, role, recorded_at FROM recordings").fetchall()
-    assert sorted(kept) == sorted(
-        {(r.audit.actor.id, r.audit.actor.role, r.audit.recorded_at.isoformat()) for r in before if r.audit.actor}
-    )
+    audits = {(r.audit.actor, r.audit.recorded_at) for r in before}
+    assert sorted(kept) == sorted((a.id, a.role, t.isoformat()) for a, t in audits if a and t)
     with contextlib.closing(sqlite3.connect(path)) as conn:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(events)")]
     assert "recorded_at" not in columns
