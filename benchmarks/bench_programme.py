@@ -9,8 +9,10 @@ Targets (issue 15), on the 2-core reference machine:
 * province stores merged into the national store, and the national report:
   at most 60 s for 34 stores.
 
-Run: ``python benchmarks/bench_programme.py [people] [pledges] [provinces]``
-(defaults 300000 10000 34).  The data are made up and deterministic: the people
+Run: ``python benchmarks/bench_programme.py [people] [pledges] [provinces] [--gc]``
+(defaults 300000 10000 34).  The run and the merge are timed as the ``ansinh``
+command runs them: inside :func:`ansinh.collector.paused_collector`; ``--gc``
+keeps the cyclic collector on, to compare.  The data are made up and deterministic: the people
 and pledges of ``bench_allocation.py`` (earmarks left out: a roster file names
 no workplaces), written as a campaign folder; every pledge has received its
 money, and paid gifts are handed over, so each gift is allocated, paid and
@@ -21,6 +23,7 @@ the runner reports it (read, screen, allocate, record, pay, report).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import itertools
@@ -37,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_allocation import build
 
+from ansinh.collector import paused_collector
 from ansinh.core.campaign import Campaign
 from ansinh.core.ledger import PledgeBalance
 from ansinh.core.people import Person
@@ -175,7 +179,7 @@ def run_national(folder: Path, out: Path) -> None:
     print(f"  ledger {_size(run.store) / 1e6:,.1f} MB ({run.store.name}), events.jsonl {jsonl}")
 
 
-def run_merge(tmp: Path, n_people: int, n_pledges: int, n_provinces: int) -> None:
+def run_merge(tmp: Path, n_people: int, n_pledges: int, n_provinces: int, *, collector: bool) -> None:
     from ansinh.core.provinces import provinces
 
     codes = [p.code for p in provinces()][:n_provinces]
@@ -184,14 +188,15 @@ def run_merge(tmp: Path, n_people: int, n_pledges: int, n_provinces: int) -> Non
     subprocess.run(
         [sys.executable, __file__, "--make", str(tmp), str(n_people), str(n_pledges), *codes], check=True
     )
-    for code in codes:
-        run = run_campaign(tmp / f"p{code}", out=tmp / f"out{code}", plugins=False)
-        stores.append(run.store)
+    with paused_collector():
+        for code in codes:
+            run = run_campaign(tmp / f"p{code}", out=tmp / f"out{code}", plugins=False)
+            stores.append(run.store)
     t1 = time.perf_counter()
     print(f"{len(stores)} province stores built in {t1 - t0:.1f} s (not part of the target)")
     national = tmp / "national.sqlite"
     t2, c2 = time.perf_counter(), time.process_time()
-    with open_store(national) as into:
+    with contextlib.nullcontext() if collector else paused_collector(), open_store(national) as into:
         into.add_campaign(
             Campaign(
                 code="BN2026",
@@ -221,9 +226,12 @@ def main() -> None:
     if sys.argv[1:2] == ["--make"]:
         make_folders(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:])
         return
-    n_people = int(sys.argv[1]) if len(sys.argv) > 1 else 300_000
-    n_pledges = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
-    n_provinces = int(sys.argv[3]) if len(sys.argv) > 3 else 34
+    collector = "--gc" in sys.argv
+    argv = [a for a in sys.argv if a != "--gc"]
+    n_people = int(argv[1]) if len(argv) > 1 else 300_000
+    n_pledges = int(argv[2]) if len(argv) > 2 else 10_000
+    n_provinces = int(argv[3]) if len(argv) > 3 else 34
+    print("cyclic collector: " + ("on (--gc)" if collector else "paused, as the ansinh command runs"))
     with tempfile.TemporaryDirectory() as tmp_text:
         tmp = Path(tmp_text)
         folder = tmp / "national"
@@ -235,9 +243,10 @@ def main() -> None:
             f"setup: campaign folder written in {time.perf_counter() - t:.1f} s "
             f"({n_people:,} people, {n_pledges:,} pledges; {os.cpu_count()} cores)"
         )
-        run_national(folder, tmp / "out")
+        with contextlib.nullcontext() if collector else paused_collector():
+            run_national(folder, tmp / "out")
         if n_provinces:
-            run_merge(tmp, n_people, n_pledges, n_provinces)
+            run_merge(tmp, n_people, n_pledges, n_provinces, collector=collector)
 
 
 if __name__ == "__main__":

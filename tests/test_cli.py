@@ -436,6 +436,10 @@ def test_campaign_run_writes_the_ledger_and_the_report(
     assert code == cli.EXIT_OK, err
     assert out.startswith("Đến ngày 31/01/2026, chương trình “")
     assert "Dòng bị loại:" in out
+    # The example's one ceremony, with what it handed over (the report files list it too).
+    ceremony = out.split("Lễ trao tặng:\n", 1)[1].splitlines()[0]
+    assert ceremony.startswith("  16/01/2026 tại UBND phường Hải An")
+    assert ceremony.endswith(": 12 suất, 11.094.840 đ, 11 người")
     assert (out_dir / "ledger.sqlite").is_file()
     assert "Báo cáo: 1/1 bước" in err  # progress, one line per finished step (stderr is not a terminal)
     doc = run_json(capsys, "campaign", "run", str(CAMPAIGN), "--out", str(out_dir))

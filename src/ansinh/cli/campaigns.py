@@ -54,11 +54,12 @@ def register(
 
 def _campaign_run(args: argparse.Namespace, out: TextIO) -> int:
     from ansinh.cli.stores import actor_from
+    from ansinh.collector import paused_collector
     from ansinh.io.campaign_toml import RegistrySource
     from ansinh.io.run import run_campaign
 
     lang: Lang = args.lang
-    with step_progress(args) as bars:
+    with step_progress(args) as bars, paused_collector():
         run = run_campaign(
             args.folder,
             out=args.out,

@@ -131,6 +131,13 @@ def _aggregates(args: argparse.Namespace) -> tuple[AggregateRecord, ...]:
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from ansinh.collector import paused_collector
+
+    with paused_collector():  # every event of every store is read: millions of frozen values
+        return _report_states(args, out)
+
+
+def _report_states(args: argparse.Namespace, out: TextIO) -> int:
     from ansinh.core.reporting import report
 
     lang: Lang = args.lang

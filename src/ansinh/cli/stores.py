@@ -68,6 +68,7 @@ def actor_from(args: argparse.Namespace) -> Actor | None:
 
 def _merge(args: argparse.Namespace, out: TextIO) -> int:
     from ansinh.api import resolve_plugins
+    from ansinh.collector import paused_collector
     from ansinh.io.store import merge, open_store
 
     lang: Lang = args.lang
@@ -78,7 +79,10 @@ def _merge(args: argparse.Namespace, out: TextIO) -> int:
     lists = host.all_commune_lists() if host is not None else ()
     actor = actor_from(args)
     new, campaigns = 0, set()
-    with open_store(args.into, law=law, local_supports=supports, commune_lists=lists) as target:
+    with (
+        paused_collector(),
+        open_store(args.into, law=law, local_supports=supports, commune_lists=lists) as target,
+    ):
         for source in args.sources:
             with open_existing_store(source, law=law, local_supports=supports, commune_lists=lists) as store:
                 result = merge(store, into=target, actor=actor)

@@ -211,6 +211,7 @@ def report_text(rep: CampaignReport, lang: Lang) -> str:
                 f"  {row.label:<30} {row.gifts:>6} {'gifts' if en else 'suất'}  "
                 f"{format_vnd(row.value, lang):>18}  {row.people:>6} {'people' if en else 'người'}"
             )
+    lines += handover_lines(rep, lang)
     if rep.expiring:
         lines += [
             "",
@@ -225,9 +226,23 @@ def report_text(rep: CampaignReport, lang: Lang) -> str:
     return "\n".join(lines) + "\n"
 
 
+def handover_lines(rep: CampaignReport, lang: Lang) -> list[str]:
+    """The report's handover ceremonies, one line each (date, place, leader; gifts, value, people); none without."""
+    if not rep.handovers:
+        return []
+    en = lang == "en"
+    lines = ["", "Handover ceremonies:" if en else "Lễ trao tặng:"]
+    for row in rep.handovers:
+        lines.append(
+            f"  {row.handover.describe(lang)}: {row.gifts} {'gifts' if en else 'suất'}, "
+            f"{format_vnd(row.value, lang)}, {row.people} {'people' if en else 'người'}"
+        )
+    return lines
+
+
 def run_text(run: CampaignRun, lang: Lang) -> str:
-    """What ``ansinh campaign run`` prints: the summary, the screening counts, the rows kept out,
-    the new events and the files written."""
+    """What ``ansinh campaign run`` prints: the summary, the screening counts, the handover
+    ceremonies, the rows kept out, the new events and the files written."""
     en = lang == "en"
     lines = [run.summary_en if en else run.summary_vi, ""]
     for kind, good, bad in run.screened:
@@ -236,6 +251,7 @@ def run_text(run: CampaignRun, lang: Lang) -> str:
             f"  {label}: {good} {'eligible' if en else 'đủ điều kiện'}, "
             f"{bad} {'not eligible' if en else 'không đủ điều kiện'}"
         )
+    lines += handover_lines(run.report, lang)
     if run.rejected:
         lines += ["", ("Rows kept out:" if en else "Dòng bị loại:")]
         lines += [f"  {Path(f).name}: {r}" for f, r in run.rejected]

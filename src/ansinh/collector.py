@@ -1,0 +1,51 @@
+"""Pausing Python's cyclic garbage collector for a long batch job.
+
+A national campaign holds millions of small objects (people, decisions,
+gifts, events) that live until the run ends.  CPython's cyclic collector
+walks every one of them again and again as they are made: on this
+project's reference machine that was about a third of the CPU time of a
+national run.  ansinh's values are frozen ``attrs`` classes that hold no
+reference cycles, so a run makes no cyclic garbage worth collecting:
+reference counting frees what it drops, and the peak memory is the same with
+the collector paused (see ``benchmarks/bench_programme.py``).
+
+The ``ansinh`` command runs ``campaign run``, ``report`` and ``store merge``
+inside :func:`paused_collector`.  The library never touches the collector on
+its own: it is process-wide state, and only the application knows whether
+pausing it is safe (a long-running server should not).  A notebook or script
+running a national campaign can do what the command does:
+
+>>> import gc
+>>> from ansinh.collector import paused_collector
+>>> with paused_collector():
+...     gc.isenabled()
+False
+>>> gc.isenabled()
+True
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["paused_collector"]
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """Disable the cyclic garbage collector for the ``with`` block, then restore it as it was.
+
+    Reference counting still frees every object that is dropped; only
+    reference cycles wait until the block ends (the collector then runs as
+    usual).  Nested blocks are fine: the outermost one re-enables it, and a
+    collector that was already disabled stays disabled.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -1,0 +1,65 @@
+"""The cyclic collector paused for batch jobs: restored as it was, and the CLI's long commands run inside it."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ansinh.io.run
+from ansinh import cli
+from ansinh.collector import paused_collector
+
+CAMPAIGN = Path(__file__).resolve().parent.parent / "examples" / "tet-binh-ngo-2026"
+
+
+@pytest.fixture(autouse=True)
+def _collector_back_on() -> Iterator[None]:
+    yield
+    gc.enable()  # whatever a failing test left
+
+
+def test_the_collector_is_paused_inside_and_enabled_after() -> None:
+    assert gc.isenabled()
+    with paused_collector():
+        assert not gc.isenabled()
+        with paused_collector():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block does not re-enable it
+    assert gc.isenabled()
+
+
+def test_the_collector_is_enabled_again_after_an_error() -> None:
+    with pytest.raises(RuntimeError), paused_collector():
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+
+
+def test_a_disabled_collector_stays_disabled() -> None:
+    gc.disable()
+    with paused_collector():
+        pass
+    assert not gc.isenabled()
+
+
+def test_campaign_run_runs_with_the_collector_paused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[bool] = []
+    real = ansinh.io.run.run_campaign
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ansinh.io.run, "run_campaign", spy)
+    code = cli.main(["campaign", "run", str(CAMPAIGN), "--out", str(tmp_path / "out"), "--no-plugins"])
+    assert code == cli.EXIT_OK, capsys.readouterr().err
+    assert seen == [False]
+    assert gc.isenabled()
+    # `ansinh report` reads the store with it paused too, and restores it.
+    assert cli.main(["report", str(tmp_path / "out" / "ledger.sqlite"), "--no-plugins"]) == cli.EXIT_OK
+    assert gc.isenabled()
