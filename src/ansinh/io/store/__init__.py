@@ -337,8 +337,8 @@ def verify_store(location: str | os.PathLike[str]) -> ChainReport:
         check_meta(meta, where)
         if meta["schema_version"] != str(SCHEMA_VERSION):
             problem = (
-                f"schema {meta['schema_version']} keeps no chain: open the store once with this ansinh "
-                "(any command) to upgrade it, then verify"
+                f"schema {meta['schema_version']} is not this ansinh's ({SCHEMA_VERSION}; schema 2 keeps no chain): "
+                "open the store once with this ansinh (any command) to upgrade it, then verify"
             )
             return ChainReport(
                 store=where, campaigns=(), broken=ChainBreak(campaign="", seq=0, event_id="", problem=problem)
