@@ -467,6 +467,17 @@ def test_an_old_postgres_or_sqlite_store_is_upgraded(store_url: str) -> None:
     assert verify_store(store_url).intact
 
 
+def test_a_schema_3_postgres_or_sqlite_store_is_upgraded_with_its_audit(store_url: str) -> None:
+    with open_store(store_url, campaign=NATIONAL) as store:
+        store.append_batch(_pledges("P", 2), actor=CLERK, documents={"reg:P1": "PT 1"})
+        before = store.records()
+    for statement in DOWNGRADE_TO_3:
+        _run_sql(store_url, statement)
+    with open_store(store_url) as store:
+        assert store.records() == before
+    assert verify_store(store_url).intact
+
+
 # -- the campaign runner and the command line ------------------------------------------------
 
 
