@@ -9,7 +9,9 @@ Building 34 province stores takes minutes, so it is a step of its own, done once
   not changed), merges them into a new national store, reports on it, and prints
   the wall and CPU time of the merge and of the report, best of *repeats* (default 1).
 
-On a shared machine the CPU time of this process is the steadier figure.
+Both are timed as ``ansinh store merge`` and ``ansinh report`` run them: inside
+:func:`ansinh.collector.paused_collector`.  On a shared machine the CPU time of
+this process is the steadier figure.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ansinh.collector import paused_collector
 from ansinh.core.campaign import Campaign
 from ansinh.core.reporting import report
 from ansinh.io.run import run_campaign
@@ -42,8 +45,9 @@ def build(folder: Path, n_people: int, n_pledges: int, n_provinces: int) -> None
         [sys.executable, str(script), "--make", str(folder), str(n_people), str(n_pledges), *codes],
         check=True,
     )
-    for code in codes:
-        run_campaign(folder / f"p{code}", out=folder / f"out{code}", plugins=False)
+    with paused_collector():
+        for code in codes:
+            run_campaign(folder / f"p{code}", out=folder / f"out{code}", plugins=False)
 
 
 def once(stores: list[Path], tmp: Path) -> tuple[float, float, float, float, int, float]:
@@ -55,7 +59,7 @@ def once(stores: list[Path], tmp: Path) -> tuple[float, float, float, float, int
         copies.append(copy)
     national = tmp / "national.sqlite"
     t0, c0 = time.perf_counter(), time.process_time()
-    with open_store(national) as into:
+    with paused_collector(), open_store(national) as into:
         into.add_campaign(NATIONAL)
         new = 0
         for path in copies:
