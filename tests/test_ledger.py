@@ -622,6 +622,23 @@ def test_a_batch_is_all_or_nothing(source: Ledger, data: st.DataObject) -> None:
     assert ledger.state == source.state
 
 
+@given(source=ast.ledgers(max_events=16), data=st.data())
+def test_a_refused_batch_restores_what_no_snapshot_saw(source: Ledger, data: st.DataObject) -> None:
+    # the ledger under test takes no snapshot before the batch (its gifts' statuses are applied lazily);
+    # after the refusal it equals a ledger that never saw the batch, and still accepts the same events
+    events = source.events
+    k = data.draw(st.integers(0, len(events)), label="prefix")
+    ledger = Ledger(source.campaign, law=source.law, events=events[:k])
+    batch = [*events[k:], GiftPaid(event_id="bad", on=source.campaign.end, gift_id="no-such-gift")]
+    with pytest.raises(InvariantViolation):
+        ledger.append_batch(batch)
+    assert ledger.state == Ledger(source.campaign, law=source.law, events=events[:k]).state
+    for event in events[k:]:
+        ledger.check(event)  # each refused event was undone: every one is accepted again, in order
+        assert ledger.append(event) is True
+    assert ledger.state == source.state
+
+
 def test_a_failing_commit_leaves_the_ledger_unchanged() -> None:
     def fail(new: tuple[Event, ...]) -> None:
         raise OSError("disk full")
