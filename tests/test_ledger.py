@@ -639,6 +639,22 @@ def test_a_refused_batch_restores_what_no_snapshot_saw(source: Ledger, data: st.
     assert ledger.state == source.state
 
 
+def test_the_state_is_built_once_per_change() -> None:
+    ledger = Ledger(CAMPAIGN, law=LAW)
+    empty = ledger.state
+    assert ledger.state is empty  # no change: the same snapshot
+    ledger.append(registered(Pledge(id="P1", sponsor_id="S1", money=1)))
+    assert ledger.state is not empty and ledger.state.pledge("P1").pledge.money == 1
+    with pytest.raises(InvariantViolation):
+        ledger.append_batch(
+            [
+                registered(Pledge(id="P2", sponsor_id="S1", money=1)),
+                registered(Pledge(id="P1", sponsor_id="S1", money=2)),
+            ]
+        )
+    assert ledger.state == Ledger(CAMPAIGN, law=LAW, events=ledger.events).state
+
+
 def test_a_failing_commit_leaves_the_ledger_unchanged() -> None:
     def fail(new: tuple[Event, ...]) -> None:
         raise OSError("disk full")
