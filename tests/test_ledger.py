@@ -644,7 +644,8 @@ def test_the_state_is_built_once_per_change() -> None:
     empty = ledger.state
     assert ledger.state is empty  # no change: the same snapshot
     ledger.append(registered(Pledge(id="P1", sponsor_id="S1", money=1)))
-    assert ledger.state is not empty and ledger.state.pledge("P1").pledge.money == 1
+    assert ledger.state is not empty
+    assert ledger.state.pledge("P1").pledge.money == 1
     with pytest.raises(InvariantViolation):
         ledger.append_batch(
             [
