@@ -622,6 +622,40 @@ def test_a_batch_is_all_or_nothing(source: Ledger, data: st.DataObject) -> None:
     assert ledger.state == source.state
 
 
+@given(source=ast.ledgers(max_events=16), data=st.data())
+def test_a_refused_batch_restores_what_no_snapshot_saw(source: Ledger, data: st.DataObject) -> None:
+    # the ledger under test takes no snapshot before the batch (its gifts' statuses are applied lazily);
+    # after the refusal it equals a ledger that never saw the batch, and still accepts the same events
+    events = source.events
+    k = data.draw(st.integers(0, len(events)), label="prefix")
+    ledger = Ledger(source.campaign, law=source.law, events=events[:k])
+    batch = [*events[k:], GiftPaid(event_id="bad", on=source.campaign.end, gift_id="no-such-gift")]
+    with pytest.raises(InvariantViolation):
+        ledger.append_batch(batch)
+    assert ledger.state == Ledger(source.campaign, law=source.law, events=events[:k]).state
+    for event in events[k:]:
+        ledger.check(event)  # each refused event was undone: every one is accepted again, in order
+        assert ledger.append(event) is True
+    assert ledger.state == source.state
+
+
+def test_the_state_is_built_once_per_change() -> None:
+    ledger = Ledger(CAMPAIGN, law=LAW)
+    empty = ledger.state
+    assert ledger.state is empty  # no change: the same snapshot
+    ledger.append(registered(Pledge(id="P1", sponsor_id="S1", money=1)))
+    assert ledger.state is not empty
+    assert ledger.state.pledge("P1").pledge.money == 1
+    with pytest.raises(InvariantViolation):
+        ledger.append_batch(
+            [
+                registered(Pledge(id="P2", sponsor_id="S1", money=1)),
+                registered(Pledge(id="P1", sponsor_id="S1", money=2)),
+            ]
+        )
+    assert ledger.state == Ledger(CAMPAIGN, law=LAW, events=ledger.events).state
+
+
 def test_a_failing_commit_leaves_the_ledger_unchanged() -> None:
     def fail(new: tuple[Event, ...]) -> None:
         raise OSError("disk full")

@@ -55,10 +55,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeAlias
 
 import attrs
 
+from ansinh.core._books import BatchUndo, Book, Coverage
 from ansinh.core.campaign import (
     Campaign,
     Funding,
@@ -115,47 +115,6 @@ __all__ = [
 # -- the ledger ---------------------------------------------------------------
 
 
-@attrs.define
-class _Book:
-    pledge: Pledge
-    sponsor: Sponsor
-    registered_on: dt.date
-    withdrawn: bool = False
-    received: int = 0
-    committed: int = 0
-    spent: int = 0
-    units_used: dict[ProductKind, int] = attrs.field(factory=dict)
-    active_gifts: int = 0
-    withdrawn_on: dt.date | None = None
-    receipts: list[tuple[dt.date, int]] = attrs.field(factory=list)
-    versions: list[tuple[dt.date, Pledge]] = attrs.field(factory=list)
-
-    def copy(self) -> _Book:
-        return attrs.evolve(
-            self, units_used=dict(self.units_used), receipts=list(self.receipts), versions=list(self.versions)
-        )
-
-    def freeze(self) -> PledgeBalance:
-        return PledgeBalance(
-            pledge=self.pledge,
-            sponsor=self.sponsor,
-            registered_on=self.registered_on,
-            withdrawn=self.withdrawn,
-            received=self.received,
-            committed=self.committed,
-            spent=self.spent,
-            units_used=tuple((k, n) for k, n in sorted(self.units_used.items()) if n),
-            withdrawn_on=self.withdrawn_on,
-            receipts=tuple(self.receipts),
-            versions=tuple(self.versions) if len(self.versions) > 1 else (),
-        )
-
-
-_MISSING: Any = object()
-_Undo: TypeAlias = tuple[dict[Any, Any], object, Any]
-"""(container, key, value before the change or _MISSING)."""
-
-
 def _refuse(event: Event, problem: str) -> InvariantViolation:
     return InvariantViolation(f"event {event.event_id!r} ({event.type}) refused: {problem}")
 
@@ -198,13 +157,15 @@ class Ledger:
             raise InvalidValueError("commune_lists", commune_lists, "a collection of CommuneList")
         self._events: list[Event] = []
         self._by_id: dict[str, Event] = {}
-        self._books: dict[str, _Book] = {}
+        self._books: dict[str, Book] = {}
         self._sponsors: dict[str, Sponsor] = {}
         self._gifts: dict[str, Gift] = {}
         self._steps: list[GiftStep] = []
-        self._changed_on: dict[str, dt.date] = {}  # gift id -> the date of its latest step
+        # gift id -> its latest step (status and date); _gifts keeps a gift's status as of the last snapshot
+        self._latest: dict[str, GiftStep] = {}
         # (person id, product kind) -> {gift id: covered month range}, active gifts only
-        self._coverage: dict[tuple[str, ProductKind], dict[str, range]] = {}
+        self._coverage: Coverage = {}
+        self._state: LedgerState | None = None  # the last snapshot, dropped at every change
         self.extend(events)
 
     @property
@@ -240,14 +201,26 @@ class Ledger:
 
     @property
     def state(self) -> LedgerState:
-        """A frozen snapshot of the current state."""
+        """A frozen snapshot of the current state (built once per change of the ledger)."""
+        if self._state is None:
+            self._state = self._snapshot()
+        return self._state
+
+    def _snapshot(self) -> LedgerState:
         return LedgerState(
             campaign=self._campaign,
             pledges=tuple(self._books[k].freeze() for k in sorted(self._books)),
-            gifts=tuple(self._gifts[k] for k in sorted(self._gifts)),
+            gifts=tuple(self._current(k) for k in sorted(self._gifts)),
             event_count=len(self._events),
             gift_steps=tuple(self._steps),
         )
+
+    def _current(self, gift_id: str) -> Gift:
+        """The gift with its latest status (a status change is applied to the gift here, once)."""
+        gift, status = self._gifts[gift_id], self._latest[gift_id].status
+        if gift.status is not status:
+            gift = self._gifts[gift_id] = attrs.evolve(gift, status=status)
+        return gift
 
     def is_duplicate(self, event: Event) -> bool:
         """Whether *event* was already appended (same id, same content).
@@ -288,6 +261,7 @@ class Ledger:
         if self.is_duplicate(event):
             return False
         self._check(event)
+        self._state = None
         self._apply(event)
         self._events.append(event)
         self._by_id[event.event_id] = event
@@ -323,14 +297,14 @@ class Ledger:
             InvariantViolation: an event would break an invariant; nothing changed.
         """
         mark, steps = len(self._events), len(self._steps)
-        undo: list[_Undo] = []
-        kept: set[tuple[int, object]] = set()  # (container, key) already in undo: its first image wins
+        undo = BatchUndo()
+        self._state = None
         try:
             for event in events:
                 if self.is_duplicate(event):
                     continue
                 self._check(event)
-                undo += self._before_image(event, kept)
+                self._keep(event, undo)
                 self._apply(event)
                 self._events.append(event)
                 self._by_id[event.event_id] = event
@@ -338,45 +312,39 @@ class Ledger:
             if commit is not None and new:
                 commit(new)
         except BaseException:
-            for container, key, old in reversed(undo):
-                if old is _MISSING:
-                    container.pop(key, None)
-                else:
-                    container[key] = old
+            undo.restore(self._books, self._sponsors, self._gifts, self._latest, self._coverage)
             for event in self._events[mark:]:
                 del self._by_id[event.event_id]
             del self._events[mark:], self._steps[steps:]
             raise
         return new
 
-    def _before_image(self, event: Event, kept: set[tuple[int, object]]) -> list[_Undo]:
-        """What applying *event* changes, as it was before the batch (restored if the batch fails)."""
-        out: list[_Undo] = []
-
-        def keep(container: dict[Any, Any], key: object, copy: Callable[[Any], Any] = lambda v: v) -> None:
-            if (id(container), key) in kept:
-                return
-            kept.add((id(container), key))
-            old = container.get(key, _MISSING)
-            out.append((container, key, old if old is _MISSING else copy(old)))
-
-        if isinstance(event, PledgeRegistered):
-            keep(self._sponsors, event.sponsor.id)
-            keep(self._books, event.pledge.id)
-        elif isinstance(event, (PledgeAmended, PledgeWithdrawn, MoneyReceived)):
-            pledge_id = event.pledge.id if isinstance(event, PledgeAmended) else event.pledge_id
-            keep(self._books, pledge_id, _Book.copy)
+    def _keep(self, event: Event, undo: BatchUndo) -> None:
+        """Save in *undo* what applying *event* changes, as it was before the batch."""
+        if isinstance(event, GiftPaid | GiftDelivered | GiftCancelled | GiftRefunded):
+            gift = self._gifts[event.gift_id]
+            undo.keep_gift(self._gifts, self._latest, gift.id)
+            if isinstance(event, GiftDelivered):
+                return  # only the gift's status changes
+            undo.keep_book(self._books, gift.pledge_id)
+            if not isinstance(event, GiftPaid):
+                undo.keep_coverage(self._coverage, (gift.person_id, gift.kind))
+        elif isinstance(event, GiftAllocated):
+            gift = event.gift
+            undo.keep_gift(self._gifts, self._latest, gift.id)
+            undo.keep_book(self._books, gift.pledge_id)
+            undo.keep_coverage(self._coverage, (gift.person_id, gift.kind))
+        elif isinstance(event, PledgeRegistered):
+            undo.keep_sponsor(self._sponsors, event.sponsor.id)
+            undo.keep_book(self._books, event.pledge.id)
         else:
-            gift = event.gift if isinstance(event, GiftAllocated) else self._gifts[event.gift_id]
-            keep(self._books, gift.pledge_id, _Book.copy)
-            keep(self._gifts, gift.id)
-            keep(self._changed_on, gift.id)
-            keep(self._coverage, (gift.person_id, gift.kind), dict)
-        return out
+            undo.keep_book(
+                self._books, event.pledge.id if isinstance(event, PledgeAmended) else event.pledge_id
+            )
 
     # -- checks ----------------------------------------------------------------
 
-    def _book(self, event: Event, pledge_id: str) -> _Book:
+    def _book(self, event: Event, pledge_id: str) -> Book:
         book = self._books.get(pledge_id)
         if book is None:
             raise _refuse(event, f"pledge {pledge_id!r} is not registered")
@@ -388,21 +356,22 @@ class Ledger:
         return book
 
     def _gift(self, event: Event, gift_id: str, *allowed: GiftStatus) -> Gift:
-        gift = self._gifts.get(gift_id)
-        if gift is None:
+        """The gift *event* moves on (its status as allocated: the latest is checked here)."""
+        latest = self._latest.get(gift_id)
+        if latest is None:
             raise _refuse(event, f"gift {gift_id!r} was never allocated")
-        if gift.status not in allowed:
+        if latest.status not in allowed:
             raise _refuse(
                 event,
-                f"gift {gift_id!r} is {gift.status.value}; allowed only when "
+                f"gift {gift_id!r} is {latest.status.value}; allowed only when "
                 + " or ".join(s.value for s in allowed),
             )
-        if event.on < self._changed_on[gift_id]:
+        if event.on < latest.on:
             raise _refuse(
                 event,
-                f"it is dated {event.on}, before gift {gift_id!r} became {gift.status.value} ({self._changed_on[gift_id]})",
+                f"it is dated {event.on}, before gift {gift_id!r} became {latest.status.value} ({latest.on})",
             )
-        return gift
+        return self._gifts[gift_id]
 
     def _check_scope(self, event: Event, pledge: Pledge) -> None:
         scope = self._campaign.province
@@ -482,9 +451,9 @@ class Ledger:
 
     def _check_allocated(self, event: GiftAllocated) -> None:
         gift = event.gift
-        if gift.id in self._gifts:
+        if gift.id in self._latest:
             raise _refuse(
-                event, f"gift {gift.id!r} was already allocated ({self._gifts[gift.id].status.value})"
+                event, f"gift {gift.id!r} was already allocated ({self._latest[gift.id].status.value})"
             )
         if gift.status is not GiftStatus.ALLOCATED:
             raise _refuse(event, f"a new gift must be {GiftStatus.ALLOCATED.value}, not {gift.status.value}")
@@ -513,7 +482,7 @@ class Ledger:
         self._check_price(event, gift)
         self._check_coverage(event, gift)
 
-    def _check_funding(self, event: GiftAllocated, gift: Gift, book: _Book) -> None:
+    def _check_funding(self, event: GiftAllocated, gift: Gift, book: Book) -> None:
         """The pledge buys gifts of this period and still holds a unit or the money for this one."""
         pledge = book.pledge
         months = {ProductKind.HEALTH_CARD: pledge.card_months, ProductKind.SOCIAL_BOOK: pledge.book_months}
@@ -568,7 +537,7 @@ class Ledger:
             )
         except AnsinhError as exc:
             raise _refuse(event, f"the gift cannot be priced on {gift.purchased_on}: {exc}") from None
-        if quote != gift.quote:
+        if quote is not gift.quote and quote != gift.quote:
             raise _refuse(
                 event,
                 f"the quote (payable {gift.quote.payable}) is not the law's price on "
@@ -591,7 +560,7 @@ class Ledger:
     def _apply(self, event: Event) -> None:
         if isinstance(event, PledgeRegistered):
             self._sponsors[event.sponsor.id] = event.sponsor
-            self._books[event.pledge.id] = _Book(
+            self._books[event.pledge.id] = Book(
                 event.pledge, event.sponsor, event.on, versions=[(event.on, event.pledge)]
             )
         elif isinstance(event, PledgeAmended):
@@ -614,8 +583,8 @@ class Ledger:
                 book.committed += gift.amount
             book.active_gifts += 1
             self._gifts[gift.id] = gift
-            self._steps.append(GiftStep(gift.id, event.on, gift.status))
-            self._changed_on[gift.id] = event.on
+            step = self._latest[gift.id] = GiftStep(gift.id, event.on, gift.status)
+            self._steps.append(step)
             self._coverage.setdefault((gift.person_id, gift.kind), {})[gift.id] = gift.months
         else:
             gift = self._gifts[event.gift_id]
@@ -631,9 +600,8 @@ class Ledger:
                 self._release(gift)
                 self._books[gift.pledge_id].spent -= gift.amount
                 status = GiftStatus.REFUNDED
-            self._gifts[gift.id] = attrs.evolve(gift, status=status)
-            self._steps.append(GiftStep(gift.id, event.on, status))
-            self._changed_on[gift.id] = event.on
+            step = self._latest[gift.id] = GiftStep(gift.id, event.on, status)  # the gift follows in _current
+            self._steps.append(step)
 
 
 def replay(
