@@ -132,7 +132,7 @@ def _span_fact(name: str, first: dt.date, last: dt.date) -> Fact:
     return (name, f"{first.isoformat()}/{last.isoformat()}")
 
 
-def _facts(ctx: CheckContext, valid_from: dt.date | None) -> Facts:
+def _made_facts(ctx: CheckContext, valid_from: dt.date | None) -> Facts:
     """What the decision used, as text (never an identifier)."""
     p = ctx.person
     campaign = ctx.campaign
@@ -170,13 +170,65 @@ def _facts(ctx: CheckContext, valid_from: dt.date | None) -> Facts:
     )
 
 
+FactsKey: TypeAlias = tuple[object, ...]
+"""The person's values :func:`_made_facts` reads (and the card's start): within one screening (one
+product, date, campaign and law) equal keys give equal facts."""
+
+
+def _facts_key(ctx: CheckContext, valid_from: dt.date | None) -> FactsKey:
+    p = ctx.person
+    head = (ctx.age, p.province, p.categories, p.difficult_circumstances)
+    if isinstance(ctx.product, HealthCard):
+        return (*head, p.bhyt_valid_until, valid_from)
+    if isinstance(ctx.product, SocialBook):
+        return (*head, p.vietnamese_citizen, p.compulsory_si, p.receives_pension)
+    return (*head, p.hospital_stay, p.bhyt_valid_until)
+
+
+class _Shared:
+    """What the decisions of one screening share: equal facts and equal reason tuples are one value.
+
+    Local to one :func:`screen` call (its product, date, campaign and law are those of every
+    context it sees), so the keys hold only what differs between people.  Sharing makes no
+    decision differ; it saves making (and keeping) a tuple per decision.
+    """
+
+    __slots__ = ("facts", "reasons")
+
+    def __init__(self) -> None:
+        self.facts: dict[FactsKey, Facts] = {}
+        # Keyed by the identities of the reasons: the value holds those very reasons, so no
+        # identity is reused while the screening runs.
+        self.reasons: dict[tuple[int, ...], tuple[Reason, ...]] = {}
+
+    def made_facts(self, ctx: CheckContext, valid_from: dt.date | None) -> Facts:
+        """:func:`_made_facts`, once per key."""
+        key = _facts_key(ctx, valid_from)
+        found = self.facts.get(key)
+        if found is None:
+            found = self.facts[key] = _made_facts(ctx, valid_from)
+        return found
+
+    def reason_tuple(self, reasons: list[Reason]) -> tuple[Reason, ...]:
+        """*reasons* as a tuple, one per list of the same reasons."""
+        key = tuple(map(id, reasons))
+        found = self.reasons.get(key)
+        if found is None:
+            found = self.reasons[key] = tuple(reasons)
+        return found
+
+
 def _decide(
     ctx: CheckContext,
     rules: tuple[Rule, ...],
     extra_priority: PriorityParts,
-    policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+    policy: PriorityPolicy,
+    shared: _Shared,
 ) -> Decision:
-    """The decision for *ctx*: *rules* (the built-in ones first) in order; valid_from, priority and facts."""
+    """The decision for *ctx*: *rules* (the built-in ones first) in order; valid_from, priority and facts.
+
+    *shared*: the values the decisions of one screening share (its facts and reason tuples).
+    """
     reasons: list[Reason] = []
     eligible = True
     for rule in rules:
@@ -197,10 +249,10 @@ def _decide(
         product=ctx.product,
         on=ctx.on,
         eligible=eligible,
-        reasons=tuple(reasons),
+        reasons=shared.reason_tuple(reasons),
         valid_from=valid_from,
         priority=context_priority(ctx, extra_priority, policy),
-        facts=_facts(ctx, valid_from),
+        facts=shared.made_facts(ctx, valid_from),
     )
 
 
@@ -257,7 +309,7 @@ def check(
         local_supports=supports,
         commune_lists=lists,
     )
-    return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), (), policy)
+    return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), (), policy, _Shared())
 
 
 class _HasPeople(Protocol):
@@ -323,6 +375,7 @@ def screen(
         raise InvalidValueError("extra_priority", extra_priority, "None or a callable (person) -> parts")
     good: list[Decision] = []
     bad: list[Decision] = []
+    shared = _Shared()
     for person in items:
         ctx = CheckContext(
             person=person,
@@ -334,7 +387,7 @@ def screen(
             commune_lists=lists,
         )
         extra = check_parts(extra_priority(person), field="extra_priority") if extra_priority else ()
-        d = _decide(ctx, all_rules, extra, policy)
+        d = _decide(ctx, all_rules, extra, policy, shared)
         (good if d.eligible else bad).append(d)
     return Screening(
         product=product,
