@@ -216,7 +216,7 @@ def look_alikes(draw: st.DrawFn) -> list[Person]:
     differ in one value only (a screening shares equal facts and equal reasons between decisions)."""
     n = draw(st.integers(0, 25))
     births = (D(1950, 1, 10), D(1950, 1, 11), D(2011, 1, 10), D(2022, 6, 1))
-    cats = (
+    cats: tuple[frozenset[Category], ...] = (
         frozenset(),
         frozenset({Category.NEAR_POOR}),
         frozenset({Category.POOR}),
