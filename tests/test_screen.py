@@ -215,7 +215,7 @@ def look_alikes(draw: st.DrawFn) -> list[Person]:
     """People drawn from few values, so that many share the values their facts are made of and some
     differ in one value only (a screening shares equal facts and equal reasons between decisions)."""
     n = draw(st.integers(0, 25))
-    births = (D(1950, 1, 10), D(1950, 1, 11), D(2011, 1, 10), D(2022, 6, 1))
+    births = (D(1950, 1, 10), D(1966, 1, 10), D(1966, 1, 11), D(2010, 1, 10), D(2010, 1, 11), D(2022, 6, 1))
     cats: tuple[frozenset[Category], ...] = (
         frozenset(),
         frozenset({Category.NEAR_POOR}),

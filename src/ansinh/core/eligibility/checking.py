@@ -43,7 +43,15 @@ from ansinh.core.eligibility.priorities import (
 )
 from ansinh.core.eligibility.rules import FULLY_SUPPORTED, builtin_rules, fully_supported_rule, tet_dates
 from ansinh.core.eligibility.thresholds import vsi_min_age
-from ansinh.core.eligibility.values import CheckContext, Decision, PriorityParts, Reason, Rule, Screening
+from ansinh.core.eligibility.values import (
+    CheckContext,
+    Decision,
+    Priority,
+    PriorityParts,
+    Reason,
+    Rule,
+    Screening,
+)
 from ansinh.core.law import Law
 from ansinh.core.people import Category, Person
 from ansinh.core.places import CommuneList
@@ -186,20 +194,22 @@ def _facts_key(ctx: CheckContext, valid_from: dt.date | None) -> FactsKey:
 
 
 class _Shared:
-    """What the decisions of one screening share: equal facts and equal reason tuples are one value.
+    """What the decisions of one screening share: equal facts, reason tuples, priorities and card starts.
 
-    Local to one :func:`screen` call (its product, date, campaign and law are those of every
-    context it sees), so the keys hold only what differs between people.  Sharing makes no
-    decision differ; it saves making (and keeping) a tuple per decision.
+    Local to one :func:`screen` call (its product, date, campaign, law and priority policy are those
+    of every context it sees), so the keys hold only the person's values the shared result is made
+    of.  Sharing makes no decision differ; it saves making (and keeping) a value per decision.
     """
 
-    __slots__ = ("facts", "reasons")
+    __slots__ = ("facts", "priorities", "reasons", "starts")
 
     def __init__(self) -> None:
         self.facts: dict[FactsKey, Facts] = {}
         # Keyed by the identities of the reasons: the value holds those very reasons, so no
         # identity is reused while the screening runs.
         self.reasons: dict[tuple[int, ...], tuple[Reason, ...]] = {}
+        self.priorities: dict[tuple[object, ...], Priority] = {}
+        self.starts: dict[dt.date | None, dt.date] = {}
 
     def made_facts(self, ctx: CheckContext, valid_from: dt.date | None) -> Facts:
         """:func:`_made_facts`, once per key."""
@@ -217,6 +227,27 @@ class _Shared:
             found = self.reasons[key] = tuple(reasons)
         return found
 
+    def priority(self, ctx: CheckContext, extra: PriorityParts, policy: PriorityPolicy) -> Priority:
+        """:func:`~ansinh.core.eligibility.priorities.context_priority`, once per person's values
+        it reads (extra parts are each person's own: asked each time)."""
+        if extra:
+            return context_priority(ctx, extra, policy)
+        p = ctx.person
+        key = (p.categories, p.difficult_circumstances, ctx.age, p.bhyt_valid_until)
+        found = self.priorities.get(key)
+        if found is None:
+            found = self.priorities[key] = context_priority(ctx, (), policy)
+        return found
+
+    def valid_from(self, ctx: CheckContext) -> dt.date:
+        """The first day of the gift card (:func:`~ansinh.core.eligibility.card_start.card_start`),
+        once per end of the current card."""
+        until = ctx.person.bhyt_valid_until
+        found = self.starts.get(until)
+        if found is None:
+            found = self.starts[until] = card_start(until, ctx.on, period=ctx.period).valid_from
+        return found
+
 
 def _decide(
     ctx: CheckContext,
@@ -227,7 +258,7 @@ def _decide(
 ) -> Decision:
     """The decision for *ctx*: *rules* (the built-in ones first) in order; valid_from, priority and facts.
 
-    *shared*: the values the decisions of one screening share (its facts and reason tuples).
+    *shared*: the values the decisions of one screening share (:class:`_Shared`).
     """
     reasons: list[Reason] = []
     eligible = True
@@ -241,9 +272,7 @@ def _decide(
             )
         reasons.append(reason)
         eligible = eligible and not reason.blocking
-    valid_from = None
-    if isinstance(ctx.product, HealthCard):
-        valid_from = card_start(ctx.person.bhyt_valid_until, ctx.on, period=ctx.period).valid_from
+    valid_from = shared.valid_from(ctx) if isinstance(ctx.product, HealthCard) else None
     return Decision(
         person=ctx.person,
         product=ctx.product,
@@ -251,7 +280,7 @@ def _decide(
         eligible=eligible,
         reasons=shared.reason_tuple(reasons),
         valid_from=valid_from,
-        priority=context_priority(ctx, extra_priority, policy),
+        priority=shared.priority(ctx, extra_priority, policy),
         facts=shared.made_facts(ctx, valid_from),
     )
 
