@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ansinh.core.campaign import Campaign
 from ansinh.core.eligibility import FunctionRule, Reason, check, ranking_key, screen
 from ansinh.core.people import Category, Person
-from ansinh.core.products import HealthCard, SocialBook
+from ansinh.core.products import HealthCard, SocialBook, TetGift
 from ansinh.core.provinces import provinces
 from ansinh.data import default_law
 from ansinh.exceptions import InvalidValueError
@@ -198,3 +198,71 @@ def test_screen_prices_once_per_class_with_the_scalar_answer(people: list[Person
     by_id = {d.person.id: d for d in s.decisions}
     for p in people:
         assert by_id[p.id] == check(p, product, on=ON, law=LAW, local_supports=AREA_SUPPORTS)
+
+
+TET_CAMPAIGN = Campaign(
+    code="HY-TET",
+    name="Hưng Yên Tết 2026",
+    province="33",
+    start=D(2025, 10, 1),
+    end=D(2026, 3, 31),
+    tet_dates=(D(2026, 2, 16), D(2026, 2, 22)),
+)
+
+
+@st.composite
+def look_alikes(draw: st.DrawFn) -> list[Person]:
+    """People drawn from few values, so that many share the values their facts are made of and some
+    differ in one value only (a screening shares equal facts and equal reasons between decisions)."""
+    n = draw(st.integers(0, 25))
+    births = (D(1950, 1, 10), D(1966, 1, 10), D(1966, 1, 11), D(2010, 1, 10), D(2010, 1, 11), D(2022, 6, 1))
+    cats: tuple[frozenset[Category], ...] = (
+        frozenset(),
+        frozenset({Category.NEAR_POOR}),
+        frozenset({Category.POOR}),
+        frozenset({Category.STUDENT}),
+    )
+    cards = (None, D(2025, 11, 30), D(2026, 1, 9), D(2026, 1, 10), D(2027, 6, 30))
+    stays = (
+        None,
+        (D(2026, 2, 10), D(2026, 2, 17)),
+        (D(2026, 2, 20), D(2026, 3, 1)),
+        (D(2026, 1, 1), D(2026, 1, 5)),
+    )
+    flags = st.booleans()
+    return [
+        person(
+            i,
+            date_of_birth=draw(st.sampled_from(births)),
+            province=draw(st.sampled_from(("33", "01"))),
+            categories=draw(st.sampled_from(cats)),
+            difficult_circumstances=draw(flags),
+            bhyt_valid_until=draw(st.sampled_from(cards)),
+            hospital_stay=draw(st.sampled_from(stays)),
+            vietnamese_citizen=draw(st.booleans()),
+            compulsory_si=draw(flags),
+            receives_pension=draw(flags),
+        )
+        for i in range(n)
+    ]
+
+
+@settings(max_examples=80)
+@given(
+    people=look_alikes(),
+    product=st.sampled_from([CARD, SocialBook(months=12), TetGift(value=500_000)]),
+    campaign=st.sampled_from([None, TET_CAMPAIGN]),
+)
+def test_decisions_sharing_facts_and_reasons_are_each_check(
+    people: list[Person], product: HealthCard | SocialBook | TetGift, campaign: Campaign | None
+) -> None:
+    """A screening shares equal facts and equal reasons between its decisions: each is still check()'s."""
+    if isinstance(product, TetGift):
+        campaign = TET_CAMPAIGN
+    s = screen(people, product, on=ON, campaign=campaign, law=LAW)
+    by_id = {d.person.id: d for d in s.decisions}
+    for p in people:
+        alone = check(p, product, on=ON, campaign=campaign, law=LAW)
+        assert by_id[p.id] == alone
+        assert by_id[p.id].facts == alone.facts
+        assert by_id[p.id].reasons == alone.reasons

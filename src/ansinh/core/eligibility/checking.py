@@ -43,7 +43,15 @@ from ansinh.core.eligibility.priorities import (
 )
 from ansinh.core.eligibility.rules import FULLY_SUPPORTED, builtin_rules, fully_supported_rule, tet_dates
 from ansinh.core.eligibility.thresholds import vsi_min_age
-from ansinh.core.eligibility.values import CheckContext, Decision, PriorityParts, Reason, Rule, Screening
+from ansinh.core.eligibility.values import (
+    CheckContext,
+    Decision,
+    Priority,
+    PriorityParts,
+    Reason,
+    Rule,
+    Screening,
+)
 from ansinh.core.law import Law
 from ansinh.core.people import Category, Person
 from ansinh.core.places import CommuneList
@@ -132,7 +140,7 @@ def _span_fact(name: str, first: dt.date, last: dt.date) -> Fact:
     return (name, f"{first.isoformat()}/{last.isoformat()}")
 
 
-def _facts(ctx: CheckContext, valid_from: dt.date | None) -> Facts:
+def _made_facts(ctx: CheckContext, valid_from: dt.date | None) -> Facts:
     """What the decision used, as text (never an identifier)."""
     p = ctx.person
     campaign = ctx.campaign
@@ -170,13 +178,88 @@ def _facts(ctx: CheckContext, valid_from: dt.date | None) -> Facts:
     )
 
 
+FactsKey: TypeAlias = tuple[object, ...]
+"""The person's values :func:`_made_facts` reads (and the card's start): within one screening (one
+product, date, campaign and law) equal keys give equal facts."""
+
+
+def _facts_key(ctx: CheckContext, valid_from: dt.date | None) -> FactsKey:
+    p = ctx.person
+    head = (ctx.age, p.province, p.categories, p.difficult_circumstances)
+    if isinstance(ctx.product, HealthCard):
+        return (*head, p.bhyt_valid_until, valid_from)
+    if isinstance(ctx.product, SocialBook):
+        return (*head, p.vietnamese_citizen, p.compulsory_si, p.receives_pension)
+    return (*head, p.hospital_stay, p.bhyt_valid_until)
+
+
+class _Shared:
+    """What the decisions of one screening share: equal facts, reason tuples, priorities and card starts.
+
+    Local to one :func:`screen` call (its product, date, campaign, law and priority policy are those
+    of every context it sees), so the keys hold only the person's values the shared result is made
+    of.  Sharing makes no decision differ; it saves making (and keeping) a value per decision.
+    """
+
+    __slots__ = ("facts", "priorities", "reasons", "starts")
+
+    def __init__(self) -> None:
+        self.facts: dict[FactsKey, Facts] = {}
+        # Keyed by the identities of the reasons: the value holds those very reasons, so no
+        # identity is reused while the screening runs.
+        self.reasons: dict[tuple[int, ...], tuple[Reason, ...]] = {}
+        self.priorities: dict[tuple[object, ...], Priority] = {}
+        self.starts: dict[dt.date | None, dt.date] = {}
+
+    def made_facts(self, ctx: CheckContext, valid_from: dt.date | None) -> Facts:
+        """:func:`_made_facts`, once per key."""
+        key = _facts_key(ctx, valid_from)
+        found = self.facts.get(key)
+        if found is None:
+            found = self.facts[key] = _made_facts(ctx, valid_from)
+        return found
+
+    def reason_tuple(self, reasons: list[Reason]) -> tuple[Reason, ...]:
+        """*reasons* as a tuple, one per list of the same reasons."""
+        key = tuple(map(id, reasons))
+        found = self.reasons.get(key)
+        if found is None:
+            found = self.reasons[key] = tuple(reasons)
+        return found
+
+    def priority(self, ctx: CheckContext, extra: PriorityParts, policy: PriorityPolicy) -> Priority:
+        """:func:`~ansinh.core.eligibility.priorities.context_priority`, once per person's values
+        it reads (extra parts are each person's own: asked each time)."""
+        if extra:
+            return context_priority(ctx, extra, policy)
+        p = ctx.person
+        key = (p.categories, p.difficult_circumstances, ctx.age, p.bhyt_valid_until)
+        found = self.priorities.get(key)
+        if found is None:
+            found = self.priorities[key] = context_priority(ctx, (), policy)
+        return found
+
+    def valid_from(self, ctx: CheckContext) -> dt.date:
+        """The first day of the gift card (:func:`~ansinh.core.eligibility.card_start.card_start`),
+        once per end of the current card."""
+        until = ctx.person.bhyt_valid_until
+        found = self.starts.get(until)
+        if found is None:
+            found = self.starts[until] = card_start(until, ctx.on, period=ctx.period).valid_from
+        return found
+
+
 def _decide(
     ctx: CheckContext,
     rules: tuple[Rule, ...],
     extra_priority: PriorityParts,
-    policy: PriorityPolicy = DEFAULT_PRIORITY_POLICY,
+    policy: PriorityPolicy,
+    shared: _Shared,
 ) -> Decision:
-    """The decision for *ctx*: *rules* (the built-in ones first) in order; valid_from, priority and facts."""
+    """The decision for *ctx*: *rules* (the built-in ones first) in order; valid_from, priority and facts.
+
+    *shared*: the values the decisions of one screening share (:class:`_Shared`).
+    """
     reasons: list[Reason] = []
     eligible = True
     for rule in rules:
@@ -189,18 +272,16 @@ def _decide(
             )
         reasons.append(reason)
         eligible = eligible and not reason.blocking
-    valid_from = None
-    if isinstance(ctx.product, HealthCard):
-        valid_from = card_start(ctx.person.bhyt_valid_until, ctx.on, period=ctx.period).valid_from
+    valid_from = shared.valid_from(ctx) if isinstance(ctx.product, HealthCard) else None
     return Decision(
         person=ctx.person,
         product=ctx.product,
         on=ctx.on,
         eligible=eligible,
-        reasons=tuple(reasons),
+        reasons=shared.reason_tuple(reasons),
         valid_from=valid_from,
-        priority=context_priority(ctx, extra_priority, policy),
-        facts=_facts(ctx, valid_from),
+        priority=shared.priority(ctx, extra_priority, policy),
+        facts=shared.made_facts(ctx, valid_from),
     )
 
 
@@ -257,7 +338,7 @@ def check(
         local_supports=supports,
         commune_lists=lists,
     )
-    return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), (), policy)
+    return _decide(ctx, (*builtin_rules(product.kind), *_check_rules(rules)), (), policy, _Shared())
 
 
 class _HasPeople(Protocol):
@@ -323,6 +404,7 @@ def screen(
         raise InvalidValueError("extra_priority", extra_priority, "None or a callable (person) -> parts")
     good: list[Decision] = []
     bad: list[Decision] = []
+    shared = _Shared()
     for person in items:
         ctx = CheckContext(
             person=person,
@@ -334,7 +416,7 @@ def screen(
             commune_lists=lists,
         )
         extra = check_parts(extra_priority(person), field="extra_priority") if extra_priority else ()
-        d = _decide(ctx, all_rules, extra, policy)
+        d = _decide(ctx, all_rules, extra, policy, shared)
         (good if d.eligible else bad).append(d)
     return Screening(
         product=product,

@@ -310,7 +310,7 @@ def fully_supported_rule(
             and ctx.local_supports is local_supports
             and ctx.commune_lists is commune_lists
             and ctx.on == on
-            and ctx.product == product
+            and (ctx.product is product or ctx.product == product)
         ):
             return _check_fully_supported(ctx)
         p = ctx.person

@@ -49,6 +49,7 @@ PriorityParts: TypeAlias = tuple[tuple[str, int], ...]
 """Parts of a priority score: ``(code, points)`` pairs."""
 
 _PRODUCTS: Final = (HealthCard, SocialBook, TetGift)
+_NONE: Final[tuple[()]] = ()
 
 
 @attrs.frozen
@@ -160,30 +161,33 @@ class CheckContext:
     """Last day of the gift period starting on :attr:`on` (:attr:`on` itself for a Tết gift)."""
 
     def __attrs_post_init__(self) -> None:
-        if not isinstance(self.person, Person):
-            raise InvalidValueError("person", self.person, "an ansinh.Person")
-        stay = self.person.hospital_stay
+        person = self.person
+        if not isinstance(person, Person):
+            raise InvalidValueError("person", person, "an ansinh.Person")
+        stay = person.hospital_stay
         if stay is not None and (
             not isinstance(stay, tuple) or len(stay) != 2 or not all(is_date(d) for d in stay)
         ):
             raise InvalidPersonError(
                 "hospital_stay", stay, "None or (admission, discharge) datetime.date pair"
             )
-        if not isinstance(self.product, _PRODUCTS):
-            raise InvalidValueError("product", self.product, "a HealthCard, SocialBook or TetGift")
-        if not is_date(self.on):
-            raise InvalidValueError("on", self.on, "a datetime.date")
-        if self.campaign is not None and not isinstance(self.campaign, Campaign):
-            raise InvalidValueError("campaign", self.campaign, "an ansinh Campaign or None")
-        if not isinstance(self.law, Law):
-            raise InvalidValueError("law", self.law, "an ansinh.Law")
-        if not _tuple_of(self.local_supports, LocalSupport):
+        product, on, campaign, law = self.product, self.on, self.campaign, self.law
+        if not isinstance(product, _PRODUCTS):
+            raise InvalidValueError("product", product, "a HealthCard, SocialBook or TetGift")
+        if not is_date(on):
+            raise InvalidValueError("on", on, "a datetime.date")
+        if campaign is not None and not isinstance(campaign, Campaign):
+            raise InvalidValueError("campaign", campaign, "an ansinh Campaign or None")
+        if not isinstance(law, Law):
+            raise InvalidValueError("law", law, "an ansinh.Law")
+        # The empty tuple (one object) is a tuple of anything: most contexts have no top-ups or lists.
+        if self.local_supports is not _NONE and not _tuple_of(self.local_supports, LocalSupport):
             raise InvalidValueError("local_supports", self.local_supports, "a tuple of LocalSupport")
-        if not _tuple_of(self.commune_lists, CommuneList):
+        if self.commune_lists is not _NONE and not _tuple_of(self.commune_lists, CommuneList):
             raise InvalidValueError("commune_lists", self.commune_lists, "a tuple of CommuneList")
-        period, end = _derived(self.law, self.on, self.product.months)
+        period, end = _derived(law, on, product.months)
         object.__setattr__(self, "period", period)
-        object.__setattr__(self, "age", age_on(self.person.date_of_birth, self.on))
+        object.__setattr__(self, "age", age_on(person.date_of_birth, on))
         object.__setattr__(self, "gift_end", end)
 
     @property
