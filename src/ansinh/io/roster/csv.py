@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from typing import Final
@@ -59,18 +60,20 @@ def text_rows(text: str, delimiter: str) -> Iterator[TextRow]:
     [(1, 1, ['a', 'b']), (2, 2, ['x', 'y\nz'])]
     """
     lines = _LINE.findall(text)
+    last = len(lines)
     width: int | None = None
     start = 0
-    while start < len(lines):
-        reader = csv.reader((lines[i] for i in range(start, len(lines))), delimiter=delimiter, strict=False)
-        consumed = 0
+    while start < last:
+        reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter, strict=False)
+        consumed = start
         for cells in reader:
-            number, span = start + consumed + 1, reader.line_num - consumed
-            consumed = reader.line_num
+            number, consumed = consumed + 1, start + reader.line_num
+            span = consumed - number + 1
             if width is None and "".join(cells).strip():
                 width = len(cells)
-            rows = lines[number - 1 : number - 1 + span]
-            if (span > 1 or number == len(lines)) and _broken(rows, cells, width, delimiter):
+            if (span > 1 or number == last) and _broken(
+                lines[number - 1 : consumed], cells, width, delimiter
+            ):
                 yield TextRow(number, [lines[number - 1].rstrip("\r\n")], 1, _swallowed(number, span))
                 start = number  # the next line, read afresh
                 break

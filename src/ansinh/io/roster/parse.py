@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any, Final, NamedTuple
 
 from ansinh.core.identifiers import mask_id
@@ -204,15 +205,18 @@ class _Load:
         if not body:
             return
         problems: dict[int, list[_Problem]] = {}
-        rows = self.fit(body, problems)
+        # the rows padded to the header's width, turned into columns (longer rows' extra cells are blank)
+        columns = list(zip(*self.fit(body, problems), strict=False))
         texts: dict[str, list[str]] = {}
         values: dict[str, list[Any]] = {}
         for column in COLUMNS:
             index = self.fields.get(column.field)
             if index is None:
                 continue
-            cells = [r[index].strip() for r in rows]
-            if any(c[:1] == "'" for c in cells):  # a formula neutralised by a writer: its ' taken off
+            cells = list(map(str.strip, columns[index]))
+            if any(
+                map(str.startswith, cells, repeat("'"))
+            ):  # a formula neutralised by a writer: its ' taken off
                 cells = [spreadsheet_value(c) for c in cells]
             if column.instead_of in texts:
                 cells = [
@@ -222,7 +226,7 @@ class _Load:
             values[column.field] = self.read_column(column, cells, problems)
         numbers = [number for number, _ in body]
         self.add_rows(
-            numbers, self.person_fields(numbers, _Columns(len(rows), texts, values), problems), problems
+            numbers, self.person_fields(numbers, _Columns(len(body), texts, values), problems), problems
         )
 
     def fit(
@@ -261,7 +265,7 @@ class _Load:
                 memo[text] = value = _parsed(parse, text)
                 if type(value) is _Refused:
                     refusals.add(text)
-            values = [memo[text] for text in cells]
+            values = list(map(memo.__getitem__, cells))
             if not refusals.isdisjoint(cells):
                 refused = [i for i, text in enumerate(cells) if text in refusals]
         else:
