@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ansinh.io.roster import Roster, load_roster, parse_roster_csv
+from ansinh.io.roster.csv import _line_count, text_rows
 
 HEADER = "Mã,Họ và tên,Ngày sinh,Tỉnh\n"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -67,6 +70,25 @@ def test_every_line_of_hostile_csv_is_accounted_for(rows: list[str], newline: st
     r = parse_roster_csv(text)
     _adds_up(r)
     assert r.lines_read == len(_LINE.findall(text)) - 1  # every line after the header
+
+
+_TEXT = st.text(alphabet='ab,;"\r\n \x0b\x0c\x1c\x85\u2028', max_size=40)
+
+
+@given(_TEXT)
+def test_the_csv_reader_sees_the_lines_the_loader_counts(text: str) -> None:
+    # text_rows reads a StringIO(newline="") and splits _LINE's lines only for multi-line rows
+    assert list(io.StringIO(text, newline="")) == _LINE.findall(text)
+    assert _line_count(text) == len(_LINE.findall(text))
+
+
+@given(_TEXT, st.sampled_from([",", ";"]))
+def test_text_rows_cover_every_line_once(text: str, delimiter: str) -> None:
+    rows = list(text_rows(text, delimiter))
+    starts = [r.number for r in rows]
+    assert starts == sorted(set(starts))
+    assert sum(r.lines for r in rows) == len(_LINE.findall(text))
+    assert all(a.number + a.lines == b.number for a, b in itertools.pairwise(rows))
 
 
 def test_xlsx_rows_are_accounted_for(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -59,24 +60,26 @@ def text_rows(text: str, delimiter: str) -> Iterator[TextRow]:
     >>> [(r.number, r.lines, r.cells) for r in text_rows('a,b\nx,"y\nz"\n', ",")]
     [(1, 1, ['a', 'b']), (2, 2, ['x', 'y\nz'])]
     """
-    lines = _LINE.findall(text)
-    last = len(lines)
+    last = _line_count(text)
+    lines: list[str] = []  # the text's lines (as _LINE finds them), split only when a row needs them
     width: int | None = None
     start = 0
     while start < last:
-        reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter, strict=False)
+        # the same lines as _LINE: a StringIO with newline="" ends a line at \r\n, \r or \n, as written
+        source = io.StringIO(text, newline="") if start == 0 else itertools.islice(lines, start, None)
+        reader = csv.reader(source, delimiter=delimiter, strict=False)
         consumed = start
         for cells in reader:
             number, consumed = consumed + 1, start + reader.line_num
             span = consumed - number + 1
             if width is None and "".join(cells).strip():
                 width = len(cells)
-            if (span > 1 or number == last) and _broken(
-                lines[number - 1 : consumed], cells, width, delimiter
-            ):
-                yield TextRow(number, [lines[number - 1].rstrip("\r\n")], 1, _swallowed(number, span))
-                start = number  # the next line, read afresh
-                break
+            if span > 1 or number == last:
+                lines = lines or _LINE.findall(text)
+                if _broken(lines[number - 1 : consumed], cells, width, delimiter):
+                    yield TextRow(number, [lines[number - 1].rstrip("\r\n")], 1, _swallowed(number, span))
+                    start = number  # the next line, read afresh
+                    break
             yield TextRow(number, cells, span)
         else:
             return

@@ -214,9 +214,8 @@ class _Load:
             if index is None:
                 continue
             cells = list(map(str.strip, columns[index]))
-            if any(
-                map(str.startswith, cells, repeat("'"))
-            ):  # a formula neutralised by a writer: its ' taken off
+            joined = "\n".join(cells)  # a cell starting with ' starts the text or follows a line break
+            if joined[:1] == "'" or "\n'" in joined:  # a formula neutralised by a writer: its ' taken off
                 cells = [spreadsheet_value(c) for c in cells]
             if column.instead_of in texts:
                 cells = [
@@ -235,14 +234,15 @@ class _Load:
         """The rows padded to the header's width; more non-blank cells than headers is a problem."""
         width = len(self.names)
         rows = [cells for _, cells in body]
-        if max(map(len, itertools.chain.from_iterable(rows)), default=0) > MAX_CELL_CHARACTERS:
+        # a cell over the limit makes its row's text over it too: only then are the cells measured
+        if max(map(len, map("".join, rows)), default=0) > MAX_CELL_CHARACTERS:
             for i, cells in enumerate(rows):
                 longest = max(map(len, cells))
                 if longest > MAX_CELL_CHARACTERS:
                     reason = f"a cell of {longest} characters: at most {MAX_CELL_CHARACTERS} (ansinh.limits)"
                     problems.setdefault(i, []).append(_Problem(_WHOLE_ROW, "", "", reason))
                     rows[i] = [""] * width
-        if all(len(cells) == width for cells in rows):
+        if set(map(len, rows)) <= {width}:
             return rows
         for i, cells in enumerate(rows):
             n = len(cells)
@@ -321,25 +321,26 @@ class _Load:
         self, numbers: list[int], fields: dict[str, list[Any]], problems: dict[int, list[_Problem]]
     ) -> None:
         """Each row's person, or its problems (an id already taken is one)."""
-        names = tuple(fields)
-        for i, (number, values) in enumerate(zip(numbers, zip(*fields.values(), strict=True), strict=True)):
-            person = dict(zip(names, values, strict=True))
+        ids, people, rows = self.ids, self.people, self.rows
+        # each row's keyword arguments: its (field, value) pairs made into a dict, looped over by C
+        kwargs = map(dict, map(zip, repeat(tuple(fields)), zip(*fields.values(), strict=True)))
+        for i, (number, person) in enumerate(zip(numbers, kwargs, strict=True)):
             found = problems.get(i) or []
             pid = person["id"]
-            if pid in self.ids:
-                found.append(self.problem("id", pid, f"the same id as row {self.ids[pid]}"))
+            if pid in ids:
+                found.append(self.problem("id", pid, f"the same id as row {ids[pid]}"))
             if not found:
                 try:
                     accepted = Person(**person)
                 except InvalidValueError as e:
                     shown_value = e.value if isinstance(e.value, str) else shown(e.value)
                     found.append(self.problem(e.field, shown_value, e.allowed))
-            if found:
-                self.reject(number, found)
-            else:
-                self.ids[pid] = number
-                self.people.append(accepted)
-                self.rows.append(number)
+                else:
+                    ids[pid] = number
+                    people.append(accepted)
+                    rows.append(number)
+                    continue
+            self.reject(number, found)
 
     def require_province(self, c: _Columns, problems: dict[int, list[_Problem]]) -> None:
         """A row needs a province or a former province."""
