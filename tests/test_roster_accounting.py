@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ansinh.io.roster import Roster, load_roster, parse_roster_csv
-from ansinh.io.roster.csv import _line_count, text_rows
+from ansinh.io.roster.csv import _last_line_start, _line_count, text_rows
 
 HEADER = "Mã,Họ và tên,Ngày sinh,Tỉnh\n"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -80,6 +80,7 @@ def test_the_csv_reader_sees_the_lines_the_loader_counts(text: str) -> None:
     # text_rows reads a StringIO(newline="") and splits _LINE's lines only for multi-line rows
     assert list(io.StringIO(text, newline="")) == _LINE.findall(text)
     assert _line_count(text) == len(_LINE.findall(text))
+    assert _LINE.findall(text, _last_line_start(text)) == _LINE.findall(text)[-1:]
 
 
 @given(_TEXT, st.sampled_from([",", ";"]))

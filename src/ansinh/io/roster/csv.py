@@ -74,12 +74,18 @@ def text_rows(text: str, delimiter: str) -> Iterator[TextRow]:
             span = consumed - number + 1
             if width is None and "".join(cells).strip():
                 width = len(cells)
-            if span > 1 or number == last:
+            if span > 1:
                 lines = lines or _LINE.findall(text)
-                if _broken(lines[number - 1 : consumed], cells, width, delimiter):
-                    yield TextRow(number, [lines[number - 1].rstrip("\r\n")], 1, _swallowed(number, span))
-                    start = number  # the next line, read afresh
-                    break
+                spanned = lines[number - 1 : consumed]
+            elif number == last:  # an unclosed quote may end the text
+                spanned = _LINE.findall(text, _last_line_start(text))
+            else:
+                spanned = []
+            if spanned and _broken(spanned, cells, width, delimiter):
+                yield TextRow(number, [spanned[0].rstrip("\r\n")], 1, _swallowed(number, span))
+                lines = lines or _LINE.findall(text)
+                start = number  # the next line, read afresh
+                break
             yield TextRow(number, cells, span)
         else:
             return
@@ -101,8 +107,15 @@ def _broken(lines: list[str], cells: list[str], width: int | None, delimiter: st
 
 def _line_count(text: str) -> int:
     """The lines :data:`_LINE` finds, counted without listing them."""
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    returns = text.count("\r")  # most files have none: then the \r\n pairs need no count
+    breaks = text.count("\n") + (returns - text.count("\r\n") if returns else 0)
     return breaks + (1 if text and text[-1] not in "\r\n" else 0)
+
+
+def _last_line_start(text: str) -> int:
+    """Where the last of the lines :data:`_LINE` finds starts (0 for a text of one line)."""
+    end = len(text) - (2 if text.endswith("\r\n") else 1 if text.endswith(("\r", "\n")) else 0)
+    return max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
 
 
 def _reported(rows: Iterator[TextRow], total: int, progress: RowProgress) -> Iterator[TextRow]:
