@@ -320,13 +320,28 @@ class _Load:
     def add_rows(
         self, numbers: list[int], fields: dict[str, list[Any]], problems: dict[int, list[_Problem]]
     ) -> None:
-        """Each row's person, or its problems (an id already taken is one)."""
+        """Each row's person, or its problems (an id already taken is one).
+
+        A chunk with no problem and no id taken twice is built in one go; if a
+        person is refused there, the chunk is built again row by row (a person
+        is a value: building one again changes nothing).
+        """
         ids, people, rows = self.ids, self.people, self.rows
+        pids = fields["id"]
         # each row's keyword arguments: its (field, value) pairs made into a dict, looped over by C
-        kwargs = map(dict, map(zip, repeat(tuple(fields)), zip(*fields.values(), strict=True)))
-        for i, (number, person) in enumerate(zip(numbers, kwargs, strict=True)):
+        kwargs = list(map(dict, map(zip, repeat(tuple(fields)), zip(*fields.values(), strict=True))))
+        if not problems and ids.keys().isdisjoint(pids) and len(set(pids)) == len(pids):
+            try:
+                made = [Person(**person) for person in kwargs]
+            except InvalidValueError:
+                pass
+            else:
+                ids.update(zip(pids, numbers, strict=True))
+                people += made
+                rows += numbers
+                return
+        for i, (number, pid, person) in enumerate(zip(numbers, pids, kwargs, strict=True)):
             found = problems.get(i) or []
-            pid = person["id"]
             if pid in ids:
                 found.append(self.problem("id", pid, f"the same id as row {ids[pid]}"))
             if not found:
