@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
 from pathlib import Path
 
@@ -9,7 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ansinh.core.people import Person
+from ansinh.exceptions import InvalidPersonError
 from ansinh.io.roster import Roster, load_roster, parse_roster_csv
+from ansinh.io.roster import parse as roster_parse
+from ansinh.io.roster.csv import _last_line_start, _line_count, text_rows
 
 HEADER = "Mã,Họ và tên,Ngày sinh,Tỉnh\n"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -69,6 +75,26 @@ def test_every_line_of_hostile_csv_is_accounted_for(rows: list[str], newline: st
     assert r.lines_read == len(_LINE.findall(text)) - 1  # every line after the header
 
 
+_TEXT = st.text(alphabet='ab,;"\r\n \x0b\x0c\x1c\x85\u2028', max_size=40)
+
+
+@given(_TEXT)
+def test_the_csv_reader_sees_the_lines_the_loader_counts(text: str) -> None:
+    # text_rows reads a StringIO(newline="") and splits _LINE's lines only for multi-line rows
+    assert list(io.StringIO(text, newline="")) == _LINE.findall(text)
+    assert _line_count(text) == len(_LINE.findall(text))
+    assert _LINE.findall(text, _last_line_start(text)) == _LINE.findall(text)[-1:]
+
+
+@given(_TEXT, st.sampled_from([",", ";"]))
+def test_text_rows_cover_every_line_once(text: str, delimiter: str) -> None:
+    rows = list(text_rows(text, delimiter))
+    starts = [r.number for r in rows]
+    assert starts == sorted(set(starts))
+    assert sum(r.lines for r in rows) == len(_LINE.findall(text))
+    assert all(a.number + a.lines == b.number for a, b in itertools.pairwise(rows))
+
+
 def test_xlsx_rows_are_accounted_for(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
@@ -86,3 +112,35 @@ def test_xlsx_rows_are_accounted_for(tmp_path: Path) -> None:
     assert r.rejected_rows == (4, 7)
     assert (r.lines_read, r.blank_lines) == (6, 2)
     _adds_up(r)
+
+
+_ID = st.sampled_from(["R1", "R2", "R3", ""])
+_NAME = st.sampled_from(["Lê Văn An", "BAD", "", " "])
+_DAY = st.sampled_from(["01/01/1980", "31/02/1980", "", "1980-05-05"])
+_PROVINCE = st.sampled_from(["01", "79", "99", ""])
+_PERSON_ROW = st.tuples(_ID, _NAME, _DAY, _PROVINCE).map(",".join)
+
+
+@given(st.lists(_PERSON_ROW, max_size=12))
+def test_a_chunk_reads_as_its_rows_one_by_one(rows: list[str]) -> None:
+    # a chunk without problems is built in one go, and again row by row if a person is refused:
+    # the roster is the same as when every row is a chunk of its own
+    text = HEADER + "\n".join(rows)
+
+    def refusing(**fields: object) -> Person:  # a person the loader cannot foresee being refused
+        if fields["full_name"] == "BAD":
+            raise InvalidPersonError("full_name", "BAD", "not BAD")
+        return Person(**fields)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(roster_parse, "Person", refusing)
+        whole = parse_roster_csv(text)
+        mp.setattr(roster_parse, "_CHUNK", 1)
+        one_by_one = parse_roster_csv(text)
+    assert (whole.people, whole.rows, whole.rejected) == (
+        one_by_one.people,
+        one_by_one.rows,
+        one_by_one.rejected,
+    )
+    assert all(p.full_name != "BAD" for p in whole.people)
+    _adds_up(whole)

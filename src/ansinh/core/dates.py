@@ -49,7 +49,7 @@ def add_days(day: dt.date, days: int) -> dt.date:
 
 def is_date(value: object) -> bool:
     """Whether *value* is a :class:`datetime.date` and not a ``datetime`` (ansinh's dates have no time)."""
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    return type(value) is dt.date or (isinstance(value, dt.date) and not isinstance(value, dt.datetime))
 
 
 def check_date(field: str, value: object) -> dt.date:

@@ -160,7 +160,7 @@ def day(*, error: type[InvalidValueError] = InvalidValueError, optional: bool = 
 
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         """A :class:`datetime.date` that is not a ``datetime`` (or ``None`` if optional)."""
-        if not is_date(value) and not (optional and value is None):
+        if not (optional and value is None) and not is_date(value):
             raise error(attr.name, value, "a datetime.date")
 
     return Check(check, (("format", "date"),))

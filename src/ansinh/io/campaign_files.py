@@ -93,7 +93,7 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -359,10 +359,15 @@ def _excel_rows(path: Path) -> list[list[str]]:
         workbook.close()
 
 
-def _text_rows(path: Path) -> list[list[str]]:
-    """The rows of a CSV file (``,`` or ``;``) or of an Excel workbook's first sheet, as text."""
+def _text_rows(path: Path) -> Iterator[list[str]]:
+    """The rows of a CSV file (``,`` or ``;``) or of an Excel workbook's first sheet, as text.
+
+    A CSV file's rows are split as they are read: a reader that finds no column
+    it wants in the header reads no further (the roster is read for its
+    affiliation and hospital columns, which most rosters do not have).
+    """
     if path.suffix.lower() in _EXCEL:
-        return _excel_rows(path)
+        return iter(_excel_rows(path))
     try:
         text = read_campaign_text(path)
     except (OSError, UnicodeDecodeError) as exc:
@@ -371,7 +376,7 @@ def _text_rows(path: Path) -> list[list[str]]:
         ) from None
     sample = text.split("\n", 1)[0]
     delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return csv.reader(io.StringIO(text), delimiter=delimiter)
 
 
 def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> Any:

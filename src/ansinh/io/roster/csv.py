@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from typing import Final
@@ -58,20 +60,30 @@ def text_rows(text: str, delimiter: str) -> Iterator[TextRow]:
     >>> [(r.number, r.lines, r.cells) for r in text_rows('a,b\nx,"y\nz"\n', ",")]
     [(1, 1, ['a', 'b']), (2, 2, ['x', 'y\nz'])]
     """
-    lines = _LINE.findall(text)
+    last = _line_count(text)
+    lines: list[str] = []  # the text's lines (as _LINE finds them), split only when a row needs them
     width: int | None = None
     start = 0
-    while start < len(lines):
-        reader = csv.reader((lines[i] for i in range(start, len(lines))), delimiter=delimiter, strict=False)
-        consumed = 0
+    while start < last:
+        # the same lines as _LINE: a StringIO with newline="" ends a line at \r\n, \r or \n, as written
+        source = io.StringIO(text, newline="") if start == 0 else itertools.islice(lines, start, None)
+        reader = csv.reader(source, delimiter=delimiter, strict=False)
+        consumed = start
         for cells in reader:
-            number, span = start + consumed + 1, reader.line_num - consumed
-            consumed = reader.line_num
+            number, consumed = consumed + 1, start + reader.line_num
+            span = consumed - number + 1
             if width is None and "".join(cells).strip():
                 width = len(cells)
-            rows = lines[number - 1 : number - 1 + span]
-            if (span > 1 or number == len(lines)) and _broken(rows, cells, width, delimiter):
-                yield TextRow(number, [lines[number - 1].rstrip("\r\n")], 1, _swallowed(number, span))
+            if span > 1:
+                lines = lines or _LINE.findall(text)
+                spanned = lines[number - 1 : consumed]
+            elif number == last:  # an unclosed quote may end the text
+                spanned = _LINE.findall(text, _last_line_start(text))
+            else:
+                spanned = []
+            if spanned and _broken(spanned, cells, width, delimiter):
+                yield TextRow(number, [spanned[0].rstrip("\r\n")], 1, _swallowed(number, span))
+                lines = lines or _LINE.findall(text)
                 start = number  # the next line, read afresh
                 break
             yield TextRow(number, cells, span)
@@ -95,8 +107,15 @@ def _broken(lines: list[str], cells: list[str], width: int | None, delimiter: st
 
 def _line_count(text: str) -> int:
     """The lines :data:`_LINE` finds, counted without listing them."""
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    returns = text.count("\r")  # most files have none: then the \r\n pairs need no count
+    breaks = text.count("\n") + (returns - text.count("\r\n") if returns else 0)
     return breaks + (1 if text and text[-1] not in "\r\n" else 0)
+
+
+def _last_line_start(text: str) -> int:
+    """Where the last of the lines :data:`_LINE` finds starts (0 for a text of one line)."""
+    end = len(text) - (2 if text.endswith("\r\n") else 1 if text.endswith(("\r", "\n")) else 0)
+    return max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
 
 
 def _reported(rows: Iterator[TextRow], total: int, progress: RowProgress) -> Iterator[TextRow]:

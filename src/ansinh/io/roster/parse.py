@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any, Final, NamedTuple
 
 from ansinh.core.identifiers import mask_id
@@ -204,15 +205,17 @@ class _Load:
         if not body:
             return
         problems: dict[int, list[_Problem]] = {}
-        rows = self.fit(body, problems)
+        # the rows padded to the header's width, turned into columns (longer rows' extra cells are blank)
+        columns = list(zip(*self.fit(body, problems), strict=False))
         texts: dict[str, list[str]] = {}
         values: dict[str, list[Any]] = {}
         for column in COLUMNS:
             index = self.fields.get(column.field)
             if index is None:
                 continue
-            cells = [r[index].strip() for r in rows]
-            if any(c[:1] == "'" for c in cells):  # a formula neutralised by a writer: its ' taken off
+            cells = list(map(str.strip, columns[index]))
+            joined = "\n".join(cells)  # a cell starting with ' starts the text or follows a line break
+            if joined[:1] == "'" or "\n'" in joined:  # a formula neutralised by a writer: its ' taken off
                 cells = [spreadsheet_value(c) for c in cells]
             if column.instead_of in texts:
                 cells = [
@@ -222,7 +225,7 @@ class _Load:
             values[column.field] = self.read_column(column, cells, problems)
         numbers = [number for number, _ in body]
         self.add_rows(
-            numbers, self.person_fields(numbers, _Columns(len(rows), texts, values), problems), problems
+            numbers, self.person_fields(numbers, _Columns(len(body), texts, values), problems), problems
         )
 
     def fit(
@@ -231,14 +234,15 @@ class _Load:
         """The rows padded to the header's width; more non-blank cells than headers is a problem."""
         width = len(self.names)
         rows = [cells for _, cells in body]
-        if max(map(len, itertools.chain.from_iterable(rows)), default=0) > MAX_CELL_CHARACTERS:
+        # a cell over the limit makes its row's text over it too: only then are the cells measured
+        if max(map(len, map("".join, rows)), default=0) > MAX_CELL_CHARACTERS:
             for i, cells in enumerate(rows):
                 longest = max(map(len, cells))
                 if longest > MAX_CELL_CHARACTERS:
                     reason = f"a cell of {longest} characters: at most {MAX_CELL_CHARACTERS} (ansinh.limits)"
                     problems.setdefault(i, []).append(_Problem(_WHOLE_ROW, "", "", reason))
                     rows[i] = [""] * width
-        if all(len(cells) == width for cells in rows):
+        if set(map(len, rows)) <= {width}:
             return rows
         for i, cells in enumerate(rows):
             n = len(cells)
@@ -261,7 +265,7 @@ class _Load:
                 memo[text] = value = _parsed(parse, text)
                 if type(value) is _Refused:
                     refusals.add(text)
-            values = [memo[text] for text in cells]
+            values = list(map(memo.__getitem__, cells))
             if not refusals.isdisjoint(cells):
                 refused = [i for i, text in enumerate(cells) if text in refusals]
         else:
@@ -316,26 +320,42 @@ class _Load:
     def add_rows(
         self, numbers: list[int], fields: dict[str, list[Any]], problems: dict[int, list[_Problem]]
     ) -> None:
-        """Each row's person, or its problems (an id already taken is one)."""
-        names = tuple(fields)
-        for i, (number, values) in enumerate(zip(numbers, zip(*fields.values(), strict=True), strict=True)):
-            person = dict(zip(names, values, strict=True))
+        """Each row's person, or its problems (an id already taken is one).
+
+        A chunk with no problem and no id taken twice is built in one go; if a
+        person is refused there, the chunk is built again row by row (a person
+        is a value: building one again changes nothing).
+        """
+        ids, people, rows = self.ids, self.people, self.rows
+        pids = fields["id"]
+        # each row's keyword arguments: its (field, value) pairs made into a dict, looped over by C
+        kwargs = list(map(dict, map(zip, repeat(tuple(fields)), zip(*fields.values(), strict=True))))
+        if not problems and ids.keys().isdisjoint(pids) and len(set(pids)) == len(pids):
+            try:
+                made = [Person(**person) for person in kwargs]
+            except InvalidValueError:
+                pass
+            else:
+                ids.update(zip(pids, numbers, strict=True))
+                people += made
+                rows += numbers
+                return
+        for i, (number, pid, person) in enumerate(zip(numbers, pids, kwargs, strict=True)):
             found = problems.get(i) or []
-            pid = person["id"]
-            if pid in self.ids:
-                found.append(self.problem("id", pid, f"the same id as row {self.ids[pid]}"))
+            if pid in ids:
+                found.append(self.problem("id", pid, f"the same id as row {ids[pid]}"))
             if not found:
                 try:
                     accepted = Person(**person)
                 except InvalidValueError as e:
                     shown_value = e.value if isinstance(e.value, str) else shown(e.value)
                     found.append(self.problem(e.field, shown_value, e.allowed))
-            if found:
-                self.reject(number, found)
-            else:
-                self.ids[pid] = number
-                self.people.append(accepted)
-                self.rows.append(number)
+                else:
+                    ids[pid] = number
+                    people.append(accepted)
+                    rows.append(number)
+                    continue
+            self.reject(number, found)
 
     def require_province(self, c: _Columns, problems: dict[int, list[_Problem]]) -> None:
         """A row needs a province or a former province."""
