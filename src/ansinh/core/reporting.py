@@ -520,20 +520,17 @@ class _Facts:
             ),
         )
 
-    def people(self, keys: list[str]) -> Counter[str]:
-        """The number of distinct people of each key, *keys* being each gift's.
-
-        Each gift counts, less the later gifts of a person already counted under their key.
-        """
-        people = Counter(keys)
+    def repeated(self, keys: list[str]) -> Counter[str]:
+        """How many gifts of each key, *keys* being each gift's, go to a person already counted under it."""
+        repeated: Counter[str] = Counter()
         seen: set[tuple[str, str]] = set()
         for i in self.repeats:
             pair = (keys[i], self.persons[i])
             if pair in seen:
-                people[pair[0]] -= 1
+                repeated[pair[0]] += 1
             else:
                 seen.add(pair)
-        return people
+        return repeated
 
 
 def _rows(
@@ -545,14 +542,18 @@ def _rows(
 ) -> list[ReportRow]:
     """One row per key (sorted) of *keys* — each gift's key, in the order of *facts* — and of *money*.
 
-    The gifts are counted by (key, kind) and valued by (key, amount), each in
-    one pass made by :class:`~collections.Counter`.
+    The gifts are counted by (key, kind, amount) in one pass made by
+    :class:`~collections.Counter`: their number and value by key and kind
+    follow, and their people are the gifts less the repeated ones.
     """
-    counts = Counter(zip(keys, facts.kinds, strict=True))
-    values: dict[str, int] = {}
-    for (key, amount), n in Counter(zip(keys, facts.amounts, strict=True)).items():
-        values[key] = values.get(key, 0) + amount * n
-    people = facts.people(keys)
+    counts: Counter[tuple[str, ProductKind]] = Counter()
+    gifts: Counter[str] = Counter()
+    values: Counter[str] = Counter()
+    for (key, kind, amount), n in Counter(zip(keys, facts.kinds, facts.amounts, strict=True)).items():
+        counts[key, kind] += n
+        gifts[key] += n
+        values[key] += amount * n
+    repeated = facts.repeated(keys)
     money = money or {}
     rows = []
     for key in sorted(values.keys() | money.keys()):
@@ -565,8 +566,8 @@ def _rows(
                 health_cards=counts[key, ProductKind.HEALTH_CARD],
                 social_books=counts[key, ProductKind.SOCIAL_BOOK],
                 tet_gifts=counts[key, ProductKind.TET_GIFT],
-                value=values.get(key, 0),
-                people=people[key],
+                value=values[key],
+                people=gifts[key] - repeated[key],
                 pledged=pledged,
                 received=received,
                 spent=spent,
