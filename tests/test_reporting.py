@@ -6,6 +6,7 @@ import contextlib
 import csv
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -22,6 +23,7 @@ from ansinh.core.ledger import (
     GiftPaid,
     GiftRefunded,
     Ledger,
+    LedgerState,
     MoneyReceived,
     PledgeAmended,
     PledgeRegistered,
@@ -358,3 +360,58 @@ def test_as_of_matches_any_cut_the_ledger_accepts(ledger: Ledger, day: dt.date) 
         assume(False)
         raise
     assert ledger.state.as_of(day) == cut.state
+
+
+def _counted_by_hand(state: LedgerState, dimension: str) -> dict[str, tuple[int, int, int, int, int]]:
+    """Key -> (cards, books, Tết gifts, value, people) of the active gifts, one gift at a time."""
+    pledge_of = {b.pledge.id: b for b in state.pledges}
+    keys: dict[str, Callable[[Gift], str]] = {
+        "province": lambda g: g.province,
+        "product": lambda g: g.kind.value,
+        "sponsor_kind": lambda g: pledge_of[g.pledge_id].sponsor.kind.value,
+        "strategy": lambda g: pledge_of[g.pledge_id].pledge.strategy,
+        "year": lambda g: str(g.purchased_on.year),
+        "pledge": lambda g: g.pledge_id,
+    }
+    found: dict[str, tuple[int, int, int, int, set[str]]] = {}
+    for g in state.gifts:
+        if g.status.is_active:
+            cards, books, tet, value, people = found.get(keys[dimension](g), (0, 0, 0, 0, set()))
+            found[keys[dimension](g)] = (
+                cards + (g.kind is ProductKind.HEALTH_CARD),
+                books + (g.kind is ProductKind.SOCIAL_BOOK),
+                tet + (g.kind is ProductKind.TET_GIFT),
+                value + g.amount,
+                people | {g.person_id},
+            )
+    return {k: (c, b, t, v, len(p)) for k, (c, b, t, v, p) in found.items()}
+
+
+@given(ledger=ledgers(max_events=14))
+def test_breakdowns_count_each_gift_once_under_its_key(ledger: Ledger) -> None:
+    """The breakdowns (counted column by column) are what counting gift by gift gives."""
+    state = ledger.state
+    r = report(state, on=dt.date.max)  # every event counts
+    for dimension in ("province", "product", "sponsor_kind", "strategy", "year", "pledge"):
+        rows = {
+            row.key: (row.health_cards, row.social_books, row.tet_gifts, row.value, row.people)
+            for row in r.rows_for(dimension)
+            if row.gifts
+        }
+        assert rows == _counted_by_hand(state, dimension)
+    active = [g for g in state.gifts if g.status.is_active]
+    assert r.people_covered == len({g.person_id for g in active})
+    assert r.value == sum(g.amount for g in active)
+
+
+def test_breakdowns_count_a_person_with_several_gifts_once_per_key() -> None:
+    state = _ledger().state  # HP-1 has a card and a book of P1; HY-2 a card of P2 and a cancelled book of P1
+    r = report(state, on=dt.date(2026, 1, 31))
+    for dimension in ("province", "product", "sponsor_kind", "strategy", "year", "pledge"):
+        rows = {
+            row.key: (row.health_cards, row.social_books, row.tet_gifts, row.value, row.people)
+            for row in r.rows_for(dimension)
+            if row.gifts
+        }
+        assert rows == _counted_by_hand(state, dimension)
+    assert [(row.key, row.people) for row in r.rows_for("pledge")] == [("P1", 1), ("P2", 2)]

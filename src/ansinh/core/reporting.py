@@ -29,8 +29,10 @@ gifts only.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable
 from fractions import Fraction
+from itertools import compress
 from typing import Any, ClassVar, Final, Literal, TypeAlias
 
 import attrs
@@ -480,45 +482,92 @@ def _province_label(code: str) -> str:
         return code
 
 
-_GiftFacts = list[tuple[Gift, ProductKind, int, str]]
-"""Each gift with its kind, amount and person, read once for every breakdown."""
+class _Facts:
+    """The facts of some gifts every breakdown reads, one column each, read once per gift.
+
+    Row *i* of each column is about ``gifts[i]``.
+    """
+
+    __slots__ = ("amounts", "gifts", "kinds", "persons", "provinces", "repeats")
+
+    def __init__(
+        self,
+        gifts: list[Gift],
+        columns: tuple[list[ProductKind], list[int], list[str], list[str]] | None = None,
+    ) -> None:
+        self.gifts = gifts
+        if columns is None:
+            columns = (
+                [g.kind for g in gifts],
+                [g.amount for g in gifts],
+                [g.person_id for g in gifts],
+                [g.province for g in gifts],
+            )
+        self.kinds, self.amounts, self.persons, self.provinces = columns
+        gifts_of = Counter(self.persons)
+        self.repeats = [i for i, person in enumerate(self.persons) if gifts_of[person] > 1]
+        """The rows of the gifts whose person has another gift here."""
+
+    def where(self, keep: list[bool]) -> _Facts:
+        """The facts of the gifts at the rows *keep* marks."""
+        return _Facts(
+            list(compress(self.gifts, keep)),
+            (
+                list(compress(self.kinds, keep)),
+                list(compress(self.amounts, keep)),
+                list(compress(self.persons, keep)),
+                list(compress(self.provinces, keep)),
+            ),
+        )
+
+    def repeated(self, keys: list[str]) -> Counter[str]:
+        """How many gifts of each key, *keys* being each gift's, go to a person already counted under it."""
+        repeated: Counter[str] = Counter()
+        seen: set[tuple[str, str]] = set()
+        for i in self.repeats:
+            pair = (keys[i], self.persons[i])
+            if pair in seen:
+                repeated[pair[0]] += 1
+            else:
+                seen.add(pair)
+        return repeated
 
 
 def _rows(
     dimension: str,
-    gifts: _GiftFacts,
-    key_of: Callable[[Gift], str],
+    keys: list[str],
+    facts: _Facts,
     label_of: Callable[[str], str],
     money: _Money | None = None,
 ) -> list[ReportRow]:
-    counts: dict[str, dict[ProductKind, int]] = {}
-    values: dict[str, int] = {}
-    people: dict[str, set[str]] = {}
-    for g, kind, amount, person in gifts:
-        key = key_of(g)
-        by_kind = counts.get(key)
-        if by_kind is None:
-            by_kind = counts[key] = {}
-            values[key] = 0
-            people[key] = set()
-        by_kind[kind] = by_kind.get(kind, 0) + 1
-        values[key] += amount
-        people[key].add(person)
-    keys = set(counts) | set(money or {})
+    """One row per key (sorted) of *keys* — each gift's key, in the order of *facts* — and of *money*.
+
+    The gifts are counted by (key, kind, amount) in one pass made by
+    :class:`~collections.Counter`: their number and value by key and kind
+    follow, and their people are the gifts less the repeated ones.
+    """
+    counts: Counter[tuple[str, ProductKind]] = Counter()
+    gifts: Counter[str] = Counter()
+    values: Counter[str] = Counter()
+    for (key, kind, amount), n in Counter(zip(keys, facts.kinds, facts.amounts, strict=True)).items():
+        counts[key, kind] += n
+        gifts[key] += n
+        values[key] += amount * n
+    repeated = facts.repeated(keys)
+    money = money or {}
     rows = []
-    for key in sorted(keys):
-        by_kind = counts.get(key, {})
-        pledged, received, spent = (money or {}).get(key, (0, 0, 0))
+    for key in sorted(values.keys() | money.keys()):
+        pledged, received, spent = money.get(key, (0, 0, 0))
         rows.append(
             ReportRow(
                 dimension=dimension,
                 key=key,
                 label=label_of(key),
-                health_cards=by_kind.get(ProductKind.HEALTH_CARD, 0),
-                social_books=by_kind.get(ProductKind.SOCIAL_BOOK, 0),
-                tet_gifts=by_kind.get(ProductKind.TET_GIFT, 0),
-                value=values.get(key, 0),
-                people=len(people.get(key, ())),
+                health_cards=counts[key, ProductKind.HEALTH_CARD],
+                social_books=counts[key, ProductKind.SOCIAL_BOOK],
+                tet_gifts=counts[key, ProductKind.TET_GIFT],
+                value=values[key],
+                people=gifts[key] - repeated[key],
                 pledged=pledged,
                 received=received,
                 spent=spent,
@@ -527,10 +576,8 @@ def _rows(
     return rows
 
 
-def _kinds(gifts: Iterable[Gift]) -> tuple[tuple[ProductKind, int], ...]:
-    counts: dict[ProductKind, int] = {}
-    for g in gifts:
-        counts[g.kind] = counts.get(g.kind, 0) + 1
+def _kinds(kinds: Iterable[ProductKind]) -> tuple[tuple[ProductKind, int], ...]:
+    counts = Counter(kinds)
     return tuple((k, counts[k]) for k in ProductKind if k in counts)
 
 
@@ -544,34 +591,38 @@ def _money_by(balances: Iterable[PledgeBalance], key_of: Callable[[PledgeBalance
     return out
 
 
-def _breakdowns(
-    state: LedgerState, gifts: list[Gift], balances: list[PledgeBalance]
-) -> tuple[ReportRow, ...]:
-    """Every breakdown, in :data:`DIMENSIONS` order."""
+def _breakdowns(state: LedgerState, facts: _Facts, balances: list[PledgeBalance]) -> tuple[ReportRow, ...]:
+    """Every breakdown of the gifts of *facts*, in :data:`DIMENSIONS` order."""
     pledge_of = {b.pledge.id: b for b in state.pledges}
-    facts: _GiftFacts = [(g, g.kind, g.amount, g.person_id) for g in gifts]
+    gifts = facts.gifts
+    pledge_ids = [g.pledge_id for g in gifts]
+    of_pledge = {pledge_id: pledge_of[pledge_id] for pledge_id in set(pledge_ids)}
+    sponsor_kinds = {pledge_id: b.sponsor.kind.value for pledge_id, b in of_pledge.items()}
+    strategies = {pledge_id: b.pledge.strategy for pledge_id, b in of_pledge.items()}
+    kind_values = {kind: kind.value for kind in ProductKind}
+    years = {day: str(day.year) for day in {g.purchased_on for g in gifts}}
     rows: list[ReportRow] = []
-    rows += _rows("province", facts, lambda g: g.province, _province_label)
-    rows += _rows("product", facts, lambda g: g.kind.value, lambda k: ProductKind(k).label_vi)
+    rows += _rows("province", facts.provinces, facts, _province_label)
+    rows += _rows("product", [kind_values[k] for k in facts.kinds], facts, lambda k: ProductKind(k).label_vi)
     rows += _rows(
         "sponsor_kind",
+        [sponsor_kinds[p] for p in pledge_ids],
         facts,
-        lambda g: pledge_of[g.pledge_id].sponsor.kind.value,
         _sponsor_label,
         _money_by(balances, lambda b: b.sponsor.kind.value),
     )
     rows += _rows(
         "strategy",
+        [strategies[p] for p in pledge_ids],
         facts,
-        lambda g: pledge_of[g.pledge_id].pledge.strategy,
         lambda k: k or "vận động trực tiếp",
         _money_by(balances, lambda b: b.pledge.strategy),
     )
-    rows += _rows("year", facts, lambda g: str(g.purchased_on.year), str)
+    rows += _rows("year", [years[g.purchased_on] for g in gifts], facts, str)
     rows += _rows(
         "pledge",
+        pledge_ids,
         facts,
-        lambda g: g.pledge_id,
         lambda k: f"{k} — {pledge_of[k].sponsor.name}",
         _money_by(balances, lambda b: b.pledge.id),
     )
@@ -600,26 +651,39 @@ def _hospital(g: Gift) -> str:
     return g.product.hospital if isinstance(g.product, TetGift) else ""
 
 
-def _hospital_rows(active: _GiftFacts) -> list[ReportRow]:
+def _hospital_rows(active: _Facts) -> list[ReportRow]:
     """The Tết gifts by hospital level (central, province, district, not known), then by named hospital
     (central ones first; in a level, more gifts first)."""
-    tet = [f for f in active if f[1] is ProductKind.TET_GIFT]
-    levels = sorted(_rows("hospital_level", tet, _level_key, _level_label), key=lambda r: _level_rank(r.key))
-    named = [f for f in tet if _hospital(f[0])]
-    level_of = {_hospital(f[0]): _level_key(f[0]) for f in named}
+    tet = active.where([kind is ProductKind.TET_GIFT for kind in active.kinds])
+    levels = sorted(
+        _rows("hospital_level", [_level_key(g) for g in tet.gifts], tet, _level_label),
+        key=lambda r: _level_rank(r.key),
+    )
+    named = tet.where([bool(_hospital(g)) for g in tet.gifts])
+    level_of = {_hospital(g): _level_key(g) for g in named.gifts}
     hospitals = sorted(
-        _rows("hospital", named, _hospital, str),
+        _rows("hospital", [_hospital(g) for g in named.gifts], named, str),
         key=lambda r: (_level_rank(level_of[r.key]), -r.tet_gifts, r.key),
     )
     return levels + hospitals
 
 
 def _expiring(active: Iterable[Gift], on: dt.date, renewal_days: int) -> tuple[RenewalItem, ...]:
-    """Cards and books whose last covered day falls from *on* to *on* + *renewal_days*, soonest first."""
+    """Cards and books whose last covered day falls from *on* to *on* + *renewal_days*, soonest first.
+
+    Gifts covering the same months from the same day end on the same day:
+    :attr:`Gift.valid_until <ansinh.core.campaign.Gift.valid_until>` is read
+    once per (first day, months).
+    """
     horizon = add_days(on, renewal_days)  # clamped: a report dated near 9999-12-31 does not overflow
+    ends: dict[tuple[dt.date | None, int], dt.date | None] = {}
     items = []
     for g in active:
-        until = g.valid_until
+        period = (g.covers_from, g.product.months)
+        if period in ends:
+            until = ends[period]
+        else:
+            until = ends[period] = g.valid_until
         if until is not None and on <= until <= horizon:
             items.append(
                 RenewalItem(
@@ -667,15 +731,13 @@ def report(
     _check_arguments(state, on, renewal_days)
     state = state.as_of(on)
     balances = [b for b in state.pledges if not b.withdrawn]
-    active = [g for g in state.gifts if g.status.is_active]
-    delivered = [g for g in active if g.status is GiftStatus.DELIVERED]
+    active = _Facts([g for g in state.gifts if g.status.is_active])
+    delivered = active.where([g.status is GiftStatus.DELIVERED for g in active.gifts])
     units: dict[ProductKind, int] = {}
     for b in balances:
         for kind, n in b.pledge.units:
             units[kind] = units.get(kind, 0) + n
-    status_counts: dict[GiftStatus, int] = {}
-    for g in state.gifts:
-        status_counts[g.status] = status_counts.get(g.status, 0) + 1
+    status_counts = Counter(g.status for g in state.gifts)
     received = sum(b.received for b in state.pledges)
     spent = sum(b.spent for b in state.pledges)
     return CampaignReport(
@@ -690,15 +752,15 @@ def report(
         spent=spent,
         leftover=received - spent,
         uncommitted=sum(b.money_left for b in balances),
-        gifts=_kinds(active),
-        delivered=_kinds(delivered),
+        gifts=_kinds(active.kinds),
+        delivered=_kinds(delivered.kinds),
         by_status=tuple((s, status_counts[s]) for s in GiftStatus if s in status_counts),
-        value=sum(g.amount for g in active),
-        delivered_value=sum(g.amount for g in delivered),
-        people_covered=len({g.person_id for g in active}),
-        provinces=tuple(sorted({g.province for g in active})),
+        value=sum(active.amounts),
+        delivered_value=sum(delivered.amounts),
+        people_covered=len(set(active.persons)),
+        provinces=tuple(sorted(set(active.provinces))),
         rows=_breakdowns(state, active, balances),
-        expiring=_expiring(active, on, renewal_days),
+        expiring=_expiring(active.gifts, on, renewal_days),
         renewal_days=renewal_days,
         handovers=handover_rows(state, handovers),
     )

@@ -157,8 +157,7 @@ def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | N
         import openpyxl
     except ImportError:
         return None
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
+    workbook = openpyxl.Workbook(write_only=True)  # rows stream out as they are appended: no cell objects
     totals: list[list[object]] = []
     for group in totals_groups(report):
         totals += [[group.title, None], *([line.label, line.value] for line in group.lines)]

@@ -299,13 +299,16 @@ def _breakdowns(report: CampaignReport) -> list[dict[str, Any]]:
         if rows:
             cols = breakdown_columns(rows)
             where = report.hospitals_text() if dim == "hospital" else ""
+            numeric = [k != "label" for k, _ in cols]
+            texts = [[_cell(r, k) for k, _ in cols] for r in rows]
             out.append(
                 {
                     "key": dim,
                     "title": DIMENSION_TITLES[dim],
                     "note": f"Quà Tết cho bệnh nhân có hoàn cảnh khó khăn {where}." if where else "",
-                    "columns": [{"title": t, "numeric": k != "label"} for k, t in cols],
-                    "rows": [[_cell(r, k) for k, _ in cols] for r in rows],
+                    "columns": [{"title": t, "numeric": n} for (_, t), n in zip(cols, numeric, strict=True)],
+                    "rows": texts,
+                    "cells": [list(zip(row, numeric, strict=True)) for row in texts],
                 }
             )
     return out
@@ -346,8 +349,11 @@ def report_context(report: CampaignReport, *, chart: str | None = None) -> dict[
     ``summary_en``; ``totals`` (the :func:`totals_groups`, each with
     ``title``, ``heading(lang)`` and ``formatted(lang)`` lines);
     ``breakdowns`` (each with ``key``, ``title``, ``note`` — a sentence or
-    empty —, ``columns`` — ``title``, ``numeric`` — and ``rows`` of cell
-    texts); ``handovers`` (the ceremonies: ``title``, ``columns``, ``rows``;
+    empty —, ``columns`` — ``title``, ``numeric`` —, ``rows`` of cell
+    texts, and ``cells``: the same rows with each text paired with its
+    column's ``numeric``, ``{% for text, numeric in row %}``, which a table
+    of thousands of rows prints much faster than looking the column up for
+    each cell); ``handovers`` (the ceremonies: ``title``, ``columns``, ``rows``;
     no rows when there are none); ``expiring`` (each with ``person_id``, ``province``, ``kind``,
     ``valid_until``, ``days_left``) and ``renewal_days``; ``chart`` (the image
     file name, or ``None``).
