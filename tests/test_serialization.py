@@ -284,6 +284,15 @@ def test_a_float_for_money_is_refused_with_its_path() -> None:
     assert message.endswith("@ $.data.payable")
 
 
+def test_a_float_for_a_count_of_units_says_never_a_float() -> None:
+    pledge = Pledge(id="P1", sponsor_id="S1", units=((ProductKind.HEALTH_CARD, 12),))
+    data = ser.dump_document(pledge)["data"]
+    data["units"][0]["count"] = 12.0
+    message = _error(_doc("pledge", data), Pledge)
+    assert "units.count=12.0 is not allowed" in message
+    assert "never a float" in message
+
+
 def test_a_float_for_a_rate_is_refused_with_its_path() -> None:
     data = _quote_data()
     data["lines"][1]["value"] = 0.045

@@ -232,7 +232,7 @@ def _structure_units(value: object, _: object) -> tuple[tuple[ProductKind, int],
             raise InvalidValueError("units.kind", item["kind"], "one of " + ", ".join(kinds))
         count = item["count"]
         if isinstance(count, bool) or not isinstance(count, int):
-            raise InvalidAmountError("units.count", count, "a whole number as a JSON integer")
+            raise InvalidAmountError("units.count", count, "a whole number as a JSON integer (never a float)")
         out.append((kind, count))
     return tuple(out)
 
