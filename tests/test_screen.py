@@ -171,15 +171,19 @@ AREA_SUPPORTS = _area_supports()
 
 @st.composite
 def topped_crowds(draw: st.DrawFn) -> list[Person]:
-    """People of provinces with top-ups, some keyed by place or by the day poverty ended: few price
-    classes, so a screening shares each class's answer between people."""
+    """People of provinces with top-ups, some keyed by place, by the day poverty ended or by age
+    (Hà Nội's and Hồ Chí Minh City's age bands): few price classes, so a screening shares each
+    class's answer between people."""
     n = draw(st.integers(0, 30))
-    cats = (Category.NEAR_POOR, Category.STUDENT, Category.JUST_ESCAPED_POVERTY)
+    cats = (Category.NEAR_POOR, Category.STUDENT, Category.JUST_ESCAPED_POVERTY, Category.MILD_DISABILITY)
+    # Aged 9, 13, 65, 70 and 46 on ON: in and out of the shipped age bands.
+    births = (D(2016, 3, 1), D(2012, 3, 1), D(1960, 3, 1), D(1955, 3, 1), D(1980, 1, 1))
     return [
         person(
             i,
+            date_of_birth=draw(st.sampled_from(births)),
             province=draw(st.sampled_from(("01", "79", "33"))),
-            categories=frozenset({draw(st.sampled_from(cats))}),
+            categories=draw(st.sampled_from((frozenset(), *(frozenset({c}) for c in cats)))),
             district=draw(st.sampled_from(("", "Văn Lâm"))),
             commune=draw(st.sampled_from(("", "Xã Một"))),
             left_poverty_on=draw(st.none() | st.sampled_from((D(2022, 6, 1), D(2025, 3, 1)))),
@@ -198,6 +202,50 @@ def test_screen_prices_once_per_class_with_the_scalar_answer(people: list[Person
     by_id = {d.person.id: d for d in s.decisions}
     for p in people:
         assert by_id[p.id] == check(p, product, on=ON, law=LAW, local_supports=AREA_SUPPORTS)
+
+
+@st.composite
+def aged_crowds(draw: st.DrawFn) -> list[Person]:
+    """People of Hà Nội and Hồ Chí Minh City who differ in little but their age: the shipped top-ups
+    with age bands pay some of them in full and not others of the same price class otherwise."""
+    n = draw(st.integers(0, 12))
+    births = (D(2016, 3, 1), D(2012, 3, 1), D(1960, 3, 1), D(1955, 3, 1), D(1980, 1, 1))
+    cats: tuple[frozenset[Category], ...] = (
+        frozenset(),
+        frozenset({Category.NEAR_POOR}),
+        frozenset({Category.MILD_DISABILITY}),
+    )
+    return [
+        person(
+            i,
+            date_of_birth=draw(st.sampled_from(births)),
+            province=draw(st.sampled_from(("01", "79"))),
+            categories=draw(st.sampled_from(cats)),
+        )
+        for i in range(n)
+    ]
+
+
+@settings(max_examples=60)
+@given(people=aged_crowds())
+def test_screen_prices_age_bands_as_check(people: list[Person]) -> None:
+    """An age band's top-up (``group_ages``) makes age part of a price class: each decision is check()'s."""
+    s = screen(people, CARD, on=ON, law=LAW, local_supports=AREA_SUPPORTS)
+    by_id = {d.person.id: d for d in s.decisions}
+    for p in people:
+        assert by_id[p.id] == check(p, CARD, on=ON, law=LAW, local_supports=AREA_SUPPORTS)
+
+
+def test_an_age_band_splits_a_price_class() -> None:
+    """Hà Nội pays the whole card of a near-poor person aged 70 to 74, not of one aged 46."""
+    people = [
+        person(1, province="01", date_of_birth=D(1980, 1, 1)),
+        person(2, province="01", date_of_birth=D(1955, 3, 1)),
+    ]
+    s = screen(people, CARD, on=ON, law=LAW, local_supports=AREA_SUPPORTS)
+    codes = {d.person.id: d.codes for d in s.decisions}
+    assert "FULLY_SUPPORTED" not in codes["P001"]
+    assert "FULLY_SUPPORTED" in codes["P002"]
 
 
 TET_CAMPAIGN = Campaign(
