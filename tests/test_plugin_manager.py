@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pluggy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ansinh
-from ansinh.core.campaign import Earmark, EarmarkKind
+from ansinh import strategies
+from ansinh.core.campaign import Campaign, Earmark, EarmarkKind
 from ansinh.core.law import Citation, DatedValue, Parameter, ParamKind, RateTable, SourceStatus
 from ansinh.core.people import Person
 from ansinh.core.pricing import LocalSupport
@@ -571,3 +574,33 @@ def test_sponsor_kinds_are_listed_as_contributions(host: PluginHost) -> None:
     host.register(Cooperatives(), "coops")
     info = {p.name: p for p in host.plugins(contributions=True)}["coops"]
     assert info.contributes == (Contribution("sponsor_kinds", ("hop_tac_xa",)),)
+
+
+# -- the priority function -------------------------------------------------------------------
+
+
+class _Points:
+    @hookimpl
+    def ansinh_priority(self, candidate: Person) -> tuple[tuple[str, int], ...]:
+        return (("t.near_poor", 3),) if candidate.categories else ()
+
+
+@settings(max_examples=40)
+@given(person=strategies.people(), campaign=st.none() | strategies.campaigns(), plugged=st.booleans())
+def test_priority_function_is_priority_parts(
+    person: Person, campaign: Campaign | None, plugged: bool
+) -> None:
+    """Without a priority plugin the function answers ``()`` without the hook; with one, or one
+    registered after the function was made, it is :meth:`PluginHost.priority_parts`."""
+    host = plugin_host()
+    parts = host.priority_function(campaign)
+    assert parts(person) == host.priority_parts(person, campaign) == ()
+    if plugged:
+        host.register(_Points(), "points")
+        assert parts(person) == host.priority_parts(person, campaign)
+        assert parts(person) == ((("t.near_poor", 3),) if person.categories else ())
+
+
+def test_priority_function_needs_a_person() -> None:
+    with pytest.raises(InvalidValueError, match="person"):
+        plugin_host().priority_function()("someone")  # type: ignore[arg-type]

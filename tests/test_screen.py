@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansinh.core.campaign import Campaign
-from ansinh.core.eligibility import FunctionRule, Reason, check, ranking_key, screen
+from ansinh.core.eligibility import FunctionRule, Priority, Reason, check, ranking_key, screen
 from ansinh.core.people import Category, Person
 from ansinh.core.products import HealthCard, SocialBook, TetGift
 from ansinh.core.provinces import provinces
 from ansinh.data import default_law
-from ansinh.exceptions import InvalidValueError
+from ansinh.exceptions import InvalidPersonError, InvalidValueError
 from ansinh.io.roster import load_roster
 
 LAW = default_law()
@@ -171,15 +173,19 @@ AREA_SUPPORTS = _area_supports()
 
 @st.composite
 def topped_crowds(draw: st.DrawFn) -> list[Person]:
-    """People of provinces with top-ups, some keyed by place or by the day poverty ended: few price
-    classes, so a screening shares each class's answer between people."""
+    """People of provinces with top-ups, some keyed by place, by the day poverty ended or by age
+    (Hà Nội's and Hồ Chí Minh City's age bands): few price classes, so a screening shares each
+    class's answer between people."""
     n = draw(st.integers(0, 30))
-    cats = (Category.NEAR_POOR, Category.STUDENT, Category.JUST_ESCAPED_POVERTY)
+    cats = (Category.NEAR_POOR, Category.STUDENT, Category.JUST_ESCAPED_POVERTY, Category.MILD_DISABILITY)
+    # Aged 9, 13, 65, 70 and 46 on ON: in and out of the shipped age bands.
+    births = (D(2016, 3, 1), D(2012, 3, 1), D(1960, 3, 1), D(1955, 3, 1), D(1980, 1, 1))
     return [
         person(
             i,
+            date_of_birth=draw(st.sampled_from(births)),
             province=draw(st.sampled_from(("01", "79", "33"))),
-            categories=frozenset({draw(st.sampled_from(cats))}),
+            categories=draw(st.sampled_from((frozenset(), *(frozenset({c}) for c in cats)))),
             district=draw(st.sampled_from(("", "Văn Lâm"))),
             commune=draw(st.sampled_from(("", "Xã Một"))),
             left_poverty_on=draw(st.none() | st.sampled_from((D(2022, 6, 1), D(2025, 3, 1)))),
@@ -200,6 +206,50 @@ def test_screen_prices_once_per_class_with_the_scalar_answer(people: list[Person
         assert by_id[p.id] == check(p, product, on=ON, law=LAW, local_supports=AREA_SUPPORTS)
 
 
+@st.composite
+def aged_crowds(draw: st.DrawFn) -> list[Person]:
+    """People of Hà Nội and Hồ Chí Minh City who differ in little but their age: the shipped top-ups
+    with age bands pay some of them in full and not others of the same price class otherwise."""
+    n = draw(st.integers(0, 12))
+    births = (D(2016, 3, 1), D(2012, 3, 1), D(1960, 3, 1), D(1955, 3, 1), D(1980, 1, 1))
+    cats: tuple[frozenset[Category], ...] = (
+        frozenset(),
+        frozenset({Category.NEAR_POOR}),
+        frozenset({Category.MILD_DISABILITY}),
+    )
+    return [
+        person(
+            i,
+            date_of_birth=draw(st.sampled_from(births)),
+            province=draw(st.sampled_from(("01", "79"))),
+            categories=draw(st.sampled_from(cats)),
+        )
+        for i in range(n)
+    ]
+
+
+@settings(max_examples=60)
+@given(people=aged_crowds())
+def test_screen_prices_age_bands_as_check(people: list[Person]) -> None:
+    """An age band's top-up (``group_ages``) makes age part of a price class: each decision is check()'s."""
+    s = screen(people, CARD, on=ON, law=LAW, local_supports=AREA_SUPPORTS)
+    by_id = {d.person.id: d for d in s.decisions}
+    for p in people:
+        assert by_id[p.id] == check(p, CARD, on=ON, law=LAW, local_supports=AREA_SUPPORTS)
+
+
+def test_an_age_band_splits_a_price_class() -> None:
+    """Hà Nội pays the whole card of a near-poor person aged 70 to 74, not of one aged 46."""
+    people = [
+        person(1, province="01", date_of_birth=D(1980, 1, 1)),
+        person(2, province="01", date_of_birth=D(1955, 3, 1)),
+    ]
+    s = screen(people, CARD, on=ON, law=LAW, local_supports=AREA_SUPPORTS)
+    codes = {d.person.id: d.codes for d in s.decisions}
+    assert "FULLY_SUPPORTED" not in codes["P001"]
+    assert "FULLY_SUPPORTED" in codes["P002"]
+
+
 TET_CAMPAIGN = Campaign(
     code="HY-TET",
     name="Hưng Yên Tết 2026",
@@ -213,16 +263,16 @@ TET_CAMPAIGN = Campaign(
 @st.composite
 def look_alikes(draw: st.DrawFn) -> list[Person]:
     """People drawn from few values, so that many share the values their facts are made of and some
-    differ in one value only (a screening shares equal facts and equal reasons between decisions)."""
-    n = draw(st.integers(0, 25))
-    births = (D(1950, 1, 10), D(1966, 1, 10), D(1966, 1, 11), D(2010, 1, 10), D(2010, 1, 11), D(2022, 6, 1))
+    differ in one value only (a screening shares equal facts and equal reasons between decisions),
+    and clones: alike people (equal but for their identity, of one age or a day older), some with one
+    value changed (a screening shares one answer between people alike)."""
     cats: tuple[frozenset[Category], ...] = (
         frozenset(),
         frozenset({Category.NEAR_POOR}),
         frozenset({Category.POOR}),
         frozenset({Category.STUDENT}),
+        frozenset({Category.JUST_ESCAPED_POVERTY}),
     )
-    cards = (None, D(2025, 11, 30), D(2026, 1, 9), D(2026, 1, 10), D(2027, 6, 30))
     stays = (
         None,
         (D(2026, 2, 10), D(2026, 2, 17)),
@@ -230,39 +280,151 @@ def look_alikes(draw: st.DrawFn) -> list[Person]:
         (D(2026, 1, 1), D(2026, 1, 5)),
     )
     flags = st.booleans()
-    return [
-        person(
-            i,
-            date_of_birth=draw(st.sampled_from(births)),
-            province=draw(st.sampled_from(("33", "01"))),
-            categories=draw(st.sampled_from(cats)),
-            difficult_circumstances=draw(flags),
-            bhyt_valid_until=draw(st.sampled_from(cards)),
-            hospital_stay=draw(st.sampled_from(stays)),
-            vietnamese_citizen=draw(st.booleans()),
-            compulsory_si=draw(flags),
-            receives_pension=draw(flags),
-        )
-        for i in range(n)
-    ]
+    pools: dict[str, st.SearchStrategy[Any]] = {
+        "date_of_birth": st.sampled_from(
+            (D(1950, 1, 10), D(1966, 1, 10), D(1966, 1, 11), D(2010, 1, 10), D(2010, 1, 11), D(2022, 6, 1))
+        ),
+        "province": st.sampled_from(("33", "01")),
+        "categories": st.sampled_from(cats),  # Văn Lâm and Xã Một pay near-poor and student cards
+        "difficult_circumstances": flags,
+        "bhyt_valid_until": st.sampled_from(
+            (None, D(2025, 11, 30), D(2026, 1, 9), D(2026, 1, 10), D(2027, 6, 30))
+        ),
+        "hospital_stay": st.sampled_from(stays),
+        "vietnamese_citizen": flags,
+        "compulsory_si": flags,
+        "receives_pension": flags,
+        "commune": st.sampled_from(("", "Xã Một")),
+        "district": st.sampled_from(("", "Văn Lâm")),
+        "left_poverty_on": st.sampled_from((None, D(2022, 6, 1), D(2025, 3, 1))),
+        "vsi_supported_months": st.sampled_from((0, 118)),
+    }
+    n = draw(st.integers(0, 10))
+    people = [person(i, **{name: draw(values) for name, values in pools.items()}) for i in range(n)]
+    for i in range(draw(st.integers(0, 15)) if people else 0):
+        base = draw(st.sampled_from(people))
+        changed = draw(st.sampled_from((None, *sorted(pools))))
+        changes: dict[str, Any] = {
+            "id": f"C{i:03d}",
+            "full_name": f"Bản sao {i}",
+            "cccd": draw(st.none() | st.sampled_from(("001203000123", "079203009999"))),
+            "household_id": draw(st.none() | st.just("H1")),
+            "date_of_birth": base.date_of_birth - dt.timedelta(days=draw(st.sampled_from((0, 1, 200)))),
+        }
+        if changed is not None:
+            changes[changed] = draw(pools[changed])
+        people.append(attrs.evolve(base, **changes))
+    return people
 
 
-@settings(max_examples=80)
+def _by_commune(p: Person) -> tuple[tuple[str, int], ...]:
+    return (("XA_MOT", 5),) if p.commune == "Xã Một" else ()
+
+
+def _odd_bonus(p: Person) -> tuple[tuple[str, int], ...]:
+    return (("ODD", 1),) if p.id[-1] in "13579" else ()
+
+
+_ODD = FunctionRule(
+    "ODD_ID",
+    lambda ctx: Reason("ODD_ID", True, "Lẻ.", "Odd.") if ctx.person.id[-1] in "13579" else None,
+)
+
+
+@settings(max_examples=250)
 @given(
     people=look_alikes(),
     product=st.sampled_from([CARD, SocialBook(months=12), TetGift(value=500_000)]),
     campaign=st.sampled_from([None, TET_CAMPAIGN]),
+    extra=st.sampled_from([None, _by_commune, _odd_bonus]),
+    rules=st.sampled_from([(), (), (), (_ODD,)]),  # an extra rule turns the sharing of answers off
+    supports=st.sampled_from([(), AREA_SUPPORTS]),
 )
 def test_decisions_sharing_facts_and_reasons_are_each_check(
-    people: list[Person], product: HealthCard | SocialBook | TetGift, campaign: Campaign | None
+    people: list[Person],
+    product: HealthCard | SocialBook | TetGift,
+    campaign: Campaign | None,
+    extra: Callable[[Person], tuple[tuple[str, int], ...]] | None,
+    rules: tuple[FunctionRule, ...],
+    supports: tuple[Any, ...],
 ) -> None:
-    """A screening shares equal facts and equal reasons between its decisions: each is still check()'s."""
+    """A screening shares equal facts and equal reasons between its decisions, and one answer between
+    people alike (but for an extra rule, which may read anything, and extra priority parts): each
+    decision is still check()'s for that person, with its extra parts."""
     if isinstance(product, TetGift):
         campaign = TET_CAMPAIGN
-    s = screen(people, product, on=ON, campaign=campaign, law=LAW)
+    s = screen(
+        people,
+        product,
+        on=ON,
+        campaign=campaign,
+        law=LAW,
+        rules=rules,
+        extra_priority=extra,
+        local_supports=supports,
+    )
     by_id = {d.person.id: d for d in s.decisions}
+    assert len(by_id) == len(people)
     for p in people:
-        alone = check(p, product, on=ON, campaign=campaign, law=LAW)
+        alone = check(p, product, on=ON, campaign=campaign, law=LAW, rules=rules, local_supports=supports)
+        parts = extra(p) if extra is not None else ()
+        if parts:
+            alone = attrs.evolve(alone, priority=Priority.of(alone.priority.parts + parts))
+        assert by_id[p.id].person is p
         assert by_id[p.id] == alone
         assert by_id[p.id].facts == alone.facts
         assert by_id[p.id].reasons == alone.reasons
+
+
+def test_a_person_alike_but_for_a_malformed_stay_is_refused() -> None:
+    """A person whose hospital stay bypassed Person's check is refused even after someone alike."""
+    good = person(1)
+    bad = attrs.evolve(good, id="P002")
+    object.__setattr__(bad, "hospital_stay", ("2026-02-01", "2026-02-20"))  # bypassing Person's validator
+    with pytest.raises(InvalidPersonError, match="hospital_stay"):
+        screen([good, bad], CARD, on=ON, law=LAW)
+
+
+BOOK = SocialBook(months=12)
+GIFT = TetGift(value=500_000)
+
+
+@pytest.mark.parametrize(
+    ("base", "field", "other", "product"),
+    [
+        ({"categories": {Category.STUDENT}}, "commune", "Xã Một", CARD),
+        ({}, "district", "Văn Lâm", CARD),
+        (
+            {"province": "01", "categories": {Category.JUST_ESCAPED_POVERTY}},
+            "left_poverty_on",
+            D(2015, 1, 1),
+            CARD,
+        ),
+        ({"province": "01"}, "vsi_supported_months", 118, BOOK),
+        ({}, "categories", {Category.POOR}, CARD),
+        ({}, "province", "01", CARD),
+        ({}, "bhyt_valid_until", D(2027, 6, 30), CARD),
+        ({"categories": set()}, "difficult_circumstances", True, CARD),
+        ({}, "vietnamese_citizen", False, BOOK),
+        ({}, "compulsory_si", True, BOOK),
+        ({}, "receives_pension", True, BOOK),
+        ({"bhyt_valid_until": D(2027, 1, 1)}, "hospital_stay", (D(2026, 2, 10), D(2026, 2, 17)), GIFT),
+        ({"date_of_birth": D(2011, 1, 11)}, "date_of_birth", D(2011, 1, 10), BOOK),  # 14, then 15 on ON
+    ],
+)
+def test_people_alike_but_for_one_value_are_decided_apart(
+    base: dict[str, Any], field: str, other: Any, product: HealthCard | SocialBook | TetGift
+) -> None:
+    """A screening shares an answer only between people alike: one value apart, each gets check()'s."""
+    first = person(1, **base)
+    changes: dict[str, Any] = {"id": "P002", field: other}
+    second = attrs.evolve(first, **changes)
+    campaign = TET_CAMPAIGN if isinstance(product, TetGift) else CAMPAIGN
+    s = screen([first, second], product, on=ON, campaign=campaign, law=LAW, local_supports=AREA_SUPPORTS)
+    by_id = {d.person.id: d for d in s.decisions}
+    alone = [
+        check(p, product, on=ON, campaign=campaign, law=LAW, local_supports=AREA_SUPPORTS)
+        for p in (first, second)
+    ]
+    assert alone[0].codes != alone[1].codes  # the value changes the answer
+    assert [by_id["P001"], by_id["P002"]] == alone

@@ -492,9 +492,16 @@ class PluginHost:
     def priority_function(
         self, campaign: Campaign | None = None
     ) -> Callable[[Person], tuple[tuple[str, int], ...]]:
-        """:meth:`priority_parts` bound to *campaign*, as a function of the person."""
+        """:meth:`priority_parts` bound to *campaign*, as a function of the person.
+
+        While no plugin implements ``ansinh_priority`` (asked at each call, so a plugin registered
+        later counts), it returns ``()`` for a person without calling the hook, as
+        :meth:`priority_parts` would; it still refuses anything but a person.
+        """
 
         def parts(person: Person) -> tuple[tuple[str, int], ...]:
+            if isinstance(person, Person) and not self._pm.hook.ansinh_priority.get_hookimpls():
+                return ()
             return self.priority_parts(person, campaign)
 
         return parts

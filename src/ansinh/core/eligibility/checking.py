@@ -26,8 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Final, Protocol, TypeAlias
+
+import attrs
 
 from ansinh.core.campaign import Campaign
 from ansinh.core.dates import check_date
@@ -53,7 +56,7 @@ from ansinh.core.eligibility.values import (
     Screening,
 )
 from ansinh.core.law import Law
-from ansinh.core.people import Category, Person
+from ansinh.core.people import Category, Person, age_on
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import HealthCard, Product, SocialBook, TetGift
@@ -285,6 +288,113 @@ def _decide(
     )
 
 
+_IDENTITY: Final = ("id", "full_name", "date_of_birth", "cccd", "social_insurance_number", "household_id")
+"""A person's fields no built-in rule, card start, priority or fact reads (the date of birth only as
+the age on the date, which :data:`AlikeKey` holds)."""
+
+_read_values: Final = operator.attrgetter(*(f.name for f in attrs.fields(Person) if f.name not in _IDENTITY))
+
+AlikeKey: TypeAlias = tuple[tuple[object, ...], int]
+"""Every field of a person but those of :data:`_IDENTITY`, and the age on the date."""
+
+
+def _alike_key(person: Person, on: dt.date) -> AlikeKey:
+    return (_read_values(person), age_on(person.date_of_birth, on))
+
+
+def _as_decided(first: Decision, person: Person) -> Decision:
+    """*first*'s decision for *person*: the same answer, reasons, priority and facts."""
+    return Decision(
+        person=person,
+        product=first.product,
+        on=first.on,
+        eligible=first.eligible,
+        reasons=first.reasons,
+        valid_from=first.valid_from,
+        priority=first.priority,
+        facts=first.facts,
+    )
+
+
+class _Screener:
+    """One :func:`screen` call: its checked arguments and the memos local to it; decides each person.
+
+    Without extra rules (which may read anything of a person), people *alike* — equal in every field
+    but their identity, and of one age on the date (:data:`AlikeKey`) — get equal decisions but for
+    the person: the first of them is decided on its own :class:`CheckContext`, and each other one
+    without extra priority parts gets that answer in a :class:`Decision` of its own.
+    """
+
+    __slots__ = (
+        "alike",
+        "campaign",
+        "extra_priority",
+        "law",
+        "lists",
+        "on",
+        "policy",
+        "product",
+        "rules",
+        "shared",
+        "supports",
+    )
+
+    def __init__(
+        self,
+        product: Product,
+        on: dt.date,
+        campaign: Campaign | None,
+        law: Law,
+        supports: tuple[LocalSupport, ...],
+        lists: tuple[CommuneList, ...],
+        rules: tuple[Rule, ...],
+        extra_rules: bool,
+        extra_priority: Callable[[Person], PriorityParts] | None,
+        policy: PriorityPolicy,
+    ) -> None:
+        self.product, self.on, self.campaign, self.law = product, on, campaign, law
+        self.supports, self.lists, self.rules = supports, lists, rules
+        self.extra_priority, self.policy = extra_priority, policy
+        self.shared = _Shared()
+        self.alike: dict[AlikeKey, Decision] | None = None if extra_rules else {}
+
+    def extra(self, person: Person) -> PriorityParts:
+        """The person's extra priority parts, checked."""
+        if self.extra_priority is None:
+            return ()
+        parts = self.extra_priority(person)
+        return () if type(parts) is tuple and not parts else check_parts(parts, field="extra_priority")
+
+    def decide(self, person: Person) -> Decision:
+        """What :func:`check` decides for *person*, with the extra priority parts."""
+        alike = self.alike
+        key = _alike_key(person, self.on) if alike is not None and isinstance(person, Person) else None
+        first = alike.get(key) if alike is not None and key is not None else None
+        if first is not None:
+            extra = self.extra(person)
+            if not extra:
+                return _as_decided(first, person)
+            return _decide(self.context(person), self.rules, extra, self.policy, self.shared)
+        ctx = self.context(person)
+        extra = self.extra(person)
+        decision = _decide(ctx, self.rules, extra, self.policy, self.shared)
+        if alike is not None and key is not None and not extra:
+            alike[key] = decision
+        return decision
+
+    def context(self, person: Person) -> CheckContext:
+        """The person's :class:`CheckContext` in this call."""
+        return CheckContext(
+            person=person,
+            product=self.product,
+            on=self.on,
+            campaign=self.campaign,
+            law=self.law,
+            local_supports=self.supports,
+            commune_lists=self.lists,
+        )
+
+
 def check(
     person: Person,
     product: Product,
@@ -398,25 +508,26 @@ def screen(
     # FULLY_SUPPORTED prices once per price class in this call (people of one class share the answer).
     once = fully_supported_rule(product, on=on, law=law, local_supports=supports, commune_lists=lists)
     builtin = tuple(once if r is FULLY_SUPPORTED else r for r in builtin_rules(product.kind))
-    all_rules = (*builtin, *_check_rules(rules))
+    extra_rules = _check_rules(rules)
     policy = check_policy(priority_policy)
     if extra_priority is not None and not callable(extra_priority):
         raise InvalidValueError("extra_priority", extra_priority, "None or a callable (person) -> parts")
+    screener = _Screener(
+        product,
+        on,
+        campaign,
+        law,
+        supports,
+        lists,
+        (*builtin, *extra_rules),
+        bool(extra_rules),
+        extra_priority,
+        policy,
+    )
     good: list[Decision] = []
     bad: list[Decision] = []
-    shared = _Shared()
     for person in items:
-        ctx = CheckContext(
-            person=person,
-            product=product,
-            on=on,
-            campaign=campaign,
-            law=law,
-            local_supports=supports,
-            commune_lists=lists,
-        )
-        extra = check_parts(extra_priority(person), field="extra_priority") if extra_priority else ()
-        d = _decide(ctx, all_rules, extra, policy, shared)
+        d = screener.decide(person)
         (good if d.eligible else bad).append(d)
     return Screening(
         product=product,

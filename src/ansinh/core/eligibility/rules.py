@@ -288,9 +288,10 @@ def fully_supported_rule(
     person's fields :func:`~ansinh.core.pricing.price` reads: categories,
     province and supported months, and, only where a top-up of the person's
     province applies (:meth:`~ansinh.core.shares.LocalSupport.applies`) or
-    commune lists are given, the commune, district, former province and the
-    day the person left poverty — and gives every person of the class that
-    answer.  A context of another call is checked as :data:`FULLY_SUPPORTED`
+    commune lists are given, the commune, district, former province, the
+    day the person left poverty and the age on *on* (for an age band,
+    :attr:`~ansinh.core.shares.LocalSupport.group_ages`) — and gives every
+    person of the class that answer.  A context of another call is checked as :data:`FULLY_SUPPORTED`
     checks it.
 
     >>> import datetime as dt
@@ -321,7 +322,7 @@ def fully_supported_rule(
             )
         key: PriceClass = (p.categories, p.province, p.vsi_supported_months)
         if where:
-            key = (*key, p.commune, p.district, p.former_province, p.left_poverty_on)
+            key = (*key, p.commune, p.district, p.former_province, p.left_poverty_on, ctx.age)
         if key not in answers:
             answers[key] = _check_fully_supported(ctx)
         return answers[key]
