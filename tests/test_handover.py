@@ -248,6 +248,21 @@ def test_tet_gifts_by_hospital_in_the_report(tmp_path: Path) -> None:
     assert "tuyến Trung ương" in (tmp_path / "out" / "report.csv").read_text(encoding="utf-8-sig")
 
 
+def test_a_roster_with_affiliations_and_hospitals_gives_both() -> None:
+    # the roster's extra columns are read in one pass over the file, listed when both are there
+    data = read_campaign_folder(EXAMPLE)
+    with (EXAMPLE / "roster.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert data.affiliation_map() == {
+        r["Mã"]: frozenset({r["Đơn vị liên quan"]}) for r in rows if r["Đơn vị liên quan"]
+    }
+    assert {p: hospital for p, (hospital, _) in data.hospitals} == {
+        r["Mã"]: r["Bệnh viện"] for r in rows if r["Bệnh viện"]
+    }
+    assert data.affiliations
+    assert data.hospitals
+
+
 def test_a_bad_hospital_level_in_the_roster_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "campaign"
     shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns("build"))

@@ -8,11 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ansinh import strategies as ast
 from ansinh.core.people import Person
-from ansinh.exceptions import InvalidPersonError
+from ansinh.exceptions import InvalidPersonError, InvalidValueError
 from ansinh.io.roster import Roster, load_roster, parse_roster_csv
 from ansinh.io.roster import parse as roster_parse
 from ansinh.io.roster.csv import _last_line_start, _line_count, text_rows
@@ -144,3 +145,70 @@ def test_a_chunk_reads_as_its_rows_one_by_one(rows: list[str]) -> None:
     )
     assert all(p.full_name != "BAD" for p in whole.people)
     _adds_up(whole)
+
+
+# the fields the loader gives a person (_Load.person_fields), each row's Person(**row)
+_FIELDS = (
+    "id",
+    "full_name",
+    "date_of_birth",
+    "province",
+    "categories",
+    "cccd",
+    "social_insurance_number",
+    "commune",
+    "household_id",
+    "vietnamese_citizen",
+    "difficult_circumstances",
+    "compulsory_si",
+    "receives_pension",
+    "bhyt_valid_until",
+    "left_poverty_on",
+    "vsi_supported_months",
+    "hospital_stay",
+)
+_BAD = st.sampled_from([None, "", " ", "99", "1980-01-01", -1, 2.0, True, ("x",), frozenset({"poor"}), ["x"]])
+
+
+@st.composite
+def _rows(draw: st.DrawFn) -> list[dict[str, object]]:
+    """Rows of person fields, now and then one field of a row given a value a person may refuse."""
+    rows = []
+    for person in draw(st.lists(ast.people(), max_size=4)):
+        row = {f: getattr(person, f) for f in _FIELDS}
+        if draw(st.booleans()):
+            row[draw(st.sampled_from(_FIELDS))] = draw(_BAD)
+        rows.append(row)
+    return rows
+
+
+def _outcome(build: object) -> object:
+    """What calling *build* gives: its people, or the refusal it raised (its type and message)."""
+    try:
+        return build()  # type: ignore[operator]
+    except InvalidValueError as e:
+        return type(e), str(e)
+
+
+@settings(max_examples=150)
+@given(_rows())
+def test_the_people_of_a_chunk_are_each_rows_person(rows: list[dict[str, object]]) -> None:
+    # _people names the keywords once instead of a dict per row: the same people, the same first refusal
+    columns = {f: [row[f] for row in rows] for f in _FIELDS}
+    assert _outcome(lambda: roster_parse._people(columns)) == _outcome(
+        lambda: [Person(**row) for row in rows]  # type: ignore[arg-type]
+    )
+
+
+def test_the_people_of_a_chunk_get_every_field_the_loader_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    given_fields: list[set[str]] = []
+    people = roster_parse._people
+
+    def spy(fields: dict[str, list[object]]) -> list[Person]:
+        given_fields.append(set(fields))
+        return people(fields)
+
+    monkeypatch.setattr(roster_parse, "_people", spy)
+    r = parse_roster_csv(HEADER + "R1,A,01/01/1980,01\n")
+    assert [p.id for p in r.people] == ["R1"]
+    assert given_fields == [set(_FIELDS)]

@@ -18,10 +18,12 @@ ansinh.exceptions.InvalidPersonError: holder=' ' is not allowed: a non-empty str
 
 from __future__ import annotations
 
+import datetime as dt
+import operator
 import re
 from collections.abc import Callable, Iterable
 from itertools import chain, groupby, repeat
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -81,9 +83,15 @@ class Check:
     masked: tuple[tuple[str, Any], ...] | None = None
     """For an identifier: the keywords of its masked form, as public documents show it; else ``None``."""
 
-    def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
-        """Validate *value* (what attrs calls)."""
-        self.test(inst, attr, value)
+    if TYPE_CHECKING:
+
+        def __call__(self, inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
+            """Validate *value* (what attrs calls)."""
+
+    else:
+        # Calling a Check calls its test: the property hands the test over (from C, no Python frame of
+        # its own), as attrs calls every validator of every value built.
+        __call__ = property(operator.attrgetter("test"), doc="Validate *value* (what attrs calls).")
 
     def json_schema(self, *, public: bool = False) -> dict[str, Any]:
         """The keywords as a new JSON-ready dict (tuples become lists).
@@ -160,7 +168,8 @@ def day(*, error: type[InvalidValueError] = InvalidValueError, optional: bool = 
 
     def check(_inst: object, attr: attrs.Attribute[Any], value: Any) -> None:
         """A :class:`datetime.date` that is not a ``datetime`` (or ``None`` if optional)."""
-        if not (optional and value is None) and not is_date(value):
+        # a date (the common case) tested first; is_date says for anything else
+        if type(value) is not dt.date and not (optional and value is None) and not is_date(value):
             raise error(attr.name, value, "a datetime.date")
 
     return Check(check, (("format", "date"),))
@@ -242,15 +251,17 @@ positive_amount: Final = Check(_positive_amount, (("minimum", 1),))
 
 
 def _province_code(_inst: object, _attr: object, value: Any) -> None:
-    _province(value)
+    if type(value) is not str or value not in _CURRENT:  # a code: the common case, answered by a set
+        _province(value)
 
 
 def _optional_province_code(_inst: object, _attr: object, value: Any) -> None:
     if value is not None:
-        _province(value)
+        _province_code(_inst, _attr, value)
 
 
 _CODES: Final = tuple(p.code for p in _provinces())
+_CURRENT: Final = frozenset(_CODES)
 
 province: Final = Check(_province_code, (("enum", _CODES),))
 """One of the 34 current province codes (:func:`~ansinh.core.provinces.province` names what is allowed)."""

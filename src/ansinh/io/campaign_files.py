@@ -359,6 +359,12 @@ def _excel_rows(path: Path) -> list[list[str]]:
         workbook.close()
 
 
+def _first_line(text: str) -> str:
+    """``text.split("\\n", 1)[0]``, the rest of the text not copied."""
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
+
+
 def _text_rows(path: Path) -> Iterator[list[str]]:
     """The rows of a CSV file (``,`` or ``;``) or of an Excel workbook's first sheet, as text.
 
@@ -374,7 +380,7 @@ def _text_rows(path: Path) -> Iterator[list[str]]:
         raise CampaignFileError(
             str(path), "", f"a readable UTF-8 CSV file, or an .xlsx workbook ({exc})"
         ) from None
-    sample = text.split("\n", 1)[0]
+    sample = _first_line(text)
     delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
     return csv.reader(io.StringIO(text), delimiter=delimiter)
 
@@ -559,18 +565,32 @@ def read_pledges(
     return tuple(pledges), tuple(dates), tuple(receipts), tuple(rejected)
 
 
-def _affiliations(path: Path) -> tuple[tuple[str, frozenset[str]], ...]:
+def _roster_columns(
+    path: Path,
+) -> tuple[tuple[tuple[str, frozenset[str]], ...], tuple[tuple[str, tuple[str, HospitalLevel | None]], ...]]:
+    """The roster's affiliations (:func:`_affiliations`) and hospitals (:func:`_hospitals`), the file read once.
+
+    Raises:
+        CampaignFileError: a hospital level is wrong (:func:`_hospitals`).
+    """
     try:
         reader = iter(_text_rows(path))  # a CSV file or a workbook, as the roster
     except CampaignFileError:
-        return ()  # load_roster reports an unreadable roster
+        return (), ()  # load_roster reports an unreadable roster
     header = [plain(h) for h in next(reader, [])]
+    wanted = [any(h in headers for h in header) for headers in (_AFFILIATION_HEADERS, _HOSPITAL_HEADERS)]
+    rows: Iterable[list[str]] = list(reader) if all(wanted) else reader  # both read the rows: list them
+    return _affiliations(header, rows), _hospitals(path.name, header, rows)
+
+
+def _affiliations(header: list[str], rows: Iterable[list[str]]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Person id → the targets of the roster's ``Đơn vị liên quan`` column, if it has one (*header*: matching form)."""
     id_col = next((i for i, h in enumerate(header) if h in _ROSTER_ID_HEADERS), None)
     aff_col = next((i for i, h in enumerate(header) if h in _AFFILIATION_HEADERS), None)
     if id_col is None or aff_col is None:
         return ()
     out: dict[str, frozenset[str]] = {}
-    for row in reader:
+    for row in rows:
         if len(row) > max(id_col, aff_col) and row[id_col].strip():
             targets = frozenset(t.strip() for t in row[aff_col].replace(",", ";").split(";") if t.strip())
             if targets:
@@ -592,32 +612,31 @@ def _at(row: list[str], i: int | None) -> str:
     return row[i].strip() if i is not None and i < len(row) else ""
 
 
-def _hospitals(path: Path) -> tuple[tuple[str, tuple[str, HospitalLevel | None]], ...]:
+def _hospitals(
+    name: str, header: list[str], rows: Iterable[list[str]]
+) -> tuple[tuple[str, tuple[str, HospitalLevel | None]], ...]:
     """Person id → (hospital, level) from the roster's ``Bệnh viện`` and ``Tuyến`` columns, if it has them.
+
+    *name* is the roster file's name, *header* its header in matching form.
 
     Raises:
         CampaignFileError: a level cell is not a level, or a level is given without a hospital.
     """
-    try:
-        reader = iter(_text_rows(path))
-    except CampaignFileError:
-        return ()  # load_roster reports an unreadable roster
-    header = [plain(h) for h in next(reader, [])]
     id_col = next((i for i, h in enumerate(header) if h in _ROSTER_ID_HEADERS), None)
     name_col = next((i for i, h in enumerate(header) if h in _HOSPITAL_HEADERS), None)
     level_col = next((i for i, h in enumerate(header) if h in _LEVEL_HEADERS), None)
     if id_col is None or name_col is None:
         return ()
     out: dict[str, tuple[str, HospitalLevel | None]] = {}
-    for number, row in enumerate(reader, 2):
-        where = f"{path.name} row {number} hospital_level"
-        person, name, level_text = _at(row, id_col), _at(row, name_col), _at(row, level_col)
+    for number, row in enumerate(rows, 2):
+        where = f"{name} row {number} hospital_level"
+        person, hospital, level_text = _at(row, id_col), _at(row, name_col), _at(row, level_col)
         level = _level(level_text, where)
-        if person and name:
+        if person and hospital:
             try:  # the gift's own rule for a hospital's name
-                named = TetGift(value=1, hospital=" ".join(name.split()), hospital_level=level)
+                named = TetGift(value=1, hospital=" ".join(hospital.split()), hospital_level=level)
             except InvalidValueError as exc:
-                raise CampaignFileError(f"{path.name} row {number} hospital", name, exc.allowed) from None
+                raise CampaignFileError(f"{name} row {number} hospital", hospital, exc.allowed) from None
             out[person] = (named.hospital, named.hospital_level)
         elif level is not None:
             raise CampaignFileError(where, level_text, "blank when the row names no hospital")
@@ -673,6 +692,7 @@ def read_campaign_folder(
     )
     roster_path = paths["roster"]
     roster = load_roster(roster_path, progress=progress)
+    affiliations, hospitals = _roster_columns(roster_path)
     return CampaignFolder(
         folder=root,
         campaign=campaign,
@@ -682,12 +702,12 @@ def read_campaign_folder(
         registered_on=dates,
         receipts=receipts,
         roster=roster,
-        affiliations=_affiliations(roster_path),
+        affiliations=affiliations,
         rejected=tuple((names["sponsors"], r) for r in bad_sponsors)
         + tuple((names["pledges"], r) for r in bad_pledges),
         sourcing=sourcing,
         plugin_settings=plugin_settings,
         report_layout=layout,
-        hospitals=_hospitals(roster_path),
+        hospitals=hospitals,
         handovers=read_handovers(root / "campaign.toml"),
     )

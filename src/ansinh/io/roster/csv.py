@@ -24,7 +24,8 @@ _REPORT_EVERY: Final = 1000  # lines between two progress calls
 
 def _delimiter(text: str) -> str:
     """The separator the header line uses most (``,`` when it has none)."""
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")  # the first line, the rest of the text not copied
+    first = text if end < 0 else text[:end]
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","

@@ -328,11 +328,9 @@ class _Load:
         """
         ids, people, rows = self.ids, self.people, self.rows
         pids = fields["id"]
-        # each row's keyword arguments: its (field, value) pairs made into a dict, looped over by C
-        kwargs = list(map(dict, map(zip, repeat(tuple(fields)), zip(*fields.values(), strict=True))))
         if not problems and ids.keys().isdisjoint(pids) and len(set(pids)) == len(pids):
             try:
-                made = [Person(**person) for person in kwargs]
+                made = _people(fields)
             except InvalidValueError:
                 pass
             else:
@@ -340,6 +338,8 @@ class _Load:
                 people += made
                 rows += numbers
                 return
+        # each row's keyword arguments: its (field, value) pairs made into a dict, looped over by C
+        kwargs = map(dict, map(zip, repeat(tuple(fields)), zip(*fields.values(), strict=True)))
         for i, (number, pid, person) in enumerate(zip(numbers, pids, kwargs, strict=True)):
             found = problems.get(i) or []
             if pid in ids:
@@ -427,6 +427,73 @@ class _Load:
                 f"({len(self.people)} people, {len(rejected)} rejected rows, {self.blank_lines} blank lines, "
                 f"{self.joined_lines} lines inside multi-line cells); this is a bug in ansinh, please report it"
             )
+
+
+def _people(fields: dict[str, list[Any]]) -> list[Person]:
+    """``Person(**row)`` for each row of *fields* (:meth:`_Load.person_fields`); the first refusal is raised.
+
+    The keywords are named once here, not made into a dict for every row.
+    """
+    f = fields
+    return [
+        Person(
+            id=pid,
+            full_name=name,
+            date_of_birth=born,
+            province=province,
+            categories=categories,
+            cccd=cccd,
+            social_insurance_number=si_number,
+            commune=commune,
+            household_id=household,
+            vietnamese_citizen=citizen,
+            difficult_circumstances=difficult,
+            compulsory_si=compulsory,
+            receives_pension=pension,
+            bhyt_valid_until=card_end,
+            left_poverty_on=left_poverty,
+            vsi_supported_months=months,
+            hospital_stay=stay,
+        )
+        for (
+            pid,
+            name,
+            born,
+            province,
+            categories,
+            cccd,
+            si_number,
+            commune,
+            household,
+            citizen,
+            difficult,
+            compulsory,
+            pension,
+            card_end,
+            left_poverty,
+            months,
+            stay,
+        ) in zip(
+            f["id"],
+            f["full_name"],
+            f["date_of_birth"],
+            f["province"],
+            f["categories"],
+            f["cccd"],
+            f["social_insurance_number"],
+            f["commune"],
+            f["household_id"],
+            f["vietnamese_citizen"],
+            f["difficult_circumstances"],
+            f["compulsory_si"],
+            f["receives_pension"],
+            f["bhyt_valid_until"],
+            f["left_poverty_on"],
+            f["vsi_supported_months"],
+            f["hospital_stay"],
+            strict=True,
+        )
+    ]
 
 
 def _duplicates(people: Sequence[Person], rows: Sequence[int]) -> tuple[Duplicate, ...]:
