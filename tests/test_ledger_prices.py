@@ -199,7 +199,7 @@ def _first_refusal(ledger: Ledger, events: list[Event]) -> str | None:
 
 @settings(max_examples=100, deadline=None)
 @given(data=st.data())
-def test_a_batch_refuses_exactly_what_one_by_one_refuses(data: st.DataObject) -> None:
+def test_a_batch_and_extend_refuse_exactly_what_one_by_one_refuses(data: st.DataObject) -> None:
     supports, lists = _context(data)
     products = _products(data)
     drawn = _some_gifts(data, products, unique=True)
@@ -222,6 +222,13 @@ def test_a_batch_refuses_exactly_what_one_by_one_refuses(data: st.DataObject) ->
         return Ledger(CAMPAIGN, law=LAW, local_supports=supports, commune_lists=lists, events=start)
 
     expected = _first_refusal(fresh(), batch)
+    extended = fresh()
+    if expected is None:
+        assert extended.extend(batch) == len(batch)
+    else:
+        with pytest.raises(InvariantViolation) as stopped:
+            extended.extend(batch)
+        assert str(stopped.value) == expected
     ledger = fresh()
     before = ledger.state
     if expected is None:

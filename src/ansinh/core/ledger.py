@@ -257,11 +257,15 @@ class Ledger:
             InvariantViolation: the event would break an invariant; nothing changed.
             InvalidValueError: *event* is not a ledger event.
         """
+        return self._append(event, self._prices())
+
+    def _append(self, event: Event, prices: GiftPrices) -> bool:
+        """:meth:`append`, pricing gifts through *prices*."""
         if not isinstance(event, EVENT_TYPES):
             raise InvalidValueError("event", event, "a ledger event (PledgeRegistered, GiftAllocated …)")
         if self.is_duplicate(event):
             return False
-        self._check(event, self._prices())
+        self._check(event, prices)
         self._state = None
         self._apply(event)
         self._events.append(event)
@@ -274,7 +278,10 @@ class Ledger:
         Raises:
             InvariantViolation: an event breaks an invariant; the earlier ones stay appended.
         """
-        return sum(1 for e in items("events", events, "a collection of ledger events") if self.append(e))
+        prices = self._prices()  # gifts priced alike are priced once
+        return sum(
+            1 for e in items("events", events, "a collection of ledger events") if self._append(e, prices)
+        )
 
     def append_batch(
         self, events: Iterable[Event], *, commit: Callable[[tuple[Event, ...]], None] | None = None
