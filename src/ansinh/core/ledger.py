@@ -59,6 +59,7 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 
 from ansinh.core._books import BatchUndo, Book, Coverage
+from ansinh.core._prices import GiftPrices
 from ansinh.core.campaign import (
     Campaign,
     Funding,
@@ -84,7 +85,7 @@ from ansinh.core.events import (
 )
 from ansinh.core.law import Law
 from ansinh.core.places import CommuneList
-from ansinh.core.pricing import LocalSupport, price
+from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
 from ansinh.core.state import GiftStep, LedgerState, PledgeBalance
 from ansinh.core.validators import items
@@ -244,7 +245,7 @@ class Ledger:
         """
         if self.is_duplicate(event):
             return
-        self._check(event)
+        self._check(event, self._prices())
 
     def append(self, event: Event) -> bool:
         """Check and append *event*.
@@ -256,11 +257,15 @@ class Ledger:
             InvariantViolation: the event would break an invariant; nothing changed.
             InvalidValueError: *event* is not a ledger event.
         """
+        return self._append(event, self._prices())
+
+    def _append(self, event: Event, prices: GiftPrices) -> bool:
+        """:meth:`append`, pricing gifts through *prices*."""
         if not isinstance(event, EVENT_TYPES):
             raise InvalidValueError("event", event, "a ledger event (PledgeRegistered, GiftAllocated …)")
         if self.is_duplicate(event):
             return False
-        self._check(event)
+        self._check(event, prices)
         self._state = None
         self._apply(event)
         self._events.append(event)
@@ -273,7 +278,10 @@ class Ledger:
         Raises:
             InvariantViolation: an event breaks an invariant; the earlier ones stay appended.
         """
-        return sum(1 for e in items("events", events, "a collection of ledger events") if self.append(e))
+        prices = self._prices()  # gifts priced alike are priced once
+        return sum(
+            1 for e in items("events", events, "a collection of ledger events") if self._append(e, prices)
+        )
 
     def append_batch(
         self, events: Iterable[Event], *, commit: Callable[[tuple[Event, ...]], None] | None = None
@@ -298,12 +306,13 @@ class Ledger:
         """
         mark, steps = len(self._events), len(self._steps)
         undo = BatchUndo()
+        prices = self._prices()  # the batch's gifts priced alike are priced once
         self._state = None
         try:
             for event in events:
                 if self.is_duplicate(event):
                     continue
-                self._check(event)
+                self._check(event, prices)
                 self._keep(event, undo)
                 self._apply(event)
                 self._events.append(event)
@@ -344,6 +353,10 @@ class Ledger:
 
     # -- checks ----------------------------------------------------------------
 
+    def _prices(self) -> GiftPrices:
+        """A fresh memo of the law's prices, for the checks of one call."""
+        return GiftPrices(self._law, self._local_supports, self._commune_lists)
+
     def _book(self, event: Event, pledge_id: str) -> Book:
         book = self._books.get(pledge_id)
         if book is None:
@@ -380,7 +393,7 @@ class Ledger:
                 event, f"pledge province {pledge.province!r} is outside the campaign's province {scope!r}"
             )
 
-    def _check(self, event: Event) -> None:
+    def _check(self, event: Event, prices: GiftPrices) -> None:
         if isinstance(event, PledgeRegistered):
             self._check_registered(event)
         elif isinstance(event, PledgeAmended):
@@ -398,7 +411,7 @@ class Ledger:
             if book.withdrawn:
                 raise _refuse(event, "the pledge is withdrawn")
         elif isinstance(event, GiftAllocated):
-            self._check_allocated(event)
+            self._check_allocated(event, prices)
         elif isinstance(event, GiftPaid):
             gift = self._gift(event, event.gift_id, GiftStatus.ALLOCATED)
             book = self._books[gift.pledge_id]
@@ -449,7 +462,7 @@ class Ledger:
         ):
             raise _refuse(event, "card and book months cannot change while the pledge pays active gifts")
 
-    def _check_allocated(self, event: GiftAllocated) -> None:
+    def _check_allocated(self, event: GiftAllocated, prices: GiftPrices) -> None:
         gift = event.gift
         if gift.id in self._latest:
             raise _refuse(
@@ -479,7 +492,7 @@ class Ledger:
                 f"pledge {pledge.id!r} is earmarked for {pledge.earmark.kind.value}={pledge.earmark.target!r}",
             )
         self._check_funding(event, gift, book)
-        self._check_price(event, gift)
+        self._check_price(event, gift, prices)
         self._check_coverage(event, gift)
 
     def _check_funding(self, event: GiftAllocated, gift: Gift, book: Book) -> None:
@@ -525,16 +538,10 @@ class Ledger:
                     f"covering some of the same months",
                 )
 
-    def _check_price(self, event: GiftAllocated, gift: Gift) -> None:
+    def _check_price(self, event: GiftAllocated, gift: Gift, prices: GiftPrices) -> None:
+        """The gift's quote is the law's price (:func:`~ansinh.core.pricing.price`, through *prices*)."""
         try:
-            quote = price(
-                gift.product,
-                gift.beneficiary,
-                on=gift.purchased_on,
-                law=self._law,
-                local_supports=self._local_supports,
-                commune_lists=self._commune_lists,
-            )
+            quote = prices.quote(gift)
         except AnsinhError as exc:
             raise _refuse(event, f"the gift cannot be priced on {gift.purchased_on}: {exc}") from None
         if quote is not gift.quote and quote != gift.quote:
@@ -654,6 +661,7 @@ def payments_due(state: LedgerState, *, on: dt.date) -> tuple[GiftPaid, ...]:
 
     >>> import datetime as dt
     >>> from ansinh.core.campaign import Beneficiary, Campaign, Gift, Pledge, Sponsor
+    >>> from ansinh.core.pricing import price
     >>> from ansinh.core.products import TetGift
     >>> from ansinh.data import default_law
     >>> law, day = default_law(), dt.date(2026, 1, 5)
