@@ -7,6 +7,7 @@ import itertools
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from ansinh import cli
 from ansinh import strategies as ast
-from ansinh.core.campaign import Campaign, Pledge, Sponsor
+from ansinh.core.campaign import Campaign, Gift, Pledge, Sponsor
 from ansinh.core.ledger import (
     Event,
     GiftAllocated,
@@ -333,6 +334,53 @@ def test_decoding_with_a_batch_memo_gives_the_same_events(ledgers: list[Ledger])
     memo: Memo = {}
     assert [decode(encode(e), law=law, memo=memo) for e in events] == events
     assert [decode(encode(e), law=law, memo=memo) for e in reversed(events)] == events[::-1]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(data=st.dictionaries(st.text(), _JSON, max_size=6))
+def test_an_object_made_of_its_members_texts_is_what_dumps_writes(data: dict[str, object]) -> None:
+    """A row's object is written from each member's text (a shared value's text made once): as ``dumps`` writes it."""
+    from ansinh.io.store._codec import _object_text, dumps
+
+    members = [(key, dumps(key) + ":" + dumps(value)) for key, value in data.items()]
+    assert _object_text(members) == dumps(data)
+
+
+def _plain_body(gift: Gift) -> dict[str, object]:
+    """A gift's row body the plain way: each field but those at their default unstructured, its quote's amounts."""
+    from ansinh.io.store._codec import QUOTE_AMOUNTS, converter
+
+    def fields(value: Any) -> dict[str, object]:
+        out = {}
+        for f in attrs.fields(attrs.resolve_types(type(value))):
+            default = f.default.factory() if isinstance(f.default, attrs.Factory) else f.default  # type: ignore[arg-type]
+            item = getattr(value, f.name)
+            if default is attrs.NOTHING or item != default:
+                out[f.name] = converter().unstructure(item, f.type)
+        return out
+
+    body = fields(gift)
+    body["beneficiary"] = fields(gift.beneficiary)
+    body["quote"] = {name: getattr(gift.quote, name) for name in QUOTE_AMOUNTS}
+    return {"gift": body}
+
+
+@settings(max_examples=50, deadline=None)
+@given(gifts=st.lists(ast.gifts(), min_size=1, max_size=6))
+def test_a_gift_row_is_the_plain_dumps_of_its_body(gifts: list[Gift]) -> None:
+    """A gift's row, written from field texts a batch's memo keeps, is ``dumps`` of its plain body."""
+    from ansinh.io.store._codec import Memo, dumps, encode
+
+    memo: Memo = {}
+    for gift in [*gifts, *reversed(gifts)]:  # the second time, from the memo
+        event = GiftAllocated(event_id="alloc:" + gift.id, on=dt.date(2026, 1, 5), gift=gift)
+        assert encode(event, memo)[3] == dumps(_plain_body(gift))
 
 
 def test_a_memo_keeps_json_values_of_other_types_apart() -> None:

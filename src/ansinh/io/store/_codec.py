@@ -70,15 +70,20 @@ def digest(body: str) -> bytes:
     return hashlib.blake2b(body.encode("utf-8"), digest_size=8).digest()
 
 
-_Plan = tuple[tuple[str, Any, Callable[[Any], Any] | None], ...]
+_Plan = tuple[tuple[str, str, Any, Callable[[Any], Any] | None], ...]
 
 Memo = dict[tuple[Any, ...], Any]
-"""Field values one batch already converted: ``{(field, type, value): converted}`` (:func:`encode`, :func:`decode`)."""
+"""What one batch already converted, keyed by the exact values (:func:`encode`, :func:`decode`).
+
+``{(field, type, value): converted}``; :func:`encode` also keeps a value's
+JSON text, under ``(field, type, value, "json")``.
+"""
 
 
 def _plan(fields: tuple[attrs.Attribute[Any], ...]) -> _Plan:
-    """``(name, default, unstructure)`` for each field: its default made once, the converter's hook for its type.
+    """``(name, key, default, unstructure)`` for each field: its JSON key, its default made once, the converter's hook.
 
+    The key is the field's name as :func:`dumps` writes it, with its ``:``.
     The hook is ``None`` where the converter keeps the value as it is (text, numbers).
     """
     conv = converter()
@@ -88,14 +93,14 @@ def _plan(fields: tuple[attrs.Attribute[Any], ...]) -> _Plan:
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
             default = default.factory()
         hook = conv.get_unstructure_hook(f.type)
-        out.append((f.name, default, None if hook is identity else hook))
+        out.append((f.name, dumps(f.name) + ":", default, None if hook is identity else hook))
     return tuple(out)
 
 
 def _without_defaults(obj: Any, plan: _Plan, memo: Memo) -> dict[str, Any]:
     """The fields of an attrs value that differ from their defaults, unstructured (the others are implied)."""
     out = {}
-    for name, default, unstructure in plan:
+    for name, _, default, unstructure in plan:
         value = getattr(obj, name)
         if default is attrs.NOTHING or value != default:
             if unstructure is None:
@@ -111,6 +116,30 @@ def _without_defaults(obj: Any, plan: _Plan, memo: Memo) -> dict[str, Any]:
     return out
 
 
+def _object_text(members: list[tuple[str, str]]) -> str:
+    """The text :func:`dumps` gives an object, from ``(name, member's text)`` of each member, in any order.
+
+    ``dumps`` writes an object as its members sorted by name, separated by
+    ``,``; a member as its name's text, ``:`` and its value's text, which is
+    what ``dumps`` gives the value alone: so a value many rows share is
+    written once.
+    """
+    members.sort()
+    return "{" + ",".join(text for _, text in members) + "}"
+
+
+def _value_text(name: str, value: Any, unstructure: Callable[[Any], Any] | None, memo: Memo) -> str:
+    """What :func:`dumps` gives a field's value, unstructured; a value the batch met before is not converted again."""
+    key = (name, type(value), value, "json")
+    try:
+        text: str = memo[key]
+    except KeyError:
+        text = memo[key] = dumps(value if unstructure is None else unstructure(value))
+    except TypeError:  # a value that cannot be a key: converted each time
+        text = dumps(value if unstructure is None else unstructure(value))
+    return text
+
+
 @functools.cache
 def _gift_plan() -> _Plan:
     return _plan(tuple(f for f in gift_fields() if f.name != "beneficiary"))
@@ -121,11 +150,22 @@ def _beneficiary_plan() -> _Plan:
     return _plan(_beneficiary_fields())
 
 
-def _gift_body(gift: Gift, memo: Memo) -> dict[str, Any]:
-    body = _without_defaults(gift, _gift_plan(), memo)
-    body["beneficiary"] = _without_defaults(gift.beneficiary, _beneficiary_plan(), memo)
-    body["quote"] = {name: getattr(gift.quote, name) for name in QUOTE_AMOUNTS}
-    return body
+def _quote_amounts(amounts: tuple[int, ...]) -> dict[str, int]:
+    return dict(zip(QUOTE_AMOUNTS, amounts, strict=True))
+
+
+def _gift_text(gift: Gift, memo: Memo) -> str:
+    """What :func:`dumps` gives a gift as a row keeps it: its fields but those at their defaults, its quote's amounts."""
+    members = []
+    for name, key, default, unstructure in _gift_plan():
+        value = getattr(gift, name)
+        if default is attrs.NOTHING or value != default:
+            members.append((name, key + _value_text(name, value, unstructure, memo)))
+    beneficiary = _without_defaults(gift.beneficiary, _beneficiary_plan(), memo)
+    members.append(("beneficiary", '"beneficiary":' + dumps(beneficiary)))
+    amounts = tuple(getattr(gift.quote, name) for name in QUOTE_AMOUNTS)
+    members.append(("quote", '"quote":' + _value_text("quote", amounts, _quote_amounts, memo)))
+    return _object_text(members)
 
 
 def encode(event: Event, memo: Memo | None = None) -> Row:
@@ -135,15 +175,16 @@ def encode(event: Event, memo: Memo | None = None) -> Row:
         event: the event.
         memo: a dict the caller keeps for one batch (start it empty): a field
             value met again (a product, a set of categories, a date) is not
-            unstructured again.  The row is the same with or without it.
+            converted again.  The row is the same with or without it.
     """
     if isinstance(event, GiftAllocated):
-        data: dict[str, Any] = {"gift": _gift_body(event.gift, {} if memo is None else memo)}
+        body = '{"gift":' + _gift_text(event.gift, {} if memo is None else memo) + "}"
     else:
         data = converter().get_unstructure_hook(type(event))(event)
         for column in ("event_id", "on", "type"):
             data.pop(column, None)
-    return event.event_id, event.type, event.on.isoformat(), dumps(data)
+        body = dumps(data)
+    return event.event_id, event.type, event.on.isoformat(), body
 
 
 @functools.cache
