@@ -211,3 +211,20 @@ def test_schema_and_loader_agree_on_edited_documents(name: str, data: st.DataObj
         assert any(r in refused for r in known), (where, refused)
     else:
         assert by_schema == (refused is None), (where, refused, list(check.iter_errors(edited))[:1])
+
+
+def test_a_float_law_value_is_refused_saying_never_a_float() -> None:
+    """A parameter's value of ``12.0`` is refused as every other whole number is: never a float (Hypothesis found it)."""
+    from ansinh.data import default_law
+
+    document = json.loads(ser.dumps_document(default_law()))
+    path = next(p for p in paths(document) if p and p[-1] == "value" and type(get_at(document, p)) is int)
+    refused = refusal(replace(document, path, 12.0), "law")
+    assert refused is not None
+    assert FLOAT_REFUSAL in refused, refused
+
+
+def get_at(document: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        document = document[step]
+    return document

@@ -281,7 +281,7 @@ def _param_value_hook(
         raise InvalidValueError(
             "value",
             value,
-            "an integer, a rate string, a list of month counts, a rate table"
+            "an integer (a JSON integer, never a float), a rate string, a list of month counts, a rate table"
             + (" or a link {of, multiple}" if allow_link else ""),
         )
 
