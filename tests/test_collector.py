@@ -63,3 +63,29 @@ def test_campaign_run_runs_with_the_collector_paused(
     # `ansinh report` reads the store with it paused too, and restores it.
     assert cli.main(["report", str(tmp_path / "out" / "ledger.sqlite"), "--no-plugins"]) == cli.EXIT_OK
     assert gc.isenabled()
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: object = self  # a reference cycle
+
+
+def test_what_survives_the_block_joins_the_oldest_generation() -> None:
+    with paused_collector():
+        kept = [object() for _ in range(3)]
+        assert not any(o is kept for o in gc.get_objects(generation=2))
+    assert any(o is kept for o in gc.get_objects(generation=2))
+    assert not any(o is kept for o in gc.get_objects(generation=0))
+
+
+def test_a_cycle_made_in_the_block_is_still_collected_after_it() -> None:
+    import weakref
+
+    with paused_collector():
+        node = _Node()
+        ref = weakref.ref(node)
+        del node
+        assert ref() is not None  # only the cycle holds it, and the collector is paused
+    assert ref() is not None
+    gc.collect()
+    assert ref() is None
