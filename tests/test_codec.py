@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -57,3 +60,16 @@ def test_any_text_of_a_small_event_is_written_as_the_plain_path_writes_it(event:
     row = encode(event)
     assert row[3] == _plain_body(event)
     assert decode(row, law=default_law()) == event
+
+
+@attrs.frozen(kw_only=True)
+class _PaidWithMore(GiftPaid):
+    """A subclass of a small event with a field of its own (not a ledger type: the converter decides its body)."""
+
+    extra: str = "more"
+
+
+def test_a_subclass_of_a_small_event_is_encoded_by_the_plain_path() -> None:
+    event = _PaidWithMore(event_id="pay:G1", on=dt.date(2026, 1, 5), gift_id="G1")
+    assert encode(event)[3] == _plain_body(event)
+    assert "more" in encode(event)[3]

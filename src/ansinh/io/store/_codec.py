@@ -207,7 +207,7 @@ def encode(event: Event, memo: Memo | None = None) -> Row:
     """
     if isinstance(event, GiftAllocated):
         body = '{"gift":' + _gift_text(event.gift, {} if memo is None else memo) + "}"
-    elif (members := _scalar_members(event.type)) is not None:
+    elif type(event) is _BY_TYPE.get(event.type) and (members := _scalar_members(event.type)) is not None:
         body = "{" + ",".join([key + dumps(getattr(event, name)) for name, key in members]) + "}"
     else:
         body = _plain_body(event)
