@@ -159,7 +159,7 @@ def handover_deliveries(
     if default is not None:
         check_date("default", default)
     paid = tuple(paid)
-    gifts = {g.id: g for g in state.gifts}
+    gifts = {g.id: g for g in state.gifts} if ceremonies else {}  # only a ceremony looks at the gifts
     taken: dict[str, GiftDelivered] = {}
     for h in ceremonies:
         for event in deliveries_due(state, on=h.on, paid=paid):
@@ -167,9 +167,11 @@ def handover_deliveries(
                 taken[event.gift_id] = event
     if default is not None:
         for event in deliveries_due(state, on=default, paid=paid):
-            gift = gifts[event.gift_id]
-            if event.gift_id not in taken and not any(h.includes(gift) for h in ceremonies):
-                taken[event.gift_id] = event
+            if event.gift_id in taken or (
+                ceremonies and any(h.includes(gifts[event.gift_id]) for h in ceremonies)
+            ):
+                continue
+            taken[event.gift_id] = event
     return tuple(sorted(taken.values(), key=lambda e: e.on))  # stable: gift order within a day
 
 

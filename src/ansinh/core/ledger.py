@@ -55,8 +55,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-
-import attrs
+from typing import Final
 
 from ansinh.core._books import BatchUndo, Book, Coverage
 from ansinh.core._prices import GiftPrices
@@ -114,6 +113,29 @@ __all__ = [
 
 
 # -- the ledger ---------------------------------------------------------------
+
+_GIFT_STEPS: Final = (GiftPaid, GiftDelivered, GiftCancelled, GiftRefunded)
+"""The events that move an allocated gift on (each names its gift by ``gift_id``)."""
+
+
+def _with_status(gift: Gift, status: GiftStatus) -> Gift:
+    """*gift* with *status*: ``attrs.evolve(gift, status=status)``, naming the fields instead of looking them up.
+
+    The new gift is built by :class:`Gift`'s own constructor, so every check
+    of a gift runs on it.
+    """
+    return Gift(
+        id=gift.id,
+        pledge_id=gift.pledge_id,
+        beneficiary=gift.beneficiary,
+        product=gift.product,
+        quote=gift.quote,
+        funding=gift.funding,
+        covers_from=gift.covers_from,
+        priority=gift.priority,
+        reason=gift.reason,
+        status=status,
+    )
 
 
 def _refuse(event: Event, problem: str) -> InvariantViolation:
@@ -220,7 +242,7 @@ class Ledger:
         """The gift with its latest status (a status change is applied to the gift here, once)."""
         gift, status = self._gifts[gift_id], self._latest[gift_id].status
         if gift.status is not status:
-            gift = self._gifts[gift_id] = attrs.evolve(gift, status=status)
+            gift = self._gifts[gift_id] = _with_status(gift, status)
         return gift
 
     def is_duplicate(self, event: Event) -> bool:
@@ -330,11 +352,11 @@ class Ledger:
 
     def _keep(self, event: Event, undo: BatchUndo) -> None:
         """Save in *undo* what applying *event* changes, as it was before the batch."""
-        if isinstance(event, GiftPaid | GiftDelivered | GiftCancelled | GiftRefunded):
-            gift = self._gifts[event.gift_id]
-            undo.keep_gift(self._gifts, self._latest, gift.id)
+        if isinstance(event, _GIFT_STEPS):
+            undo.keep_gift(self._gifts, self._latest, event.gift_id)
             if isinstance(event, GiftDelivered):
                 return  # only the gift's status changes
+            gift = self._gifts[event.gift_id]
             undo.keep_book(self._books, gift.pledge_id)
             if not isinstance(event, GiftPaid):
                 undo.keep_coverage(self._coverage, (gift.person_id, gift.kind))
@@ -660,6 +682,7 @@ def payments_due(state: LedgerState, *, on: dt.date) -> tuple[GiftPaid, ...]:
         InvalidValueError: *state* is not a :class:`LedgerState` or *on* is not a date.
 
     >>> import datetime as dt
+    >>> import attrs
     >>> from ansinh.core.campaign import Beneficiary, Campaign, Gift, Pledge, Sponsor
     >>> from ansinh.core.pricing import price
     >>> from ansinh.core.products import TetGift

@@ -21,6 +21,7 @@ kept in the store (private) and never printed.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -114,15 +115,17 @@ def delivery_documents(
     The ceremony is the first of *handovers* held on the delivery's day that
     includes the gift, and its :attr:`~ansinh.core.handover.Handover.reference`.
     """
-    ceremonies = sorted(handovers, key=lambda h: h.on)
+    referenced: dict[dt.date, list[Handover]] = {}  # the ceremonies with a biên bản, by day, in order
+    for h in sorted(handovers, key=lambda h: h.on):
+        if h.reference:
+            referenced.setdefault(h.on, []).append(h)
     out = {}
     for e in events:
         if isinstance(e, GiftDelivered):
             gift = state.gift(e.gift_id)
-            document = deliveries.get(gift.person_id, {}).get(gift.kind)
-            if not document:
-                held = (h for h in ceremonies if h.on == e.on and h.reference and h.includes(gift))
-                document = next((h.reference for h in held), None)
+            document = deliveries.get(gift.person_id, {}).get(gift.kind) if deliveries else None
+            if not document and referenced:
+                document = next((h.reference for h in referenced.get(e.on, ()) if h.includes(gift)), None)
             if document:
                 out[e.event_id] = document
     return out

@@ -168,6 +168,34 @@ def _gift_text(gift: Gift, memo: Memo) -> str:
     return _object_text(members)
 
 
+_COLUMNS: Final = ("event_id", "on", "type")
+"""What a row keeps in columns of its own, not in its body."""
+
+
+def _plain_body(event: Event) -> str:
+    """An event's body: what the converter unstructures it to, less the row's columns, as :func:`dumps` writes it."""
+    data = converter().get_unstructure_hook(type(event))(event)
+    for column in _COLUMNS:
+        data.pop(column, None)
+    return dumps(data)
+
+
+@functools.cache
+def _scalar_members(kind: str) -> tuple[tuple[str, str], ...] | None:
+    """``(name, key)`` of the body fields of events of type *kind*, by name, if the converter keeps each as it is; else ``None``.
+
+    Such a body (a gift paid, delivered, cancelled or refunded; money
+    received; a pledge withdrawn) is every one of those fields, defaults too
+    (the converter omits none of an event's fields), each value its own
+    :func:`dumps` text (text and numbers: no conversion to memoise).
+    """
+    cl = _BY_TYPE[kind]
+    plan = _plan(tuple(f for f in attrs.fields(attrs.resolve_types(cl)) if f.name not in _COLUMNS))
+    if any(unstructure is not None for *_, unstructure in plan):
+        return None
+    return tuple(sorted((name, key) for name, key, *_ in plan))
+
+
 def encode(event: Event, memo: Memo | None = None) -> Row:
     """One event as a compact row.
 
@@ -179,11 +207,10 @@ def encode(event: Event, memo: Memo | None = None) -> Row:
     """
     if isinstance(event, GiftAllocated):
         body = '{"gift":' + _gift_text(event.gift, {} if memo is None else memo) + "}"
+    elif type(event) is _BY_TYPE.get(event.type) and (members := _scalar_members(event.type)) is not None:
+        body = "{" + ",".join([key + dumps(getattr(event, name)) for name, key in members]) + "}"
     else:
-        data = converter().get_unstructure_hook(type(event))(event)
-        for column in ("event_id", "on", "type"):
-            data.pop(column, None)
-        body = dumps(data)
+        body = _plain_body(event)
     return event.event_id, event.type, event.on.isoformat(), body
 
 
