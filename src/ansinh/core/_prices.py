@@ -71,10 +71,12 @@ class PriceKeys:
 
     def key(self, who: Beneficiary | Person, kind: ProductKind, on: dt.date) -> Hashable:
         """What :func:`~ansinh.core.pricing.price` reads about *who* for a product of *kind* on *on*."""
-        address, left, born = self._reads_of(who.province, kind, on)
+        province = who.province
+        # the memo read inline (a call fewer per participant); a 3-tuple is never false
+        address, left, born = self._reads.get((province, kind, on)) or self._reads_of(province, kind, on)
         return (
             who.categories,
-            who.province,
+            province,
             who.vsi_supported_months if kind is ProductKind.SOCIAL_BOOK else 0,
             (who.commune, who.district, who.former_province) if address else None,
             who.left_poverty_on if left else None,

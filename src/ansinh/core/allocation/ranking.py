@@ -243,7 +243,8 @@ def _price_classes(
     """Each candidate's price class on *on*, and the candidates (indices, in the order given) of each kind."""
     # Candidates share a few product objects: each object's kind and hash are
     # read once (the entry keeps the object, so its id stays its own).
-    by_object: dict[int, tuple[Product, ProductKind, dict[Hashable, PriceClass]]] = {}
+    # (the entry also holds the kind's classes and candidate list, found once per object)
+    by_object: dict[int, tuple[Product, ProductKind, dict[Hashable, PriceClass], list[int]]] = {}
     by_value: dict[Product, dict[Hashable, PriceClass]] = {}
     class_of: list[PriceClass] = []
     of_kind: defaultdict[ProductKind, list[int]] = defaultdict(list)
@@ -252,14 +253,15 @@ def _price_classes(
         product = candidate.product
         known = by_object.get(id(product))
         if known is None:
-            known = by_object[id(product)] = (product, product.kind, by_value.setdefault(product, {}))
-        _, kind, classes = known
+            kind = product.kind
+            known = by_object[id(product)] = (product, kind, by_value.setdefault(product, {}), of_kind[kind])
+        _, kind, classes, of_this_kind = known
         key = key_of(person, kind, on)
         price_class = classes.get(key)
         if price_class is None:
             price_class = classes[key] = PriceClass(product, person)
         class_of.append(price_class)
-        of_kind[kind].append(i)
+        of_this_kind.append(i)
     return class_of, of_kind
 
 
