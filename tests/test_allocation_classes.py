@@ -228,3 +228,54 @@ def test_ranking_tells_apart_everyone_the_shipped_top_ups_price_apart() -> None:
                 price_class, who = table.classes[pos], table.persons[i]
                 shared = _priced(price_class.product, price_class.who, on, supports)
                 assert shared == _priced(price_class.product, who, on, supports)
+
+
+# -- the ranking order ---------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(("A", "B", "C", "AB", "B0", "a")),
+            st.sampled_from((D(1900, 1, 1), D(1950, 6, 1), D(1950, 6, 2), D(2026, 1, 1))),
+            st.one_of(st.integers(-3, 3), st.sampled_from((-(10**20), 10**20, 2**40, -(2**40)))),
+            st.sampled_from(PRODUCTS),
+        ),
+        max_size=40,
+    )
+)
+def test_ranking_is_the_ranking_key_order_each_person_once(
+    entries: list[tuple[str, dt.date, int, Product]],
+) -> None:
+    # many ties on score and birth date, people listed twice, scores of any size: the order is
+    # sorting by (-score, date of birth, id), ties in the order given, each person's first entry kept
+    born: dict[str, dt.date] = {}
+    cands = [
+        Candidate(
+            person=Person(
+                id=pid,
+                full_name="Nguyễn Văn An",
+                date_of_birth=born.setdefault(pid, birth),  # one person, one date of birth
+                province="31",
+            ),
+            product=product,
+            priority=Priority.of((("S", score),)),
+        )
+        for pid, birth, score, product in entries
+    ]
+    tables = rank(cands, scope=None, keys=PriceKeys((), ()), on=ON)
+    for kind, table in tables.items():
+        of_kind = [i for i, c in enumerate(cands) if c.product.kind is kind]
+        plain = sorted(
+            of_kind,
+            key=lambda i: (-cands[i].priority.score, cands[i].person.date_of_birth, cands[i].person.id),
+        )
+        once: dict[str, int] = {}
+        for i in plain:
+            once.setdefault(cands[i].person.id, i)  # the first entry in that order
+        assert [table.candidates[i].person.id for i in table.order] == [
+            cands[i].person.id for i in once.values()
+        ]
+        assert [table.candidates[i] for i in table.order] == [cands[i] for i in once.values()]
+    assert sum(map(len, tables.values())) == len({(c.person.id, c.product.kind) for c in cands})
