@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ansinh
+from ansinh.core._prices import PriceKeys
 from ansinh.core.allocation.ranking import rank
 from ansinh.core.campaign import Beneficiary
 from ansinh.core.law import Citation, RateTable, SourceStatus
@@ -248,9 +249,10 @@ def test_allocation_price_classes_split_by_age_when_an_age_band_is_in_play() -> 
 
     people = [_who(HCMC, D(1961, 3, 2)), attrs.evolve(_who(HCMC, D(1961, 3, 1)), id="y")]
     cands = [Candidate(person=p, product=CARD, priority=Priority(1, ())) for p in people]
-    alike = rank(cands, scope=None, by_province=True, by_address=True)[ProductKind.HEALTH_CARD]
+    on = D(2026, 3, 1)
+    alike = rank(cands, scope=None, keys=PriceKeys((), ()), on=on)[ProductKind.HEALTH_CARD]
     assert alike.classes[0] is alike.classes[1]
-    split = rank(cands, scope=None, by_province=True, by_address=True, ages_on=D(2026, 3, 1))
+    split = rank(cands, scope=None, keys=PriceKeys(tuple(shipped_local_supports()), ()), on=on)
     table = split[ProductKind.HEALTH_CARD]
     assert table.classes[0] is not table.classes[1]
 

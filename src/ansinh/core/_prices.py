@@ -1,21 +1,23 @@
 """The law's price of each gift a ledger checks, computed once per price class within one batch.
 
-Private to :mod:`ansinh.core.ledger`.  A batch of gifts (an allocation) holds
-many gifts that :func:`~ansinh.core.pricing.price` prices alike: the same
-product on the same purchase date for people whose values pricing reads are
-equal.  A :class:`GiftPrices` lives for one batch: it calls
+Private to :mod:`ansinh.core`: the ledger checks gifts with :class:`GiftPrices`,
+and allocation groups its candidates by the same :class:`PriceKeys`.  A batch of
+gifts (an allocation) holds many gifts that :func:`~ansinh.core.pricing.price`
+prices alike: the same product on the same purchase date for people whose values
+pricing reads are equal.  A :class:`GiftPrices` lives for one batch: it calls
 :func:`~ansinh.core.pricing.price` for the first gift of each class and hands
 the same quote to the others, so the ledger compares each gift's quote with
 exactly what :func:`~ansinh.core.pricing.price` returns.
 
-The key of a class is every value :func:`~ansinh.core.pricing.price` reads
+The key of a class (:meth:`PriceKeys.key`) is every value :func:`~ansinh.core.pricing.price` reads
 about the beneficiary that can change its result for this ledger's top-ups
 and commune lists: always the categories, the province and, for a book, the
 months of state support already used; the address (commune, former district,
 former province) only where a top-up of that province, product and date is
 keyed by area (:attr:`LocalSupport.area_keyed <ansinh.core.shares.LocalSupport.area_keyed>`)
 or commune lists are in play for a card; the day out of poverty only where
-such a top-up limits a group in months; the date of birth only where one is
+such a top-up limits a group in months; the age on the purchase date (what
+:meth:`~ansinh.core.shares.LocalSupport.for_person` reads of the date of birth) only where one is
 for an age band.  Elsewhere pricing never reads them (a top-up that is not
 area-keyed covers every address of its province; :meth:`for_person
 <ansinh.core.shares.LocalSupport.for_person>` drops no group of a top-up
@@ -27,8 +29,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable
 
-from ansinh.core.campaign import Gift
+from ansinh.core.campaign import Beneficiary, Gift
 from ansinh.core.law import Law
+from ansinh.core.people import Person, age_on
 from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.core.products import ProductKind
@@ -37,21 +40,20 @@ _Reads = tuple[bool, bool, bool]
 """Whether pricing reads the address, the day out of poverty and the date of birth."""
 
 
-class GiftPrices:
-    """:func:`~ansinh.core.pricing.price` of gifts' products for their beneficiaries, once per price class.
+class PriceKeys:
+    """The key of the price class of a participant, for some top-ups and commune lists (see the module docstring).
 
-    Create one per batch (it keeps every class it met).  :meth:`quote`
-    raises what :func:`~ansinh.core.pricing.price` raises.
+    Equal keys (with the same product and purchase date) mean equal results of
+    :func:`~ansinh.core.pricing.price`.  Create one per batch or allocation (it
+    keeps what pricing reads for each province, kind and date it met).
     """
 
     def __init__(
-        self, law: Law, local_supports: tuple[LocalSupport, ...], commune_lists: tuple[CommuneList, ...]
+        self, local_supports: tuple[LocalSupport, ...], commune_lists: tuple[CommuneList, ...]
     ) -> None:
-        self._law = law
         self._supports = local_supports
         self._lists = commune_lists
         self._reads: dict[tuple[str, ProductKind, dt.date], _Reads] = {}
-        self._quotes: dict[Hashable, Quote] = {}
 
     def _reads_of(self, province: str, kind: ProductKind, on: dt.date) -> _Reads:
         """What pricing reads beyond categories, province and supported months, for *province*, *kind*, *on*."""
@@ -67,6 +69,37 @@ class GiftPrices:
             )
         return reads
 
+    def key(self, who: Beneficiary | Person, kind: ProductKind, on: dt.date) -> Hashable:
+        """What :func:`~ansinh.core.pricing.price` reads about *who* for a product of *kind* on *on*."""
+        province = who.province
+        # the memo read inline (a call fewer per participant); a 3-tuple is never false
+        address, left, born = self._reads.get((province, kind, on)) or self._reads_of(province, kind, on)
+        return (
+            who.categories,
+            province,
+            who.vsi_supported_months if kind is ProductKind.SOCIAL_BOOK else 0,
+            (who.commune, who.district, who.former_province) if address else None,
+            who.left_poverty_on if left else None,
+            age_on(who.date_of_birth, on) if born and who.date_of_birth is not None else None,
+        )
+
+
+class GiftPrices:
+    """:func:`~ansinh.core.pricing.price` of gifts' products for their beneficiaries, once per price class.
+
+    Create one per batch (it keeps every class it met).  :meth:`quote`
+    raises what :func:`~ansinh.core.pricing.price` raises.
+    """
+
+    def __init__(
+        self, law: Law, local_supports: tuple[LocalSupport, ...], commune_lists: tuple[CommuneList, ...]
+    ) -> None:
+        self._law = law
+        self._supports = local_supports
+        self._lists = commune_lists
+        self._keys = PriceKeys(local_supports, commune_lists)
+        self._quotes: dict[Hashable, Quote] = {}
+
     def quote(self, gift: Gift) -> Quote:
         """The law's price of *gift*'s product for its beneficiary on its purchase date.
 
@@ -74,18 +107,7 @@ class GiftPrices:
             AnsinhError: what :func:`~ansinh.core.pricing.price` raises for it.
         """
         who, product, on = gift.beneficiary, gift.product, gift.purchased_on
-        kind = product.kind
-        address, left, born = self._reads_of(who.province, kind, on)
-        key = (
-            product,
-            on,
-            who.categories,
-            who.province,
-            who.vsi_supported_months if kind is ProductKind.SOCIAL_BOOK else 0,
-            (who.commune, who.district, who.former_province) if address else None,
-            who.left_poverty_on if left else None,
-            who.date_of_birth if born else None,
-        )
+        key = (product, on, self._keys.key(who, product.kind, on))
         quote = self._quotes.get(key)
         if quote is None:
             quote = self._quotes[key] = price(

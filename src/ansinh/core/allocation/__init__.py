@@ -26,8 +26,10 @@ this person and which pledge pays (:attr:`~ansinh.core.campaign.Gift.reason`).
 
 Each gift is priced with :func:`~ansinh.core.pricing.price` on the purchase
 date *on*, so the proposed gifts pass the ledger's price check.  Prices are
-computed once per price class (product, categories, supported months and —
-with provincial top-ups — province) and the class's gifts share its quote;
+computed once per price class (the product, and what pricing reads of the
+person: categories, province, supported months and, where a top-up or commune
+list of their province reads them, address, day out of poverty or age; the key
+the ledger checks gifts by) and the class's gifts share its quote;
 the work grows with the number of candidates and gifts, not with candidates
 × pledges (``benchmarks/bench_allocation.py`` measures a national campaign).
 Every :class:`~ansinh.core.campaign.Gift` is built with its constructor

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 import attrs
 
+from ansinh.core._prices import PriceKeys
 from ansinh.core.allocation.leftovers import Leftover, leftovers
 from ansinh.core.allocation.pools import NONE_LEFT, Affiliations, Pools, Prices, months_of
 from ansinh.core.allocation.ranking import CandidateLike, Ranked, rank
@@ -398,13 +399,8 @@ def allocate(
     if approved is not None:
         candidates, refused = _on_approved_list(candidates, approved)
     prices = Prices(on=on, law=law, local_supports=local_supports, commune_lists=_lists(commune_lists))
-    tables = rank(
-        candidates,
-        scope=state.campaign.province,
-        by_province=bool(prices.local_supports or prices.commune_lists),
-        by_address=prices.by_address,
-        ages_on=on if prices.by_age else None,
-    )
+    keys = PriceKeys(prices.local_supports, prices.commune_lists)
+    tables = rank(candidates, scope=state.campaign.province, keys=keys, on=on)
     known = Affiliations(affiliations or {})
     giver = Giver(state, known, on)
     matcher = Matcher(state, tables, Pools(prices, known), giver)

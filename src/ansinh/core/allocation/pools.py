@@ -108,19 +108,6 @@ class Prices:
         self.commune_lists = tuple(commune_lists)
         self._by_months: dict[int, Quotes] = {}
 
-    @property
-    def by_address(self) -> bool:
-        """Whether where a person lives (or when they left poverty) may change a price.
-
-        It may with commune lists, an area-keyed top-up or a group limited in months.
-        """
-        return bool(self.commune_lists) or any(s.area_keyed or s.group_months for s in self.local_supports)
-
-    @property
-    def by_age(self) -> bool:
-        """Whether a person's age may change a price (a top-up for an age band is in play)."""
-        return any(s.age_keyed for s in self.local_supports)
-
     def of(self, months: int) -> Quotes:
         """The quotes of gifts covering *months* months."""
         quotes = self._by_months.get(months)

@@ -7,22 +7,25 @@ A person listed twice for one kind of gift counts once, with their
 best-ranked entry.
 
 Each ranked candidate also has a :class:`PriceClass`: the candidates whose
-gifts the law prices alike, so that :func:`~ansinh.core.pricing.price` runs
-once per class, not once per candidate.
+gifts the law prices alike (the same product and the same
+:meth:`PriceKeys.key <ansinh.core._prices.PriceKeys.key>`, the key the ledger
+checks gifts by), so that :func:`~ansinh.core.pricing.price` runs once per
+class, not once per candidate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
-from itertools import chain
+from collections.abc import Hashable, Iterable
+from itertools import chain, groupby
 from typing import Protocol
 
 import attrs
 
+from ansinh.core._prices import PriceKeys
 from ansinh.core.eligibility import Priority
-from ansinh.core.people import Category, Person, age_on
+from ansinh.core.people import Person
 from ansinh.core.products import Product, ProductKind
 from ansinh.exceptions import InvalidValueError
 
@@ -70,12 +73,11 @@ class Candidate:
 class PriceClass:
     """Candidates whose gifts the law prices alike.
 
-    They have the same product, the same categories, for books the same
-    months of state support already used, when provincial top-ups are
-    in play the same province, and when where a person lives may change a
-    price (area-keyed top-ups, commune lists, groups limited in months) the
-    same commune, former district, former province and day out of poverty, and when a top-up for an
-    age band is in play the same age on the purchase date.  A quote names no person, so the first
+    They have the same product and the same :meth:`PriceKeys.key
+    <ansinh.core._prices.PriceKeys.key>` on the purchase date: the categories,
+    the province, for books the months of state support already used, and
+    where a top-up or commune list of their province reads it, the address,
+    the day out of poverty or the age.  A quote names no person, so the first
     candidate of the class, :attr:`who`, stands for all of them when pricing.
     """
 
@@ -235,58 +237,52 @@ def _in_scope(
     return kept, persons, scores
 
 
-_Key = tuple[
-    frozenset[Category], int, str | None, tuple[str, str, str | None, dt.date | None] | None, int | None
-]
-
-
 def _price_classes(
-    candidates: list[CandidateLike],
-    persons: list[Person],
-    by_province: bool,
-    by_address: bool,
-    ages_on: dt.date | None = None,
+    candidates: list[CandidateLike], persons: list[Person], keys: PriceKeys, on: dt.date
 ) -> tuple[list[PriceClass], defaultdict[ProductKind, list[int]]]:
-    """Each candidate's price class, and the candidates (indices, in the order given) of each kind."""
+    """Each candidate's price class on *on*, and the candidates (indices, in the order given) of each kind."""
     # Candidates share a few product objects: each object's kind and hash are
     # read once (the entry keeps the object, so its id stays its own).
-    by_object: dict[int, tuple[Product, ProductKind, dict[_Key, PriceClass]]] = {}
-    by_value: dict[Product, dict[_Key, PriceClass]] = {}
+    # (the entry also holds the kind's classes and candidate list, found once per object)
+    by_object: dict[int, tuple[Product, ProductKind, dict[Hashable, PriceClass], list[int]]] = {}
+    by_value: dict[Product, dict[Hashable, PriceClass]] = {}
     class_of: list[PriceClass] = []
     of_kind: defaultdict[ProductKind, list[int]] = defaultdict(list)
+    key_of = keys.key
     for i, (candidate, person) in enumerate(zip(candidates, persons, strict=True)):
         product = candidate.product
         known = by_object.get(id(product))
         if known is None:
-            known = by_object[id(product)] = (product, product.kind, by_value.setdefault(product, {}))
-        _, kind, classes = known
-        used = person.vsi_supported_months if kind is ProductKind.SOCIAL_BOOK else 0
-        address = (
-            (person.commune, person.district, person.former_province, person.left_poverty_on)
-            if by_address
-            else None
-        )
-        age = age_on(person.date_of_birth, ages_on) if ages_on is not None else None
-        key = (person.categories, used, person.province if by_province else None, address, age)
+            kind = product.kind
+            known = by_object[id(product)] = (product, kind, by_value.setdefault(product, {}), of_kind[kind])
+        _, kind, classes, of_this_kind = known
+        key = key_of(person, kind, on)
         price_class = classes.get(key)
         if price_class is None:
             price_class = classes[key] = PriceClass(product, person)
         class_of.append(price_class)
-        of_kind[kind].append(i)
+        of_this_kind.append(i)
     return class_of, of_kind
 
 
-def _best_first(members: list[int], ids: list[str], births: list[int], minus_scores: list[int]) -> list[int]:
+_DAY_BITS = 22
+"""A day number (``date.toordinal()``) is below ``2**22``: it fits under a score in one int."""
+
+
+def _best_first(members: list[int], ids: list[str], score_days: list[int]) -> list[int]:
     """*members* (candidate indices, ascending) in ranking order, each person once; ties keep the order given.
 
-    Three stable sorts on one plain key each, the last key first, give the
-    order of the key tuple ``ranking_key`` makes, for a fraction of the cost
-    of building and comparing a tuple per candidate.  A person listed twice
-    keeps their first entry in that order: their best.
+    *score_days* packs each candidate's negated score and day of birth into one
+    int (the score in the bits above the day's), so one stable sort on a plain
+    key orders by both; the ids then order each run of equal ints (most runs
+    are one candidate long).  That is the order of the key tuple ``ranking_key``
+    makes, for a fraction of the cost of building and comparing a tuple per
+    candidate.  A person listed twice keeps their first entry in that order:
+    their best.
     """
-    order = sorted(members, key=ids.__getitem__)
-    order.sort(key=births.__getitem__)
-    order.sort(key=minus_scores.__getitem__)
+    by_id = ids.__getitem__
+    runs = groupby(sorted(members, key=score_days.__getitem__), key=score_days.__getitem__)
+    order = list(chain.from_iterable(sorted(run, key=by_id) for _, run in runs))
     if len({ids[i] for i in members}) == len(members):  # read in the order given: in memory order
         return order
     seen: set[str] = set()
@@ -302,9 +298,8 @@ def rank(
     candidates: Iterable[CandidateLike],
     *,
     scope: str | None,
-    by_province: bool,
-    by_address: bool = False,
-    ages_on: dt.date | None = None,
+    keys: PriceKeys,
+    on: dt.date,
 ) -> dict[ProductKind, Ranked]:
     """The candidates of each kind, best first, with their price classes.
 
@@ -312,26 +307,22 @@ def rank(
         candidates: screened candidates, in any order.
         scope: a provincial campaign's province: candidates elsewhere are left
             out (``None``: everyone).
-        by_province: whether the province is part of the price class (it is
-            when provincial top-ups may change a price).
-        by_address: whether the address (commune, former district, former
-            province) is part of the price class (it is when area-keyed top-ups
-            or commune lists may change a price).
-        ages_on: the purchase date, when a top-up for an age band may change a
-            price: the age on it is then part of the price class (``None``: not).
+        keys: the price class keys of the top-ups and commune lists pricing considers.
+        on: the purchase date the classes are priced on.
 
     Raises:
         InvalidValueError: a candidate's person or score has the wrong type.
     """
     kept, persons, scores = _in_scope(candidates, scope)
-    class_of, of_kind = _price_classes(kept, persons, by_province, by_address, ages_on)
+    class_of, of_kind = _price_classes(kept, persons, keys, on)
     ids = [p.id for p in persons]
-    births = [p.date_of_birth.toordinal() for p in persons]  # day numbers: ints sort faster than dates
-    minus_scores = [-score for score in scores]
+    score_days = [
+        (-score << _DAY_BITS) | p.date_of_birth.toordinal() for score, p in zip(scores, persons, strict=True)
+    ]
     provinces = [p.province for p in persons]
     tables = {}
     for kind, members in of_kind.items():
-        order = _best_first(members, ids, births, minus_scores)
+        order = _best_first(members, ids, score_days)
         tables[kind] = Ranked(
             kind,
             order,
