@@ -10,11 +10,11 @@ reference counting frees what it drops, and the peak memory is the same with
 the collector paused (see ``benchmarks/bench_programme.py``).
 
 When the block ends, the objects still alive are put straight into the
-collector's oldest generation (:func:`gc.freeze` then :func:`gc.unfreeze`)
+collector's oldest generation (``gc.freeze()`` then ``gc.unfreeze()``)
 before the collector is enabled again.  Otherwise they would all still be
 in the youngest generation, and the first collection after the block would
 walk every one of them: about 2 seconds after a national run, spent as the
-command ends.  They stay collectable: a full collection (:func:`gc.collect`)
+command ends.  They stay collectable: a full collection (``gc.collect()``)
 still finds any cycle among them.
 
 The ``ansinh`` command runs ``campaign run``, ``report`` and ``store merge``
