@@ -17,11 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ansinh
-from ansinh.core._prices import PriceKeys
 from ansinh.core.allocation.ranking import rank
 from ansinh.core.campaign import Beneficiary
 from ansinh.core.law import Citation, RateTable, SourceStatus
 from ansinh.core.people import Category, Person, age_on, rate_groups
+from ansinh.core.price_classes import PriceKeys
 from ansinh.core.pricing import AGE_COUNTED_ON, LocalSupport
 from ansinh.core.products import HealthCard, ProductKind
 from ansinh.exceptions import InvalidValueError, LawDataError

@@ -1,7 +1,7 @@
 """Allocation's price classes stand for each of their candidates: the class's quote is pricing's for each.
 
 :func:`~ansinh.core.allocation.ranking.rank` groups candidates by product and
-:meth:`PriceKeys.key <ansinh.core._prices.PriceKeys.key>`, and allocation prices
+:meth:`PriceKeys.key <ansinh.core.price_classes.PriceKeys.key>`, and allocation prices
 each class once, for its first candidate.  These properties check it against
 :func:`~ansinh.core.pricing.price` called for every candidate, with provincial
 top-ups keyed by area, months out of poverty and age bands, and commune lists,
@@ -20,7 +20,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansinh import strategies as ast
-from ansinh.core._prices import PriceKeys
 from ansinh.core.allocation import Candidate, allocate
 from ansinh.core.allocation.ranking import rank
 from ansinh.core.campaign import Campaign, Pledge, Sponsor
@@ -29,6 +28,7 @@ from ansinh.core.law import RateTable
 from ansinh.core.ledger import Ledger, PledgeRegistered
 from ansinh.core.people import Category, Person
 from ansinh.core.places import CommuneList
+from ansinh.core.price_classes import PriceKeys
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.core.products import HealthCard, Product, SocialBook
 from ansinh.data import default_law

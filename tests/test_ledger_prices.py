@@ -1,6 +1,6 @@
 """The ledger prices a batch's gifts once per price class: the same quotes, the same refusals as pricing each.
 
-:class:`~ansinh.core._prices.GiftPrices` hands one quote to every gift whose
+:class:`~ansinh.core.price_classes.GiftPrices` hands one quote to every gift whose
 pricing inputs are equal; these properties check it against
 :func:`~ansinh.core.pricing.price` called for each gift, with provincial
 top-ups keyed by area, months out of poverty and age bands, and commune
@@ -21,13 +21,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansinh import strategies as ast
-from ansinh.core._prices import GiftPrices
 from ansinh.core.campaign import Beneficiary, Campaign, Funding, Gift, Pledge, Sponsor
 from ansinh.core.events import Event, GiftAllocated, PledgeRegistered
 from ansinh.core.law import Citation, RateTable, SourceStatus
 from ansinh.core.ledger import Ledger
 from ansinh.core.people import Category
 from ansinh.core.places import CommuneList, PlaceKind
+from ansinh.core.price_classes import GiftPrices
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.core.products import HealthCard, Product, ProductKind, SocialBook
 from ansinh.data import default_law

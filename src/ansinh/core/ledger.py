@@ -58,7 +58,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 from ansinh.core._books import BatchUndo, Book, Coverage
-from ansinh.core._prices import GiftPrices
 from ansinh.core.campaign import (
     Campaign,
     Funding,
@@ -84,6 +83,7 @@ from ansinh.core.events import (
 )
 from ansinh.core.law import Law
 from ansinh.core.places import CommuneList
+from ansinh.core.price_classes import GiftPrices
 from ansinh.core.pricing import LocalSupport
 from ansinh.core.products import ProductKind
 from ansinh.core.state import GiftStep, LedgerState, PledgeBalance

@@ -16,7 +16,6 @@ from typing import ClassVar
 
 import attrs
 
-from ansinh.core._prices import PriceKeys
 from ansinh.core.allocation.leftovers import Leftover, leftovers
 from ansinh.core.allocation.pools import NONE_LEFT, Affiliations, Pools, Prices, months_of
 from ansinh.core.allocation.ranking import CandidateLike, Ranked, rank
@@ -27,6 +26,7 @@ from ansinh.core.ledger import GiftAllocated, LedgerState, PledgeBalance
 from ansinh.core.money import format_vnd
 from ansinh.core.people import Person
 from ansinh.core.places import CommuneList
+from ansinh.core.price_classes import PriceKeys
 from ansinh.core.pricing import LocalSupport, Quote
 from ansinh.core.products import ProductKind
 from ansinh.core.review import CandidateList, ReviewStatus

@@ -8,7 +8,7 @@ best-ranked entry.
 
 Each ranked candidate also has a :class:`PriceClass`: the candidates whose
 gifts the law prices alike (the same product and the same
-:meth:`PriceKeys.key <ansinh.core._prices.PriceKeys.key>`, the key the ledger
+:meth:`PriceKeys.key <ansinh.core.price_classes.PriceKeys.key>`, the key the ledger
 checks gifts by), so that :func:`~ansinh.core.pricing.price` runs once per
 class, not once per candidate.
 """
@@ -23,9 +23,9 @@ from typing import Protocol
 
 import attrs
 
-from ansinh.core._prices import PriceKeys
 from ansinh.core.eligibility import Priority
 from ansinh.core.people import Person
+from ansinh.core.price_classes import PriceKeys
 from ansinh.core.products import Product, ProductKind
 from ansinh.exceptions import InvalidValueError
 
@@ -74,7 +74,7 @@ class PriceClass:
     """Candidates whose gifts the law prices alike.
 
     They have the same product and the same :meth:`PriceKeys.key
-    <ansinh.core._prices.PriceKeys.key>` on the purchase date: the categories,
+    <ansinh.core.price_classes.PriceKeys.key>` on the purchase date: the categories,
     the province, for books the months of state support already used, and
     where a top-up or commune list of their province reads it, the address,
     the day out of poverty or the age.  A quote names no person, so the first

@@ -1,13 +1,15 @@
-"""The law's price of each gift a ledger checks, computed once per price class within one batch.
+"""Price classes: the participants :func:`~ansinh.core.pricing.price` prices alike, and their quotes once per class.
 
-Private to :mod:`ansinh.core`: the ledger checks gifts with :class:`GiftPrices`,
-and allocation groups its candidates by the same :class:`PriceKeys`.  A batch of
-gifts (an allocation) holds many gifts that :func:`~ansinh.core.pricing.price`
-prices alike: the same product on the same purchase date for people whose values
-pricing reads are equal.  A :class:`GiftPrices` lives for one batch: it calls
-:func:`~ansinh.core.pricing.price` for the first gift of each class and hands
-the same quote to the others, so the ledger compares each gift's quote with
-exactly what :func:`~ansinh.core.pricing.price` returns.
+Two places price many people at once and share this one rule of what
+pricing reads: the ledger checks each batch of gifts with a
+:class:`GiftPrices` (created for the batch), and allocation groups its
+candidates by the same :class:`PriceKeys`.  A batch of gifts (an allocation)
+holds many gifts that :func:`~ansinh.core.pricing.price` prices alike: the
+same product on the same purchase date for people whose values pricing reads
+are equal.  A :class:`GiftPrices` calls :func:`~ansinh.core.pricing.price`
+for the first gift of each class and hands the same quote to the others, so
+the ledger compares each gift's quote with exactly what
+:func:`~ansinh.core.pricing.price` returns.
 
 The key of a class (:meth:`PriceKeys.key`) is every value :func:`~ansinh.core.pricing.price` reads
 about the beneficiary that can change its result for this ledger's top-ups
@@ -36,6 +38,8 @@ from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.core.products import ProductKind
 
+__all__ = ["GiftPrices", "PriceKeys"]
+
 _Reads = tuple[bool, bool, bool]
 """Whether pricing reads the address, the day out of poverty and the date of birth."""
 
@@ -46,6 +50,24 @@ class PriceKeys:
     Equal keys (with the same product and purchase date) mean equal results of
     :func:`~ansinh.core.pricing.price`.  Create one per batch or allocation (it
     keeps what pricing reads for each province, kind and date it met).
+
+    Args:
+        local_supports: the provincial top-ups pricing considers.
+        commune_lists: the commune lists pricing considers.
+
+    Without top-ups or commune lists, where someone lives does not change a price:
+
+    >>> import datetime as dt
+    >>> from ansinh.core.people import Category, Person
+    >>> from ansinh.core.products import ProductKind
+    >>> def person(pid: str, commune: str) -> Person:
+    ...     return Person(id=pid, full_name="A", date_of_birth=dt.date(1980, 1, 1), province="01",
+    ...                   commune=commune, categories=frozenset({Category.NEAR_POOR}))
+    >>> keys = PriceKeys((), ())
+    >>> on = dt.date(2026, 1, 5)
+    >>> keys.key(person("P1", "00001"), ProductKind.HEALTH_CARD, on) == keys.key(
+    ...     person("P2", "00004"), ProductKind.HEALTH_CARD, on)
+    True
     """
 
     def __init__(
