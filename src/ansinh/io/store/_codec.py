@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
@@ -97,25 +98,6 @@ def _plan(fields: tuple[attrs.Attribute[Any], ...]) -> _Plan:
     return tuple(out)
 
 
-def _without_defaults(obj: Any, plan: _Plan, memo: Memo) -> dict[str, Any]:
-    """The fields of an attrs value that differ from their defaults, unstructured (the others are implied)."""
-    out = {}
-    for name, _, default, unstructure in plan:
-        value = getattr(obj, name)
-        if default is attrs.NOTHING or value != default:
-            if unstructure is None:
-                out[name] = value
-                continue
-            key = (name, type(value), value)
-            try:
-                out[name] = memo[key]
-            except KeyError:
-                out[name] = memo[key] = unstructure(value)
-            except TypeError:  # a value that cannot be a key: unstructured each time
-                out[name] = unstructure(value)
-    return out
-
-
 def _object_text(members: list[tuple[str, str]]) -> str:
     """The text :func:`dumps` gives an object, from ``(name, member's text)`` of each member, in any order.
 
@@ -128,44 +110,82 @@ def _object_text(members: list[tuple[str, str]]) -> str:
     return "{" + ",".join(text for _, text in members) + "}"
 
 
-def _value_text(name: str, value: Any, unstructure: Callable[[Any], Any] | None, memo: Memo) -> str:
-    """What :func:`dumps` gives a field's value, unstructured; a value the batch met before is not converted again."""
+def _value_text(name: str, unstructure: Callable[[Any], Any] | None, value: Any, memo: Memo) -> str:
+    """What :func:`dumps` gives a field's value, unstructured; a value the batch met before is not converted again.
+
+    Text the converter keeps as it is is written straight away: its text costs
+    no more than a look-up, and most of it (ids, names) is met once.
+    """
+    if unstructure is None and type(value) is str:
+        return dumps(value)
     key = (name, type(value), value, "json")
     try:
-        text: str = memo[key]
-    except KeyError:
-        text = memo[key] = dumps(value if unstructure is None else unstructure(value))
+        text: str | None = memo.get(key)
     except TypeError:  # a value that cannot be a key: converted each time
-        text = dumps(value if unstructure is None else unstructure(value))
+        return dumps(value if unstructure is None else unstructure(value))
+    if text is None:
+        text = memo[key] = dumps(value if unstructure is None else unstructure(value))
     return text
 
 
-@functools.cache
-def _gift_plan() -> _Plan:
-    return _plan(tuple(f for f in gift_fields() if f.name != "beneficiary"))
+_Writer = Callable[[Any, Memo], str]
+_TextPlan = tuple[tuple[str, str, Any, _Writer], ...]
 
 
-@functools.cache
-def _beneficiary_plan() -> _Plan:
-    return _plan(_beneficiary_fields())
+def _text_plan(plan: _Plan, *more: tuple[str, _Writer]) -> _TextPlan:
+    """``(name, key, default, write)`` for each field of *plan* and each ``(name, write)`` of *more*, by name.
+
+    ``write(value, memo)`` is the value's :func:`dumps` text; *more* are
+    members with no default, written by a writer of their own.
+    """
+    out: list[tuple[str, str, Any, _Writer]] = [
+        (name, key, default, functools.partial(_value_text, name, hook)) for name, key, default, hook in plan
+    ]
+    out += [(name, dumps(name) + ":", attrs.NOTHING, write) for name, write in more]
+    return tuple(sorted(out, key=lambda member: member[0]))
+
+
+def _fields_text(obj: Any, plan: _TextPlan, memo: Memo) -> str:
+    """What :func:`dumps` gives the fields of *obj* that differ from their defaults (``dumps`` sorts by name, as *plan* is)."""
+    parts = []
+    nothing = attrs.NOTHING
+    for name, key, default, write in plan:
+        value = getattr(obj, name)
+        if default is nothing or value != default:
+            parts.append(key + write(value, memo))
+    return "{" + ",".join(parts) + "}"
+
+
+def _beneficiary_text(beneficiary: Beneficiary, memo: Memo) -> str:
+    return _fields_text(beneficiary, _beneficiary_plan(), memo)
+
+
+_AMOUNTS: Final = operator.attrgetter(*QUOTE_AMOUNTS)
 
 
 def _quote_amounts(amounts: tuple[int, ...]) -> dict[str, int]:
     return dict(zip(QUOTE_AMOUNTS, amounts, strict=True))
 
 
+def _quote_text(quote: Quote, memo: Memo) -> str:
+    return _value_text("quote", _quote_amounts, _AMOUNTS(quote), memo)
+
+
+@functools.cache
+def _beneficiary_plan() -> _TextPlan:
+    return _text_plan(_plan(_beneficiary_fields()))
+
+
+@functools.cache
+def _gift_plan() -> _TextPlan:
+    """The gift's fields but its beneficiary, then its beneficiary's fields and its quote's amounts, by name."""
+    fields = _plan(tuple(f for f in gift_fields() if f.name != "beneficiary"))
+    return _text_plan(fields, ("beneficiary", _beneficiary_text), ("quote", _quote_text))
+
+
 def _gift_text(gift: Gift, memo: Memo) -> str:
     """What :func:`dumps` gives a gift as a row keeps it: its fields but those at their defaults, its quote's amounts."""
-    members = []
-    for name, key, default, unstructure in _gift_plan():
-        value = getattr(gift, name)
-        if default is attrs.NOTHING or value != default:
-            members.append((name, key + _value_text(name, value, unstructure, memo)))
-    beneficiary = _without_defaults(gift.beneficiary, _beneficiary_plan(), memo)
-    members.append(("beneficiary", '"beneficiary":' + dumps(beneficiary)))
-    amounts = tuple(getattr(gift.quote, name) for name in QUOTE_AMOUNTS)
-    members.append(("quote", '"quote":' + _value_text("quote", amounts, _quote_amounts, memo)))
-    return _object_text(members)
+    return _fields_text(gift, _gift_plan(), memo)
 
 
 _COLUMNS: Final = ("event_id", "on", "type")
