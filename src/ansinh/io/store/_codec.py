@@ -98,18 +98,6 @@ def _plan(fields: tuple[attrs.Attribute[Any], ...]) -> _Plan:
     return tuple(out)
 
 
-def _object_text(members: list[tuple[str, str]]) -> str:
-    """The text :func:`dumps` gives an object, from ``(name, member's text)`` of each member, in any order.
-
-    ``dumps`` writes an object as its members sorted by name, separated by
-    ``,``; a member as its name's text, ``:`` and its value's text, which is
-    what ``dumps`` gives the value alone: so a value many rows share is
-    written once.
-    """
-    members.sort()
-    return "{" + ",".join(text for _, text in members) + "}"
-
-
 def _value_text(name: str, unstructure: Callable[[Any], Any] | None, value: Any, memo: Memo) -> str:
     """What :func:`dumps` gives a field's value, unstructured; a value the batch met before is not converted again.
 
