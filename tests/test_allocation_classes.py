@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -24,7 +23,6 @@ from ansinh.core.allocation import Candidate, allocate
 from ansinh.core.allocation.ranking import rank
 from ansinh.core.campaign import Campaign, Pledge, Sponsor
 from ansinh.core.eligibility import Priority
-from ansinh.core.law import RateTable
 from ansinh.core.ledger import Ledger, PledgeRegistered
 from ansinh.core.people import Category, Person
 from ansinh.core.places import CommuneList
@@ -54,32 +52,8 @@ CATEGORIES = (Category.NEAR_POOR, Category.POOR, Category.STUDENT, Category.JUST
 PRODUCTS: tuple[Product, ...] = (HealthCard(months=12), HealthCard(months=6), SocialBook(months=12))
 
 
-def _aged(support: LocalSupport, data: st.DataObject) -> LocalSupport:
-    """*support*, maybe in force on :data:`ON`, for everyone, and with an age band on one of its groups."""
-    if data.draw(st.booleans(), label="in force"):
-        support = attrs.evolve(support, effective=D(2025, 1, 1), until=None)
-    if data.draw(st.booleans(), label="for everyone"):
-        support = attrs.evolve(
-            support, rates=RateTable((("other", Fraction(1, 3)), ("household", Fraction(1, 2))))
-        )
-    if data.draw(st.booleans(), label="age band"):
-        group = data.draw(st.sampled_from(support.rates.keys()), label="aged group")
-        below = data.draw(st.sampled_from((75, None)), label="below")
-        support = attrs.evolve(support, group_ages=((group, 65, below),))
-    return support
-
-
-def _context(data: st.DataObject) -> tuple[tuple[LocalSupport, ...], tuple[CommuneList, ...]]:
-    """Top-ups (the shipped ones, or drawn ones) and commune lists of a few provinces."""
-    if data.draw(st.booleans(), label="shipped top-ups"):
-        supports = tuple(shipped_local_supports())
-    else:
-        drawn = data.draw(st.lists(ast.local_supports(province=st.sampled_from(PROVINCES)), max_size=4))
-        supports = tuple(_aged(s, data) for s in drawn)
-    lists = data.draw(
-        st.lists(ast.commune_lists(province=st.sampled_from(PROVINCES)), max_size=2), label="commune lists"
-    )
-    return supports, tuple(attrs.evolve(c, effective=D(2025, 1, 1), until=None) for c in lists)
+CONTEXTS = ast.pricing_contexts(provinces=PROVINCES, in_force=ON, shipped=shipped_local_supports())
+"""The shipped top-ups, or drawn ones of :data:`PROVINCES` (some with an age band), and commune lists."""
 
 
 @st.composite
@@ -148,7 +122,7 @@ def _priced(
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_each_candidate_is_priced_as_its_class_is(data: st.DataObject) -> None:
-    supports, lists = _context(data)
+    supports, lists = data.draw(CONTEXTS, label="top-ups and lists")
     cands = _candidates(data)
     tables = rank(cands, scope=None, keys=PriceKeys(supports, lists), on=ON)
     for table in tables.values():
@@ -166,7 +140,7 @@ def test_each_candidate_is_priced_as_its_class_is(data: st.DataObject) -> None:
 @settings(max_examples=75, deadline=None)
 @given(data=st.data())
 def test_allocated_gifts_have_pricing_s_quote_for_each_person(data: st.DataObject) -> None:
-    supports, lists = _context(data)
+    supports, lists = data.draw(CONTEXTS, label="top-ups and lists")
     cands = _candidates(data)
     pledge = Pledge(
         id="P1",

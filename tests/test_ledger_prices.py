@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable
-from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -23,7 +22,7 @@ from hypothesis import strategies as st
 from ansinh import strategies as ast
 from ansinh.core.campaign import Beneficiary, Campaign, Funding, Gift, Pledge, Sponsor
 from ansinh.core.events import Event, GiftAllocated, PledgeRegistered
-from ansinh.core.law import Citation, RateTable, SourceStatus
+from ansinh.core.law import Citation, SourceStatus
 from ansinh.core.ledger import Ledger
 from ansinh.core.people import Category
 from ansinh.core.places import CommuneList, PlaceKind
@@ -42,31 +41,8 @@ CAMPAIGN = Campaign(code="C", name="C", start=D(2025, 10, 23), end=D(2026, 3, 31
 SPONSOR = Sponsor(id="S1", name="A", kind="bank")
 
 
-def _aged(support: LocalSupport, data: st.DataObject) -> LocalSupport:
-    """*support*, maybe in force on the test days and maybe with an age band on one of its groups."""
-    if data.draw(st.booleans(), label="in force"):
-        support = attrs.evolve(support, effective=D(2025, 1, 1), until=None)
-    if data.draw(st.booleans(), label="for everyone"):
-        support = attrs.evolve(
-            support, rates=RateTable((("other", Fraction(1, 3)), ("household", Fraction(1, 2))))
-        )
-    if data.draw(st.booleans(), label="age band"):
-        group = data.draw(st.sampled_from(support.rates.keys()), label="aged group")
-        below = data.draw(st.sampled_from((75, None)), label="below")
-        support = attrs.evolve(support, group_ages=((group, 65, below),))
-    return support
-
-
-def _context(data: st.DataObject) -> tuple[tuple[LocalSupport, ...], tuple[CommuneList, ...]]:
-    if data.draw(st.booleans(), label="shipped top-ups"):
-        supports = shipped_local_supports()
-    else:
-        drawn = data.draw(st.lists(ast.local_supports(province=st.sampled_from(PROVINCES)), max_size=4))
-        supports = tuple(_aged(s, data) for s in drawn)
-    lists = data.draw(
-        st.lists(ast.commune_lists(province=st.sampled_from(PROVINCES)), max_size=2), label="commune lists"
-    )
-    return tuple(supports), tuple(attrs.evolve(c, effective=D(2025, 1, 1), until=None) for c in lists)
+CONTEXTS = ast.pricing_contexts(provinces=PROVINCES, in_force=DAYS[0], shipped=shipped_local_supports())
+"""The shipped top-ups, or drawn ones of :data:`PROVINCES` (some with an age band), and commune lists."""
 
 
 LEFT_POVERTY = (None, D(2023, 6, 1), D(2025, 12, 1))
@@ -158,7 +134,7 @@ def _products(data: st.DataObject) -> list[Product]:
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_gift_prices_equal_pricing_each_gift(data: st.DataObject) -> None:
-    supports, lists = _context(data)
+    supports, lists = data.draw(CONTEXTS, label="top-ups and lists")
     gifts = _some_gifts(data, _products(data))
     prices = GiftPrices(LAW, supports, lists)
     for g in gifts:
@@ -200,7 +176,7 @@ def _first_refusal(ledger: Ledger, events: list[Event]) -> str | None:
 @settings(max_examples=100, deadline=None)
 @given(data=st.data())
 def test_a_batch_and_extend_refuse_exactly_what_one_by_one_refuses(data: st.DataObject) -> None:
-    supports, lists = _context(data)
+    supports, lists = data.draw(CONTEXTS, label="top-ups and lists")
     products = _products(data)
     drawn = _some_gifts(data, products, unique=True)
     right = data.draw(st.lists(st.booleans(), min_size=len(drawn), max_size=len(drawn)), label="priced")

@@ -374,3 +374,30 @@ def test_every_document_type_round_trips_through_its_envelope(
     document = json.loads(ser.dumps_document(value), parse_float=_refuse_float)
     assert document["type"] == name
     assert ser.load_document(document, cl) == value
+
+
+@given(data=st.data())
+def test_pricing_contexts_are_in_the_provinces_asked_for(data: st.DataObject) -> None:
+    day = dt.date(2026, 1, 5)
+    supports, lists = data.draw(ast.pricing_contexts(provinces=("01", "79"), in_force=day))
+    assert {s.province for s in supports} <= {"01", "79"}
+    assert {c.province for c in lists} <= {"01", "79"}
+    assert all(c.effective <= day and c.until is None for c in lists)
+
+
+def test_pricing_contexts_draw_age_bands_in_force_and_the_shipped_top_ups() -> None:
+    from hypothesis import find
+
+    from ansinh.plugins.local_support import shipped_local_supports
+
+    day, shipped = dt.date(2026, 1, 5), shipped_local_supports()
+    contexts = ast.pricing_contexts(provinces=("79",), in_force=day, shipped=shipped)
+    drawn = find(
+        contexts,
+        lambda c: c[0] != shipped and any(s.group_ages and s.applies("79", s.product, day) for s in c[0]),
+    )
+    assert drawn[0]
+    assert all(s.province == "79" for s in drawn[0])
+    assert find(contexts, lambda c: c[0] == shipped)[0] == shipped
+    with pytest.raises(InvalidValueError, match="provinces"):
+        ast.pricing_contexts(provinces=(), in_force=day)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from fractions import Fraction
 from typing import Final
 
+import attrs
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
@@ -34,6 +36,7 @@ __all__ = [
     "health_cards",
     "local_supports",
     "people",
+    "pricing_contexts",
     "products",
     "provinces",
     "quote_lines",
@@ -299,6 +302,64 @@ def local_supports(
     limit a group to months after leaving poverty (:attr:`~ansinh.LocalSupport.group_months`).
     """
     return given_or(province, provinces()).flatmap(lambda code: _local_support(code, product, areas))
+
+
+PricingContext = tuple[tuple[LocalSupport, ...], tuple[CommuneList, ...]]
+"""The top-ups and commune lists pricing is given (``local_supports=``, ``commune_lists=``)."""
+
+
+def pricing_contexts(
+    *, provinces: Iterable[str], in_force: dt.date, shipped: Iterable[LocalSupport] = ()
+) -> SearchStrategy[PricingContext]:
+    """``(top-ups, commune lists)`` for pricing people of *provinces*: *shipped* as they are, or drawn top-ups.
+
+    Drawn top-ups (:func:`local_supports`) may be made in force on *in_force*, open to every
+    group, and given an age band on one group (65 and over, or 65 to 75); the commune lists
+    (:func:`commune_lists`, at most two) are in force from 2025-01-01 on.  For properties
+    of what pricing reads of a person given top-ups, such as
+    :class:`~ansinh.core.price_classes.PriceKeys`.
+
+    Args:
+        provinces: the provinces of the drawn top-ups and lists (codes).
+        in_force: a day the drawn top-ups may be made in force on.
+        shipped: top-ups drawn as a whole about half the time when given (e.g.
+            :func:`ansinh.plugins.local_support.shipped_local_supports`).
+    """
+    codes = tuple(provinces)
+    if not codes:
+        raise InvalidValueError("provinces", codes, "at least one province code")
+    return _pricing_context(codes, in_force, tuple(shipped))
+
+
+@st.composite
+def _pricing_context(
+    draw: st.DrawFn, codes: tuple[str, ...], in_force: dt.date, shipped: tuple[LocalSupport, ...]
+) -> PricingContext:
+    as_shipped: bool = draw(st.booleans(), label="shipped top-ups") if shipped else False
+    if as_shipped:
+        supports = shipped
+    else:
+        drawn = draw(st.lists(local_supports(province=st.sampled_from(codes)), max_size=4))
+        supports = tuple(draw(_varied(s, in_force)) for s in drawn)
+    lists = draw(st.lists(commune_lists(province=st.sampled_from(codes)), max_size=2), label="commune lists")
+    since = dt.date(2025, 1, 1)
+    return supports, tuple(attrs.evolve(c, effective=since, until=None) for c in lists)
+
+
+@st.composite
+def _varied(draw: st.DrawFn, support: LocalSupport, in_force: dt.date) -> LocalSupport:
+    """*support*, maybe in force on *in_force*, for everyone, and with an age band on one of its groups."""
+    if draw(st.booleans(), label="in force"):
+        support = attrs.evolve(support, effective=min(support.effective, in_force), until=None)
+    if draw(st.booleans(), label="for everyone"):
+        support = attrs.evolve(
+            support, rates=RateTable((("other", Fraction(1, 3)), ("household", Fraction(1, 2))))
+        )
+    if draw(st.booleans(), label="age band"):
+        group = draw(st.sampled_from(support.rates.keys()), label="aged group")
+        below = draw(st.sampled_from((75, None)), label="below")
+        support = attrs.evolve(support, group_ages=((group, 65, below),))
+    return support
 
 
 def _group_months(table: RateTable) -> SearchStrategy[tuple[tuple[str, int], ...]]:
