@@ -255,6 +255,23 @@ def test_allocate_faulty_earmark_plugin_allocates_nothing() -> None:
     assert state.pledge("P1").units_left(ProductKind.HEALTH_CARD) == 1
 
 
+def test_affiliations_from_plugins_asks_nothing_without_such_earmarks() -> None:
+    ledger = Ledger(sample_campaign(), law=LAW)
+    for n, earmark in enumerate((None, Earmark(kind=EarmarkKind.CATEGORY, target="poor"))):
+        ledger.append(
+            PledgeRegistered(
+                event_id=f"e{n}",
+                on=dt.date(2025, 11, 1),
+                sponsor=Sponsor(id="DN01", name="Công ty May", kind="enterprise"),
+                pledge=Pledge(id=f"P{n}", sponsor_id="DN01", money=1_000_000, earmark=earmark),
+            )
+        )
+    candidates = [Candidate(person=p, product=HealthCard(months=12)) for p in sample_people(province="33")]
+    host = plugin_host()
+    host.register(_BrokenEarmark(), "broken")  # raises if it is asked at all
+    assert api.affiliations_from_plugins(ledger.state, candidates, plugins=host) == {}
+
+
 class _BrokenEarmark:
     @hookimpl
     def ansinh_earmark_matches(self) -> object:
