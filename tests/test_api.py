@@ -7,8 +7,11 @@ import datetime as dt
 import attrs
 import pluggy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansinh import api, hookspecs
+from ansinh import strategies as ast
 from ansinh.core.allocation import Candidate
 from ansinh.core.campaign import Campaign, Earmark, EarmarkKind, Pledge, Sponsor
 from ansinh.core.eligibility import CheckContext, FunctionRule, Reason, Rule
@@ -19,6 +22,7 @@ from ansinh.core.products import HealthCard, ProductKind, SocialBook
 from ansinh.data import default_law
 from ansinh.exceptions import InvalidValueError, PluginError
 from ansinh.hookspecs import hookimpl
+from ansinh.plugin_manager import PluginHost
 from ansinh.plugins import local_support
 from ansinh.testing import plugin_host, sample_campaign, sample_people, sample_person
 
@@ -253,6 +257,70 @@ def test_allocate_faulty_earmark_plugin_allocates_nothing() -> None:
         api.allocate(state, candidates, on=dt.date(2026, 1, 5), plugins=host)
     assert (info.value.plugin, info.value.hook) == ("broken", "ansinh_earmark_matches")
     assert state.pledge("P1").units_left(ProductKind.HEALTH_CARD) == 1
+
+
+def _pledged(earmarks: list[Earmark | None]) -> LedgerState:
+    """A ledger with one pledge of money per earmark."""
+    ledger = Ledger(sample_campaign(), law=LAW)
+    for n, earmark in enumerate(earmarks):
+        ledger.append(
+            PledgeRegistered(
+                event_id=f"e{n}",
+                on=dt.date(2025, 11, 1),
+                sponsor=Sponsor(id="DN01", name="Công ty May", kind="enterprise"),
+                pledge=Pledge(id=f"P{n}", sponsor_id="DN01", money=1_000_000, earmark=earmark),
+            )
+        )
+    return ledger.state
+
+
+def test_affiliations_from_plugins_asks_nothing_without_such_earmarks() -> None:
+    state = _pledged([None, Earmark(kind=EarmarkKind.CATEGORY, target="poor")])
+    candidates = [Candidate(person=p, product=HealthCard(months=12)) for p in sample_people(province="33")]
+    host = plugin_host()
+    host.register(_BrokenEarmark(), "broken")  # raises if it is asked at all
+    assert api.affiliations_from_plugins(state, candidates, plugins=host) == {}
+
+
+class _Knows:
+    """Answers by the parity of the lengths of the earmark's target and the person's id (not for ids ending in 0)."""
+
+    @hookimpl
+    def ansinh_earmark_matches(self, earmark: Earmark, person: Person) -> bool | None:
+        if person.id.endswith("0"):
+            return None
+        return (len(earmark.target) + len(person.id)) % 2 == 0
+
+
+def _asked_about_everyone(
+    state: LedgerState, candidates: list[Candidate], host: PluginHost
+) -> dict[str, tuple[str, ...]]:
+    """The plain path: every candidate asked about every workers' relatives or members earmark."""
+    earmarks = {
+        b.pledge.earmark
+        for b in state.pledges
+        if b.pledge.earmark is not None
+        and b.pledge.earmark.kind in (EarmarkKind.WORKERS_RELATIVES, EarmarkKind.MEMBERS)
+    }
+    out: dict[str, tuple[str, ...]] = {}
+    for c in candidates:
+        targets = {e.target for e in earmarks if host.earmark_matches(e, c.person) is True}
+        if targets:
+            out[c.person.id] = tuple(sorted({*out.get(c.person.id, ()), *targets}))
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(earmarks=st.lists(st.none() | ast.earmarks(), max_size=6), people=st.lists(ast.people(), max_size=6))
+def test_affiliations_from_plugins_is_the_plain_path(
+    earmarks: list[Earmark | None], people: list[Person]
+) -> None:
+    state = _pledged(earmarks)
+    candidates = [Candidate(person=p, product=HealthCard(months=12)) for p in people]
+    host = plugin_host(_Knows())
+    assert api.affiliations_from_plugins(state, candidates, plugins=host) == _asked_about_everyone(
+        state, candidates, host
+    )
 
 
 class _BrokenEarmark:

@@ -298,6 +298,8 @@ def affiliations_from_plugins(
         if b.pledge.earmark is not None and b.pledge.earmark.kind in kinds
     }
     out: dict[str, tuple[str, ...]] = {}
+    if not earmarks:  # no pledge needs the plugins' word: nobody is asked about
+        return out
     for candidate in candidates:
         person = candidate.person
         targets = tuple(sorted({e.target for e in earmarks if plugins.earmark_matches(e, person) is True}))

@@ -328,7 +328,7 @@ class Matcher:
             # tiers are by price, so those the money can pay for come first; the
             # best candidate among them is the smallest head position
             affordable = bisect_right(payables, money)
-            best = min(heads[:affordable], default=NONE_LEFT)
+            best = min(heads[:affordable]) if affordable else NONE_LEFT
             if best == NONE_LEFT:
                 return money
             t = heads.index(best)
