@@ -11,7 +11,7 @@ import pytest
 
 import ansinh.io.run
 from ansinh import cli
-from ansinh.collector import paused_collector
+from ansinh.collector import freeze_for_exit, paused_collector
 
 CAMPAIGN = Path(__file__).resolve().parent.parent / "examples" / "tet-binh-ngo-2026"
 
@@ -20,6 +20,7 @@ CAMPAIGN = Path(__file__).resolve().parent.parent / "examples" / "tet-binh-ngo-2
 def _collector_back_on() -> Iterator[None]:
     yield
     gc.enable()  # whatever a failing test left
+    gc.unfreeze()
 
 
 def test_the_collector_is_paused_inside_and_enabled_after() -> None:
@@ -89,3 +90,33 @@ def test_a_cycle_made_in_the_block_is_still_collected_after_it() -> None:
     assert ref() is not None
     gc.collect()
     assert ref() is None
+
+
+def test_freeze_for_exit_keeps_a_cycle_from_every_collection() -> None:
+    import weakref
+
+    node = _Node()
+    ref = weakref.ref(node)
+    del node
+    freeze_for_exit()
+    assert gc.get_freeze_count() > 0
+    gc.collect()  # a full collection, as Python runs one when it exits
+    assert ref() is not None  # left to the operating system, not freed one by one
+
+
+def test_the_program_runs_main_then_freezes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frozen_while_main_ran: list[int] = []
+    real = cli.main
+
+    def spy(argv: Any = None) -> int:
+        frozen_while_main_ran.append(gc.get_freeze_count())
+        return real(argv)
+
+    monkeypatch.setattr(cli, "main", spy)
+    monkeypatch.setattr("sys.argv", ["ansinh", "price", "card", "--months", "12", "--on", "2025-01-01"])
+    assert cli.command() == cli.EXIT_OK
+    assert "1.263.600" in capsys.readouterr().out
+    assert frozen_while_main_ran == [0]
+    assert gc.get_freeze_count() > 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ansinh.cli import main
+from ansinh.cli import command
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(command())

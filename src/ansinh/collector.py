@@ -17,10 +17,21 @@ walk every one of them: about 2 seconds after a national run, spent as the
 command ends.  They stay collectable: a full collection (``gc.collect()``)
 still finds any cycle among them.
 
+One thing does make cycles: a traceback.  A library that raises and
+catches an exception while ansinh calls it (matplotlib's first import does,
+dozens of times, inside the report step) leaves an exception, its traceback
+and its frames in a cycle, and a frame holds its callers' frames and their
+variables: the whole run.  So at the end of a run its objects are often
+garbage only the collector can free, and the collection Python runs as a
+process exits walked and freed them one by one: about 3 seconds after a
+national run.  The command skips that work (:func:`freeze_for_exit`): the
+operating system takes the memory back at once.
+
 The ``ansinh`` command runs ``campaign run``, ``report`` and ``store merge``
-inside :func:`paused_collector`.  The library never touches the collector on
-its own: it is process-wide state, and only the application knows whether
-pausing it is safe (a long-running server should not).  A notebook or script
+inside :func:`paused_collector`, and calls :func:`freeze_for_exit` as it
+ends.  The library never touches the collector on its own: it is
+process-wide state, and only the application knows whether pausing it is
+safe (a long-running server should not).  A notebook or script
 running a national campaign can do what the command does:
 
 >>> import gc
@@ -38,7 +49,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["paused_collector"]
+__all__ = ["freeze_for_exit", "paused_collector"]
 
 
 @contextmanager
@@ -61,3 +72,18 @@ def paused_collector() -> Iterator[None]:
             gc.freeze()  # every tracked object to the permanent generation …
             gc.unfreeze()  # … and back, into the oldest one
             gc.enable()
+
+
+def freeze_for_exit() -> None:
+    """Leave every object alive now to the operating system: no collection walks or frees them.
+
+    Moves them to the collector's permanent generation (``gc.freeze()``),
+    which the collection Python runs as the process exits skips; reference
+    cycles among them (a run held by a traceback's frames, see above) are
+    then never freed one by one.  Only for a process about to end: in a
+    process that goes on, they would never be collected.  The ``ansinh``
+    command (:func:`ansinh.cli.command`) calls it after its work is done and
+    its files are closed; finalizers of objects in cycles do not run, and
+    ansinh closes every file and store itself, never in a finalizer.
+    """
+    gc.freeze()

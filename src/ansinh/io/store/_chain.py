@@ -24,7 +24,7 @@ import attrs
 
 from ansinh.core.audit import Actor, Audit
 from ansinh.exceptions import LedgerError
-from ansinh.io.store._codec import Row, digest
+from ansinh.io.store._codec import Row, body_digest, digest
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -47,6 +47,9 @@ AuditColumns = tuple[str | None, str | None, str | None, str]
 """``(actor, role, recorded_at, document)`` as a row keeps them."""
 
 _SIZE: Final = 16
+
+_CHAIN_HASH: Final = hashlib.blake2b(digest_size=_SIZE)
+"""BLAKE2b of :data:`_SIZE` bytes fed nothing: each chain digest starts from a copy, never from it."""
 
 
 def genesis(code: str) -> bytes:
@@ -77,10 +80,11 @@ def digests(prev: bytes, code: str, row: Row, audit: AuditColumns) -> tuple[byte
         f"{len(code)}:{code}{len(event_id)}:{event_id}{len(kind)}:{kind}{len(on)}:{on}"
         f"{_audit_text(audit)}{len(data)}:"
     )
-    h = hashlib.blake2b(prev, digest_size=_SIZE)
+    h = _CHAIN_HASH.copy()
+    h.update(prev)
     h.update(head.encode("utf-8"))
     h.update(data)
-    return hashlib.blake2b(data, digest_size=8).digest(), h.digest()
+    return body_digest(data), h.digest()
 
 
 def link(prev: bytes, code: str, row: Row, audit: AuditColumns) -> bytes:

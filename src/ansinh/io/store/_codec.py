@@ -28,7 +28,7 @@ from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.exceptions import AnsinhError, LedgerError
 
-__all__ = ["QUOTE_AMOUNTS", "Memo", "Row", "converter", "decode", "digest", "dumps", "encode", "gift_fields"]
+__all__ = ["QUOTE_AMOUNTS", "Memo", "Row", "body_digest", "converter", "decode", "digest", "dumps", "encode", "gift_fields"]
 
 QUOTE_AMOUNTS: Final = ("gross", "state_support", "local_support", "payable")
 """The amounts of a gift's quote a row keeps (the rest is re-derived from the law)."""
@@ -68,7 +68,18 @@ def dumps(data: Any) -> str:
 
 def digest(body: str) -> bytes:
     """The 8-byte BLAKE2b digest a row keeps beside its body (catches a damaged or hand-edited row)."""
-    return hashlib.blake2b(body.encode("utf-8"), digest_size=8).digest()
+    return body_digest(body.encode("utf-8"))
+
+
+_BODY_HASH: Final = hashlib.blake2b(digest_size=8)
+"""BLAKE2b of 8 bytes fed nothing: each digest starts from a copy (cheaper than making one), never from it."""
+
+
+def body_digest(data: bytes) -> bytes:
+    """:func:`digest` of a body already encoded in UTF-8."""
+    h = _BODY_HASH.copy()
+    h.update(data)
+    return h.digest()
 
 
 _Plan = tuple[tuple[str, str, Any, Callable[[Any], Any] | None], ...]
