@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ansinh import strategies as ast
 from ansinh.core.campaign import Gift
+from ansinh.core.ledger import LedgerState
 from ansinh.core.products import ProductKind
-from ansinh.core.reporting import _Facts
+from ansinh.core.reporting import _Facts, report
+from ansinh.io.report_files import render_html, render_markdown, write_report
+from ansinh.io.report_templates import ReportLayout, read_report_layout
 
 _KEYS: dict[str, Callable[[str, dt.date, ProductKind], str]] = {
     "pledge": lambda p, d, k: p,
@@ -35,3 +40,23 @@ def test_counting_the_classes_is_counting_the_gifts(gifts: list[Gift], key: str)
     by_gift = facts.by_column([key_of(g.pledge_id, g.purchased_on, g.kind) for g in gifts])
     assert facts.by_class(facts.classes(), key_of) == by_gift
     assert sum(facts.classes().values()) == len(gifts)
+
+
+_LETTERHEAD = read_report_layout(Path(__file__).parent.parent / "src" / "ansinh" / "templates", "letterhead")
+
+
+@settings(deadline=None)
+@given(
+    state=ast.ledger_states(max_events=14),
+    day=st.dates(dt.date(2025, 10, 1), dt.date(2026, 6, 30)),
+    layout=st.sampled_from((None, _LETTERHEAD)),
+)
+def test_the_pages_written_are_the_pages_rendered(
+    state: LedgerState, day: dt.date, layout: ReportLayout | None
+) -> None:
+    """write_report renders both pages from one context: each is what render_markdown / render_html give."""
+    r = report(state, on=day)
+    with tempfile.TemporaryDirectory() as folder:
+        files = write_report(r, folder, chart=False, layout=layout)
+        assert files.markdown.read_text(encoding="utf-8") == render_markdown(r, layout=layout)
+        assert files.html.read_text(encoding="utf-8") == render_html(r, layout=layout)
