@@ -14,9 +14,9 @@ from ansinh import strategies as ast
 from ansinh.core.campaign import Gift
 from ansinh.core.ledger import LedgerState
 from ansinh.core.products import ProductKind
-from ansinh.core.reporting import _Facts, report
+from ansinh.core.reporting import ReportRow, _Facts, report
 from ansinh.io.report_files import render_html, render_markdown, write_report
-from ansinh.io.report_templates import ReportLayout, read_report_layout
+from ansinh.io.report_templates import ReportLayout, _cell, _column, read_report_layout
 
 _KEYS: dict[str, Callable[[str, dt.date, ProductKind], str]] = {
     "pledge": lambda p, d, k: p,
@@ -60,3 +60,28 @@ def test_the_pages_written_are_the_pages_rendered(
         files = write_report(r, folder, chart=False, layout=layout)
         assert files.markdown.read_text(encoding="utf-8") == render_markdown(r, layout=layout)
         assert files.html.read_text(encoding="utf-8") == render_html(r, layout=layout)
+
+
+_CELL_VALUES = (
+    st.integers(0, 3) | st.integers(-(10**12), 10**12) | st.booleans() | st.sampled_from((1.0, 0.0, 2.5))
+)
+
+
+@given(
+    rows=st.lists(
+        st.builds(
+            ReportRow,
+            dimension=st.just("pledge"),
+            key=st.text(max_size=3),
+            label=st.text(max_size=3) | _CELL_VALUES,
+            health_cards=_CELL_VALUES,
+            people=_CELL_VALUES,
+            value=st.integers(0, 3) | st.integers(-(10**12), 10**12),
+        ),
+        max_size=12,
+    ),
+    key=st.sampled_from(("label", "health_cards", "people", "value")),
+)
+def test_a_column_formats_each_distinct_value_once_to_the_same_texts(rows: list[ReportRow], key: str) -> None:
+    """The texts of a breakdown column are each cell's own text, whatever repeats."""
+    assert _column(tuple(rows), key) == [_cell(key, getattr(r, key)) for r in rows]

@@ -278,13 +278,24 @@ def totals_groups(report: CampaignReport) -> tuple[TotalsGroup, ...]:
     return money, delivered, waiting, allocated
 
 
-def _cell(row: ReportRow, key: str) -> str:
-    value = getattr(row, key)
+def _cell(key: str, value: Any) -> str:
+    """The text of a breakdown cell: the value of column *key* of a row."""
     if key in _MONEY_COLUMNS:
         return format_vnd(value) if value else "—"
     if isinstance(value, int):
         return format_count(value) if value else "—"
     return str(value)
+
+
+def _column(rows: tuple[ReportRow, ...], key: str) -> list[str]:
+    """The texts of column *key* of *rows* (:func:`_cell`), each distinct value formatted once.
+
+    A breakdown of thousands of pledges holds a few hundred distinct counts and amounts.
+    """
+    # keyed by type too: equal values of two types (1, 1.0) need not read alike
+    values = [(type(v), v) for v in (getattr(r, key) for r in rows)]
+    texts = {value: _cell(key, value[1]) for value in set(values)}
+    return [texts[value] for value in values]
 
 
 def breakdown_columns(rows: tuple[ReportRow, ...]) -> list[tuple[str, str]]:
@@ -300,7 +311,7 @@ def _breakdowns(report: CampaignReport) -> list[dict[str, Any]]:
             cols = breakdown_columns(rows)
             where = report.hospitals_text() if dim == "hospital" else ""
             numeric = [k != "label" for k, _ in cols]
-            texts = [[_cell(r, k) for k, _ in cols] for r in rows]
+            texts = [list(row) for row in zip(*(_column(rows, k) for k, _ in cols), strict=True)]
             out.append(
                 {
                     "key": dim,
