@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from ansinh import strategies as ast
 from ansinh.core.campaign import Gift
@@ -16,7 +17,14 @@ from ansinh.core.ledger import LedgerState
 from ansinh.core.products import ProductKind
 from ansinh.core.reporting import ReportRow, _Facts, report
 from ansinh.io.report_files import render_html, render_markdown, write_report
-from ansinh.io.report_templates import ReportLayout, _cell, _column, read_report_layout
+from ansinh.io.report_templates import (
+    ReportLayout,
+    _cell,
+    _column,
+    _markdown_finalize,
+    _markdown_finalizer,
+    read_report_layout,
+)
 
 _KEYS: dict[str, Callable[[str, dt.date, ProductKind], str]] = {
     "pledge": lambda p, d, k: p,
@@ -85,3 +93,16 @@ _CELL_VALUES = (
 def test_a_column_formats_each_distinct_value_once_to_the_same_texts(rows: list[ReportRow], key: str) -> None:
     """The texts of a breakdown column are each cell's own text, whatever repeats."""
     assert _column(tuple(rows), key) == [_cell(key, getattr(r, key)) for r in rows]
+
+
+_PRINTED = (
+    st.text(alphabet="ab|\\<>& \n*", max_size=4) | st.integers(-3, 3) | st.builds(Markup, st.text(max_size=3))
+)
+
+
+@given(values=st.lists(_PRINTED, max_size=20))
+def test_a_markdown_environment_escapes_as_the_plain_finalize(values: list[object]) -> None:
+    """The finalize of one environment (each distinct text escaped once) prints what _markdown_finalize prints."""
+    finalize = _markdown_finalizer()
+    assert [finalize(v) for v in values] == [_markdown_finalize(v) for v in values]
+    assert [type(finalize(v)) for v in values] == [type(_markdown_finalize(v)) for v in values]

@@ -39,7 +39,7 @@ import functools
 import importlib.resources
 import os
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal, TypeGuard
 
@@ -407,6 +407,24 @@ def _markdown_finalize(value: object) -> object:
     return value if isinstance(value, Markup) else markdown_text(str(value))
 
 
+def _markdown_finalizer() -> Callable[[object], object]:
+    """:func:`_markdown_finalize` for one environment: each distinct text escaped once.
+
+    A report prints the same counts and amounts thousands of times.
+    """
+    escaped: dict[str, str] = {}
+
+    def finalize(value: object) -> object:
+        if type(value) is not str:  # exactly str: not Markup
+            return _markdown_finalize(value)
+        text = escaped.get(value)
+        if text is None:
+            text = escaped[value] = markdown_text(value)
+        return text
+
+    return finalize
+
+
 @attrs.frozen(kw_only=True)
 class ReportLayout:
     """The templates a report is rendered with: ansinh's defaults, and a province's own in their place.
@@ -460,7 +478,7 @@ class ReportLayout:
         return jinja2.sandbox.SandboxedEnvironment(
             loader=jinja2.FunctionLoader(self._load),
             autoescape=html,
-            finalize=None if html else _markdown_finalize,
+            finalize=None if html else _markdown_finalizer(),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
