@@ -62,7 +62,7 @@ _LETTERHEAD = read_report_layout(Path(__file__).parent.parent / "src" / "ansinh"
 def test_the_pages_written_are_the_pages_rendered(
     state: LedgerState, day: dt.date, layout: ReportLayout | None
 ) -> None:
-    """write_report renders both pages from one context: each is what render_markdown / render_html give."""
+    """The pages write_report writes are what render_markdown / render_html give."""
     r = report(state, on=day)
     with tempfile.TemporaryDirectory() as folder:
         files = write_report(r, folder, chart=False, layout=layout)

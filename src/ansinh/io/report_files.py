@@ -56,7 +56,6 @@ from ansinh.io.report_templates import (
     HANDOVER_TITLE,
     ReportLayout,
     breakdown_columns,
-    report_context,
     totals_groups,
 )
 
@@ -230,11 +229,11 @@ def write_report(
     """
     out = Path(folder)
     name = "chart.png" if chart and _matplotlib_installed() else None
-    # both pages first: a template that fails must leave the folder as it was;
-    # both from one context (render_markdown and render_html would each build it: every cell formatted twice)
-    context = report_context(report, chart=name)
-    chosen = layout or _DEFAULT_LAYOUT
-    pages = (chosen.render_with("report.md.j2", context), chosen.render_with("report.html.j2", context))
+    # both pages first: a template that fails must leave the folder as it was
+    pages = (
+        render_markdown(report, chart=name, layout=layout),
+        render_html(report, chart=name, layout=layout),
+    )
     try:
         out.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(dir=out, prefix=".report-"))
