@@ -221,6 +221,8 @@ def handover_rows(state: LedgerState, handovers: Iterable[Handover]) -> tuple[Ha
     if not isinstance(state, LedgerState):
         raise InvalidValueError("state", state, "a LedgerState (ledger.state)")
     ceremonies = _ordered(handovers)
+    if not ceremonies:
+        return ()  # no need to read the gifts
     changed = state.changed_on()
     delivered = [g for g in state.gifts if g.status is GiftStatus.DELIVERED]
     counted: set[str] = set()

@@ -482,18 +482,26 @@ def _province_label(code: str) -> str:
         return code
 
 
+_Counted: TypeAlias = Counter[tuple[str, ProductKind, int]]
+"""Gifts counted by (key, kind, amount)."""
+
+_Class: TypeAlias = tuple[str, dt.date, ProductKind, int]
+"""What most breakdowns read of a gift: its pledge, purchase date, kind and amount."""
+
+
 class _Facts:
     """The facts of some gifts every breakdown reads, one column each, read once per gift.
 
     Row *i* of each column is about ``gifts[i]``.
     """
 
-    __slots__ = ("amounts", "gifts", "kinds", "persons", "provinces", "repeats")
+    __slots__ = ("amounts", "days", "gifts", "kinds", "persons", "pledges", "provinces", "repeats")
 
     def __init__(
         self,
         gifts: list[Gift],
-        columns: tuple[list[ProductKind], list[int], list[str], list[str]] | None = None,
+        columns: tuple[list[ProductKind], list[int], list[str], list[str], list[str], list[dt.date]]
+        | None = None,
     ) -> None:
         self.gifts = gifts
         if columns is None:
@@ -502,8 +510,10 @@ class _Facts:
                 [g.amount for g in gifts],
                 [g.person_id for g in gifts],
                 [g.province for g in gifts],
+                [g.pledge_id for g in gifts],
+                [g.purchased_on for g in gifts],
             )
-        self.kinds, self.amounts, self.persons, self.provinces = columns
+        self.kinds, self.amounts, self.persons, self.provinces, self.pledges, self.days = columns
         gifts_of = Counter(self.persons)
         self.repeats = [i for i, person in enumerate(self.persons) if gifts_of[person] > 1]
         """The rows of the gifts whose person has another gift here."""
@@ -517,43 +527,68 @@ class _Facts:
                 list(compress(self.amounts, keep)),
                 list(compress(self.persons, keep)),
                 list(compress(self.provinces, keep)),
+                list(compress(self.pledges, keep)),
+                list(compress(self.days, keep)),
             ),
         )
 
-    def repeated(self, keys: list[str]) -> Counter[str]:
-        """How many gifts of each key, *keys* being each gift's, go to a person already counted under it."""
+    def repeated(self, key_at: Callable[[int], str]) -> Counter[str]:
+        """How many gifts of each key, ``key_at(row)`` being a row's, go to a person already counted under it."""
         repeated: Counter[str] = Counter()
         seen: set[tuple[str, str]] = set()
         for i in self.repeats:
-            pair = (keys[i], self.persons[i])
+            pair = (key_at(i), self.persons[i])
             if pair in seen:
                 repeated[pair[0]] += 1
             else:
                 seen.add(pair)
         return repeated
 
+    def by_column(self, keys: list[str]) -> tuple[_Counted, Counter[str]]:
+        """The gifts counted by (key, kind, amount), *keys* being each gift's key; and the repeated of each key.
+
+        One pass made by :class:`~collections.Counter`.
+        """
+        return Counter(zip(keys, self.kinds, self.amounts, strict=True)), self.repeated(keys.__getitem__)
+
+    def classes(self) -> Counter[_Class]:
+        """How many gifts share each (pledge, purchase date, kind, amount): few, as a pledge buys
+        a few kinds of gift at a few prices."""
+        return Counter(zip(self.pledges, self.days, self.kinds, self.amounts, strict=True))
+
+    def by_class(
+        self, classes: Counter[_Class], key_of: Callable[[str, dt.date, ProductKind], str]
+    ) -> tuple[_Counted, Counter[str]]:
+        """:meth:`by_column` for a key that is ``key_of(pledge id, purchase date, kind)``: the
+        :meth:`classes` are counted by key, not the gifts (only a repeated person's gifts are read one by one)."""
+        counted: _Counted = Counter()
+        for (pledge_id, day, kind, amount), n in classes.items():
+            counted[key_of(pledge_id, day, kind), kind, amount] += n
+        pledges, days, kinds = self.pledges, self.days, self.kinds
+        return counted, self.repeated(lambda i: key_of(pledges[i], days[i], kinds[i]))
+
 
 def _rows(
     dimension: str,
-    keys: list[str],
-    facts: _Facts,
+    counted: tuple[_Counted, Counter[str]],
     label_of: Callable[[str], str],
     money: _Money | None = None,
 ) -> list[ReportRow]:
-    """One row per key (sorted) of *keys* — each gift's key, in the order of *facts* — and of *money*.
+    """One row per key (sorted) of *counted* and of *money*.
 
-    The gifts are counted by (key, kind, amount) in one pass made by
-    :class:`~collections.Counter`: their number and value by key and kind
-    follow, and their people are the gifts less the repeated ones.
+    *counted* holds the gifts by (key, kind, amount) and the repeated
+    gifts of each key (:meth:`_Facts.by_column`): the number and value of
+    the gifts by key and kind follow, and their people are the gifts less
+    the repeated ones.
     """
+    by_key, repeated = counted
     counts: Counter[tuple[str, ProductKind]] = Counter()
     gifts: Counter[str] = Counter()
     values: Counter[str] = Counter()
-    for (key, kind, amount), n in Counter(zip(keys, facts.kinds, facts.amounts, strict=True)).items():
+    for (key, kind, amount), n in by_key.items():
         counts[key, kind] += n
         gifts[key] += n
         values[key] += amount * n
-    repeated = facts.repeated(keys)
     money = money or {}
     rows = []
     for key in sorted(values.keys() | money.keys()):
@@ -592,37 +627,38 @@ def _money_by(balances: Iterable[PledgeBalance], key_of: Callable[[PledgeBalance
 
 
 def _breakdowns(state: LedgerState, facts: _Facts, balances: list[PledgeBalance]) -> tuple[ReportRow, ...]:
-    """Every breakdown of the gifts of *facts*, in :data:`DIMENSIONS` order."""
+    """Every breakdown of the gifts of *facts*, in :data:`DIMENSIONS` order.
+
+    All but the province and hospital breakdowns key a gift by its pledge,
+    purchase date or kind: they count the gifts' :meth:`~_Facts.classes`.
+    """
     pledge_of = {b.pledge.id: b for b in state.pledges}
-    gifts = facts.gifts
-    pledge_ids = [g.pledge_id for g in gifts]
-    of_pledge = {pledge_id: pledge_of[pledge_id] for pledge_id in set(pledge_ids)}
+    classes = facts.classes()
+    of_pledge = {pledge_id: pledge_of[pledge_id] for pledge_id, _, _, _ in classes}
     sponsor_kinds = {pledge_id: b.sponsor.kind.value for pledge_id, b in of_pledge.items()}
     strategies = {pledge_id: b.pledge.strategy for pledge_id, b in of_pledge.items()}
-    kind_values = {kind: kind.value for kind in ProductKind}
-    years = {day: str(day.year) for day in {g.purchased_on for g in gifts}}
+    years = {day: str(day.year) for _, day, _, _ in classes}
     rows: list[ReportRow] = []
-    rows += _rows("province", facts.provinces, facts, _province_label)
-    rows += _rows("product", [kind_values[k] for k in facts.kinds], facts, lambda k: ProductKind(k).label_vi)
+    rows += _rows("province", facts.by_column(facts.provinces), _province_label)
+    rows += _rows(
+        "product", facts.by_class(classes, lambda p, d, k: k.value), lambda k: ProductKind(k).label_vi
+    )
     rows += _rows(
         "sponsor_kind",
-        [sponsor_kinds[p] for p in pledge_ids],
-        facts,
+        facts.by_class(classes, lambda p, d, k: sponsor_kinds[p]),
         _sponsor_label,
         _money_by(balances, lambda b: b.sponsor.kind.value),
     )
     rows += _rows(
         "strategy",
-        [strategies[p] for p in pledge_ids],
-        facts,
+        facts.by_class(classes, lambda p, d, k: strategies[p]),
         lambda k: k or "vận động trực tiếp",
         _money_by(balances, lambda b: b.pledge.strategy),
     )
-    rows += _rows("year", [years[g.purchased_on] for g in gifts], facts, str)
+    rows += _rows("year", facts.by_class(classes, lambda p, d, k: years[d]), str)
     rows += _rows(
         "pledge",
-        pledge_ids,
-        facts,
+        facts.by_class(classes, lambda p, d, k: p),
         lambda k: f"{k} — {pledge_of[k].sponsor.name}",
         _money_by(balances, lambda b: b.pledge.id),
     )
@@ -656,13 +692,13 @@ def _hospital_rows(active: _Facts) -> list[ReportRow]:
     (central ones first; in a level, more gifts first)."""
     tet = active.where([kind is ProductKind.TET_GIFT for kind in active.kinds])
     levels = sorted(
-        _rows("hospital_level", [_level_key(g) for g in tet.gifts], tet, _level_label),
+        _rows("hospital_level", tet.by_column([_level_key(g) for g in tet.gifts]), _level_label),
         key=lambda r: _level_rank(r.key),
     )
     named = tet.where([bool(_hospital(g)) for g in tet.gifts])
     level_of = {_hospital(g): _level_key(g) for g in named.gifts}
     hospitals = sorted(
-        _rows("hospital", [_hospital(g) for g in named.gifts], named, str),
+        _rows("hospital", named.by_column([_hospital(g) for g in named.gifts]), str),
         key=lambda r: (_level_rank(level_of[r.key]), -r.tet_gifts, r.key),
     )
     return levels + hospitals
@@ -731,8 +767,9 @@ def report(
     _check_arguments(state, on, renewal_days)
     state = state.as_of(on)
     balances = [b for b in state.pledges if not b.withdrawn]
-    active = _Facts([g for g in state.gifts if g.status.is_active])
-    delivered = active.where([g.status is GiftStatus.DELIVERED for g in active.gifts])
+    active_statuses = {s for s in GiftStatus if s.is_active}  # the rule read once per status, not per gift
+    active = _Facts([g for g in state.gifts if g.status in active_statuses])
+    delivered = [g.status is GiftStatus.DELIVERED for g in active.gifts]
     units: dict[ProductKind, int] = {}
     for b in balances:
         for kind, n in b.pledge.units:
@@ -753,10 +790,10 @@ def report(
         leftover=received - spent,
         uncommitted=sum(b.money_left for b in balances),
         gifts=_kinds(active.kinds),
-        delivered=_kinds(delivered.kinds),
+        delivered=_kinds(compress(active.kinds, delivered)),
         by_status=tuple((s, status_counts[s]) for s in GiftStatus if s in status_counts),
         value=sum(active.amounts),
-        delivered_value=sum(delivered.amounts),
+        delivered_value=sum(compress(active.amounts, delivered)),
         people_covered=len(set(active.persons)),
         provinces=tuple(sorted(set(active.provinces))),
         rows=_breakdowns(state, active, balances),

@@ -39,7 +39,7 @@ import functools
 import importlib.resources
 import os
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal, TypeGuard
 
@@ -278,13 +278,24 @@ def totals_groups(report: CampaignReport) -> tuple[TotalsGroup, ...]:
     return money, delivered, waiting, allocated
 
 
-def _cell(row: ReportRow, key: str) -> str:
-    value = getattr(row, key)
+def _cell(key: str, value: Any) -> str:
+    """The text of a breakdown cell: the value of column *key* of a row."""
     if key in _MONEY_COLUMNS:
         return format_vnd(value) if value else "—"
     if isinstance(value, int):
         return format_count(value) if value else "—"
     return str(value)
+
+
+def _column(rows: tuple[ReportRow, ...], key: str) -> list[str]:
+    """The texts of column *key* of *rows* (:func:`_cell`), each distinct value formatted once.
+
+    A breakdown of thousands of pledges holds a few hundred distinct counts and amounts.
+    """
+    # keyed by type too: equal values of two types (1, 1.0) need not read alike
+    values = [(type(v), v) for v in (getattr(r, key) for r in rows)]
+    texts = {value: _cell(key, value[1]) for value in set(values)}
+    return [texts[value] for value in values]
 
 
 def breakdown_columns(rows: tuple[ReportRow, ...]) -> list[tuple[str, str]]:
@@ -300,7 +311,7 @@ def _breakdowns(report: CampaignReport) -> list[dict[str, Any]]:
             cols = breakdown_columns(rows)
             where = report.hospitals_text() if dim == "hospital" else ""
             numeric = [k != "label" for k, _ in cols]
-            texts = [[_cell(r, k) for k, _ in cols] for r in rows]
+            texts = [list(row) for row in zip(*(_column(rows, k) for k, _ in cols), strict=True)]
             out.append(
                 {
                     "key": dim,
@@ -396,6 +407,24 @@ def _markdown_finalize(value: object) -> object:
     return value if isinstance(value, Markup) else markdown_text(str(value))
 
 
+def _markdown_finalizer() -> Callable[[object], object]:
+    """:func:`_markdown_finalize` for one environment: each distinct text escaped once.
+
+    A report prints the same counts and amounts thousands of times.
+    """
+    escaped: dict[str, str] = {}
+
+    def finalize(value: object) -> object:
+        if type(value) is not str:  # exactly str: not Markup
+            return _markdown_finalize(value)
+        text = escaped.get(value)
+        if text is None:
+            text = escaped[value] = markdown_text(value)
+        return text
+
+    return finalize
+
+
 @attrs.frozen(kw_only=True)
 class ReportLayout:
     """The templates a report is rendered with: ansinh's defaults, and a province's own in their place.
@@ -449,7 +478,7 @@ class ReportLayout:
         return jinja2.sandbox.SandboxedEnvironment(
             loader=jinja2.FunctionLoader(self._load),
             autoescape=html,
-            finalize=None if html else _markdown_finalize,
+            finalize=None if html else _markdown_finalizer(),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
