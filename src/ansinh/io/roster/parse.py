@@ -261,11 +261,14 @@ class _Load:
             values: list[Any] = cells
         elif column.memo:  # each distinct cell parsed once per load
             memo, refusals = self.memo.setdefault(parse, ({"": None}, set()))
-            for text in set(cells).difference(memo):
-                memo[text] = value = _parsed(parse, text)
-                if type(value) is _Refused:
-                    refusals.add(text)
-            values = list(map(memo.__getitem__, cells))
+            try:  # every cell seen before in this load (so most chunks): looked up, no set built
+                values = list(map(memo.__getitem__, cells))
+            except KeyError:  # the cells not seen before, each parsed once
+                for text in set(cells).difference(memo):
+                    memo[text] = value = _parsed(parse, text)
+                    if type(value) is _Refused:
+                        refusals.add(text)
+                values = list(map(memo.__getitem__, cells))
             if not refusals.isdisjoint(cells):
                 refused = [i for i, text in enumerate(cells) if text in refusals]
         else:
