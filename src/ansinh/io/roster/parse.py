@@ -363,6 +363,8 @@ class _Load:
     def require_province(self, c: _Columns, problems: dict[int, list[_Problem]]) -> None:
         """A row needs a province or a former province."""
         field = "province" if "province" in self.fields else "former_province"
+        if "" not in c.text("province") or "" not in c.text("former_province"):
+            return  # every row has one of them: no row need be looked at
         for i, (current, former) in enumerate(
             zip(c.text("province"), c.text("former_province"), strict=True)
         ):
@@ -373,8 +375,8 @@ class _Load:
         self, c: _Columns, problems: dict[int, list[_Problem]]
     ) -> list[tuple[dt.date, dt.date] | None]:
         """Admission and discharge of each row: both dates or neither, discharge not before admission."""
-        if not any(f in self.fields for f in _STAY):
-            return c.none
+        if not any(itertools.chain(*(c.text(f) for f in _STAY))):
+            return c.none  # no admission or discharge cell (or no such column): no row need be looked at
         stays: list[tuple[dt.date, dt.date] | None] = []
         rows = zip(*(c.text(f) for f in _STAY), *(c.value(f) for f in _STAY), strict=True)
         for i, (admitted_text, discharged_text, admitted, discharged) in enumerate(rows):
