@@ -28,7 +28,18 @@ from ansinh.core.places import CommuneList
 from ansinh.core.pricing import LocalSupport, Quote, price
 from ansinh.exceptions import AnsinhError, LedgerError
 
-__all__ = ["QUOTE_AMOUNTS", "Memo", "Row", "body_digest", "converter", "decode", "digest", "dumps", "encode", "gift_fields"]
+__all__ = [
+    "QUOTE_AMOUNTS",
+    "Memo",
+    "Row",
+    "body_digest",
+    "converter",
+    "decode",
+    "digest",
+    "dumps",
+    "encode",
+    "gift_fields",
+]
 
 QUOTE_AMOUNTS: Final = ("gross", "state_support", "local_support", "payable")
 """The amounts of a gift's quote a row keeps (the rest is re-derived from the law)."""
