@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from ansinh import strategies as ast
+from ansinh.core._gift_facts import GiftFacts
 from ansinh.core.campaign import Gift
 from ansinh.core.ledger import LedgerState
 from ansinh.core.products import ProductKind
-from ansinh.core.reporting import ReportRow, _Facts, report
+from ansinh.core.reporting import ReportRow, report
 from ansinh.io.report_files import render_html, render_markdown, write_report
 from ansinh.io.report_templates import (
     ReportLayout,
@@ -44,7 +45,7 @@ _GIFT_LISTS = st.lists(ast.gifts(), min_size=1, max_size=5).flatmap(
 def test_counting_the_classes_is_counting_the_gifts(gifts: list[Gift], key: str) -> None:
     """A key of a gift's (pledge, purchase date, kind) counts the same through its classes as gift by gift."""
     key_of = _KEYS[key]
-    facts = _Facts(gifts)
+    facts = GiftFacts(gifts)
     by_gift = facts.by_column([key_of(g.pledge_id, g.purchased_on, g.kind) for g in gifts])
     assert facts.by_class(facts.classes(), key_of) == by_gift
     assert sum(facts.classes().values()) == len(gifts)

@@ -37,6 +37,7 @@ from typing import Any, ClassVar, Final, Literal, TypeAlias
 
 import attrs
 
+from ansinh.core._gift_facts import Counted, GiftFacts
 from ansinh.core.campaign import Campaign, Gift, GiftStatus
 from ansinh.core.dates import add_days, check_date, format_date
 from ansinh.core.display import Section, html_summary
@@ -482,102 +483,16 @@ def _province_label(code: str) -> str:
         return code
 
 
-_Counted: TypeAlias = Counter[tuple[str, ProductKind, int]]
-"""Gifts counted by (key, kind, amount)."""
-
-_Class: TypeAlias = tuple[str, dt.date, ProductKind, int]
-"""What most breakdowns read of a gift: its pledge, purchase date, kind and amount."""
-
-
-class _Facts:
-    """The facts of some gifts every breakdown reads, one column each, read once per gift.
-
-    Row *i* of each column is about ``gifts[i]``.
-    """
-
-    __slots__ = ("amounts", "days", "gifts", "kinds", "persons", "pledges", "provinces", "repeats")
-
-    def __init__(
-        self,
-        gifts: list[Gift],
-        columns: tuple[list[ProductKind], list[int], list[str], list[str], list[str], list[dt.date]]
-        | None = None,
-    ) -> None:
-        self.gifts = gifts
-        if columns is None:
-            columns = (
-                [g.kind for g in gifts],
-                [g.amount for g in gifts],
-                [g.person_id for g in gifts],
-                [g.province for g in gifts],
-                [g.pledge_id for g in gifts],
-                [g.purchased_on for g in gifts],
-            )
-        self.kinds, self.amounts, self.persons, self.provinces, self.pledges, self.days = columns
-        gifts_of = Counter(self.persons)
-        self.repeats = [i for i, person in enumerate(self.persons) if gifts_of[person] > 1]
-        """The rows of the gifts whose person has another gift here."""
-
-    def where(self, keep: list[bool]) -> _Facts:
-        """The facts of the gifts at the rows *keep* marks."""
-        return _Facts(
-            list(compress(self.gifts, keep)),
-            (
-                list(compress(self.kinds, keep)),
-                list(compress(self.amounts, keep)),
-                list(compress(self.persons, keep)),
-                list(compress(self.provinces, keep)),
-                list(compress(self.pledges, keep)),
-                list(compress(self.days, keep)),
-            ),
-        )
-
-    def repeated(self, key_at: Callable[[int], str]) -> Counter[str]:
-        """How many gifts of each key, ``key_at(row)`` being a row's, go to a person already counted under it."""
-        repeated: Counter[str] = Counter()
-        seen: set[tuple[str, str]] = set()
-        for i in self.repeats:
-            pair = (key_at(i), self.persons[i])
-            if pair in seen:
-                repeated[pair[0]] += 1
-            else:
-                seen.add(pair)
-        return repeated
-
-    def by_column(self, keys: list[str]) -> tuple[_Counted, Counter[str]]:
-        """The gifts counted by (key, kind, amount), *keys* being each gift's key; and the repeated of each key.
-
-        One pass made by :class:`~collections.Counter`.
-        """
-        return Counter(zip(keys, self.kinds, self.amounts, strict=True)), self.repeated(keys.__getitem__)
-
-    def classes(self) -> Counter[_Class]:
-        """How many gifts share each (pledge, purchase date, kind, amount): few, as a pledge buys
-        a few kinds of gift at a few prices."""
-        return Counter(zip(self.pledges, self.days, self.kinds, self.amounts, strict=True))
-
-    def by_class(
-        self, classes: Counter[_Class], key_of: Callable[[str, dt.date, ProductKind], str]
-    ) -> tuple[_Counted, Counter[str]]:
-        """:meth:`by_column` for a key that is ``key_of(pledge id, purchase date, kind)``: the
-        :meth:`classes` are counted by key, not the gifts (only a repeated person's gifts are read one by one)."""
-        counted: _Counted = Counter()
-        for (pledge_id, day, kind, amount), n in classes.items():
-            counted[key_of(pledge_id, day, kind), kind, amount] += n
-        pledges, days, kinds = self.pledges, self.days, self.kinds
-        return counted, self.repeated(lambda i: key_of(pledges[i], days[i], kinds[i]))
-
-
 def _rows(
     dimension: str,
-    counted: tuple[_Counted, Counter[str]],
+    counted: tuple[Counted, Counter[str]],
     label_of: Callable[[str], str],
     money: _Money | None = None,
 ) -> list[ReportRow]:
     """One row per key (sorted) of *counted* and of *money*.
 
     *counted* holds the gifts by (key, kind, amount) and the repeated
-    gifts of each key (:meth:`_Facts.by_column`): the number and value of
+    gifts of each key (:meth:`GiftFacts.by_column`): the number and value of
     the gifts by key and kind follow, and their people are the gifts less
     the repeated ones.
     """
@@ -626,11 +541,11 @@ def _money_by(balances: Iterable[PledgeBalance], key_of: Callable[[PledgeBalance
     return out
 
 
-def _breakdowns(state: LedgerState, facts: _Facts, balances: list[PledgeBalance]) -> tuple[ReportRow, ...]:
+def _breakdowns(state: LedgerState, facts: GiftFacts, balances: list[PledgeBalance]) -> tuple[ReportRow, ...]:
     """Every breakdown of the gifts of *facts*, in :data:`DIMENSIONS` order.
 
     All but the province and hospital breakdowns key a gift by its pledge,
-    purchase date or kind: they count the gifts' :meth:`~_Facts.classes`.
+    purchase date or kind: they count the gifts' :meth:`~GiftFacts.classes`.
     """
     pledge_of = {b.pledge.id: b for b in state.pledges}
     classes = facts.classes()
@@ -687,7 +602,7 @@ def _hospital(g: Gift) -> str:
     return g.product.hospital if isinstance(g.product, TetGift) else ""
 
 
-def _hospital_rows(active: _Facts) -> list[ReportRow]:
+def _hospital_rows(active: GiftFacts) -> list[ReportRow]:
     """The Tết gifts by hospital level (central, province, district, not known), then by named hospital
     (central ones first; in a level, more gifts first)."""
     tet = active.where([kind is ProductKind.TET_GIFT for kind in active.kinds])
@@ -768,7 +683,7 @@ def report(
     state = state.as_of(on)
     balances = [b for b in state.pledges if not b.withdrawn]
     active_statuses = {s for s in GiftStatus if s.is_active}  # the rule read once per status, not per gift
-    active = _Facts([g for g in state.gifts if g.status in active_statuses])
+    active = GiftFacts([g for g in state.gifts if g.status in active_statuses])
     delivered = [g.status is GiftStatus.DELIVERED for g in active.gifts]
     units: dict[ProductKind, int] = {}
     for b in balances:
