@@ -67,7 +67,9 @@ the others on ``handover_date``.  The pledges a ``[[sourcing]]``
 table produces are added to those of ``pledges.csv`` by :func:`ansinh.io.run.run_campaign`,
 registered on ``registered_on`` (default: the campaign start).
 
-CSV files are UTF-8 (a byte-order mark is fine); each file may instead be an
+CSV files are UTF-8 (a byte-order mark is fine), separated by ``,``, ``;`` or
+tabs, whichever the header line uses most (the roster's rule,
+:func:`~ansinh.io.roster.csv.delimiter_of`); each file may instead be an
 Excel workbook (``sponsors.xlsx``, ``pledges.xlsx``, ``roster.xlsx``: its first
 sheet, read with ``ansinh[excel]``), its cells read as the same text a CSV
 export holds.  Both have Vietnamese or English headers (accents and case ignored; see :data:`SPONSOR_HEADERS` and
@@ -93,7 +95,7 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -127,6 +129,9 @@ from ansinh.io.campaign_toml import (
 from ansinh.io.files import read_limited
 from ansinh.io.report_templates import ReportLayout, read_report_layout
 from ansinh.io.roster import RejectedRow, Roster, load_roster
+from ansinh.io.roster.csv import delimiter_of
+from ansinh.io.roster.load import roster_rows
+from ansinh.io.roster.parse import TextRow, split_header
 from ansinh.limits import MAX_ROSTER_BYTES
 
 __all__ = [
@@ -359,14 +364,8 @@ def _excel_rows(path: Path) -> list[list[str]]:
         workbook.close()
 
 
-def _first_line(text: str) -> str:
-    """``text.split("\\n", 1)[0]``, the rest of the text not copied."""
-    end = text.find("\n")
-    return text if end < 0 else text[:end]
-
-
 def _text_rows(path: Path) -> Iterator[list[str]]:
-    """The rows of a CSV file (``,`` or ``;``) or of an Excel workbook's first sheet, as text.
+    """The rows of a CSV file (split by :func:`~ansinh.io.roster.csv.delimiter_of`) or of an Excel workbook's first sheet, as text.
 
     A CSV file's rows are split as they are read: a reader that finds no column
     it wants in the header reads no further (the roster is read for its
@@ -380,9 +379,7 @@ def _text_rows(path: Path) -> Iterator[list[str]]:
         raise CampaignFileError(
             str(path), "", f"a readable UTF-8 CSV file, or an .xlsx workbook ({exc})"
         ) from None
-    sample = _first_line(text)
-    delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
-    return csv.reader(io.StringIO(text), delimiter=delimiter)
+    return csv.reader(io.StringIO(text), delimiter=delimiter_of(text))
 
 
 def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> Any:
@@ -568,29 +565,35 @@ def read_pledges(
 def _roster_columns(
     path: Path,
 ) -> tuple[tuple[tuple[str, frozenset[str]], ...], tuple[tuple[str, tuple[str, HospitalLevel | None]], ...]]:
-    """The roster's affiliations (:func:`_affiliations`) and hospitals (:func:`_hospitals`), the file read once.
+    """The roster's affiliations (:func:`_affiliations`) and hospitals (:func:`_hospitals`).
+
+    The rows are the roster's own (:func:`~ansinh.io.roster.load.roster_rows`):
+    the same header, lines and row numbers as the people were read from.  A
+    row the roster could not split is the roster's to report, and read for
+    neither.
 
     Raises:
         CampaignFileError: a hospital level is wrong (:func:`_hospitals`).
     """
     try:
-        reader = iter(_text_rows(path))  # a CSV file or a workbook, as the roster
-    except CampaignFileError:
+        header, rows = split_header(roster_rows(path), source=str(path))
+        names = [plain(h) for h in header.cells]
+        if not any(h in _AFFILIATION_HEADERS or h in _HOSPITAL_HEADERS for h in names):
+            return (), ()
+        read = [r for r in rows if not r.problem]
+    except RosterError:
         return (), ()  # load_roster reports an unreadable roster
-    header = [plain(h) for h in next(reader, [])]
-    wanted = [any(h in headers for h in header) for headers in (_AFFILIATION_HEADERS, _HOSPITAL_HEADERS)]
-    rows: Iterable[list[str]] = list(reader) if all(wanted) else reader  # both read the rows: list them
-    return _affiliations(header, rows), _hospitals(path.name, header, rows)
+    return _affiliations(names, read), _hospitals(path.name, names, read)
 
 
-def _affiliations(header: list[str], rows: Iterable[list[str]]) -> tuple[tuple[str, frozenset[str]], ...]:
+def _affiliations(header: list[str], rows: Iterable[TextRow]) -> tuple[tuple[str, frozenset[str]], ...]:
     """Person id → the targets of the roster's ``Đơn vị liên quan`` column, if it has one (*header*: matching form)."""
     id_col = next((i for i, h in enumerate(header) if h in _ROSTER_ID_HEADERS), None)
     aff_col = next((i for i, h in enumerate(header) if h in _AFFILIATION_HEADERS), None)
     if id_col is None or aff_col is None:
         return ()
     out: dict[str, frozenset[str]] = {}
-    for row in rows:
+    for row in (r.cells for r in rows):
         if len(row) > max(id_col, aff_col) and row[id_col].strip():
             targets = frozenset(t.strip() for t in row[aff_col].replace(",", ";").split(";") if t.strip())
             if targets:
@@ -608,12 +611,12 @@ def _level(text: str, where: str) -> HospitalLevel | None:
     return level
 
 
-def _at(row: list[str], i: int | None) -> str:
+def _at(row: Sequence[str], i: int | None) -> str:
     return row[i].strip() if i is not None and i < len(row) else ""
 
 
 def _hospitals(
-    name: str, header: list[str], rows: Iterable[list[str]]
+    name: str, header: list[str], rows: Iterable[TextRow]
 ) -> tuple[tuple[str, tuple[str, HospitalLevel | None]], ...]:
     """Person id → (hospital, level) from the roster's ``Bệnh viện`` and ``Tuyến`` columns, if it has them.
 
@@ -628,7 +631,7 @@ def _hospitals(
     if id_col is None or name_col is None:
         return ()
     out: dict[str, tuple[str, HospitalLevel | None]] = {}
-    for number, row in enumerate(rows, 2):
+    for number, row, *_ in rows:
         where = f"{name} row {number} hospital_level"
         person, hospital, level_text = _at(row, id_col), _at(row, name_col), _at(row, level_col)
         level = _level(level_text, where)

@@ -99,7 +99,7 @@ from __future__ import annotations
 
 from ansinh.io.roster.columns import COLUMNS, HEADERS, Column
 from ansinh.io.roster.csv import parse_roster_csv
-from ansinh.io.roster.load import load_roster
+from ansinh.io.roster.load import load_roster, roster_rows
 from ansinh.io.roster.parse import parse_roster_rows
 from ansinh.io.roster.values import Cell, Duplicate, RejectedRow, Roster
 from ansinh.io.roster.write import write_roster_csv
@@ -115,5 +115,6 @@ __all__ = [
     "load_roster",
     "parse_roster_csv",
     "parse_roster_rows",
+    "roster_rows",
     "write_roster_csv",
 ]

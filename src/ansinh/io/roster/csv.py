@@ -14,7 +14,15 @@ from ansinh.io.roster.parse import TextRow, read_text_rows
 from ansinh.io.roster.values import Roster
 from ansinh.limits import MAX_CELL_CHARACTERS, MAX_ROSTER_BYTES
 
-__all__ = ["RowProgress", "check_progress", "parse_roster_csv", "text_rows"]
+__all__ = [
+    "RowProgress",
+    "check_progress",
+    "csv_rows",
+    "csv_text",
+    "delimiter_of",
+    "parse_roster_csv",
+    "text_rows",
+]
 
 RowProgress = Callable[[int, int], None]
 """``progress(done, total)``: rows (lines of a CSV file) read so far, of all."""
@@ -22,11 +30,27 @@ RowProgress = Callable[[int, int], None]
 _REPORT_EVERY: Final = 1000  # lines between two progress calls
 
 
-def _delimiter(text: str) -> str:
-    """The separator the header line uses most (``,`` when it has none)."""
-    end = text.find("\n")  # the first line, the rest of the text not copied
-    first = text if end < 0 else text[:end]
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
+def delimiter_of(text: str) -> str:
+    r"""The separator of a CSV text: the one of ``,``, ``;`` and tab its header line uses most (``,`` when it has none).
+
+    The header line is the first with a character other than separators and
+    spaces (blank lines before it are skipped, as the header rule skips
+    them: :func:`~ansinh.io.roster.parse.split_header`).  Every CSV file
+    ansinh reads (rosters, sponsors, pledges) is split by this rule.
+
+    >>> delimiter_of("Họ và tên;Ngày sinh;Tỉnh\nA;01/01/1980;01\n"), delimiter_of("a\tb,c\td"), delimiter_of("id")
+    (';', '\t', ',')
+    >>> delimiter_of("\n;;\nMã;Họ và tên\n")
+    ';'
+    """
+    start = 0
+    while True:
+        end = text.find("\n", start)  # the lines one by one, the rest of the text not copied
+        line = text[start:] if end < 0 else text[start:end]
+        if end < 0 or line.strip(" \t\r,;"):
+            break
+        start = end + 1
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
@@ -163,6 +187,19 @@ def parse_roster_csv(
     [(3, 'Ngày sinh', 'no such day: use dd/mm/yyyy or yyyy-mm-dd')]
     """
     check_progress(progress)
+    return read_text_rows(
+        csv_rows(csv_text(data, source=source), source=source, progress=progress), source=source
+    )
+
+
+def csv_text(data: bytes | str, *, source: str = "<csv>") -> str:
+    """The text of a CSV file's bytes (UTF-8, with or without BOM) or text, checked as :func:`parse_roster_csv` checks it.
+
+    Raises:
+        RosterError: not UTF-8, holding NUL characters, or more than
+            :data:`~ansinh.limits.MAX_ROSTER_BYTES` bytes.
+        InvalidValueError: *data* is neither bytes nor str.
+    """
     if isinstance(data, bytes | bytearray | str) and len(data) > MAX_ROSTER_BYTES:
         raise RosterError(f"{source}: larger than {MAX_ROSTER_BYTES} bytes (ansinh.limits.MAX_ROSTER_BYTES)")
     if isinstance(data, bytes | bytearray):
@@ -178,11 +215,22 @@ def parse_roster_csv(
         raise InvalidValueError("data", type(data).__name__, "bytes or str")
     if "\x00" in text:
         raise RosterError(f"{source}: contains NUL characters; this is not a CSV text file")
+    return text
+
+
+def csv_rows(text: str, *, source: str = "<csv>", progress: RowProgress | None = None) -> Iterator[TextRow]:
+    """The rows of a roster's CSV text as the roster reads them (:func:`text_rows`, split by :func:`delimiter_of`).
+
+    *progress*, if given, is called as ``progress(lines read, lines)``.
+
+    Raises:
+        RosterError: (while the rows are read) a cell is too long for the csv module.
+    """
+    rows = text_rows(text, delimiter_of(text))
+    if progress is not None:
+        rows = _reported(rows, _line_count(text), progress)
     try:
-        rows = text_rows(text, _delimiter(text))
-        if progress is not None:
-            rows = _reported(rows, _line_count(text), progress)
-        return read_text_rows(rows, source=source)
+        yield from rows
     except csv.Error as e:  # a cell over the csv module's field size limit (131072 characters)
         raise RosterError(
             f"{source}: not readable as CSV ({e}); a cell may hold at most "

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from ansinh.exceptions import InvalidValueError, RosterError
 from ansinh.io.files import read_limited
-from ansinh.io.roster.csv import RowProgress, check_progress, parse_roster_csv
+from ansinh.io.roster.csv import RowProgress, check_progress, csv_rows, csv_text
+from ansinh.io.roster.parse import TextRow, cell_rows, read_text_rows
 from ansinh.io.roster.values import Roster
-from ansinh.io.roster.xlsx import load_roster_xlsx
+from ansinh.io.roster.xlsx import sheet_cells
 from ansinh.limits import MAX_ROSTER_BYTES
 
-__all__ = ["load_roster"]
+__all__ = ["load_roster", "roster_rows"]
 
 
 def load_roster(
@@ -38,6 +40,24 @@ def load_roster(
         InvalidValueError: *path* is not a path, *sheet* not a string, or
             *progress* not a callable.
     """
+    return read_text_rows(roster_rows(path, sheet=sheet, progress=progress), source=str(path))
+
+
+def roster_rows(
+    path: str | os.PathLike[str], *, sheet: str | None = None, progress: RowProgress | None = None
+) -> Iterator[TextRow]:
+    """The rows of a roster file exactly as :func:`load_roster` reads them, the header first, as text.
+
+    A reader of columns the roster does not know (a campaign folder's
+    ``Đơn vị liên quan``, ``Bệnh viện``) reads them with this, so that it
+    splits lines, numbers rows and finds the header (:func:`~ansinh.io.roster.parse.split_header`)
+    as the roster does.  A CSV file's rows that cannot be split keep their
+    :attr:`~ansinh.io.roster.parse.TextRow.problem`.
+
+    Raises:
+        RosterError: as :func:`load_roster` (the file cannot be read at all).
+        InvalidValueError: as :func:`load_roster`.
+    """
     if not isinstance(path, str | os.PathLike) or (isinstance(path, str) and not path.strip()):
         raise InvalidValueError("path", path, "a path to a .csv, .xlsx or .xlsm file")
     if sheet is not None and not isinstance(sheet, str):
@@ -45,6 +65,6 @@ def load_roster(
     check_progress(progress)
     p = Path(path)
     if p.suffix.lower() in (".xlsx", ".xlsm"):
-        return load_roster_xlsx(p, sheet=sheet, progress=progress)
+        return cell_rows(sheet_cells(p, sheet=sheet, progress=progress))
     data = read_limited(p, MAX_ROSTER_BYTES, "MAX_ROSTER_BYTES", RosterError)
-    return parse_roster_csv(data, source=str(p), progress=progress)
+    return csv_rows(csv_text(data, source=str(p)), source=str(p), progress=progress)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from typing import Any, Final, NamedTuple
 
@@ -28,7 +28,7 @@ from ansinh.io.roster.columns import COLUMNS, HEADERS, Column, column_for
 from ansinh.io.roster.values import Cell, Duplicate, RejectedRow, Roster
 from ansinh.limits import MAX_CELL_CHARACTERS
 
-__all__ = ["TextRow", "parse_roster_rows", "parse_text_rows", "read_text_rows"]
+__all__ = ["TextRow", "cell_rows", "parse_roster_rows", "parse_text_rows", "read_text_rows", "split_header"]
 
 _IDENTIFIERS: Final = ("cccd", "social_insurance_number")
 _REQUIRED: Final = ("full_name", "date_of_birth")
@@ -54,7 +54,17 @@ def parse_roster_rows(rows: Iterable[Sequence[Cell]], *, source: str = "<rows>")
     >>> [(p.full_name, p.date_of_birth.year, p.province) for p in r]
     [('Lê Văn An', 1980, '40')]
     """
-    return parse_text_rows(([_text_cell(c) for c in cells] for cells in rows), source=source)
+    return read_text_rows(cell_rows(rows), source=source)
+
+
+def cell_rows(rows: Iterable[Sequence[Cell]]) -> Iterator[TextRow]:
+    """Rows of cells as the rows a reader found, numbered from 1, a date cell as its ISO text.
+
+    Raises:
+        InvalidValueError: (while the rows are read) a cell is neither a str nor a datetime.date.
+    """
+    for number, cells in enumerate(rows, start=1):
+        yield TextRow(number, [_text_cell(c) for c in cells])
 
 
 def parse_text_rows(rows: Iterable[Sequence[str]], *, source: str = "<rows>") -> Roster:
@@ -93,17 +103,27 @@ def read_text_rows(rows: Iterable[TextRow], *, source: str = "<rows>") -> Roster
         RosterError: no header, a required column missing, two columns with
             the same meaning, or (a bug) lines that do not add up.
     """
+    header, it = split_header(rows, source=source)
+    load = _Load(source, header.cells)
+    # _CHUNK rows at a time: each column is read at once, and the rows do not all stay in memory.
+    while chunk := list(itertools.islice(it, _CHUNK)):
+        load.read_rows(chunk)
+    return load.roster()
+
+
+def split_header(rows: Iterable[TextRow], *, source: str = "<rows>") -> tuple[TextRow, Iterator[TextRow]]:
+    """A roster's header, its first non-blank row, and the rows after it (blank rows before it are skipped).
+
+    Raises:
+        RosterError: no header, or the reader could not split the header row.
+    """
     it = iter(rows)
     header = next((r for r in it if r.problem or "".join(r.cells).strip()), None)
     if header is None:
         raise RosterError(f"{source}: empty — no header row")
     if header.problem:
         raise RosterError(f"{source}: the header row cannot be read: {header.problem}")
-    load = _Load(source, header.cells)
-    # _CHUNK rows at a time: each column is read at once, and the rows do not all stay in memory.
-    while chunk := list(itertools.islice(it, _CHUNK)):
-        load.read_rows(chunk)
-    return load.roster()
+    return header, it
 
 
 def _text_cell(cell: Cell) -> str:

@@ -16,7 +16,7 @@ from ansinh.io.roster.values import Cell, Roster
 from ansinh.limits import MAX_XLSX_BYTES, MAX_XLSX_PART_BYTES
 from ansinh.progress import counted
 
-__all__ = ["load_roster_xlsx"]
+__all__ = ["load_roster_xlsx", "sheet_cells"]
 
 
 def _whole_number(value: object) -> int | None:
@@ -92,6 +92,17 @@ def load_roster_xlsx(path: Path, *, sheet: str | None = None, progress: RowProgr
             *sheet* is not in it, or the rows are not a roster (see
             :func:`~ansinh.io.roster.parse.parse_roster_rows`).
     """
+    return parse_roster_rows(sheet_cells(path, sheet=sheet, progress=progress), source=str(path))
+
+
+def sheet_cells(
+    path: Path, *, sheet: str | None = None, progress: RowProgress | None = None
+) -> list[list[Cell]]:
+    """The cells of a roster's worksheet as the roster reads them (numbers zero-padded back where the column says).
+
+    Raises:
+        RosterError: as :func:`load_roster_xlsx`, but for the rows not being a roster.
+    """
     try:
         import openpyxl
     except ImportError:
@@ -114,7 +125,6 @@ def load_roster_xlsx(path: Path, *, sheet: str | None = None, progress: RowProgr
         if progress is not None:
             total = ws.max_row or 0
             found = counted(found, lambda n: progress(n, max(total, n)), every=1000)
-        rows = _cells(found)
+        return _cells(found)
     finally:
         wb.close()
-    return parse_roster_rows(rows, source=str(path))
