@@ -20,19 +20,11 @@ from ansinh.io.campaign_files import read_campaign_folder
 from ansinh.io.roster import load_roster, roster_rows
 from ansinh.io.roster.csv import delimiter_of
 
-_TOML = """
-[campaign]
-code = "T2026"
-name = "Thử nghiệm Hà Nội 2026"
-start = 2025-10-23
-end = 2026-03-31
-province = "01"
-
-[run]
-purchase_date = 2026-03-01
-money_buys = "social_book"
-book_months = 12
-"""
+_TOML = (
+    '[campaign]\ncode = "T2026"\nname = "Cột danh sách"\nstart = 2025-10-23\nend = 2026-03-31\n'
+    "[run]\npurchase_date = 2026-03-01\n"
+)
+"""The least a campaign.toml holds: its campaign and purchase date (the files are read, not run)."""
 
 _PEOPLE = (
     ("01-001", "Nguyễn Văn An", "20/09/1970"),
