@@ -1,4 +1,4 @@
-"""Fuzz hostile CSV and Excel rosters and mutated JSON documents.
+"""Fuzz hostile CSV and Excel rosters, campaign files and mutated JSON documents.
 
 Only AnsinhError escapes; every row is accounted for; no nine-or-more-digit run shows in a rejected row.
 """
@@ -17,7 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ansinh
+from ansinh.io.campaign_files import read_pledges, read_sponsors
 from ansinh.io.roster import Roster, load_roster, parse_roster_csv
+from ansinh.io.roster.csv import delimiter_of
 from ansinh.serialization import dump_document, loads_document
 
 from ._values import CCCD, UNMASKED, campaign, person
@@ -79,6 +81,49 @@ def test_hostile_csv(
         check_error(exc)
         return
     _accounted(roster)
+
+
+SPONSOR_HEADER = st.one_of(
+    st.just(["id", "name", "kind", "province"]),
+    st.just(["Mã nhà tài trợ", "Tên", "Loại", "Tỉnh", "Ghi chú"]),
+    st.lists(st.sampled_from(["id", "name", "kind", "sponsor id", "money", "x", ""]), min_size=1, max_size=5),
+)
+SPONSOR_CELL = st.one_of(
+    st.text(alphabet='ab1"\r\n ,;\t=é', max_size=8),
+    st.sampled_from(
+        ["S1", "S2", "bank", "ngân hàng", "hợp tác xã", "01", "Hà Nội", "50.000.000", "x" * 200_000]
+    ),
+)
+
+
+@FUZZ
+@given(
+    header=SPONSOR_HEADER,
+    rows=st.lists(st.lists(SPONSOR_CELL, max_size=5), max_size=10),
+    sep=st.sampled_from([",", ";", "\t"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_hostile_sponsor_and_pledge_files(
+    header: list[str], rows: list[list[str]], sep: str, newline: str
+) -> None:
+    # every line after the header ends as a sponsor (pledge) or a rejected row, when no quote joins lines
+    text = newline.join(sep.join(cells) for cells in [header, *rows]) + newline
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sponsors.csv"
+        path.write_text(text, encoding="utf-8", newline="")
+        for read in (read_sponsors, lambda p: read_pledges(p, (), default_date=dt.date(2026, 1, 5))):
+            try:
+                found = read(path)
+            except Exception as exc:
+                check_error(exc)
+                continue
+            kept, rejected = len(found[0]), found[-1]
+            for row in rejected:
+                assert not UNMASKED.search(f"{row} {row!r}"), row
+            if '"' not in text:
+                d = delimiter_of(text)
+                lines = [ln for ln in text.split(newline)[:-1] if any(c.strip() for c in ln.split(d))]
+                assert kept + len({r.row for r in rejected}) == len(lines) - 1
 
 
 EXCEL_CELL = st.one_of(

@@ -76,6 +76,10 @@ export holds.  Both have Vietnamese or English headers (accents and case ignored
 :data:`PLEDGE_HEADERS`).  Amounts are whole đồng, with or without ``.``
 thousands separators (``50.000.000``).  A bad row is kept out and reported
 (:attr:`CampaignFolder.rejected`), never silently dropped; the rest is read.
+Lines are split as a roster's are (:func:`~ansinh.io.roster.csv.csv_rows`):
+the header is the first line that is not blank, a quoted cell may span
+lines, and a line whose quote is never closed is rejected on its own, the
+lines after it read as rows of their own.
 
 For Tết gifts the roster may carry the hospital each patient is treated in
 (``Bệnh viện``, ``hospital``) and its level (``Tuyến``, ``hospital_level``:
@@ -91,7 +95,6 @@ linked to their target.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
@@ -129,10 +132,10 @@ from ansinh.io.campaign_toml import (
 from ansinh.io.files import read_limited
 from ansinh.io.report_templates import ReportLayout, read_report_layout
 from ansinh.io.roster import RejectedRow, Roster, load_roster
-from ansinh.io.roster.csv import delimiter_of
+from ansinh.io.roster.csv import csv_rows
 from ansinh.io.roster.load import roster_rows
-from ansinh.io.roster.parse import TextRow, split_header
-from ansinh.limits import MAX_ROSTER_BYTES
+from ansinh.io.roster.parse import TextRow, cell_rows, split_header
+from ansinh.limits import MAX_CELL_CHARACTERS, MAX_ROSTER_BYTES
 
 __all__ = [
     "PLEDGE_HEADERS",
@@ -364,30 +367,54 @@ def _excel_rows(path: Path) -> list[list[str]]:
         workbook.close()
 
 
-def _text_rows(path: Path) -> Iterator[list[str]]:
-    """The rows of a CSV file (split by :func:`~ansinh.io.roster.csv.delimiter_of`) or of an Excel workbook's first sheet, as text.
+def _text_rows(path: Path) -> Iterator[TextRow]:
+    """The rows of a CSV file or of an Excel workbook's first sheet, as text, numbered as the roster's are.
 
-    A CSV file's rows are split as they are read: a reader that finds no column
-    it wants in the header reads no further (the roster is read for its
-    affiliation and hospital columns, which most rosters do not have).
+    A CSV file is read as a roster is (:func:`~ansinh.io.roster.csv.csv_rows`):
+    split by :func:`~ansinh.io.roster.csv.delimiter_of`, and a row with an
+    unclosed quote comes with its :attr:`~ansinh.io.roster.parse.TextRow.problem`,
+    the lines after it read on their own.
     """
     if path.suffix.lower() in _EXCEL:
-        return iter(_excel_rows(path))
+        return cell_rows(_excel_rows(path))
     try:
         text = read_campaign_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CampaignFileError(
             str(path), "", f"a readable UTF-8 CSV file, or an .xlsx workbook ({exc})"
         ) from None
-    return csv.reader(io.StringIO(text), delimiter=delimiter_of(text))
+    return csv_rows(text, source=str(path))
 
 
-def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> Any:
-    reader = iter(_text_rows(path))
+def _in_row_order(rejected: Iterable[RejectedRow]) -> tuple[RejectedRow, ...]:
+    """Rejected rows by row number (the rows a reader could not split among those a reader refused)."""
+    return tuple(sorted(rejected, key=lambda r: r.row))
+
+
+CsvRows = list[tuple[int, dict[str, str]]]
+"""``(row number, {field: cell})`` for each row of a campaign file that is not blank."""
+
+
+def _read_csv(
+    path: Path, headers: Mapping[str, tuple[str, ...]], required: tuple[str, ...]
+) -> tuple[CsvRows, dict[str, str], tuple[RejectedRow, ...]]:
+    """A campaign file's rows by field, its headers as written by field, and the rows that could not be split.
+
+    The header is the first row that is not blank (:func:`~ansinh.io.roster.parse.split_header`);
+    each of *headers*' fields is found by any of its headers (matching form),
+    and each of *required* must be.  A row the reader could not split (an
+    unclosed quote) is a :class:`~ansinh.io.roster.values.RejectedRow` with
+    the reason, never lost: the caller lists it with the rows it rejects.
+
+    Raises:
+        CampaignFileError: the file cannot be read, has no header row, lacks
+            a required column, or holds a cell too long for the csv module.
+    """
     try:
-        header = next(reader)
-    except StopIteration:
+        header_row, reader = split_header(_text_rows(path), source=str(path))
+    except RosterError:
         raise CampaignFileError(str(path), "", "a CSV file or a worksheet with a header row") from None
+    header = list(header_row.cells)
     index = {alias: f for f, aliases in headers.items() for alias in aliases}
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
@@ -403,13 +430,21 @@ def _read_csv(path: Path, headers: Mapping[str, tuple[str, ...]], required: tupl
             ", ".join(header),
             "headers including " + ", ".join(f"{f} ({' / '.join(headers[f][:3])})" for f in missing),
         )
-    rows = []
-    for number, row in enumerate(reader, 2):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = {f: (row[i].strip() if i < len(row) else "") for f, i in columns.items()}
-        rows.append((number, cells))
-    return rows, names
+    rows: CsvRows = []
+    broken: list[RejectedRow] = []
+    try:
+        for number, row, _, problem in reader:
+            if problem:
+                broken.append(RejectedRow(number, "", " ".join(row), problem))
+            elif any(cell.strip() for cell in row):
+                rows.append(
+                    (number, {f: (row[i].strip() if i < len(row) else "") for f, i in columns.items()})
+                )
+    except RosterError as exc:  # a cell over the csv module's limit
+        raise CampaignFileError(
+            str(path), "", f"cells of at most {MAX_CELL_CHARACTERS} characters ({exc})"
+        ) from None
+    return rows, names, tuple(broken)
 
 
 def _kind_table(extra: Iterable[LocalSponsorKind]) -> dict[str, tuple[SponsorKind, str]]:
@@ -438,9 +473,9 @@ def read_sponsors(
     kinds = _kind_table(extra)
     allowed = [f"{k.value} ({k.label_vi})" for k in SponsorKind if k is not SponsorKind.OTHER]
     allowed += [f"{k.code} ({k.label_vi})" for k in extra]
-    rows, names = _read_csv(Path(path), SPONSOR_HEADERS, ("id", "name", "kind"))
+    rows, names, broken = _read_csv(Path(path), SPONSOR_HEADERS, ("id", "name", "kind"))
     sponsors: list[Sponsor] = []
-    rejected: list[RejectedRow] = []
+    rejected: list[RejectedRow] = list(broken)
     seen: set[str] = set()
     for number, cells in rows:
         try:
@@ -464,7 +499,7 @@ def read_sponsors(
             continue
         seen.add(sponsor.id)
         sponsors.append(sponsor)
-    return tuple(sponsors), tuple(rejected)
+    return tuple(sponsors), _in_row_order(rejected)
 
 
 def _earmark(cells: Mapping[str, str]) -> Earmark | None:
@@ -503,12 +538,12 @@ def read_pledges(
     Raises:
         CampaignFileError: the file cannot be read or lacks a required column.
     """
-    rows, names = _read_csv(Path(path), PLEDGE_HEADERS, ("id", "sponsor_id"))
+    rows, names, broken = _read_csv(Path(path), PLEDGE_HEADERS, ("id", "sponsor_id"))
     known = {s.id for s in sponsors}
     pledges: list[Pledge] = []
     dates: list[tuple[str, dt.date]] = []
     receipts: list[Receipt] = []
-    rejected: list[RejectedRow] = []
+    rejected: list[RejectedRow] = list(broken)
     seen: set[str] = set()
     for number, cells in rows:
         try:
@@ -559,7 +594,7 @@ def read_pledges(
             receipts.append(
                 Receipt(pledge_id=pledge.id, on=received_on, amount=received, reference=reference)
             )
-    return tuple(pledges), tuple(dates), tuple(receipts), tuple(rejected)
+    return tuple(pledges), tuple(dates), tuple(receipts), _in_row_order(rejected)
 
 
 def _roster_columns(

@@ -61,9 +61,12 @@ def read_deliveries(path: str | os.PathLike[str]) -> dict[str, dict[ProductKind,
 
     Raises:
         CampaignFileError: the file cannot be read, lacks the person column,
-            names a person twice, or a document is too long (naming the line).
+            has a line that cannot be split (an unclosed quote), names a
+            person twice, or a document is too long (naming the line).
     """
-    rows, _names = _read_csv(Path(path), DELIVERY_HEADERS, ("person",))
+    rows, _names, broken = _read_csv(Path(path), DELIVERY_HEADERS, ("person",))
+    if broken:  # a line that cannot be split: its documents are unknown, so the file is refused
+        raise CampaignFileError(f"{Path(path).name} line {broken[0].row}", broken[0].value, broken[0].reason)
     found: dict[str, dict[ProductKind, str]] = {}
     for number, cells in rows:
         person = cells["person"]

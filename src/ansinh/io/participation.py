@@ -27,7 +27,7 @@ import attrs
 from ansinh.core.people import Person
 from ansinh.core.registry import FollowUpStatus
 from ansinh.exceptions import InvalidValueError
-from ansinh.io.campaign_files import _read_csv
+from ansinh.io.campaign_files import _in_row_order, _read_csv
 from ansinh.io.campaign_toml import plain
 from ansinh.io.roster import RejectedRow
 
@@ -92,9 +92,9 @@ def read_participation(path: str | os.PathLike[str]) -> ParticipationFile:
     Raises:
         CampaignFileError: the file cannot be read, or lacks the status column.
     """
-    rows, names = _read_csv(Path(path), PARTICIPATION_HEADERS, ("status",))
+    rows, names, broken = _read_csv(Path(path), PARTICIPATION_HEADERS, ("status",))
     answers: list[tuple[str, str, FollowUpStatus]] = []
-    rejected: list[RejectedRow] = []
+    rejected: list[RejectedRow] = list(broken)
     seen: set[tuple[str, str]] = set()
     for number, cells in rows:
         try:
@@ -124,4 +124,4 @@ def read_participation(path: str | os.PathLike[str]) -> ParticipationFile:
             continue
         seen.update(keys)
         answers.extend((kind, value, status) for kind, value in keys)
-    return ParticipationFile(answers=tuple(answers), rejected=tuple(rejected))
+    return ParticipationFile(answers=tuple(answers), rejected=_in_row_order(rejected))
