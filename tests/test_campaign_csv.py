@@ -1,9 +1,10 @@
-"""Campaign CSV files (sponsors, pledges, participation, deliveries) are read as a roster is: no row is lost.
+"""Campaign files (sponsors, pledges, participation, deliveries) are read as a roster is: no row is lost.
 
 An unclosed quote used to swallow every line after it into one cell (the
 sponsors and pledges there were never listed, nor rejected); a cell over the
 csv module's limit, or a carriage return inside a cell, escaped as a bare
-``csv.Error``.
+``csv.Error``.  A workbook is read by the roster's reader too: its size
+limits, and identifiers stored as numbers zero-padded back.
 """
 
 from __future__ import annotations
@@ -97,3 +98,31 @@ def test_a_deliveries_file_with_an_unsplittable_line_is_refused_naming_it(tmp_pa
     path = _file(tmp_path, "deliveries.csv", 'Mã người,Mã thẻ BHYT\n31-001,"HN1\n31-002,HN2\n31-003,HN3\n')
     with pytest.raises(CampaignFileError, match=r"deliveries\.csv line 2.*unclosed quote"):
         read_deliveries(path)
+
+
+def _workbook(path: Path, rows: list[list[object]]) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_a_campaign_workbook_is_read_within_the_rosters_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _workbook(tmp_path / "pledges.xlsx", [["id", "sponsor id", "money"], ["P1", "S1", 1_000_000]])
+    monkeypatch.setattr("ansinh.io.roster.xlsx.MAX_XLSX_PART_BYTES", 500)  # a part unzipping larger
+    with pytest.raises(CampaignFileError, match=r"pledges\.xlsx.*MAX_XLSX_PART_BYTES"):
+        read_pledges(path, (), default_date=dt.date(2026, 1, 5))
+
+
+def test_an_identifier_excel_stored_as_a_number_gets_its_zeros_back(tmp_path: Path) -> None:
+    # as in a roster: Excel drops the leading zero of 031190000100 typed into a number cell
+    path = _workbook(tmp_path / "tham-gia.xlsx", [["Số CCCD", "Trạng thái"], [31190000100, "lapsed"]])
+    answers = read_participation(path)
+    assert [(kind, value) for kind, value, _ in answers.answers] == [("cccd", "031190000100")]
+    assert answers.rejected == ()

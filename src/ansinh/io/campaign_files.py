@@ -72,7 +72,9 @@ tabs, whichever the header line uses most (the roster's rule,
 :func:`~ansinh.io.roster.csv.delimiter_of`); each file may instead be an
 Excel workbook (``sponsors.xlsx``, ``pledges.xlsx``, ``roster.xlsx``: its first
 sheet, read with ``ansinh[excel]``), its cells read as the same text a CSV
-export holds.  Both have Vietnamese or English headers (accents and case ignored; see :data:`SPONSOR_HEADERS` and
+export holds, by the roster's reader (:func:`~ansinh.io.roster.xlsx.sheet_cells`:
+its size limits, and a CCCD or mã số BHXH stored as a number zero-padded
+back).  Both have Vietnamese or English headers (accents and case ignored; see :data:`SPONSOR_HEADERS` and
 :data:`PLEDGE_HEADERS`).  Amounts are whole đồng, with or without ``.``
 thousands separators (``50.000.000``).  A bad row is kept out and reported
 (:attr:`CampaignFolder.rejected`), never silently dropped; the rest is read.
@@ -96,7 +98,6 @@ linked to their target.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -129,13 +130,13 @@ from ansinh.io.campaign_toml import (
     read_only,
     read_toml,
 )
-from ansinh.io.files import read_limited
 from ansinh.io.report_templates import ReportLayout, read_report_layout
 from ansinh.io.roster import RejectedRow, Roster, load_roster
 from ansinh.io.roster.csv import csv_rows
 from ansinh.io.roster.load import roster_rows
 from ansinh.io.roster.parse import TextRow, cell_rows, split_header
-from ansinh.limits import MAX_CELL_CHARACTERS, MAX_ROSTER_BYTES
+from ansinh.io.roster.xlsx import sheet_cells
+from ansinh.limits import MAX_CELL_CHARACTERS
 
 __all__ = [
     "PLEDGE_HEADERS",
@@ -329,46 +330,8 @@ def _date(field: str, text: str) -> dt.date | None:
 _EXCEL: Final = (".xlsx", ".xlsm")
 
 
-def _cell_text(value: object) -> str:
-    """An Excel cell as the text the same cell has in a CSV export."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "x" if value else ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _excel_rows(path: Path) -> list[list[str]]:
-    """The first worksheet's rows as text (needs openpyxl: ``ansinh[excel]``)."""
-    try:
-        import openpyxl
-    except ImportError:
-        raise CampaignFileError(
-            str(path), "", "openpyxl installed to read Excel (pip install 'ansinh[excel]')"
-        ) from None
-    try:
-        data = read_limited(path, MAX_ROSTER_BYTES, "MAX_ROSTER_BYTES", RosterError)
-    except RosterError as exc:
-        raise CampaignFileError(str(path), "", f"a readable file ({exc})") from None
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise CampaignFileError(str(path), "", f"a readable Excel workbook ({type(exc).__name__})") from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
 def _text_rows(path: Path) -> Iterator[TextRow]:
-    """The rows of a CSV file or of an Excel workbook's first sheet, as text, numbered as the roster's are.
+    """The rows of a CSV file or of an Excel workbook's first sheet, as text, read and numbered as the roster's are.
 
     A CSV file is read as a roster is (:func:`~ansinh.io.roster.csv.csv_rows`):
     split by :func:`~ansinh.io.roster.csv.delimiter_of`, and a row with an
@@ -376,7 +339,10 @@ def _text_rows(path: Path) -> Iterator[TextRow]:
     the lines after it read on their own.
     """
     if path.suffix.lower() in _EXCEL:
-        return cell_rows(_excel_rows(path))
+        try:  # the roster's reader: its size limits, and a number cell in an identifier column zero-padded back
+            return cell_rows(sheet_cells(path))
+        except RosterError as exc:
+            raise CampaignFileError(str(path), "", f"a readable Excel workbook ({exc})") from None
     try:
         text = read_campaign_text(path)
     except (OSError, UnicodeDecodeError) as exc:
