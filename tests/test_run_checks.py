@@ -57,6 +57,21 @@ def test_a_setting_that_would_stop_the_run_late_is_refused_before_anything_is_wr
     assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["", "Mã người,Mã thẻ BHYT\n31-001,HN1\n31-001,HN2\n", 'Mã người,Mã thẻ BHYT\n31-001,"HN1\n'],
+    ids=["empty", "a person twice", "an unclosed quote"],
+)
+def test_a_bad_deliveries_file_is_refused_before_anything_is_written(folder: Path, text: str) -> None:
+    # deliveries.csv is used when gifts are delivered, the last batch: it is read first all the same
+    (folder / "deliveries.csv").write_text(text, encoding="utf-8")
+    out = folder / "out"
+    with pytest.raises(CampaignFileError, match=r"deliveries\.csv") as info:
+        run_campaign(folder, out=out, plugins=False)
+    assert "the run stopped after recording" not in str(info.value)
+    assert not out.exists()
+
+
 def test_settings_within_the_campaign_pass() -> None:
     check_settings(
         CAMPAIGN, RunSettings(purchase_date=dt.date(2026, 1, 5), handover_date=dt.date(9999, 12, 31))

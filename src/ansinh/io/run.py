@@ -63,7 +63,7 @@ gifts were bought with it), the run stops with the ledger's reason; use a new
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import attrs
@@ -476,8 +476,13 @@ def _record(
     approved: CandidateList | None = None,
     added: tuple[Decision, ...] = (),
     actor: Actor | None = None,
+    deliveries: Mapping[str, Mapping[ProductKind, str]] | None = None,
 ) -> Allocation:
-    """Record the pledges, allocate and record the gifts, then pay and deliver what is due (by *actor*, with documents)."""
+    """Record the pledges, allocate and record the gifts, then pay and deliver what is due (by *actor*, with documents).
+
+    *deliveries* are the card numbers and book serials of ``deliveries.csv``
+    (:func:`_deliveries`), read before anything is recorded.
+    """
     settings = data.settings
     pledged = _pledge_events(data)
     receipts = receipt_documents(pledged, data.receipts)
@@ -507,12 +512,19 @@ def _record(
     paid = payments_due(store.state, on=settings.purchase_date)
     due: list[Event] = list(paid)
     due += handover_deliveries(store.state, data.handovers, paid=paid, default=settings.handover_date)
-    deliveries = data.folder / DELIVERIES_FILE
-    serials = delivery_documents(
-        due, store.state, read_deliveries(deliveries) if deliveries.is_file() else {}, data.handovers
-    )
+    serials = delivery_documents(due, store.state, deliveries or {}, data.handovers)
     store.append_batch(due, progress=lambda d, t: tick("pay", d, t), actor=actor, documents=serials)
     return allocation
+
+
+def _deliveries(data: CampaignFolder) -> dict[str, dict[ProductKind, str]]:
+    """The folder's ``deliveries.csv``, if it has one (read before any event is recorded: a bad file writes nothing).
+
+    Raises:
+        CampaignFileError: the file is wrong (:func:`~ansinh.io.documents.read_deliveries`).
+    """
+    path = data.folder / DELIVERIES_FILE
+    return read_deliveries(path) if path.is_file() else {}
 
 
 def _reviewed(
@@ -643,6 +655,7 @@ def run_campaign(
     given = attrs.evolve(given, rules=given.rules + _registry_rules(data, given, sources))
     out_dir = check_run(data.campaign, data.settings, Path(out) if out is not None else data.folder / "build")
     layout = _layout(data, given.host)
+    deliveries = _deliveries(data)
     screenings = _screen(data, given, tick)
     approved, public_lists, added = _reviewed(
         data,
@@ -664,7 +677,7 @@ def run_campaign(
     ):  # an error once events are written says how to finish
         before = len(store)
         recorder = actor if actor is not None else data.settings.actor
-        allocation = _record(store, data, screenings, given, tick, approved, added, recorder)
+        allocation = _record(store, data, screenings, given, tick, approved, added, recorder, deliveries)
         tick("report", 0, 1)
         state = store.state
         new_events = len(store) - before
