@@ -406,9 +406,11 @@ def _read_csv(
                 rows.append(
                     (number, {f: (row[i].strip() if i < len(row) else "") for f, i in columns.items()})
                 )
-    except RosterError as exc:  # a cell over the csv module's limit
+    except RosterError:  # a cell over the csv module's limit
         raise CampaignFileError(
-            str(path), "", f"cells of at most {MAX_CELL_CHARACTERS} characters ({exc})"
+            str(path),
+            "",
+            f"cells of at most {MAX_CELL_CHARACTERS} characters (ansinh.limits.MAX_CELL_CHARACTERS)",
         ) from None
     return rows, names, tuple(broken)
 

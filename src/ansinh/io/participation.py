@@ -87,7 +87,7 @@ def _identifier(field: str, text: str, digits: int) -> str | None:
 
 
 def read_participation(path: str | os.PathLike[str]) -> ParticipationFile:
-    """Read a participation CSV file (UTF-8, comma or semicolon separated).
+    """Read a participation file: CSV (UTF-8, split as every campaign file is) or an Excel workbook.
 
     Raises:
         CampaignFileError: the file cannot be read, or lacks the status column.
