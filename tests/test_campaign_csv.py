@@ -10,6 +10,7 @@ limits, and identifiers stored as numbers zero-padded back.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,9 @@ from ansinh.exceptions import CampaignFileError
 from ansinh.io.campaign_files import read_pledges, read_sponsors
 from ansinh.io.documents import read_deliveries
 from ansinh.io.participation import read_participation
+from ansinh.io.run import run_campaign
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tet-binh-ngo-2026"
 
 _UNCLOSED = "unclosed quote from line 2 swallowed lines 3–4"
 
@@ -126,3 +130,26 @@ def test_an_identifier_excel_stored_as_a_number_gets_its_zeros_back(tmp_path: Pa
     answers = read_participation(path)
     assert [(kind, value) for kind, value, _ in answers.answers] == [("cccd", "031190000100")]
     assert answers.rejected == ()
+
+
+def test_a_nul_in_a_campaign_csv_file_refuses_it_as_a_roster_is_refused(tmp_path: Path) -> None:
+    path = _file(tmp_path, "sponsors.csv", "id,name,kind\nS1,Ngân\x00hàng,bank\n")
+    with pytest.raises(CampaignFileError, match="NUL"):
+        read_sponsors(path)
+
+
+def test_a_control_character_in_a_sponsors_name_never_stops_the_workbook(tmp_path: Path) -> None:
+    # the CSV report keeps the name as it is; the workbook, which cannot hold \x01, shows U+FFFD
+    openpyxl = pytest.importorskip("openpyxl")
+    folder = Path(shutil.copytree(EXAMPLE, tmp_path / "campaign"))
+    sponsors = folder / "sponsors.csv"
+    text = sponsors.read_text(encoding="utf-8")
+    assert "Công đoàn cơ quan" in text
+    sponsors.write_text(text.replace("Công đoàn cơ quan", "Công đoàn\x01cơ quan"), encoding="utf-8")
+    run = run_campaign(folder, out=tmp_path / "out", plugins=False)
+    assert run.files.xlsx is not None
+    assert "Công đoàn\x01cơ quan" in run.files.csv.read_text(encoding="utf-8-sig")
+    workbook = openpyxl.load_workbook(run.files.xlsx, read_only=True)
+    cells = {c for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for c in row}
+    workbook.close()
+    assert any(isinstance(c, str) and "Công đoàn\ufffdcơ quan" in c for c in cells)

@@ -30,6 +30,7 @@ SNIPPETS = [
     b'"',
     b"\r",
     b"\x00",
+    b"\x01",
     b"\xff\xfe",
     b"\xef\xbb\xbf",
     b",;\t",

@@ -132,7 +132,7 @@ from ansinh.io.campaign_toml import (
 )
 from ansinh.io.report_templates import ReportLayout, read_report_layout
 from ansinh.io.roster import RejectedRow, Roster, load_roster
-from ansinh.io.roster.csv import csv_rows
+from ansinh.io.roster.csv import csv_rows, csv_text
 from ansinh.io.roster.load import roster_rows
 from ansinh.io.roster.parse import TextRow, cell_rows, split_header
 from ansinh.io.roster.xlsx import sheet_cells
@@ -344,8 +344,8 @@ def _text_rows(path: Path) -> Iterator[TextRow]:
         except RosterError as exc:
             raise CampaignFileError(str(path), "", f"a readable Excel workbook ({exc})") from None
     try:
-        text = read_campaign_text(path)
-    except (OSError, UnicodeDecodeError) as exc:
+        text = csv_text(read_campaign_text(path), source=str(path))  # the roster's checks: no NUL …
+    except (OSError, UnicodeDecodeError, RosterError) as exc:
         raise CampaignFileError(
             str(path), "", f"a readable UTF-8 CSV file, or an .xlsx workbook ({exc})"
         ) from None

@@ -10,7 +10,9 @@ formulas the OWASP way (:func:`spreadsheet_text`): a text cell starting with
 so a name like ``=HYPERLINK(…)`` is shown, never run.  Numbers stay numbers
 (a negative amount is written as ``-5``).  The roster reader takes the
 ``'`` off again (:func:`spreadsheet_value`), so a written roster reads back
-to the same people.  Markdown text goes through :func:`markdown_text`.
+to the same people.  Every XLSX cell goes through :func:`workbook_cell`
+(the same, and the control characters a workbook cannot hold shown as
+``\ufffd``).  Markdown text goes through :func:`markdown_text`.
 
 >>> print(csv_text([["id", "name", "amount"], ["R1", "=1+1", -5], ["R2", "'@x", 7]]), end="")
 id,name,amount
@@ -27,6 +29,7 @@ import errno
 import html
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -41,6 +44,7 @@ __all__ = [
     "read_limited",
     "spreadsheet_text",
     "spreadsheet_value",
+    "workbook_cell",
     "write_atomic",
 ]
 
@@ -64,6 +68,26 @@ def spreadsheet_text(text: str) -> str:
     ("'-Lan", 'Lan', "'\tx")
     """
     return "'" + text if _formula_like(text) else text
+
+
+_NOT_IN_WORKBOOKS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""The control characters XML 1.0, so an XLSX file, cannot hold (tab, line feed and carriage return it can)."""
+
+
+def workbook_cell(value: object) -> object:
+    r"""*value* as an XLSX cell: text through :func:`spreadsheet_text`, each control character a workbook
+    cannot hold shown as ``\ufffd`` (U+FFFD); numbers, dates and blanks as they are.
+
+    Every workbook ansinh writes takes its cells from here, so a text a
+    campaign file let through (a NUL in a sponsor's name) never stops a
+    report from being written; the CSV files keep the text exactly.
+
+    >>> workbook_cell("=1+1"), workbook_cell("Ngân\x00hàng") == "Ngân\ufffdhàng", workbook_cell(5), workbook_cell(None)
+    ("'=1+1", True, 5, None)
+    """
+    if not isinstance(value, str):
+        return value
+    return _NOT_IN_WORKBOOKS.sub("\ufffd", spreadsheet_text(value))
 
 
 def spreadsheet_value(cell: str) -> str:

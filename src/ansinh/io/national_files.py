@@ -24,7 +24,7 @@ numbers).  Into one folder it writes:
 
 Text cells of the CSV and XLSX files are safe to open in a spreadsheet: they go
 through :func:`~ansinh.io.files.csv_text` and
-:func:`~ansinh.io.files.spreadsheet_text`, so formula-like text is never run.
+:func:`~ansinh.io.files.workbook_cell`, so formula-like text is never run.
 Markdown cells go through :func:`~ansinh.io.files.markdown_text`; the HTML page
 is escaped throughout.
 """
@@ -46,7 +46,7 @@ from ansinh.core.national import NATIONAL_DIMENSIONS, Backing, NationalReport, R
 from ansinh.core.reporting import format_count
 from ansinh.core.series import SeriesRow
 from ansinh.exceptions import OutputFileError
-from ansinh.io.files import csv_text, markdown_text, spreadsheet_text, write_atomic
+from ansinh.io.files import csv_text, markdown_text, workbook_cell, write_atomic
 
 __all__ = [
     "NationalFiles",
@@ -126,11 +126,6 @@ class NationalFiles:
 
 def _csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return csv_text([header, *rows])
-
-
-def _safe(value: object) -> object:
-    """An XLSX cell: text through :func:`~ansinh.io.files.spreadsheet_text`, numbers and blanks as they are."""
-    return spreadsheet_text(value) if isinstance(value, str) else value
 
 
 def _tables(
@@ -330,9 +325,9 @@ def _write_xlsx(path: Path, tables: dict[str, tuple[list[str], list[list[object]
     wb = Workbook(write_only=True)
     for name, (header, rows) in tables.items():
         ws = wb.create_sheet(name)
-        ws.append([_safe(h) for h in header])
+        ws.append([workbook_cell(h) for h in header])
         for row in rows:
-            ws.append([_safe(v) for v in row])
+            ws.append([workbook_cell(v) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return write_atomic(path, buf.getvalue())

@@ -49,7 +49,7 @@ import attrs
 
 from ansinh.core.reporting import DIMENSIONS, CampaignReport, ReportRow
 from ansinh.exceptions import OutputFileError
-from ansinh.io.files import csv_text, spreadsheet_text, write_atomic
+from ansinh.io.files import csv_text, workbook_cell, write_atomic
 from ansinh.io.report_templates import (
     DIMENSION_TITLES,
     HANDOVER_COLUMNS,
@@ -140,8 +140,7 @@ def _sheet(workbook: Any, title: str, header: list[str], rows: list[list[object]
     sheet = workbook.create_sheet(title[:31])
     lines: list[list[object]] = [list(header), *rows]
     for row in lines:
-        # text cells through spreadsheet_text, as in every CSV: never read as a formula
-        sheet.append([spreadsheet_text(v) if isinstance(v, str) else v for v in row])
+        sheet.append([workbook_cell(v) for v in row])  # never read as a formula, nothing a workbook refuses
 
 
 def write_xlsx(report: CampaignReport, path: str | os.PathLike[str]) -> Path | None:
