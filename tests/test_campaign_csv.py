@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from ansinh.core.campaign import Sponsor
 from ansinh.exceptions import CampaignFileError
 from ansinh.io.campaign_files import read_pledges, read_sponsors
 from ansinh.io.documents import read_deliveries
@@ -153,3 +154,18 @@ def test_a_control_character_in_a_sponsors_name_never_stops_the_workbook(tmp_pat
     cells = {c for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for c in row}
     workbook.close()
     assert any(isinstance(c, str) and "Công đoàn\ufffdcơ quan" in c for c in cells)
+
+
+def test_a_pledge_date_is_read_as_a_rosters_four_digit_year_and_all(tmp_path: Path) -> None:
+    path = _file(
+        tmp_path,
+        "pledges.csv",
+        "id,sponsor id,money,registered on,received,received on\n"
+        "P1,S1,1000000,20/11/2025,1000000,20/11/20\n"  # a year of two digits: not year 20
+        "P2,S1,1000000,20-11-2025,1000000,21.11.2025\n",  # the roster's other separators
+    )
+    sponsor = Sponsor(id="S1", name="Ngân hàng A", kind="bank")
+    pledges, dates, receipts, rejected = read_pledges(path, (sponsor,), default_date=dt.date(2026, 1, 5))
+    assert [(r.row, r.column, r.value) for r in rejected] == [(2, "received on", "20/11/20")]
+    assert (dates, [r.on for r in receipts]) == ((("P2", dt.date(2025, 11, 20)),), [dt.date(2025, 11, 21)])
+    assert [p.id for p in pledges] == ["P2"]

@@ -76,7 +76,8 @@ export holds, by the roster's reader (:func:`~ansinh.io.roster.xlsx.sheet_cells`
 its size limits, and a CCCD or mã số BHXH stored as a number zero-padded
 back).  Both have Vietnamese or English headers (accents and case ignored; see :data:`SPONSOR_HEADERS` and
 :data:`PLEDGE_HEADERS`).  Amounts are whole đồng, with or without ``.``
-thousands separators (``50.000.000``).  A bad row is kept out and reported
+thousands separators (``50.000.000``); dates as in a roster, ``dd/mm/yyyy``
+(also with ``-`` or ``.``) or ``yyyy-mm-dd``.  A bad row is kept out and reported
 (:attr:`CampaignFolder.rejected`), never silently dropped; the rest is read.
 Lines are split as a roster's are (:func:`~ansinh.io.roster.csv.csv_rows`):
 the header is the first line that is not blank, a quoted cell may span
@@ -132,6 +133,7 @@ from ansinh.io.campaign_toml import (
 )
 from ansinh.io.report_templates import ReportLayout, read_report_layout
 from ansinh.io.roster import RejectedRow, Roster, load_roster
+from ansinh.io.roster.cells import parse_date
 from ansinh.io.roster.csv import csv_rows, csv_text
 from ansinh.io.roster.load import roster_rows
 from ansinh.io.roster.parse import TextRow, cell_rows, split_header
@@ -315,16 +317,14 @@ def _count(field: str, text: str) -> int:
 
 
 def _date(field: str, text: str) -> dt.date | None:
+    """A date cell read as a roster's (:func:`~ansinh.io.roster.cells.parse_date`: a four-digit year); blank: ``None``."""
     cleaned = text.strip()
     if not cleaned:
         return None
     try:
-        if "/" in cleaned:
-            d, m, y = (int(x) for x in cleaned.split("/"))
-            return dt.date(y, m, d)
-        return dt.date.fromisoformat(cleaned)
-    except ValueError:
-        raise CellError(field, text, "a date as dd/mm/yyyy or yyyy-mm-dd") from None
+        return parse_date(cleaned)
+    except InvalidValueError as exc:
+        raise CellError(field, text, exc.allowed) from None
 
 
 _EXCEL: Final = (".xlsx", ".xlsm")
