@@ -616,7 +616,8 @@ class SqliteStore:
                 row = encode(event, memo) if given is None else given[n]
                 columns, number = held[id(kept[n])]
                 body_digest, prev = digests(prev, code, row, columns)
-                yield (key, *row, body_digest, number, columns[3], prev)
+                # bytearray: the sqlite3 module binds it as it is, a bytes value only after looking for an adapter
+                yield (key, *row, bytearray(body_digest), number, columns[3], bytearray(prev))
                 done += 1
                 if progress is not None and (done % 1000 == 0 or done == total):
                     progress(done, total)
