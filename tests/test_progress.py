@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,6 +114,16 @@ def test_tqdm_bars_show_count_rate_and_time_left() -> None:
     text = out.getvalue()
     assert "Screening: 100%" in text
     assert re.search(r"400/400 \[\d\d:\d\d<\d\d:\d\d, +[\d.]+(k|M)? people/s\]", text), text
+
+
+def test_tqdm_bars_start_no_thread() -> None:
+    pytest.importorskip("tqdm")
+    before = set(threading.enumerate())
+    with tqdm_progress(file=io.StringIO()) as bars:
+        bars("report", 0, 1)
+        started = set(threading.enumerate()) - before  # tqdm's monitor would be one: no child writes then
+        bars("report", 1, 1)
+    assert not started
 
 
 def test_without_tqdm_the_bars_are_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:

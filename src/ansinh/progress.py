@@ -23,6 +23,7 @@ finished step otherwise, so a log stays readable.
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 import warnings
@@ -199,7 +200,13 @@ class _TextBar:
 
 
 def _tqdm_auto() -> Any:
-    """``tqdm.auto.tqdm``, or ``None`` when tqdm is not installed."""
+    """``tqdm.auto.tqdm`` without its monitor thread, or ``None`` when tqdm is not installed.
+
+    The monitor only speeds up a bar updated too rarely; these bars are moved
+    by the run itself.  And a process running a second thread writes its
+    report's workbook and chart itself, not in child processes
+    (:func:`~ansinh.io.report_files.write_report`).
+    """
     try:
         with warnings.catch_warnings():
             # In a notebook without ipywidgets tqdm warns and draws a text bar, which works.
@@ -207,7 +214,12 @@ def _tqdm_auto() -> Any:
             from tqdm.auto import tqdm
     except ImportError:
         return None
-    return tqdm
+    return _without_monitor(tqdm)
+
+
+@functools.cache
+def _without_monitor(tqdm: type) -> type:
+    return type(tqdm.__name__, (tqdm,), {"monitor_interval": 0})
 
 
 def _check_options(labels: object, units: object, file: object) -> None:
