@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ansinh.core.campaign import Campaign
-from ansinh.exceptions import CampaignFileError, OutputFileError
+from ansinh.exceptions import CampaignFileError, InvariantViolation, OutputFileError
 from ansinh.io import report_files
 from ansinh.io.campaign_toml import RunSettings
 from ansinh.io.run import run_campaign
@@ -70,6 +70,25 @@ def test_a_bad_deliveries_file_is_refused_before_anything_is_written(folder: Pat
         run_campaign(folder, out=out, plugins=False)
     assert "the run stopped after recording" not in str(info.value)
     assert not out.exists()
+
+
+def test_pledges_the_ledger_refuses_leave_no_store(folder: Path) -> None:
+    pledges = folder / "pledges.csv"
+    good = pledges.read_text(encoding="utf-8")
+    bad = good.replace("05/11/2025,8.000.000,20/11/2025", "05/11/2025,8.000.000,20/10/2025", 1)
+    assert bad != good  # P01's money received before it was pledged
+    pledges.write_text(bad, encoding="utf-8")
+    out = folder / "out"
+    with pytest.raises(InvariantViolation, match="P01"):
+        run_campaign(folder, out=out, plugins=False)
+    assert not (out / "ledger.sqlite").exists()
+    # the pledge and the campaign's name corrected: a store left behind would refuse the new name
+    pledges.write_text(good, encoding="utf-8")
+    toml = folder / "campaign.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('name = "Tặng', 'name = "Chương trình tặng', 1))
+    run = run_campaign(folder, out=out, plugins=False)
+    assert run.new_events > 0
+    assert run.campaign.name.startswith("Chương trình tặng")
 
 
 def test_settings_within_the_campaign_pass() -> None:

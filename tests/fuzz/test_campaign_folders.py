@@ -4,9 +4,7 @@ Each example takes ``examples/tet-binh-ngo-2026`` and damages one of its
 files (cut short, a hostile snippet put in, a line dropped or doubled).
 The run either succeeds or raises an :class:`~ansinh.exceptions.AnsinhError`
 that shows no identifier; and when it raises, no event was recorded and the
-output folder holds no report file (nothing half-written).  A damaged file
-the ledger refuses (a receipt dated before its pledge) may leave a store
-holding the campaign and no event.
+output folder holds no store and no report file (nothing half-written).
 """
 
 from __future__ import annotations
@@ -84,4 +82,6 @@ def test_a_damaged_campaign_file_is_refused_whole_or_read(
             check_error(error)
             assert "the run stopped after recording" not in str(error)  # no event was written
             left = sorted(p.name for p in out.iterdir()) if out.is_dir() else []
-            assert not [n for n in left if n.startswith(("report", "totals", "summary", "events"))], left
+            assert not [
+                n for n in left if n.startswith(("ledger", "report", "totals", "summary", "events"))
+            ], left

@@ -20,7 +20,10 @@ programme, from a campaign folder (:mod:`ansinh.io.campaign_files`):
    in full is ``FULLY_SUPPORTED``: not a candidate), and the province's points
    table if the folder has a ``priority.toml`` (:mod:`ansinh.io.priority_files`);
 4. record the pledges and the money received in the ledger
-   (a SQLite store, ``<out>/ledger.sqlite``), as one batch;
+   (a SQLite store, ``<out>/ledger.sqlite``), as one batch; the batch
+   that would start a new store is checked before the store is made, so a
+   batch the ledger refuses leaves no store behind (a store holding the
+   campaign would refuse a corrected ``campaign.toml``);
 5. if the folder has a ``review.toml`` (:mod:`ansinh.io.review_files`), post
    the screened list (``public-list-<kind>.md`` says where and until when, and
    where to object), apply the objections and the approval; only the people
@@ -90,6 +93,7 @@ from ansinh.core.identifiers import mask_digits
 from ansinh.core.law import Law
 from ansinh.core.ledger import (
     Event,
+    Ledger,
     MoneyReceived,
     PledgeRegistered,
     payments_due,
@@ -467,9 +471,21 @@ def _pledge_events(data: CampaignFolder) -> list[Event]:
     return events
 
 
+def _check_pledges(campaign: Campaign, given: _Contributions, pledged: list[Event]) -> None:
+    """Check the pledge batch that would start a new store, in a ledger of its own.
+
+    Raises:
+        InvariantViolation: the ledger refuses the batch (no store is made).
+    """
+    Ledger(
+        campaign, law=given.law, local_supports=given.local_supports, commune_lists=given.commune_lists
+    ).append_batch(pledged)
+
+
 def _record(
     store: SqliteStore,
     data: CampaignFolder,
+    pledged: list[Event],
     screenings: dict[ProductKind, Screening],
     given: _Contributions,
     tick: Progress,
@@ -478,13 +494,12 @@ def _record(
     actor: Actor | None = None,
     deliveries: Mapping[str, Mapping[ProductKind, str]] | None = None,
 ) -> Allocation:
-    """Record the pledges, allocate and record the gifts, then pay and deliver what is due (by *actor*, with documents).
+    """Record the pledges (*pledged*), allocate and record the gifts, then pay and deliver what is due (by *actor*, with documents).
 
     *deliveries* are the card numbers and book serials of ``deliveries.csv``
     (:func:`_deliveries`), read before anything is recorded.
     """
     settings = data.settings
-    pledged = _pledge_events(data)
     receipts = receipt_documents(pledged, data.receipts)
     store.append_batch(pledged, progress=lambda d, t: tick("record", d, t), actor=actor, documents=receipts)
     tick("allocate", 0, 1)
@@ -665,6 +680,9 @@ def run_campaign(
         given.policy,
         layout,
     )
+    pledged = _pledge_events(data)
+    if not (out_dir / "ledger.sqlite").exists():
+        _check_pledges(data.campaign, given, pledged)
     with (
         SqliteStore(
             out_dir / "ledger.sqlite",
@@ -677,7 +695,9 @@ def run_campaign(
     ):  # an error once events are written says how to finish
         before = len(store)
         recorder = actor if actor is not None else data.settings.actor
-        allocation = _record(store, data, screenings, given, tick, approved, added, recorder, deliveries)
+        allocation = _record(
+            store, data, pledged, screenings, given, tick, approved, added, recorder, deliveries
+        )
         tick("report", 0, 1)
         state = store.state
         new_events = len(store) - before
