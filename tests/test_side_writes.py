@@ -13,12 +13,13 @@ import os
 import subprocess
 import sys
 import threading
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ansinh.io._side_writes import SWITCH, can_fork, side_writes
+from ansinh.io._side_writes import SWITCH, SideWrite, can_fork, side_writes
 
 FORKS = sys.platform == "linux" and (os.cpu_count() or 1) > 1
 """Where a process running one thread makes children for side writes."""
@@ -33,7 +34,7 @@ import openpyxl
 
 from ansinh import run_campaign
 from ansinh.exceptions import OutputFileError
-from ansinh.io._side_writes import SWITCH, can_fork, side_writes
+from ansinh.io._side_writes import SWITCH, SideWrite, can_fork, side_writes
 from ansinh.io.report_files import write_report
 
 folder, example = Path(sys.argv[1]), Path(sys.argv[2])
@@ -195,3 +196,15 @@ def test_nothing_written_is_none() -> None:
     with side_writes() as start:
         pending = start(lambda: None)
     assert pending.result() is None
+
+
+def test_without_a_child_to_be_had_the_write_is_done_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_fork(self: BaseProcess) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(BaseProcess, "start", no_fork)
+    pending = SideWrite(lambda: _pid_writer(tmp_path / "pid.txt"), fork=True)
+    assert pending.result() == tmp_path / "pid.txt"
+    assert int((tmp_path / "pid.txt").read_text()) == os.getpid()

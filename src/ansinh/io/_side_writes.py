@@ -95,10 +95,16 @@ class SideWrite:
             return
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_child, args=(write, send), daemon=True)
-        self._process.start()
-        send.close()  # the child's end: the parent keeps only its own
-        self._conn = receive
+        process = context.Process(target=_child, args=(write, send), daemon=True)
+        try:
+            process.start()
+        except OSError:  # no child to be had (out of memory, too many processes): written here
+            receive.close()
+            self._done = (write(),)
+            return
+        finally:
+            send.close()  # the child's end: the parent keeps only its own
+        self._process, self._conn = process, receive
 
     def result(self) -> Path | None:
         """The path written (``None``: nothing written), once the write is done.
